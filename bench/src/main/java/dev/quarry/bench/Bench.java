@@ -1,0 +1,89 @@
+package dev.quarry.bench;
+
+import dev.quarry.client.ClientOptions;
+import dev.quarry.client.FunctionExecutor;
+import dev.quarry.client.JobFuture;
+import dev.quarry.client.MapOptions;
+import dev.quarry.server.QuarryServer;
+import dev.quarry.server.grpc.GrpcServerLifecycle;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts a server with the local backend in this JVM and prints end-to-end figures measured
+ * through the Java client: no-op maps of 1,000 and 10,000 inputs, warm single-call latency, and
+ * tasks per second. Arguments are passed to the server (e.g. {@code --quarry.db.url=...},
+ * {@code --quarry.backend.pool-size=2}); without a database URL it uses an embedded PostgreSQL in
+ * a temporary directory.
+ */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path home = Files.createTempDirectory("quarry-bench");
+    List<String> serverArgs = new ArrayList<>(List.of(
+        "--quarry.home=" + home, "--server.port=0", "--quarry.grpc.port=0",
+        "--logging.level.root=WARN", "--quarry.limits.max-inputs-per-job=100000"));
+    serverArgs.addAll(Arrays.asList(args));
+    long t0 = System.nanoTime();
+    ConfigurableApplicationContext ctx =
+        new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+    System.out.printf("server started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    int grpc = ctx.getBean(GrpcServerLifecycle.class).port();
+    Properties config = new Properties();
+    try (Reader r = Files.newBufferedReader(home.resolve("config"))) {
+      config.load(r);
+    }
+    try (var fexec = FunctionExecutor.connect("127.0.0.1:" + grpc,
+        ClientOptions.builder().apiKey(config.getProperty("api_key")).build())) {
+      long w = System.nanoTime();
+      fexec.getResult(fexec.map(x -> x, IntStream.range(0, 200).boxed().toList()));
+      System.out.printf("warm-up (first call ships the classpath): %.1f s%n", (System.nanoTime() - w) / 1e9);
+
+      latency(fexec);
+      map(fexec, 1_000, 1);
+      map(fexec, 10_000, 1);
+      map(fexec, 10_000, 100);
+    } finally {
+      ctx.close();
+    }
+  }
+
+  private static void latency(FunctionExecutor fexec) throws Exception {
+    for (int i = 0; i < 20; i++) {
+      fexec.callAsync(x -> x, i).get(30, TimeUnit.SECONDS);
+    }
+    long[] nanos = new long[100];
+    for (int i = 0; i < nanos.length; i++) {
+      long s = System.nanoTime();
+      JobFuture<Integer> f = fexec.callAsync(x -> x, i);
+      f.get(30, TimeUnit.SECONDS);
+      nanos[i] = System.nanoTime() - s;
+    }
+    Arrays.sort(nanos);
+    System.out.printf("callAsync round trip (100 warm calls): p50 %.1f ms  p99 %.1f ms%n",
+        nanos[49] / 1e6, nanos[98] / 1e6);
+  }
+
+  private static void map(FunctionExecutor fexec, int n, int chunk) {
+    List<Integer> inputs = IntStream.range(0, n).boxed().toList();
+    long s = System.nanoTime();
+    List<Integer> out = fexec.getResult(
+        fexec.map(x -> x, inputs, MapOptions.builder().chunkSize(chunk).build()));
+    double secs = (System.nanoTime() - s) / 1e9;
+    if (!out.equals(inputs)) {
+      throw new IllegalStateException("wrong results for the map of " + n);
+    }
+    System.out.printf("no-op map of %,d inputs (chunk %d): %.2f s  (%,.0f tasks/s)%n",
+        n, chunk, secs, n / secs);
+  }
+}

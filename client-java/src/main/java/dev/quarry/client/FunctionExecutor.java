@@ -1,0 +1,266 @@
+package dev.quarry.client;
+
+import dev.quarry.client.internal.ClientCore;
+import dev.quarry.client.internal.TaskHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs Java functions on a Quarry server: one call with {@link #callAsync}, or one call per input
+ * with {@link #map}. Each call returns at once with {@link JobFuture}s that complete as the
+ * server reports results.
+ *
+ * <pre>{@code
+ * try (var fexec = FunctionExecutor.connect("localhost:9090")) {
+ *   JobFuture<String> f = fexec.callAsync(name -> "Hello " + name + "!", "World");
+ *   System.out.println(f.get());
+ *   var futures = fexec.map(x -> x * 2, List.of(1, 2, 3, 4));
+ *   System.out.println(fexec.getResult(futures)); // [2, 4, 6, 8]
+ * }
+ * }</pre>
+ *
+ * <p><b>How functions are shipped.</b> The function object is serialized with Java
+ * serialization, and the entries of the client's classpath (jars as they are, class directories
+ * packed into jars) are uploaded once, by content digest. The first call of a function registers
+ * it; later calls of the same function (same serialized bytes, same classpath) cost one round trip.
+ * Inputs and results are Java-serialized as well.
+ *
+ * <p><b>Configuration.</b> The API key is taken from {@link ClientOptions#apiKey()}, else {@code
+ * $QUARRY_API_KEY}, else the {@code api_key} entry of the config file; the server address from
+ * the {@code target} argument, else {@code $QUARRY_ADDRESS}, else the {@code grpc_address} entry,
+ * else {@code localhost:9090}. The config file is {@link ClientOptions#configFile()}, else {@code
+ * $QUARRY_CONFIG}, else {@code -Dquarry.config}, else {@code ~/.quarry/config} (written by the
+ * server at its first start).
+ *
+ * <p>An executor is thread-safe. Close it when done: {@link #close()} stops waiting for results
+ * (the jobs keep running on the server).
+ */
+public final class FunctionExecutor implements AutoCloseable {
+  private final ClientCore core;
+
+  private FunctionExecutor(ClientCore core) {
+    this.core = core;
+  }
+
+  /** An executor over an existing core (tests). */
+  static FunctionExecutor of(ClientCore core) {
+    return new FunctionExecutor(core);
+  }
+
+  /**
+   * Connects to the configured server (see the class documentation) with default options.
+   *
+   * @throws QuarryException if an explicitly named config file is missing or unreadable
+   */
+  public static FunctionExecutor connect() {
+    return connect(ClientOptions.DEFAULT);
+  }
+
+  /**
+   * Connects to the configured server with these options.
+   *
+   * @throws QuarryException if an explicitly named config file is missing or unreadable
+   * @throws NullPointerException if {@code options} is null
+   */
+  public static FunctionExecutor connect(ClientOptions options) {
+    return new FunctionExecutor(ClientCore.connect(null, Objects.requireNonNull(options, "options")));
+  }
+
+  /**
+   * Connects to {@code target} ({@code host:port}, or {@code https://host:port} for TLS) with
+   * default options. The channel connects lazily: an unreachable server shows up as a {@link
+   * QuarryException} ({@code UNAVAILABLE}) on the first call.
+   *
+   * @throws IllegalArgumentException if {@code target} is blank
+   * @throws QuarryException if an explicitly named config file is missing or unreadable
+   */
+  public static FunctionExecutor connect(String target) {
+    return connect(target, ClientOptions.DEFAULT);
+  }
+
+  /**
+   * Connects to {@code target} with these options.
+   *
+   * @throws IllegalArgumentException if {@code target} is blank
+   * @throws QuarryException if an explicitly named config file is missing or unreadable
+   * @throws NullPointerException if an argument is null
+   */
+  public static FunctionExecutor connect(String target, ClientOptions options) {
+    Objects.requireNonNull(target, "target");
+    return new FunctionExecutor(ClientCore.connect(target, Objects.requireNonNull(options, "options")));
+  }
+
+  /**
+   * Runs {@code function} on {@code input} remotely.
+   *
+   * @param function the function (a lambda, method reference or instance); must be serializable
+   * @param input the input; must be serializable (may be null)
+   * @return the future of the result
+   * @throws IllegalArgumentException if the function or the input cannot be serialized
+   * @throws QuarryException if the server rejects the call or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> JobFuture<R> callAsync(
+      SerializableFunction<T, R> function, T input) {
+    return callAsync(function, input, MapOptions.DEFAULT);
+  }
+
+  /**
+   * Runs {@code function} on {@code input} remotely with these options.
+   *
+   * @throws IllegalArgumentException if the function or the input cannot be serialized
+   * @throws QuarryException if the server rejects the call or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> JobFuture<R> callAsync(
+      SerializableFunction<T, R> function, T input, MapOptions options) {
+    return map(function, Collections.singletonList(input), options).getFirst();
+  }
+
+  /**
+   * Runs {@code function} on every input remotely, as one job.
+   *
+   * @param function the function; must be serializable
+   * @param inputs the inputs; each must be serializable (nulls allowed)
+   * @return one future per input, in input order (empty, without a server call, for no inputs)
+   * @throws IllegalArgumentException if the function or an input cannot be serialized
+   * @throws QuarryException if the server rejects the job (too many inputs, input too large, ...)
+   *     or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
+      SerializableFunction<T, R> function, List<? extends T> inputs) {
+    return map(function, inputs, MapOptions.DEFAULT);
+  }
+
+  /**
+   * Runs {@code function} on every input remotely, as one job, with these options.
+   *
+   * @throws IllegalArgumentException if the function or an input cannot be serialized
+   * @throws QuarryException if the server rejects the job or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   * @throws NullPointerException if an argument is null
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
+      SerializableFunction<T, R> function, List<? extends T> inputs, MapOptions options) {
+    List<TaskHandle> tasks = core.map(function, inputs, options);
+    List<JobFuture<R>> futures = new ArrayList<>(tasks.size());
+    for (TaskHandle t : tasks) {
+      futures.add(new JobFuture<>(t));
+    }
+    return Collections.unmodifiableList(futures);
+  }
+
+  /**
+   * Waits for all futures and returns their results in list order. The futures may come from
+   * several jobs and executors. Fails as soon as a future fails.
+   *
+   * @return the results (may contain nulls)
+   * @throws RemoteFunctionException the failure of the first failed future (in list order), as is
+   * @throws QuarryException if a result could not be obtained, or {@code CANCELLED} if the thread
+   *     was interrupted (its interrupt flag is set again)
+   * @throws CancellationException if a future was cancelled
+   * @throws NullPointerException if the list or an element is null
+   */
+  public <R extends @Nullable Object> List<R> getResult(
+      List<? extends JobFuture<? extends R>> futures) {
+    return Waits.results(futures, null);
+  }
+
+  /**
+   * Like {@link #getResult(List)}, waiting at most {@code timeout}.
+   *
+   * @throws QuarryException {@code DEADLINE_EXCEEDED} if not every result arrived in time
+   * @throws RemoteFunctionException the failure of the first failed future (in list order)
+   * @throws CancellationException if a future was cancelled
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public <R extends @Nullable Object> List<R> getResult(
+      List<? extends JobFuture<? extends R>> futures, Duration timeout) {
+    return Waits.results(futures, Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /**
+   * Waits until the futures are done as {@code mode} says or {@code timeout} elapses, and splits
+   * them into done and not done (each in list order). Never throws for failed futures: check them
+   * with {@link JobFuture#get()}.
+   *
+   * @param mode {@link WaitMode#ALL_COMPLETED}, {@link WaitMode#ANY_COMPLETED}, or {@link
+   *     WaitMode#ALWAYS} to return at once
+   * @param timeout the longest wait (ignored for {@code ALWAYS})
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws QuarryException {@code CANCELLED} if the thread was interrupted (its interrupt flag is
+   *     set again)
+   * @throws NullPointerException if an argument or an element is null
+   */
+  public <R extends @Nullable Object> WaitResult<R> waitFor(
+      List<? extends JobFuture<R>> futures, WaitMode mode, Duration timeout) {
+    return Waits.waitFor(futures, Objects.requireNonNull(mode, "mode"),
+        Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  /**
+   * Waits without a time limit until the futures are done as {@code mode} says.
+   *
+   * @throws QuarryException {@code CANCELLED} if the thread was interrupted
+   * @throws NullPointerException if an argument or an element is null
+   */
+  public <R extends @Nullable Object> WaitResult<R> waitFor(
+      List<? extends JobFuture<R>> futures, WaitMode mode) {
+    return Waits.waitFor(futures, Objects.requireNonNull(mode, "mode"), null);
+  }
+
+  /**
+   * The job's current state on the server.
+   *
+   * @throws IllegalArgumentException if {@code jobId} is blank
+   * @throws QuarryException if the job does not exist (NOT_FOUND) or the call fails
+   * @throws IllegalStateException if this executor is closed
+   */
+  public JobInfo getJob(String jobId) {
+    return core.getJob(jobId);
+  }
+
+  /**
+   * Cancels a whole job on the server; its pending futures are then cancelled as the server
+   * reports it.
+   *
+   * @return the job after the cancel
+   * @throws IllegalArgumentException if {@code jobId} is blank
+   * @throws QuarryException if the job does not exist (NOT_FOUND) or the call fails
+   * @throws IllegalStateException if this executor is closed
+   */
+  public JobInfo cancel(String jobId) {
+    return core.cancel(jobId);
+  }
+
+  /**
+   * An {@link ExecutorService} view that runs each submitted task remotely as a one-input job.
+   * Tasks must be serializable, e.g. {@code (Callable<Integer> & Serializable) () -> 42}; others
+   * are rejected. Shutting the view down does not close this executor.
+   *
+   * @throws IllegalStateException if this executor is closed
+   */
+  public ExecutorService asExecutorService() {
+    if (core.isClosed()) {
+      throw new IllegalStateException("this FunctionExecutor is closed");
+    }
+    return new RemoteExecutorService(this);
+  }
+
+  /**
+   * Stops receiving results and closes the connection (waiting up to 5 seconds). Futures still
+   * pending fail with a {@link QuarryException} ({@code CANCELLED}); the jobs keep running on the
+   * server. Calling it again has no effect.
+   */
+  @Override
+  public void close() {
+    core.close();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.quarry.client;
+
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/** Waiting on many {@link JobFuture}s at once (from any executors and jobs). */
+final class Waits {
+  private Waits() {}
+
+  /**
+   * The results in list order; fails fast with the failure of the first failed future (in list
+   * order among those done when a failure is noticed).
+   */
+  static <R extends @Nullable Object> List<R> results(
+      List<? extends JobFuture<? extends R>> futures, @Nullable Duration timeout) {
+    checkTimeout(timeout);
+    List<CompletableFuture<@Nullable Object>> promises = promises(futures);
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    AtomicInteger remaining = new AtomicInteger(promises.size());
+    if (promises.isEmpty()) {
+      gate.complete(null);
+    }
+    for (CompletableFuture<@Nullable Object> p : promises) {
+      p.whenComplete(
+          (value, error) -> {
+            if (error != null || remaining.decrementAndGet() == 0) {
+              gate.complete(null);
+            }
+          });
+    }
+    if (!await(gate, timeout)) {
+      long done = promises.stream().filter(CompletableFuture::isDone).count();
+      throw new QuarryException(
+          Status.Code.DEADLINE_EXCEEDED,
+          (promises.size() - done) + " of " + promises.size() + " results not ready after "
+              + timeout, false, null);
+    }
+    for (int i = 0; i < promises.size(); i++) {
+      CompletableFuture<@Nullable Object> p = promises.get(i);
+      if (p.isDone() && p.state() != Future.State.SUCCESS) {
+        throw failure(futures.get(i), p);
+      }
+    }
+    List<R> results = new ArrayList<>(promises.size());
+    for (CompletableFuture<@Nullable Object> p : promises) {
+      @SuppressWarnings("unchecked")
+      R value = (R) p.resultNow();
+      results.add(value);
+    }
+    return results;
+  }
+
+  /** Waits as {@code mode} says, at most {@code timeout} (null: no limit). */
+  static <R extends @Nullable Object> WaitResult<R> waitFor(
+      List<? extends JobFuture<R>> futures, WaitMode mode, @Nullable Duration timeout) {
+    checkTimeout(timeout);
+    List<CompletableFuture<@Nullable Object>> promises = promises(futures);
+    if (mode != WaitMode.ALWAYS && !promises.isEmpty()) {
+      CompletableFuture<?> gate =
+          mode == WaitMode.ALL_COMPLETED
+              ? CompletableFuture.allOf(promises.toArray(CompletableFuture[]::new))
+              : CompletableFuture.anyOf(promises.toArray(CompletableFuture[]::new));
+      await(gate, timeout);
+    }
+    List<JobFuture<R>> done = new ArrayList<>();
+    List<JobFuture<R>> notDone = new ArrayList<>();
+    for (JobFuture<R> f : futures) {
+      (f.isDone() ? done : notDone).add(f);
+    }
+    return new WaitResult<>(done, notDone);
+  }
+
+  private static List<CompletableFuture<@Nullable Object>> promises(
+      List<? extends JobFuture<?>> futures) {
+    List<CompletableFuture<@Nullable Object>> out = new ArrayList<>(futures.size());
+    for (int i = 0; i < futures.size(); i++) {
+      JobFuture<?> f = futures.get(i);
+      if (f == null) {
+        throw new NullPointerException("futures[" + i + "] is null");
+      }
+      out.add(f.promise());
+    }
+    return out;
+  }
+
+  private static void checkTimeout(@Nullable Duration timeout) {
+    if (timeout != null && timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+  }
+
+  /** True if the gate completed, false on timeout. */
+  private static boolean await(CompletableFuture<?> gate, @Nullable Duration timeout) {
+    try {
+      if (timeout == null) {
+        gate.get();
+      } else {
+        gate.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException | CancellationException e) {
+      return true; // anyOf completes exceptionally when the first done future failed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuarryException(
+          Status.Code.CANCELLED, "interrupted while waiting for results", false, e);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static RuntimeException failure(JobFuture<?> future, CompletableFuture<?> p) {
+    if (p.isCancelled()) {
+      return new CancellationException("task " + future.taskId() + " was cancelled");
+    }
+    Throwable t = p.exceptionNow();
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new QuarryException(
+        Status.Code.UNKNOWN, "task " + future.taskId() + " failed: " + t, false, t);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.quarry.client.internal;
+
+import dev.quarry.client.ClientOptions;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the gRPC channel to a Quarry server. */
+public final class Channels {
+  static final String USER_AGENT = "quarry-java-client";
+
+  /** Idempotent calls that gRPC may retry by itself when the server is briefly unavailable. */
+  private static final List<String> RETRIED_METHODS =
+      List.of("FindMissingBlobs", "RegisterFunction", "ListFunctions", "GetJob", "CancelJob");
+
+  private Channels() {}
+
+  /** A channel to {@code config.target()}; the API key is added by {@link AuthInterceptor}. */
+  public static ManagedChannel open(ClientConfig config, ClientOptions options) {
+    ChannelCredentials credentials =
+        config.tls() ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
+    return Grpc.newChannelBuilder(config.target(), credentials)
+        .maxInboundMessageSize(options.maxInboundMessageSize())
+        .userAgent(USER_AGENT)
+        .enableRetry()
+        .defaultServiceConfig(serviceConfig())
+        .build();
+  }
+
+  /** Retry policy for the idempotent unary methods (UNAVAILABLE only). */
+  static Map<String, ?> serviceConfig() {
+    List<Map<String, ?>> names =
+        RETRIED_METHODS.stream()
+            .<Map<String, ?>>map(m -> Map.of("service", "quarry.v1.JobService", "method", m))
+            .toList();
+    Map<String, ?> retry =
+        Map.of(
+            "maxAttempts", 4.0,
+            "initialBackoff", "0.1s",
+            "maxBackoff", "2s",
+            "backoffMultiplier", 2.0,
+            "retryableStatusCodes", List.of("UNAVAILABLE"));
+    return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.quarry.client.internal;
+
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Packs a function for the server: the function serialized with {@link
+ * java.io.ObjectOutputStream} (the payload blob) plus the client's classpath as blobs.
+ */
+public final class FunctionPacker {
+  private final @Nullable List<Path> classpath;
+
+  /**
+   * @param classpath the entries to ship; null for {@code java.class.path} (read at each pack)
+   */
+  public FunctionPacker(@Nullable List<Path> classpath) {
+    this.classpath = classpath == null ? null : List.copyOf(classpath);
+  }
+
+  /**
+   * Serializes {@code function} and resolves the classpath.
+   *
+   * @throws IllegalArgumentException if the function is not serializable
+   * @throws UncheckedIOException if a classpath entry cannot be read
+   */
+  public PackedFunction pack(Object function) {
+    byte[] payload = serializeFunction(function);
+    List<Path> entries = classpath != null ? classpath : ClasspathBundle.systemClasspath();
+    List<Blob> jars;
+    try {
+      jars = ClasspathBundle.resolve(entries);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the classpath to ship with the function: " + e.getMessage(), e);
+    }
+    return new PackedFunction(
+        Blob.BytesBlob.of("serialized " + function.getClass().getName(), payload), jars);
+  }
+
+  /**
+   * The function's bytes as written by {@link java.io.ObjectOutputStream}.
+   *
+   * @throws IllegalArgumentException if the function is not serializable
+   */
+  public static byte[] serializeFunction(Object function) {
+    try {
+      return ObjectStreams.serialize(function);
+    } catch (NotSerializableException e) {
+      throw new IllegalArgumentException(
+          "the function cannot be serialized: it captures or references a " + e.getMessage()
+              + ", which does not implement java.io.Serializable (capture only serializable"
+              + " values, or make the field transient)",
+          e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the function cannot be serialized: " + e, e);
+    }
+  }
+}

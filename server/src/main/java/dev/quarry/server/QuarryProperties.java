@@ -1,0 +1,112 @@
+package dev.quarry.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Server configuration ({@code quarry.*}). Every property can also be set from the environment,
+ * e.g. {@code QUARRY_DB_URL} for {@code quarry.db.url}.
+ *
+ * @param home directory for the config file, embedded database and default data dir ({@code
+ *     ~/.quarry})
+ * @param bindAddress address the REST and gRPC servers listen on
+ * @param grpc gRPC server settings
+ * @param db database; empty url means an embedded PostgreSQL under {@code home/pg}
+ * @param storage object storage for blobs, inputs and results
+ * @param backend where invocations run
+ * @param dispatch dispatcher tuning
+ * @param limits bounds on requests
+ * @param devKey whether to create a dev API key at first start and write it to the config file
+ */
+@ConfigurationProperties("quarry")
+public record QuarryProperties(
+    @DefaultValue("${user.home}/.quarry") Path home,
+    @DefaultValue("127.0.0.1") String bindAddress,
+    @DefaultValue Grpc grpc,
+    @DefaultValue Db db,
+    @DefaultValue Storage storage,
+    @DefaultValue Backend backend,
+    @DefaultValue Dispatch dispatch,
+    @DefaultValue Limits limits,
+    @DefaultValue("true") boolean devKey) {
+
+  /** @param port gRPC port; 0 picks a free one */
+  public record Grpc(@DefaultValue("9090") int port) {}
+
+  /**
+   * @param url JDBC URL; empty starts the embedded PostgreSQL
+   * @param embeddedPort port of the embedded PostgreSQL (0 picks a free one)
+   */
+  public record Db(
+      @DefaultValue("") String url,
+      @DefaultValue("postgres") String username,
+      @DefaultValue("") String password,
+      @DefaultValue("10") int poolSize,
+      @DefaultValue("0") int embeddedPort) {}
+
+  /**
+   * @param type {@code fs} (default) or {@code s3}
+   * @param dataDir root of the {@code fs} store; default {@code home/data}
+   * @param settings type-specific settings passed to the store (bucket, endpoint, ...)
+   */
+  public record Storage(
+      @DefaultValue("fs") String type,
+      @Nullable Path dataDir,
+      @DefaultValue Map<String, String> settings) {}
+
+  /**
+   * @param type {@code local}
+   * @param poolSize local worker processes; 0 means one per core
+   * @param maxInFlightPerWorker invocations queued to one worker process at once
+   * @param workerClasspath classpath of the worker JVMs; empty means this JVM's classpath
+   * @param workerJvmArgs extra JVM arguments for worker processes, space separated
+   */
+  public record Backend(
+      @DefaultValue("local") String type,
+      @DefaultValue("0") int poolSize,
+      @DefaultValue("4") int maxInFlightPerWorker,
+      @DefaultValue("") String workerClasspath,
+      @DefaultValue("") String workerJvmArgs) {}
+
+  /**
+   * @param owner lease owner name of this replica; empty means host:pid
+   * @param claimBatch most tasks claimed in one statement
+   * @param pollInterval fallback poll when no notification arrives
+   * @param leaseGrace added to a job's invocation timeout to form the task lease
+   * @param reaperInterval how often expired leases are reclaimed
+   */
+  public record Dispatch(
+      @DefaultValue("") String owner,
+      @DefaultValue("512") int claimBatch,
+      @DefaultValue("1s") Duration pollInterval,
+      @DefaultValue("30s") Duration leaseGrace,
+      @DefaultValue("5s") Duration reaperInterval,
+      @DefaultValue("200ms") Duration retryInitialBackoff,
+      @DefaultValue("3") int defaultMaxAttempts,
+      @DefaultValue("15m") Duration defaultTimeout,
+      @DefaultValue("1h") Duration maxTimeout) {}
+
+  /**
+   * @param maxInputsPerJob most inputs in one map
+   * @param maxInputBytes largest single input
+   * @param maxRequestBytes largest request body / gRPC message
+   * @param inlineInputBytes inputs up to this size live in the database, larger ones in storage
+   * @param maxBlobBytes largest uploaded blob (jar)
+   * @param maxChunkSize most inputs per invocation
+   */
+  public record Limits(
+      @DefaultValue("100000") int maxInputsPerJob,
+      @DefaultValue("1048576") int maxInputBytes,
+      @DefaultValue("67108864") int maxRequestBytes,
+      @DefaultValue("4096") int inlineInputBytes,
+      @DefaultValue("536870912") long maxBlobBytes,
+      @DefaultValue("10000") int maxChunkSize) {}
+
+  public Path dataDir() {
+    return storage.dataDir() != null ? storage.dataDir() : home.resolve("data");
+  }
+}

@@ -1,0 +1,17 @@
+package dev.quarry.server;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Entry point of the Quarry server. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class QuarryServer {
+
+  public static void main(String[] args) {
+    SpringApplication.run(QuarryServer.class, args);
+  }
+}

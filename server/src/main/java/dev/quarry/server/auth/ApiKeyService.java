@@ -1,0 +1,117 @@
+package dev.quarry.server.auth;
+
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorCode;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Creates and checks API keys. A key reads {@code qk_<prefix>_<secret>}; only its SHA-256 is
+ * stored. Successful checks are cached for one second so a burst of calls costs one query.
+ */
+@Service
+public class ApiKeyService {
+  private static final Duration CACHE_TTL = Duration.ofSeconds(1);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public ApiKeyService(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /** Creates a key and returns its secret text, which is never shown again. */
+  public String create(String tenantId, String name, Role role) {
+    String prefix = randomToken(6);
+    String key = "qk_" + prefix + "_" + randomToken(24);
+    jdbc.sql(
+            "insert into api_keys (id, tenant_id, prefix, secret_hash, name, role)"
+                + " values (?, ?, ?, ?, ?, ?)")
+        .params(UUID.randomUUID(), tenantId, prefix, sha256(key), name, role.dbName())
+        .update();
+    return key;
+  }
+
+  /**
+   * @throws ApiException UNAUTHENTICATED if the header is missing, malformed, unknown or revoked
+   */
+  public Principal authenticate(@Nullable String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      throw unauthenticated("missing API key: send 'Authorization: Bearer <key>'");
+    }
+    String key = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : "";
+    Instant now = clock.instant();
+    Cached hit = cache.get(key);
+    if (hit != null && hit.until.isAfter(now)) {
+      return hit.principal;
+    }
+    Principal principal = lookup(key).orElseThrow(() -> unauthenticated("invalid API key"));
+    if (cache.size() > 10_000) {
+      cache.clear();
+    }
+    cache.put(key, new Cached(principal, now.plus(CACHE_TTL)));
+    return principal;
+  }
+
+  /** Whether {@code key} is a valid, unrevoked key. */
+  public boolean isValid(String key) {
+    return lookup(key).isPresent();
+  }
+
+  private Optional<Principal> lookup(String key) {
+    String[] parts = key.split("_", 3);
+    if (parts.length != 3 || !parts[0].equals("qk") || key.length() > 200) {
+      return Optional.empty();
+    }
+    byte[] hash = sha256(key);
+    return jdbc.sql(
+            "update api_keys k set last_used_at = now() from tenants t"
+                + " where k.prefix = ? and k.revoked_at is null and t.id = k.tenant_id"
+                + " and t.disabled_at is null returning k.id, k.tenant_id, k.role, k.secret_hash")
+        .param(parts[1])
+        .query(
+            (rs, n) ->
+                MessageDigest.isEqual(hash, rs.getBytes("secret_hash"))
+                    ? new Principal(
+                        rs.getString("tenant_id"),
+                        rs.getObject("id", UUID.class),
+                        Role.valueOf(rs.getString("role").toUpperCase(java.util.Locale.ROOT)))
+                    : null)
+        .optional();
+  }
+
+  private static ApiException unauthenticated(String message) {
+    return new ApiException(ErrorCode.UNAUTHENTICATED, message);
+  }
+
+  private static String randomToken(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b).replace('_', 'x');
+  }
+
+  static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private record Cached(Principal principal, Instant until) {}
+}

@@ -1,0 +1,36 @@
+package dev.quarry.server.backend;
+
+import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.local.LocalBackendOptions;
+import dev.quarry.backend.local.LocalBackends;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.storage.WorkerStorage;
+import java.util.Arrays;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The default backend: a pool of warm worker JVMs on this machine. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "quarry.backend.type", havingValue = "local", matchIfMissing = true)
+public class LocalBackendConfiguration {
+
+  @Bean(destroyMethod = "close")
+  ComputeBackend localBackend(QuarryProperties props, WorkerStorage storage) {
+    var backend = props.backend();
+    LocalBackendOptions.Builder options =
+        LocalBackendOptions.builder()
+            .maxInFlightPerWorker(backend.maxInFlightPerWorker())
+            .environment(storage.secretEnvironment());
+    if (backend.poolSize() > 0) {
+      options.poolSize(backend.poolSize());
+    }
+    if (!backend.workerClasspath().isBlank()) {
+      options.classpath(backend.workerClasspath());
+    }
+    if (!backend.workerJvmArgs().isBlank()) {
+      options.jvmArgs(Arrays.asList(backend.workerJvmArgs().trim().split("\\s+")));
+    }
+    return LocalBackends.create(options.build());
+  }
+}

@@ -1,0 +1,201 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.backend.ComputeBackend;
+import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.JobRepository;
+import dev.quarry.server.jobs.SubmitService;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the backend busy: while it has free capacity, claims runnable tasks, groups them by job
+ * and chunk into invocations, and hands outcomes to the {@link OutcomeRecorder}. Wakes on local
+ * submits, on NOTIFY from other replicas, when an invocation ends, and on a fallback poll.
+ */
+@Component
+public class Dispatcher implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final ComputeBackend backend;
+  private final TaskClaimer claimer;
+  private final EnvelopeFactory envelopes;
+  private final OutcomeMapper mapper;
+  private final OutcomeRecorder recorder;
+  private final JobRepository jobs;
+  private final QuarryProperties props;
+  private final String owner;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final Map<UUID, JobRecord> specs = new ConcurrentHashMap<>();
+  private volatile boolean running;
+  private boolean signalled;
+  private int chunkHint = 1;
+  private Thread thread = new Thread(() -> {});
+
+  Dispatcher(
+      ComputeBackend backend,
+      TaskClaimer claimer,
+      EnvelopeFactory envelopes,
+      OutcomeMapper mapper,
+      OutcomeRecorder recorder,
+      JobRepository jobs,
+      SubmitService submits,
+      QuarryProperties props) {
+    this.backend = backend;
+    this.claimer = claimer;
+    this.envelopes = envelopes;
+    this.mapper = mapper;
+    this.recorder = recorder;
+    this.jobs = jobs;
+    this.props = props;
+    this.owner =
+        props.dispatch().owner().isBlank()
+            ? ManagementFactory.getRuntimeMXBean().getName()
+            : props.dispatch().owner();
+    submits.onSubmit(this::wakeUp);
+    recorder.onRetry(this::wakeUp);
+  }
+
+  /** The lease owner name of this replica. */
+  public String owner() {
+    return owner;
+  }
+
+  /** Asks the dispatcher to look for work now. */
+  public void wakeUp() {
+    lock.lock();
+    try {
+      signalled = true;
+      wake.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("quarry-dispatcher").daemon().start(this::loop);
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    wakeUp();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return 200;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        int free = backend.capacity() - inFlight.get();
+        int dispatched = free > 0 ? dispatchOnce(free) : 0;
+        if (dispatched == 0 || inFlight.get() >= backend.capacity()) {
+          awaitWake();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("Dispatch round failed; retrying shortly: {}", e.toString());
+        sleepQuietly();
+      }
+    }
+  }
+
+  private int dispatchOnce(int freeSlots) {
+    int limit = Math.min(props.dispatch().claimBatch(), freeSlots * chunkHint);
+    List<ClaimedTask> claimed = claimer.claim(owner, limit, props.dispatch().leaseGrace());
+    if (claimed.isEmpty()) {
+      return 0;
+    }
+    Map<String, List<ClaimedTask>> groups = new LinkedHashMap<>();
+    for (ClaimedTask t : claimed) {
+      groups.computeIfAbsent(t.jobId() + "/" + t.chunk(), k -> new ArrayList<>()).add(t);
+    }
+    for (List<ClaimedTask> group : groups.values()) {
+      JobRecord job = spec(group.get(0).jobId());
+      chunkHint = Math.max(1, job.chunkSize());
+      invoke(job, group);
+    }
+    return groups.size();
+  }
+
+  private void invoke(JobRecord job, List<ClaimedTask> tasks) {
+    TaskEnvelope envelope = envelopes.build(job, tasks);
+    inFlight.incrementAndGet();
+    backend
+        .invoke(envelope)
+        .whenComplete(
+            (summary, error) -> {
+              try {
+                recorder.add(
+                    error == null
+                        ? mapper.fromSummary(job, tasks, summary)
+                        : mapper.fromFailure(job, tasks, error));
+                if (error != null) {
+                  log.info("Invocation of job {} failed: {}", job.id(), error.toString());
+                }
+              } finally {
+                inFlight.decrementAndGet();
+                wakeUp();
+              }
+            });
+  }
+
+  private JobRecord spec(UUID job) {
+    if (specs.size() > 10_000) {
+      specs.clear();
+    }
+    return specs.computeIfAbsent(
+        job, id -> jobs.spec(id).orElseThrow(() -> new IllegalStateException("no job " + id)));
+  }
+
+  private void awaitWake() throws InterruptedException {
+    lock.lock();
+    try {
+      if (!signalled) {
+        wake.await(props.dispatch().pollInterval().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      signalled = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.quarry.server.dispatch;
+
+import com.google.protobuf.ByteString;
+import dev.quarry.proto.v1.Codec;
+import dev.quarry.proto.v1.FunctionKind;
+import dev.quarry.proto.v1.FunctionSpec;
+import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.proto.v1.TaskInput;
+import dev.quarry.server.jobs.FunctionRef;
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.StorageKeys;
+import dev.quarry.server.storage.WorkerStorage;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Builds the small envelope a worker receives for one invocation. */
+@Component
+class EnvelopeFactory {
+  private final WorkerStorage storage;
+  private final Clock clock;
+
+  EnvelopeFactory(WorkerStorage storage, Clock clock) {
+    this.storage = storage;
+    this.clock = clock;
+  }
+
+  TaskEnvelope build(JobRecord job, List<ClaimedTask> tasks) {
+    String tenant = job.tenantId();
+    String invocation = UUID.randomUUID().toString();
+    TaskEnvelope.Builder b =
+        TaskEnvelope.newBuilder()
+            .setInvocationId(invocation)
+            .setTenantId(tenant)
+            .setJobId(job.id().toString())
+            .setFunction(spec(tenant, job.function()))
+            .setCodec(Codec.valueOf("CODEC_" + job.function().codec()))
+            .setStatusKey(StorageKeys.status(tenant, job.id(), invocation))
+            .setDeadlineMs(clock.millis() + job.timeoutMs())
+            .setStorage(storage.settings());
+    for (ClaimedTask t : tasks) {
+      TaskInput.Builder in =
+          TaskInput.newBuilder()
+              .setTaskId(job.id() + ":" + t.index())
+              .setIndex(t.index())
+              .setAttempt(t.attempt())
+              .setResultKey(StorageKeys.result(tenant, job.id(), t.index(), t.attempt()));
+      if (t.input() != null) {
+        in.setInline(ByteString.copyFrom(t.input()));
+      } else if (t.inputKey() != null) {
+        in.setKey(t.inputKey());
+      }
+      b.addTasks(in);
+    }
+    return b.build();
+  }
+
+  private static FunctionSpec spec(String tenant, FunctionRef fn) {
+    FunctionSpec.Builder s =
+        FunctionSpec.newBuilder()
+            .setDigest(fn.bundleDigest())
+            .setKind(FunctionKind.valueOf("FUNCTION_KIND_" + fn.kind()))
+            .setName(fn.name());
+    if (fn.entryClass() != null) {
+      s.setEntryClass(fn.entryClass());
+    }
+    if (fn.payloadDigest() != null) {
+      s.setPayloadKey(StorageKeys.blob(tenant, fn.payloadDigest()));
+    }
+    for (String jar : fn.jarDigests()) {
+      s.addJarKeys(StorageKeys.blob(tenant, jar));
+    }
+    return s.build();
+  }
+}

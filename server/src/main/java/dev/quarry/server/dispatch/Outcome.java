@@ -1,0 +1,34 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.server.jobs.TaskState;
+import java.time.Duration;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** What happened to one attempt of a task, to be recorded in a batch. */
+sealed interface Outcome {
+  UUID jobId();
+
+  int index();
+
+  int attempt();
+
+  /** The attempt ended: SUCCEEDED, or FAILED with an error (stored at resultKey when present). */
+  record Finished(
+      UUID jobId,
+      int index,
+      int attempt,
+      TaskState state,
+      @Nullable String resultKey,
+      @Nullable String errorType,
+      @Nullable String errorMessage,
+      boolean functionError,
+      int durationMs,
+      boolean coldStart)
+      implements Outcome {}
+
+  /** The attempt failed in a retryable way: back to PENDING after {@code delay}. */
+  record Retry(
+      UUID jobId, int index, int attempt, Duration delay, String errorType, String errorMessage)
+      implements Outcome {}
+}

@@ -1,0 +1,114 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.backend.BackendException;
+import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.proto.v1.RemoteError;
+import dev.quarry.proto.v1.TaskOutcome;
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.TaskState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns what a backend answered into outcomes: results, function failures (retried only when
+ * the job asks), and invocation failures (retried with backoff while attempts remain).
+ */
+@Component
+class OutcomeMapper {
+  private static final int MAX_MESSAGE = 4000;
+  private final RetryPolicy retry;
+
+  OutcomeMapper(RetryPolicy retry) {
+    this.retry = retry;
+  }
+
+  List<Outcome> fromSummary(JobRecord job, List<ClaimedTask> tasks, InvocationSummary summary) {
+    if (summary.hasInvocationError()) {
+      RemoteError e = summary.getInvocationError();
+      return tasks.stream()
+          .map(t -> failure(job, t, e.getType(), e.getMessage(), e.getFunctionError(), summary))
+          .toList();
+    }
+    Map<Integer, TaskOutcome> byIndex = new HashMap<>();
+    for (TaskOutcome o : summary.getOutcomesList()) {
+      byIndex.put(index(o.getTaskId()), o);
+    }
+    List<Outcome> out = new ArrayList<>(tasks.size());
+    for (ClaimedTask t : tasks) {
+      TaskOutcome o = byIndex.get(t.index());
+      if (o == null) {
+        out.add(failure(job, t, "dev.quarry.MissingOutcome", "worker gave no outcome", false, summary));
+      } else if (o.getOk()) {
+        out.add(
+            new Outcome.Finished(
+                job.id(), t.index(), t.attempt(), TaskState.SUCCEEDED, o.getResultKey(), null,
+                null, false, duration(o), summary.getColdStart()));
+      } else {
+        RemoteError e = o.getError();
+        if (e.getFunctionError() && !(job.retryFunctionErrors() && t.attempt() < job.maxAttempts())) {
+          out.add(
+              new Outcome.Finished(
+                  job.id(), t.index(), t.attempt(), TaskState.FAILED,
+                  o.getResultKey().isEmpty() ? null : o.getResultKey(), e.getType(),
+                  clip(e.getMessage()), true, duration(o), summary.getColdStart()));
+        } else {
+          out.add(failure(job, t, e.getType(), e.getMessage(), e.getFunctionError(), summary));
+        }
+      }
+    }
+    return out;
+  }
+
+  List<Outcome> fromFailure(JobRecord job, List<ClaimedTask> tasks, Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    boolean retryable = !(cause instanceof BackendException be) || be.kind().retryable();
+    String type =
+        cause instanceof BackendException be
+            ? "dev.quarry.backend." + be.kind().name().toLowerCase(java.util.Locale.ROOT)
+            : cause.getClass().getName();
+    String message = String.valueOf(cause.getMessage());
+    return tasks.stream()
+        .map(
+            t ->
+                retryable && t.attempt() < job.maxAttempts()
+                    ? (Outcome)
+                        new Outcome.Retry(
+                            job.id(), t.index(), t.attempt(), retry.delayAfter(t.attempt()), type,
+                            clip(message))
+                    : new Outcome.Finished(
+                        job.id(), t.index(), t.attempt(), TaskState.FAILED, null, type,
+                        clip(message + " (attempt " + t.attempt() + " of " + job.maxAttempts() + ")"),
+                        false, 0, false))
+        .toList();
+  }
+
+  private Outcome failure(
+      JobRecord job, ClaimedTask t, String type, String message, boolean functionError,
+      InvocationSummary summary) {
+    if (!functionError && t.attempt() < job.maxAttempts()
+        || functionError && job.retryFunctionErrors() && t.attempt() < job.maxAttempts()) {
+      return new Outcome.Retry(
+          job.id(), t.index(), t.attempt(), retry.delayAfter(t.attempt()), type, clip(message));
+    }
+    return new Outcome.Finished(
+        job.id(), t.index(), t.attempt(), TaskState.FAILED, null, type, clip(message),
+        functionError, 0, summary.getColdStart());
+  }
+
+  private static int index(String taskId) {
+    return Integer.parseInt(taskId.substring(taskId.lastIndexOf(':') + 1));
+  }
+
+  private static int duration(TaskOutcome o) {
+    return (int) Math.max(0, o.getEndMs() - o.getStartMs());
+  }
+
+  private static String clip(String s) {
+    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) : s;
+  }
+}

@@ -1,0 +1,211 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.server.jobs.JobRepository;
+import dev.quarry.server.jobs.JobSignals;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes outcomes in batches: whatever arrived while the previous batch was being written goes
+ * in the next one, so a busy server writes few large batches and an idle one writes at once.
+ * Every write is guarded by (job, index, attempt, RUNNING), so a late or duplicate outcome
+ * changes nothing.
+ */
+@Component
+class OutcomeRecorder implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
+  private static final int MAX_BATCH = 2000;
+
+  private static final String FINISH =
+      "update tasks t set state = v.state, result_key = v.result_key, error_type = v.error_type,"
+          + " error_message = v.error_message, function_error = v.function_error,"
+          + " duration_ms = v.duration_ms, cold_start = v.cold, finished_at = now(),"
+          + " finish_seq = nextval('finish_seq'), lease_owner = null, lease_expires_at = null"
+          + " from unnest(?::uuid[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[],"
+          + " ?::text[], ?::boolean[], ?::int[], ?::boolean[]) as v(job_id, idx, attempt, state,"
+          + " result_key, error_type, error_message, function_error, duration_ms, cold)"
+          + " where t.job_id = v.job_id and t.idx = v.idx and t.attempt = v.attempt"
+          + " and t.state = 'RUNNING'";
+
+  private static final String RETRY =
+      "update tasks t set state = 'PENDING', lease_owner = null, lease_expires_at = null,"
+          + " not_before = now() + v.delay_ms * interval '1 millisecond',"
+          + " error_type = v.error_type, error_message = v.error_message"
+          + " from unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[])"
+          + " as v(job_id, idx, attempt, delay_ms, error_type, error_message)"
+          + " where t.job_id = v.job_id and t.idx = v.idx and t.attempt = v.attempt"
+          + " and t.state = 'RUNNING'";
+
+  private final JdbcClient jdbc;
+  private final JobRepository jobs;
+  private final JobSignals signals;
+  private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
+  private volatile boolean running;
+  private volatile Runnable onRetry = () -> {};
+  private Thread thread = new Thread(() -> {});
+
+  OutcomeRecorder(JdbcClient jdbc, JobRepository jobs, JobSignals signals) {
+    this.jdbc = jdbc;
+    this.jobs = jobs;
+    this.signals = signals;
+  }
+
+  void add(List<? extends Outcome> outcomes) {
+    queue.addAll(outcomes);
+  }
+
+  /** Called after a batch that put tasks back to PENDING (wakes the dispatcher). */
+  void onRetry(Runnable action) {
+    this.onRetry = action;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("quarry-recorder").daemon().start(this::loop);
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    drainOnce();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return 100;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        Outcome first = queue.poll(500, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        List<Outcome> batch = new ArrayList<>();
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        write(batch);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("Recording outcomes failed; leases will expire and tasks will be retried", e);
+      }
+    }
+  }
+
+  private void drainOnce() {
+    List<Outcome> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    if (!rest.isEmpty()) {
+      try {
+        write(rest);
+      } catch (RuntimeException e) {
+        log.warn("Could not record {} outcomes at shutdown; their leases will expire", rest.size());
+      }
+    }
+  }
+
+  void write(List<Outcome> batch) {
+    List<Outcome.Finished> finished = new ArrayList<>();
+    List<Outcome.Retry> retries = new ArrayList<>();
+    Set<UUID> touched = new LinkedHashSet<>();
+    for (Outcome o : batch) {
+      touched.add(o.jobId());
+      if (o instanceof Outcome.Finished f) {
+        finished.add(f);
+      } else if (o instanceof Outcome.Retry r) {
+        retries.add(r);
+      }
+    }
+    if (!finished.isEmpty()) {
+      writeFinished(finished);
+    }
+    if (!retries.isEmpty()) {
+      writeRetries(retries);
+    }
+    for (UUID job : touched) {
+      jobs.finishIfDone(job);
+      signals.signal(job);
+    }
+    jdbc.sql("select pg_notify('quarry_job', j::text) from unnest(?::uuid[]) as j")
+        .param(touched.toArray(UUID[]::new))
+        .query()
+        .listOfRows();
+    if (!retries.isEmpty()) {
+      onRetry.run();
+    }
+  }
+
+  private void writeFinished(List<Outcome.Finished> rows) {
+    int n = rows.size();
+    UUID[] job = new UUID[n];
+    Integer[] idx = new Integer[n];
+    Integer[] attempt = new Integer[n];
+    String[] state = new String[n];
+    String[] key = new String[n];
+    String[] type = new String[n];
+    String[] message = new String[n];
+    Boolean[] fnError = new Boolean[n];
+    Integer[] duration = new Integer[n];
+    Boolean[] cold = new Boolean[n];
+    for (int i = 0; i < n; i++) {
+      Outcome.Finished f = rows.get(i);
+      job[i] = f.jobId();
+      idx[i] = f.index();
+      attempt[i] = f.attempt();
+      state[i] = f.state().name();
+      key[i] = f.resultKey();
+      type[i] = f.errorType();
+      message[i] = f.errorMessage();
+      fnError[i] = f.functionError();
+      duration[i] = f.durationMs();
+      cold[i] = f.coldStart();
+    }
+    jdbc.sql(FINISH)
+        .params(job, idx, attempt, state, key, type, message, fnError, duration, cold)
+        .update();
+  }
+
+  private void writeRetries(List<Outcome.Retry> rows) {
+    int n = rows.size();
+    UUID[] job = new UUID[n];
+    Integer[] idx = new Integer[n];
+    Integer[] attempt = new Integer[n];
+    Long[] delay = new Long[n];
+    String[] type = new String[n];
+    String[] message = new String[n];
+    for (int i = 0; i < n; i++) {
+      Outcome.Retry r = rows.get(i);
+      job[i] = r.jobId();
+      idx[i] = r.index();
+      attempt[i] = r.attempt();
+      delay[i] = r.delay().toMillis();
+      type[i] = r.errorType();
+      message[i] = r.errorMessage();
+    }
+    jdbc.sql(RETRY).params(job, idx, attempt, delay, type, message).update();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.server.jobs.JobSignals;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Listens on {@code quarry_work} (new tasks: wake the dispatcher) and {@code quarry_job} (a job
+ * changed: wake its readers), so every replica reacts to the others at once.
+ */
+@Component
+class PgListener implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(PgListener.class);
+
+  private final DataSource dataSource;
+  private final Dispatcher dispatcher;
+  private final JobSignals signals;
+  private volatile boolean running;
+  private Thread thread = new Thread(() -> {});
+
+  PgListener(DataSource dataSource, Dispatcher dispatcher, JobSignals signals) {
+    this.dataSource = dataSource;
+    this.dispatcher = dispatcher;
+    this.signals = signals;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = Thread.ofPlatform().name("quarry-listen").daemon().start(this::loop);
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    thread.interrupt();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private void loop() {
+    while (running) {
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        s.execute("listen quarry_work");
+        s.execute("listen quarry_job");
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] batch = pg.getNotifications(500);
+          if (batch == null) {
+            continue;
+          }
+          for (PGNotification n : batch) {
+            if (n.getName().equals("quarry_work")) {
+              dispatcher.wakeUp();
+            } else if (!n.getParameter().isEmpty()) {
+              signals.signal(UUID.fromString(n.getParameter()));
+            }
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (running) {
+          log.warn("LISTEN connection lost ({}); reconnecting", e.toString());
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }
+  }
+}

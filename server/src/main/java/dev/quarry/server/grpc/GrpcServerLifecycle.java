@@ -1,0 +1,87 @@
+package dev.quarry.server.grpc;
+
+import dev.quarry.server.QuarryProperties;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/** Runs the gRPC server next to the HTTP one; reflection and health are on so grpcurl works. */
+@Component
+public class GrpcServerLifecycle implements SmartLifecycle {
+  private final QuarryProperties props;
+  private final JobGrpcService jobs;
+  private final AuthInterceptor auth;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private volatile Server server;
+  private volatile boolean running;
+
+  public GrpcServerLifecycle(QuarryProperties props, JobGrpcService jobs, AuthInterceptor auth) {
+    this.props = props;
+    this.jobs = jobs;
+    this.auth = auth;
+  }
+
+  /** The port the server listens on (the configured one, or the one picked for 0). */
+  public int port() {
+    return server == null ? props.grpc().port() : server.getPort();
+  }
+
+  @Override
+  public void start() {
+    try {
+      server =
+          NettyServerBuilder.forAddress(new InetSocketAddress(props.bindAddress(), props.grpc().port()))
+              .executor(Executors.newVirtualThreadPerTaskExecutor())
+              .maxInboundMessageSize(props.limits().maxRequestBytes())
+              .addService(ServerInterceptors.intercept(jobs, auth))
+              .addService(ProtoReflectionServiceV1.newInstance())
+              .addService(health.getHealthService())
+              .build()
+              .start();
+      health.setStatus("", ServingStatus.SERVING);
+      health.setStatus("quarry.v1.JobService", ServingStatus.SERVING);
+      running = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot start gRPC on " + props.bindAddress() + ":" + props.grpc().port(), e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    health.enterTerminalState();
+    Server s = server;
+    if (s != null) {
+      s.shutdown();
+      try {
+        if (!s.awaitTermination(5, TimeUnit.SECONDS)) {
+          s.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        s.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return 300;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.quarry.server.jobs;
+
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.auth.Principal;
+import dev.quarry.server.auth.Role;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Service;
+
+/** Reading, watching and cancelling jobs on behalf of a caller. */
+@Service
+public class JobService {
+  private static final Duration MIN_EVENT_GAP = Duration.ofMillis(100);
+  private static final Duration WAIT = Duration.ofSeconds(1);
+
+  private final JobRepository jobs;
+  private final JobSignals signals;
+
+  public JobService(JobRepository jobs, JobSignals signals) {
+    this.jobs = jobs;
+    this.signals = signals;
+  }
+
+  /**
+   * @throws ApiException NOT_FOUND if the job does not exist for the caller's tenant
+   */
+  public JobRecord get(Principal caller, UUID id) {
+    caller.require(Role.VIEWER);
+    return jobs.find(caller.tenantId(), id)
+        .orElseThrow(() -> ApiException.notFound("job", id.toString()));
+  }
+
+  public List<JobRecord> list(Principal caller, int limit) {
+    caller.require(Role.VIEWER);
+    if (limit < 1 || limit > 1000) {
+      throw ApiException.invalid("limit must be between 1 and 1000");
+    }
+    return jobs.list(caller.tenantId(), limit);
+  }
+
+  /**
+   * Cancels the job's unfinished futures. Cancelling a finished job is not an error: the job is
+   * returned as it is.
+   *
+   * @throws ApiException NOT_FOUND if the job does not exist for the caller's tenant
+   */
+  public JobRecord cancel(Principal caller, UUID id) {
+    caller.require(Role.MEMBER);
+    get(caller, id);
+    if (jobs.cancel(caller.tenantId(), id)) {
+      signals.signal(id);
+    }
+    return get(caller, id);
+  }
+
+  /**
+   * Sends the job now and after each change (at most every 100 ms) until it ends.
+   *
+   * @throws ApiException NOT_FOUND if the job does not exist for the caller's tenant
+   */
+  public void watch(Principal caller, UUID id, Consumer<JobRecord> events, java.util.function.BooleanSupplier closed)
+      throws InterruptedException {
+    JobRecord job = get(caller, id);
+    long version = signals.version(id);
+    try {
+      while (!closed.getAsBoolean()) {
+        events.accept(job);
+        if (job.state().terminal()) {
+          return;
+        }
+        Thread.sleep(MIN_EVENT_GAP.toMillis());
+        version = signals.await(id, version, WAIT);
+        job = get(caller, id);
+      }
+    } finally {
+      signals.release(id);
+    }
+  }
+}

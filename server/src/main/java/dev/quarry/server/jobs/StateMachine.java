@@ -1,0 +1,56 @@
+package dev.quarry.server.jobs;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The only place that says which state changes are legal. SQL that moves tasks or jobs takes its
+ * allowed source states from here ({@link #sources}), so a change of rules is a change here.
+ */
+public final class StateMachine {
+  private static final Map<TaskState, Set<TaskState>> TASK =
+      Map.of(
+          TaskState.PENDING, EnumSet.of(TaskState.RUNNING, TaskState.FAILED, TaskState.CANCELLED),
+          TaskState.RUNNING,
+              EnumSet.of(
+                  TaskState.SUCCEEDED, TaskState.FAILED, TaskState.PENDING, TaskState.CANCELLED),
+          TaskState.SUCCEEDED, EnumSet.noneOf(TaskState.class),
+          TaskState.FAILED, EnumSet.noneOf(TaskState.class),
+          TaskState.CANCELLED, EnumSet.noneOf(TaskState.class));
+
+  private static final Map<JobState, Set<JobState>> JOB =
+      Map.of(
+          JobState.RUNNING,
+              EnumSet.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED),
+          JobState.SUCCEEDED, EnumSet.noneOf(JobState.class),
+          JobState.FAILED, EnumSet.noneOf(JobState.class),
+          JobState.CANCELLED, EnumSet.noneOf(JobState.class));
+
+  private StateMachine() {}
+
+  public static boolean allowed(TaskState from, TaskState to) {
+    return TASK.get(from).contains(to);
+  }
+
+  public static boolean allowed(JobState from, JobState to) {
+    return JOB.get(from).contains(to);
+  }
+
+  /** Task states from which {@code to} may be reached, as names for a SQL {@code = any(?)}. */
+  public static String[] sources(TaskState to) {
+    return Arrays.stream(TaskState.values())
+        .filter(from -> allowed(from, to))
+        .map(Enum::name)
+        .toArray(String[]::new);
+  }
+
+  /** Job states from which {@code to} may be reached, as names for a SQL {@code = any(?)}. */
+  public static String[] sources(JobState to) {
+    return Arrays.stream(JobState.values())
+        .filter(from -> allowed(from, to))
+        .map(Enum::name)
+        .toArray(String[]::new);
+  }
+}

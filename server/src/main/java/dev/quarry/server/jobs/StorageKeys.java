@@ -1,0 +1,24 @@
+package dev.quarry.server.jobs;
+
+import java.util.UUID;
+
+/** Where things live in object storage; every key starts with the tenant. */
+public final class StorageKeys {
+  private StorageKeys() {}
+
+  public static String blob(String tenant, String digest) {
+    return "tenants/" + tenant + "/blobs/" + digest;
+  }
+
+  public static String input(String tenant, UUID job, int index) {
+    return "tenants/" + tenant + "/jobs/" + job + "/inputs/" + index;
+  }
+
+  public static String result(String tenant, UUID job, int index, int attempt) {
+    return "tenants/" + tenant + "/jobs/" + job + "/results/" + index + "." + attempt;
+  }
+
+  public static String status(String tenant, UUID job, String invocationId) {
+    return "tenants/" + tenant + "/jobs/" + job + "/status/" + invocationId;
+  }
+}

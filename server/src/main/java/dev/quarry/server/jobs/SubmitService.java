@@ -1,0 +1,148 @@
+package dev.quarry.server.jobs;
+
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.auth.Principal;
+import dev.quarry.server.auth.Role;
+import dev.quarry.server.functions.FunctionService;
+import dev.quarry.storage.ObjectStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Creates a job and one task per input in a single transaction (one insert, one COPY, one
+ * notify), after checking every limit, so a rejected request changes nothing.
+ */
+@Service
+public class SubmitService {
+  private final JdbcClient jdbc;
+  private final DataSource dataSource;
+  private final TransactionTemplate tx;
+  private final FunctionService functions;
+  private final ObjectStore store;
+  private final QuarryProperties props;
+  private final List<Runnable> submitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public SubmitService(
+      JdbcClient jdbc,
+      DataSource dataSource,
+      TransactionTemplate tx,
+      FunctionService functions,
+      ObjectStore store,
+      QuarryProperties props) {
+    this.jdbc = jdbc;
+    this.dataSource = dataSource;
+    this.tx = tx;
+    this.functions = functions;
+    this.store = store;
+    this.props = props;
+  }
+
+  /** Runs {@code listener} after every committed submit (the local dispatcher's wake-up). */
+  public void onSubmit(Runnable listener) {
+    submitListeners.add(listener);
+  }
+
+  /** The created job. */
+  public record Submitted(UUID jobId, int total) {}
+
+  /**
+   * @throws ApiException INVALID_ARGUMENT, NOT_FOUND (function), PAYLOAD_TOO_LARGE
+   */
+  public Submitted submit(Principal caller, SubmitCommand cmd) {
+    caller.require(Role.MEMBER);
+    var limits = props.limits();
+    var dispatch = props.dispatch();
+    int n = cmd.inputs().size();
+    if (n == 0) {
+      throw ApiException.invalid("inputs must not be empty");
+    }
+    if (n > limits.maxInputsPerJob()) {
+      throw ApiException.tooLarge(
+          "a job may have at most " + limits.maxInputsPerJob() + " inputs, got " + n);
+    }
+    int chunk = cmd.chunkSize() == 0 ? 1 : cmd.chunkSize();
+    if (chunk < 1 || chunk > limits.maxChunkSize()) {
+      throw ApiException.invalid("chunkSize must be between 1 and " + limits.maxChunkSize());
+    }
+    int attempts = cmd.maxAttempts() == 0 ? dispatch.defaultMaxAttempts() : cmd.maxAttempts();
+    if (attempts < 1 || attempts > 20) {
+      throw ApiException.invalid("maxAttempts must be between 1 and 20");
+    }
+    Duration timeout = cmd.timeout() == null ? dispatch.defaultTimeout() : cmd.timeout();
+    if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(dispatch.maxTimeout()) > 0) {
+      throw ApiException.invalid("timeout must be between 1 ms and " + dispatch.maxTimeout());
+    }
+    if (cmd.label().length() > 200) {
+      throw ApiException.invalid("label must be at most 200 characters");
+    }
+    for (int i = 0; i < n; i++) {
+      if (cmd.inputs().get(i).length > limits.maxInputBytes()) {
+        throw ApiException.tooLarge(
+            "input "
+                + i
+                + " has "
+                + cmd.inputs().get(i).length
+                + " bytes; the limit is "
+                + limits.maxInputBytes());
+      }
+    }
+    FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
+    UUID job = UUID.randomUUID();
+    List<TaskCopy.Row> rows = storeInputs(caller.tenantId(), job, cmd.inputs());
+    tx.executeWithoutResult(
+        s -> insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout,
+            cmd.label(), rows));
+    submitListeners.forEach(Runnable::run);
+    return new Submitted(job, n);
+  }
+
+  private List<TaskCopy.Row> storeInputs(String tenant, UUID job, List<byte[]> inputs) {
+    int inline = props.limits().inlineInputBytes();
+    List<TaskCopy.Row> rows = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      byte[] data = inputs.get(i);
+      if (data.length <= inline) {
+        rows.add(new TaskCopy.Row(i, data, null));
+      } else {
+        String key = StorageKeys.input(tenant, job, i);
+        store.put(key, data);
+        rows.add(new TaskCopy.Row(i, null, key));
+      }
+    }
+    return rows;
+  }
+
+  private void insert(
+      Principal caller, UUID job, FunctionRef fn, int total, int chunk, int attempts,
+      boolean retryErrors, Duration timeout, String label, List<TaskCopy.Row> rows) {
+    long seq =
+        jdbc.sql(
+                "insert into jobs (tenant_id, id, state, function_id, function_name,"
+                    + " function_kind, entry_class, payload_digest, jar_digests, bundle_digest,"
+                    + " codec, total, chunk_size, max_attempts, retry_function_errors, timeout_ms,"
+                    + " label, created_by) values (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?) returning seq")
+            .params(
+                caller.tenantId(), job, fn.id(), fn.name(), fn.kind(), fn.entryClass(),
+                fn.payloadDigest(), fn.jarDigests().toArray(String[]::new), fn.bundleDigest(),
+                fn.codec(), total, chunk, attempts, retryErrors, timeout.toMillis(), label,
+                caller.keyId())
+            .query(Long.class)
+            .single();
+    try {
+      TaskCopy.copy(
+          DataSourceUtils.getConnection(dataSource), caller.tenantId(), job, seq, chunk, rows);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("could not insert tasks", e);
+    }
+    jdbc.sql("select pg_notify('quarry_work', '')").query().singleValue();
+  }
+}

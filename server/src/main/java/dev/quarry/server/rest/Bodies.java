@@ -1,0 +1,63 @@
+package dev.quarry.server.rest;
+
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.auth.Principal;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reading request bodies within the size limit, and the caller. */
+final class Bodies {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private Bodies() {}
+
+  static Principal principal(HttpServletRequest request) {
+    return (Principal) request.getAttribute(AuthFilter.PRINCIPAL);
+  }
+
+  /**
+   * @throws ApiException PAYLOAD_TOO_LARGE past {@code max} bytes
+   */
+  static byte[] read(HttpServletRequest request, long max) throws IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > max) {
+      throw ApiException.tooLarge("request body of " + declared + " bytes exceeds the limit of " + max);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+    byte[] buf = new byte[65536];
+    try (InputStream in = request.getInputStream()) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        if (out.size() + (long) n > max) {
+          throw ApiException.tooLarge("request body exceeds the limit of " + max + " bytes");
+        }
+        out.write(buf, 0, n);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * @throws ApiException INVALID_ARGUMENT unless the body is one JSON object
+   */
+  static JsonNode jsonObject(byte[] body) {
+    if (body.length == 0) {
+      throw ApiException.invalid("request body is empty; expected a JSON object");
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(body);
+    } catch (JacksonException e) {
+      throw ApiException.invalid("malformed JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.invalid("expected a JSON object");
+    }
+    return node;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.quarry.server.rest;
+
+import dev.quarry.proto.v1.ResultOrder;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.Ids;
+import dev.quarry.server.auth.Principal;
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.JobService;
+import dev.quarry.server.jobs.SubmitCommand;
+import dev.quarry.server.jobs.SubmitService;
+import dev.quarry.server.results.ResultStreamer;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Submitting, reading, cancelling jobs and streaming their results as NDJSON. */
+@RestController
+public class JobController {
+  private static final Set<String> SUBMIT_FIELDS =
+      Set.of("function", "inputs", "chunkSize", "maxAttempts", "retryFunctionErrors", "timeoutMs", "label");
+
+  private final SubmitService submits;
+  private final JobService jobs;
+  private final ResultStreamer results;
+  private final QuarryProperties props;
+
+  public JobController(
+      SubmitService submits, JobService jobs, ResultStreamer results, QuarryProperties props) {
+    this.submits = submits;
+    this.jobs = jobs;
+    this.results = results;
+    this.props = props;
+  }
+
+  @PostMapping("/v1/jobs")
+  ResponseEntity<JobView> submit(HttpServletRequest request) throws IOException {
+    Principal p = Bodies.principal(request);
+    JsonNode body = Bodies.jsonObject(Bodies.read(request, props.limits().maxRequestBytes()));
+    for (String field : body.propertyNames()) {
+      if (!SUBMIT_FIELDS.contains(field)) {
+        throw ApiException.invalid("unknown field '" + field + "'; allowed: " + SUBMIT_FIELDS);
+      }
+    }
+    String function = text(body, "function", true);
+    JsonNode inputs = body.get("inputs");
+    if (inputs == null || !inputs.isArray()) {
+      throw ApiException.invalid("'inputs' must be a JSON array");
+    }
+    List<byte[]> encoded = new ArrayList<>(inputs.size());
+    for (JsonNode input : inputs) {
+      encoded.add(Bodies.JSON.writeValueAsBytes(input));
+    }
+    long timeoutMs = integer(body, "timeoutMs", 0, Long.MAX_VALUE);
+    var submitted =
+        submits.submit(
+            p,
+            new SubmitCommand(
+                function,
+                encoded,
+                (int) integer(body, "chunkSize", 0, Integer.MAX_VALUE),
+                (int) integer(body, "maxAttempts", 0, Integer.MAX_VALUE),
+                bool(body, "retryFunctionErrors"),
+                timeoutMs == 0 ? null : Duration.ofMillis(timeoutMs),
+                body.has("label") ? text(body, "label", false) : ""));
+    return ResponseEntity.status(201).body(JobView.of(jobs.get(p, submitted.jobId())));
+  }
+
+  @GetMapping("/v1/jobs")
+  Map<String, List<JobView>> list(
+      @RequestParam(defaultValue = "50") int limit, HttpServletRequest request) {
+    return Map.of(
+        "jobs", jobs.list(Bodies.principal(request), limit).stream().map(JobView::of).toList());
+  }
+
+  @GetMapping("/v1/jobs/{id}")
+  JobView get(@PathVariable String id, HttpServletRequest request) {
+    return JobView.of(jobs.get(Bodies.principal(request), Ids.job(id)));
+  }
+
+  @PostMapping("/v1/jobs/{id}/cancel")
+  JobView cancel(@PathVariable String id, HttpServletRequest request) {
+    return JobView.of(jobs.cancel(Bodies.principal(request), Ids.job(id)));
+  }
+
+  /** NDJSON, one finished future per line, until the job ends. */
+  @GetMapping("/v1/jobs/{id}/results")
+  void results(
+      @PathVariable String id,
+      @RequestParam(defaultValue = "completion") String order,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException, InterruptedException {
+    ResultOrder resultOrder =
+        switch (order) {
+          case "completion" -> ResultOrder.RESULT_ORDER_COMPLETION;
+          case "input" -> ResultOrder.RESULT_ORDER_INPUT;
+          default -> throw ApiException.invalid("order must be 'completion' or 'input'");
+        };
+    JobRecord job = results.open(Bodies.principal(request), Ids.job(id));
+    response.setContentType("application/x-ndjson");
+    response.setCharacterEncoding("UTF-8");
+    NdjsonSink sink = new NdjsonSink(response.getOutputStream(), job.function().codec());
+    results.stream(job, resultOrder, 0, sink);
+    sink.flush();
+  }
+
+  private static String text(JsonNode body, String field, boolean required) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw ApiException.invalid("'" + field + "' is required");
+      }
+      return "";
+    }
+    if (!v.isString()) {
+      throw ApiException.invalid("'" + field + "' must be a string");
+    }
+    return v.asString();
+  }
+
+  private static long integer(JsonNode body, String field, long min, long max) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+      throw ApiException.invalid("'" + field + "' must be a whole number >= " + min);
+    }
+    return v.asLong();
+  }
+
+  private static boolean bool(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return false;
+    }
+    if (!v.isBoolean()) {
+      throw ApiException.invalid("'" + field + "' must be true or false");
+    }
+    return v.asBoolean();
+  }
+}

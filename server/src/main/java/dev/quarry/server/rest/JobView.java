@@ -1,0 +1,37 @@
+package dev.quarry.server.rest;
+
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.TaskState;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/** A job as REST shows it. */
+record JobView(
+    String id,
+    String function,
+    String state,
+    String codec,
+    int total,
+    int pending,
+    int running,
+    int succeeded,
+    int failed,
+    int cancelled,
+    int chunkSize,
+    int maxAttempts,
+    long timeoutMs,
+    String label,
+    String message,
+    Instant createdAt,
+    @Nullable Instant finishedAt,
+    String resultsUrl) {
+
+  static JobView of(JobRecord j) {
+    return new JobView(
+        j.id().toString(), j.function().name(), j.state().name(), j.function().codec(),
+        j.total(), j.count(TaskState.PENDING), j.count(TaskState.RUNNING),
+        j.count(TaskState.SUCCEEDED), j.count(TaskState.FAILED), j.count(TaskState.CANCELLED),
+        j.chunkSize(), j.maxAttempts(), j.timeoutMs(), j.label(), j.message(), j.createdAt(),
+        j.finishedAt(), "/v1/jobs/" + j.id() + "/results");
+  }
+}

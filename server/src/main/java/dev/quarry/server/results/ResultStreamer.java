@@ -1,0 +1,125 @@
+package dev.quarry.server.results;
+
+import dev.quarry.proto.v1.ResultOrder;
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.auth.Principal;
+import dev.quarry.server.auth.Role;
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.JobRepository;
+import dev.quarry.server.jobs.JobSignals;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/**
+ * Streams a job's finished futures until the job ends, one page at a time, so memory stays
+ * bounded whatever the job's size. Completion order follows the finish sequence; a final sweep
+ * catches futures whose sequence committed out of order. Input order waits for each next index.
+ */
+@Service
+public class ResultStreamer {
+  private static final int PAGE = 256;
+  private static final Duration WAIT = Duration.ofSeconds(1);
+
+  private final JobRepository jobs;
+  private final JobSignals signals;
+  private final ResultRows rows;
+
+  public ResultStreamer(JobRepository jobs, JobSignals signals, ResultRows rows) {
+    this.jobs = jobs;
+    this.signals = signals;
+    this.rows = rows;
+  }
+
+  /**
+   * @throws ApiException NOT_FOUND if the job is not the caller's
+   */
+  public JobRecord open(Principal caller, UUID job) {
+    caller.require(Role.VIEWER);
+    return jobs.find(caller.tenantId(), job).orElseThrow(() -> ApiException.notFound("job", job.toString()));
+  }
+
+  public void stream(JobRecord job, ResultOrder order, long afterSeq, ResultSink sink)
+      throws InterruptedException {
+    long version = signals.version(job.id());
+    try {
+      if (order == ResultOrder.RESULT_ORDER_INPUT) {
+        inputOrder(job, sink, version);
+      } else {
+        completionOrder(job, afterSeq, sink, version);
+      }
+    } finally {
+      signals.release(job.id());
+    }
+  }
+
+  private void completionOrder(JobRecord job, long afterSeq, ResultSink sink, long version)
+      throws InterruptedException {
+    BitSet sent = new BitSet(job.total());
+    long cursor = afterSeq;
+    while (!sink.closed()) {
+      List<ResultRows.Row> page = rows.afterSeq(job.id(), cursor, PAGE);
+      for (ResultRows.Row row : page) {
+        cursor = Math.max(cursor, row.seq());
+        if (!sent.get(row.index())) {
+          sent.set(row.index());
+          sink.send(rows.toResult(job.id(), row));
+        }
+      }
+      if (page.size() == PAGE) {
+        continue;
+      }
+      if (terminal(job.id())) {
+        sweep(job, afterSeq, sent, sink);
+        return;
+      }
+      sink.flush();
+      version = signals.await(job.id(), version, WAIT);
+    }
+  }
+
+  private void sweep(JobRecord job, long afterSeq, BitSet sent, ResultSink sink)
+      throws InterruptedException {
+    long cursor = afterSeq;
+    List<ResultRows.Row> page;
+    do {
+      page = rows.afterSeq(job.id(), cursor, PAGE);
+      for (ResultRows.Row row : page) {
+        cursor = Math.max(cursor, row.seq());
+        if (!sent.get(row.index())) {
+          sent.set(row.index());
+          sink.send(rows.toResult(job.id(), row));
+        }
+      }
+    } while (page.size() == PAGE && !sink.closed());
+  }
+
+  private void inputOrder(JobRecord job, ResultSink sink, long version)
+      throws InterruptedException {
+    int next = 0;
+    while (next < job.total() && !sink.closed()) {
+      List<ResultRows.Row> page = rows.fromIndex(job.id(), next, PAGE);
+      for (ResultRows.Row row : page) {
+        if (row.index() != next) {
+          break;
+        }
+        sink.send(rows.toResult(job.id(), row));
+        next++;
+      }
+      if (next >= job.total()) {
+        return;
+      }
+      boolean progressed = !page.isEmpty() && page.get(0).index() < next;
+      if (!progressed || page.size() < PAGE) {
+        sink.flush();
+        version = signals.await(job.id(), version, WAIT);
+      }
+    }
+  }
+
+  private boolean terminal(UUID job) {
+    return jobs.state(job).map(s -> s.terminal()).orElse(true);
+  }
+}

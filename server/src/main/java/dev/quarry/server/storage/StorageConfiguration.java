@@ -1,0 +1,56 @@
+package dev.quarry.server.storage;
+
+import dev.quarry.proto.v1.StorageSettings;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.storage.ObjectStore;
+import dev.quarry.storage.ObjectStores;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Opens the store named by {@code quarry.storage.type} ({@code fs} under {@code
+ * quarry.storage.data-dir} by default, or {@code s3} with {@code quarry.storage.settings.*}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class StorageConfiguration {
+  private static final Set<String> SECRETS = Set.of("accessKeyId", "secretAccessKey", "sessionToken");
+
+  @Bean(destroyMethod = "close")
+  ObjectStore objectStore(QuarryProperties props) {
+    return ObjectStores.open(props.storage().type(), settings(props));
+  }
+
+  @Bean
+  WorkerStorage workerStorage(QuarryProperties props) {
+    Map<String, String> all = settings(props);
+    Map<String, String> open = new HashMap<>();
+    Map<String, String> env = new HashMap<>();
+    all.forEach(
+        (k, v) -> {
+          if (!SECRETS.contains(k)) {
+            open.put(k, v);
+          }
+        });
+    if (all.containsKey("accessKeyId")) {
+      env.put("AWS_ACCESS_KEY_ID", all.get("accessKeyId"));
+      env.put("AWS_SECRET_ACCESS_KEY", all.getOrDefault("secretAccessKey", ""));
+    }
+    if (all.containsKey("sessionToken")) {
+      env.put("AWS_SESSION_TOKEN", all.get("sessionToken"));
+    }
+    return new WorkerStorage(
+        StorageSettings.newBuilder().setType(props.storage().type()).putAllSettings(open).build(),
+        env);
+  }
+
+  private static Map<String, String> settings(QuarryProperties props) {
+    Map<String, String> settings = new HashMap<>(props.storage().settings());
+    if (props.storage().type().equals("fs")) {
+      settings.putIfAbsent("root", props.dataDir().toAbsolutePath().toString());
+    }
+    return settings;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.quarry.storage;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A flat namespace of immutable-ish byte objects addressed by slash-separated keys.
+ *
+ * <p>Implementations: local filesystem ({@code fs}, the default) and the S3 API ({@code s3}).
+ * Keys are validated with {@link ObjectKeys#validate(String)}: relative, slash-separated, at most
+ * 1024 characters of ASCII letters, digits and {@code - _ . = + @}, no {@code .}, {@code ..} or
+ * empty segments. Writes of the same key are
+ * last-writer-wins and atomic: a reader sees the whole old object or the whole new one.
+ *
+ * <pre>{@code
+ * try (ObjectStore store = ObjectStores.open("fs", Map.of("root", "/var/lib/quarry"))) {
+ *   store.put("tenants/t1/jobs/j1/results/0.1", bytes);
+ *   try (InputStream in = store.open("tenants/t1/jobs/j1/results/0.1").orElseThrow()) { ... }
+ * }
+ * }</pre>
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /**
+   * Stores {@code data} under {@code key}, replacing any previous object.
+   *
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the store cannot be written (see {@link
+   *     StorageException#retryable()})
+   */
+  void put(String key, byte[] data);
+
+  /**
+   * Stores exactly {@code length} bytes read from {@code data} under {@code key}; bytes after
+   * {@code length} are not read. The stream is not closed. If the stream ends early the previous
+   * object (if any) is left unchanged.
+   *
+   * @throws InvalidKeyException if the key is not valid
+   * @throws IllegalArgumentException if {@code length} is negative
+   * @throws StorageException if the stream ends early or fails (not retryable), or the store
+   *     cannot be written
+   */
+  void put(String key, InputStream data, long length);
+
+  /**
+   * Opens the object for reading; the caller closes the stream.
+   *
+   * @return empty when no object has this key
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the store cannot be read
+   */
+  Optional<InputStream> open(String key);
+
+  /**
+   * Reads a whole object into memory; use only for objects known to be small.
+   *
+   * @return empty when no object has this key
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the store cannot be read
+   */
+  Optional<byte[]> read(String key);
+
+  /**
+   * Size in bytes of the object.
+   *
+   * @return empty when no object has this key
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the store cannot be read
+   */
+  Optional<Long> size(String key);
+
+  /**
+   * Whether an object exists under {@code key}.
+   *
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the store cannot be read
+   */
+  default boolean exists(String key) {
+    return size(key).isPresent();
+  }
+
+  /**
+   * Deletes the object if present; deleting a missing key is not an error.
+   *
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the store cannot be written
+   */
+  void delete(String key);
+
+  /**
+   * Keys starting with {@code prefix} (which may be empty or end in {@code /}), sorted
+   * lexicographically. The prefix is a plain string prefix: {@code "jobs/j1"} also matches {@code
+   * "jobs/j10/x"}; use {@code "jobs/j1/"} for one "directory".
+   *
+   * @throws InvalidKeyException if the prefix is not valid (see {@link
+   *     ObjectKeys#validatePrefix(String)})
+   * @throws StorageException if the store cannot be read
+   */
+  List<String> list(String prefix);
+
+  /** Releases clients and connections. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,157 @@
+package dev.quarry.storage.internal.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quarry.storage.ObjectStore;
+import dev.quarry.storage.ObjectStoreContract;
+import dev.quarry.storage.ObjectStores;
+import dev.quarry.storage.StorageException;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Runs the contract against s3proxy (in-memory blob store) started in this JVM on 127.0.0.1. */
+class S3ObjectStoreTest extends ObjectStoreContract {
+
+  private static final String IDENTITY = "quarry-test-identity";
+  private static final String CREDENTIAL = "quarry-test-credential-not-a-secret";
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+  private static S3Proxy proxy;
+  private static String endpoint;
+
+  @BeforeAll
+  static void startS3Proxy() throws Exception {
+    proxy =
+        S3Proxy.builder()
+            .blobStore(BlobStores.create("transient", new Properties()))
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V4, IDENTITY, CREDENTIAL)
+            .build();
+    proxy.start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!"STARTED".equals(proxy.getState())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+      }
+      Thread.sleep(10);
+    }
+    endpoint = "http://127.0.0.1:" + proxy.getPort();
+  }
+
+  @AfterAll
+  static void stopS3Proxy() throws Exception {
+    if (proxy != null) {
+      proxy.stop();
+    }
+  }
+
+  private static Map<String, String> settings(String bucket) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("bucket", bucket);
+    settings.put("endpoint", endpoint);
+    settings.put("accessKeyId", IDENTITY);
+    settings.put("secretAccessKey", CREDENTIAL);
+    return settings;
+  }
+
+  @Override
+  protected ObjectStore createStore() {
+    Map<String, String> settings = settings("contract-" + BUCKETS.incrementAndGet());
+    settings.put("createBucket", "true");
+    settings.put("prefix", "quarry/data");
+    settings.put("maxConnections", "16");
+    return ObjectStores.open("s3", settings);
+  }
+
+  @Test
+  void keysAreStoredUnderThePrefix() {
+    Map<String, String> settings = settings("prefixed");
+    settings.put("createBucket", "true");
+    try (ObjectStore raw = ObjectStores.open("s3", settings)) {
+      settings.put("prefix", "p1/");
+      try (ObjectStore prefixed = ObjectStores.open("s3", settings)) {
+        prefixed.put("a/b", new byte[] {1});
+        raw.put("p10/c", new byte[] {2});
+
+        assertThat(raw.list("")).containsExactly("p1/a/b", "p10/c");
+        assertThat(prefixed.list("")).containsExactly("a/b");
+        assertThat(prefixed.read("a/b")).isPresent();
+      }
+    }
+  }
+
+  @Test
+  void missingBucketIsNotRetryable() {
+    try (ObjectStore s = ObjectStores.open("s3", settings("no-such-bucket"))) {
+      assertThatThrownBy(() -> s.put("k", new byte[1]))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.retryable()).isFalse());
+      assertThatThrownBy(() -> s.list(""))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.retryable()).isFalse());
+    }
+  }
+
+  @Test
+  void wrongCredentialsAreNotRetryable() {
+    Map<String, String> settings = settings("contract-1");
+    settings.put("secretAccessKey", "wrong");
+    try (ObjectStore s = ObjectStores.open("s3", settings)) {
+      assertThatThrownBy(() -> s.put("k", new byte[1]))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.retryable()).isFalse());
+    }
+  }
+
+  @Test
+  void unreachableEndpointIsRetryable() {
+    Map<String, String> settings = settings("b");
+    settings.put("endpoint", "http://127.0.0.1:1");
+    try (ObjectStore s = ObjectStores.open("s3", settings)) {
+      assertThatThrownBy(() -> s.read("k"))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.retryable()).isTrue());
+    }
+  }
+
+  @Test
+  void settingsAreCheckedAndSecretsNeverPrinted() {
+    assertThatThrownBy(() -> ObjectStores.open("s3", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bucket");
+    assertThatThrownBy(() -> S3Settings.parse(Map.of("bucket", "b", "accessKeyId", "x")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> S3Settings.parse(Map.of("bucket", "b", "prefix", "../x")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> S3Settings.parse(Map.of("bucket", "b", "maxConnections", "0")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> S3Settings.parse(Map.of("bucket", "b", "endpoint", "ftp://h")))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    S3Settings parsed =
+        S3Settings.parse(
+            Map.of(
+                "bucket", "b",
+                "endpoint", "http://127.0.0.1:9000",
+                "accessKeyId", "AKIDEXAMPLE",
+                "secretAccessKey", "SECRET-VALUE",
+                "sessionToken", "TOKEN-VALUE"));
+    assertThat(parsed.pathStyle()).isTrue();
+    assertThat(parsed.region()).isEqualTo("us-east-1");
+    assertThat(parsed.maxConnections()).isEqualTo(64);
+    assertThat(parsed.createBucket()).isFalse();
+    assertThat(parsed.prefix()).isEmpty();
+    assertThat(parsed.toString())
+        .doesNotContain("SECRET-VALUE")
+        .doesNotContain("TOKEN-VALUE")
+        .doesNotContain("AKIDEXAMPLE");
+    assertThat(S3Settings.parse(Map.of("bucket", "b")).pathStyle()).isFalse();
+    assertThat(S3Settings.parse(Map.of("bucket", "b", "prefix", "x")).prefix()).isEqualTo("x/");
+  }
+}

@@ -1,0 +1,163 @@
+package dev.quarry.worker;
+
+import dev.quarry.proto.v1.Codec;
+import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.proto.v1.RemoteError;
+import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.storage.ObjectStore;
+import dev.quarry.storage.StorageException;
+import dev.quarry.worker.internal.FunctionCache;
+import dev.quarry.worker.internal.FunctionLoader;
+import dev.quarry.worker.internal.JarCache;
+import dev.quarry.worker.internal.LoadedFunction;
+import dev.quarry.worker.internal.PayloadCodec;
+import dev.quarry.worker.internal.RemoteErrors;
+import dev.quarry.worker.internal.StoreCache;
+import dev.quarry.worker.internal.TaskExecutor;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one invocation: loads the envelope's function (cached by digest), runs its tasks in order,
+ * writes each result or {@link RemoteError} to the task's result key and the summary to the status
+ * key. Every platform entry point (local process, Lambda, Azure, Kubernetes) is a thin adapter that
+ * turns its request into a {@link TaskEnvelope} and calls {@link #run}.
+ *
+ * <p>Never throws for invocation problems; they are reported in the summary:
+ *
+ * <ul>
+ *   <li>a task whose function threw (or whose input or result could not be decoded or encoded) gets
+ *       {@code ok=false} and an error with {@code function_error=true};
+ *   <li>tasks not started before {@code deadline_ms} fail with type {@code
+ *       java.util.concurrent.TimeoutException} and {@code function_error=false} ({@code deadline_ms
+ *       <= 0} means no deadline);
+ *   <li>a function that cannot be loaded sets {@code invocation_error} ({@code
+ *       function_error=true}: the bundle is wrong, retrying does not help) and no tasks run;
+ *   <li>a storage failure sets {@code invocation_error} with {@code function_error=false}; tasks
+ *       without an outcome did not complete.
+ * </ul>
+ *
+ * <p>Thread-safe; share one instance per process so warm invocations reuse loaded functions.
+ */
+public final class TaskRunner implements AutoCloseable {
+  /** System property naming the directory where function jars are cached. */
+  public static final String CACHE_DIR_PROPERTY = "quarry.worker.cacheDir";
+
+  private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+  private final String workerId;
+  private final Clock clock;
+  private final StoreCache stores = new StoreCache();
+  private final JarCache jars;
+  private final FunctionCache functions;
+  private final TaskExecutor executor;
+
+  /**
+   * @param workerId reported in every summary, e.g. {@code local-1234}
+   * @param jarCacheDir where function jars are copied; workers on one host may share it
+   * @param clock source of deadlines checks and timings
+   */
+  public TaskRunner(String workerId, Path jarCacheDir, Clock clock) {
+    this.workerId = workerId;
+    this.clock = clock;
+    this.jars = new JarCache(jarCacheDir);
+    this.functions = new FunctionCache(new FunctionLoader(jars));
+    this.executor = new TaskExecutor(clock);
+  }
+
+  /** A runner using {@link #defaultJarCacheDir()} and the system UTC clock. */
+  public static TaskRunner create(String workerId) {
+    return new TaskRunner(workerId, defaultJarCacheDir(), Clock.systemUTC());
+  }
+
+  /**
+   * The {@value #CACHE_DIR_PROPERTY} system property, else {@code quarry-worker/jars} under {@code
+   * java.io.tmpdir}.
+   */
+  public static Path defaultJarCacheDir() {
+    String configured = System.getProperty(CACHE_DIR_PROPERTY);
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"), "quarry-worker", "jars");
+  }
+
+  /**
+   * Runs {@code envelope}. Only a fatal JVM error (e.g. {@link OutOfMemoryError}) escapes.
+   *
+   * @return the summary, also written to the envelope's status key when it has one
+   */
+  public InvocationSummary run(TaskEnvelope envelope) {
+    InvocationSummary.Builder summary =
+        InvocationSummary.newBuilder()
+            .setInvocationId(envelope.getInvocationId())
+            .setWorkerId(workerId)
+            .setStartMs(clock.millis());
+    ObjectStore store;
+    try {
+      store = stores.open(envelope.getStorage());
+    } catch (RuntimeException e) {
+      fail(summary, e, false);
+      return finish(summary, null, envelope);
+    }
+    execute(envelope, store, summary);
+    return finish(summary, store, envelope);
+  }
+
+  private void execute(
+      TaskEnvelope envelope, ObjectStore store, InvocationSummary.Builder summary) {
+    FunctionCache.Lookup lookup;
+    try {
+      lookup = functions.get(envelope.getFunction(), store);
+    } catch (StorageException e) {
+      fail(summary, e, false);
+      return;
+    } catch (Exception | LinkageError e) {
+      fail(summary, e, true);
+      return;
+    }
+    summary.setColdStart(lookup.coldStart());
+    LoadedFunction function = lookup.function();
+    Codec codec =
+        envelope.getCodec() == Codec.CODEC_UNSPECIFIED ? function.codec() : envelope.getCodec();
+    try {
+      executor.runAll(envelope, function, PayloadCodec.of(codec), store, summary::addOutcomes);
+    } catch (RuntimeException e) {
+      fail(summary, e, false);
+    }
+  }
+
+  private void fail(InvocationSummary.Builder summary, Throwable error, boolean functionError) {
+    log.warn("Invocation {} failed: {}", summary.getInvocationId(), error.toString());
+    summary.setInvocationError(RemoteErrors.of(error, functionError));
+  }
+
+  private InvocationSummary finish(
+      InvocationSummary.Builder summary, @Nullable ObjectStore store, TaskEnvelope envelope) {
+    InvocationSummary result = summary.setEndMs(clock.millis()).build();
+    if (store != null && !envelope.getStatusKey().isEmpty()) {
+      try {
+        store.put(envelope.getStatusKey(), result.toByteArray());
+      } catch (RuntimeException e) {
+        log.warn("Writing status of invocation {} failed", result.getInvocationId(), e);
+      }
+    }
+    log.debug(
+        "Invocation {}: {} outcomes in {} ms (cold start: {})",
+        result.getInvocationId(),
+        result.getOutcomesCount(),
+        result.getEndMs() - result.getStartMs(),
+        result.getColdStart());
+    return result;
+  }
+
+  /** Closes cached stores and function class loaders. */
+  @Override
+  public void close() {
+    jars.close();
+    stores.close();
+  }
+}

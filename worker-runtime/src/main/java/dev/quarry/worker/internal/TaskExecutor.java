@@ -1,0 +1,108 @@
+package dev.quarry.worker.internal;
+
+import dev.quarry.proto.v1.RemoteError;
+import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.proto.v1.TaskInput;
+import dev.quarry.proto.v1.TaskOutcome;
+import dev.quarry.storage.ObjectStore;
+import java.io.FileNotFoundException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/** Runs the tasks of one envelope, in order, writing each result or error to its result key. */
+public final class TaskExecutor {
+  static final String TIMEOUT_TYPE = "java.util.concurrent.TimeoutException";
+
+  private final Clock clock;
+
+  public TaskExecutor(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Runs every task of {@code envelope}, handing each outcome to {@code outcomes} as soon as it is
+   * stored.
+   *
+   * @throws dev.quarry.storage.StorageException if an input cannot be read or a result cannot be
+   *     written; later tasks are not run
+   */
+  public void runAll(
+      TaskEnvelope envelope,
+      LoadedFunction function,
+      PayloadCodec codec,
+      ObjectStore store,
+      Consumer<TaskOutcome> outcomes) {
+    for (TaskInput task : envelope.getTasksList()) {
+      outcomes.accept(run(task, envelope.getDeadlineMs(), function, codec, store));
+    }
+  }
+
+  private TaskOutcome run(
+      TaskInput task,
+      long deadlineMs,
+      LoadedFunction function,
+      PayloadCodec codec,
+      ObjectStore store) {
+    long start = clock.millis();
+    if (deadlineMs > 0 && start > deadlineMs) {
+      String message =
+          "invocation deadline %d passed before the task started (now %d)".formatted(deadlineMs, start);
+      return failed(task, RemoteErrors.platform(TIMEOUT_TYPE, message), start, store);
+    }
+    Optional<byte[]> input = input(task, store);
+    if (input.isEmpty()) {
+      FileNotFoundException missing =
+          new FileNotFoundException("task input not found in storage: " + task.getKey());
+      return failed(task, RemoteErrors.of(missing, false), start, store);
+    }
+    byte[] result;
+    try {
+      result = apply(function, codec, input.get());
+    } catch (Throwable e) {
+      if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+        throw fatal;
+      }
+      // decode/encode failures count too: they are about the user's own types
+      return failed(task, RemoteErrors.of(e, true), start, store);
+    }
+    store.put(task.getResultKey(), result);
+    return outcome(task, start).setOk(true).setResultSize(result.length).build();
+  }
+
+  private static Optional<byte[]> input(TaskInput task, ObjectStore store) {
+    return switch (task.getSourceCase()) {
+      case INLINE -> Optional.of(task.getInline().toByteArray());
+      case KEY -> store.read(task.getKey());
+      case SOURCE_NOT_SET -> Optional.of(new byte[0]);
+    };
+  }
+
+  private static byte[] apply(LoadedFunction function, PayloadCodec codec, byte[] input)
+      throws Exception {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(function.loader());
+    try {
+      @Nullable Object argument = codec.decode(input, function.loader());
+      return codec.encode(function.function().apply(argument));
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  private TaskOutcome failed(TaskInput task, RemoteError error, long start, ObjectStore store) {
+    store.put(task.getResultKey(), error.toByteArray());
+    return outcome(task, start).setOk(false).setError(error).build();
+  }
+
+  private TaskOutcome.Builder outcome(TaskInput task, long start) {
+    return TaskOutcome.newBuilder()
+        .setTaskId(task.getTaskId())
+        .setAttempt(task.getAttempt())
+        .setResultKey(task.getResultKey())
+        .setStartMs(start)
+        .setEndMs(clock.millis());
+  }
+}

@@ -1,0 +1,29 @@
+package dev.quarry.worker.samples;
+
+import java.io.Serializable;
+import java.util.function.Function;
+
+/**
+ * Serializable lambdas shipped to the worker in a jar built from this package. Only JDK types are
+ * referenced so the class loads in a loader whose parent is the platform loader.
+ */
+public final class SampleFunctions {
+  private SampleFunctions() {}
+
+  public static Function<Object, Object> square() {
+    return (Function<Object, Object> & Serializable) x -> (Integer) x * (Integer) x;
+  }
+
+  public static Function<Object, Object> prefix(String prefix) {
+    return (Function<Object, Object> & Serializable) x -> prefix + x;
+  }
+
+  public static Function<Object, Object> loaderName() {
+    return (Function<Object, Object> & Serializable)
+        x -> SampleFunctions.class.getClassLoader().getName();
+  }
+
+  public static Function<Object, Object> unserializableResult() {
+    return (Function<Object, Object> & Serializable) x -> new Object();
+  }
+}

@@ -106,7 +106,7 @@ create table tasks (
   primary key (job_id, idx)
 );
 
-create index tasks_runnable on tasks (job_seq, idx) where state = 'PENDING';
+create index tasks_runnable on tasks (job_seq, chunk, idx) where state = 'PENDING';
 create index tasks_leased on tasks (lease_expires_at) where state = 'RUNNING';
 create index tasks_finished on tasks (job_id, finish_seq) where finish_seq is not null;
 create index tasks_open on tasks (job_id) where state in ('PENDING', 'RUNNING');

@@ -68,20 +68,20 @@ public record QuarryProperties(
   public record Backend(
       @DefaultValue("local") String type,
       @DefaultValue("0") int poolSize,
-      @DefaultValue("4") int maxInFlightPerWorker,
+      @DefaultValue("8") int maxInFlightPerWorker,
       @DefaultValue("") String workerClasspath,
       @DefaultValue("") String workerJvmArgs) {}
 
   /**
    * @param owner lease owner name of this replica; empty means host:pid
-   * @param claimBatch most tasks claimed in one statement
+   * @param maxClaimRows most tasks claimed in one statement
    * @param pollInterval fallback poll when no notification arrives
    * @param leaseGrace added to a job's invocation timeout to form the task lease
    * @param reaperInterval how often expired leases are reclaimed
    */
   public record Dispatch(
       @DefaultValue("") String owner,
-      @DefaultValue("512") int claimBatch,
+      @DefaultValue("20000") int maxClaimRows,
       @DefaultValue("1s") Duration pollInterval,
       @DefaultValue("30s") Duration leaseGrace,
       @DefaultValue("5s") Duration reaperInterval,

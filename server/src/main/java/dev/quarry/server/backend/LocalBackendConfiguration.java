@@ -5,7 +5,10 @@ import dev.quarry.backend.local.LocalBackendOptions;
 import dev.quarry.backend.local.LocalBackends;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.storage.WorkerStorage;
+import dev.quarry.worker.TaskRunner;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,9 +31,13 @@ public class LocalBackendConfiguration {
     if (!backend.workerClasspath().isBlank()) {
       options.classpath(backend.workerClasspath());
     }
+    List<String> jvmArgs = new ArrayList<>(LocalBackendOptions.defaultJvmArgs());
     if (!backend.workerJvmArgs().isBlank()) {
-      options.jvmArgs(Arrays.asList(backend.workerJvmArgs().trim().split("\\s+")));
+      jvmArgs.addAll(Arrays.asList(backend.workerJvmArgs().trim().split("\\s+")));
     }
+    jvmArgs.add(
+        "-D" + TaskRunner.CACHE_DIR_PROPERTY + "=" + props.dataDir().resolve("worker-jars").toAbsolutePath());
+    options.jvmArgs(jvmArgs);
     return LocalBackends.create(options.build());
   }
 }

@@ -44,7 +44,6 @@ public class Dispatcher implements SmartLifecycle {
   private final Map<UUID, JobRecord> specs = new ConcurrentHashMap<>();
   private volatile boolean running;
   private boolean signalled;
-  private int chunkHint = 1;
   private Thread thread = new Thread(() -> {});
 
   Dispatcher(
@@ -132,8 +131,8 @@ public class Dispatcher implements SmartLifecycle {
   }
 
   private int dispatchOnce(int freeSlots) {
-    int limit = Math.min(props.dispatch().claimBatch(), freeSlots * chunkHint);
-    List<ClaimedTask> claimed = claimer.claim(owner, limit, props.dispatch().leaseGrace());
+    List<ClaimedTask> claimed =
+        claimer.claim(owner, freeSlots, props.dispatch().maxClaimRows(), props.dispatch().leaseGrace());
     if (claimed.isEmpty()) {
       return 0;
     }
@@ -143,7 +142,6 @@ public class Dispatcher implements SmartLifecycle {
     }
     for (List<ClaimedTask> group : groups.values()) {
       JobRecord job = spec(group.get(0).jobId());
-      chunkHint = Math.max(1, job.chunkSize());
       invoke(job, group);
     }
     return groups.size();

@@ -12,10 +12,16 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class TaskClaimer {
+  // Picks whole chunks (oldest job first), then locks their pending rows, skipping rows another
+  // replica holds; a chunk split that way just becomes a smaller invocation.
   private static final String CLAIM =
-      "with c as (select job_id, idx from tasks where state = 'PENDING'"
+      "with k as (select job_seq, job_id, chunk from tasks where state = 'PENDING'"
           + " and (not_before is null or not_before <= now())"
-          + " order by job_seq, idx limit ? for update skip locked)"
+          + " group by job_seq, job_id, chunk order by job_seq, chunk limit ?),"
+          + " c as (select t.job_id, t.idx from tasks t join k on t.job_id = k.job_id"
+          + " and t.chunk = k.chunk where t.state = 'PENDING'"
+          + " and (t.not_before is null or t.not_before <= now())"
+          + " order by t.job_seq, t.idx limit ? for update of t skip locked)"
           + " update tasks t set state = 'RUNNING', attempt = t.attempt + 1, lease_owner = ?,"
           + " lease_expires_at = now() + (j.timeout_ms + ?) * interval '1 millisecond',"
           + " started_at = now(), not_before = null"
@@ -28,9 +34,10 @@ class TaskClaimer {
     this.jdbc = jdbc;
   }
 
-  List<ClaimedTask> claim(String owner, int limit, Duration leaseGrace) {
+  /** Claims up to {@code chunks} chunks, at most {@code maxRows} tasks in all. */
+  List<ClaimedTask> claim(String owner, int chunks, int maxRows, Duration leaseGrace) {
     return jdbc.sql(CLAIM)
-        .params(limit, owner, leaseGrace.toMillis())
+        .params(chunks, maxRows, owner, leaseGrace.toMillis())
         .query(
             (rs, n) ->
                 new ClaimedTask(

@@ -2,12 +2,7 @@ package dev.quarry.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quarry.server.auth.Principal;
-import dev.quarry.server.auth.Role;
-import dev.quarry.server.it.TestServerAccess;
-import dev.quarry.server.jobs.SubmitCommand;
-import dev.quarry.server.jobs.SubmitService;
-import java.nio.charset.StandardCharsets;
+import dev.quarry.server.it.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,38 +14,40 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import com.zaxxer.hikari.HikariDataSource;
 
-/** Two claimers racing on one database never take the same task and leave none behind. */
+/** Two dispatchers racing on one database never take the same task and leave none behind. */
 class ConcurrentClaimTest {
+  static TestDatabase db;
+  static HikariDataSource ds;
+  static JdbcClient jdbc;
+
+  @BeforeAll
+  static void database() throws Exception {
+    db = TestDatabase.create();
+    ds = new HikariDataSource();
+    ds.setJdbcUrl(db.url());
+    ds.setUsername(db.user());
+    ds.setMaximumPoolSize(4);
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    jdbc = JdbcClient.create(ds);
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    ds.close();
+    db.close();
+  }
 
   @Test
   void twoDispatchersClaimEveryTaskExactlyOnce() throws Exception {
-    var ctx = TestServerAccess.context();
-    JdbcClient jdbc = ctx.getBean(JdbcClient.class);
-    TaskClaimer claimer = ctx.getBean(TaskClaimer.class);
-    SubmitService submits = ctx.getBean(SubmitService.class);
-    // A function the workers never see: this job's tasks are claimed only by this test, because
-    // the server's own dispatcher is paused by a far-future not_before set right after submit.
-    String tenant = "claim-test-" + UUID.randomUUID();
-    jdbc.sql("insert into tenants (id, name) values (?, ?)").params(tenant, tenant).update();
-    List<byte[]> inputs = new ArrayList<>();
-    for (int i = 0; i < 5000; i++) {
-      inputs.add(Integer.toString(i).getBytes(StandardCharsets.UTF_8));
-    }
-    Principal caller = new Principal(tenant, UUID.randomUUID(), Role.MEMBER);
-    UUID job;
-    synchronized (TestServerAccess.DISPATCH_LOCK) {
-      jdbc.sql("update tasks set not_before = now() + interval '1 hour' where state = 'PENDING' and tenant_id = ?")
-          .param(tenant).update();
-      job = submits.submit(caller, new SubmitCommand("echo", inputs, 1, 1, false, Duration.ofMinutes(1), "claim-test")).jobId();
-      jdbc.sql("update tasks set not_before = now() + interval '1 hour' where job_id = ? and state = 'PENDING'")
-          .param(job).update();
-    }
-    long alreadyTaken = jdbc.sql("select count(*) from tasks where job_id = ? and state <> 'PENDING'").param(job).query(Long.class).single();
-    jdbc.sql("update tasks set not_before = null where job_id = ? and state = 'PENDING'").param(job).update();
-
+    UUID job = insertJob(5000, 3);
+    TaskClaimer claimer = new TaskClaimer(jdbc);
     Set<Integer> seen = Collections.synchronizedSet(new HashSet<>());
     List<Integer> duplicates = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -58,13 +55,13 @@ class ConcurrentClaimTest {
     for (String owner : List.of("replica-a", "replica-b")) {
       Callable<Integer> loop = () -> {
         int mine = 0;
-        for (int round = 0; round < 2000; round++) {
-          List<ClaimedTask> got = claimer.claim(owner, 37, Duration.ofMinutes(1));
-          got.removeIf(t -> !t.jobId().equals(job));
-          if (got.isEmpty() && round > 5 && pendingOf(jdbc, job) == 0) {
+        for (int round = 0; round < 10_000; round++) {
+          List<ClaimedTask> got = claimer.claim(owner, 5, 1000, Duration.ofMinutes(1));
+          if (got.isEmpty()) {
             break;
           }
           for (ClaimedTask t : got) {
+            assertThat(t.attempt()).isEqualTo(1);
             if (!seen.add(t.index())) {
               duplicates.add(t.index());
             }
@@ -78,16 +75,37 @@ class ConcurrentClaimTest {
     int a = claimers.get(0).get();
     int b = claimers.get(1).get();
     pool.shutdown();
-    jdbc.sql("update jobs set state = 'CANCELLED' where id = ?").param(job).update();
-    jdbc.sql("update tasks set state = 'CANCELLED', finish_seq = nextval('finish_seq') where job_id = ?").param(job).update();
 
     assertThat(duplicates).isEmpty();
-    assertThat(a + b + alreadyTaken).isEqualTo(5000);
+    assertThat(a + b).isEqualTo(5000);
     assertThat(a).isPositive();
     assertThat(b).isPositive();
+    assertThat(jdbc.sql("select count(*) from tasks where job_id = ? and state = 'RUNNING'"
+        + " and lease_owner in ('replica-a', 'replica-b')").param(job).query(Long.class).single())
+        .isEqualTo(5000L);
   }
 
-  private static long pendingOf(JdbcClient jdbc, UUID job) {
-    return jdbc.sql("select count(*) from tasks where job_id = ? and state = 'PENDING'").param(job).query(Long.class).single();
+  @Test
+  void claimsWholeChunksOldestJobFirst() {
+    UUID older = insertJob(30, 10);
+    UUID newer = insertJob(30, 10);
+    List<ClaimedTask> got = new TaskClaimer(jdbc).claim("replica-a", 2, 1000, Duration.ofMinutes(1));
+    assertThat(got).hasSize(20);
+    assertThat(got).allSatisfy(t -> assertThat(t.jobId()).isEqualTo(older));
+    assertThat(got).extracting(ClaimedTask::chunk).containsOnly(0, 1);
+    assertThat(newer).isNotNull();
+  }
+
+  private static UUID insertJob(int tasks, int chunk) {
+    UUID job = UUID.randomUUID();
+    long seq = jdbc.sql("insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
+            + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors, timeout_ms)"
+            + " values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}', 'builtin:echo', 'JSON', ?, ?, 3,"
+            + " false, 60000) returning seq")
+        .params(job, tasks, chunk).query(Long.class).single();
+    jdbc.sql("insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, input)"
+            + " select 'default', ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea from generate_series(0, ? - 1) i")
+        .params(job, seq, chunk, tasks).update();
+    return job;
   }
 }

@@ -128,7 +128,7 @@ class JavaClientEndToEndTest {
     var futures = fexec.map(JavaClientEndToEndTest::sleepFor, IntStream.range(0, 100).mapToObj(i -> 200).toList());
     fexec.cancel(futures.get(0).jobId());
     assertThatThrownBy(() -> fexec.getResult(futures)).isInstanceOf(CancellationException.class);
-    assertThat(fexec.getJob(futures.get(0).jobId()).state()).isEqualTo("CANCELLED");
+    assertThat(fexec.getJob(futures.get(0).jobId()).state()).hasToString("CANCELLED");
   }
 
   @Test
@@ -144,14 +144,20 @@ class JavaClientEndToEndTest {
     long pid = ProcessHandle.current().pid();
     for (int i = 0; i < 100; i++) {
       Thread.sleep(100);
-      var workers = ProcessHandle.current().descendants()
-          .filter(p -> p.info().commandLine().orElse("").contains("LocalWorkerMain"))
-          .toList();
+      var workers = ProcessHandle.current().descendants().filter(JavaClientEndToEndTest::isWorker).toList();
       if (!workers.isEmpty() && i > 10) {
         return workers.get(0);
       }
     }
     throw new AssertionError("no worker processes under " + pid);
+  }
+
+  private static boolean isWorker(ProcessHandle p) {
+    try {
+      return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).contains("LocalWorkerMain");
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   static int parse(String s) {

@@ -12,7 +12,7 @@ import java.util.UUID;
  * A fresh PostgreSQL database for a test run: on {@code QUARRY_TEST_PG} (default
  * 127.0.0.1:5432, user postgres) when it answers, otherwise on an embedded PostgreSQL.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
   private final String adminUrl;
   private final String user;
   private final String name = "quarry_test_" + UUID.randomUUID().toString().replace("-", "");
@@ -24,7 +24,7 @@ final class TestDatabase implements AutoCloseable {
     this.embedded = embedded;
   }
 
-  static TestDatabase create() throws IOException, SQLException {
+  public static TestDatabase create() throws IOException, SQLException {
     String hostPort = System.getenv().getOrDefault("QUARRY_TEST_PG", "127.0.0.1:5432");
     String admin = "jdbc:postgresql://" + hostPort + "/postgres";
     TestDatabase db;
@@ -38,11 +38,11 @@ final class TestDatabase implements AutoCloseable {
     return db;
   }
 
-  String url() {
+  public String url() {
     return adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name;
   }
 
-  String user() {
+  public String user() {
     return user;
   }
 

@@ -23,6 +23,9 @@ public final class ClientOptions {
   /** Default {@link Builder#reconnectTimeout(Duration)}. */
   public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofMinutes(5);
 
+  /** Default {@link Builder#classpathRecheckInterval(Duration)}. */
+  public static final Duration DEFAULT_CLASSPATH_RECHECK_INTERVAL = Duration.ofSeconds(1);
+
   /** All defaults. */
   public static final ClientOptions DEFAULT = builder().build();
 
@@ -35,6 +38,7 @@ public final class ClientOptions {
   private final Duration reconnectTimeout;
   private final boolean useTls;
   private final @Nullable List<Path> classpath;
+  private final Duration classpathRecheckInterval;
 
   private ClientOptions(Builder b) {
     this.apiKey = b.apiKey;
@@ -46,6 +50,7 @@ public final class ClientOptions {
     this.reconnectTimeout = b.reconnectTimeout;
     this.useTls = b.useTls;
     this.classpath = b.classpath;
+    this.classpathRecheckInterval = b.classpathRecheckInterval;
   }
 
   /** A builder with the defaults. */
@@ -65,6 +70,7 @@ public final class ClientOptions {
     b.reconnectTimeout = reconnectTimeout;
     b.useTls = useTls;
     b.classpath = classpath;
+    b.classpathRecheckInterval = classpathRecheckInterval;
     return b;
   }
 
@@ -116,6 +122,11 @@ public final class ClientOptions {
     return Optional.ofNullable(classpath);
   }
 
+  /** How long a checked classpath is reused before its files are checked for changes again. */
+  public Duration classpathRecheckInterval() {
+    return classpathRecheckInterval;
+  }
+
   @Override
   public String toString() {
     return "ClientOptions{apiKey=" + (apiKey == null ? "unset" : "***")
@@ -126,7 +137,8 @@ public final class ClientOptions {
         + ", callTimeout=" + callTimeout
         + ", reconnectTimeout=" + reconnectTimeout
         + ", useTls=" + useTls
-        + ", classpath=" + (classpath == null ? "java.class.path" : classpath) + "}";
+        + ", classpath=" + (classpath == null ? "java.class.path" : classpath)
+        + ", classpathRecheckInterval=" + classpathRecheckInterval + "}";
   }
 
   /** Builds {@link ClientOptions}; every setter validates its argument. */
@@ -140,6 +152,7 @@ public final class ClientOptions {
     private Duration reconnectTimeout = DEFAULT_RECONNECT_TIMEOUT;
     private boolean useTls;
     private @Nullable List<Path> classpath;
+    private Duration classpathRecheckInterval = DEFAULT_CLASSPATH_RECHECK_INTERVAL;
 
     private Builder() {}
 
@@ -253,6 +266,25 @@ public final class ClientOptions {
      */
     public Builder classpath(@Nullable List<Path> classpath) {
       this.classpath = classpath == null ? null : List.copyOf(classpath);
+      return this;
+    }
+
+    /**
+     * How long the classpath checked at one call is reused by the next calls before its files
+     * (jar sizes and times, class directory trees) are checked for changes again; {@link
+     * Duration#ZERO} checks at every call. Checking costs one file-status call per jar plus a walk
+     * of each class directory, which adds up for large classpaths; a JVM cannot reload classes it
+     * already loaded anyway.
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws NullPointerException if {@code interval} is null
+     */
+    public Builder classpathRecheckInterval(Duration interval) {
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException(
+            "classpathRecheckInterval must not be negative, got " + interval);
+      }
+      this.classpathRecheckInterval = interval;
       return this;
     }
 

@@ -3,7 +3,6 @@ package dev.quarry.client;
 import dev.quarry.client.internal.TaskHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -100,22 +99,41 @@ public final class JobFuture<R extends @Nullable Object> implements Future<R> {
    * A new {@link CompletableFuture} that completes with the same outcome as this future: the
    * same result, the same exception ({@link RemoteFunctionException} or {@link QuarryException})
    * or cancellation. It is a copy: completing or cancelling it does not affect this future.
+   *
+   * <p>If this future is not done yet, the copy is completed from the {@link
+   * java.util.concurrent.ForkJoinPool#commonPool() common pool}, so dependent actions never run
+   * on the client's network threads (and may block without stalling other results).
    */
   public CompletableFuture<R> toCompletableFuture() {
     CompletableFuture<R> view = new CompletableFuture<>();
-    task.promise()
-        .whenComplete(
-            (value, error) -> {
-              if (error == null) {
-                view.complete(cast(value));
-                return;
-              }
-              Throwable cause = error instanceof CompletionException && error.getCause() != null
-                  ? error.getCause()
-                  : error;
-              view.completeExceptionally(cause);
-            });
+    CompletableFuture<@Nullable Object> p = task.promise();
+    if (p.isDone()) {
+      mirror(p, view);
+    } else {
+      p.whenCompleteAsync((value, error) -> mirror(p, view));
+    }
     return view;
+  }
+
+  private static <R extends @Nullable Object> void mirror(
+      CompletableFuture<@Nullable Object> from, CompletableFuture<R> to) {
+    switch (from.state()) {
+      case SUCCESS -> to.complete(cast(from.resultNow()));
+      case FAILED -> to.completeExceptionally(from.exceptionNow());
+      case CANCELLED -> to.completeExceptionally(cancellation(from));
+      case RUNNING -> throw new IllegalStateException("not done");
+    }
+  }
+
+  private static CancellationException cancellation(CompletableFuture<?> from) {
+    try {
+      from.join();
+    } catch (CancellationException e) {
+      return e;
+    } catch (RuntimeException e) {
+      // not reached: the future is cancelled
+    }
+    return new CancellationException();
   }
 
   CompletableFuture<@Nullable Object> promise() {

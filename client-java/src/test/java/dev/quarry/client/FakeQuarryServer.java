@@ -22,6 +22,8 @@ import dev.quarry.proto.v1.TaskState;
 import dev.quarry.proto.v1.UploadBlobRequest;
 import dev.quarry.proto.v1.UploadBlobResponse;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -71,6 +73,12 @@ final class FakeQuarryServer implements AutoCloseable {
   final List<Long> afterSeqs = new CopyOnWriteArrayList<>();
   /** Fail this many StreamResults calls with UNAVAILABLE after sending one result. */
   final AtomicInteger breakStreamsAfterOne = new AtomicInteger();
+  /** Complete this many StreamResults calls (OK) after one result although the job runs on. */
+  final AtomicInteger completeStreamsEarly = new AtomicInteger();
+  /** Never stream the result with this index (-1: none). */
+  volatile int dropIndex = -1;
+  /** If set, StreamResults fails at once with this status. */
+  volatile Status streamFailure;
   private final AtomicInteger ids = new AtomicInteger();
   private final ExecutorService runners = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-runner");
@@ -80,6 +88,11 @@ final class FakeQuarryServer implements AutoCloseable {
   private final Server server;
 
   FakeQuarryServer() throws IOException {
+    this(false);
+  }
+
+  /** @param tcp listen on a local TCP port (Netty) instead of in-process */
+  FakeQuarryServer(boolean tcp) throws IOException {
     ServerInterceptor auth =
         new ServerInterceptor() {
           @Override
@@ -94,11 +107,16 @@ final class FakeQuarryServer implements AutoCloseable {
                 Context.current().withValue(AUTH, String.valueOf(h)), call, headers, next);
           }
         };
+    var service = ServerInterceptors.intercept(new Service(), auth);
     server =
-        InProcessServerBuilder.forName(name)
-            .addService(ServerInterceptors.intercept(new Service(), auth))
-            .build()
-            .start();
+        tcp
+            ? Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(service).build().start()
+            : InProcessServerBuilder.forName(name).addService(service).build().start();
+  }
+
+  int port() {
+    return server.getPort();
   }
 
   int calls(String method) {
@@ -311,8 +329,13 @@ final class FakeQuarryServer implements AutoCloseable {
         return;
       }
       afterSeqs.add(r.getAfterSeq());
+      if (streamFailure != null) {
+        out.onError(streamFailure.asRuntimeException());
+        return;
+      }
       var call = (ServerCallStreamObserver<TaskResult>) out;
       boolean breakAfterOne = breakStreamsAfterOne.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+      boolean completeEarly = completeStreamsEarly.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
       runners.submit(() -> {
         long sent = r.getAfterSeq();
         int count = 0;
@@ -332,10 +355,17 @@ final class FakeQuarryServer implements AutoCloseable {
               }
             }
             for (TaskResult t : batch) {
-              out.onNext(t);
               sent = t.getSeq();
+              if (t.getIndex() == dropIndex) {
+                continue;
+              }
+              out.onNext(t);
               if (breakAfterOne && ++count == 1) {
                 out.onError(Status.UNAVAILABLE.withDescription("injected break").asRuntimeException());
+                return;
+              }
+              if (completeEarly && !terminal) {
+                out.onCompleted();
                 return;
               }
             }

@@ -252,7 +252,18 @@ class FunctionExecutorTest {
     server.functions.clear();
     server.blobs.clear();
     assertThat(fexec.callAsync(neg, 3).get()).isEqualTo(-3);
-    assertThat(server.calls("RegisterFunction")).isEqualTo(4);
+    assertThat(server.calls("RegisterFunction")).isEqualTo(3);
+  }
+
+  @Test
+  void theServerDroppingBlobsIsHandled() throws Exception {
+    assertThat(fexec.callAsync((Integer x) -> x + 1, 1).get()).isEqualTo(2);
+    int uploads = server.calls("UploadBlob");
+    server.blobs.clear();
+    // the client believes the jars are there: registering fails once, then everything is re-sent
+    assertThat(fexec.callAsync((Integer x) -> x + 2, 1).get()).isEqualTo(3);
+    assertThat(server.calls("RegisterFunction")).isEqualTo(3);
+    assertThat(server.calls("UploadBlob")).isGreaterThanOrEqualTo(2 * uploads);
   }
 
   @Test
@@ -324,5 +335,69 @@ class FunctionExecutorTest {
     System.out.printf("warm callAsync+get in-process: p50 %.2f ms, p90 %.2f ms%n",
         p50, nanos[nanos.length * 9 / 10] / 1e6);
     assertThat(p50).isLessThan(10.0);
+  }
+
+  @Test
+  void aStreamEndedBeforeTheJobEndsIsReopened() {
+    server.completeStreamsEarly.set(1);
+    var futures = fexec.map(x -> {
+      try {
+        Thread.sleep(x * 100L);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return x;
+    }, List.of(0, 1, 2));
+    assertThat(fexec.getResult(futures, Duration.ofSeconds(20))).containsExactly(0, 1, 2);
+    assertThat(server.calls("GetJob")).isEqualTo(1);
+    assertThat(server.afterSeqs).hasSize(2).allMatch(s -> s == 0 || s == 1);
+  }
+
+  @Test
+  void aResultTheServerNeverSendsFailsItsFutureWhenTheJobEnds() throws Exception {
+    server.dropIndex = 1;
+    var futures = fexec.map(x -> x, List.of(1, 2, 3));
+    assertThat(futures.get(0).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThatThrownBy(() -> futures.get(1).get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(QuarryException.class)
+        .hasMessageContaining("sent no result for task " + futures.get(1).taskId());
+  }
+
+  @Test
+  void aPermanentStreamErrorFailsTheFutures() {
+    server.streamFailure = Status.PERMISSION_DENIED.withDescription("not your job");
+    JobFuture<Integer> f = fexec.callAsync(x -> x, 1);
+    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOfSatisfying(QuarryException.class, e -> {
+          assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getMessage()).contains("not your job");
+        });
+  }
+
+  @Test
+  void anUnavailableStreamIsRetriedUntilTheReconnectTimeout() {
+    try (var impatient = executor(server.name,
+        ClientOptions.builder().reconnectTimeout(Duration.ofMillis(300)).build())) {
+      server.streamFailure = Status.UNAVAILABLE.withDescription("down");
+      JobFuture<Integer> f = impatient.callAsync(x -> x, 1);
+      assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOfSatisfying(QuarryException.class, e -> {
+            assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(e.getMessage()).contains("gave up reconnecting");
+          });
+      assertThat(server.afterSeqs.size()).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void largeResultsAndSmallUploadChunksWork() throws Exception {
+    try (var small = executor(server.name,
+        ClientOptions.builder().uploadChunkSize(16 << 10).uploadConcurrency(2).build())) {
+      JobFuture<byte[]> f = small.callAsync((Integer n) -> new byte[n], 300_000);
+      assertThat(f.get(20, TimeUnit.SECONDS)).hasSize(300_000);
+    }
   }
 }

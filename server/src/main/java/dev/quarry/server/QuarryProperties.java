@@ -68,7 +68,7 @@ public record QuarryProperties(
   public record Backend(
       @DefaultValue("local") String type,
       @DefaultValue("0") int poolSize,
-      @DefaultValue("8") int maxInFlightPerWorker,
+      @DefaultValue("2") int maxInFlightPerWorker,
       @DefaultValue("") String workerClasspath,
       @DefaultValue("") String workerJvmArgs) {}
 

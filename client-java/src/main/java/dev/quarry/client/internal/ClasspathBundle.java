@@ -30,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClasspathBundle {
   private static final ConcurrentHashMap<Path, JarInfo> JARS = new ConcurrentHashMap<>();
+  /** Whether an existing entry lies under {@code java.home} (resolving links is slow). */
+  private static final ConcurrentHashMap<Path, Boolean> UNDER_JAVA_HOME = new ConcurrentHashMap<>();
+  private static final @Nullable Path JAVA_HOME =
+      realPath(Path.of(System.getProperty("java.home", "/nonexistent")));
   private static final int MAX_ENTRIES = 10_000;
 
   private record JarInfo(long size, long modified, String digest, List<Path> manifestClassPath) {}
@@ -58,30 +62,27 @@ public final class ClasspathBundle {
    * @throws IOException if an existing entry cannot be read
    */
   public static List<Blob> resolve(List<Path> entries) throws IOException {
-    Path javaHome = realPath(Path.of(System.getProperty("java.home", "/nonexistent")));
     Map<String, Blob> byDigest = new LinkedHashMap<>();
     Set<Path> seen = new HashSet<>();
     for (Path entry : entries) {
-      add(entry, javaHome, seen, byDigest);
+      add(entry, seen, byDigest);
     }
     return List.copyOf(byDigest.values());
   }
 
-  private static void add(
-      Path entry, @Nullable Path javaHome, Set<Path> seen, Map<String, Blob> byDigest)
+  private static void add(Path entry, Set<Path> seen, Map<String, Blob> byDigest)
       throws IOException {
     Path path = entry.toAbsolutePath().normalize();
     if (!seen.add(path) || seen.size() > MAX_ENTRIES) {
-      return;
-    }
-    Path real = realPath(path);
-    if (real == null || (javaHome != null && real.startsWith(javaHome))) {
       return;
     }
     BasicFileAttributes attrs;
     try {
       attrs = Files.readAttributes(path, BasicFileAttributes.class);
     } catch (IOException missing) {
+      return;
+    }
+    if (UNDER_JAVA_HOME.computeIfAbsent(path, ClasspathBundle::isUnderJavaHome)) {
       return;
     }
     if (attrs.isDirectory()) {
@@ -91,7 +92,7 @@ public final class ClasspathBundle {
       JarInfo jar = jarInfo(path, attrs);
       byDigest.putIfAbsent(jar.digest(), new Blob.FileBlob(path, jar.digest(), jar.size()));
       for (Path referenced : jar.manifestClassPath()) {
-        add(referenced, javaHome, seen, byDigest);
+        add(referenced, seen, byDigest);
       }
     }
   }
@@ -132,6 +133,11 @@ public final class ClasspathBundle {
       }
     }
     return out;
+  }
+
+  private static boolean isUnderJavaHome(Path p) {
+    Path real = realPath(p);
+    return real == null || (JAVA_HOME != null && real.startsWith(JAVA_HOME));
   }
 
   private static @Nullable Path realPath(Path p) {

@@ -63,7 +63,8 @@ public final class ClientCore implements AutoCloseable {
     this.channel = ClientInterceptors.intercept(channel, new AuthInterceptor(config.apiKey()));
     this.options = options;
     this.errors = new Errors(config.target(), config.keySource());
-    this.packer = new FunctionPacker(options.classpath().orElse(null));
+    this.packer =
+        new FunctionPacker(options.classpath().orElse(null), options.classpathRecheckInterval());
     BlobUploader uploader = new BlobUploader(this);
     this.registry = new FunctionRegistry(this, uploader);
     var sched = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("quarry-client-scheduler").factory());

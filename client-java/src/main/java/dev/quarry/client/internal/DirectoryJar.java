@@ -5,17 +5,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.SoftReference;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +27,8 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>{@link #of(Path)} caches the packed jar per directory and re-packs only when a walk of the
  * tree (names, sizes, modification times) shows a change.
+ *
+ * <p>Entry names use '/' on every platform (the file system's name elements are joined with '/').
  */
 public final class DirectoryJar {
   /** The timestamp of every entry (the earliest the zip format can store). */
@@ -36,6 +36,7 @@ public final class DirectoryJar {
 
   private static final ConcurrentHashMap<Path, Packed> CACHE = new ConcurrentHashMap<>();
   private static final int PACK_ATTEMPTS = 3;
+  private static final int MAX_DEPTH = 64;
 
   private DirectoryJar() {}
 
@@ -44,7 +45,7 @@ public final class DirectoryJar {
 
   /** A packed directory: the jar's digest and size, and its bytes while memory allows. */
   public record Packed(
-      Path directory, String digest, long size, String fingerprint, SoftReference<byte[]> bytes)
+      Path directory, String digest, long size, List<Entry> entries, SoftReference<byte[]> bytes)
       implements Blob {
     @Override
     public String describe() {
@@ -64,7 +65,7 @@ public final class DirectoryJar {
     }
   }
 
-  private record Result(byte[] bytes, String fingerprint) {}
+  private record Result(byte[] bytes, List<Entry> entries) {}
 
   /**
    * The packed jar of {@code dir}, from the cache if the tree did not change.
@@ -73,14 +74,14 @@ public final class DirectoryJar {
    */
   public static Packed of(Path dir) throws IOException {
     Path key = dir.toAbsolutePath().normalize();
-    String fingerprint = fingerprint(scan(key));
+    List<Entry> entries = scan(key);
     Packed cached = CACHE.get(key);
-    if (cached != null && cached.fingerprint().equals(fingerprint)) {
+    if (cached != null && cached.entries().equals(entries)) {
       return cached;
     }
     Result r = pack(key);
     Packed packed =
-        new Packed(key, Digests.of(r.bytes), r.bytes.length, r.fingerprint, new SoftReference<>(r.bytes));
+        new Packed(key, Digests.of(r.bytes), r.bytes.length, r.entries, new SoftReference<>(r.bytes));
     CACHE.put(key, packed);
     return packed;
   }
@@ -94,9 +95,8 @@ public final class DirectoryJar {
     for (int attempt = 1; ; attempt++) {
       List<Entry> entries = scan(dir);
       byte[] bytes = write(entries);
-      String before = fingerprint(entries);
-      if (before.equals(fingerprint(scan(dir)))) {
-        return new Result(bytes, before);
+      if (entries.equals(scan(dir))) {
+        return new Result(bytes, entries);
       }
       if (attempt == PACK_ATTEMPTS) {
         throw new IOException("directory " + dir + " keeps changing while it is packed");
@@ -122,37 +122,43 @@ public final class DirectoryJar {
   }
 
   /**
-   * Every file and sub-directory of {@code dir}, sorted by name (a manifest first, as jar tools
-   * expect).
+   * Every file and sub-directory of {@code dir} (following links, at most {@value #MAX_DEPTH}
+   * levels deep), sorted by name with a manifest first, as jar tools expect. Comparing two scans
+   * tells whether the tree changed.
    *
    * @throws IOException if the tree cannot be walked
    */
   static List<Entry> scan(Path dir) throws IOException {
     List<Entry> entries = new ArrayList<>();
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-            if (!d.equals(dir)) {
-              entries.add(new Entry(name(dir, d) + "/", d, 0, 0, true));
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile()) {
-              entries.add(
-                  new Entry(
-                      name(dir, f), f, attrs.size(),
-                      attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS), false));
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    walk(dir, "", 0, entries);
     entries.sort(Comparator.comparing((Entry e) -> rank(e.name())).thenComparing(Entry::name));
     return entries;
+  }
+
+  private static void walk(Path dir, String prefix, int depth, List<Entry> out) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("directory " + dir + " is nested too deeply (a link loop?)");
+    }
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path child : children) {
+        BasicFileAttributes attrs;
+        try {
+          attrs = Files.readAttributes(child, BasicFileAttributes.class);
+        } catch (NoSuchFileException | FileSystemLoopException vanishedOrBroken) {
+          continue;
+        }
+        String name = prefix + child.getFileName();
+        if (attrs.isDirectory()) {
+          out.add(new Entry(name + "/", child, 0, 0, true));
+          walk(child, name + "/", depth + 1, out);
+        } else if (attrs.isRegularFile()) {
+          out.add(
+              new Entry(
+                  name, child, attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                  false));
+        }
+      }
+    }
   }
 
   private static int rank(String name) {
@@ -161,20 +167,5 @@ public final class DirectoryJar {
       case "META-INF/MANIFEST.MF" -> 1;
       default -> 2;
     };
-  }
-
-  private static String name(Path root, Path p) {
-    return root.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-  }
-
-  /** A digest of the names, sizes and modification times: changes when the tree changes. */
-  static String fingerprint(List<Entry> entries) {
-    MessageDigest md = Digests.sha256();
-    for (Entry e : entries) {
-      md.update(e.name().getBytes(StandardCharsets.UTF_8));
-      md.update((byte) 0);
-      md.update((e.size() + ":" + e.modifiedNanos() + "\n").getBytes(StandardCharsets.US_ASCII));
-    }
-    return HexFormat.of().formatHex(md.digest());
   }
 }

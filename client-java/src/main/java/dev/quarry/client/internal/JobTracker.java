@@ -1,6 +1,5 @@
 package dev.quarry.client.internal;
 
-import com.google.protobuf.ByteString;
 import dev.quarry.client.QuarryException;
 import dev.quarry.proto.v1.GetJobRequest;
 import dev.quarry.proto.v1.Job;
@@ -12,7 +11,6 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,8 +32,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class JobTracker implements TaskHandle.Listener {
   private static final System.Logger LOG = System.getLogger(JobTracker.class.getName());
-  /** Results up to this size are deserialized on the gRPC callback thread. */
-  static final int INLINE_DESERIALIZE_BYTES = 64 << 10;
   /** Consecutive INTERNAL/UNKNOWN failures tolerated (they may be server bugs, not outages). */
   private static final int MAX_ODD_FAILURES = 3;
   /** A stream that stayed open this long counts as healthy (its failure count restarts). */
@@ -46,7 +42,7 @@ final class JobTracker implements TaskHandle.Listener {
   private final ClientCore core;
   private final String jobId;
   private final List<TaskHandle> tasks;
-  private final List<ClassLoader> loaders;
+  private final ResultDecoder decoder;
   private final AtomicInteger pending;
   private final AtomicIntegerArray reported;
   private final AtomicInteger reportedCount = new AtomicInteger();
@@ -63,7 +59,7 @@ final class JobTracker implements TaskHandle.Listener {
   JobTracker(ClientCore core, String jobId, List<String> taskIds, List<ClassLoader> loaders) {
     this.core = core;
     this.jobId = jobId;
-    this.loaders = List.copyOf(loaders);
+    this.decoder = new ResultDecoder(loaders, core.workers(), () -> core.closedError(jobId));
     List<TaskHandle> t = new ArrayList<>(taskIds.size());
     for (int i = 0; i < taskIds.size(); i++) {
       t.add(new TaskHandle(jobId, taskIds.get(i), i, this));
@@ -288,7 +284,7 @@ final class JobTracker implements TaskHandle.Listener {
     switch (r.getState()) {
       case TASK_STATE_SUCCEEDED -> {
         markReported(i);
-        deliver(task, r.getData());
+        decoder.deliver(task, r.getData());
       }
       case TASK_STATE_FAILED -> {
         markReported(i);
@@ -308,42 +304,6 @@ final class JobTracker implements TaskHandle.Listener {
     if (reported.compareAndSet(i, 0, 1)) {
       reportedCount.incrementAndGet();
     }
-  }
-
-  private void deliver(TaskHandle task, ByteString data) {
-    if (task.promise().isDone()) {
-      return;
-    }
-    if (data.size() <= INLINE_DESERIALIZE_BYTES) {
-      decodeInto(task, data);
-      return;
-    }
-    try {
-      core.workers().execute(() -> decodeInto(task, data));
-    } catch (RuntimeException rejected) {
-      task.fail(core.closedError(jobId));
-    }
-  }
-
-  private void decodeInto(TaskHandle task, ByteString data) {
-    Object value;
-    try {
-      value = data.isEmpty() ? null : ObjectStreams.deserialize(data.newInput(), loaders);
-    } catch (ClassNotFoundException e) {
-      task.fail(
-          new QuarryException(
-              Status.Code.INTERNAL,
-              "cannot read the result of task " + task.taskId() + ": class " + e.getMessage()
-                  + " is not on the client's classpath", false, e));
-      return;
-    } catch (IOException | RuntimeException e) {
-      task.fail(
-          new QuarryException(
-              Status.Code.INTERNAL,
-              "cannot read the result of task " + task.taskId() + ": " + e, false, e));
-      return;
-    }
-    task.succeed(value);
   }
 
   @Override

@@ -146,14 +146,8 @@ class OutcomeRecorder implements SmartLifecycle {
     if (!retries.isEmpty()) {
       writeRetries(retries);
     }
-    for (UUID job : touched) {
-      jobs.finishIfDone(job);
-      signals.signal(job);
-    }
-    jdbc.sql("select pg_notify('quarry_job', j::text) from unnest(?::uuid[]) as j")
-        .param(touched.toArray(UUID[]::new))
-        .query()
-        .listOfRows();
+    jobs.finishIfDone(touched);
+    touched.forEach(signals::signal);
     if (!retries.isEmpty()) {
       onRetry.run();
     }

@@ -15,13 +15,13 @@ class TaskClaimer {
   // Picks whole chunks (oldest job first), then locks their pending rows, skipping rows another
   // replica holds; a chunk split that way just becomes a smaller invocation.
   private static final String CLAIM =
-      "with k as (select job_seq, job_id, chunk from tasks where state = 'PENDING'"
+      "with k as (select job_seq, chunk from tasks where state = 'PENDING'"
           + " and (not_before is null or not_before <= now())"
-          + " group by job_seq, job_id, chunk order by job_seq, chunk limit ?),"
-          + " c as (select t.job_id, t.idx from tasks t join k on t.job_id = k.job_id"
-          + " and t.chunk = k.chunk where t.state = 'PENDING'"
-          + " and (t.not_before is null or t.not_before <= now())"
-          + " order by t.job_seq, t.idx limit ? for update of t skip locked)"
+          + " group by job_seq, chunk order by job_seq, chunk limit ?),"
+          + " c as (select t.job_id, t.idx from k cross join lateral (select job_id, idx"
+          + " from tasks t where t.state = 'PENDING' and t.job_seq = k.job_seq"
+          + " and t.chunk = k.chunk and (t.not_before is null or t.not_before <= now())"
+          + " for update skip locked) t limit ?)"
           + " update tasks t set state = 'RUNNING', attempt = t.attempt + 1, lease_owner = ?,"
           + " lease_expires_at = now() + (j.timeout_ms + ?) * interval '1 millisecond',"
           + " started_at = now(), not_before = null"

@@ -184,7 +184,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
                   r.getTimeoutMs() == 0 ? null : Duration.ofMillis(r.getTimeoutMs()),
                   r.getLabel()));
       SubmitMapResponse.Builder b = SubmitMapResponse.newBuilder();
-      b.setJob(ProtoViews.job(jobs.get(p, submitted.jobId())));
+      b.setJob(ProtoViews.job(submitted.job()));
       for (int i = 0; i < submitted.total(); i++) {
         b.addTaskIds(submitted.jobId() + ":" + i);
       }

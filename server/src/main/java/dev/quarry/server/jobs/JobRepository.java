@@ -89,20 +89,35 @@ public class JobRepository {
   }
 
   /**
-   * Finishes a running job whose tasks are all terminal: FAILED if any future failed, else
-   * SUCCEEDED. Returns true when this call finished it.
+   * Finishes each running job in {@code ids} whose tasks are all terminal (FAILED if any future
+   * failed, else SUCCEEDED) and notifies other replicas that the jobs changed, in one statement.
    */
-  public boolean finishIfDone(UUID id) {
-    return jdbc.sql(
-                "update jobs j set finished_at = now(), state = case when exists"
-                    + " (select 1 from tasks t where t.job_id = j.id and t.state = 'FAILED')"
-                    + " then 'FAILED' else 'SUCCEEDED' end"
-                    + " where j.id = ? and j.state = 'RUNNING' and not exists"
-                    + " (select 1 from tasks t where t.job_id = j.id"
-                    + " and t.state in ('PENDING', 'RUNNING'))")
-            .param(id)
-            .update()
-        > 0;
+  public void finishIfDone(java.util.Collection<UUID> ids) {
+    jdbc.sql(
+            "with f as (update jobs j set finished_at = now(), state = case when exists"
+                + " (select 1 from tasks t where t.job_id = j.id and t.state = 'FAILED')"
+                + " then 'FAILED' else 'SUCCEEDED' end"
+                + " where j.id = any(?) and j.state = 'RUNNING' and not exists"
+                + " (select 1 from tasks t where t.job_id = j.id"
+                + " and t.state in ('PENDING', 'RUNNING')) returning j.id),"
+                + " n as (select pg_notify('quarry_job', x::text) from unnest(?::uuid[]) as x)"
+                + " select (select count(*) from f) + (select count(*) from n)")
+        .params(ids.toArray(UUID[]::new), ids.toArray(UUID[]::new))
+        .query(Long.class)
+        .single();
+  }
+
+  /** {@link #finishIfDone(java.util.Collection)} for one job. */
+  public void finishIfDone(UUID id) {
+    finishIfDone(List.of(id));
+  }
+
+  /** The job's spec and state without counts (one query). */
+  public Optional<JobRecord> findWithoutCounts(String tenant, UUID id) {
+    return jdbc.sql("select * from jobs where tenant_id = ? and id = ?")
+        .params(tenant, id)
+        .query((rs, n) -> map(rs, Map.of()))
+        .optional();
   }
 
   /** Records why a job is waiting or failing, shown in job status. */

@@ -28,6 +28,7 @@ public class SubmitService {
   private final FunctionService functions;
   private final ObjectStore store;
   private final QuarryProperties props;
+  private final java.time.Clock clock;
   private final List<Runnable> submitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public SubmitService(
@@ -36,7 +37,9 @@ public class SubmitService {
       TransactionTemplate tx,
       FunctionService functions,
       ObjectStore store,
-      QuarryProperties props) {
+      QuarryProperties props,
+      java.time.Clock clock) {
+    this.clock = clock;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.tx = tx;
@@ -50,8 +53,8 @@ public class SubmitService {
     submitListeners.add(listener);
   }
 
-  /** The created job. */
-  public record Submitted(UUID jobId, int total) {}
+  /** The created job, as it stands right after the commit. */
+  public record Submitted(UUID jobId, int total, JobRecord job) {}
 
   /**
    * @throws ApiException INVALID_ARGUMENT, NOT_FOUND (function), PAYLOAD_TOO_LARGE
@@ -101,7 +104,12 @@ public class SubmitService {
         s -> insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout,
             cmd.label(), rows));
     submitListeners.forEach(Runnable::run);
-    return new Submitted(job, n);
+    JobRecord created =
+        new JobRecord(
+            caller.tenantId(), job, JobState.RUNNING, fn, n, chunk, attempts,
+            cmd.retryFunctionErrors(), timeout.toMillis(), cmd.label(), "", clock.instant(), null,
+            java.util.Map.of(TaskState.PENDING, n));
+    return new Submitted(job, n, created);
   }
 
   private List<TaskCopy.Row> storeInputs(String tenant, UUID job, List<byte[]> inputs) {
@@ -125,11 +133,12 @@ public class SubmitService {
       boolean retryErrors, Duration timeout, String label, List<TaskCopy.Row> rows) {
     long seq =
         jdbc.sql(
-                "insert into jobs (tenant_id, id, state, function_id, function_name,"
+                "with j as (insert into jobs (tenant_id, id, state, function_id, function_name,"
                     + " function_kind, entry_class, payload_digest, jar_digests, bundle_digest,"
                     + " codec, total, chunk_size, max_attempts, retry_function_errors, timeout_ms,"
                     + " label, created_by) values (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?) returning seq")
+                    + " ?, ?, ?, ?, ?) returning seq)"
+                    + " select seq from j, pg_notify('quarry_work', '')")
             .params(
                 caller.tenantId(), job, fn.id(), fn.name(), fn.kind(), fn.entryClass(),
                 fn.payloadDigest(), fn.jarDigests().toArray(String[]::new), fn.bundleDigest(),
@@ -143,6 +152,5 @@ public class SubmitService {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException("could not insert tasks", e);
     }
-    jdbc.sql("select pg_notify('quarry_work', '')").query().singleValue();
   }
 }

@@ -75,7 +75,7 @@ public class JobController {
                 bool(body, "retryFunctionErrors"),
                 timeoutMs == 0 ? null : Duration.ofMillis(timeoutMs),
                 body.has("label") ? text(body, "label", false) : ""));
-    return ResponseEntity.status(201).body(JobView.of(jobs.get(p, submitted.jobId())));
+    return ResponseEntity.status(201).body(JobView.of(submitted.job()));
   }
 
   @GetMapping("/v1/jobs")

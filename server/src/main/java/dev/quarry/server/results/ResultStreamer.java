@@ -38,7 +38,7 @@ public class ResultStreamer {
    */
   public JobRecord open(Principal caller, UUID job) {
     caller.require(Role.VIEWER);
-    return jobs.find(caller.tenantId(), job).orElseThrow(() -> ApiException.notFound("job", job.toString()));
+    return jobs.findWithoutCounts(caller.tenantId(), job).orElseThrow(() -> ApiException.notFound("job", job.toString()));
   }
 
   public void stream(JobRecord job, ResultOrder order, long afterSeq, ResultSink sink)

@@ -75,7 +75,8 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
 
   @Override
   public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
-    PendingInvocation pending = new PendingInvocation(envelope, new CompletableFuture<>());
+    PendingInvocation pending =
+        new PendingInvocation(envelope, new CompletableFuture<>(), System.currentTimeMillis());
     lock.lock();
     try {
       if (closed) {
@@ -225,7 +226,7 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
       if (target == null) {
         return;
       }
-      PendingInvocation next = waiting.removeFirst();
+      PendingInvocation next = waiting.removeFirst().startingAt(System.currentTimeMillis());
       if (next.future().isDone()) {
         continue; // cancelled by the caller
       }

@@ -4,8 +4,22 @@ import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.TaskEnvelope;
 import java.util.concurrent.CompletableFuture;
 
-/** An invocation waiting for, or running on, a worker. */
-record PendingInvocation(TaskEnvelope envelope, CompletableFuture<InvocationSummary> future) {
+/**
+ * An invocation waiting for, or running on, a worker. {@code queuedAtMs} is when it entered the
+ * backend's queue: time spent waiting there does not count against its deadline.
+ */
+record PendingInvocation(
+    TaskEnvelope envelope, CompletableFuture<InvocationSummary> future, long queuedAtMs) {
+
+  /** The same invocation with its deadline moved forward by the time it spent queued. */
+  PendingInvocation startingAt(long nowMs) {
+    if (envelope.getDeadlineMs() <= 0 || nowMs <= queuedAtMs) {
+      return this;
+    }
+    TaskEnvelope shifted =
+        envelope.toBuilder().setDeadlineMs(envelope.getDeadlineMs() + (nowMs - queuedAtMs)).build();
+    return new PendingInvocation(shifted, future, queuedAtMs);
+  }
 
   String id() {
     return envelope.getInvocationId();

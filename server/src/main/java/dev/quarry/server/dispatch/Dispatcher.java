@@ -42,6 +42,7 @@ public class Dispatcher implements SmartLifecycle {
   private static final double BACKLOG_MS = 500;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile double avgInvocationMs = 100;
+  private int lostRace;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Map<UUID, JobRecord> specs = new ConcurrentHashMap<>();
@@ -132,7 +133,7 @@ public class Dispatcher implements SmartLifecycle {
         return;
       } catch (RuntimeException e) {
         log.warn("Dispatch round failed; retrying shortly: {}", e.toString());
-        sleepQuietly();
+        sleepQuietly(500);
       }
     }
   }
@@ -141,8 +142,14 @@ public class Dispatcher implements SmartLifecycle {
     List<ClaimedTask> claimed =
         claimer.claim(owner, freeSlots, props.dispatch().maxClaimRows(), props.dispatch().leaseGrace());
     if (claimed.isEmpty()) {
+      if (lostRace++ < 3 && claimer.hasRunnable()) {
+        sleepQuietly(5);
+        return dispatchOnce(freeSlots);
+      }
+      lostRace = 0;
       return 0;
     }
+    lostRace = 0;
     Map<String, List<ClaimedTask>> groups = new LinkedHashMap<>();
     for (ClaimedTask t : claimed) {
       groups.computeIfAbsent(t.jobId() + "/" + t.chunk(), k -> new ArrayList<>()).add(t);
@@ -218,9 +225,9 @@ public class Dispatcher implements SmartLifecycle {
     }
   }
 
-  private static void sleepQuietly() {
+  private static void sleepQuietly(long ms) {
     try {
-      Thread.sleep(500);
+      Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -50,4 +50,16 @@ class TaskClaimer {
                     rs.getString("input_key")))
         .list();
   }
+
+  /**
+   * Whether any task is runnable now. A claim can come back empty while this is true when another
+   * replica locked the same chunks first; the caller then tries again.
+   */
+  boolean hasRunnable() {
+    return jdbc.sql(
+            "select exists (select 1 from tasks where state = 'PENDING'"
+                + " and (not_before is null or not_before <= now()))")
+        .query(Boolean.class)
+        .single();
+  }
 }

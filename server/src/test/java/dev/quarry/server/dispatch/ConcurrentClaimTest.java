@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,12 +53,16 @@ class ConcurrentClaimTest {
     List<Integer> duplicates = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(2);
     List<Future<Integer>> claimers = new ArrayList<>();
+    // Both claimers start each round together, so their statements really overlap.
+    Phaser rounds = new Phaser(2);
     for (String owner : List.of("replica-a", "replica-b")) {
       Callable<Integer> loop = () -> {
         int mine = 0;
         for (int round = 0; round < 10_000; round++) {
+          rounds.arriveAndAwaitAdvance();
           List<ClaimedTask> got = claimer.claim(owner, 5, 1000, Duration.ofMinutes(1));
-          if (got.isEmpty()) {
+          if (got.isEmpty() && !claimer.hasRunnable()) {
+            rounds.arriveAndDeregister();
             break;
           }
           for (ClaimedTask t : got) {

@@ -98,6 +98,30 @@ class GrpcApiTest {
         .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
 
+  @Test
+  void reflectionListsTheJobService() throws Exception {
+    var reflection = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel);
+    var services = new java.util.concurrent.CompletableFuture<List<String>>();
+    var requests = reflection.serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+        services.complete(r.getListServicesResponse().getServiceList().stream()
+            .map(io.grpc.reflection.v1.ServiceResponse::getName).toList());
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        services.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    });
+    requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+    assertThat(services.get(10, TimeUnit.SECONDS)).contains("quarry.v1.JobService", "grpc.health.v1.Health");
+    requests.onCompleted();
+  }
+
   static void assertStatus(Runnable call, Status.Code code, String text) {
     assertThatThrownBy(call::run)
         .isInstanceOf(StatusRuntimeException.class)

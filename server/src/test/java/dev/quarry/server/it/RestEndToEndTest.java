@@ -51,6 +51,18 @@ class RestEndToEndTest {
   }
 
   @Test
+  void largeInputsGoThroughStorageAndComeBackWhole() throws Exception {
+    String large = "q".repeat(20_000);
+    String id = http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[\"" + large + "\",\"small\"]}")
+        .json().get("id").asString();
+    List<JsonNode> lines = ndjson(http.get("/v1/jobs/" + id + "/results?order=input"));
+    assertThat(lines.get(0).get("result").asString()).isEqualTo(large);
+    assertThat(lines.get(1).get("result").asString()).isEqualTo("small");
+    assertThat(server.dataDir().resolve("tenants/default/jobs/" + id + "/inputs/0")).exists();
+    assertThat(server.dataDir().resolve("tenants/default/jobs/" + id + "/inputs/1")).doesNotExist();
+  }
+
+  @Test
   void completionOrderStreamsAllThousandResults() throws Exception {
     String inputs = IntStream.range(0, 1000).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElseThrow();
     String id = http.post("/v1/jobs", "{\"function\":\"checksum\",\"chunkSize\":10,\"inputs\":[" + inputs + "]}")

@@ -54,6 +54,10 @@ public class DatabaseConfiguration {
       config.setPassword(props.db().password());
     }
     config.setMaximumPoolSize(props.db().poolSize());
+    // Batched statements over unnest(...) must be planned with their real array sizes and the
+    // table's current size: a generic plan cached while the tasks table was small can pick a
+    // sequential scan and then take seconds per batch once the table has grown.
+    config.setConnectionInitSql("set plan_cache_mode = force_custom_plan");
     config.setPoolName("quarry");
     return new HikariDataSource(config);
   }

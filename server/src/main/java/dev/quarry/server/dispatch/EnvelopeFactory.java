@@ -11,7 +11,10 @@ import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.StorageKeys;
 import dev.quarry.server.storage.WorkerStorage;
 import java.time.Clock;
+import dev.quarry.storage.ObjectStore;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -19,10 +22,13 @@ import org.springframework.stereotype.Component;
 @Component
 class EnvelopeFactory {
   private final WorkerStorage storage;
+  private final ObjectStore store;
   private final Clock clock;
+  private final Map<String, FunctionSpec> manifests = new ConcurrentHashMap<>();
 
-  EnvelopeFactory(WorkerStorage storage, Clock clock) {
+  EnvelopeFactory(WorkerStorage storage, ObjectStore store, Clock clock) {
     this.storage = storage;
+    this.store = store;
     this.clock = clock;
   }
 
@@ -34,7 +40,7 @@ class EnvelopeFactory {
             .setInvocationId(invocation)
             .setTenantId(tenant)
             .setJobId(job.id().toString())
-            .setFunction(spec(tenant, job.function()))
+            .setFunction(slimSpec(tenant, job.function()))
             .setCodec(Codec.valueOf("CODEC_" + job.function().codec()))
             .setStatusKey(StorageKeys.status(tenant, job.id(), invocation))
             .setDeadlineMs(clock.millis() + job.timeoutMs())
@@ -54,6 +60,29 @@ class EnvelopeFactory {
       b.addTasks(in);
     }
     return b.build();
+  }
+
+  /**
+   * Functions with a classpath travel as a manifest key: the full spec is written to storage once
+   * per bundle (idempotent) and read by a worker only when it has not loaded the function yet.
+   */
+  private FunctionSpec slimSpec(String tenant, FunctionRef fn) {
+    FunctionSpec full = spec(tenant, fn);
+    if (fn.jarDigests().isEmpty()) {
+      return full;
+    }
+    String key = StorageKeys.functionManifest(tenant, fn.bundleDigest());
+    return manifests.computeIfAbsent(
+        key,
+        k -> {
+          store.put(k, full.toByteArray());
+          return FunctionSpec.newBuilder()
+              .setDigest(full.getDigest())
+              .setKind(full.getKind())
+              .setName(full.getName())
+              .setManifestKey(k)
+              .build();
+        });
   }
 
   private static FunctionSpec spec(String tenant, FunctionRef fn) {

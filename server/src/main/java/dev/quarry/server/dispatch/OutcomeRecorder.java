@@ -146,6 +146,8 @@ class OutcomeRecorder implements SmartLifecycle {
     if (!retries.isEmpty()) {
       writeRetries(retries);
     }
+    // Wake result streams as soon as the task rows are written, then again once jobs finish.
+    touched.forEach(signals::signal);
     jobs.finishIfDone(touched);
     touched.forEach(signals::signal);
     if (!retries.isEmpty()) {

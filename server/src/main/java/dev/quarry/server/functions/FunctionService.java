@@ -31,6 +31,8 @@ public class FunctionService {
 
   private final JdbcClient jdbc;
   private final BlobService blobs;
+  private final java.util.concurrent.ConcurrentHashMap<String, FunctionRef> anonymous =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public FunctionService(JdbcClient jdbc, BlobService blobs) {
     this.jdbc = jdbc;
@@ -141,10 +143,26 @@ public class FunctionService {
   private Optional<FunctionRef> find(String tenant, String function) {
     UUID id = parseUuid(function);
     if (id != null) {
-      return jdbc.sql("select * from functions where tenant_id = ? and id = ?")
-          .params(tenant, id)
-          .query(FunctionService::map)
-          .optional();
+      FunctionRef cached = anonymous.get(tenant + "/" + id);
+      if (cached != null) {
+        return Optional.of(cached);
+      }
+      Optional<FunctionRef> found =
+          jdbc.sql("select * from functions where tenant_id = ? and id = ?")
+              .params(tenant, id)
+              .query(FunctionService::map)
+              .optional();
+      // Anonymous functions never change once registered, so they can be cached by id.
+      found
+          .filter(f -> f.name().startsWith("anonymous:"))
+          .ifPresent(
+              f -> {
+                if (anonymous.size() > 10_000) {
+                  anonymous.clear();
+                }
+                anonymous.put(tenant + "/" + id, f);
+              });
+      return found;
     }
     return jdbc.sql("select * from functions where tenant_id = ? and name = ?")
         .params(tenant, function)

@@ -10,6 +10,10 @@ public final class StorageKeys {
     return "tenants/" + tenant + "/blobs/" + digest;
   }
 
+  public static String functionManifest(String tenant, String bundleDigest) {
+    return "tenants/" + tenant + "/functions/" + bundleDigest;
+  }
+
   public static String input(String tenant, UUID job, int index) {
     return "tenants/" + tenant + "/jobs/" + job + "/inputs/" + index;
   }

@@ -100,9 +100,7 @@ public class SubmitService {
     FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
     UUID job = UUID.randomUUID();
     List<TaskCopy.Row> rows = storeInputs(caller.tenantId(), job, cmd.inputs());
-    tx.executeWithoutResult(
-        s -> insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout,
-            cmd.label(), rows));
+    insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout, cmd.label(), rows);
     submitListeners.forEach(Runnable::run);
     JobRecord created =
         new JobRecord(
@@ -128,29 +126,67 @@ public class SubmitService {
     return rows;
   }
 
+  private static final int SINGLE_STATEMENT_MAX = 1000;
+
+  private static final String INSERT_JOB =
+      "insert into jobs (tenant_id, id, state, function_id, function_name, function_kind,"
+          + " entry_class, payload_digest, jar_digests, bundle_digest, codec, total, chunk_size,"
+          + " max_attempts, retry_function_errors, timeout_ms, label, created_by)"
+          + " values (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning seq";
+
+  /**
+   * Small jobs go in with one statement (job, tasks from unnest arrays, notify); large ones with
+   * an insert and a COPY in one transaction.
+   */
   private void insert(
       Principal caller, UUID job, FunctionRef fn, int total, int chunk, int attempts,
       boolean retryErrors, Duration timeout, String label, List<TaskCopy.Row> rows) {
-    long seq =
-        jdbc.sql(
-                "with j as (insert into jobs (tenant_id, id, state, function_id, function_name,"
-                    + " function_kind, entry_class, payload_digest, jar_digests, bundle_digest,"
-                    + " codec, total, chunk_size, max_attempts, retry_function_errors, timeout_ms,"
-                    + " label, created_by) values (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?) returning seq)"
-                    + " select seq from j, pg_notify('quarry_work', '')")
-            .params(
-                caller.tenantId(), job, fn.id(), fn.name(), fn.kind(), fn.entryClass(),
-                fn.payloadDigest(), fn.jarDigests().toArray(String[]::new), fn.bundleDigest(),
-                fn.codec(), total, chunk, attempts, retryErrors, timeout.toMillis(), label,
-                caller.keyId())
-            .query(Long.class)
-            .single();
-    try {
-      TaskCopy.copy(
-          DataSourceUtils.getConnection(dataSource), caller.tenantId(), job, seq, chunk, rows);
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException("could not insert tasks", e);
+    Object[] jobParams = {
+      caller.tenantId(), job, fn.id(), fn.name(), fn.kind(), fn.entryClass(), fn.payloadDigest(),
+      fn.jarDigests().toArray(String[]::new), fn.bundleDigest(), fn.codec(), total, chunk,
+      attempts, retryErrors, timeout.toMillis(), label, caller.keyId()
+    };
+    if (rows.size() <= SINGLE_STATEMENT_MAX) {
+      int n = rows.size();
+      Integer[] idx = new Integer[n];
+      byte[][] inline = new byte[n][];
+      String[] keys = new String[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = rows.get(i).index();
+        inline[i] = rows.get(i).inline();
+        keys[i] = rows.get(i).inputKey();
+      }
+      Object[] params = java.util.Arrays.copyOf(jobParams, jobParams.length + 6);
+      params[jobParams.length] = caller.tenantId();
+      params[jobParams.length + 1] = job;
+      params[jobParams.length + 2] = chunk;
+      params[jobParams.length + 3] = idx;
+      params[jobParams.length + 4] = inline;
+      params[jobParams.length + 5] = keys;
+      jdbc.sql(
+              "with j as (" + INSERT_JOB + "), t as (insert into tasks (tenant_id, job_id, idx,"
+                  + " job_seq, chunk, state, input, input_key) select ?, ?, i.idx, j.seq,"
+                  + " i.idx / ?, 'PENDING', i.input, i.input_key from j,"
+                  + " unnest(?::int[], ?::bytea[], ?::text[]) as i(idx, input, input_key))"
+                  + " select seq from j, pg_notify('quarry_work', '')")
+          .params(params)
+          .query(Long.class)
+          .single();
+      return;
     }
+    tx.executeWithoutResult(
+        s -> {
+          long seq =
+              jdbc.sql("with j as (" + INSERT_JOB + ") select seq from j, pg_notify('quarry_work', '')")
+                  .params(jobParams)
+                  .query(Long.class)
+                  .single();
+          try {
+            TaskCopy.copy(
+                DataSourceUtils.getConnection(dataSource), caller.tenantId(), job, seq, chunk, rows);
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not insert tasks", e);
+          }
+        });
   }
 }

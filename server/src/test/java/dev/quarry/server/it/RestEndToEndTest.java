@@ -63,14 +63,14 @@ class RestEndToEndTest {
   }
 
   @Test
-  void completionOrderStreamsAllThousandResults() throws Exception {
-    String inputs = IntStream.range(0, 1000).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElseThrow();
+  void completionOrderStreamsAllResultsOfALargeJob() throws Exception {
+    String inputs = IntStream.range(0, 1500).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElseThrow();
     String id = http.post("/v1/jobs", "{\"function\":\"checksum\",\"chunkSize\":10,\"inputs\":[" + inputs + "]}")
         .json().get("id").asString();
     List<JsonNode> lines = ndjson(http.get("/v1/jobs/" + id + "/results"));
-    assertThat(lines).hasSize(1000);
+    assertThat(lines).hasSize(1500);
     assertThat(lines).extracting(l -> l.get("index").asInt()).containsExactlyInAnyOrderElementsOf(
-        IntStream.range(0, 1000).boxed().toList());
+        IntStream.range(0, 1500).boxed().toList());
     assertThat(lines).allSatisfy(l -> assertThat(l.get("result").asString()).hasSize(64));
   }
 

@@ -1,5 +1,8 @@
 package dev.quarry.worker.internal;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.storage.ObjectStore;
 import java.util.Map;
@@ -39,7 +42,7 @@ public final class FunctionCache {
       return new Lookup(await(existing), false);
     }
     try {
-      LoadedFunction function = loader.load(spec, store);
+      LoadedFunction function = loader.load(resolveManifest(spec, store), store);
       mine.complete(function);
       return new Lookup(function, true);
     } catch (Exception | LinkageError e) {
@@ -47,6 +50,21 @@ public final class FunctionCache {
       mine.completeExceptionally(e);
       throw e;
     }
+  }
+
+  /** The full spec: the envelope's own, or the one stored at its manifest key. */
+  static FunctionSpec resolveManifest(FunctionSpec spec, ObjectStore store) throws IOException {
+    if (spec.getManifestKey().isEmpty()) {
+      return spec;
+    }
+    byte[] manifest =
+        store
+            .read(spec.getManifestKey())
+            .orElseThrow(
+                () ->
+                    new FileNotFoundException(
+                        "function manifest " + spec.getManifestKey() + " not found in storage"));
+    return FunctionSpec.parseFrom(manifest);
   }
 
   private static LoadedFunction await(CompletableFuture<LoadedFunction> future) throws Exception {

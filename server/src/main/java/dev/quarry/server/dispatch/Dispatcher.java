@@ -6,7 +6,6 @@ import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobRepository;
 import dev.quarry.server.jobs.SubmitService;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +37,7 @@ public class Dispatcher implements SmartLifecycle {
   private final JobRepository jobs;
   private final QuarryProperties props;
   private final String owner;
+  private final ReplicaHeartbeat replica;
   private static final int MAX_BACKLOG_FACTOR = 16;
   private static final double BACKLOG_MS = 500;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -58,7 +58,8 @@ public class Dispatcher implements SmartLifecycle {
       OutcomeRecorder recorder,
       JobRepository jobs,
       SubmitService submits,
-      QuarryProperties props) {
+      QuarryProperties props,
+      ReplicaHeartbeat replica) {
     this.backend = backend;
     this.claimer = claimer;
     this.envelopes = envelopes;
@@ -66,10 +67,8 @@ public class Dispatcher implements SmartLifecycle {
     this.recorder = recorder;
     this.jobs = jobs;
     this.props = props;
-    this.owner =
-        props.dispatch().owner().isBlank()
-            ? ManagementFactory.getRuntimeMXBean().getName()
-            : props.dispatch().owner();
+    this.replica = replica;
+    this.owner = replica.owner();
     submits.onSubmit(this::wakeUp);
     recorder.onRetry(this::wakeUp);
   }
@@ -92,6 +91,7 @@ public class Dispatcher implements SmartLifecycle {
 
   @Override
   public void start() {
+    replica.beat();
     running = true;
     thread = Thread.ofPlatform().name("quarry-dispatcher").daemon().start(this::loop);
   }
@@ -104,6 +104,11 @@ public class Dispatcher implements SmartLifecycle {
       thread.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      replica.leave();
+    } catch (RuntimeException e) {
+      log.warn("Could not remove this replica's heartbeat: {}", e.toString());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.quarry.server.dispatch;
 
+import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.jobs.JobRepository;
 import dev.quarry.server.jobs.JobSignals;
 import java.util.List;
@@ -11,8 +12,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Reclaims tasks whose lease ran out (a lost response, a replica that died): back to PENDING
- * while attempts remain, otherwise FAILED. Runs on every replica; the updates are idempotent.
+ * Reclaims tasks whose lease ran out (a lost response) or whose replica stopped sending
+ * heartbeats (it crashed or was killed): back to PENDING while attempts remain, otherwise FAILED.
+ * Runs on every replica; the updates are idempotent. A replica is dead after four reaper
+ * intervals without a heartbeat.
  */
 @Component
 class LeaseReaper {
@@ -24,17 +27,29 @@ class LeaseReaper {
           + " finish_seq = case when t.attempt >= j.max_attempts then nextval('finish_seq') end,"
           + " finished_at = case when t.attempt >= j.max_attempts then now() end,"
           + " error_type = 'dev.quarry.LeaseExpired',"
-          + " error_message = 'no answer from the worker before the lease expired',"
+          + " error_message = 'no answer before the lease expired or its replica stopped',"
           + " function_error = false, lease_owner = null, lease_expires_at = null"
-          + " from jobs j where t.state = 'RUNNING' and t.lease_expires_at < now()"
-          + " and j.id = t.job_id returning t.job_id";
+          + " from jobs j where t.state = 'RUNNING' and j.id = t.job_id"
+          + " and (t.lease_expires_at < now() or not exists (select 1 from replicas r"
+          + " where r.owner = t.lease_owner and r.heartbeat_at > now() - ? * interval '1 millisecond'))"
+          + " returning t.job_id";
 
   private final JdbcClient jdbc;
   private final JobRepository jobs;
   private final JobSignals signals;
   private final Dispatcher dispatcher;
+  private final QuarryProperties props;
+  private final ReplicaHeartbeat replica;
 
-  LeaseReaper(JdbcClient jdbc, JobRepository jobs, JobSignals signals, Dispatcher dispatcher) {
+  LeaseReaper(
+      JdbcClient jdbc,
+      JobRepository jobs,
+      JobSignals signals,
+      Dispatcher dispatcher,
+      QuarryProperties props,
+      ReplicaHeartbeat replica) {
+    this.props = props;
+    this.replica = replica;
     this.jdbc = jdbc;
     this.jobs = jobs;
     this.signals = signals;
@@ -43,11 +58,13 @@ class LeaseReaper {
 
   @Scheduled(fixedDelayString = "${quarry.dispatch.reaper-interval:5s}")
   void reap() {
-    List<UUID> reaped = jdbc.sql(REAP).query(UUID.class).list();
+    replica.beat();
+    long deadAfter = props.dispatch().reaperInterval().toMillis() * 4;
+    List<UUID> reaped = jdbc.sql(REAP).param(deadAfter).query(UUID.class).list();
     if (reaped.isEmpty()) {
       return;
     }
-    log.warn("Reclaimed {} tasks whose lease expired", reaped.size());
+    log.warn("Reclaimed {} tasks whose lease expired or whose replica stopped", reaped.size());
     reaped.stream().distinct().forEach(job -> {
       jobs.finishIfDone(job);
       signals.signal(job);

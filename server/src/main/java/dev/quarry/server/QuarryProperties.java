@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dispatch dispatcher tuning
  * @param limits bounds on requests
  * @param devKey whether to create a dev API key at first start and write it to the config file
+ * @param operatorKey key of the operator, who creates and disables tenants; empty disables the
+ *     operator API
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
@@ -32,7 +34,8 @@ public record QuarryProperties(
     @DefaultValue Backend backend,
     @DefaultValue Dispatch dispatch,
     @DefaultValue Limits limits,
-    @DefaultValue("true") boolean devKey) {
+    @DefaultValue("true") boolean devKey,
+    @DefaultValue("") String operatorKey) {
 
   /** @param port gRPC port; 0 picks a free one */
   public record Grpc(@DefaultValue("9090") int port) {}

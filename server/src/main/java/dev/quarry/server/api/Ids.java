@@ -10,6 +10,10 @@ public final class Ids {
     return parse("job", id);
   }
 
+  public static UUID key(String id) {
+    return parse("key", id);
+  }
+
   static UUID parse(String what, String id) {
     if (id.length() == 36) {
       try {

@@ -18,32 +18,54 @@ import org.springframework.stereotype.Service;
 
 /**
  * Creates and checks API keys. A key reads {@code qk_<prefix>_<secret>}; only its SHA-256 is
- * stored. Successful checks are cached for one second so a burst of calls costs one query.
+ * stored. Successful checks are cached for one second so a burst of calls costs one query; a
+ * revocation or a disabled tenant clears the cache on every replica (NOTIFY {@code quarry_keys}).
  */
 @Service
 public class ApiKeyService {
   private static final Duration CACHE_TTL = Duration.ofSeconds(1);
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private static final UUID OPERATOR_KEY_ID = new UUID(0, 0);
+
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final byte @Nullable [] operatorKeyHash;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public ApiKeyService(JdbcClient jdbc, Clock clock) {
+  public ApiKeyService(JdbcClient jdbc, Clock clock, dev.quarry.server.QuarryProperties props) {
     this.jdbc = jdbc;
     this.clock = clock;
+    String operator = props.operatorKey();
+    if (!operator.isEmpty() && operator.length() < 24) {
+      throw new IllegalStateException(
+          "quarry.operator-key (QUARRY_OPERATOR_KEY) must be at least 24 characters");
+    }
+    this.operatorKeyHash = operator.isEmpty() ? null : sha256(operator);
   }
 
-  /** Creates a key and returns its secret text, which is never shown again. */
-  public String create(String tenantId, String name, Role role) {
+  /** Forgets every cached check, so revocations and disabled tenants apply at once. */
+  public void invalidateAll() {
+    cache.clear();
+  }
+
+  /** A new key: its id, public prefix, and the secret text that is never shown again. */
+  public record CreatedKey(UUID id, String prefix, String secret) {}
+
+  /** Creates a key for a tenant role. */
+  public CreatedKey create(String tenantId, String name, Role role) {
+    if (role == Role.OPERATOR) {
+      throw new IllegalArgumentException("the operator key is configured, not created");
+    }
     String prefix = randomToken(6);
     String key = "qk_" + prefix + "_" + randomToken(24);
+    UUID id = UUID.randomUUID();
     jdbc.sql(
             "insert into api_keys (id, tenant_id, prefix, secret_hash, name, role)"
                 + " values (?, ?, ?, ?, ?, ?)")
-        .params(UUID.randomUUID(), tenantId, prefix, sha256(key), name, role.dbName())
+        .params(id, tenantId, prefix, sha256(key), name, role.dbName())
         .update();
-    return key;
+    return new CreatedKey(id, prefix, key);
   }
 
   /**
@@ -54,6 +76,9 @@ public class ApiKeyService {
       throw unauthenticated("missing API key: send 'Authorization: Bearer <key>'");
     }
     String key = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : "";
+    if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, sha256(key))) {
+      return new Principal("", OPERATOR_KEY_ID, Role.OPERATOR);
+    }
     Instant now = clock.instant();
     Cached hit = cache.get(key);
     if (hit != null && hit.until.isAfter(now)) {
@@ -89,7 +114,7 @@ public class ApiKeyService {
                     ? new Principal(
                         rs.getString("tenant_id"),
                         rs.getObject("id", UUID.class),
-                        Role.valueOf(rs.getString("role").toUpperCase(java.util.Locale.ROOT)))
+                        Role.ofTenantRole(rs.getString("role")))
                     : null)
         .optional();
   }

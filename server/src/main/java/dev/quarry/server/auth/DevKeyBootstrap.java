@@ -52,7 +52,7 @@ public class DevKeyBootstrap {
     Properties config = read(file);
     String key = config.getProperty("api_key", "");
     if (key.isEmpty() || !keys.isValid(key)) {
-      key = keys.create("default", "dev", Role.ADMIN);
+      key = keys.create("default", "dev", Role.ADMIN).secret();
       log.info("Created a dev API key (admin of tenant 'default'); it is in {}", file);
     }
     config.setProperty("api_key", key);

@@ -14,8 +14,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Listens on {@code quarry_work} (new tasks: wake the dispatcher) and {@code quarry_job} (a job
- * changed: wake its readers), so every replica reacts to the others at once.
+ * Listens on {@code quarry_work} (new tasks: wake the dispatcher), {@code quarry_job} (a job
+ * changed: wake its readers) and {@code quarry_keys} (a key was revoked or a tenant disabled:
+ * forget cached key checks), so every replica reacts to the others at once.
  */
 @Component
 class PgListener implements SmartLifecycle {
@@ -24,10 +25,16 @@ class PgListener implements SmartLifecycle {
   private final DataSource dataSource;
   private final Dispatcher dispatcher;
   private final JobSignals signals;
+  private final dev.quarry.server.auth.ApiKeyService keys;
   private volatile boolean running;
   private Thread thread = new Thread(() -> {});
 
-  PgListener(DataSource dataSource, Dispatcher dispatcher, JobSignals signals) {
+  PgListener(
+      DataSource dataSource,
+      Dispatcher dispatcher,
+      JobSignals signals,
+      dev.quarry.server.auth.ApiKeyService keys) {
+    this.keys = keys;
     this.dataSource = dataSource;
     this.dispatcher = dispatcher;
     this.signals = signals;
@@ -55,6 +62,7 @@ class PgListener implements SmartLifecycle {
       try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
         s.execute("listen quarry_work");
         s.execute("listen quarry_job");
+        s.execute("listen quarry_keys");
         PGConnection pg = c.unwrap(PGConnection.class);
         while (running) {
           PGNotification[] batch = pg.getNotifications(500);
@@ -64,6 +72,8 @@ class PgListener implements SmartLifecycle {
           for (PGNotification n : batch) {
             if (n.getName().equals("quarry_work")) {
               dispatcher.wakeUp();
+            } else if (n.getName().equals("quarry_keys")) {
+              keys.invalidateAll();
             } else if (!n.getParameter().isEmpty()) {
               signals.signal(UUID.fromString(n.getParameter()));
             }

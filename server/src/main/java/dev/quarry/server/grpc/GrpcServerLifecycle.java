@@ -21,14 +21,26 @@ public class GrpcServerLifecycle implements SmartLifecycle {
   private final QuarryProperties props;
   private final JobGrpcService jobs;
   private final AuthInterceptor auth;
+  private final java.util.List<io.grpc.BindableService> services;
   private final HealthStatusManager health = new HealthStatusManager();
   private volatile Server server;
   private volatile boolean running;
 
-  public GrpcServerLifecycle(QuarryProperties props, JobGrpcService jobs, AuthInterceptor auth) {
+  public GrpcServerLifecycle(
+      QuarryProperties props,
+      JobGrpcService jobs,
+      TenancyGrpcServices.Tenants tenants,
+      TenancyGrpcServices.Keys keys,
+      AuthInterceptor auth) {
     this.props = props;
     this.jobs = jobs;
     this.auth = auth;
+    this.services = java.util.List.of(jobs, tenants, keys);
+  }
+
+  /** The services that require an API key (everything but reflection and health). */
+  public java.util.List<io.grpc.ServerServiceDefinition> authenticatedServices() {
+    return services.stream().map(io.grpc.BindableService::bindService).toList();
   }
 
   /** The port the server listens on (the configured one, or the one picked for 0). */
@@ -43,7 +55,10 @@ public class GrpcServerLifecycle implements SmartLifecycle {
           NettyServerBuilder.forAddress(new InetSocketAddress(props.bindAddress(), props.grpc().port()))
               .executor(Executors.newVirtualThreadPerTaskExecutor())
               .maxInboundMessageSize(props.limits().maxRequestBytes())
-              .addService(ServerInterceptors.intercept(jobs, auth))
+              .addServices(
+                  services.stream()
+                      .map(svc -> ServerInterceptors.intercept(svc, auth))
+                      .toList())
               .addService(ProtoReflectionServiceV1.newInstance())
               .addService(health.getHealthService())
               .build()

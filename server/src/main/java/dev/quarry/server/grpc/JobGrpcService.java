@@ -224,7 +224,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     });
   }
 
-  private interface Body<T> {
+  interface Body<T> {
     T get() throws Exception;
   }
 
@@ -232,7 +232,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     void run() throws Exception;
   }
 
-  private static <T> void unary(StreamObserver<T> out, Body<T> body) {
+  static <T> void unary(StreamObserver<T> out, Body<T> body) {
     T value;
     try {
       value = body.get();

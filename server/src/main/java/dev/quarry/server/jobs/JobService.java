@@ -18,9 +18,13 @@ public class JobService {
   private final JobRepository jobs;
   private final JobSignals signals;
 
-  public JobService(JobRepository jobs, JobSignals signals) {
+  private final dev.quarry.server.audit.AuditLog audit;
+
+  public JobService(
+      JobRepository jobs, JobSignals signals, dev.quarry.server.audit.AuditLog audit) {
     this.jobs = jobs;
     this.signals = signals;
+    this.audit = audit;
   }
 
   /**
@@ -51,6 +55,7 @@ public class JobService {
     get(caller, id);
     if (jobs.cancel(caller.tenantId(), id)) {
       signals.signal(id);
+      audit.record(caller, "job.cancel", id.toString());
     }
     return get(caller, id);
   }

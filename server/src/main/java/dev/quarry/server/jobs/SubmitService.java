@@ -29,6 +29,7 @@ public class SubmitService {
   private final ObjectStore store;
   private final QuarryProperties props;
   private final java.time.Clock clock;
+  private final dev.quarry.server.audit.AuditLog audit;
   private final List<Runnable> submitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public SubmitService(
@@ -38,8 +39,10 @@ public class SubmitService {
       FunctionService functions,
       ObjectStore store,
       QuarryProperties props,
-      java.time.Clock clock) {
+      java.time.Clock clock,
+      dev.quarry.server.audit.AuditLog audit) {
     this.clock = clock;
+    this.audit = audit;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.tx = tx;
@@ -102,6 +105,7 @@ public class SubmitService {
     List<TaskCopy.Row> rows = storeInputs(caller.tenantId(), job, cmd.inputs());
     insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout, cmd.label(), rows);
     submitListeners.forEach(Runnable::run);
+    audit.record(caller, "job.submit", job + " (" + n + " inputs, function " + fn.name() + ")");
     JobRecord created =
         new JobRecord(
             caller.tenantId(), job, JobState.RUNNING, fn, n, chunk, attempts,

@@ -48,6 +48,7 @@ public class JobController {
   @PostMapping("/v1/jobs")
   ResponseEntity<JobView> submit(HttpServletRequest request) throws IOException {
     Principal p = Bodies.principal(request);
+    p.require(dev.quarry.server.auth.Role.MEMBER);
     JsonNode body = Bodies.jsonObject(Bodies.read(request, props.limits().maxRequestBytes()));
     for (String field : body.propertyNames()) {
       if (!SUBMIT_FIELDS.contains(field)) {

@@ -148,7 +148,7 @@ class RestEndToEndTest {
   }
 
   static long count(String table) throws Exception {
-    try (Connection c = server.database.connect();
+    try (Connection c = TestServer.get().database.connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select count(*) from " + table)) {
       rs.next();

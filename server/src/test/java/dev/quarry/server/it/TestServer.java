@@ -15,6 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * use, stopped when the JVM exits.
  */
 public final class TestServer {
+  static final String OPERATOR_KEY = "test-operator-key-0123456789abcdef";
   private static TestServer instance;
 
   final ConfigurableApplicationContext context;
@@ -58,7 +59,8 @@ public final class TestServer {
                 "--quarry.limits.max-inputs-per-job=20000",
                 "--quarry.limits.max-input-bytes=65536",
                 "--quarry.limits.max-request-bytes=8388608",
-                "--quarry.dispatch.retry-initial-backoff=50ms");
+                "--quarry.dispatch.retry-initial-backoff=50ms",
+                "--quarry.operator-key=" + OPERATOR_KEY);
     int http = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
     int grpc = ctx.getBean(dev.quarry.server.grpc.GrpcServerLifecycle.class).port();
     Properties config = new Properties();

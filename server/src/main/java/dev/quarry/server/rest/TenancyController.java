@@ -1,0 +1,101 @@
+package dev.quarry.server.rest;
+
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.Ids;
+import dev.quarry.server.audit.AuditLog;
+import dev.quarry.server.auth.Role;
+import dev.quarry.server.tenancy.KeyService;
+import dev.quarry.server.tenancy.TenantService;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Tenants (operator key), API keys and the audit log (tenant admin keys). Secrets appear only in
+ * the answer that creates them.
+ */
+@RestController
+public class TenancyController {
+  private static final long MAX_BODY = 16 * 1024;
+
+  private final TenantService tenants;
+  private final KeyService keys;
+  private final AuditLog audit;
+
+  public TenancyController(
+      TenantService tenants, KeyService keys, AuditLog audit, QuarryProperties props) {
+    this.tenants = tenants;
+    this.keys = keys;
+    this.audit = audit;
+  }
+
+  @PostMapping("/v1/admin/tenants")
+  ResponseEntity<TenantService.Created> createTenant(HttpServletRequest request) throws IOException {
+    Bodies.principal(request).require(Role.OPERATOR);
+    JsonNode body = object(request, Set.of("id", "name"));
+    return ResponseEntity.status(201)
+        .body(tenants.create(Bodies.principal(request), text(body, "id"), text(body, "name")));
+  }
+
+  @GetMapping("/v1/admin/tenants")
+  Map<String, List<TenantService.Tenant>> listTenants(HttpServletRequest request) {
+    return Map.of("tenants", tenants.list(Bodies.principal(request)));
+  }
+
+  @PostMapping("/v1/admin/tenants/{id}/disable")
+  TenantService.Tenant disableTenant(@PathVariable String id, HttpServletRequest request) {
+    return tenants.disable(Bodies.principal(request), id);
+  }
+
+  @PostMapping("/v1/keys")
+  ResponseEntity<KeyService.Created> createKey(HttpServletRequest request) throws IOException {
+    Bodies.principal(request).require(Role.ADMIN);
+    JsonNode body = object(request, Set.of("name", "role"));
+    return ResponseEntity.status(201)
+        .body(keys.create(Bodies.principal(request), text(body, "name"), text(body, "role")));
+  }
+
+  @GetMapping("/v1/keys")
+  Map<String, List<KeyService.KeyInfo>> listKeys(HttpServletRequest request) {
+    return Map.of("keys", keys.list(Bodies.principal(request)));
+  }
+
+  @PostMapping("/v1/keys/{id}/revoke")
+  KeyService.KeyInfo revokeKey(@PathVariable String id, HttpServletRequest request) {
+    return keys.revoke(Bodies.principal(request), Ids.key(id));
+  }
+
+  @GetMapping("/v1/audit")
+  Map<String, List<AuditLog.Entry>> audit(
+      @RequestParam(defaultValue = "100") int limit, HttpServletRequest request) {
+    return Map.of("events", audit.list(Bodies.principal(request), limit));
+  }
+
+  private static JsonNode object(HttpServletRequest request, Set<String> fields) throws IOException {
+    JsonNode body = Bodies.jsonObject(Bodies.read(request, MAX_BODY));
+    for (String f : body.propertyNames()) {
+      if (!fields.contains(f)) {
+        throw ApiException.invalid("unknown field '" + f + "'; allowed: " + fields);
+      }
+    }
+    return body;
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || !v.isString()) {
+      throw ApiException.invalid("'" + field + "' is required and must be a string");
+    }
+    return v.asString();
+  }
+}

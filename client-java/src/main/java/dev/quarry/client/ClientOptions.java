@@ -30,6 +30,7 @@ public final class ClientOptions {
   public static final ClientOptions DEFAULT = builder().build();
 
   private final @Nullable String apiKey;
+  private final @Nullable String profile;
   private final @Nullable Path configFile;
   private final int maxInboundMessageSize;
   private final int uploadChunkSize;
@@ -42,6 +43,7 @@ public final class ClientOptions {
 
   private ClientOptions(Builder b) {
     this.apiKey = b.apiKey;
+    this.profile = b.profile;
     this.configFile = b.configFile;
     this.maxInboundMessageSize = b.maxInboundMessageSize;
     this.uploadChunkSize = b.uploadChunkSize;
@@ -62,6 +64,7 @@ public final class ClientOptions {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.apiKey = apiKey;
+    b.profile = profile;
     b.configFile = configFile;
     b.maxInboundMessageSize = maxInboundMessageSize;
     b.uploadChunkSize = uploadChunkSize;
@@ -72,6 +75,11 @@ public final class ClientOptions {
     b.classpath = classpath;
     b.classpathRecheckInterval = classpathRecheckInterval;
     return b;
+  }
+
+  /** The backend profile jobs run on, if set; otherwise the server's default backend. */
+  public Optional<String> profile() {
+    return Optional.ofNullable(profile);
   }
 
   /** The API key set here, if any (it wins over the environment and the config file). */
@@ -144,6 +152,7 @@ public final class ClientOptions {
   /** Builds {@link ClientOptions}; every setter validates its argument. */
   public static final class Builder {
     private @Nullable String apiKey;
+    private @Nullable String profile;
     private @Nullable Path configFile;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private int uploadChunkSize = DEFAULT_UPLOAD_CHUNK_SIZE;
@@ -155,6 +164,21 @@ public final class ClientOptions {
     private Duration classpathRecheckInterval = DEFAULT_CLASSPATH_RECHECK_INTERVAL;
 
     private Builder() {}
+
+    /**
+     * The backend profile (set up by a tenant admin, e.g. {@code aws-prod}) that this executor's
+     * jobs run on; {@code null} for the server's default backend.
+     *
+     * @throws IllegalArgumentException unless 1-63 lower-case letters, digits or '-'
+     */
+    public Builder profile(@Nullable String profile) {
+      if (profile != null && !profile.matches("[a-z][a-z0-9-]{0,62}")) {
+        throw new IllegalArgumentException(
+            "profile must be 1-63 lower-case letters, digits or '-', starting with a letter");
+      }
+      this.profile = profile;
+      return this;
+    }
 
     /**
      * The API key, sent as {@code authorization: Bearer <key>}; {@code null} to look it up in

@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param devKey whether to create a dev API key at first start and write it to the config file
  * @param operatorKey key of the operator, who creates and disables tenants; empty disables the
  *     operator API
+ * @param secrets master keys that encrypt team credentials at rest
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
@@ -35,7 +36,15 @@ public record QuarryProperties(
     @DefaultValue Dispatch dispatch,
     @DefaultValue Limits limits,
     @DefaultValue("true") boolean devKey,
-    @DefaultValue("") String operatorKey) {
+    @DefaultValue("") String operatorKey,
+    @DefaultValue Secrets secrets) {
+
+  /**
+   * @param masterKeys {@code id:base64,id:base64} of 32-byte keys; empty creates a dev key in
+   *     {@code home/master-key} at first start
+   * @param activeKeyId the key new secrets are sealed with; empty means the last one listed
+   */
+  public record Secrets(@DefaultValue("") String masterKeys, @DefaultValue("") String activeKeyId) {}
 
   /** @param port gRPC port; 0 picks a free one */
   public record Grpc(@DefaultValue("9090") int port) {}

@@ -139,6 +139,7 @@ public final class ClientCore implements AutoCloseable {
             .setRetryFunctionErrors(o.retryFunctionErrors())
             .setLabel(o.label());
     o.timeout().ifPresent(t -> request.setTimeoutMs(Math.max(1, t.toMillis())));
+    options.profile().ifPresent(request::setProfile);
     return call("submitting the map", stub -> stub.submitMap(request.build()));
   }
 

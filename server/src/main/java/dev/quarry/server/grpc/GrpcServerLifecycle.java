@@ -31,11 +31,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
       JobGrpcService jobs,
       TenancyGrpcServices.Tenants tenants,
       TenancyGrpcServices.Keys keys,
+      CredentialGrpcService credentials,
       AuthInterceptor auth) {
     this.props = props;
     this.jobs = jobs;
     this.auth = auth;
-    this.services = java.util.List.of(jobs, tenants, keys);
+    this.services = java.util.List.of(jobs, tenants, keys, credentials);
   }
 
   /** The services that require an API key (everything but reflection and health). */

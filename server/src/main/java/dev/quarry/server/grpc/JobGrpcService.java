@@ -182,7 +182,8 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
                   r.getFunction(), inputs, r.getChunkSize(), r.getMaxAttempts(),
                   r.getRetryFunctionErrors(),
                   r.getTimeoutMs() == 0 ? null : Duration.ofMillis(r.getTimeoutMs()),
-                  r.getLabel()));
+                  r.getLabel(),
+                  r.getProfile().isEmpty() ? null : r.getProfile()));
       SubmitMapResponse.Builder b = SubmitMapResponse.newBuilder();
       b.setJob(ProtoViews.job(submitted.job()));
       for (int i = 0; i < submitted.total(); i++) {

@@ -33,9 +33,21 @@ final class TenancyGrpcServices {
   @Component
   static class Tenants extends TenantServiceGrpc.TenantServiceImplBase {
     private final TenantService tenants;
+    private final dev.quarry.server.credentials.CredentialService credentials;
 
-    Tenants(TenantService tenants) {
+    Tenants(TenantService tenants, dev.quarry.server.credentials.CredentialService credentials) {
       this.tenants = tenants;
+      this.credentials = credentials;
+    }
+
+    @Override
+    public void rotateSecrets(
+        dev.quarry.proto.v1.RotateSecretsRequest r,
+        StreamObserver<dev.quarry.proto.v1.RotateSecretsResponse> out) {
+      JobGrpcService.unary(out, () -> dev.quarry.proto.v1.RotateSecretsResponse.newBuilder()
+          .setResealed(credentials.rotate(AuthInterceptor.principal()))
+          .setActiveKeyId(credentials.activeKeyId())
+          .build());
     }
 
     @Override

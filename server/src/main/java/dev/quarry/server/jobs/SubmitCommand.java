@@ -15,4 +15,13 @@ public record SubmitCommand(
     int maxAttempts,
     boolean retryFunctionErrors,
     @Nullable Duration timeout,
-    String label) {}
+    String label,
+    @Nullable String profile) {
+
+  /** A command without a profile (the server's default backend). */
+  public SubmitCommand(
+      String function, List<byte[]> inputs, int chunkSize, int maxAttempts,
+      boolean retryFunctionErrors, @Nullable Duration timeout, String label) {
+    this(function, inputs, chunkSize, maxAttempts, retryFunctionErrors, timeout, label, null);
+  }
+}

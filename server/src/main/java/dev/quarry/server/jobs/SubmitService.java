@@ -30,6 +30,7 @@ public class SubmitService {
   private final QuarryProperties props;
   private final java.time.Clock clock;
   private final dev.quarry.server.audit.AuditLog audit;
+  private final dev.quarry.server.credentials.ProfileService profiles;
   private final List<Runnable> submitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public SubmitService(
@@ -40,7 +41,9 @@ public class SubmitService {
       ObjectStore store,
       QuarryProperties props,
       java.time.Clock clock,
-      dev.quarry.server.audit.AuditLog audit) {
+      dev.quarry.server.audit.AuditLog audit,
+      dev.quarry.server.credentials.ProfileService profiles) {
+    this.profiles = profiles;
     this.clock = clock;
     this.audit = audit;
     this.jdbc = jdbc;
@@ -101,9 +104,13 @@ public class SubmitService {
       }
     }
     FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
+    String profile = null;
+    if (cmd.profile() != null && !cmd.profile().isEmpty()) {
+      profile = profiles.forSubmit(caller, cmd.profile()).name();
+    }
     UUID job = UUID.randomUUID();
     List<TaskCopy.Row> rows = storeInputs(caller.tenantId(), job, cmd.inputs());
-    insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout, cmd.label(), rows);
+    insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout, cmd.label(), profile, rows);
     submitListeners.forEach(Runnable::run);
     audit.record(caller, "job.submit", job + " (" + n + " inputs, function " + fn.name() + ")");
     JobRecord created =
@@ -135,8 +142,8 @@ public class SubmitService {
   private static final String INSERT_JOB =
       "insert into jobs (tenant_id, id, state, function_id, function_name, function_kind,"
           + " entry_class, payload_digest, jar_digests, bundle_digest, codec, total, chunk_size,"
-          + " max_attempts, retry_function_errors, timeout_ms, label, created_by)"
-          + " values (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning seq";
+          + " max_attempts, retry_function_errors, timeout_ms, label, created_by, profile_name)"
+          + " values (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning seq";
 
   /**
    * Small jobs go in with one statement (job, tasks from unnest arrays, notify); large ones with
@@ -144,11 +151,11 @@ public class SubmitService {
    */
   private void insert(
       Principal caller, UUID job, FunctionRef fn, int total, int chunk, int attempts,
-      boolean retryErrors, Duration timeout, String label, List<TaskCopy.Row> rows) {
+      boolean retryErrors, Duration timeout, String label, String profile, List<TaskCopy.Row> rows) {
     Object[] jobParams = {
       caller.tenantId(), job, fn.id(), fn.name(), fn.kind(), fn.entryClass(), fn.payloadDigest(),
       fn.jarDigests().toArray(String[]::new), fn.bundleDigest(), fn.codec(), total, chunk,
-      attempts, retryErrors, timeout.toMillis(), label, caller.keyId()
+      attempts, retryErrors, timeout.toMillis(), label, caller.keyId(), profile
     };
     if (rows.size() <= SINGLE_STATEMENT_MAX) {
       int n = rows.size();

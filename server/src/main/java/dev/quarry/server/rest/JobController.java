@@ -30,7 +30,9 @@ import tools.jackson.databind.JsonNode;
 @RestController
 public class JobController {
   private static final Set<String> SUBMIT_FIELDS =
-      Set.of("function", "inputs", "chunkSize", "maxAttempts", "retryFunctionErrors", "timeoutMs", "label");
+      Set.of(
+          "function", "inputs", "chunkSize", "maxAttempts", "retryFunctionErrors", "timeoutMs",
+          "label", "profile");
 
   private final SubmitService submits;
   private final JobService jobs;
@@ -75,7 +77,8 @@ public class JobController {
                 (int) integer(body, "maxAttempts", 0, Integer.MAX_VALUE),
                 bool(body, "retryFunctionErrors"),
                 timeoutMs == 0 ? null : Duration.ofMillis(timeoutMs),
-                body.has("label") ? text(body, "label", false) : ""));
+                body.has("label") ? text(body, "label", false) : "",
+                body.has("profile") ? text(body, "profile", false) : null));
     return ResponseEntity.status(201).body(JobView.of(submitted.job()));
   }
 

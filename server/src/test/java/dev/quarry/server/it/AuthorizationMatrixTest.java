@@ -7,6 +7,7 @@ import dev.quarry.proto.v1.BlobHeader;
 import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.CreateKeyRequest;
 import dev.quarry.proto.v1.CreateTenantRequest;
+import dev.quarry.proto.v1.CredentialServiceGrpc;
 import dev.quarry.proto.v1.DisableTenantRequest;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FunctionKind;
@@ -92,6 +93,9 @@ class AuthorizationMatrixTest {
     Http.Response revoked = admin.post("/v1/keys", "{\"name\":\"revoked\",\"role\":\"member\"}");
     revokedKey = revoked.json().get("secret").asString();
     assertThat(admin.post("/v1/keys/" + revoked.json().get("key").get("id").asString() + "/revoke", "").status()).isEqualTo(200);
+    assertThat(admin.put("/v1/credentials/team-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"AKIAEXAMPLE\","
+        + "\"secretAccessKey\":\"matrix-secret-value\"}}").status()).isEqualTo(200);
+    assertThat(admin.put("/v1/profiles/aws-prod", "{\"backend\":\"local\",\"credential\":\"team-aws\"}").status()).isEqualTo(200);
     jobId = admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").json().get("id").asString();
     RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + jobId + "/results"));
     channel = NettyChannelBuilder.forTarget(server.grpcTarget()).usePlaintext().build();
@@ -118,6 +122,15 @@ class AuthorizationMatrixTest {
     c.put("GET /v1/keys", new Rest("GET", "/v1/keys", null, true, Cross.OWN_DATA));
     c.put("POST /v1/keys/{id}/revoke", new Rest("POST", "/v1/keys/" + viewerKeyId + "/revoke", "", true, Cross.NOT_FOUND));
     c.put("GET /v1/audit", new Rest("GET", "/v1/audit", null, true, Cross.OWN_DATA));
+    c.put("PUT /v1/credentials/{name}", new Rest("PUT", "/v1/credentials/b-own",
+        "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/x\"}}", true, Cross.OWN_DATA));
+    c.put("GET /v1/credentials", new Rest("GET", "/v1/credentials", null, true, Cross.OWN_DATA));
+    c.put("DELETE /v1/credentials/{name}", new Rest("DELETE", "/v1/credentials/team-aws", null, true, Cross.NOT_FOUND));
+    c.put("PUT /v1/profiles/{name}", new Rest("PUT", "/v1/profiles/other",
+        "{\"backend\":\"local\",\"credential\":\"team-aws\"}", true, Cross.NOT_FOUND));
+    c.put("GET /v1/profiles", new Rest("GET", "/v1/profiles", null, false, Cross.OWN_DATA));
+    c.put("DELETE /v1/profiles/{name}", new Rest("DELETE", "/v1/profiles/aws-prod", null, true, Cross.NOT_FOUND));
+    c.put("POST /v1/admin/secrets/rotate", new Rest("POST", "/v1/admin/secrets/rotate", "", true, Cross.FORBIDDEN));
     return c;
   }
 
@@ -156,6 +169,24 @@ class AuthorizationMatrixTest {
         .revokeKey(RevokeKeyRequest.newBuilder().setId(viewerKeyId).build()), true, Cross.NOT_FOUND));
     c.put("quarry.v1.KeyService/ListAuditEvents", new Grpc(ch -> KeyServiceGrpc.newBlockingStub(ch)
         .listAuditEvents(ListAuditEventsRequest.getDefaultInstance()), true, Cross.OWN_DATA));
+    c.put("quarry.v1.TenantService/RotateSecrets", new Grpc(ch -> TenantServiceGrpc.newBlockingStub(ch)
+        .rotateSecrets(dev.quarry.proto.v1.RotateSecretsRequest.getDefaultInstance()), true, Cross.FORBIDDEN));
+    c.put("quarry.v1.CredentialService/PutCredential", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
+        .putCredential(dev.quarry.proto.v1.PutCredentialRequest.newBuilder().setName("b-own").setKind("aws")
+            .putFields("roleArn", "arn:aws:iam::1:role/x").build()), true, Cross.OWN_DATA));
+    c.put("quarry.v1.CredentialService/ListCredentials", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
+        .listCredentials(dev.quarry.proto.v1.ListCredentialsRequest.getDefaultInstance()), true, Cross.OWN_DATA));
+    c.put("quarry.v1.CredentialService/DeleteCredential", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
+        .deleteCredential(dev.quarry.proto.v1.DeleteCredentialRequest.newBuilder().setName("team-aws").build()),
+        true, Cross.NOT_FOUND));
+    c.put("quarry.v1.CredentialService/PutProfile", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
+        .putProfile(dev.quarry.proto.v1.PutProfileRequest.newBuilder().setName("other").setBackend("local")
+            .setCredential("team-aws").build()), true, Cross.NOT_FOUND));
+    c.put("quarry.v1.CredentialService/ListProfiles", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
+        .listProfiles(dev.quarry.proto.v1.ListProfilesRequest.getDefaultInstance()), false, Cross.OWN_DATA));
+    c.put("quarry.v1.CredentialService/DeleteProfile", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
+        .deleteProfile(dev.quarry.proto.v1.DeleteProfileRequest.newBuilder().setName("aws-prod").build()),
+        true, Cross.NOT_FOUND));
     return c;
   }
 
@@ -190,7 +221,7 @@ class AuthorizationMatrixTest {
         case NOT_FOUND -> expect(failures, e.getKey() + " other tenant", other, 404, "NOT_FOUND");
         case FORBIDDEN -> expect(failures, e.getKey() + " other tenant", other, 403, "PERMISSION_DENIED");
         case OWN_DATA -> {
-          if (other.body().contains(jobId) || other.body().contains(viewerKeyId)) {
+          if (other.body().contains(jobId) || other.body().contains(viewerKeyId) || other.body().contains("aws-prod")) {
             failures.add(e.getKey() + " other tenant saw tenant A's data: " + other.body());
           }
         }
@@ -230,6 +261,8 @@ class AuthorizationMatrixTest {
   private static Http.Response send(Http http, Rest c) throws Exception {
     return switch (c.method()) {
       case "GET" -> http.get(c.path());
+      case "PUT" -> http.put(c.path(), c.body());
+      case "DELETE" -> http.delete(c.path());
       case "POST" -> c.path().startsWith("/v1/functions")
           ? http.postBytes(c.path(), c.body().getBytes(), "application/java-archive")
           : http.post(c.path(), c.body());
@@ -302,6 +335,8 @@ class AuthorizationMatrixTest {
         + " || '/' || (select count(*) from jobs where tenant_id = 'default')"
         + " || '/' || (select count(*) from functions where tenant_id = 'default')"
         + " || '/' || (select count(*) from blobs where tenant_id = 'default')"
+        + " || '/' || (select string_agg(name || key_id || encode(sealed, 'hex'), ',') from credentials where tenant_id = 'default')"
+        + " || '/' || (select string_agg(name || backend || coalesce(credential_name, ''), ',') from backend_profiles where tenant_id = 'default')"
         + " || '/' || (select state from jobs where id = '" + jobId + "')")
         + "other:";
   }

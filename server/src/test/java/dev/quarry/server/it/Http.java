@@ -42,6 +42,17 @@ final class Http {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Response put(String path, String json) throws IOException, InterruptedException {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Response delete(String path) throws IOException, InterruptedException {
+    return send(request(path).DELETE());
+  }
+
   Response postBytes(String path, byte[] body, String contentType)
       throws IOException, InterruptedException {
     return send(

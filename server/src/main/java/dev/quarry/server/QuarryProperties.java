@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param operatorKey key of the operator, who creates and disables tenants; empty disables the
  *     operator API
  * @param secrets master keys that encrypt team credentials at rest
+ * @param tenantDefaults per-tenant quotas every tenant starts with (the operator can override
+ *     them per tenant)
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
@@ -37,7 +39,18 @@ public record QuarryProperties(
     @DefaultValue Limits limits,
     @DefaultValue("true") boolean devKey,
     @DefaultValue("") String operatorKey,
-    @DefaultValue Secrets secrets) {
+    @DefaultValue Secrets secrets,
+    @DefaultValue TenantDefaults tenantDefaults) {
+
+  /**
+   * @param maxConcurrentInvocations invocations of one tenant running at once
+   * @param maxJobsInFlight jobs of one tenant running at once
+   * @param requestsPerSecond API calls per second per key
+   */
+  public record TenantDefaults(
+      @DefaultValue("1000") int maxConcurrentInvocations,
+      @DefaultValue("100") int maxJobsInFlight,
+      @DefaultValue("1000") int requestsPerSecond) {}
 
   /**
    * @param masterKeys {@code id:base64,id:base64} of 32-byte keys; empty creates a dev key in

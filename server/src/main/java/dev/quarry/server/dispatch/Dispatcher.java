@@ -46,6 +46,9 @@ public class Dispatcher implements SmartLifecycle {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private final Map<UUID, JobRecord> specs = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> tenantInFlight = new ConcurrentHashMap<>();
+  private final java.util.Set<String> saturated = ConcurrentHashMap.newKeySet();
+  private final dev.quarry.server.limits.LimitsService limits;
   private volatile boolean running;
   private boolean signalled;
   private Thread thread = new Thread(() -> {});
@@ -59,7 +62,9 @@ public class Dispatcher implements SmartLifecycle {
       JobRepository jobs,
       SubmitService submits,
       QuarryProperties props,
-      ReplicaHeartbeat replica) {
+      ReplicaHeartbeat replica,
+      dev.quarry.server.limits.LimitsService limits) {
+    this.limits = limits;
     this.backend = backend;
     this.claimer = claimer;
     this.envelopes = envelopes;
@@ -145,7 +150,9 @@ public class Dispatcher implements SmartLifecycle {
 
   private int dispatchOnce(int freeSlots) {
     List<ClaimedTask> claimed =
-        claimer.claim(owner, freeSlots, props.dispatch().maxClaimRows(), props.dispatch().leaseGrace());
+        claimer.claim(
+            owner, freeSlots, props.dispatch().maxClaimRows(), props.dispatch().leaseGrace(),
+            saturated.toArray(String[]::new));
     if (claimed.isEmpty()) {
       if (lostRace++ < 3 && claimer.hasRunnable()) {
         sleepQuietly(5);
@@ -159,11 +166,24 @@ public class Dispatcher implements SmartLifecycle {
     for (ClaimedTask t : claimed) {
       groups.computeIfAbsent(t.jobId() + "/" + t.chunk(), k -> new ArrayList<>()).add(t);
     }
+    List<ClaimedTask> overQuota = new ArrayList<>();
+    int invoked = 0;
     for (List<ClaimedTask> group : groups.values()) {
-      JobRecord job = spec(group.get(0).jobId());
-      invoke(job, group);
+      String tenant = group.get(0).tenantId();
+      AtomicInteger running = tenantInFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
+      if (running.get() >= limits.of(tenant).maxConcurrentInvocations()) {
+        saturated.add(tenant);
+        overQuota.addAll(group);
+        continue;
+      }
+      running.incrementAndGet();
+      invoke(spec(group.get(0).jobId()), group);
+      invoked++;
     }
-    return groups.size();
+    if (!overQuota.isEmpty()) {
+      claimer.release(overQuota);
+    }
+    return invoked;
   }
 
   private void invoke(JobRecord job, List<ClaimedTask> tasks) {
@@ -186,6 +206,10 @@ public class Dispatcher implements SmartLifecycle {
                 }
               } finally {
                 inFlight.decrementAndGet();
+                int left = tenantInFlight.get(job.tenantId()).decrementAndGet();
+                if (left < limits.of(job.tenantId()).maxConcurrentInvocations()) {
+                  saturated.remove(job.tenantId());
+                }
                 wakeUp();
               }
             });

@@ -16,7 +16,7 @@ class TaskClaimer {
   // replica holds; a chunk split that way just becomes a smaller invocation.
   private static final String CLAIM =
       "with k as (select job_seq, chunk from tasks where state = 'PENDING'"
-          + " and (not_before is null or not_before <= now())"
+          + " and (not_before is null or not_before <= now()) and tenant_id <> all(?::text[])"
           + " group by job_seq, chunk order by job_seq, chunk limit ?),"
           + " c as (select t.job_id, t.idx from k cross join lateral (select job_id, idx"
           + " from tasks t where t.state = 'PENDING' and t.job_seq = k.job_seq"
@@ -36,8 +36,14 @@ class TaskClaimer {
 
   /** Claims up to {@code chunks} chunks, at most {@code maxRows} tasks in all. */
   List<ClaimedTask> claim(String owner, int chunks, int maxRows, Duration leaseGrace) {
+    return claim(owner, chunks, maxRows, leaseGrace, new String[0]);
+  }
+
+  /** As {@link #claim(String, int, int, Duration)}, skipping the tasks of {@code skipTenants}. */
+  List<ClaimedTask> claim(
+      String owner, int chunks, int maxRows, Duration leaseGrace, String[] skipTenants) {
     return jdbc.sql(CLAIM)
-        .params(chunks, maxRows, owner, leaseGrace.toMillis())
+        .params(skipTenants, chunks, maxRows, owner, leaseGrace.toMillis())
         .query(
             (rs, n) ->
                 new ClaimedTask(
@@ -61,5 +67,26 @@ class TaskClaimer {
                 + " and (not_before is null or not_before <= now()))")
         .query(Boolean.class)
         .single();
+  }
+
+  /** Puts claimed tasks back as if never claimed (their tenant is at its concurrency limit). */
+  void release(List<ClaimedTask> tasks) {
+    int n = tasks.size();
+    UUID[] job = new UUID[n];
+    Integer[] idx = new Integer[n];
+    Integer[] attempt = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      job[i] = tasks.get(i).jobId();
+      idx[i] = tasks.get(i).index();
+      attempt[i] = tasks.get(i).attempt();
+    }
+    jdbc.sql(
+            "update tasks t set state = 'PENDING', attempt = t.attempt - 1, lease_owner = null,"
+                + " lease_expires_at = null, started_at = null"
+                + " from unnest(?::uuid[], ?::int[], ?::int[]) as v(job_id, idx, attempt)"
+                + " where t.job_id = v.job_id and t.idx = v.idx and t.attempt = v.attempt"
+                + " and t.state = 'RUNNING'")
+        .params(job, idx, attempt)
+        .update();
   }
 }

@@ -19,9 +19,11 @@ public class AuthInterceptor implements ServerInterceptor {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ApiKeyService keys;
+  private final dev.quarry.server.limits.RequestRateLimiter rateLimiter;
 
-  public AuthInterceptor(ApiKeyService keys) {
+  public AuthInterceptor(ApiKeyService keys, dev.quarry.server.limits.RequestRateLimiter rateLimiter) {
     this.keys = keys;
+    this.rateLimiter = rateLimiter;
   }
 
   @Override
@@ -30,8 +32,9 @@ public class AuthInterceptor implements ServerInterceptor {
     Principal principal;
     try {
       principal = keys.authenticate(headers.get(AUTHORIZATION));
+      rateLimiter.check(principal);
     } catch (ApiException e) {
-      call.close(GrpcErrors.status(e), new Metadata());
+      call.close(GrpcErrors.status(e), GrpcErrors.trailers(e));
       return new ServerCall.Listener<>() {};
     } catch (RuntimeException e) {
       call.close(GrpcErrors.status(e), new Metadata());

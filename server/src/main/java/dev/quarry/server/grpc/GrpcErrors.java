@@ -29,7 +29,18 @@ final class GrpcErrors {
     return Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName());
   }
 
+  private static final io.grpc.Metadata.Key<String> RETRYABLE =
+      io.grpc.Metadata.Key.of("quarry-retryable", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
+  /** Trailers telling the client whether trying again may help (e.g. a rate limit). */
+  static io.grpc.Metadata trailers(Throwable e) {
+    io.grpc.Metadata md = new io.grpc.Metadata();
+    boolean retryable = e instanceof ApiException api ? api.code().retryable() : !(e instanceof InvalidKeyException);
+    md.put(RETRYABLE, Boolean.toString(retryable));
+    return md;
+  }
+
   static void fail(StreamObserver<?> observer, Throwable e) {
-    observer.onError(status(e).asRuntimeException());
+    observer.onError(status(e).asRuntimeException(trailers(e)));
   }
 }

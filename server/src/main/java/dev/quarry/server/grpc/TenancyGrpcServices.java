@@ -34,10 +34,33 @@ final class TenancyGrpcServices {
   static class Tenants extends TenantServiceGrpc.TenantServiceImplBase {
     private final TenantService tenants;
     private final dev.quarry.server.credentials.CredentialService credentials;
+    private final dev.quarry.server.limits.LimitsService limits;
 
-    Tenants(TenantService tenants, dev.quarry.server.credentials.CredentialService credentials) {
+    Tenants(
+        TenantService tenants,
+        dev.quarry.server.credentials.CredentialService credentials,
+        dev.quarry.server.limits.LimitsService limits) {
       this.tenants = tenants;
       this.credentials = credentials;
+      this.limits = limits;
+    }
+
+    @Override
+    public void getTenantLimits(
+        dev.quarry.proto.v1.GetTenantLimitsRequest r,
+        StreamObserver<dev.quarry.proto.v1.TenantLimits> out) {
+      JobGrpcService.unary(out, () -> limitsProto(limits.get(AuthInterceptor.principal(), r.getTenantId())));
+    }
+
+    @Override
+    public void setTenantLimits(
+        dev.quarry.proto.v1.SetTenantLimitsRequest r,
+        StreamObserver<dev.quarry.proto.v1.TenantLimits> out) {
+      JobGrpcService.unary(out, () -> {
+        java.util.Map<String, Integer> values = new java.util.HashMap<>(r.getLimitsMap());
+        r.getResetList().forEach(name -> values.put(name, null));
+        return limitsProto(limits.set(AuthInterceptor.principal(), r.getTenantId(), values));
+      });
     }
 
     @Override
@@ -126,6 +149,17 @@ final class TenancyGrpcServices {
         return b.build();
       });
     }
+  }
+
+  static dev.quarry.proto.v1.TenantLimits limitsProto(dev.quarry.server.limits.TenantLimits l) {
+    return dev.quarry.proto.v1.TenantLimits.newBuilder()
+        .setMaxConcurrentInvocations(l.maxConcurrentInvocations())
+        .setMaxInputsPerJob(l.maxInputsPerJob())
+        .setMaxInputBytes(l.maxInputBytes())
+        .setMaxRequestBytes(l.maxRequestBytes())
+        .setMaxJobsInFlight(l.maxJobsInFlight())
+        .setRequestsPerSecond(l.requestsPerSecond())
+        .build();
   }
 
   static Tenant tenant(TenantService.Tenant t) {

@@ -31,6 +31,7 @@ public class SubmitService {
   private final java.time.Clock clock;
   private final dev.quarry.server.audit.AuditLog audit;
   private final dev.quarry.server.credentials.ProfileService profiles;
+  private final dev.quarry.server.limits.LimitsService tenantLimits;
   private final List<Runnable> submitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public SubmitService(
@@ -42,8 +43,10 @@ public class SubmitService {
       QuarryProperties props,
       java.time.Clock clock,
       dev.quarry.server.audit.AuditLog audit,
-      dev.quarry.server.credentials.ProfileService profiles) {
+      dev.quarry.server.credentials.ProfileService profiles,
+      dev.quarry.server.limits.LimitsService tenantLimits) {
     this.profiles = profiles;
+    this.tenantLimits = tenantLimits;
     this.clock = clock;
     this.audit = audit;
     this.jdbc = jdbc;
@@ -67,7 +70,7 @@ public class SubmitService {
    */
   public Submitted submit(Principal caller, SubmitCommand cmd) {
     caller.require(Role.MEMBER);
-    var limits = props.limits();
+    var limits = tenantLimits.of(caller.tenantId());
     var dispatch = props.dispatch();
     int n = cmd.inputs().size();
     if (n == 0) {
@@ -75,11 +78,11 @@ public class SubmitService {
     }
     if (n > limits.maxInputsPerJob()) {
       throw ApiException.tooLarge(
-          "a job may have at most " + limits.maxInputsPerJob() + " inputs, got " + n);
+          "maxInputsPerJob: a job may have at most " + limits.maxInputsPerJob() + " inputs, got " + n);
     }
     int chunk = cmd.chunkSize() == 0 ? 1 : cmd.chunkSize();
-    if (chunk < 1 || chunk > limits.maxChunkSize()) {
-      throw ApiException.invalid("chunkSize must be between 1 and " + limits.maxChunkSize());
+    if (chunk < 1 || chunk > props.limits().maxChunkSize()) {
+      throw ApiException.invalid("chunkSize must be between 1 and " + props.limits().maxChunkSize());
     }
     int attempts = cmd.maxAttempts() == 0 ? dispatch.defaultMaxAttempts() : cmd.maxAttempts();
     if (attempts < 1 || attempts > 20) {
@@ -92,16 +95,29 @@ public class SubmitService {
     if (cmd.label().length() > 200) {
       throw ApiException.invalid("label must be at most 200 characters");
     }
+    long total = 0;
     for (int i = 0; i < n; i++) {
-      if (cmd.inputs().get(i).length > limits.maxInputBytes()) {
+      int size = cmd.inputs().get(i).length;
+      total += size;
+      if (size > limits.maxInputBytes()) {
         throw ApiException.tooLarge(
-            "input "
-                + i
-                + " has "
-                + cmd.inputs().get(i).length
-                + " bytes; the limit is "
-                + limits.maxInputBytes());
+            "maxInputBytes: input " + i + " has " + size + " bytes; the limit is " + limits.maxInputBytes());
       }
+    }
+    if (total > limits.maxRequestBytes()) {
+      throw ApiException.tooLarge(
+          "maxRequestBytes: the inputs have " + total + " bytes; the limit is " + limits.maxRequestBytes());
+    }
+    long inFlight =
+        jdbc.sql("select count(*) from jobs where tenant_id = ? and state = 'RUNNING'")
+            .param(caller.tenantId())
+            .query(Long.class)
+            .single();
+    if (inFlight >= limits.maxJobsInFlight()) {
+      throw new ApiException(
+          dev.quarry.server.api.ErrorCode.RESOURCE_EXHAUSTED,
+          "maxJobsInFlight: the tenant has " + inFlight + " jobs running; the limit is "
+              + limits.maxJobsInFlight() + ". Wait for one to finish or cancel one.");
     }
     FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
     String profile = null;

@@ -16,9 +16,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class AuthFilter extends OncePerRequestFilter {
   static final String PRINCIPAL = "quarry.principal";
   private final ApiKeyService keys;
+  private final dev.quarry.server.limits.RequestRateLimiter rateLimiter;
 
-  public AuthFilter(ApiKeyService keys) {
+  public AuthFilter(ApiKeyService keys, dev.quarry.server.limits.RequestRateLimiter rateLimiter) {
     this.keys = keys;
+    this.rateLimiter = rateLimiter;
   }
 
   @Override
@@ -33,6 +35,7 @@ public class AuthFilter extends OncePerRequestFilter {
     Principal principal;
     try {
       principal = keys.authenticate(request.getHeader("Authorization"));
+      rateLimiter.check(principal);
     } catch (ApiException e) {
       RestErrors.write(response, e.code(), e.getMessage());
       return;

@@ -1,6 +1,5 @@
 package dev.quarry.server.rest;
 
-import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.Ids;
 import dev.quarry.server.audit.AuditLog;
@@ -31,12 +30,15 @@ public class TenancyController {
   private final TenantService tenants;
   private final KeyService keys;
   private final AuditLog audit;
+  private final dev.quarry.server.limits.LimitsService limits;
 
   public TenancyController(
-      TenantService tenants, KeyService keys, AuditLog audit, QuarryProperties props) {
+      TenantService tenants, KeyService keys, AuditLog audit,
+      dev.quarry.server.limits.LimitsService limits) {
     this.tenants = tenants;
     this.keys = keys;
     this.audit = audit;
+    this.limits = limits;
   }
 
   @PostMapping("/v1/admin/tenants")
@@ -55,6 +57,28 @@ public class TenancyController {
   @PostMapping("/v1/admin/tenants/{id}/disable")
   TenantService.Tenant disableTenant(@PathVariable String id, HttpServletRequest request) {
     return tenants.disable(Bodies.principal(request), id);
+  }
+
+  @GetMapping("/v1/admin/tenants/{id}/limits")
+  dev.quarry.server.limits.TenantLimits limits(@PathVariable String id, HttpServletRequest request) {
+    return limits.get(Bodies.principal(request), id);
+  }
+
+  /** Body: limits to override, e.g. {@code {"maxJobsInFlight":10,"requestsPerSecond":null}} (null = default). */
+  @org.springframework.web.bind.annotation.PutMapping("/v1/admin/tenants/{id}/limits")
+  dev.quarry.server.limits.TenantLimits setLimits(@PathVariable String id, HttpServletRequest request)
+      throws IOException {
+    Bodies.principal(request).require(Role.OPERATOR);
+    JsonNode body = Bodies.jsonObject(Bodies.read(request, MAX_BODY));
+    Map<String, Integer> values = new java.util.HashMap<>();
+    for (String name : body.propertyNames()) {
+      JsonNode v = body.get(name);
+      if (!v.isNull() && !(v.isIntegralNumber() && v.canConvertToInt())) {
+        throw ApiException.invalid("'" + name + "' must be a whole number or null");
+      }
+      values.put(name, v.isNull() ? null : v.asInt());
+    }
+    return limits.set(Bodies.principal(request), id, values);
   }
 
   @PostMapping("/v1/keys")

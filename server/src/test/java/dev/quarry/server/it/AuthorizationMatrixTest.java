@@ -130,6 +130,9 @@ class AuthorizationMatrixTest {
         "{\"backend\":\"local\",\"credential\":\"team-aws\"}", true, Cross.NOT_FOUND));
     c.put("GET /v1/profiles", new Rest("GET", "/v1/profiles", null, false, Cross.OWN_DATA));
     c.put("DELETE /v1/profiles/{name}", new Rest("DELETE", "/v1/profiles/aws-prod", null, true, Cross.NOT_FOUND));
+    c.put("GET /v1/admin/tenants/{id}/limits", new Rest("GET", "/v1/admin/tenants/default/limits", null, true, Cross.FORBIDDEN));
+    c.put("PUT /v1/admin/tenants/{id}/limits", new Rest("PUT", "/v1/admin/tenants/default/limits",
+        "{\"maxJobsInFlight\":1}", true, Cross.FORBIDDEN));
     c.put("POST /v1/admin/secrets/rotate", new Rest("POST", "/v1/admin/secrets/rotate", "", true, Cross.FORBIDDEN));
     return c;
   }
@@ -169,6 +172,12 @@ class AuthorizationMatrixTest {
         .revokeKey(RevokeKeyRequest.newBuilder().setId(viewerKeyId).build()), true, Cross.NOT_FOUND));
     c.put("quarry.v1.KeyService/ListAuditEvents", new Grpc(ch -> KeyServiceGrpc.newBlockingStub(ch)
         .listAuditEvents(ListAuditEventsRequest.getDefaultInstance()), true, Cross.OWN_DATA));
+    c.put("quarry.v1.TenantService/GetTenantLimits", new Grpc(ch -> TenantServiceGrpc.newBlockingStub(ch)
+        .getTenantLimits(dev.quarry.proto.v1.GetTenantLimitsRequest.newBuilder().setTenantId("default").build()),
+        true, Cross.FORBIDDEN));
+    c.put("quarry.v1.TenantService/SetTenantLimits", new Grpc(ch -> TenantServiceGrpc.newBlockingStub(ch)
+        .setTenantLimits(dev.quarry.proto.v1.SetTenantLimitsRequest.newBuilder().setTenantId("default")
+            .putLimits("maxJobsInFlight", 1).build()), true, Cross.FORBIDDEN));
     c.put("quarry.v1.TenantService/RotateSecrets", new Grpc(ch -> TenantServiceGrpc.newBlockingStub(ch)
         .rotateSecrets(dev.quarry.proto.v1.RotateSecretsRequest.getDefaultInstance()), true, Cross.FORBIDDEN));
     c.put("quarry.v1.CredentialService/PutCredential", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
@@ -337,6 +346,7 @@ class AuthorizationMatrixTest {
         + " || '/' || (select count(*) from blobs where tenant_id = 'default')"
         + " || '/' || (select string_agg(name || key_id || encode(sealed, 'hex'), ',') from credentials where tenant_id = 'default')"
         + " || '/' || (select string_agg(name || backend || coalesce(credential_name, ''), ',') from backend_profiles where tenant_id = 'default')"
+        + " || '/' || (select count(*) from tenant_limits where tenant_id = 'default')"
         + " || '/' || (select state from jobs where id = '" + jobId + "')")
         + "other:";
   }

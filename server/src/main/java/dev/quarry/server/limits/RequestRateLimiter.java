@@ -1,0 +1,45 @@
+package dev.quarry.server.limits;
+
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.auth.Principal;
+import dev.quarry.server.auth.Role;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/** The per-key request rate limit (Resilience4j), applied by the REST filter and gRPC interceptor. */
+@Component
+public class RequestRateLimiter {
+  private final LimitsService limits;
+  private final RateLimiterRegistry registry = RateLimiterRegistry.ofDefaults();
+
+  public RequestRateLimiter(LimitsService limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * @throws ApiException RESOURCE_EXHAUSTED when the key used up this second's requests
+   */
+  public void check(Principal caller) {
+    if (caller.role() == Role.OPERATOR) {
+      return;
+    }
+    int rps = limits.of(caller.tenantId()).requestsPerSecond();
+    RateLimiter limiter =
+        registry.rateLimiter(
+            caller.keyId() + "@" + rps,
+            RateLimiterConfig.custom()
+                .limitForPeriod(rps)
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    if (!limiter.acquirePermission()) {
+      throw new ApiException(
+          ErrorCode.RESOURCE_EXHAUSTED,
+          "rate limit exceeded: requestsPerSecond is " + rps + " per key for this tenant; retry shortly");
+    }
+  }
+}

@@ -92,6 +92,44 @@ class GrpcApiTest {
   }
 
   @Test
+  void badWritesAndTraversalAttemptsAreRejectedWithAMessage() {
+    assertStatus(() -> jobs.findMissingBlobs(dev.quarry.proto.v1.FindMissingBlobsRequest.newBuilder()
+        .addDigests("../../tenants/other/blobs/x").build()), Status.Code.INVALID_ARGUMENT, "digest");
+    assertStatus(() -> jobs.findMissingBlobs(dev.quarry.proto.v1.FindMissingBlobsRequest.newBuilder()
+        .addDigests("%2e%2e%2f" + "0".repeat(55)).build()), Status.Code.INVALID_ARGUMENT, "digest");
+    assertStatus(() -> jobs.registerFunction(dev.quarry.proto.v1.RegisterFunctionRequest.newBuilder()
+        .setKind(dev.quarry.proto.v1.FunctionKind.FUNCTION_KIND_SERIALIZED).setPayloadDigest("/etc/passwd").build()),
+        Status.Code.INVALID_ARGUMENT, "digest");
+    assertStatus(() -> jobs.registerFunction(dev.quarry.proto.v1.RegisterFunctionRequest.newBuilder()
+        .setKind(dev.quarry.proto.v1.FunctionKind.FUNCTION_KIND_JAR_ENTRY).setName("../up").setEntryClass("a.B").build()),
+        Status.Code.INVALID_ARGUMENT, "name");
+    var keys = dev.quarry.proto.v1.KeyServiceGrpc.newBlockingStub(channel);
+    var keysWithKey = keys.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(auth()));
+    assertStatus(() -> keysWithKey.createKey(dev.quarry.proto.v1.CreateKeyRequest.newBuilder().setName("k").setRole("root").build()),
+        Status.Code.INVALID_ARGUMENT, "role");
+    assertStatus(() -> keysWithKey.revokeKey(dev.quarry.proto.v1.RevokeKeyRequest.newBuilder().setId("1 or 1=1").build()),
+        Status.Code.NOT_FOUND, "key");
+    var creds = dev.quarry.proto.v1.CredentialServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(auth()));
+    assertStatus(() -> creds.putCredential(dev.quarry.proto.v1.PutCredentialRequest.newBuilder().setName("x").setKind("gcp").build()),
+        Status.Code.INVALID_ARGUMENT, "kind");
+    assertStatus(() -> creds.putCredential(dev.quarry.proto.v1.PutCredentialRequest.newBuilder().setName("../x").setKind("aws")
+        .putFields("roleArn", "r").build()), Status.Code.INVALID_ARGUMENT, "name");
+    assertStatus(() -> creds.putProfile(dev.quarry.proto.v1.PutProfileRequest.newBuilder().setName("p").setBackend("local")
+        .setCredential("ghost").build()), Status.Code.NOT_FOUND, "ghost");
+    var tenants = dev.quarry.proto.v1.TenantServiceGrpc.newBlockingStub(channel)
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(auth()));
+    assertStatus(() -> tenants.createTenant(dev.quarry.proto.v1.CreateTenantRequest.newBuilder().setId("x1").setName("x").build()),
+        Status.Code.PERMISSION_DENIED, "operator");
+  }
+
+  static Metadata auth() {
+    Metadata md = new Metadata();
+    md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + server.apiKey);
+    return md;
+  }
+
+  @Test
   void healthServiceAnswersServing() {
     var health = HealthGrpc.newBlockingStub(channel);
     assertThat(health.check(HealthCheckRequest.newBuilder().setService("quarry.v1.JobService").build()).getStatus())

@@ -29,7 +29,6 @@ public class SubmitService {
   private final ObjectStore store;
   private final QuarryProperties props;
   private final java.time.Clock clock;
-  private final dev.quarry.server.audit.AuditLog audit;
   private final dev.quarry.server.credentials.ProfileService profiles;
   private final dev.quarry.server.limits.LimitsService tenantLimits;
   private final List<Runnable> submitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -42,13 +41,11 @@ public class SubmitService {
       ObjectStore store,
       QuarryProperties props,
       java.time.Clock clock,
-      dev.quarry.server.audit.AuditLog audit,
       dev.quarry.server.credentials.ProfileService profiles,
       dev.quarry.server.limits.LimitsService tenantLimits) {
     this.profiles = profiles;
     this.tenantLimits = tenantLimits;
     this.clock = clock;
-    this.audit = audit;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.tx = tx;
@@ -108,17 +105,6 @@ public class SubmitService {
       throw ApiException.tooLarge(
           "maxRequestBytes: the inputs have " + total + " bytes; the limit is " + limits.maxRequestBytes());
     }
-    long inFlight =
-        jdbc.sql("select count(*) from jobs where tenant_id = ? and state = 'RUNNING'")
-            .param(caller.tenantId())
-            .query(Long.class)
-            .single();
-    if (inFlight >= limits.maxJobsInFlight()) {
-      throw new ApiException(
-          dev.quarry.server.api.ErrorCode.RESOURCE_EXHAUSTED,
-          "maxJobsInFlight: the tenant has " + inFlight + " jobs running; the limit is "
-              + limits.maxJobsInFlight() + ". Wait for one to finish or cancel one.");
-    }
     FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
     String profile = null;
     if (cmd.profile() != null && !cmd.profile().isEmpty()) {
@@ -126,9 +112,22 @@ public class SubmitService {
     }
     UUID job = UUID.randomUUID();
     List<TaskCopy.Row> rows = storeInputs(caller.tenantId(), job, cmd.inputs());
-    insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout, cmd.label(), profile, rows);
+    String auditTarget = job + " (" + n + " inputs, function " + fn.name() + ")";
+    boolean inserted =
+        insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout,
+            cmd.label(), profile, rows, limits.maxJobsInFlight(), auditTarget);
+    if (!inserted) {
+      long running =
+          jdbc.sql("select count(*) from jobs where tenant_id = ? and state = 'RUNNING'")
+              .param(caller.tenantId())
+              .query(Long.class)
+              .single();
+      throw new ApiException(
+          dev.quarry.server.api.ErrorCode.RESOURCE_EXHAUSTED,
+          "maxJobsInFlight: the tenant has " + running + " jobs running; the limit is "
+              + limits.maxJobsInFlight() + ". Wait for one to finish or cancel one.");
+    }
     submitListeners.forEach(Runnable::run);
-    audit.record(caller, "job.submit", job + " (" + n + " inputs, function " + fn.name() + ")");
     JobRecord created =
         new JobRecord(
             caller.tenantId(), job, JobState.RUNNING, fn, n, chunk, attempts,
@@ -155,23 +154,33 @@ public class SubmitService {
 
   private static final int SINGLE_STATEMENT_MAX = 1000;
 
+  // Inserts the job only while the tenant has fewer running jobs than its limit (last parameter).
   private static final String INSERT_JOB =
       "insert into jobs (tenant_id, id, state, function_id, function_name, function_kind,"
           + " entry_class, payload_digest, jar_digests, bundle_digest, codec, total, chunk_size,"
           + " max_attempts, retry_function_errors, timeout_ms, label, created_by, profile_name)"
-          + " values (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning seq";
+          + " select ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?"
+          + " where (select count(*) from jobs where tenant_id = ? and state = 'RUNNING') < ?"
+          + " returning seq";
+
+  private static final String AUDIT =
+      "insert into audit_events (tenant_id, key_id, actor, action, target)"
+          + " select ?, ?::uuid, ?, 'job.submit', ? from j";
 
   /**
    * Small jobs go in with one statement (job, tasks from unnest arrays, notify); large ones with
    * an insert and a COPY in one transaction.
    */
-  private void insert(
+  private boolean insert(
       Principal caller, UUID job, FunctionRef fn, int total, int chunk, int attempts,
-      boolean retryErrors, Duration timeout, String label, String profile, List<TaskCopy.Row> rows) {
+      boolean retryErrors, Duration timeout, String label, String profile, List<TaskCopy.Row> rows,
+      int maxJobsInFlight, String auditTarget) {
     Object[] jobParams = {
       caller.tenantId(), job, fn.id(), fn.name(), fn.kind(), fn.entryClass(), fn.payloadDigest(),
       fn.jarDigests().toArray(String[]::new), fn.bundleDigest(), fn.codec(), total, chunk,
-      attempts, retryErrors, timeout.toMillis(), label, caller.keyId(), profile
+      attempts, retryErrors, timeout.toMillis(), label, caller.keyId(), profile,
+      caller.tenantId(), maxJobsInFlight,
+      caller.tenantId(), caller.keyId(), "key:" + caller.keyId(), auditTarget
     };
     if (rows.size() <= SINGLE_STATEMENT_MAX) {
       int n = rows.size();
@@ -190,30 +199,36 @@ public class SubmitService {
       params[jobParams.length + 3] = idx;
       params[jobParams.length + 4] = inline;
       params[jobParams.length + 5] = keys;
-      jdbc.sql(
-              "with j as (" + INSERT_JOB + "), t as (insert into tasks (tenant_id, job_id, idx,"
-                  + " job_seq, chunk, state, input, input_key) select ?, ?, i.idx, j.seq,"
-                  + " i.idx / ?, 'PENDING', i.input, i.input_key from j,"
-                  + " unnest(?::int[], ?::bytea[], ?::text[]) as i(idx, input, input_key))"
+      return jdbc.sql(
+              "with j as (" + INSERT_JOB + "), a as (" + AUDIT + "), t as (insert into tasks"
+                  + " (tenant_id, job_id, idx, job_seq, chunk, state, input, input_key)"
+                  + " select ?, ?, i.idx, j.seq, i.idx / ?, 'PENDING', i.input, i.input_key"
+                  + " from j, unnest(?::int[], ?::bytea[], ?::text[]) as i(idx, input, input_key))"
                   + " select seq from j, pg_notify('quarry_work', '')")
           .params(params)
           .query(Long.class)
-          .single();
-      return;
+          .optional()
+          .isPresent();
     }
-    tx.executeWithoutResult(
+    return Boolean.TRUE.equals(tx.execute(
         s -> {
-          long seq =
-              jdbc.sql("with j as (" + INSERT_JOB + ") select seq from j, pg_notify('quarry_work', '')")
+          var inserted =
+              jdbc.sql("with j as (" + INSERT_JOB + "), a as (" + AUDIT + ")"
+                      + " select seq from j, pg_notify('quarry_work', '')")
                   .params(jobParams)
                   .query(Long.class)
-                  .single();
+                  .optional();
+          if (inserted.isEmpty()) {
+            return false;
+          }
+          long seq = inserted.get();
           try {
             TaskCopy.copy(
                 DataSourceUtils.getConnection(dataSource), caller.tenantId(), job, seq, chunk, rows);
           } catch (java.sql.SQLException e) {
             throw new IllegalStateException("could not insert tasks", e);
           }
-        });
+          return true;
+        }));
   }
 }

@@ -57,7 +57,12 @@ public record QuarryProperties(
    *     {@code home/master-key} at first start
    * @param activeKeyId the key new secrets are sealed with; empty means the last one listed
    */
-  public record Secrets(@DefaultValue("") String masterKeys, @DefaultValue("") String activeKeyId) {}
+  public record Secrets(@DefaultValue("") String masterKeys, @DefaultValue("") String activeKeyId) {
+    @Override
+    public String toString() {
+      return "Secrets[masterKeys=" + (masterKeys.isEmpty() ? "" : "***") + ", activeKeyId=" + activeKeyId + "]";
+    }
+  }
 
   /** @param port gRPC port; 0 picks a free one */
   public record Grpc(@DefaultValue("9090") int port) {}
@@ -71,7 +76,13 @@ public record QuarryProperties(
       @DefaultValue("postgres") String username,
       @DefaultValue("") String password,
       @DefaultValue("10") int poolSize,
-      @DefaultValue("0") int embeddedPort) {}
+      @DefaultValue("0") int embeddedPort) {
+    @Override
+    public String toString() {
+      return "Db[url=" + url + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
+          + ", poolSize=" + poolSize + ", embeddedPort=" + embeddedPort + "]";
+    }
+  }
 
   /**
    * @param type {@code fs} (default) or {@code s3}
@@ -81,7 +92,12 @@ public record QuarryProperties(
   public record Storage(
       @DefaultValue("fs") String type,
       @Nullable Path dataDir,
-      @DefaultValue Map<String, String> settings) {}
+      @DefaultValue Map<String, String> settings) {
+    @Override
+    public String toString() {
+      return "Storage[type=" + type + ", dataDir=" + dataDir + ", settings=" + settings.keySet() + "]";
+    }
+  }
 
   /**
    * @param type {@code local}
@@ -130,6 +146,13 @@ public record QuarryProperties(
       @DefaultValue("4096") int inlineInputBytes,
       @DefaultValue("536870912") long maxBlobBytes,
       @DefaultValue("10000") int maxChunkSize) {}
+
+  @Override
+  public String toString() {
+    return "QuarryProperties[home=" + home + ", bindAddress=" + bindAddress + ", grpc=" + grpc
+        + ", db=" + db + ", storage.type=" + storage.type() + ", backend=" + backend
+        + ", operatorKey=" + (operatorKey.isEmpty() ? "unset" : "***") + ", secrets=" + secrets + "]";
+  }
 
   public Path dataDir() {
     return storage.dataDir() != null ? storage.dataDir() : home.resolve("data");

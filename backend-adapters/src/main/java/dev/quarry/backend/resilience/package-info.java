@@ -1,0 +1,9 @@
+/**
+ * Resilience for any {@link dev.quarry.backend.ComputeBackend}: retry with backoff, a circuit
+ * breaker per tenant, bulkhead, rate limiter and an invocation deadline, built on Resilience4j.
+ * Start at {@link dev.quarry.backend.resilience.ResilientBackends#decorate}.
+ */
+@NullMarked
+package dev.quarry.backend.resilience;
+
+import org.jspecify.annotations.NullMarked;

@@ -111,7 +111,28 @@ public record QuarryProperties(
       @DefaultValue("0") int poolSize,
       @DefaultValue("2") int maxInFlightPerWorker,
       @DefaultValue("") String workerClasspath,
-      @DefaultValue("") String workerJvmArgs) {}
+      @DefaultValue("") String workerJvmArgs,
+      @DefaultValue Resilience resilience) {}
+
+  /**
+   * The Resilience4j layer around the backend (see {@code ResilienceOptions} for meanings).
+   *
+   * @param maxAttempts attempts of an invocation on transient failures (throttling, 5xx)
+   * @param failureRateThreshold percent of failed invocations that opens a tenant's circuit
+   * @param slidingWindowSize invocations the failure rate is computed over
+   * @param minimumNumberOfCalls invocations before the circuit may open
+   * @param waitDurationInOpenState how long an open circuit refuses invocations
+   * @param invocationsPerSecond 0 for unlimited
+   * @param maxConcurrentInvocations 0 for the backend's own capacity
+   */
+  public record Resilience(
+      @DefaultValue("3") int maxAttempts,
+      @DefaultValue("50") float failureRateThreshold,
+      @DefaultValue("20") int slidingWindowSize,
+      @DefaultValue("10") int minimumNumberOfCalls,
+      @DefaultValue("30s") Duration waitDurationInOpenState,
+      @DefaultValue("0") int invocationsPerSecond,
+      @DefaultValue("0") int maxConcurrentInvocations) {}
 
   /**
    * @param owner lease owner name of this replica; empty means host:pid

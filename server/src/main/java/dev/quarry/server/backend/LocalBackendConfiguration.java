@@ -19,7 +19,10 @@ import org.springframework.context.annotation.Configuration;
 public class LocalBackendConfiguration {
 
   @Bean(destroyMethod = "close")
-  ComputeBackend localBackend(QuarryProperties props, WorkerStorage storage) {
+  ComputeBackend localBackend(
+      QuarryProperties props,
+      WorkerStorage storage,
+      org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
     var backend = props.backend();
     LocalBackendOptions.Builder options =
         LocalBackendOptions.builder()
@@ -38,6 +41,6 @@ public class LocalBackendConfiguration {
     jvmArgs.add(
         "-D" + TaskRunner.CACHE_DIR_PROPERTY + "=" + props.dataDir().resolve("worker-jars").toAbsolutePath());
     options.jvmArgs(jvmArgs);
-    return LocalBackends.create(options.build());
+    return Resilient.wrap(LocalBackends.create(options.build()), backend.resilience(), meters);
   }
 }

@@ -27,6 +27,13 @@ sealed interface Outcome {
       boolean coldStart)
       implements Outcome {}
 
+  /**
+   * The invocation was never made (the backend's circuit is open): back to PENDING after {@code
+   * delay} without spending the attempt, and the job says why.
+   */
+  record Requeue(UUID jobId, int index, int attempt, Duration delay, String reason)
+      implements Outcome {}
+
   /** The attempt failed in a retryable way: back to PENDING after {@code delay}. */
   record Retry(
       UUID jobId, int index, int attempt, Duration delay, String errorType, String errorMessage)

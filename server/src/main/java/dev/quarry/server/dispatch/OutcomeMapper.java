@@ -64,8 +64,23 @@ class OutcomeMapper {
   }
 
   List<Outcome> fromFailure(JobRecord job, List<ClaimedTask> tasks, Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause() : error;
+    Throwable cause = error;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof BackendException be && be.getCause() instanceof CompletionException ce
+        && ce.getCause() instanceof dev.quarry.backend.resilience.CircuitOpenException nested) {
+      cause = nested;
+    }
+    if (cause instanceof dev.quarry.backend.resilience.CircuitOpenException open) {
+      java.time.Duration wait =
+          java.time.Duration.between(java.time.Instant.now(), open.openUntil());
+      java.time.Duration delay = wait.isNegative() ? java.time.Duration.ofSeconds(1) : wait;
+      String reason = "waiting: " + open.getMessage();
+      return tasks.stream()
+          .map(t -> (Outcome) new Outcome.Requeue(job.id(), t.index(), t.attempt(), delay, reason))
+          .toList();
+    }
     boolean retryable = !(cause instanceof BackendException be) || be.kind().retryable();
     String type =
         cause instanceof BackendException be

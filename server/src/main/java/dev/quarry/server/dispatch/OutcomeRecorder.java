@@ -131,6 +131,7 @@ class OutcomeRecorder implements SmartLifecycle {
   void write(List<Outcome> batch) {
     List<Outcome.Finished> finished = new ArrayList<>();
     List<Outcome.Retry> retries = new ArrayList<>();
+    List<Outcome.Requeue> requeues = new ArrayList<>();
     Set<UUID> touched = new LinkedHashSet<>();
     for (Outcome o : batch) {
       touched.add(o.jobId());
@@ -138,6 +139,8 @@ class OutcomeRecorder implements SmartLifecycle {
         finished.add(f);
       } else if (o instanceof Outcome.Retry r) {
         retries.add(r);
+      } else if (o instanceof Outcome.Requeue q) {
+        requeues.add(q);
       }
     }
     if (!finished.isEmpty()) {
@@ -146,11 +149,23 @@ class OutcomeRecorder implements SmartLifecycle {
     if (!retries.isEmpty()) {
       writeRetries(retries);
     }
+    for (Outcome.Requeue q : requeues) {
+      jdbc.sql(
+              "update tasks set state = 'PENDING', attempt = attempt - 1, lease_owner = null,"
+                  + " lease_expires_at = null, started_at = null,"
+                  + " not_before = now() + ? * interval '1 millisecond'"
+                  + " where job_id = ? and idx = ? and attempt = ? and state = 'RUNNING'")
+          .params(q.delay().toMillis(), q.jobId(), q.index(), q.attempt())
+          .update();
+    }
+    requeues.stream()
+        .collect(java.util.stream.Collectors.toMap(Outcome.Requeue::jobId, Outcome.Requeue::reason, (a, b) -> a))
+        .forEach(jobs::setMessage);
     // Wake result streams as soon as the task rows are written, then again once jobs finish.
     touched.forEach(signals::signal);
     jobs.finishIfDone(touched);
     touched.forEach(signals::signal);
-    if (!retries.isEmpty()) {
+    if (!retries.isEmpty() || !requeues.isEmpty()) {
       onRetry.run();
     }
   }

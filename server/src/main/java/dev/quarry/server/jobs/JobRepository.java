@@ -94,7 +94,9 @@ public class JobRepository {
    */
   public void finishIfDone(java.util.Collection<UUID> ids) {
     jdbc.sql(
-            "with f as (update jobs j set finished_at = now(), state = case when exists"
+            "with f as (update jobs j set finished_at = now(),"
+                + " message = case when j.message like 'waiting:%' then '' else j.message end,"
+                + " state = case when exists"
                 + " (select 1 from tasks t where t.job_id = j.id and t.state = 'FAILED')"
                 + " then 'FAILED' else 'SUCCEEDED' end"
                 + " where j.id = any(?) and j.state = 'RUNNING' and not exists"

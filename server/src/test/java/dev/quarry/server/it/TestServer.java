@@ -60,7 +60,10 @@ public final class TestServer {
                 "--quarry.limits.max-input-bytes=65536",
                 "--quarry.limits.max-request-bytes=8388608",
                 "--quarry.dispatch.retry-initial-backoff=50ms",
-                "--quarry.operator-key=" + OPERATOR_KEY);
+                "--quarry.operator-key=" + OPERATOR_KEY,
+                "--quarry.backend.resilience.sliding-window-size=10",
+                "--quarry.backend.resilience.minimum-number-of-calls=5",
+                "--quarry.backend.resilience.wait-duration-in-open-state=3s");
     int http = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
     int grpc = ctx.getBean(dev.quarry.server.grpc.GrpcServerLifecycle.class).port();
     Properties config = new Properties();

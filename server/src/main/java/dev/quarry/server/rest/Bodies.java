@@ -60,4 +60,31 @@ final class Bodies {
     }
     return node;
   }
+
+  /**
+   * Reads a JSON object body of at most {@code max} bytes whose fields are all in {@code allowed}.
+   *
+   * @throws ApiException INVALID_ARGUMENT for anything else, PAYLOAD_TOO_LARGE past the limit
+   */
+  static JsonNode object(HttpServletRequest request, long max, java.util.Collection<String> allowed)
+      throws IOException {
+    JsonNode body = jsonObject(read(request, max));
+    for (String f : body.propertyNames()) {
+      if (!allowed.contains(f)) {
+        throw ApiException.invalid("unknown field '" + f + "'; allowed: " + allowed);
+      }
+    }
+    return body;
+  }
+
+  /**
+   * @throws ApiException INVALID_ARGUMENT unless {@code field} is a string
+   */
+  static String requiredText(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || !v.isString()) {
+      throw ApiException.invalid("'" + field + "' is required and must be a string");
+    }
+    return v.asString();
+  }
 }

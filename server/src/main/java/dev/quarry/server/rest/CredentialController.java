@@ -38,8 +38,8 @@ public class CredentialController {
   CredentialService.CredentialInfo put(@PathVariable String name, HttpServletRequest request)
       throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
-    JsonNode body = object(request, List.of("kind", "fields"));
-    return credentials.put(Bodies.principal(request), name, text(body, "kind"), strings(body, "fields", true));
+    JsonNode body = Bodies.object(request, MAX_BODY, List.of("kind", "fields"));
+    return credentials.put(Bodies.principal(request), name, Bodies.requiredText(body, "kind"), strings(body, "fields", true));
   }
 
   @GetMapping("/v1/credentials")
@@ -57,13 +57,13 @@ public class CredentialController {
   ProfileService.Profile putProfile(@PathVariable String name, HttpServletRequest request)
       throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
-    JsonNode body = object(request, List.of("backend", "settings", "credential"));
+    JsonNode body = Bodies.object(request, MAX_BODY, List.of("backend", "settings", "credential"));
     JsonNode credential = body.get("credential");
     if (credential != null && !credential.isNull() && !credential.isString()) {
       throw ApiException.invalid("'credential' must be a string");
     }
     return profiles.put(
-        Bodies.principal(request), name, text(body, "backend"), strings(body, "settings", false),
+        Bodies.principal(request), name, Bodies.requiredText(body, "backend"), strings(body, "settings", false),
         credential == null || credential.isNull() ? null : credential.asString());
   }
 
@@ -83,23 +83,7 @@ public class CredentialController {
     return Map.of("resealed", n, "activeKeyId", credentials.activeKeyId());
   }
 
-  private static JsonNode object(HttpServletRequest request, List<String> fields) throws IOException {
-    JsonNode body = Bodies.jsonObject(Bodies.read(request, MAX_BODY));
-    for (String f : body.propertyNames()) {
-      if (!fields.contains(f)) {
-        throw ApiException.invalid("unknown field '" + f + "'; allowed: " + fields);
-      }
-    }
-    return body;
-  }
 
-  private static String text(JsonNode body, String field) {
-    JsonNode v = body.get(field);
-    if (v == null || !v.isString()) {
-      throw ApiException.invalid("'" + field + "' is required and must be a string");
-    }
-    return v.asString();
-  }
 
   private static Map<String, String> strings(JsonNode body, String field, boolean required) {
     JsonNode v = body.get(field);

@@ -44,9 +44,9 @@ public class TenancyController {
   @PostMapping("/v1/admin/tenants")
   ResponseEntity<TenantService.Created> createTenant(HttpServletRequest request) throws IOException {
     Bodies.principal(request).require(Role.OPERATOR);
-    JsonNode body = object(request, Set.of("id", "name"));
+    JsonNode body = Bodies.object(request, MAX_BODY, Set.of("id", "name"));
     return ResponseEntity.status(201)
-        .body(tenants.create(Bodies.principal(request), text(body, "id"), text(body, "name")));
+        .body(tenants.create(Bodies.principal(request), Bodies.requiredText(body, "id"), Bodies.requiredText(body, "name")));
   }
 
   @GetMapping("/v1/admin/tenants")
@@ -84,9 +84,9 @@ public class TenancyController {
   @PostMapping("/v1/keys")
   ResponseEntity<KeyService.Created> createKey(HttpServletRequest request) throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
-    JsonNode body = object(request, Set.of("name", "role"));
+    JsonNode body = Bodies.object(request, MAX_BODY, Set.of("name", "role"));
     return ResponseEntity.status(201)
-        .body(keys.create(Bodies.principal(request), text(body, "name"), text(body, "role")));
+        .body(keys.create(Bodies.principal(request), Bodies.requiredText(body, "name"), Bodies.requiredText(body, "role")));
   }
 
   @GetMapping("/v1/keys")
@@ -105,21 +105,5 @@ public class TenancyController {
     return Map.of("events", audit.list(Bodies.principal(request), limit));
   }
 
-  private static JsonNode object(HttpServletRequest request, Set<String> fields) throws IOException {
-    JsonNode body = Bodies.jsonObject(Bodies.read(request, MAX_BODY));
-    for (String f : body.propertyNames()) {
-      if (!fields.contains(f)) {
-        throw ApiException.invalid("unknown field '" + f + "'; allowed: " + fields);
-      }
-    }
-    return body;
-  }
 
-  private static String text(JsonNode body, String field) {
-    JsonNode v = body.get(field);
-    if (v == null || !v.isString()) {
-      throw ApiException.invalid("'" + field + "' is required and must be a string");
-    }
-    return v.asString();
-  }
 }

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,9 +87,13 @@ public final class ResilientComputeBackend implements ResilientBackend {
                         .timeoutDuration(options.rateLimitMaxWait())
                         .build());
     this.circuits = new TenantCircuits(metrics.circuitBreakers(), options, name, clock);
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("quarry-resilience-" + name).factory());
+    // Every invocation arms a deadline timer and cancels it when it ends: cancelled timers must
+    // leave the queue at once, or a busy backend keeps millions of them for the whole deadline.
+    java.util.concurrent.ScheduledThreadPoolExecutor timers =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("quarry-resilience-" + name).factory());
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
   }
 
   /**

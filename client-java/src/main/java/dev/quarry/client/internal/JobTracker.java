@@ -149,7 +149,8 @@ final class JobTracker implements TaskHandle.Listener {
         oddFailures = 0;
       }
     }
-    if (pending.get() == 0) {
+    // Every result arrived (some may still be decoding on another thread): nothing is missing.
+    if (pending.get() == 0 || reportedCount.get() == tasks.size()) {
       synchronized (this) {
         stopped = true;
       }
@@ -257,9 +258,10 @@ final class JobTracker implements TaskHandle.Listener {
 
   private void resolveMissing(JobState state) {
     stop();
-    for (TaskHandle t : tasks) {
-      if (t.promise().isDone()) {
-        continue;
+    for (int i = 0; i < tasks.size(); i++) {
+      TaskHandle t = tasks.get(i);
+      if (t.promise().isDone() || reported.get(i) == 1) {
+        continue; // done, or its result arrived and is still being decoded
       }
       if (state == JobState.JOB_STATE_CANCELLED) {
         t.cancelRemotely();

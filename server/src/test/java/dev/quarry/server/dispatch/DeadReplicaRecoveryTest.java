@@ -15,12 +15,7 @@ class DeadReplicaRecoveryTest {
     var ctx = TestServerAccess.context();
     JdbcClient jdbc = ctx.getBean(JdbcClient.class);
     UUID job = UUID.randomUUID();
-    long seq =
-        jdbc.sql("insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
-                + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors,"
-                + " timeout_ms) values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}',"
-                + " 'builtin:echo', 'JSON', 2, 1, 3, false, 3600000) returning seq")
-            .param(job).query(Long.class).single();
+    long seq = insertEchoJob(jdbc, job, 2);
     // Two tasks a crashed replica had claimed, with leases an hour away.
     jdbc.sql("insert into replicas (owner, heartbeat_at) values ('ghost', now() - interval '1 hour')"
             + " on conflict (owner) do update set heartbeat_at = excluded.heartbeat_at").update();
@@ -49,12 +44,7 @@ class DeadReplicaRecoveryTest {
     var ctx = TestServerAccess.context();
     JdbcClient jdbc = ctx.getBean(JdbcClient.class);
     UUID job = UUID.randomUUID();
-    long seq =
-        jdbc.sql("insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
-                + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors,"
-                + " timeout_ms) values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}',"
-                + " 'builtin:echo', 'JSON', 1, 1, 3, false, 3600000) returning seq")
-            .param(job).query(Long.class).single();
+    long seq = insertEchoJob(jdbc, job, 1);
     jdbc.sql("insert into replicas (owner) values ('alive') on conflict (owner) do update"
         + " set heartbeat_at = now()").update();
     jdbc.sql("insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, attempt, input,"
@@ -69,5 +59,14 @@ class DeadReplicaRecoveryTest {
     jdbc.sql("update jobs set state = 'CANCELLED' where id = ?").param(job).update();
     jdbc.sql("update tasks set state = 'CANCELLED', finish_seq = nextval('finish_seq') where job_id = ?")
         .param(job).update();
+  }
+
+  /** A running job of the builtin echo with {@code total} futures, its tasks left to the caller. */
+  private static long insertEchoJob(JdbcClient jdbc, UUID job, int total) {
+    return jdbc.sql("insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
+            + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors,"
+            + " timeout_ms) values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}',"
+            + " 'builtin:echo', 'JSON', ?, 1, 3, false, 3600000) returning seq")
+        .params(job, total).query(Long.class).single();
   }
 }

@@ -26,6 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param secrets master keys that encrypt team credentials at rest
  * @param tenantDefaults per-tenant quotas every tenant starts with (the operator can override
  *     them per tenant)
+ * @param lambda settings shared by every AWS Lambda profile
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
@@ -40,7 +41,19 @@ public record QuarryProperties(
     @DefaultValue("true") boolean devKey,
     @DefaultValue("") String operatorKey,
     @DefaultValue Secrets secrets,
-    @DefaultValue TenantDefaults tenantDefaults) {
+    @DefaultValue TenantDefaults tenantDefaults,
+    @DefaultValue Lambda lambda) {
+
+  /**
+   * @param workerPackage path of the worker's Lambda zip; empty means the copy built into the
+   *     server ({@code quarry/worker-lambda.zip} on the class path)
+   * @param allowEndpointOverride whether profiles may set {@code endpoint} (a Lambda-compatible
+   *     server other than AWS, such as a local emulator); off by default so profiles cannot point
+   *     the server at arbitrary hosts
+   */
+  public record Lambda(
+      @DefaultValue("") String workerPackage,
+      @DefaultValue("false") boolean allowEndpointOverride) {}
 
   /**
    * @param maxConcurrentInvocations invocations of one tenant running at once

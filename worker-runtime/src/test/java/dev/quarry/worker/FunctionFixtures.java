@@ -27,14 +27,14 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /** Builds envelopes, function specs and the samples jar for worker tests. */
-final class FunctionFixtures {
+public final class FunctionFixtures {
   private FunctionFixtures() {}
 
-  static StorageSettings fsStorage(Path root) {
+  public static StorageSettings fsStorage(Path root) {
     return StorageSettings.newBuilder().setType("fs").putSettings("root", root.toString()).build();
   }
 
-  static FunctionSpec builtin(String name) {
+  public static FunctionSpec builtin(String name) {
     return FunctionSpec.newBuilder()
         .setDigest("builtin:" + name)
         .setKind(FunctionKind.FUNCTION_KIND_BUILTIN)
@@ -42,7 +42,7 @@ final class FunctionFixtures {
         .build();
   }
 
-  static TaskInput jsonInput(String taskId, String json) {
+  public static TaskInput jsonInput(String taskId, String json) {
     return TaskInput.newBuilder()
         .setTaskId(taskId)
         .setAttempt(1)
@@ -51,7 +51,7 @@ final class FunctionFixtures {
         .build();
   }
 
-  static TaskInput javaInput(String taskId, Object value) throws IOException {
+  public static TaskInput javaInput(String taskId, Object value) throws IOException {
     return TaskInput.newBuilder()
         .setTaskId(taskId)
         .setAttempt(1)
@@ -60,7 +60,7 @@ final class FunctionFixtures {
         .build();
   }
 
-  static TaskEnvelope.Builder envelope(
+  public static TaskEnvelope.Builder envelope(
       Path storeRoot, FunctionSpec function, Codec codec, TaskInput... tasks) {
     return TaskEnvelope.newBuilder()
         .setInvocationId("inv-1")
@@ -72,7 +72,7 @@ final class FunctionFixtures {
         .setStorage(fsStorage(storeRoot));
   }
 
-  static byte[] javaBytes(Object value) throws IOException {
+  public static byte[] javaBytes(Object value) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
@@ -80,13 +80,13 @@ final class FunctionFixtures {
     return bytes.toByteArray();
   }
 
-  static Object fromJavaBytes(byte[] data) throws IOException, ClassNotFoundException {
+  public static Object fromJavaBytes(byte[] data) throws IOException, ClassNotFoundException {
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
       return in.readObject();
     }
   }
 
-  static String text(byte[] data) {
+  public static String text(byte[] data) {
     return new String(data, StandardCharsets.UTF_8);
   }
 
@@ -94,7 +94,7 @@ final class FunctionFixtures {
    * Jars the {@code samples} package from the test classes, stores it under its digest and returns
    * the key.
    */
-  static String storeSamplesJar(ObjectStore store, Path work) throws IOException {
+  public static String storeSamplesJar(ObjectStore store, Path work) throws IOException {
     Path jar = work.resolve("samples.jar");
     Path classes = testClassesDir();
     Path samples = classes.resolve("dev/quarry/worker/samples");
@@ -112,7 +112,7 @@ final class FunctionFixtures {
     return key;
   }
 
-  static String sha256(byte[] data) {
+  public static String sha256(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {

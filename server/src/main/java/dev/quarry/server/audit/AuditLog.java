@@ -37,6 +37,13 @@ public class AuditLog {
         .update();
   }
 
+  /** Records an action the server took on its own on behalf of {@code tenant}. */
+  public void recordServer(String tenant, String action, String target) {
+    jdbc.sql("insert into audit_events (tenant_id, key_id, actor, action, target) values (?, null, 'server', ?, ?)")
+        .params(tenant, action, target)
+        .update();
+  }
+
   /** Records an action of the caller in the caller's own tenant. */
   public void record(Principal who, String action, String target) {
     record(who.tenantId(), who, action, target);

@@ -18,11 +18,9 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(name = "quarry.backend.type", havingValue = "local", matchIfMissing = true)
 public class LocalBackendConfiguration {
 
+  /** The process pool, shared by the default backend and every local profile. */
   @Bean(destroyMethod = "close")
-  ComputeBackend localBackend(
-      QuarryProperties props,
-      WorkerStorage storage,
-      org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
+  LocalPool localPool(QuarryProperties props, WorkerStorage storage) {
     var backend = props.backend();
     LocalBackendOptions.Builder options =
         LocalBackendOptions.builder()
@@ -41,6 +39,6 @@ public class LocalBackendConfiguration {
     jvmArgs.add(
         "-D" + TaskRunner.CACHE_DIR_PROPERTY + "=" + props.dataDir().resolve("worker-jars").toAbsolutePath());
     options.jvmArgs(jvmArgs);
-    return Resilient.wrap(LocalBackends.create(options.build()), backend.resilience(), meters);
+    return new LocalPool(LocalBackends.create(options.build()));
   }
 }

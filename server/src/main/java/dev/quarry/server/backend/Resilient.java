@@ -14,21 +14,18 @@ final class Resilient {
 
   static ComputeBackend wrap(
       ComputeBackend raw, QuarryProperties.Resilience r, ObjectProvider<MeterRegistry> meters) {
-    ResilienceOptions.Builder options =
-        ResilienceOptions.DEFAULT.toBuilder()
-            .maxAttempts(r.maxAttempts())
-            .failureRateThreshold(r.failureRateThreshold())
-            .slidingWindowSize(r.slidingWindowSize())
-            .minimumNumberOfCalls(r.minimumNumberOfCalls())
-            .waitDurationInOpenState(r.waitDurationInOpenState());
-    if (r.invocationsPerSecond() > 0) {
-      options.invocationsPerSecond(r.invocationsPerSecond());
-    }
-    if (r.maxConcurrentInvocations() > 0) {
-      options.maxConcurrentInvocations(r.maxConcurrentInvocations());
-    }
+    return wrap(raw, options(r), raw.type(), meters);
+  }
+
+  /** Decorates {@code raw} as {@code name} (circuits are named {@code name/tenant[/profile]}). */
+  static ComputeBackend wrap(
+      ComputeBackend raw, ResilienceOptions options, String name, ObjectProvider<MeterRegistry> meters) {
     ResilienceMetrics metrics = ResilienceMetrics.create();
     meters.ifAvailable(metrics::bindTo);
-    return ResilientBackends.decorate(raw, options.build(), raw.type(), metrics);
+    return ResilientBackends.decorate(raw, options, name, metrics);
+  }
+
+  static ResilienceOptions options(QuarryProperties.Resilience r) {
+    return ProfileSettings.resilience(r, java.util.Map.of());
   }
 }

@@ -124,11 +124,35 @@ public class CredentialService {
   }
 
   boolean exists(String tenant, String name) {
-    return jdbc.sql("select count(*) from credentials where tenant_id = ? and name = ?")
+    return kind(tenant, name) != null;
+  }
+
+  /** The kind of a tenant's credential, or null when there is none by that name. */
+  @org.jspecify.annotations.Nullable
+  String kind(String tenant, String name) {
+    return jdbc.sql("select kind from credentials where tenant_id = ? and name = ?")
+        .params(tenant, name)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
+  /**
+   * Opens a credential set for the server's own use on a tenant's behalf (the dispatcher deploying
+   * or invoking on a profile) and audits the use as the server.
+   *
+   * @throws ApiException NOT_FOUND for an unknown name
+   */
+  public Map<String, String> openForServer(String tenant, String name, String purpose) {
+    var row =
+        jdbc.sql("select key_id, sealed from credentials where tenant_id = ? and name = ?")
             .params(tenant, name)
-            .query(Long.class)
-            .single()
-        > 0;
+            .query((rs, n) -> new SecretCipher.Sealed(rs.getString(1), rs.getBytes(2)))
+            .optional()
+            .orElseThrow(() -> ApiException.notFound("credential", name));
+    audit.recordServer(tenant, "credential.use", name + " (" + purpose + ")");
+    byte[] plaintext = cipher.open(row, aad(tenant, name));
+    return JSON.readValue(plaintext, new tools.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
   }
 
   private CredentialInfo find(String tenant, String name) {

@@ -23,23 +23,27 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ProfileService {
   private static final Set<String> BACKENDS = Set.of("local", "lambda", "azure-functions", "kubernetes");
+  private static final Set<String> RUNNABLE = Set.of("local", "lambda");
   private static final int MAX_SETTINGS = 32;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final JdbcClient jdbc;
   private final CredentialService credentials;
   private final AuditLog audit;
-  private final String serverBackend;
+  private final String storageType;
+  private final boolean allowEndpoint;
 
   public ProfileService(
       JdbcClient jdbc,
       CredentialService credentials,
       AuditLog audit,
-      @Value("${quarry.backend.type:local}") String serverBackend) {
+      @Value("${quarry.storage.type:fs}") String storageType,
+      @Value("${quarry.lambda.allow-endpoint-override:false}") boolean allowEndpoint) {
     this.jdbc = jdbc;
     this.credentials = credentials;
     this.audit = audit;
-    this.serverBackend = serverBackend;
+    this.storageType = storageType;
+    this.allowEndpoint = allowEndpoint;
   }
 
   /** A profile: which backend, its settings, and the credential set it uses (by name). */
@@ -62,8 +66,13 @@ public class ProfileService {
         || settings.entrySet().stream().anyMatch(e -> e.getKey().length() > 64 || e.getValue().length() > 1024)) {
       throw ApiException.invalid("settings: at most " + MAX_SETTINGS + " entries, keys up to 64 and values up to 1024 characters");
     }
-    if (credential != null && !credentials.exists(admin.tenantId(), credential)) {
+    dev.quarry.server.backend.ProfileSettings.validate(backend, settings, allowEndpoint);
+    String kind = credential == null ? null : credentials.kind(admin.tenantId(), credential);
+    if (credential != null && kind == null) {
       throw ApiException.notFound("credential", credential);
+    }
+    if (backend.equals("lambda") && !"aws".equals(kind)) {
+      throw ApiException.invalid("lambda profiles need a credential of kind aws");
     }
     jdbc.sql(
             "insert into backend_profiles (tenant_id, name, backend, settings, credential_name)"
@@ -104,15 +113,24 @@ public class ProfileService {
    */
   public Profile forSubmit(Principal caller, String name) {
     Profile p = find(caller.tenantId(), name).orElseThrow(() -> ApiException.notFound("profile", name));
-    if (!p.backend().equals(serverBackend)) {
+    if (!RUNNABLE.contains(p.backend())) {
       throw ApiException.invalid(
-          "profile '" + name + "' uses backend '" + p.backend() + "', which this server does not run (it runs '"
-              + serverBackend + "')");
+          "profile '" + name + "' uses backend '" + p.backend() + "', which this server does not run yet (it runs "
+              + RUNNABLE + ")");
+    }
+    if (p.backend().equals("lambda") && !storageType.equals("s3")) {
+      throw ApiException.invalid(
+          "profile '" + name + "' uses Lambda, which needs the server to use S3 storage (quarry.storage.type=s3)");
     }
     if (p.credential() != null) {
       credentials.open(caller, p.credential(), "job on profile " + name);
     }
     return p;
+  }
+
+  /** A tenant's profile by name, for the server's own use (no caller to check). */
+  public Optional<Profile> lookup(String tenant, String name) {
+    return find(tenant, name);
   }
 
   private Optional<Profile> find(String tenant, String name) {

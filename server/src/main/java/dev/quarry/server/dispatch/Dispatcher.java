@@ -1,6 +1,7 @@
 package dev.quarry.server.dispatch;
 
-import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.BackendException;
+import dev.quarry.server.backend.BackendRegistry;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.jobs.JobRecord;
@@ -29,7 +30,10 @@ import org.springframework.stereotype.Component;
 public class Dispatcher implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final ComputeBackend backend;
+  private final BackendRegistry backends;
+  private final LaneBudgets budgets = new LaneBudgets();
+  /** Room to claim work of profiles whose backend is not open yet. */
+  private static final int DISCOVERY_SLOTS = 8;
   private final TaskClaimer claimer;
   private final EnvelopeFactory envelopes;
   private final OutcomeMapper mapper;
@@ -54,7 +58,7 @@ public class Dispatcher implements SmartLifecycle {
   private Thread thread = new Thread(() -> {});
 
   Dispatcher(
-      ComputeBackend backend,
+      BackendRegistry backends,
       TaskClaimer claimer,
       EnvelopeFactory envelopes,
       OutcomeMapper mapper,
@@ -65,7 +69,7 @@ public class Dispatcher implements SmartLifecycle {
       ReplicaHeartbeat replica,
       dev.quarry.server.limits.LimitsService limits) {
     this.limits = limits;
-    this.backend = backend;
+    this.backends = backends;
     this.claimer = claimer;
     this.envelopes = envelopes;
     this.mapper = mapper;
@@ -152,7 +156,7 @@ public class Dispatcher implements SmartLifecycle {
     List<ClaimedTask> claimed =
         claimer.claim(
             owner, freeSlots, props.dispatch().maxClaimRows(), props.dispatch().leaseGrace(),
-            saturated.toArray(String[]::new));
+            saturated.toArray(String[]::new), budgets.parked());
     if (claimed.isEmpty()) {
       if (lostRace++ < 3 && claimer.hasRunnable()) {
         sleepQuietly(5);
@@ -170,14 +174,28 @@ public class Dispatcher implements SmartLifecycle {
     int invoked = 0;
     for (List<ClaimedTask> group : groups.values()) {
       String tenant = group.get(0).tenantId();
+      JobRecord job = spec(group.get(0).jobId());
+      BackendRegistry.Lane lane;
+      try {
+        lane = backends.lane(tenant, job.profile());
+      } catch (BackendException e) {
+        log.warn("Job {} cannot run on profile {}: {}", job.id(), job.profile(), e.getMessage());
+        recorder.add(mapper.fromFailure(job, group, e));
+        continue;
+      }
       AtomicInteger running = tenantInFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
       if (running.get() >= limits.of(tenant).maxConcurrentInvocations()) {
         saturated.add(tenant);
         overQuota.addAll(group);
         continue;
       }
+      if (!budgets.tryAcquire(lane.budget(), budgetLimit(lane.budget(), lane.backend().capacity()))) {
+        budgets.park(lane.budget(), job.id());
+        overQuota.addAll(group);
+        continue;
+      }
       running.incrementAndGet();
-      invoke(spec(group.get(0).jobId()), group);
+      invoke(job, lane, group);
       invoked++;
     }
     if (!overQuota.isEmpty()) {
@@ -186,10 +204,17 @@ public class Dispatcher implements SmartLifecycle {
     return invoked;
   }
 
-  private void invoke(JobRecord job, List<ClaimedTask> tasks) {
-    TaskEnvelope envelope = envelopes.build(job, tasks);
+  private void invoke(JobRecord job, BackendRegistry.Lane lane, List<ClaimedTask> tasks) {
     inFlight.incrementAndGet();
-    backend
+    TaskEnvelope envelope;
+    try {
+      envelope = envelopes.build(job, tasks, lane.inlineInputBytes());
+    } catch (RuntimeException e) {
+      recorder.add(mapper.fromFailure(job, tasks, e));
+      finished(job, lane);
+      return;
+    }
+    lane.backend()
         .invoke(envelope)
         .whenComplete(
             (summary, error) -> {
@@ -205,14 +230,19 @@ public class Dispatcher implements SmartLifecycle {
                   log.info("Invocation of job {} failed: {}", job.id(), error.toString());
                 }
               } finally {
-                inFlight.decrementAndGet();
-                int left = tenantInFlight.get(job.tenantId()).decrementAndGet();
-                if (left < limits.of(job.tenantId()).maxConcurrentInvocations()) {
-                  saturated.remove(job.tenantId());
-                }
-                wakeUp();
+                finished(job, lane);
               }
             });
+  }
+
+  private void finished(JobRecord job, BackendRegistry.Lane lane) {
+    inFlight.decrementAndGet();
+    budgets.release(lane.budget());
+    int left = tenantInFlight.get(job.tenantId()).decrementAndGet();
+    if (left < limits.of(job.tenantId()).maxConcurrentInvocations()) {
+      saturated.remove(job.tenantId());
+    }
+    wakeUp();
   }
 
   /**
@@ -221,7 +251,18 @@ public class Dispatcher implements SmartLifecycle {
    * and slow ones are not queued past their lease).
    */
   private int limit() {
-    int slots = backend.capacity();
+    int total = DISCOVERY_SLOTS;
+    for (var budget : backends.budgets().entrySet()) {
+      total += budgetLimit(budget.getKey(), budget.getValue());
+    }
+    return total;
+  }
+
+  /** Platform budgets run exactly their capacity; the local pool also queues a short backlog. */
+  private int budgetLimit(String budget, int slots) {
+    if (!budgets.isLocal(budget)) {
+      return slots;
+    }
     double avg = Math.max(0.05, avgInvocationMs);
     int backlog = (int) Math.min(slots * (double) MAX_BACKLOG_FACTOR, slots * BACKLOG_MS / avg);
     return slots + backlog;

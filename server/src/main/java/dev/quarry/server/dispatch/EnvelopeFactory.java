@@ -33,6 +33,15 @@ class EnvelopeFactory {
   }
 
   TaskEnvelope build(JobRecord job, List<ClaimedTask> tasks) {
+    return build(job, tasks, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The envelope of one invocation. Inputs larger than {@code inlineLimit} bytes are written to
+   * storage (once per task) and travel as keys, so a platform payload stays a small pointer
+   * envelope.
+   */
+  TaskEnvelope build(JobRecord job, List<ClaimedTask> tasks, int inlineLimit) {
     String tenant = job.tenantId();
     String invocation = UUID.randomUUID().toString();
     TaskEnvelope.Builder b =
@@ -45,6 +54,9 @@ class EnvelopeFactory {
             .setStatusKey(StorageKeys.status(tenant, job.id(), invocation))
             .setDeadlineMs(clock.millis() + job.timeoutMs())
             .setStorage(storage.settings());
+    if (job.profile() != null) {
+      b.setProfile(job.profile());
+    }
     for (ClaimedTask t : tasks) {
       TaskInput.Builder in =
           TaskInput.newBuilder()
@@ -52,7 +64,11 @@ class EnvelopeFactory {
               .setIndex(t.index())
               .setAttempt(t.attempt())
               .setResultKey(StorageKeys.result(tenant, job.id(), t.index(), t.attempt()));
-      if (t.input() != null) {
+      if (t.input() != null && t.input().length > inlineLimit) {
+        String key = StorageKeys.input(tenant, job.id(), t.index());
+        store.put(key, t.input());
+        in.setKey(key);
+      } else if (t.input() != null) {
         in.setInline(ByteString.copyFrom(t.input()));
       } else if (t.inputKey() != null) {
         in.setKey(t.inputKey());

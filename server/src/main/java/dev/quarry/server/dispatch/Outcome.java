@@ -24,8 +24,21 @@ sealed interface Outcome {
       @Nullable String errorMessage,
       boolean functionError,
       int durationMs,
-      boolean coldStart)
-      implements Outcome {}
+      boolean coldStart,
+      @Nullable Platform platform)
+      implements Outcome {
+
+    Finished(
+        UUID jobId, int index, int attempt, TaskState state, @Nullable String resultKey,
+        @Nullable String errorType, @Nullable String errorMessage, boolean functionError,
+        int durationMs, boolean coldStart) {
+      this(jobId, index, attempt, state, resultKey, errorType, errorMessage, functionError,
+          durationMs, coldStart, null);
+    }
+  }
+
+  /** What a serverless platform reported about the invocation (billed time and memory). */
+  record Platform(int billedMs, int memoryUsedMb, int memorySizeMb) {}
 
   /**
    * The invocation was never made (the backend's circuit is open): back to PENDING after {@code

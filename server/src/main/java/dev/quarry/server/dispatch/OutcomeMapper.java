@@ -46,7 +46,7 @@ class OutcomeMapper {
         out.add(
             new Outcome.Finished(
                 job.id(), t.index(), t.attempt(), TaskState.SUCCEEDED, o.getResultKey(), null,
-                null, false, duration(o), summary.getColdStart()));
+                null, false, duration(o), cold(summary), platform(summary)));
       } else {
         RemoteError e = o.getError();
         if (e.getFunctionError() && !(job.retryFunctionErrors() && t.attempt() < job.maxAttempts())) {
@@ -54,7 +54,7 @@ class OutcomeMapper {
               new Outcome.Finished(
                   job.id(), t.index(), t.attempt(), TaskState.FAILED,
                   o.getResultKey().isEmpty() ? null : o.getResultKey(), e.getType(),
-                  clip(e.getMessage()), true, duration(o), summary.getColdStart()));
+                  clip(e.getMessage()), true, duration(o), cold(summary), platform(summary)));
         } else {
           out.add(failure(job, t, e.getType(), e.getMessage(), e.getFunctionError(), summary));
         }
@@ -112,7 +112,20 @@ class OutcomeMapper {
     }
     return new Outcome.Finished(
         job.id(), t.index(), t.attempt(), TaskState.FAILED, null, type, clip(message),
-        functionError, 0, summary.getColdStart());
+        functionError, 0, cold(summary), platform(summary));
+  }
+
+  /** Platform backends report their own cold start (a new instance); others the worker's. */
+  private static boolean cold(InvocationSummary summary) {
+    return summary.hasPlatform() ? summary.getPlatform().getColdStart() : summary.getColdStart();
+  }
+
+  private static Outcome.@org.jspecify.annotations.Nullable Platform platform(InvocationSummary summary) {
+    if (!summary.hasPlatform()) {
+      return null;
+    }
+    var p = summary.getPlatform();
+    return new Outcome.Platform((int) p.getBilledDurationMs(), p.getMaxMemoryUsedMb(), p.getMemorySizeMb());
   }
 
   private static int index(String taskId) {

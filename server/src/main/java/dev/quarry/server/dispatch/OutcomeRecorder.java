@@ -29,11 +29,13 @@ class OutcomeRecorder implements SmartLifecycle {
   private static final String FINISH =
       "update tasks t set state = v.state, result_key = v.result_key, error_type = v.error_type,"
           + " error_message = v.error_message, function_error = v.function_error,"
-          + " duration_ms = v.duration_ms, cold_start = v.cold, finished_at = now(),"
+          + " duration_ms = v.duration_ms, cold_start = v.cold, billed_ms = v.billed_ms,"
+          + " memory_used_mb = v.memory_used_mb, memory_size_mb = v.memory_size_mb, finished_at = now(),"
           + " finish_seq = nextval('finish_seq'), lease_owner = null, lease_expires_at = null"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[],"
-          + " ?::text[], ?::boolean[], ?::int[], ?::boolean[]) as v(job_id, idx, attempt, state,"
-          + " result_key, error_type, error_message, function_error, duration_ms, cold)"
+          + " ?::text[], ?::boolean[], ?::int[], ?::boolean[], ?::int[], ?::int[], ?::int[])"
+          + " as v(job_id, idx, attempt, state, result_key, error_type, error_message,"
+          + " function_error, duration_ms, cold, billed_ms, memory_used_mb, memory_size_mb)"
           + " where t.job_id = v.job_id and t.idx = v.idx and t.attempt = v.attempt"
           + " and t.state = 'RUNNING'";
 
@@ -182,6 +184,9 @@ class OutcomeRecorder implements SmartLifecycle {
     Boolean[] fnError = new Boolean[n];
     Integer[] duration = new Integer[n];
     Boolean[] cold = new Boolean[n];
+    Integer[] billed = new Integer[n];
+    Integer[] memoryUsed = new Integer[n];
+    Integer[] memorySize = new Integer[n];
     for (int i = 0; i < n; i++) {
       Outcome.Finished f = rows.get(i);
       job[i] = f.jobId();
@@ -194,9 +199,14 @@ class OutcomeRecorder implements SmartLifecycle {
       fnError[i] = f.functionError();
       duration[i] = f.durationMs();
       cold[i] = f.coldStart();
+      if (f.platform() != null) {
+        billed[i] = f.platform().billedMs();
+        memoryUsed[i] = f.platform().memoryUsedMb();
+        memorySize[i] = f.platform().memorySizeMb();
+      }
     }
     jdbc.sql(FINISH)
-        .params(job, idx, attempt, state, key, type, message, fnError, duration, cold)
+        .params(job, idx, attempt, state, key, type, message, fnError, duration, cold, billed, memoryUsed, memorySize)
         .update();
   }
 

@@ -17,6 +17,7 @@ class TaskClaimer {
   private static final String CLAIM =
       "with k as (select job_seq, chunk from tasks where state = 'PENDING'"
           + " and (not_before is null or not_before <= now()) and tenant_id <> all(?::text[])"
+          + " and job_id <> all(?::uuid[])"
           + " group by job_seq, chunk order by job_seq, chunk limit ?),"
           + " c as (select t.job_id, t.idx from k cross join lateral (select job_id, idx"
           + " from tasks t where t.state = 'PENDING' and t.job_seq = k.job_seq"
@@ -36,14 +37,17 @@ class TaskClaimer {
 
   /** Claims up to {@code chunks} chunks, at most {@code maxRows} tasks in all. */
   List<ClaimedTask> claim(String owner, int chunks, int maxRows, Duration leaseGrace) {
-    return claim(owner, chunks, maxRows, leaseGrace, new String[0]);
+    return claim(owner, chunks, maxRows, leaseGrace, new String[0], new UUID[0]);
   }
 
-  /** As {@link #claim(String, int, int, Duration)}, skipping the tasks of {@code skipTenants}. */
+  /**
+   * As {@link #claim(String, int, int, Duration)}, skipping the tasks of {@code skipTenants} (at
+   * their concurrency quota) and {@code skipJobs} (their backend is full).
+   */
   List<ClaimedTask> claim(
-      String owner, int chunks, int maxRows, Duration leaseGrace, String[] skipTenants) {
+      String owner, int chunks, int maxRows, Duration leaseGrace, String[] skipTenants, UUID[] skipJobs) {
     return jdbc.sql(CLAIM)
-        .params(skipTenants, chunks, maxRows, owner, leaseGrace.toMillis())
+        .params(skipTenants, skipJobs, chunks, maxRows, owner, leaseGrace.toMillis())
         .query(
             (rs, n) ->
                 new ClaimedTask(

@@ -32,11 +32,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
       TenancyGrpcServices.Tenants tenants,
       TenancyGrpcServices.Keys keys,
       CredentialGrpcService credentials,
+      RuntimeGrpcService runtimes,
       AuthInterceptor auth) {
     this.props = props;
     this.jobs = jobs;
     this.auth = auth;
-    this.services = java.util.List.of(jobs, tenants, keys, credentials);
+    this.services = java.util.List.of(jobs, tenants, keys, credentials, runtimes);
   }
 
   /** The services that require an API key (everything but reflection and health). */

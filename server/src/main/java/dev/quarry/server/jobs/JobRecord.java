@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** A job row plus the number of its tasks in each state. */
+/** A job row plus the number of its tasks in each state; {@code profile} is null for the default backend. */
 public record JobRecord(
     String tenantId,
     UUID id,
@@ -20,7 +20,8 @@ public record JobRecord(
     String message,
     Instant createdAt,
     @Nullable Instant finishedAt,
-    Map<TaskState, Integer> counts) {
+    Map<TaskState, Integer> counts,
+    @Nullable String profile) {
 
   public int count(TaskState state) {
     return counts.getOrDefault(state, 0);

@@ -49,7 +49,7 @@ public class JobRepository {
     return new JobRecord(
         j.tenantId(), j.id(), j.state(), j.function(), j.total(), j.chunkSize(), j.maxAttempts(),
         j.retryFunctionErrors(), j.timeoutMs(), j.label(), j.message(), j.createdAt(),
-        j.finishedAt(), counts(j.id()));
+        j.finishedAt(), counts(j.id()), j.profile());
   }
 
   public Map<TaskState, Integer> counts(UUID job) {
@@ -162,6 +162,7 @@ public class JobRepository {
         rs.getString("message"),
         rs.getTimestamp("created_at").toInstant(),
         finished == null ? null : finished.toInstant(),
-        counts);
+        counts,
+        rs.getString("profile_name"));
   }
 }

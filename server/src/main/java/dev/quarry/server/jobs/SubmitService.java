@@ -132,7 +132,7 @@ public class SubmitService {
         new JobRecord(
             caller.tenantId(), job, JobState.RUNNING, fn, n, chunk, attempts,
             cmd.retryFunctionErrors(), timeout.toMillis(), cmd.label(), "", clock.instant(), null,
-            java.util.Map.of(TaskState.PENDING, n));
+            java.util.Map.of(TaskState.PENDING, n), profile);
     return new Submitted(job, n, created);
   }
 

@@ -32,6 +32,12 @@ final class NdjsonSink implements ResultSink {
     line.put("state", r.getState().name().substring("TASK_STATE_".length()));
     line.put("attempts", r.getAttempts());
     line.put("durationMs", r.getDurationMs());
+    line.put("coldStart", r.getColdStart());
+    if (r.getMemorySizeMb() > 0) {
+      line.put("billedMs", r.getBilledDurationMs());
+      line.put("memoryUsedMb", r.getMemoryUsedMb());
+      line.put("memorySizeMb", r.getMemorySizeMb());
+    }
     try {
       if (r.hasError()) {
         line.put("error", error(r.getError()));

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
 class ResultRows {
   private static final String COLUMNS =
       "select idx, state, attempt, result_key, error_type, error_message, function_error,"
-          + " finish_seq, duration_ms, cold_start from tasks where job_id = ?";
+          + " finish_seq, duration_ms, cold_start, billed_ms, memory_used_mb, memory_size_mb"
+          + " from tasks where job_id = ?";
 
   private final JdbcClient jdbc;
   private final ObjectStore store;
@@ -31,7 +32,8 @@ class ResultRows {
 
   record Row(
       int index, String state, int attempt, String resultKey, String errorType,
-      String errorMessage, boolean functionError, long seq, int durationMs, boolean cold) {}
+      String errorMessage, boolean functionError, long seq, int durationMs, boolean cold,
+      int billedMs, int memoryUsedMb, int memorySizeMb) {}
 
   List<Row> afterSeq(UUID job, long seq, int limit) {
     return jdbc.sql(COLUMNS + " and finish_seq > ? order by finish_seq limit ?")
@@ -56,7 +58,10 @@ class ResultRows {
             .setSeq(row.seq())
             .setAttempts(row.attempt())
             .setDurationMs(row.durationMs())
-            .setColdStart(row.cold());
+            .setColdStart(row.cold())
+            .setBilledDurationMs(row.billedMs())
+            .setMemoryUsedMb(row.memoryUsedMb())
+            .setMemorySizeMb(row.memorySizeMb());
     if (row.state().equals("SUCCEEDED")) {
       r.setData(ByteString.copyFrom(read(row.resultKey()).orElse(new byte[0])));
     } else {
@@ -92,6 +97,7 @@ class ResultRows {
         rs.getInt("idx"), rs.getString("state"), rs.getInt("attempt"), rs.getString("result_key"),
         rs.getString("error_type"), rs.getString("error_message"),
         rs.getBoolean("function_error"), rs.getLong("finish_seq"), rs.getInt("duration_ms"),
-        rs.getBoolean("cold_start"));
+        rs.getBoolean("cold_start"), rs.getInt("billed_ms"), rs.getInt("memory_used_mb"),
+        rs.getInt("memory_size_mb"));
   }
 }

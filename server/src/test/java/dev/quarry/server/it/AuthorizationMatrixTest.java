@@ -134,6 +134,11 @@ class AuthorizationMatrixTest {
     c.put("PUT /v1/admin/tenants/{id}/limits", new Rest("PUT", "/v1/admin/tenants/default/limits",
         "{\"maxJobsInFlight\":1}", true, Cross.FORBIDDEN));
     c.put("POST /v1/admin/secrets/rotate", new Rest("POST", "/v1/admin/secrets/rotate", "", true, Cross.FORBIDDEN));
+    String fn = "quarry-worker-000000000000-1024";
+    c.put("GET /v1/profiles/{profile}/runtimes", new Rest("GET", "/v1/profiles/aws-prod/runtimes", null, false, Cross.NOT_FOUND));
+    c.put("POST /v1/profiles/{profile}/runtimes", new Rest("POST", "/v1/profiles/aws-prod/runtimes", "", true, Cross.NOT_FOUND));
+    c.put("PUT /v1/profiles/{profile}/runtimes/{name}", new Rest("PUT", "/v1/profiles/aws-prod/runtimes/" + fn, "", true, Cross.NOT_FOUND));
+    c.put("DELETE /v1/profiles/{profile}/runtimes/{name}", new Rest("DELETE", "/v1/profiles/aws-prod/runtimes/" + fn, null, true, Cross.NOT_FOUND));
     return c;
   }
 
@@ -196,6 +201,15 @@ class AuthorizationMatrixTest {
     c.put("quarry.v1.CredentialService/DeleteProfile", new Grpc(ch -> CredentialServiceGrpc.newBlockingStub(ch)
         .deleteProfile(dev.quarry.proto.v1.DeleteProfileRequest.newBuilder().setName("aws-prod").build()),
         true, Cross.NOT_FOUND));
+    String fn = "quarry-worker-000000000000-1024";
+    c.put("quarry.v1.RuntimeService/ListRuntimes", new Grpc(ch -> dev.quarry.proto.v1.RuntimeServiceGrpc.newBlockingStub(ch)
+        .listRuntimes(dev.quarry.proto.v1.ListRuntimesRequest.newBuilder().setProfile("aws-prod").build()), false, Cross.NOT_FOUND));
+    c.put("quarry.v1.RuntimeService/DeployRuntime", new Grpc(ch -> dev.quarry.proto.v1.RuntimeServiceGrpc.newBlockingStub(ch)
+        .deployRuntime(dev.quarry.proto.v1.DeployRuntimeRequest.newBuilder().setProfile("aws-prod").build()), true, Cross.NOT_FOUND));
+    c.put("quarry.v1.RuntimeService/UpdateRuntime", new Grpc(ch -> dev.quarry.proto.v1.RuntimeServiceGrpc.newBlockingStub(ch)
+        .updateRuntime(dev.quarry.proto.v1.UpdateRuntimeRequest.newBuilder().setProfile("aws-prod").setName(fn).build()), true, Cross.NOT_FOUND));
+    c.put("quarry.v1.RuntimeService/DeleteRuntime", new Grpc(ch -> dev.quarry.proto.v1.RuntimeServiceGrpc.newBlockingStub(ch)
+        .deleteRuntime(dev.quarry.proto.v1.DeleteRuntimeRequest.newBuilder().setProfile("aws-prod").setName(fn).build()), true, Cross.NOT_FOUND));
     return c;
   }
 

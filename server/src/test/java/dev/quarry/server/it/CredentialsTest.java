@@ -43,7 +43,7 @@ class CredentialsTest {
           "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"AKIATEST\",\"secretAccessKey\":\"" + secret + "\"}}");
       assertThat(put.status()).as(put.body()).isEqualTo(200);
       assertThat(put.body()).doesNotContain(secret).doesNotContain("AKIATEST");
-      assertThat(admin.put("/v1/profiles/local-team", "{\"backend\":\"local\",\"settings\":{\"note\":\"dev\"},\"credential\":\"team-aws\"}").status())
+      assertThat(admin.put("/v1/profiles/local-team", "{\"backend\":\"local\",\"settings\":{\"maxAttempts\":\"4\"},\"credential\":\"team-aws\"}").status())
           .isEqualTo(200);
       Http member = admin.withKey(admin.post("/v1/keys", "{\"name\":\"m\",\"role\":\"member\"}").json().get("secret").asString());
 
@@ -83,14 +83,21 @@ class CredentialsTest {
   @Test
   void profilesCheckTheirBackendAndCredentialsCannotBeDeletedWhileUsed() throws Exception {
     admin.put("/v1/credentials/k8s", "{\"kind\":\"kubernetes\",\"fields\":{\"token\":\"t0ken\"}}");
-    assertThat(admin.put("/v1/profiles/lambda-prod", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\"},\"credential\":\"k8s\"}").status())
+    Http.Response wrongKind =
+        admin.put("/v1/profiles/lambda-prod", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\"},\"credential\":\"k8s\"}");
+    assertThat(wrongKind.status()).isEqualTo(400);
+    assertThat(wrongKind.json().get("message").asString()).contains("kind aws");
+    admin.put("/v1/credentials/prod-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"AKIA1\",\"secretAccessKey\":\"s\"}}");
+    assertThat(admin.put("/v1/profiles/lambda-prod", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\"},\"credential\":\"prod-aws\"}").status())
         .isEqualTo(200);
+    // this test server stores objects on the filesystem; Lambda workers need S3
     Http.Response submit = admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"profile\":\"lambda-prod\"}");
     assertThat(submit.status()).isEqualTo(400);
-    assertThat(submit.json().get("message").asString()).contains("lambda", "does not run");
+    assertThat(submit.json().get("message").asString()).contains("Lambda", "S3 storage");
     assertThat(admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"profile\":\"nope\"}").status()).isEqualTo(404);
-    assertThat(admin.delete("/v1/credentials/k8s").status()).isEqualTo(409);
+    assertThat(admin.delete("/v1/credentials/prod-aws").status()).isEqualTo(409);
     assertThat(admin.delete("/v1/profiles/lambda-prod").status()).isEqualTo(200);
+    assertThat(admin.delete("/v1/credentials/prod-aws").status()).isEqualTo(200);
     assertThat(admin.delete("/v1/credentials/k8s").status()).isEqualTo(200);
   }
 
@@ -112,6 +119,13 @@ class CredentialsTest {
         new Case("unknown backend", admin.put("/v1/profiles/p", "{\"backend\":\"mainframe\"}"), 400, "backend"),
         new Case("unknown credential", admin.put("/v1/profiles/p", "{\"backend\":\"local\",\"credential\":\"ghost\"}"), 404, "ghost"),
         new Case("settings not strings", admin.put("/v1/profiles/p", "{\"backend\":\"local\",\"settings\":{\"memory\":1024}}"), 400, "memory"),
+        new Case("unknown setting", admin.put("/v1/profiles/p", "{\"backend\":\"local\",\"settings\":{\"note\":\"x\"}}"), 400, "note"),
+        new Case("lambda without region", admin.put("/v1/profiles/p", "{\"backend\":\"lambda\",\"settings\":{}}"), 400, "region"),
+        new Case("lambda memory out of range", admin.put("/v1/profiles/p", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\",\"memory\":\"64\"}}"), 400, "memory"),
+        new Case("lambda bad role", admin.put("/v1/profiles/p", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\",\"role\":\"admin\"}}"), 400, "role"),
+        new Case("lambda endpoint not allowed", admin.put("/v1/profiles/p", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\",\"endpoint\":\"http://10.0.0.1\"}}"), 400, "endpoint"),
+        new Case("resilience not a number", admin.put("/v1/profiles/p", "{\"backend\":\"local\",\"settings\":{\"maxAttempts\":\"many\"}}"), 400, "maxAttempts"),
+        new Case("lambda without credential", admin.put("/v1/profiles/p", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\"}}"), 400, "credential"),
         new Case("delete unknown", admin.delete("/v1/credentials/ghost"), 404, "ghost"),
         new Case("delete unknown profile", admin.delete("/v1/profiles/ghost"), 404, "ghost"));
     for (Case c : cases) {

@@ -155,7 +155,7 @@ public final class ResilientComputeBackend implements ResilientBackend {
     result.whenComplete((summary, error) -> bulkhead.onComplete());
     try {
       watchDeadline(envelope, result);
-      CircuitBreaker circuit = circuits.forTenant(envelope.getTenantId());
+      CircuitBreaker circuit = circuits.forTenant(TenantCircuits.key(envelope.getTenantId(), envelope.getProfile()));
       retry
           .executeCompletionStage(scheduler, () -> attempt(envelope, circuit, result))
           .whenComplete(

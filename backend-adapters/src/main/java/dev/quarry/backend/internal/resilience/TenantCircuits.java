@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One circuit breaker per tenant, named {@code <backend name>/<tenant id>}. */
+/**
+ * One circuit breaker per (tenant, profile), named {@code <backend name>/<tenant id>} or {@code
+ * <backend name>/<tenant id>/<profile>} when the envelope names a profile.
+ */
 final class TenantCircuits {
   /** Circuit key of envelopes without a tenant. */
   static final String NO_TENANT = "-";
@@ -41,6 +44,11 @@ final class TenantCircuits {
             .recordException(Failures::recorded)
             .ignoreException(Failures::ignored)
             .build();
+  }
+
+  /** The circuit key of a tenant's envelopes on {@code profile} ("" = the default backend). */
+  static String key(String tenantId, String profile) {
+    return profile.isEmpty() || tenantId.isEmpty() ? tenantId : tenantId + "/" + profile;
   }
 
   CircuitBreaker forTenant(String tenantId) {

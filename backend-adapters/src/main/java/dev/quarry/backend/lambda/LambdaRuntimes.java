@@ -1,0 +1,39 @@
+package dev.quarry.backend.lambda;
+
+import java.util.List;
+
+/**
+ * Deployments of the worker in one AWS account and region. Every call waits (with the SDK's
+ * waiters, not sleeps) until Lambda reports the function ready.
+ *
+ * <p>Failures are thrown as {@link dev.quarry.backend.BackendException}: {@code PERMANENT} for a
+ * missing function, bad settings or access denied; {@code TRANSIENT} for throttling and outages.
+ */
+public interface LambdaRuntimes {
+
+  /** The worker functions in the account ({@code quarry-worker-*}), by name. */
+  List<LambdaRuntime> list();
+
+  /**
+   * Makes sure the function for {@code spec} and this server's worker version exists, is active,
+   * runs this worker package and has {@code spec}'s configuration. Idempotent: a second call
+   * changes nothing and reports {@code unchanged}.
+   */
+  LambdaRuntime deploy(RuntimeSpec spec);
+
+  /**
+   * Pushes this server's worker package and {@code spec}'s configuration to the existing function
+   * {@code name}.
+   *
+   * @throws dev.quarry.backend.BackendException PERMANENT if there is no such function
+   */
+  LambdaRuntime update(String name, RuntimeSpec spec);
+
+  /**
+   * Deletes the worker function {@code name}.
+   *
+   * @throws dev.quarry.backend.BackendException PERMANENT if there is no such function
+   * @throws IllegalArgumentException if {@code name} is not a worker function's name
+   */
+  LambdaRuntime delete(String name);
+}

@@ -1,0 +1,57 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.server.backend.BackendRegistry;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Invocations in flight per backend budget (the local pool, each Lambda profile), and the jobs
+ * whose budget was full when their tasks were claimed: those are skipped by claims until the
+ * budget has room again.
+ */
+final class LaneBudgets {
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Set<UUID>> waiting = new ConcurrentHashMap<>();
+
+  /** Takes a slot of {@code budget} if fewer than {@code limit} are in flight. */
+  boolean tryAcquire(String budget, int limit) {
+    AtomicInteger n = inFlight.computeIfAbsent(budget, b -> new AtomicInteger());
+    while (true) {
+      int now = n.get();
+      if (now >= limit) {
+        return false;
+      }
+      if (n.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives a slot back; jobs waiting for this budget become claimable again. */
+  void release(String budget) {
+    inFlight.get(budget).decrementAndGet();
+    waiting.remove(budget);
+  }
+
+  /** Remembers that {@code job} waits for {@code budget}. */
+  void park(String budget, UUID job) {
+    waiting.computeIfAbsent(budget, b -> ConcurrentHashMap.newKeySet()).add(job);
+  }
+
+  /** Jobs claims should skip now. */
+  UUID[] parked() {
+    return waiting.values().stream().flatMap(Set::stream).distinct().toArray(UUID[]::new);
+  }
+
+  int inFlight(String budget) {
+    AtomicInteger n = inFlight.get(budget);
+    return n == null ? 0 : n.get();
+  }
+
+  boolean isLocal(String budget) {
+    return budget.equals(BackendRegistry.LOCAL_BUDGET);
+  }
+}

@@ -30,7 +30,8 @@ public class StorageConfiguration {
     Map<String, String> env = new HashMap<>();
     all.forEach(
         (k, v) -> {
-          if (!SECRETS.contains(k)) {
+          // workers never create the bucket: the server did at start
+          if (!SECRETS.contains(k) && !k.equals("createBucket")) {
             open.put(k, v);
           }
         });

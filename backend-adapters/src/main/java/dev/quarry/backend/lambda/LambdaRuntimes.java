@@ -15,9 +15,10 @@ public interface LambdaRuntimes {
   List<LambdaRuntime> list();
 
   /**
-   * Makes sure the function for {@code spec} and this server's worker version exists, is active,
-   * runs this worker package and has {@code spec}'s configuration. Idempotent: a second call
-   * changes nothing and reports {@code unchanged}.
+   * Makes sure the function for {@code spec} and this server's worker version exists, is active
+   * and runs this worker package, creating it with {@code spec}'s configuration when missing.
+   * Idempotent: a second call changes nothing and reports {@code unchanged}. An existing function
+   * keeps its configuration (profiles sharing it may differ); {@link #update} changes it.
    */
   LambdaRuntime deploy(RuntimeSpec spec);
 

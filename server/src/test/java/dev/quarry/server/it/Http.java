@@ -16,6 +16,10 @@ final class Http {
   private final String base;
   private final String key;
 
+  String key() {
+    return key;
+  }
+
   Http(String base, String key) {
     this.base = base;
     this.key = key;

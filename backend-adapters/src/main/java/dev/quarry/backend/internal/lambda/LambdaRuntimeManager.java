@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
  * functionUpdatedV2} after an update), so a returned runtime is ready to invoke.
  */
 final class LambdaRuntimeManager implements LambdaRuntimes {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LambdaRuntimeManager.class);
   private static final Pattern NAME =
       Pattern.compile(Pattern.quote(RuntimeSpec.NAME_PREFIX) + "([0-9a-f]{12})-(\\d+)(-arm64)?");
 
@@ -94,7 +95,7 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
           "create function " + name);
       return view(waitActive(name), "created");
     }
-    return converge(existing.get(), spec, false);
+    return converge(existing.get(), spec, false, false);
   }
 
   @Override
@@ -102,7 +103,7 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
     requireWorkerName(name);
     FunctionConfiguration existing =
         find(name).orElseThrow(() -> new BackendException(Kind.PERMANENT, "no Lambda function named " + name));
-    return converge(existing, spec, true);
+    return converge(existing, spec, true, true);
   }
 
   @Override
@@ -114,13 +115,19 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
     return view(existing, "deleted");
   }
 
-  /** Brings {@code f} to this package's code and {@code spec}'s configuration. */
-  private LambdaRuntime converge(FunctionConfiguration f, RuntimeSpec spec, boolean forceCode) {
+  /**
+   * Brings {@code f} to this package's code and, when {@code configure}, to {@code spec}'s
+   * configuration. Deploy does not reconfigure an existing function: profiles that share it may
+   * differ in timeout or role, and they would undo each other; an explicit update decides.
+   */
+  private LambdaRuntime converge(
+      FunctionConfiguration f, RuntimeSpec spec, boolean forceCode, boolean configure) {
     String name = f.functionName();
     boolean changed = false;
     f = waitUpdated(name);
     boolean ownCode = name.equals(spec.functionName(pkg.version()));
     if (ownCode && (forceCode || !pkg.codeSha256().equals(f.codeSha256()))) {
+      log.info("Pushing worker {} to {} (its code was {})", pkg.version(), name, f.codeSha256());
       call(
           client.updateFunctionCode(
               r -> r.functionName(name).zipFile(SdkBytes.fromByteArrayUnsafe(pkg.zip()))),
@@ -128,7 +135,10 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
       f = waitUpdated(name);
       changed = true;
     }
-    if (!sameConfiguration(f, spec)) {
+    if (configure && !sameConfiguration(f, spec)) {
+      log.info("Updating the configuration of {} (timeout {} -> {}, role {} -> {}, environment {} -> {})",
+          name, f.timeout(), spec.timeoutSeconds(), f.role(), spec.role(),
+          f.environment() == null ? null : f.environment().variables().keySet(), spec.environment().keySet());
       call(
           client.updateFunctionConfiguration(
               r -> {

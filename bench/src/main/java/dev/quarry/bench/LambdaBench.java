@@ -1,0 +1,162 @@
+package dev.quarry.bench;
+
+import dev.quarry.backend.lambda.RuntimeSpec;
+import dev.quarry.lambda.emulator.EmulatorOptions;
+import dev.quarry.lambda.emulator.LambdaEmulator;
+import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.proto.v1.TaskInput;
+import dev.quarry.proto.v1.TaskOutcome;
+import dev.quarry.server.QuarryServer;
+import dev.quarry.worker.lambda.LambdaPayloads;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Dispatch throughput on the Lambda backend, measured against the Lambda emulator answering in
+ * this JVM (no worker): the server claims, builds envelopes, signs and sends real Invoke calls,
+ * parses responses and records every outcome in PostgreSQL. Prints invocations per second for a
+ * 10,000-input map with chunk size 1, then the wall time of 10,000 invocations of a 100 ms
+ * function at concurrency 1,000 (ideal: 1 s). Arguments go to the server, as for {@link Bench}.
+ */
+public final class LambdaBench {
+  private static final String KEY_ID = "AKIAQUARRYBENCH";
+  private static final String SECRET = "quarry-bench-secret";
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static volatile long functionMillis;
+
+  private LambdaBench() {}
+
+  public static void main(String[] args) throws Exception {
+    S3Proxy s3 = S3Proxy.builder()
+        .blobStore(BlobStores.create("transient", new Properties()))
+        .endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V4, "bench", "bench-s3-secret")
+        .build();
+    s3.start();
+    while (!"STARTED".equals(s3.getState())) {
+      Thread.sleep(10);
+    }
+    LambdaEmulator emulator = LambdaEmulator.start(EmulatorOptions.builder()
+        .credentials(KEY_ID, SECRET).region("us-east-1").concurrencyLimit(2000)
+        .stateTransitionDelay(Duration.ofMillis(50)).build());
+    emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
+    Path home = Files.createTempDirectory("quarry-lambda-bench");
+    List<String> serverArgs = new ArrayList<>(List.of(
+        "--quarry.home=" + home, "--server.port=0", "--quarry.grpc.port=0",
+        "--logging.level.root=WARN", "--quarry.limits.max-inputs-per-job=100000",
+        "--quarry.storage.type=s3", "--quarry.storage.settings.bucket=bench",
+        "--quarry.storage.settings.endpoint=http://127.0.0.1:" + s3.getPort(),
+        "--quarry.storage.settings.region=us-east-1",
+        "--quarry.storage.settings.accessKeyId=bench",
+        "--quarry.storage.settings.secretAccessKey=bench-s3-secret",
+        "--quarry.storage.settings.createBucket=true",
+        "--quarry.lambda.allow-endpoint-override=true",
+        "--quarry.tenant-defaults.max-concurrent-invocations=2000"));
+    serverArgs.addAll(Arrays.asList(args));
+    ConfigurableApplicationContext ctx =
+        new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+    try {
+      Properties config = new Properties();
+      try (Reader r = Files.newBufferedReader(home.resolve("config"))) {
+        config.load(r);
+      }
+      Rest rest = new Rest(ctx.getEnvironment().getProperty("local.server.port"), config.getProperty("api_key"));
+      rest.send("PUT", "/v1/credentials/bench-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"" + KEY_ID
+          + "\",\"secretAccessKey\":\"" + SECRET + "\"}}");
+      rest.send("PUT", "/v1/profiles/bench", "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
+          + "\"region\":\"us-east-1\",\"endpoint\":\"" + emulator.endpoint() + "\",\"role\":\"arn:aws:iam::000000000000:role/bench\","
+          + "\"concurrency\":\"1000\",\"maxAttempts\":\"5\"}}");
+      rest.send("POST", "/v1/profiles/bench/runtimes", "");
+
+      functionMillis = 0;
+      for (int i = 0; i < 3; i++) {
+        run(rest, 10_000);
+      }
+      System.out.println("warm-up: 3 x 10,000 invocations");
+      double secs = run(rest, 10_000);
+      System.out.printf("Lambda dispatch, 10,000 inputs, chunk 1, emulator answering at once: %.2f s (%,.0f invocations/s)%n",
+          secs, 10_000 / secs);
+      functionMillis = 100;
+      run(rest, 2_000);
+      secs = run(rest, 10_000);
+      System.out.printf("100 ms function, 10,000 inputs, concurrency 1,000: %.2f s (ideal 1.00 s)%n", secs);
+      var stats = emulator.stats();
+      System.out.printf("emulator: %,d invocations, %d throttled%n", stats.invocations(), stats.throttled());
+    } finally {
+      ctx.close();
+      emulator.close();
+      s3.stop();
+    }
+  }
+
+  /** Seconds from submit until the job has succeeded. */
+  private static double run(Rest rest, int n) throws Exception {
+    String inputs = IntStream.range(0, n).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    long start = System.nanoTime();
+    JsonNode job = rest.send("POST", "/v1/jobs", "{\"function\":\"noop\",\"profile\":\"bench\",\"chunkSize\":1,\"inputs\":[" + inputs + "]}");
+    String id = job.get("id").asString();
+    while (true) {
+      JsonNode status = rest.send("GET", "/v1/jobs/" + id, null);
+      String state = status.get("state").asString();
+      if (state.equals("SUCCEEDED")) {
+        return (System.nanoTime() - start) / 1e9;
+      }
+      if (!state.equals("RUNNING")) {
+        throw new IllegalStateException("bench job ended " + state + ": " + status);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** What the worker would answer, without running anything: every task succeeded. */
+  private static byte[] answer(byte[] payload, String requestId) throws Exception {
+    long start = System.currentTimeMillis();
+    if (functionMillis > 0) {
+      Thread.sleep(functionMillis);
+    }
+    TaskEnvelope envelope = LambdaPayloads.decodeRequest(payload);
+    InvocationSummary.Builder summary = InvocationSummary.newBuilder()
+        .setInvocationId(envelope.getInvocationId()).setWorkerId("bench").setStartMs(start);
+    long end = System.currentTimeMillis();
+    for (TaskInput t : envelope.getTasksList()) {
+      summary.addOutcomes(TaskOutcome.newBuilder().setTaskId(t.getTaskId()).setAttempt(t.getAttempt())
+          .setOk(true).setResultKey(t.getResultKey()).setStartMs(start).setEndMs(end));
+    }
+    return LambdaPayloads.encodeResponse(summary.setEndMs(end).build());
+  }
+
+  private record Rest(String port, String key) {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    JsonNode send(String method, String path, String body) throws Exception {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300) {
+        throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+      }
+      return JSON.readTree(r.body());
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.quarry.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quarry.client.ClientOptions;
+import dev.quarry.client.FunctionExecutor;
+import dev.quarry.client.JobFuture;
+import dev.quarry.lambda.emulator.EmulatorStats;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Maps on AWS Lambda, end to end against the Lambda emulator: the server deploys the worker zip
+ * (CreateFunction + waiters), invokes it with RequestResponse calls signed with the profile's
+ * credential, and the real handler in child JVMs reads and writes S3 (s3proxy).
+ */
+class LambdaBackendTest {
+  static LambdaStack stack;
+  static Http admin;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    stack = LambdaStack.get();
+    admin = stack.admin;
+    stack.profile("aws", Map.of("maxAttempts", "8"));
+  }
+
+  @AfterEach
+  void noFaults() {
+    stack.emulator.faults().reset();
+  }
+
+  @Test
+  void aMapRunsOnLambdaColdThenWarmWithBilledDurationAndMemoryPerFuture() throws Exception {
+    // a memory size no other test uses: this map meets a new function, so cold instances first
+    stack.profile("aws-fresh", Map.of("memory", "576"));
+    int created = stack.emulator.stats().apiCalls("CreateFunction");
+    String body = "{\"function\":\"echo\",\"profile\":\"aws-fresh\",\"inputs\":["
+        + String.join(",", IntStream.range(0, 24).mapToObj(i -> "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i * 40) + "\"}").toList())
+        + "]}";
+    Http.Response submit = admin.post("/v1/jobs", body);
+    assertThat(submit.status()).as(submit.body()).isEqualTo(201);
+    String job = submit.json().get("id").asString();
+    List<JsonNode> lines = RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"));
+    assertThat(lines).hasSize(24);
+    for (JsonNode line : lines) {
+      int i = line.get("index").asInt();
+      assertThat(line.get("state").asString()).as(line.toString()).isEqualTo("SUCCEEDED");
+      assertThat(line.get("result").get("n").asInt()).isEqualTo(i);
+      assertThat(line.get("result").get("pad").asString()).hasSize(i * 40);
+      assertThat(line.get("memorySizeMb").asInt()).isEqualTo(576);
+      assertThat(line.get("billedMs").asInt()).isPositive();
+      assertThat(line.get("memoryUsedMb").asInt()).isPositive();
+    }
+    assertThat(lines).anyMatch(l -> l.get("coldStart").asBoolean());
+    assertThat(lines).anyMatch(l -> !l.get("coldStart").asBoolean());
+    // inputs above the inline limit (256 bytes) travelled through S3, the rest in the payload
+    var store = stack.context.getBean(dev.quarry.storage.ObjectStore.class);
+    java.util.UUID jobId = java.util.UUID.fromString(job);
+    assertThat(store.read(dev.quarry.server.jobs.StorageKeys.input("default", jobId, 2))).isEmpty();
+    assertThat(store.read(dev.quarry.server.jobs.StorageKeys.input("default", jobId, 20))).isPresent();
+    assertThat(stack.emulator.stats().apiCalls("CreateFunction")).isEqualTo(created + 1);
+    assertThat(stack.emulator.functions()).anyMatch(f -> f.name().matches("quarry-worker-[0-9a-f]{12}-576"));
+  }
+
+  @Test
+  void aMapCompletesUnderThirtyPercentTransientFailuresWithEveryResultOnce() throws Exception {
+    warmUp("aws");
+    stack.emulator.faults().throttleRate(0.15).serverErrorRate(0.15);
+    String body = "{\"function\":\"checksum\",\"profile\":\"aws\",\"inputs\":["
+        + String.join(",", IntStream.range(0, 80).mapToObj(i -> "\"input-" + i + "\"").toList()) + "]}";
+    String job = admin.post("/v1/jobs", body).json().get("id").asString();
+    List<JsonNode> lines = RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"));
+    stack.emulator.faults().reset();
+    EmulatorStats stats = stack.emulator.stats();
+    assertThat(stats.throttled() + stats.serverErrors()).isPositive();
+    assertThat(lines).hasSize(80);
+    Set<Integer> seen = new HashSet<>();
+    for (JsonNode line : lines) {
+      assertThat(line.get("state").asString()).as(line.toString()).isEqualTo("SUCCEEDED");
+      assertThat(seen.add(line.get("index").asInt())).as("duplicate result " + line).isTrue();
+    }
+    // the same inputs on the local backend give the same checksums
+    String local = admin.post("/v1/jobs", body.replace("\"profile\":\"aws\",", "")).json().get("id").asString();
+    Map<Integer, String> expected = new HashMap<>();
+    RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + local + "/results"))
+        .forEach(l -> expected.put(l.get("index").asInt(), l.get("result").toString()));
+    lines.forEach(l -> assertThat(l.get("result").toString()).isEqualTo(expected.get(l.get("index").asInt())));
+    assertThat(count("select count(*) from tasks where job_id = '" + job + "'::uuid and state = 'SUCCEEDED'")).isEqualTo(80);
+  }
+
+  @Test
+  void aDeadBackendOpensTheProfilesCircuitAndTheJobSaysSo() throws Exception {
+    stack.profile("aws-dead", Map.of("maxAttempts", "1", "slidingWindowSize", "4", "minimumNumberOfCalls", "4",
+        "waitInOpenStateSeconds", "60"));
+    warmUp("aws-dead");
+    stack.emulator.faults().unavailable(true);
+    long start = System.nanoTime();
+    String job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws-dead\",\"inputs\":["
+        + String.join(",", IntStream.range(0, 20).mapToObj(Integer::toString).toList()) + "]}").json().get("id").asString();
+    String message = "";
+    while (!message.contains("circuit") && System.nanoTime() - start < 30_000_000_000L) {
+      Thread.sleep(100);
+      message = admin.get("/v1/jobs/" + job).json().get("message").asString();
+    }
+    assertThat(message).startsWith("waiting:").contains("circuit", "aws-dead", "open until");
+    JsonNode status = admin.get("/v1/jobs/" + job).json();
+    assertThat(status.get("state").asString()).isEqualTo("RUNNING");
+    assertThat(count("select max(attempt) from tasks where job_id = '" + job + "'::uuid")).isLessThanOrEqualTo(3);
+    // the other profile's circuit is its own: it still runs (the outage is over for it)
+    stack.emulator.faults().reset();
+    String other = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws\",\"inputs\":[5]}").json().get("id").asString();
+    assertThat(RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + other + "/results")).get(0).get("result").asInt()).isEqualTo(5);
+    assertThat(admin.post("/v1/jobs/" + job + "/cancel", "").json().get("state").asString()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void aPermanentErrorFailsFastWithAClearMessage() throws Exception {
+    // no execution role and no function for 896 MB yet: the deploy cannot happen
+    Map<String, String> noRole = new HashMap<>(Map.of("memory", "896"));
+    noRole.put("role", null);
+    stack.profile("aws-norole", noRole);
+    long start = System.nanoTime();
+    String job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws-norole\",\"inputs\":[1,2,3]}")
+        .json().get("id").asString();
+    List<JsonNode> lines = RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(ms).as("fails fast").isLessThan(15_000);
+    assertThat(lines).hasSize(3).allSatisfy(l -> {
+      assertThat(l.get("state").asString()).isEqualTo("FAILED");
+      assertThat(l.get("attempts").asInt()).isEqualTo(1);
+      assertThat(l.get("error").toString()).contains("no execution role", "quarry-worker-");
+    });
+    assertThat(admin.get("/v1/jobs/" + job).json().get("state").asString()).isEqualTo("FAILED");
+  }
+
+  @Test
+  void runtimesAreListedDeployedUpdatedAndDeletedOverRestAndGrpc() throws Exception {
+    stack.profile("aws-a", Map.of("memory", "768"));
+    stack.profile("aws-b", Map.of("memory", "768", "timeout", "30"));
+    int creates = stack.emulator.stats().apiCalls("CreateFunction");
+    Http.Response first = admin.post("/v1/profiles/aws-a/runtimes", "");
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    String name = first.json().get("name").asString();
+    assertThat(name).matches("quarry-worker-[0-9a-f]{12}-768");
+    assertThat(first.json().get("change").asString()).isEqualTo("created");
+    assertThat(first.json().get("state").asString()).isEqualTo("Active");
+    assertThat(first.json().get("current").asBoolean()).isTrue();
+    // a second profile with the same memory shares the function; deploying again changes nothing
+    Http.Response shared = admin.post("/v1/profiles/aws-b/runtimes", "");
+    assertThat(shared.json().get("name").asString()).isEqualTo(name);
+    assertThat(shared.json().get("change").asString()).isEqualTo("unchanged");
+    assertThat(stack.emulator.stats().apiCalls("CreateFunction")).isEqualTo(creates + 1);
+
+    List<JsonNode> listed = new ArrayList<>();
+    admin.get("/v1/profiles/aws-a/runtimes").json().get("runtimes").forEach(listed::add);
+    assertThat(listed).anyMatch(r -> r.get("name").asString().equals(name));
+
+    // a new timeout is pushed by update (UpdateFunctionCode + UpdateFunctionConfiguration + waiters)
+    stack.profile("aws-a", Map.of("memory", "768", "timeout", "45"));
+    Http.Response updated = admin.put("/v1/profiles/aws-a/runtimes/" + name, "");
+    assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+    assertThat(updated.json().get("change").asString()).isEqualTo("updated");
+    assertThat(updated.json().get("timeoutSeconds").asInt()).isEqualTo(45);
+    assertThat(stack.emulator.function(name).orElseThrow().timeoutSeconds()).isEqualTo(45);
+
+    // the Java client speaks gRPC RuntimeService
+    try (var runtimes = dev.quarry.client.QuarryRuntimes.connect(stack.grpcTarget,
+        ClientOptions.builder().apiKey(admin.key()).build())) {
+      assertThat(runtimes.list("aws-a")).anyMatch(r -> r.name().equals(name) && r.memoryMb() == 768 && r.current());
+      assertThat(runtimes.deploy("aws-b").change()).isEqualTo("unchanged");
+      assertThat(runtimes.delete("aws-a", name).change()).isEqualTo("deleted");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtimes.delete("aws-a", name))
+          .isInstanceOf(dev.quarry.client.QuarryException.class).hasMessageContaining("no Lambda function named");
+    }
+    assertThat(stack.emulator.function(name)).isEmpty();
+    Http.Response gone = admin.delete("/v1/profiles/aws-a/runtimes/" + name);
+    assertThat(gone.status()).as(gone.body()).isEqualTo(404);
+    Http.Response notWorker = admin.delete("/v1/profiles/aws-a/runtimes/payroll");
+    assertThat(notWorker.status()).isEqualTo(400);
+    assertThat(notWorker.json().get("message").asString()).contains("not a worker function");
+  }
+
+  @Test
+  void oneProgramRunsOnLocalAndLambdaProfilesAndGetsAllResults() throws Exception {
+    var local = ClientOptions.builder().apiKey(admin.key()).build();
+    var lambda = ClientOptions.builder().apiKey(admin.key()).profile("aws").build();
+    try (FunctionExecutor onLocal = FunctionExecutor.connect(stack.grpcTarget, local);
+        FunctionExecutor onLambda = FunctionExecutor.connect(stack.grpcTarget, lambda)) {
+      List<JobFuture<Integer>> futures = new ArrayList<>(onLocal.map(x -> x * 2, List.of(1, 2, 3)));
+      futures.addAll(onLambda.map(x -> x * 3, List.of(1, 2, 3)));
+      assertThat(onLocal.getResult(futures)).containsExactly(2, 4, 6, 3, 6, 9);
+    }
+  }
+
+  private static void warmUp(String profile) throws Exception {
+    String job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"" + profile + "\",\"inputs\":[0,1]}")
+        .json().get("id").asString();
+    assertThat(RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results")))
+        .allMatch(l -> l.get("state").asString().equals("SUCCEEDED"));
+  }
+
+  private static long count(String sql) throws Exception {
+    try (var c = stack.database.connect(); var s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

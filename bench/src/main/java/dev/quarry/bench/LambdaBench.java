@@ -57,7 +57,7 @@ public final class LambdaBench {
       Thread.sleep(10);
     }
     LambdaEmulator emulator = LambdaEmulator.start(EmulatorOptions.builder()
-        .credentials(KEY_ID, SECRET).region("us-east-1").concurrencyLimit(2000)
+        .credentials(KEY_ID, SECRET).region("us-east-1").concurrencyLimit(2000).maxInstancesPerFunction(1000)
         .stateTransitionDelay(Duration.ofMillis(50)).build());
     emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
     Path home = Files.createTempDirectory("quarry-lambda-bench");

@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * backoff and rate limiter waits are scheduled on a single daemon thread.
  */
 public final class ResilientComputeBackend implements ResilientBackend {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ResilientComputeBackend.class);
+
   private final ComputeBackend backend;
   private final String name;
   private final ResilienceOptions options;
@@ -235,6 +238,8 @@ public final class ResilientComputeBackend implements ResilientBackend {
             outcome.complete(summary);
           } else {
             BackendException failure = Failures.toBackendException(error, name);
+            log.debug("Invocation {} on {} failed ({}): {}", envelope.getInvocationId(), circuit.getName(),
+                failure.kind(), failure.getMessage());
             circuit.onError(elapsed, circuit.getTimestampUnit(), failure);
             outcome.completeExceptionally(failure);
           }

@@ -44,6 +44,7 @@ final class ApiServer {
     this.control = control;
     this.invoke = invoke;
     this.region = region;
+    keepConnectionsOpen();
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1024);
     server.createContext("/", this::handle);
@@ -52,6 +53,21 @@ final class ApiServer {
 
   void start() {
     Servers.startAsDaemon(server);
+  }
+
+  /**
+   * The JDK server closes idle keep-alive connections beyond 200 (and after 30 s), racing clients
+   * that reuse them at high concurrency ("connection closed during the request"). Real Lambda
+   * keeps them; so does the emulator. These properties are read once, when the JDK's server
+   * classes load, so they only take effect if nothing in this JVM created an HttpServer before.
+   */
+  private static void keepConnectionsOpen() {
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", "20000");
+    }
+    if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
+      System.setProperty("sun.net.httpserver.idleInterval", "300");
+    }
   }
 
   URI endpoint() {

@@ -44,6 +44,21 @@ public interface ObjectStore extends AutoCloseable {
   void put(String key, InputStream data, long length);
 
   /**
+   * Stores the content of {@code file} under {@code key}. Prefer it over the stream form for data
+   * already on disk: a store can re-read a file when a transfer must be retried.
+   *
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the file cannot be read or the store cannot be written
+   */
+  default void putFile(String key, java.nio.file.Path file) {
+    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+      put(key, in, java.nio.file.Files.size(file));
+    } catch (java.io.IOException e) {
+      throw new StorageException("cannot read " + file + " to store '" + key + "'", false, e);
+    }
+  }
+
+  /**
    * Opens the object for reading; the caller closes the stream.
    *
    * @return empty when no object has this key

@@ -52,6 +52,24 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void putFileStoresTheFilesBytesAndRejectsBadKeys() throws IOException {
+    byte[] data = randomBytes(200_000, 7);
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("quarry-contract", ".bin");
+    try {
+      java.nio.file.Files.write(file, data);
+      store.putFile("tenants/t1/blobs/file", file);
+      assertThat(store.read("tenants/t1/blobs/file")).hasValue(data);
+      assertThatThrownBy(() -> store.putFile("../escape", file)).isInstanceOf(InvalidKeyException.class);
+      assertThat(store.exists("tenants/t1/blobs/missing")).isFalse();
+      assertThatThrownBy(() -> store.putFile("tenants/t1/blobs/missing", file.resolveSibling("no-such-file")))
+          .isInstanceOf(dev.quarry.storage.StorageException.class);
+      assertThat(store.exists("tenants/t1/blobs/missing")).isFalse();
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  @Test
   void putThenReadReturnsSameBytes() throws IOException {
     byte[] data = randomBytes(10_000, 1);
     store.put("tenants/t1/jobs/j1/results/0.1", data);

@@ -129,9 +129,7 @@ public class BlobService {
           throw ApiException.invalid(
               "blob content has digest " + actual + ", not the declared " + digest);
         }
-        try (InputStream in = Files.newInputStream(tmp)) {
-          store.put(StorageKeys.blob(tenant, digest), in, size);
-        }
+        store.putFile(StorageKeys.blob(tenant, digest), tmp);
         jdbc.sql(
                 "insert into blobs (tenant_id, digest, size) values (?, ?, ?)"
                     + " on conflict do nothing")

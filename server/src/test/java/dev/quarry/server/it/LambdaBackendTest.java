@@ -32,7 +32,10 @@ class LambdaBackendTest {
   static void setUp() throws Exception {
     stack = LambdaStack.get();
     admin = stack.admin;
-    stack.profile("aws", Map.of("maxAttempts", "8"));
+    // retries absorb transient failures; a window of 50 calls keeps a 30-40 % failure rate from
+    // tripping the 50 % circuit by chance, and a short open state keeps the test quick if it does
+    stack.profile("aws", Map.of("maxAttempts", "8", "slidingWindowSize", "50", "minimumNumberOfCalls", "20",
+        "waitInOpenStateSeconds", "2"));
   }
 
   @AfterEach
@@ -76,14 +79,18 @@ class LambdaBackendTest {
   @Test
   void aMapCompletesUnderThirtyPercentTransientFailuresWithEveryResultOnce() throws Exception {
     warmUp("aws");
-    stack.emulator.faults().throttleRate(0.15).serverErrorRate(0.15);
-    String body = "{\"function\":\"checksum\",\"profile\":\"aws\",\"inputs\":["
+    EmulatorStats before = stack.emulator.stats();
+    // 30 % transient (throttling, 5xx), plus slow responses and crashed instances
+    stack.emulator.faults().throttleRate(0.15).serverErrorRate(0.15)
+        .slowResponses(0.1, java.time.Duration.ofMillis(300)).crashRate(0.08);
+    String body = "{\"function\":\"checksum\",\"profile\":\"aws\",\"maxAttempts\":8,\"inputs\":["
         + String.join(",", IntStream.range(0, 80).mapToObj(i -> "\"input-" + i + "\"").toList()) + "]}";
     String job = admin.post("/v1/jobs", body).json().get("id").asString();
     List<JsonNode> lines = RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"));
     stack.emulator.faults().reset();
     EmulatorStats stats = stack.emulator.stats();
-    assertThat(stats.throttled() + stats.serverErrors()).isPositive();
+    assertThat(stats.throttled() - before.throttled()).isPositive();
+    assertThat(stats.serverErrors() - before.serverErrors()).isPositive();
     assertThat(lines).hasSize(80);
     Set<Integer> seen = new HashSet<>();
     for (JsonNode line : lines) {
@@ -97,6 +104,10 @@ class LambdaBackendTest {
         .forEach(l -> expected.put(l.get("index").asInt(), l.get("result").toString()));
     lines.forEach(l -> assertThat(l.get("result").toString()).isEqualTo(expected.get(l.get("index").asInt())));
     assertThat(count("select count(*) from tasks where job_id = '" + job + "'::uuid and state = 'SUCCEEDED'")).isEqualTo(80);
+    // a crashed instance costs its tasks an attempt (retried), never a second result
+    long crashes = stats.crashes() - before.crashes();
+    long retried = count("select count(*) from tasks where job_id = '" + job + "'::uuid and attempt > 1");
+    assertThat(retried).as("tasks retried after %d crashes", crashes).isGreaterThanOrEqualTo(crashes > 0 ? 1 : 0);
   }
 
   @Test

@@ -66,6 +66,19 @@ final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** A file body, so the SDK can retry the upload (a stream is read once). */
+  @Override
+  public void putFile(String key, java.nio.file.Path file) {
+    String name = name(key);
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(name), RequestBody.fromFile(file));
+    } catch (SdkException e) {
+      throw failure("put", key, e);
+    } catch (java.io.UncheckedIOException e) {
+      throw new StorageException("cannot read " + file + " to store '" + key + "'", false, e);
+    }
+  }
+
   @Override
   public Optional<InputStream> open(String key) {
     String name = name(key);

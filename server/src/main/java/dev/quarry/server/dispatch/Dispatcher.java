@@ -33,7 +33,7 @@ public class Dispatcher implements SmartLifecycle {
   private final BackendRegistry backends;
   private final LaneBudgets budgets = new LaneBudgets();
   /** Room to claim work of profiles whose backend is not open yet. */
-  private static final int DISCOVERY_SLOTS = 8;
+  private static final int DISCOVERY_SLOTS = 1;
   private final TaskClaimer claimer;
   private final EnvelopeFactory envelopes;
   private final OutcomeMapper mapper;

@@ -90,16 +90,11 @@ public class CredentialService {
    * @throws ApiException NOT_FOUND for an unknown name
    */
   public Map<String, String> open(Principal caller, String name, String purpose) {
-    var row =
-        jdbc.sql("select key_id, sealed from credentials where tenant_id = ? and name = ?")
-            .params(caller.tenantId(), name)
-            .query((rs, n) -> new SecretCipher.Sealed(rs.getString(1), rs.getBytes(2)))
-            .optional()
-            .orElseThrow(() -> ApiException.notFound("credential", name));
+    SecretCipher.Sealed sealed = sealed(caller.tenantId(), name);
     audit.record(caller, "credential.use", name + " (" + purpose + ")");
-    byte[] plaintext = cipher.open(row, aad(caller.tenantId(), name));
-    return JSON.readValue(plaintext, new tools.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
+    return unseal(caller.tenantId(), name, sealed);
   }
+
 
   /** Reseals every credential under the active master key; returns how many changed. */
   public int rotate(Principal operator) {
@@ -144,16 +139,24 @@ public class CredentialService {
    * @throws ApiException NOT_FOUND for an unknown name
    */
   public Map<String, String> openForServer(String tenant, String name, String purpose) {
-    var row =
-        jdbc.sql("select key_id, sealed from credentials where tenant_id = ? and name = ?")
-            .params(tenant, name)
-            .query((rs, n) -> new SecretCipher.Sealed(rs.getString(1), rs.getBytes(2)))
-            .optional()
-            .orElseThrow(() -> ApiException.notFound("credential", name));
+    SecretCipher.Sealed sealed = sealed(tenant, name);
     audit.recordServer(tenant, "credential.use", name + " (" + purpose + ")");
-    byte[] plaintext = cipher.open(row, aad(tenant, name));
+    return unseal(tenant, name, sealed);
+  }
+
+  private SecretCipher.Sealed sealed(String tenant, String name) {
+    return jdbc.sql("select key_id, sealed from credentials where tenant_id = ? and name = ?")
+        .params(tenant, name)
+        .query((rs, n) -> new SecretCipher.Sealed(rs.getString(1), rs.getBytes(2)))
+        .optional()
+        .orElseThrow(() -> ApiException.notFound("credential", name));
+  }
+
+  private Map<String, String> unseal(String tenant, String name, SecretCipher.Sealed sealed) {
+    byte[] plaintext = cipher.open(sealed, aad(tenant, name));
     return JSON.readValue(plaintext, new tools.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
   }
+
 
   private CredentialInfo find(String tenant, String name) {
     return jdbc.sql("select name, kind, created_at, updated_at from credentials where tenant_id = ? and name = ?")

@@ -3,7 +3,6 @@ package dev.quarry.server.it;
 import dev.quarry.lambda.emulator.EmulatorOptions;
 import dev.quarry.lambda.emulator.LambdaEmulator;
 import dev.quarry.server.QuarryServer;
-import java.io.Reader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,11 +105,7 @@ final class LambdaStack {
                 "--quarry.operator-key=" + TestServer.OPERATOR_KEY);
     int http = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
     int grpc = ctx.getBean(dev.quarry.server.grpc.GrpcServerLifecycle.class).port();
-    Properties config = new Properties();
-    try (Reader r = Files.newBufferedReader(home.resolve("config"))) {
-      config.load(r);
-    }
-    Http admin = new Http("http://127.0.0.1:" + http, config.getProperty("api_key"));
+    Http admin = new Http("http://127.0.0.1:" + http, TestServer.devKey(home));
     LambdaStack stack = new LambdaStack(s3, emulator, ctx, db, admin, "127.0.0.1:" + grpc);
     Http.Response credential =
         admin.put("/v1/credentials/team-aws",

@@ -66,11 +66,16 @@ public final class TestServer {
                 "--quarry.backend.resilience.wait-duration-in-open-state=3s");
     int http = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
     int grpc = ctx.getBean(dev.quarry.server.grpc.GrpcServerLifecycle.class).port();
+    return new TestServer(ctx, db, home, http, grpc, devKey(home));
+  }
+
+  /** The dev API key a server wrote to {@code home/config} at first start. */
+  static String devKey(Path home) throws IOException {
     Properties config = new Properties();
     try (Reader r = Files.newBufferedReader(home.resolve("config"))) {
       config.load(r);
     }
-    return new TestServer(ctx, db, home, http, grpc, config.getProperty("api_key"));
+    return config.getProperty("api_key");
   }
 
   Path configFile() {

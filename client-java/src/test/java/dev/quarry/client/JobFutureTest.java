@@ -88,6 +88,9 @@ class JobFutureTest {
     assertThat(ok2.get()).isEqualTo("theirs");
     assertThat(f.get(0).get()).isEqualTo("theirs");
     assertThatThrownBy(bad::get).cause().isInstanceOf(RemoteFunctionException.class);
+    // views are completed asynchronously (never on the thread that delivered the result)
+    assertThat(cancelled).failsWithin(java.time.Duration.ofSeconds(5))
+        .withThrowableOfType(java.util.concurrent.CancellationException.class);
     assertThat(cancelled.isCancelled()).isTrue();
   }
 

@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * function at concurrency 1,000 (ideal: 1 s). Arguments go to the server, as for {@link Bench}.
  */
 public final class LambdaBench {
-  private static final String KEY_ID = "AKIAQUARRYBENCH";
+  private static final String KEY_ID = "bench-access-key-id";
   private static final String SECRET = "quarry-bench-secret";
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static volatile long functionMillis;

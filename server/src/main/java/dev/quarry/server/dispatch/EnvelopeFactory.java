@@ -32,10 +32,6 @@ class EnvelopeFactory {
     this.clock = clock;
   }
 
-  TaskEnvelope build(JobRecord job, List<ClaimedTask> tasks) {
-    return build(job, tasks, Integer.MAX_VALUE);
-  }
-
   /**
    * The envelope of one invocation. Inputs larger than {@code inlineLimit} bytes are written to
    * storage (once per task) and travel as keys, so a platform payload stays a small pointer

@@ -46,11 +46,6 @@ final class LaneBudgets {
     return waiting.values().stream().flatMap(Set::stream).distinct().toArray(UUID[]::new);
   }
 
-  int inFlight(String budget) {
-    AtomicInteger n = inFlight.get(budget);
-    return n == null ? 0 : n.get();
-  }
-
   boolean isLocal(String budget) {
     return budget.equals(BackendRegistry.LOCAL_BUDGET);
   }

@@ -93,7 +93,7 @@ class AuthorizationMatrixTest {
     Http.Response revoked = admin.post("/v1/keys", "{\"name\":\"revoked\",\"role\":\"member\"}");
     revokedKey = revoked.json().get("secret").asString();
     assertThat(admin.post("/v1/keys/" + revoked.json().get("key").get("id").asString() + "/revoke", "").status()).isEqualTo(200);
-    assertThat(admin.put("/v1/credentials/team-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"AKIAEXAMPLE\","
+    assertThat(admin.put("/v1/credentials/team-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"test-access-key-id-matrix\","
         + "\"secretAccessKey\":\"matrix-secret-value\"}}").status()).isEqualTo(200);
     assertThat(admin.put("/v1/profiles/aws-prod", "{\"backend\":\"local\",\"credential\":\"team-aws\"}").status()).isEqualTo(200);
     jobId = admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").json().get("id").asString();

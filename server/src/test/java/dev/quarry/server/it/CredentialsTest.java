@@ -40,9 +40,9 @@ class CredentialsTest {
     root.addAppender(appender);
     try {
       Http.Response put = admin.put("/v1/credentials/team-aws",
-          "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"AKIATEST\",\"secretAccessKey\":\"" + secret + "\"}}");
+          "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"test-access-key-id-creds\",\"secretAccessKey\":\"" + secret + "\"}}");
       assertThat(put.status()).as(put.body()).isEqualTo(200);
-      assertThat(put.body()).doesNotContain(secret).doesNotContain("AKIATEST");
+      assertThat(put.body()).doesNotContain(secret).doesNotContain("test-access-key-id-creds");
       assertThat(admin.put("/v1/profiles/local-team", "{\"backend\":\"local\",\"settings\":{\"maxAttempts\":\"4\"},\"credential\":\"team-aws\"}").status())
           .isEqualTo(200);
       Http member = admin.withKey(admin.post("/v1/keys", "{\"name\":\"m\",\"role\":\"member\"}").json().get("secret").asString());
@@ -52,7 +52,7 @@ class CredentialsTest {
       assertThat(lines.get(0).get("result").asInt()).isEqualTo(7);
       assertThat(member.get("/v1/profiles").body()).contains("local-team", "team-aws").doesNotContain(secret);
       assertThat(member.get("/v1/credentials").status()).isEqualTo(403);
-      assertThat(admin.get("/v1/credentials").body()).contains("team-aws").doesNotContain(secret).doesNotContain("AKIATEST");
+      assertThat(admin.get("/v1/credentials").body()).contains("team-aws").doesNotContain(secret).doesNotContain("test-access-key-id-creds");
       assertThat(admin.get("/v1/audit").body()).contains("credential.use", "credential.put");
 
       assertThat(dumpOfEveryTable()).doesNotContain(secret);
@@ -87,7 +87,7 @@ class CredentialsTest {
         admin.put("/v1/profiles/lambda-prod", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\"},\"credential\":\"k8s\"}");
     assertThat(wrongKind.status()).isEqualTo(400);
     assertThat(wrongKind.json().get("message").asString()).contains("kind aws");
-    admin.put("/v1/credentials/prod-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"AKIA1\",\"secretAccessKey\":\"s\"}}");
+    admin.put("/v1/credentials/prod-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"test-access-key-id-prod\",\"secretAccessKey\":\"s\"}}");
     assertThat(admin.put("/v1/profiles/lambda-prod", "{\"backend\":\"lambda\",\"settings\":{\"region\":\"eu-west-1\"},\"credential\":\"prod-aws\"}").status())
         .isEqualTo(200);
     // this test server stores objects on the filesystem; Lambda workers need S3

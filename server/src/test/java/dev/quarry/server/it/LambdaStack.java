@@ -23,7 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class LambdaStack {
   static final String S3_IDENTITY = "quarry-lambda-test";
   static final String S3_CREDENTIAL = "quarry-lambda-test-s3-credential";
-  static final String AWS_KEY_ID = "AKIAQUARRYLAMBDATEST";
+  static final String AWS_KEY_ID = "test-access-key-id-lambda";
   static final String AWS_SECRET = "lambda-emulator-secret-not-real";
   static final String ROLE = "arn:aws:iam::000000000000:role/quarry-worker";
   private static LambdaStack instance;

@@ -8,6 +8,7 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED, false),
   PERMISSION_DENIED(403, Status.Code.PERMISSION_DENIED, false),
   NOT_FOUND(404, Status.Code.NOT_FOUND, false),
+  METHOD_NOT_ALLOWED(405, Status.Code.UNIMPLEMENTED, false),
   CONFLICT(409, Status.Code.FAILED_PRECONDITION, false),
   PAYLOAD_TOO_LARGE(413, Status.Code.RESOURCE_EXHAUSTED, false),
   UNSUPPORTED_MEDIA_TYPE(415, Status.Code.INVALID_ARGUMENT, false),
@@ -35,5 +36,15 @@ public enum ErrorCode {
 
   public boolean retryable() {
     return retryable;
+  }
+
+  /** The code of an HTTP status the container or the framework chose (e.g. on a bad URL). */
+  public static ErrorCode ofHttpStatus(int status) {
+    for (ErrorCode c : values()) {
+      if (c.httpStatus == status) {
+        return c;
+      }
+    }
+    return status >= 500 ? INTERNAL : INVALID_ARGUMENT;
   }
 }

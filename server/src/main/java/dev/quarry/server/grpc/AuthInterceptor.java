@@ -1,8 +1,8 @@
 package dev.quarry.server.grpc;
 
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.auth.ApiKeyService;
 import dev.quarry.server.auth.Principal;
+import dev.quarry.server.security.BearerAuthenticator;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -11,19 +11,17 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import org.springframework.stereotype.Component;
 
-/** Authenticates every call from the {@code authorization} metadata entry. */
+/** Authenticates every call from the {@code authorization} metadata entry (as REST does). */
 @Component
 public class AuthInterceptor implements ServerInterceptor {
   static final Context.Key<Principal> PRINCIPAL = Context.key("quarry-principal");
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final ApiKeyService keys;
-  private final dev.quarry.server.limits.RequestRateLimiter rateLimiter;
+  private final BearerAuthenticator authenticator;
 
-  public AuthInterceptor(ApiKeyService keys, dev.quarry.server.limits.RequestRateLimiter rateLimiter) {
-    this.keys = keys;
-    this.rateLimiter = rateLimiter;
+  public AuthInterceptor(BearerAuthenticator authenticator) {
+    this.authenticator = authenticator;
   }
 
   @Override
@@ -31,8 +29,7 @@ public class AuthInterceptor implements ServerInterceptor {
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     Principal principal;
     try {
-      principal = keys.authenticate(headers.get(AUTHORIZATION));
-      rateLimiter.check(principal);
+      principal = authenticator.authenticate(headers.get(AUTHORIZATION));
     } catch (ApiException e) {
       call.close(GrpcErrors.status(e), GrpcErrors.trailers(e));
       return new ServerCall.Listener<>() {};

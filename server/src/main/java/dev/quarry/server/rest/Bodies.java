@@ -1,7 +1,9 @@
 package dev.quarry.server.rest;
 
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorCode;
 import dev.quarry.server.auth.Principal;
+import dev.quarry.server.security.QuarryAuthentication;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,8 +18,12 @@ final class Bodies {
 
   private Bodies() {}
 
+  /** The caller the security chain authenticated ({@code /v1/**} never runs without one). */
   static Principal principal(HttpServletRequest request) {
-    return (Principal) request.getAttribute(AuthFilter.PRINCIPAL);
+    if (request.getUserPrincipal() instanceof QuarryAuthentication auth) {
+      return auth.caller();
+    }
+    throw new ApiException(ErrorCode.UNAUTHENTICATED, "missing API key: send 'Authorization: Bearer <key>'");
   }
 
   /**

@@ -3,10 +3,8 @@ package dev.quarry.server.rest;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorBody;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.JsonErrors;
 import dev.quarry.storage.InvalidKeyException;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -17,13 +15,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Maps every failure of a REST call to a status and a {@code {code, message, retryable}} body. */
 @RestControllerAdvice
 public class RestErrors {
   private static final Logger log = LoggerFactory.getLogger(RestErrors.class);
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ErrorBody> api(ApiException e) {
@@ -42,8 +38,7 @@ public class RestErrors {
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e) {
-    return ResponseEntity.status(405)
-        .body(new ErrorBody("METHOD_NOT_ALLOWED", e.getMessage(), false));
+    return body(ErrorCode.METHOD_NOT_ALLOWED, String.valueOf(e.getMessage()));
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -66,14 +61,10 @@ public class RestErrors {
   }
 
   static ResponseEntity<ErrorBody> body(ErrorCode code, String message) {
-    return ResponseEntity.status(code.httpStatus()).body(ErrorBody.of(code, message));
-  }
-
-  /** Writes an error outside Spring MVC (filters). */
-  static void write(HttpServletResponse response, ErrorCode code, String message)
-      throws IOException {
-    response.setStatus(code.httpStatus());
-    response.setContentType("application/json");
-    response.getOutputStream().write(JSON.writeValueAsString(ErrorBody.of(code, message)).getBytes(StandardCharsets.UTF_8));
+    var builder = ResponseEntity.status(code.httpStatus());
+    if (code == ErrorCode.RESOURCE_EXHAUSTED) {
+      builder.header("Retry-After", JsonErrors.RETRY_AFTER_SECONDS);
+    }
+    return builder.body(ErrorBody.of(code, message));
   }
 }

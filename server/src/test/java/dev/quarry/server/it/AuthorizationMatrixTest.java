@@ -281,6 +281,59 @@ class AuthorizationMatrixTest {
     assertThat(fingerprintWithoutOtherTenant()).isEqualTo(before.replaceAll("other:.*", ""));
   }
 
+  /**
+   * Spellings of a route that a servlet container or Spring may map to the same handler (issue
+   * #17: {@code /v1;x/jobs} got through a raw-URI prefix check). Without a key each must be a JSON
+   * 401, or a JSON 400 from the firewall; never 2xx, 404 or 5xx.
+   */
+  static List<String> pathVariants(String path) {
+    String route = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    String query = path.substring(route.length());
+    String rest = route.substring("/v1".length());
+    int last = route.lastIndexOf('/');
+    String head = route.substring(0, last + 1);
+    String tail = route.substring(last + 1);
+    List<String> v = new ArrayList<>();
+    v.add("/v1;x" + rest);
+    v.add("/v1;" + rest);
+    v.add("/%76%31" + rest);
+    v.add("/v1/" + rest.substring(1).replaceFirst("^([a-z])", "%" + Integer.toHexString(rest.charAt(1))));
+    v.add("/v1/" + rest);
+    v.add(route + "/");
+    v.add(route + ";jsessionid=x");
+    v.add("/V1" + rest);
+    v.add(head + tail.toUpperCase(java.util.Locale.ROOT));
+    v.add("/v1/./" + rest.substring(1));
+    v.add("/x/../v1" + rest);
+    v.add("/v1%2F" + rest.substring(1));
+    return v.stream().map(x -> x + query).toList();
+  }
+
+  @Test
+  void restPathVariantsWithoutAKeyAre401OrAJson400() throws Exception {
+    String before = fingerprint();
+    List<String> failures = new ArrayList<>();
+    int tried = 0;
+    for (var e : restCases().entrySet()) {
+      Rest c = e.getValue();
+      byte[] body = c.body() == null ? new byte[0] : c.body().getBytes();
+      for (String variant : pathVariants(c.path())) {
+        tried++;
+        RawHttp.Answer a = RawHttp.send(server.httpPort, c.method(), variant,
+            "Content-Type: application/json\r\n", body);
+        boolean ok = a.isJsonError()
+            && (a.status() == 401 && a.body().contains("\"code\":\"UNAUTHENTICATED\"")
+                || a.status() == 400 && a.body().contains("\"code\":\"INVALID_ARGUMENT\""));
+        if (!ok) {
+          failures.add(c.method() + " " + variant + " -> " + a.status() + " " + a.body());
+        }
+      }
+    }
+    assertThat(tried).isGreaterThan(restCases().size() * 10);
+    assertThat(failures).isEmpty();
+    assertThat(fingerprintWithoutOtherTenant()).isEqualTo(before.replaceAll("other:.*", ""));
+  }
+
   private static Http.Response send(Http http, Rest c) throws Exception {
     return switch (c.method()) {
       case "GET" -> http.get(c.path());

@@ -18,7 +18,7 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException notFound(String what, String id) {
-    return new ApiException(ErrorCode.NOT_FOUND, what + " '" + id + "' not found");
+    return new ApiException(ErrorCode.NOT_FOUND, what + " '" + JsonErrors.clip(id) + "' not found");
   }
 
   public static ApiException tooLarge(String message) {

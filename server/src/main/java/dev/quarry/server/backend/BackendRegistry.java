@@ -84,6 +84,7 @@ public class BackendRegistry implements AutoCloseable {
     this.props = props;
     this.meters = meters;
     this.clock = clock;
+    ProfileSettings.requireValidDefaults(props.backend().resilience());
     this.defaultBackend = Resilient.wrap(pool.shared(), props.backend().resilience(), meters);
   }
 
@@ -112,7 +113,14 @@ public class BackendRegistry implements AutoCloseable {
         lanes.put(key, new Entry(entry.lane(), entry.profileUpdatedAt(), now));
         return entry.lane();
       }
-      Lane lane = open(tenant, current);
+      Lane lane;
+      try {
+        lane = open(tenant, current);
+      } catch (dev.quarry.server.api.ApiException e) {
+        // a row written before its setting had a range: fail this profile's work, nothing else
+        throw new BackendException(
+            Kind.PERMANENT, "profile '" + profile + "' cannot be used: " + e.getMessage() + "; fix it with PUT /v1/profiles/" + profile);
+      }
       lanes.put(key, new Entry(lane, current.updatedAt(), now));
       if (entry != null) {
         retire(entry.lane());

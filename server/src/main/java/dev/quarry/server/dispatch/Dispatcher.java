@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.quarry.server.supervision.LoopSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -53,6 +54,8 @@ public class Dispatcher implements SmartLifecycle {
   private final Map<String, AtomicInteger> tenantInFlight = new ConcurrentHashMap<>();
   private final java.util.Set<String> saturated = ConcurrentHashMap.newKeySet();
   private final dev.quarry.server.limits.LimitsService limits;
+  static final String LOOP = "quarry-dispatcher";
+  private final LoopSupervisor supervisor;
   private volatile boolean running;
   private boolean signalled;
   private Thread thread = new Thread(() -> {});
@@ -67,8 +70,10 @@ public class Dispatcher implements SmartLifecycle {
       SubmitService submits,
       QuarryProperties props,
       ReplicaHeartbeat replica,
-      dev.quarry.server.limits.LimitsService limits) {
+      dev.quarry.server.limits.LimitsService limits,
+      LoopSupervisor supervisor) {
     this.limits = limits;
+    this.supervisor = supervisor;
     this.backends = backends;
     this.claimer = claimer;
     this.envelopes = envelopes;
@@ -102,12 +107,13 @@ public class Dispatcher implements SmartLifecycle {
   public void start() {
     replica.beat();
     running = true;
-    thread = Thread.ofPlatform().name("quarry-dispatcher").daemon().start(this::loop);
+    thread = supervisor.start(LOOP, () -> running, this::loop);
   }
 
   @Override
   public void stop() {
     running = false;
+    supervisor.stopped(LOOP);
     wakeUp();
     try {
       thread.join(5_000);
@@ -131,7 +137,7 @@ public class Dispatcher implements SmartLifecycle {
     return 200;
   }
 
-  private void loop() {
+  private void loop() throws InterruptedException {
     while (running) {
       try {
         // Claim in batches: wait until a quarter of the capacity is free (or nothing runs), so
@@ -140,13 +146,13 @@ public class Dispatcher implements SmartLifecycle {
         int free = capacity - inFlight.get();
         boolean worthIt = free >= Math.max(1, capacity / 4) || free == capacity;
         int dispatched = worthIt ? dispatchOnce(free) : 0;
+        supervisor.roundSucceeded(LOOP);
         if (dispatched == 0 || inFlight.get() >= capacity) {
           awaitWake();
         }
-      } catch (InterruptedException e) {
-        return;
       } catch (RuntimeException e) {
         log.warn("Dispatch round failed; retrying shortly: {}", e.toString());
+        supervisor.roundFailed(LOOP, e);
         sleepQuietly(500);
       }
     }
@@ -173,30 +179,13 @@ public class Dispatcher implements SmartLifecycle {
     List<ClaimedTask> overQuota = new ArrayList<>();
     int invoked = 0;
     for (List<ClaimedTask> group : groups.values()) {
-      String tenant = group.get(0).tenantId();
-      JobRecord job = spec(group.get(0).jobId());
-      BackendRegistry.Lane lane;
       try {
-        lane = backends.lane(tenant, job.profile());
-      } catch (BackendException e) {
-        log.warn("Job {} cannot run on profile {}: {}", job.id(), job.profile(), e.getMessage());
-        recorder.add(mapper.fromFailure(job, group, e));
-        continue;
+        invoked += dispatchGroup(group, overQuota);
+      } catch (Throwable t) {
+        // Whatever one job's lane throws (even an Error while building its decorator) fails
+        // that job's tasks with a message and never the round, so other tenants keep going.
+        failGroup(group, t);
       }
-      AtomicInteger running = tenantInFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
-      if (running.get() >= limits.of(tenant).maxConcurrentInvocations()) {
-        saturated.add(tenant);
-        overQuota.addAll(group);
-        continue;
-      }
-      if (!budgets.tryAcquire(lane.budget(), budgetLimit(lane.budget(), lane.backend().capacity()))) {
-        budgets.park(lane.budget(), job.id());
-        overQuota.addAll(group);
-        continue;
-      }
-      running.incrementAndGet();
-      invoke(job, lane, group);
-      invoked++;
     }
     if (!overQuota.isEmpty()) {
       claimer.release(overQuota);
@@ -204,18 +193,75 @@ public class Dispatcher implements SmartLifecycle {
     return invoked;
   }
 
+  /** Invokes one group of tasks (one job's chunk), or parks it; 1 if it was invoked. */
+  private int dispatchGroup(List<ClaimedTask> group, List<ClaimedTask> overQuota) {
+    String tenant = group.get(0).tenantId();
+    JobRecord job = spec(group.get(0).jobId());
+    BackendRegistry.Lane lane;
+    try {
+      lane = backends.lane(tenant, job.profile());
+    } catch (BackendException e) {
+      log.warn("Job {} cannot run on profile {}: {}", job.id(), job.profile(), e.getMessage());
+      jobs.setMessage(job.id(), clip(e.getMessage()));
+      recorder.add(mapper.fromFailure(job, group, e));
+      return 0;
+    }
+    AtomicInteger running = tenantInFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
+    if (running.get() >= limits.of(tenant).maxConcurrentInvocations()) {
+      saturated.add(tenant);
+      overQuota.addAll(group);
+      return 0;
+    }
+    if (!budgets.tryAcquire(lane.budget(), budgetLimit(lane.budget(), lane.backend().capacity()))) {
+      budgets.park(lane.budget(), job.id());
+      overQuota.addAll(group);
+      return 0;
+    }
+    running.incrementAndGet();
+    invoke(job, lane, group);
+    return 1;
+  }
+
+  private void failGroup(List<ClaimedTask> group, Throwable t) {
+    UUID jobId = group.get(0).jobId();
+    String message = "dispatch failed: " + t.getClass().getSimpleName() + ": " + t.getMessage();
+    log.error("Job {} could not be dispatched; failing its tasks", jobId, t);
+    try {
+      JobRecord job = spec(jobId);
+      jobs.setMessage(jobId, clip(message));
+      recorder.add(mapper.fromFailure(job, group, new BackendException(BackendException.Kind.PERMANENT, clip(message), t)));
+    } catch (Throwable again) {
+      // cannot even read the job: give the tasks back; their lease or the reaper decides later
+      log.error("Could not fail job {}'s tasks: {}", jobId, again.toString());
+      claimer.release(group);
+    }
+  }
+
+  private static String clip(@org.jspecify.annotations.Nullable String message) {
+    String m = String.valueOf(message);
+    return m.length() > 1000 ? m.substring(0, 1000) + "..." : m;
+  }
+
   private void invoke(JobRecord job, BackendRegistry.Lane lane, List<ClaimedTask> tasks) {
     inFlight.incrementAndGet();
     TaskEnvelope envelope;
     try {
       envelope = envelopes.build(job, tasks, lane.inlineInputBytes());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       recorder.add(mapper.fromFailure(job, tasks, e));
       finished(job, lane);
       return;
     }
-    lane.backend()
-        .invoke(envelope)
+    java.util.concurrent.CompletableFuture<dev.quarry.proto.v1.InvocationSummary> call;
+    try {
+      call = lane.backend().invoke(envelope);
+    } catch (Throwable t) {
+      recorder.add(mapper.fromFailure(job, tasks,
+          new BackendException(BackendException.Kind.PERMANENT, "the backend refused the invocation: " + t, t)));
+      finished(job, lane);
+      return;
+    }
+    call
         .whenComplete(
             (summary, error) -> {
               try {

@@ -40,6 +40,7 @@ class LeaseReaper {
   private final Dispatcher dispatcher;
   private final QuarryProperties props;
   private final ReplicaHeartbeat replica;
+  private final dev.quarry.server.supervision.LoopSupervisor supervisor;
 
   LeaseReaper(
       JdbcClient jdbc,
@@ -47,7 +48,9 @@ class LeaseReaper {
       JobSignals signals,
       Dispatcher dispatcher,
       QuarryProperties props,
-      ReplicaHeartbeat replica) {
+      ReplicaHeartbeat replica,
+      dev.quarry.server.supervision.LoopSupervisor supervisor) {
+    this.supervisor = supervisor;
     this.props = props;
     this.replica = replica;
     this.jdbc = jdbc;
@@ -58,6 +61,10 @@ class LeaseReaper {
 
   @Scheduled(fixedDelayString = "${quarry.dispatch.reaper-interval:5s}")
   void reap() {
+    supervisor.runTask("quarry-reaper", this::reapOnce);
+  }
+
+  private void reapOnce() {
     replica.beat();
     long deadAfter = props.dispatch().reaperInterval().toMillis() * 4;
     List<UUID> reaped = jdbc.sql(REAP).param(deadAfter).query(UUID.class).list();

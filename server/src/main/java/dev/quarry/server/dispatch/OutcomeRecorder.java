@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import dev.quarry.server.supervision.LoopSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -56,7 +57,11 @@ class OutcomeRecorder implements SmartLifecycle {
   private volatile Runnable onRetry = () -> {};
   private Thread thread = new Thread(() -> {});
 
-  OutcomeRecorder(JdbcClient jdbc, JobRepository jobs, JobSignals signals) {
+  static final String LOOP = "quarry-recorder";
+  private final LoopSupervisor supervisor;
+
+  OutcomeRecorder(JdbcClient jdbc, JobRepository jobs, JobSignals signals, LoopSupervisor supervisor) {
+    this.supervisor = supervisor;
     this.jdbc = jdbc;
     this.jobs = jobs;
     this.signals = signals;
@@ -74,12 +79,13 @@ class OutcomeRecorder implements SmartLifecycle {
   @Override
   public void start() {
     running = true;
-    thread = Thread.ofPlatform().name("quarry-recorder").daemon().start(this::loop);
+    thread = supervisor.start(LOOP, () -> running, this::loop);
   }
 
   @Override
   public void stop() {
     running = false;
+    supervisor.stopped(LOOP);
     thread.interrupt();
     try {
       thread.join(5_000);
@@ -99,21 +105,38 @@ class OutcomeRecorder implements SmartLifecycle {
     return 100;
   }
 
-  private void loop() {
+  private void loop() throws InterruptedException {
     while (running) {
+      Outcome first = queue.poll(500, TimeUnit.MILLISECONDS);
+      if (first == null) {
+        continue;
+      }
+      List<Outcome> batch = new ArrayList<>();
+      batch.add(first);
+      queue.drainTo(batch, MAX_BATCH - 1);
       try {
-        Outcome first = queue.poll(500, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        List<Outcome> batch = new ArrayList<>();
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
         write(batch);
-      } catch (InterruptedException e) {
-        return;
+        supervisor.roundSucceeded(LOOP);
       } catch (RuntimeException e) {
-        log.error("Recording outcomes failed; leases will expire and tasks will be retried", e);
+        supervisor.roundFailed(LOOP, e);
+        writeOneByOne(batch, e);
+      }
+    }
+  }
+
+  /** After a failed batch: one bad outcome (one job) must not lose the others' outcomes. */
+  private void writeOneByOne(List<Outcome> batch, RuntimeException cause) {
+    if (batch.size() == 1) {
+      log.error("Recording an outcome of job {} failed; its lease will expire and it will be retried",
+          batch.get(0).jobId(), cause);
+      return;
+    }
+    log.warn("Recording a batch of {} outcomes failed ({}); writing them one by one", batch.size(), cause.toString());
+    for (Outcome o : batch) {
+      try {
+        write(List.of(o));
+      } catch (RuntimeException e) {
+        log.error("Recording an outcome of job {} failed; its lease will expire and it will be retried", o.jobId(), e);
       }
     }
   }
@@ -194,8 +217,8 @@ class OutcomeRecorder implements SmartLifecycle {
       attempt[i] = f.attempt();
       state[i] = f.state().name();
       key[i] = f.resultKey();
-      type[i] = f.errorType();
-      message[i] = f.errorMessage();
+      type[i] = text(f.errorType());
+      message[i] = text(f.errorMessage());
       fnError[i] = f.functionError();
       duration[i] = f.durationMs();
       cold[i] = f.coldStart();
@@ -208,6 +231,11 @@ class OutcomeRecorder implements SmartLifecycle {
     jdbc.sql(FINISH)
         .params(job, idx, attempt, state, key, type, message, fnError, duration, cold, billed, memoryUsed, memorySize)
         .update();
+  }
+
+  /** Text from a worker as PostgreSQL can store it (no NUL characters). */
+  private static @org.jspecify.annotations.Nullable String text(@org.jspecify.annotations.Nullable String s) {
+    return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
   }
 
   private void writeRetries(List<Outcome.Retry> rows) {
@@ -224,8 +252,8 @@ class OutcomeRecorder implements SmartLifecycle {
       idx[i] = r.index();
       attempt[i] = r.attempt();
       delay[i] = r.delay().toMillis();
-      type[i] = r.errorType();
-      message[i] = r.errorMessage();
+      type[i] = text(r.errorType());
+      message[i] = text(r.errorMessage());
     }
     jdbc.sql(RETRY).params(job, idx, attempt, delay, type, message).update();
   }

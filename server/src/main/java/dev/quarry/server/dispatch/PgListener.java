@@ -26,6 +26,8 @@ class PgListener implements SmartLifecycle {
   private final Dispatcher dispatcher;
   private final JobSignals signals;
   private final dev.quarry.server.auth.ApiKeyService keys;
+  static final String LOOP = "quarry-listen";
+  private final dev.quarry.server.supervision.LoopSupervisor supervisor;
   private volatile boolean running;
   private Thread thread = new Thread(() -> {});
 
@@ -33,7 +35,9 @@ class PgListener implements SmartLifecycle {
       DataSource dataSource,
       Dispatcher dispatcher,
       JobSignals signals,
-      dev.quarry.server.auth.ApiKeyService keys) {
+      dev.quarry.server.auth.ApiKeyService keys,
+      dev.quarry.server.supervision.LoopSupervisor supervisor) {
+    this.supervisor = supervisor;
     this.keys = keys;
     this.dataSource = dataSource;
     this.dispatcher = dispatcher;
@@ -43,12 +47,13 @@ class PgListener implements SmartLifecycle {
   @Override
   public void start() {
     running = true;
-    thread = Thread.ofPlatform().name("quarry-listen").daemon().start(this::loop);
+    thread = supervisor.start(LOOP, () -> running, this::loop);
   }
 
   @Override
   public void stop() {
     running = false;
+    supervisor.stopped(LOOP);
     thread.interrupt();
   }
 
@@ -64,6 +69,7 @@ class PgListener implements SmartLifecycle {
         s.execute("listen quarry_job");
         s.execute("listen quarry_keys");
         PGConnection pg = c.unwrap(PGConnection.class);
+        supervisor.roundSucceeded(LOOP);
         while (running) {
           PGNotification[] batch = pg.getNotifications(500);
           if (batch == null) {
@@ -81,6 +87,7 @@ class PgListener implements SmartLifecycle {
         }
       } catch (SQLException | RuntimeException e) {
         if (running) {
+          supervisor.roundFailed(LOOP, e);
           log.warn("LISTEN connection lost ({}); reconnecting", e.toString());
           try {
             Thread.sleep(1000);

@@ -171,7 +171,15 @@ public class FunctionService {
   }
 
   private FunctionInfo info(FunctionRef ref) {
-    return new FunctionInfo(ref.id(), ref.name(), ref.kind(), ref.codec(), ref.entryClass(), null);
+    Instant created =
+        ref.id() == null
+            ? null
+            : jdbc.sql("select created_at from functions where id = ?")
+                .param(ref.id())
+                .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                .optional()
+                .orElse(null);
+    return new FunctionInfo(ref.id(), ref.name(), ref.kind(), ref.codec(), ref.entryClass(), created);
   }
 
   private void requireUploaded(String tenant, List<String> digests) {

@@ -59,7 +59,7 @@ public class GrpcServerLifecycle implements SmartLifecycle {
               .maxInboundMessageSize(props.limits().maxRequestBytes())
               .addServices(
                   services.stream()
-                      .map(svc -> ServerInterceptors.intercept(svc, auth))
+                      .map(svc -> ServerInterceptors.intercept(GrpcInputRules.wrap(svc.bindService()), auth))
                       .toList())
               .addService(ProtoReflectionServiceV1.newInstance())
               .addService(health.getHealthService())

@@ -22,6 +22,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class SubmitService {
+  /** Attempts per input, the first included. */
+  public static final int MAX_ATTEMPTS = 20;
+  public static final int MAX_LABEL = 200;
+  /** Function names and ids, profile names. */
+  public static final int MAX_NAME = 255;
   private final JdbcClient jdbc;
   private final DataSource dataSource;
   private final TransactionTemplate tx;
@@ -79,18 +84,21 @@ public class SubmitService {
     }
     int chunk = cmd.chunkSize() == 0 ? 1 : cmd.chunkSize();
     if (chunk < 1 || chunk > props.limits().maxChunkSize()) {
-      throw ApiException.invalid("chunkSize must be between 1 and " + props.limits().maxChunkSize());
+      throw ApiException.invalid("chunkSize must be between 1 and " + props.limits().maxChunkSize() + ", got " + chunk);
     }
     int attempts = cmd.maxAttempts() == 0 ? dispatch.defaultMaxAttempts() : cmd.maxAttempts();
-    if (attempts < 1 || attempts > 20) {
-      throw ApiException.invalid("maxAttempts must be between 1 and 20");
+    if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+      throw ApiException.invalid("maxAttempts must be between 1 and " + MAX_ATTEMPTS + ", got " + attempts);
     }
     Duration timeout = cmd.timeout() == null ? dispatch.defaultTimeout() : cmd.timeout();
     if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(dispatch.maxTimeout()) > 0) {
       throw ApiException.invalid("timeout must be between 1 ms and " + dispatch.maxTimeout());
     }
-    if (cmd.label().length() > 200) {
-      throw ApiException.invalid("label must be at most 200 characters");
+    if (cmd.label().length() > MAX_LABEL) {
+      throw ApiException.invalid("label must be at most " + MAX_LABEL + " characters");
+    }
+    if (cmd.function().length() > MAX_NAME || cmd.profile() != null && cmd.profile().length() > MAX_NAME) {
+      throw ApiException.invalid("function and profile must be at most " + MAX_NAME + " characters");
     }
     long total = 0;
     for (int i = 0; i < n; i++) {
@@ -110,22 +118,25 @@ public class SubmitService {
     if (cmd.profile() != null && !cmd.profile().isEmpty()) {
       profile = profiles.forSubmit(caller, cmd.profile()).name();
     }
+    if (runningJobs(caller.tenantId()) >= limits.maxJobsInFlight()) {
+      throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
+    }
     UUID job = UUID.randomUUID();
     List<TaskCopy.Row> rows = storeInputs(caller.tenantId(), job, cmd.inputs());
     String auditTarget = job + " (" + n + " inputs, function " + fn.name() + ")";
-    boolean inserted =
-        insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout,
-            cmd.label(), profile, rows, limits.maxJobsInFlight(), auditTarget);
+    boolean inserted;
+    try {
+      inserted =
+          insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout,
+              cmd.label(), profile, rows, limits.maxJobsInFlight(), auditTarget);
+    } catch (RuntimeException | Error e) {
+      deleteStaged(rows);
+      throw e;
+    }
     if (!inserted) {
-      long running =
-          jdbc.sql("select count(*) from jobs where tenant_id = ? and state = 'RUNNING'")
-              .param(caller.tenantId())
-              .query(Long.class)
-              .single();
-      throw new ApiException(
-          dev.quarry.server.api.ErrorCode.RESOURCE_EXHAUSTED,
-          "maxJobsInFlight: the tenant has " + running + " jobs running; the limit is "
-              + limits.maxJobsInFlight() + ". Wait for one to finish or cancel one.");
+      // another submit took the last slot between the check above and the insert
+      deleteStaged(rows);
+      throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
     }
     submitListeners.forEach(Runnable::run);
     JobRecord created =
@@ -134,6 +145,33 @@ public class SubmitService {
             cmd.retryFunctionErrors(), timeout.toMillis(), cmd.label(), "", clock.instant(), null,
             java.util.Map.of(TaskState.PENDING, n), profile);
     return new Submitted(job, n, created);
+  }
+
+  private long runningJobs(String tenant) {
+    return jdbc.sql("select count(*) from jobs where tenant_id = ? and state = 'RUNNING'")
+        .param(tenant)
+        .query(Long.class)
+        .single();
+  }
+
+  private ApiException tooManyJobs(String tenant, int limit) {
+    return new ApiException(
+        dev.quarry.server.api.ErrorCode.RESOURCE_EXHAUSTED,
+        "maxJobsInFlight: the tenant has " + runningJobs(tenant) + " jobs running; the limit is "
+            + limit + ". Wait for one to finish or cancel one.");
+  }
+
+  /** Removes the inputs staged in storage for a job that was not created. */
+  private void deleteStaged(List<TaskCopy.Row> rows) {
+    for (TaskCopy.Row r : rows) {
+      if (r.inputKey() != null) {
+        try {
+          store.delete(r.inputKey());
+        } catch (RuntimeException e) {
+          // best effort: the object is orphaned, not visible to anyone
+        }
+      }
+    }
   }
 
   private List<TaskCopy.Row> storeInputs(String tenant, UUID job, List<byte[]> inputs) {

@@ -21,6 +21,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class LimitsService {
   private static final long CACHE_MS = 5_000;
+  /** Upper bound of maxConcurrentInvocations and maxJobsInFlight. */
+  public static final int MAX_CONCURRENCY = 10_000;
+  public static final int MAX_REQUESTS_PER_SECOND = 100_000;
   static final Map<String, String> COLUMNS = Map.of(
       "maxConcurrentInvocations", "max_concurrent_invocations",
       "maxInputsPerJob", "max_inputs_per_job",
@@ -79,11 +82,11 @@ public class LimitsService {
     }
     for (var e : values.entrySet()) {
       if (!COLUMNS.containsKey(e.getKey())) {
-        throw ApiException.invalid("unknown limit '" + e.getKey() + "'; known: " + new java.util.TreeSet<>(COLUMNS.keySet()));
+        throw ApiException.invalid("unknown limit '" + dev.quarry.server.api.JsonErrors.clip(e.getKey()) + "'; known: " + new java.util.TreeSet<>(COLUMNS.keySet()));
       }
       Integer v = e.getValue();
       if (v != null && (v < 1 || v > hardMax(e.getKey()))) {
-        throw ApiException.invalid(e.getKey() + " must be between 1 and " + hardMax(e.getKey()));
+        throw ApiException.invalid("limit '" + e.getKey() + "' must be between 1 and " + hardMax(e.getKey()) + ", got " + v);
       }
     }
     jdbc.sql("insert into tenant_limits (tenant_id) values (?) on conflict do nothing").param(tenant).update();
@@ -111,7 +114,8 @@ public class LimitsService {
       case "maxInputsPerJob" -> l.maxInputsPerJob();
       case "maxInputBytes" -> l.maxInputBytes();
       case "maxRequestBytes" -> l.maxRequestBytes();
-      default -> 1_000_000;
+      case "requestsPerSecond" -> MAX_REQUESTS_PER_SECOND;
+      default -> MAX_CONCURRENCY;
     };
   }
 

@@ -2,6 +2,7 @@ package dev.quarry.server.rest;
 
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.JsonErrors;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.security.QuarryAuthentication;
 import jakarta.servlet.http.HttpServletRequest;
@@ -52,6 +53,24 @@ final class Bodies {
    * @throws ApiException INVALID_ARGUMENT unless the body is one JSON object
    */
   static JsonNode jsonObject(byte[] body) {
+    JsonNode node = parseObject(body);
+    TextRules.check(node, "", true);
+    return node;
+  }
+
+  /**
+   * Like {@link #jsonObject}, but NUL characters may appear inside {@code opaqueField} (data that
+   * is stored as encoded bytes, never as text).
+   */
+  static JsonNode jsonObject(byte[] body, String opaqueField) {
+    JsonNode node = parseObject(body);
+    for (var e : node.properties()) {
+      TextRules.check(e.getValue(), e.getKey(), !e.getKey().equals(opaqueField));
+    }
+    return node;
+  }
+
+  private static JsonNode parseObject(byte[] body) {
     if (body.length == 0) {
       throw ApiException.invalid("request body is empty; expected a JSON object");
     }
@@ -59,7 +78,7 @@ final class Bodies {
     try {
       node = JSON.readTree(body);
     } catch (JacksonException e) {
-      throw ApiException.invalid("malformed JSON: " + e.getOriginalMessage());
+      throw ApiException.invalid("malformed JSON: " + JsonErrors.clip(String.valueOf(e.getOriginalMessage())));
     }
     if (node == null || !node.isObject()) {
       throw ApiException.invalid("expected a JSON object");

@@ -34,7 +34,7 @@ public class CredentialController {
   }
 
   /** Body: {@code {"kind":"aws","fields":{"accessKeyId":"…","secretAccessKey":"…"}}}. */
-  @PutMapping("/v1/credentials/{name}")
+  @PutMapping(value = "/v1/credentials/{name}", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   CredentialService.CredentialInfo put(@PathVariable String name, HttpServletRequest request)
       throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
@@ -53,7 +53,7 @@ public class CredentialController {
   }
 
   /** Body: {@code {"backend":"lambda","settings":{"region":"eu-west-1"},"credential":"team-aws"}}. */
-  @PutMapping("/v1/profiles/{name}")
+  @PutMapping(value = "/v1/profiles/{name}", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   ProfileService.Profile putProfile(@PathVariable String name, HttpServletRequest request)
       throws IOException {
     Bodies.principal(request).require(Role.ADMIN);

@@ -1,19 +1,15 @@
 package dev.quarry.server.rest;
 
 import dev.quarry.server.QuarryProperties;
-import dev.quarry.server.api.ApiException;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.functions.BlobService;
 import dev.quarry.server.functions.FunctionService;
+import dev.quarry.server.functions.JarCheck;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -51,31 +47,9 @@ public class FunctionController {
     p.require(Role.MEMBER);
     FunctionService.validateJarEntry(name, entryClass);
     byte[] jar = Bodies.read(request, props.limits().maxBlobBytes());
-    requireClassInJar(jar, entryClass);
+    JarCheck.verify(jar, entryClass);
     String digest = blobs.put(p.tenantId(), jar);
     return ResponseEntity.status(201)
         .body(functions.registerJarEntry(p.tenantId(), name, entryClass, List.of(digest)));
-  }
-
-  private static void requireClassInJar(byte[] jar, String entryClass) throws IOException {
-    if (jar.length == 0) {
-      throw ApiException.invalid("the request body must be the function's jar");
-    }
-    String wanted = entryClass.replace('.', '/') + ".class";
-    boolean anyEntry = false;
-    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(jar))) {
-      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-        anyEntry = true;
-        if (e.getName().equals(wanted)) {
-          return;
-        }
-      }
-    } catch (ZipException e) {
-      throw ApiException.invalid("the request body is not a jar: " + e.getMessage());
-    }
-    throw ApiException.invalid(
-        anyEntry
-            ? "the jar has no class " + entryClass + " (" + wanted + ")"
-            : "the request body is not a jar");
   }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -47,11 +48,11 @@ public class JobController {
     this.props = props;
   }
 
-  @PostMapping("/v1/jobs")
+  @PostMapping(value = "/v1/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<JobView> submit(HttpServletRequest request) throws IOException {
     Principal p = Bodies.principal(request);
     p.require(dev.quarry.server.auth.Role.MEMBER);
-    JsonNode body = Bodies.jsonObject(Bodies.read(request, props.limits().maxRequestBytes()));
+    JsonNode body = Bodies.jsonObject(Bodies.read(request, props.limits().maxRequestBytes()), "inputs");
     for (String field : body.propertyNames()) {
       if (!SUBMIT_FIELDS.contains(field)) {
         throw ApiException.invalid("unknown field '" + field + "'; allowed: " + SUBMIT_FIELDS);
@@ -66,15 +67,16 @@ public class JobController {
     for (JsonNode input : inputs) {
       encoded.add(Bodies.JSON.writeValueAsBytes(input));
     }
-    long timeoutMs = integer(body, "timeoutMs", 0, Long.MAX_VALUE);
+    // Absent means the server default; a value given must be in range (0 is not "default").
+    long timeoutMs = integer(body, "timeoutMs", 1, props.dispatch().maxTimeout().toMillis());
     var submitted =
         submits.submit(
             p,
             new SubmitCommand(
                 function,
                 encoded,
-                (int) integer(body, "chunkSize", 0, Integer.MAX_VALUE),
-                (int) integer(body, "maxAttempts", 0, Integer.MAX_VALUE),
+                (int) integer(body, "chunkSize", 1, props.limits().maxChunkSize()),
+                (int) integer(body, "maxAttempts", 1, SubmitService.MAX_ATTEMPTS),
                 bool(body, "retryFunctionErrors"),
                 timeoutMs == 0 ? null : Duration.ofMillis(timeoutMs),
                 body.has("label") ? text(body, "label", false) : "",
@@ -141,7 +143,7 @@ public class JobController {
       return 0;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-      throw ApiException.invalid("'" + field + "' must be a whole number >= " + min);
+      throw ApiException.invalid("'" + field + "' must be a whole number between " + min + " and " + max);
     }
     return v.asLong();
   }

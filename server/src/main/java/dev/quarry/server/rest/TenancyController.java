@@ -41,7 +41,7 @@ public class TenancyController {
     this.limits = limits;
   }
 
-  @PostMapping("/v1/admin/tenants")
+  @PostMapping(value = "/v1/admin/tenants", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<TenantService.Created> createTenant(HttpServletRequest request) throws IOException {
     Bodies.principal(request).require(Role.OPERATOR);
     JsonNode body = Bodies.object(request, MAX_BODY, Set.of("id", "name"));
@@ -65,7 +65,7 @@ public class TenancyController {
   }
 
   /** Body: limits to override, e.g. {@code {"maxJobsInFlight":10,"requestsPerSecond":null}} (null = default). */
-  @org.springframework.web.bind.annotation.PutMapping("/v1/admin/tenants/{id}/limits")
+  @org.springframework.web.bind.annotation.PutMapping(value = "/v1/admin/tenants/{id}/limits", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   dev.quarry.server.limits.TenantLimits setLimits(@PathVariable String id, HttpServletRequest request)
       throws IOException {
     Bodies.principal(request).require(Role.OPERATOR);
@@ -81,7 +81,7 @@ public class TenancyController {
     return limits.set(Bodies.principal(request), id, values);
   }
 
-  @PostMapping("/v1/keys")
+  @PostMapping(value = "/v1/keys", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<KeyService.Created> createKey(HttpServletRequest request) throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
     JsonNode body = Bodies.object(request, MAX_BODY, Set.of("name", "role"));

@@ -26,7 +26,7 @@ class ContainerErrorsTest {
     String key = "Authorization: Bearer " + server.apiKey + "\r\n";
     Map<String, RawHttp.Answer> answers = new LinkedHashMap<>();
     for (String target : List.of("/v1/jobs/a%2Fb", "/v1/jobs/a%5Cb", "/v1/jobs/a%00b", "/v1/jobs/a%ffb",
-        "/v1/jobs/{}", "/v1/jobs/a%b", "/v1/jobs/a\u0001b", "/v1/jobs/" + "x".repeat(9000))) {
+        "/v1/jobs/{}", "/v1/jobs/a%b", "/v1/jobs/a\u0001b", "/v1/jobs/" + "x".repeat(20_000))) {
       answers.put("GET " + target.substring(0, Math.min(40, target.length())), RawHttp.get(server.httpPort, target, key));
     }
     answers.put("100 KB Authorization", RawHttp.get(server.httpPort, "/v1/jobs",

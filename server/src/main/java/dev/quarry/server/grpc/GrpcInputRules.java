@@ -1,0 +1,85 @@
+package dev.quarry.server.grpc;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gRPC twin of the REST body rules: a request that does not parse is INVALID_ARGUMENT (not
+ * INTERNAL, which says the server is at fault), and no string field may hold a NUL character,
+ * which PostgreSQL cannot store.
+ */
+final class GrpcInputRules {
+  private GrpcInputRules() {}
+
+  /** {@code service} with every method's request marshaller checking its input. */
+  static ServerServiceDefinition wrap(ServerServiceDefinition service) {
+    ServiceDescriptor old = service.getServiceDescriptor();
+    ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(old.getName()).setSchemaDescriptor(old.getSchemaDescriptor());
+    List<ServerMethodDefinition<?, ?>> methods =
+        service.getMethods().stream().<ServerMethodDefinition<?, ?>>map(GrpcInputRules::wrap).toList();
+    methods.forEach(m -> descriptor.addMethod(m.getMethodDescriptor()));
+    ServerServiceDefinition.Builder out = ServerServiceDefinition.builder(descriptor.build());
+    methods.forEach(out::addMethod);
+    return out.build();
+  }
+
+  private static <Q, R> ServerMethodDefinition<Q, R> wrap(ServerMethodDefinition<Q, R> method) {
+    MethodDescriptor<Q, R> md = method.getMethodDescriptor();
+    MethodDescriptor.Marshaller<Q> parse = md.getRequestMarshaller();
+    MethodDescriptor.Marshaller<Q> checked = new MethodDescriptor.Marshaller<>() {
+      @Override
+      public InputStream stream(Q value) {
+        return parse.stream(value);
+      }
+
+      @Override
+      public Q parse(InputStream stream) {
+        Q request;
+        try {
+          request = parse.parse(stream);
+        } catch (StatusRuntimeException e) {
+          throw Status.INVALID_ARGUMENT.withDescription("malformed request message").asRuntimeException();
+        } catch (RuntimeException e) {
+          throw Status.INVALID_ARGUMENT.withDescription("malformed request message").asRuntimeException();
+        }
+        if (request instanceof Message m) {
+          check(m, "");
+        }
+        return request;
+      }
+    };
+    return ServerMethodDefinition.create(md.toBuilder().setRequestMarshaller(checked).build(), method.getServerCallHandler());
+  }
+
+  private static void check(Message message, String path) {
+    for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
+      String name = path + e.getKey().getName();
+      if (e.getValue() instanceof List<?> list) {
+        for (Object item : list) {
+          checkValue(item, name);
+        }
+      } else {
+        checkValue(e.getValue(), name);
+      }
+    }
+  }
+
+  private static void checkValue(Object value, String name) {
+    if (value instanceof String s && s.indexOf('\0') >= 0) {
+      throw Status.INVALID_ARGUMENT.withDescription("'" + name + "' contains a NUL character").asRuntimeException();
+    }
+    if (value instanceof Message m) {
+      check(m, name + ".");
+    }
+  }
+}

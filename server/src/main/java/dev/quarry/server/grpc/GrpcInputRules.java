@@ -2,7 +2,12 @@ package dev.quarry.server.grpc;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -17,8 +22,44 @@ import java.util.Map;
  * INTERNAL, which says the server is at fault), and no string field may hold a NUL character,
  * which PostgreSQL cannot store.
  */
-final class GrpcInputRules {
-  private GrpcInputRules() {}
+final class GrpcInputRules implements ServerInterceptor {
+  /** Set by a request marshaller that refused a message, read on the same thread right after. */
+  private static final ThreadLocal<Status> REJECTED = new ThreadLocal<>();
+
+  /**
+   * Closes a call whose message was refused by the marshaller. Must be the outermost
+   * interceptor, so it sees every message before anything else does.
+   */
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    REJECTED.remove();
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+      private boolean closed;
+
+      @Override
+      public void onMessage(Q message) {
+        Status rejected = REJECTED.get();
+        REJECTED.remove();
+        if (closed) {
+          return;
+        }
+        if (rejected != null) {
+          closed = true;
+          call.close(rejected, new Metadata());
+          return;
+        }
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (!closed) {
+          super.onHalfClose();
+        }
+      }
+    };
+  }
 
   /** {@code service} with every method's request marshaller checking its input. */
   static ServerServiceDefinition wrap(ServerServiceDefinition service) {
@@ -36,6 +77,8 @@ final class GrpcInputRules {
   private static <Q, R> ServerMethodDefinition<Q, R> wrap(ServerMethodDefinition<Q, R> method) {
     MethodDescriptor<Q, R> md = method.getMethodDescriptor();
     MethodDescriptor.Marshaller<Q> parse = md.getRequestMarshaller();
+    @SuppressWarnings("unchecked")
+    Q prototype = parse instanceof MethodDescriptor.PrototypeMarshaller<?> p ? (Q) p.getMessagePrototype() : null;
     MethodDescriptor.Marshaller<Q> checked = new MethodDescriptor.Marshaller<>() {
       @Override
       public InputStream stream(Q value) {
@@ -44,18 +87,20 @@ final class GrpcInputRules {
 
       @Override
       public Q parse(InputStream stream) {
-        Q request;
         try {
-          request = parse.parse(stream);
-        } catch (StatusRuntimeException e) {
-          throw Status.INVALID_ARGUMENT.withDescription("malformed request message").asRuntimeException();
+          Q request = parse.parse(stream);
+          if (request instanceof Message m) {
+            check(m, "");
+          }
+          return request;
         } catch (RuntimeException e) {
-          throw Status.INVALID_ARGUMENT.withDescription("malformed request message").asRuntimeException();
+          // Thrown here, gRPC would answer UNKNOWN; the listener below answers the status instead.
+          Status status = e instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+              ? sre.getStatus()
+              : Status.INVALID_ARGUMENT.withDescription("malformed request message");
+          REJECTED.set(status);
+          return prototype;
         }
-        if (request instanceof Message m) {
-          check(m, "");
-        }
-        return request;
       }
     };
     return ServerMethodDefinition.create(md.toBuilder().setRequestMarshaller(checked).build(), method.getServerCallHandler());

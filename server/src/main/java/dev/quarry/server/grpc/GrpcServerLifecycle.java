@@ -22,6 +22,7 @@ public class GrpcServerLifecycle implements SmartLifecycle {
   private final JobGrpcService jobs;
   private final AuthInterceptor auth;
   private final java.util.List<io.grpc.BindableService> services;
+  private static final GrpcInputRules INPUT_RULES = new GrpcInputRules();
   private final HealthStatusManager health = new HealthStatusManager();
   private volatile Server server;
   private volatile boolean running;
@@ -59,7 +60,7 @@ public class GrpcServerLifecycle implements SmartLifecycle {
               .maxInboundMessageSize(props.limits().maxRequestBytes())
               .addServices(
                   services.stream()
-                      .map(svc -> ServerInterceptors.intercept(GrpcInputRules.wrap(svc.bindService()), auth))
+                      .map(svc -> ServerInterceptors.intercept(GrpcInputRules.wrap(svc.bindService()), auth, INPUT_RULES))
                       .toList())
               .addService(ProtoReflectionServiceV1.newInstance())
               .addService(health.getHealthService())

@@ -40,6 +40,7 @@ public class LoopSupervisor implements HealthIndicator {
   private final Duration initialBackoff;
   private final Map<String, LoopState> loops = new ConcurrentHashMap<>();
 
+  @org.springframework.beans.factory.annotation.Autowired
   public LoopSupervisor(Clock clock, ObjectProvider<MeterRegistry> meters) {
     this(clock, meters, INITIAL_BACKOFF);
   }

@@ -54,6 +54,12 @@ public class RestErrors {
     return body(ErrorCode.INVALID_ARGUMENT, e.getMessage());
   }
 
+  /** Query parameters Tomcat cannot decode (e.g. {@code %ED%A0%80}, not UTF-8). */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<ErrorBody> undecodableParameters(Exception e) {
+    return body(ErrorCode.INVALID_ARGUMENT, "malformed query string: parameters must be valid UTF-8, percent-encoded");
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ErrorBody> unexpected(Exception e) {
     log.error("Unexpected error in a REST call", e);

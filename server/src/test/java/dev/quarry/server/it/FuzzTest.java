@@ -43,7 +43,7 @@ class FuzzTest {
   private static final long SEED = 17;
   private static final long BUDGET_MS = 45_000;
   private static final int MAX_REST_CASES = 1500;
-  private static final int MAX_GRPC_CASES = 600;
+  private static final int MAX_GRPC_CASES = 1000;
 
   static TestServer server;
   static String tenantKey;
@@ -80,9 +80,11 @@ class FuzzTest {
       "PUT /v1/credentials/{name}", "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/x\"}}",
       "PUT /v1/profiles/{name}", "{\"backend\":\"local\",\"settings\":{\"maxAttempts\":\"2\"},\"credential\":\"c\"}");
 
-  static final List<String> BAD_TEXT = List.of("a\u0000b", "\ud800x", "x".repeat(1 << 20), "");
+  static final List<String> BAD_QUERY =
+      List.of("-1", "1e400", "99999999999999999999", "%00", "%ED%A0%80", "x".repeat(5000), "1.5");
+  static final List<String> BAD_TEXT = List.of("a\u0000b", "\ud800x", "x".repeat(1 << 20));
   static final List<String> BAD_VALUES = List.of(
-      "1e400", "-1e400", "-1", "2147483648", "9223372036854775808", "0.5", "[]", "{}", "true",
+      "1e400", "-1e400", "-1", "2147483648", "9223372036854775808", "0.5", "[]", "{}", "\"\"",
       "\"a\\u0000b\"", "\"\\ud800\"", "\"\\udc00x\"");
 
   @Test
@@ -107,18 +109,43 @@ class FuzzTest {
   private int fuzzRest(Random random, long start, List<String> failures) throws Exception {
     var mapping = server.context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
     TreeMap<String, String> routes = new TreeMap<>();
-    mapping.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().stream()
+    Map<String, List<String>> params = new TreeMap<>();
+    mapping.getHandlerMethods().forEach((info, handler) -> info.getPatternValues().stream()
         .filter(p -> p.startsWith("/v1/"))
-        .forEach(p -> info.getMethodsCondition().getMethods().forEach(m -> routes.put(m + " " + p, p))));
+        .forEach(p -> info.getMethodsCondition().getMethods().forEach(m -> {
+          routes.put(m + " " + p, p);
+          params.put(m + " " + p, java.util.Arrays.stream(handler.getMethodParameters())
+              .filter(mp -> mp.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestParam.class))
+              .map(mp -> {
+                var rp = mp.getParameterAnnotation(org.springframework.web.bind.annotation.RequestParam.class);
+                mp.initParameterNameDiscovery(new org.springframework.core.DefaultParameterNameDiscoverer());
+                return !rp.name().isEmpty() ? rp.name() : java.util.Objects.requireNonNull(mp.getParameterName());
+              })
+              .toList());
+        })));
     List<String[]> cases = new ArrayList<>();
     for (var r : routes.entrySet()) {
       String method = r.getKey().substring(0, r.getKey().indexOf(' '));
-      String seed = SEEDS.getOrDefault(r.getKey(), "{}");
-      for (String path : paths(r.getValue())) {
-        for (String body : mutations(seed, random)) {
-          cases.add(new String[] {method, path, body, r.getKey()});
+      boolean hasBody = SEEDS.containsKey(r.getKey());
+      List<String> query = params.getOrDefault(r.getKey(), List.of());
+      for (String path : paths(r.getValue(), hasBody || !query.isEmpty() && method.equals("GET"))) {
+        if (hasBody) {
+          for (int round = 0; round < 3; round++) {
+            for (String body : mutations(SEEDS.get(r.getKey()), random)) {
+              cases.add(new String[] {method, path, body, r.getKey()});
+            }
+          }
+        } else if (!query.isEmpty() && path.equals(existing(r.getValue()))) {
+          for (String name : query) {
+            for (String value : BAD_QUERY) {
+              cases.add(new String[] {method, path + "?" + name + "=" + value, "", r.getKey()});
+            }
+          }
+        } else if (!path.equals(existing(r.getValue()))) {
+          cases.add(new String[] {method, path, "", r.getKey()});
         }
       }
+      cases.add(new String[] {method, r.getValue().replaceAll("\\{[^}]+}", "x") + "?" + "q".repeat(20_000) + "=1", "", r.getKey()});
     }
     java.util.Collections.shuffle(cases, random);
     int n = 0;
@@ -137,12 +164,21 @@ class FuzzTest {
     return n;
   }
 
-  /** Paths for a route: its variables filled with ids that exist, and with hostile text. */
-  private static List<String> paths(String pattern) {
-    List<String> out = new ArrayList<>();
-    String existing = pattern.replace("{id}", pattern.contains("/jobs/") ? jobId : "default")
+  /** The route with its variables filled with things that exist. */
+  private static String existing(String pattern) {
+    return pattern.replace("{id}", pattern.contains("/jobs/") ? jobId : "default")
         .replace("{profile}", "fuzz-p").replace("{name}", "fuzz-p");
-    out.add(existing);
+  }
+
+  /**
+   * Paths for a route: with hostile text in its variables, and (only when the request is bad for
+   * another reason: a mutated body or query) with its variables naming things that exist.
+   */
+  private static List<String> paths(String pattern, boolean existingToo) {
+    List<String> out = new ArrayList<>();
+    if (existingToo || !pattern.contains("{")) {
+      out.add(existing(pattern));
+    }
     if (pattern.contains("{")) {
       out.add(pattern.replaceAll("\\{[^}]+}", "%C3%28"));
       out.add(pattern.replaceAll("\\{[^}]+}", "x".repeat(3000)));
@@ -165,8 +201,12 @@ class FuzzTest {
       fields.add("unexpected");
     }
     for (String field : fields) {
+      var original = node.get(field);
       for (String bad : BAD_VALUES) {
-        if (random.nextInt(3) == 0) {
+        boolean sameShape = original != null
+            && (bad.equals("{}") && original.isObject() || bad.equals("[]") && original.isArray()
+                || bad.equals("\"\"") && original.isString() && !field.equals("function"));
+        if (!sameShape && random.nextInt(3) == 0) {
           out.add(replaceField(seed, field, bad));
         }
       }
@@ -192,7 +232,7 @@ class FuzzTest {
         .forEach(def -> def.getMethods().forEach(m -> methods.add(m.getMethodDescriptor())));
     int n = 0;
     outer:
-    for (int round = 0; round < 8; round++) {
+    for (int round = 0; round < 12; round++) {
       for (MethodDescriptor<?, ?> md : methods) {
         for (byte[] request : grpcInputs(md, random)) {
           if (n >= MAX_GRPC_CASES || System.currentTimeMillis() - start > BUDGET_MS) {

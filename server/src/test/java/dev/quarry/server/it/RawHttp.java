@@ -39,16 +39,16 @@ final class RawHttp {
       }
       InputStream in = s.getInputStream();
       byte[] all = in.readAllBytes();
-      String text = new String(all, StandardCharsets.UTF_8);
-      int split = text.indexOf("\r\n\r\n");
-      String head = split < 0 ? text : text.substring(0, split);
-      String rest = split < 0 ? "" : text.substring(split + 4);
+      int split = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      String head = new String(all, 0, split < 0 ? all.length : split, StandardCharsets.ISO_8859_1);
+      byte[] rest = split < 0 ? new byte[0] : java.util.Arrays.copyOfRange(all, split + 4, all.length);
       if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
         rest = dechunk(rest);
       }
       String[] statusLine = head.split("\r\n", 2)[0].split(" ");
       int status = statusLine.length > 1 ? Integer.parseInt(statusLine[1]) : -1;
-      return new Answer(status, head, rest);
+      String text = new String(rest, StandardCharsets.UTF_8);
+      return new Answer(status, head, text);
     }
   }
 
@@ -56,21 +56,40 @@ final class RawHttp {
     return send(port, "GET", target, extraHeaders, new byte[0]);
   }
 
-  private static String dechunk(String chunked) {
-    StringBuilder out = new StringBuilder();
+  private static byte[] dechunk(byte[] chunked) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     int i = 0;
-    while (i < chunked.length()) {
-      int eol = chunked.indexOf("\r\n", i);
+    byte[] crlf = {'\r', '\n'};
+    while (i < chunked.length) {
+      int eol = indexOf(chunked, crlf, i);
       if (eol < 0) {
         break;
       }
-      int size = Integer.parseInt(chunked.substring(i, eol).trim(), 16);
+      String line = new String(chunked, i, eol - i, StandardCharsets.ISO_8859_1).trim();
+      int size = Integer.parseInt(line.contains(";") ? line.substring(0, line.indexOf(';')) : line, 16);
       if (size == 0) {
         break;
       }
-      out.append(chunked, eol + 2, Math.min(chunked.length(), eol + 2 + size));
+      out.write(chunked, eol + 2, Math.min(size, chunked.length - eol - 2));
       i = eol + 2 + size + 2;
     }
-    return out.toString();
+    return out.toByteArray();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    return indexOf(haystack, needle, 0);
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle, int from) {
+    outer:
+    for (int i = from; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 }

@@ -97,6 +97,7 @@ public class SubmitService {
     if (cmd.label().length() > MAX_LABEL) {
       throw ApiException.invalid("label must be at most " + MAX_LABEL + " characters");
     }
+    dev.quarry.server.api.Texts.requirePrintable("label", cmd.label());
     if (cmd.function().length() > MAX_NAME || cmd.profile() != null && cmd.profile().length() > MAX_NAME) {
       throw ApiException.invalid("function and profile must be at most " + MAX_NAME + " characters");
     }

@@ -48,6 +48,7 @@ public class TenantService {
     if (name.isBlank() || name.length() > 100) {
       throw ApiException.invalid("tenant name must be 1-100 characters");
     }
+    dev.quarry.server.api.Texts.requirePrintable("tenant name", name);
     return tx.execute(
         s -> {
           int inserted =

@@ -33,6 +33,16 @@ public final class ResilienceOptions {
   public static final Duration DEFAULT_RATE_LIMIT_MAX_WAIT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DEADLINE_GRACE = Duration.ofSeconds(30);
 
+  /**
+   * Upper bounds: values past them are refused, so no setting can make the decorator allocate,
+   * wait or loop without bound (a sliding window is an array of this many slots).
+   */
+  public static final int MAX_MAX_ATTEMPTS = 100;
+  public static final int MAX_SLIDING_WINDOW_SIZE = 100_000;
+  public static final Duration MAX_WAIT_DURATION = Duration.ofDays(1);
+  /** Largest finite {@link #maxConcurrentInvocations()} and {@link #invocationsPerSecond()}. */
+  public static final int MAX_LIMIT = 1_000_000;
+
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final double backoffMultiplier;
@@ -224,6 +234,7 @@ public final class ResilienceOptions {
       require(
           max.compareTo(initial) >= 0,
           "maxBackoff must not be below initialBackoff " + initial + ", got " + max);
+      require(max.compareTo(MAX_WAIT_DURATION) <= 0, "maxBackoff must be at most " + MAX_WAIT_DURATION + ", got " + max);
       this.initialBackoff = initial;
       this.backoffMultiplier = multiplier;
       this.backoffJitter = jitter;
@@ -243,10 +254,12 @@ public final class ResilienceOptions {
     }
 
     /**
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if not between 1 and {@link #MAX_SLIDING_WINDOW_SIZE}
      */
     public Builder slidingWindowSize(int calls) {
-      require(calls >= 1, "slidingWindowSize must be positive, got " + calls);
+      require(
+          calls >= 1 && calls <= MAX_SLIDING_WINDOW_SIZE,
+          "slidingWindowSize must be between 1 and " + MAX_SLIDING_WINDOW_SIZE + ", got " + calls);
       this.slidingWindowSize = calls;
       return this;
     }
@@ -255,7 +268,9 @@ public final class ResilienceOptions {
      * @throws IllegalArgumentException if not positive
      */
     public Builder minimumNumberOfCalls(int calls) {
-      require(calls >= 1, "minimumNumberOfCalls must be positive, got " + calls);
+      require(
+          calls >= 1 && calls <= MAX_SLIDING_WINDOW_SIZE,
+          "minimumNumberOfCalls must be between 1 and " + MAX_SLIDING_WINDOW_SIZE + ", got " + calls);
       this.minimumNumberOfCalls = calls;
       return this;
     }
@@ -264,7 +279,9 @@ public final class ResilienceOptions {
      * @throws IllegalArgumentException if not positive
      */
     public Builder waitDurationInOpenState(Duration wait) {
-      require(wait.isPositive(), "waitDurationInOpenState must be positive, got " + wait);
+      require(
+          wait.isPositive() && wait.compareTo(MAX_WAIT_DURATION) <= 0,
+          "waitDurationInOpenState must be positive and at most " + MAX_WAIT_DURATION + ", got " + wait);
       this.waitDurationInOpenState = wait;
       return this;
     }
@@ -273,7 +290,9 @@ public final class ResilienceOptions {
      * @throws IllegalArgumentException if not positive
      */
     public Builder permittedCallsInHalfOpenState(int calls) {
-      require(calls >= 1, "permittedCallsInHalfOpenState must be positive, got " + calls);
+      require(
+          calls >= 1 && calls <= MAX_SLIDING_WINDOW_SIZE,
+          "permittedCallsInHalfOpenState must be between 1 and " + MAX_SLIDING_WINDOW_SIZE + ", got " + calls);
       this.permittedCallsInHalfOpenState = calls;
       return this;
     }
@@ -284,6 +303,9 @@ public final class ResilienceOptions {
      */
     public Builder maxConcurrentInvocations(int max) {
       require(max >= 1, "maxConcurrentInvocations must be positive, got " + max);
+      require(
+          max <= MAX_LIMIT || max == UNLIMITED,
+          "maxConcurrentInvocations must be at most " + MAX_LIMIT + " or UNLIMITED, got " + max);
       this.maxConcurrentInvocations = max;
       return this;
     }
@@ -294,6 +316,9 @@ public final class ResilienceOptions {
      */
     public Builder invocationsPerSecond(int perSecond) {
       require(perSecond >= 1, "invocationsPerSecond must be positive, got " + perSecond);
+      require(
+          perSecond <= MAX_LIMIT || perSecond == UNLIMITED,
+          "invocationsPerSecond must be at most " + MAX_LIMIT + " or UNLIMITED, got " + perSecond);
       this.invocationsPerSecond = perSecond;
       return this;
     }
@@ -302,7 +327,9 @@ public final class ResilienceOptions {
      * @throws IllegalArgumentException if negative
      */
     public Builder rateLimitMaxWait(Duration wait) {
-      require(!wait.isNegative(), "rateLimitMaxWait must not be negative, got " + wait);
+      require(
+          !wait.isNegative() && wait.compareTo(MAX_WAIT_DURATION) <= 0,
+          "rateLimitMaxWait must be between 0 and " + MAX_WAIT_DURATION + ", got " + wait);
       this.rateLimitMaxWait = wait;
       return this;
     }
@@ -311,7 +338,9 @@ public final class ResilienceOptions {
      * @throws IllegalArgumentException if negative
      */
     public Builder deadlineGrace(Duration grace) {
-      require(!grace.isNegative(), "deadlineGrace must not be negative, got " + grace);
+      require(
+          !grace.isNegative() && grace.compareTo(MAX_WAIT_DURATION) <= 0,
+          "deadlineGrace must be between 0 and " + MAX_WAIT_DURATION + ", got " + grace);
       this.deadlineGrace = grace;
       return this;
     }

@@ -69,9 +69,27 @@ class ResilienceOptionsTest {
     assertThatThrownBy(() -> builder.invocationsPerSecond(-1))
         .hasMessageContaining("invocationsPerSecond must be positive");
     assertThatThrownBy(() -> builder.deadlineGrace(Duration.ofMillis(-1)))
-        .hasMessageContaining("deadlineGrace must not be negative");
+        .hasMessageContaining("deadlineGrace must be between 0 and");
     assertThatThrownBy(() -> builder.slidingWindowSize(5).minimumNumberOfCalls(6).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("minimumNumberOfCalls (6) must not exceed slidingWindowSize (5)");
+  }
+
+  @Test
+  void refusesValuesThatWouldAllocateOrWaitWithoutBound() {
+    ResilienceOptions.Builder builder = ResilienceOptions.builder();
+    assertThatThrownBy(() -> builder.slidingWindowSize(Integer.MAX_VALUE))
+        .hasMessageContaining("slidingWindowSize must be between 1 and 100000");
+    assertThatThrownBy(() -> builder.minimumNumberOfCalls(Integer.MAX_VALUE))
+        .hasMessageContaining("minimumNumberOfCalls must be between 1 and 100000");
+    assertThatThrownBy(() -> builder.waitDurationInOpenState(Duration.ofDays(365)))
+        .hasMessageContaining("waitDurationInOpenState must be positive and at most");
+    assertThatThrownBy(() -> builder.maxConcurrentInvocations(Integer.MAX_VALUE - 1))
+        .hasMessageContaining("at most 1000000 or UNLIMITED");
+    assertThatThrownBy(() -> builder.invocationsPerSecond(2_000_000))
+        .hasMessageContaining("at most 1000000 or UNLIMITED");
+    assertThatThrownBy(() -> builder.rateLimitMaxWait(Duration.ofDays(2)))
+        .hasMessageContaining("rateLimitMaxWait must be between 0 and");
+    builder.maxConcurrentInvocations(ResilienceOptions.UNLIMITED).invocationsPerSecond(ResilienceOptions.UNLIMITED).build();
   }
 }

@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Server configuration ({@code quarry.*}). Every property can also be set from the environment,
  * e.g. {@code QUARRY_DB_URL} for {@code quarry.db.url}.
  *
- * @param home directory for the config file, embedded database and default data dir ({@code
- *     ~/.quarry})
+ * @param home directory for the config file, embedded database and default data dir; unset
+ *     means {@code .quarry} in the user's home directory (the {@code user.home} system property)
  * @param bindAddress address the REST and gRPC servers listen on
  * @param grpc gRPC server settings
  * @param db database; empty url means an embedded PostgreSQL under {@code home/pg}
@@ -30,7 +30,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
-    @DefaultValue("${user.home}/.quarry") Path home,
+    @Nullable Path home,
     @DefaultValue("127.0.0.1") String bindAddress,
     @DefaultValue Grpc grpc,
     @DefaultValue Db db,
@@ -43,6 +43,19 @@ public record QuarryProperties(
     @DefaultValue Secrets secrets,
     @DefaultValue TenantDefaults tenantDefaults,
     @DefaultValue Lambda lambda) {
+
+  public QuarryProperties {
+    // Not a @DefaultValue: those are not resolved against system properties, so
+    // "${user.home}/.quarry" would become a folder of that literal name in the working directory.
+    if (home == null || home.toString().isBlank()) {
+      home = defaultHome();
+    }
+  }
+
+  /** {@code .quarry} in the user's home directory. */
+  public static Path defaultHome() {
+    return Path.of(System.getProperty("user.home"), ".quarry");
+  }
 
   /**
    * @param workerPackage path of the worker's Lambda zip; empty means the copy built into the
@@ -83,17 +96,25 @@ public record QuarryProperties(
   /**
    * @param url JDBC URL; empty starts the embedded PostgreSQL
    * @param embeddedPort port of the embedded PostgreSQL (0 picks a free one)
+   * @param embeddedStartupTimeout how long the embedded PostgreSQL may take to start, crash
+   *     recovery included
+   * @param embeddedUnsafeFast turns off {@code fsync} and synchronous commit of the embedded
+   *     PostgreSQL: faster, but a host crash or power loss can lose jobs the API already
+   *     acknowledged. Off by default; for throwaway benchmarks only.
    */
   public record Db(
       @DefaultValue("") String url,
       @DefaultValue("postgres") String username,
       @DefaultValue("") String password,
       @DefaultValue("10") int poolSize,
-      @DefaultValue("0") int embeddedPort) {
+      @DefaultValue("0") int embeddedPort,
+      @DefaultValue("5m") Duration embeddedStartupTimeout,
+      @DefaultValue("false") boolean embeddedUnsafeFast) {
     @Override
     public String toString() {
       return "Db[url=" + url + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
-          + ", poolSize=" + poolSize + ", embeddedPort=" + embeddedPort + "]";
+          + ", poolSize=" + poolSize + ", embeddedPort=" + embeddedPort
+          + ", embeddedUnsafeFast=" + embeddedUnsafeFast + "]";
     }
   }
 

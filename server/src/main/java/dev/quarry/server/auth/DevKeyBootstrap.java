@@ -44,10 +44,13 @@ public class DevKeyBootstrap {
     String host = props.bindAddress().equals("0.0.0.0") ? "localhost" : props.bindAddress();
     String rest = "http://" + host + ":" + env.getProperty("local.server.port", "8080");
     String grpcAddress = host + ":" + grpc.port();
-    log.info("Quarry is up: REST {}  gRPC {}", rest, grpcAddress);
-    if (!props.devKey()) {
-      return;
+    if (props.devKey()) {
+      writeDevKey(rest, grpcAddress);
     }
+    log.info("Quarry is up: REST {}  gRPC {}", rest, grpcAddress);
+  }
+
+  private void writeDevKey(String rest, String grpcAddress) {
     Path file = props.home().resolve("config");
     Properties config = read(file);
     String key = config.getProperty("api_key", "");

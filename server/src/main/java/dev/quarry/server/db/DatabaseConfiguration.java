@@ -6,7 +6,6 @@ import dev.quarry.server.QuarryProperties;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +14,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Connects to {@code quarry.db.url} or, when it is empty, starts an embedded PostgreSQL whose data
- * directory ({@code quarry.home/pg}) survives restarts.
+ * directory ({@code quarry.home/pg}) survives restarts and crashes (see {@link
+ * EmbeddedPostgresStarter}).
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfiguration {
@@ -28,13 +28,7 @@ public class DatabaseConfiguration {
     }
     Path dir = props.home().resolve("pg");
     try {
-      Files.createDirectories(dir);
-      EmbeddedPostgres pg =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(dir)
-              .setCleanDataDirectory(false)
-              .setPort(props.db().embeddedPort())
-              .start();
+      EmbeddedPostgres pg = EmbeddedPostgresStarter.start(dir, props.db());
       log.info("Embedded PostgreSQL on port {} with data in {}", pg.getPort(), dir);
       return new EmbeddedDatabase(pg);
     } catch (IOException e) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes outcomes in batches: whatever arrived while the previous batch was being written goes
@@ -52,6 +53,7 @@ class OutcomeRecorder implements SmartLifecycle {
   private final JdbcClient jdbc;
   private final JobRepository jobs;
   private final JobSignals signals;
+  private final TransactionTemplate tx;
   private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
   private volatile boolean running;
   private volatile Runnable onRetry = () -> {};
@@ -60,9 +62,12 @@ class OutcomeRecorder implements SmartLifecycle {
   static final String LOOP = "quarry-recorder";
   private final LoopSupervisor supervisor;
 
-  OutcomeRecorder(JdbcClient jdbc, JobRepository jobs, JobSignals signals, LoopSupervisor supervisor) {
+  OutcomeRecorder(
+      JdbcClient jdbc, JobRepository jobs, JobSignals signals, TransactionTemplate tx,
+      LoopSupervisor supervisor) {
     this.supervisor = supervisor;
     this.jdbc = jdbc;
+    this.tx = tx;
     this.jobs = jobs;
     this.signals = signals;
   }
@@ -168,27 +173,35 @@ class OutcomeRecorder implements SmartLifecycle {
         requeues.add(q);
       }
     }
-    if (!finished.isEmpty()) {
-      writeFinished(finished);
-    }
-    if (!retries.isEmpty()) {
-      writeRetries(retries);
-    }
-    for (Outcome.Requeue q : requeues) {
-      jdbc.sql(
-              "update tasks set state = 'PENDING', attempt = attempt - 1, lease_owner = null,"
-                  + " lease_expires_at = null, started_at = null,"
-                  + " not_before = now() + ? * interval '1 millisecond'"
-                  + " where job_id = ? and idx = ? and attempt = ? and state = 'RUNNING'")
-          .params(q.delay().toMillis(), q.jobId(), q.index(), q.attempt())
-          .update();
-    }
-    requeues.stream()
-        .collect(java.util.stream.Collectors.toMap(Outcome.Requeue::jobId, Outcome.Requeue::reason, (a, b) -> a))
-        .forEach(jobs::setMessage);
-    // Wake result streams as soon as the task rows are written, then again once jobs finish.
-    touched.forEach(signals::signal);
-    jobs.finishIfDone(touched);
+    // One transaction: a job's last results and its terminal state become visible together, so
+    // a client that has read every result never sees the job still RUNNING. The jobs' rows are
+    // locked first (in id order, as the reaper and cancel do) so that two writers finishing the
+    // last tasks of one job cannot each miss the other's rows.
+    tx.executeWithoutResult(
+        status -> {
+          jobs.lockForUpdate(touched);
+          if (!finished.isEmpty()) {
+            writeFinished(finished);
+          }
+          if (!retries.isEmpty()) {
+            writeRetries(retries);
+          }
+          for (Outcome.Requeue q : requeues) {
+            jdbc.sql(
+                    "update tasks set state = 'PENDING', attempt = attempt - 1, lease_owner = null,"
+                        + " lease_expires_at = null, started_at = null,"
+                        + " not_before = now() + ? * interval '1 millisecond'"
+                        + " where job_id = ? and idx = ? and attempt = ? and state = 'RUNNING'")
+                .params(q.delay().toMillis(), q.jobId(), q.index(), q.attempt())
+                .update();
+          }
+          requeues.stream()
+              .collect(
+                  java.util.stream.Collectors.toMap(
+                      Outcome.Requeue::jobId, Outcome.Requeue::reason, (a, b) -> a))
+              .forEach(jobs::setMessage);
+          jobs.finishIfDone(touched);
+        });
     touched.forEach(signals::signal);
     if (!retries.isEmpty() || !requeues.isEmpty()) {
       onRetry.run();

@@ -10,14 +10,17 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Reads and state changes of jobs; every query is scoped to a tenant or a job id it owns. */
 @Repository
 public class JobRepository {
   private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
 
-  public JobRepository(JdbcClient jdbc) {
+  public JobRepository(JdbcClient jdbc, TransactionTemplate tx) {
     this.jdbc = jdbc;
+    this.tx = tx;
   }
 
   public Optional<JobRecord> find(String tenant, UUID id) {
@@ -64,9 +67,26 @@ public class JobRepository {
   }
 
   /**
+   * Locks the rows of {@code ids} until the surrounding transaction ends, in id order so that
+   * writers locking several jobs cannot deadlock. Writers that may finish a job's last tasks take
+   * this lock before touching its tasks (see {@link #finishIfDone}).
+   */
+  public void lockForUpdate(java.util.Collection<UUID> ids) {
+    jdbc.sql("select id from jobs where id = any(?) order by id for update")
+        .param(ids.toArray(UUID[]::new))
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
    * Cancels a running job and its unfinished tasks; returns false if it was already finished.
+   * The job's state and its tasks' change in one transaction.
    */
   public boolean cancel(String tenant, UUID id) {
+    return Boolean.TRUE.equals(tx.execute(status -> cancelInTransaction(tenant, id)));
+  }
+
+  private boolean cancelInTransaction(String tenant, UUID id) {
     int jobs =
         jdbc.sql(
                 "update jobs set state = 'CANCELLED', finished_at = now(),"
@@ -107,11 +127,6 @@ public class JobRepository {
         .params(ids.toArray(UUID[]::new), ids.toArray(UUID[]::new))
         .query(Long.class)
         .single();
-  }
-
-  /** {@link #finishIfDone(java.util.Collection)} for one job. */
-  public void finishIfDone(UUID id) {
-    finishIfDone(List.of(id));
   }
 
   /** The job's spec and state without counts (one query). */

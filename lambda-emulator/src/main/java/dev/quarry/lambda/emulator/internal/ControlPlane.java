@@ -82,13 +82,13 @@ final class ControlPlane {
             RequestIds.uuid());
     LambdaFunction fn = new LambdaFunction(config, code, maxInstances, instances);
     registry.add(fn);
-    afterDelay(fn::activate);
+    afterDelay(fn, fn::activate);
     log.debug("created function {}", fn.name());
     return Response.json(201, FunctionJson.configuration(fn.view()));
   }
 
   Response get(FunctionRef ref) {
-    LambdaFunction.View view = registry.get(ref).view();
+    LambdaFunction.View view = registry.get(ref).read();
     String sha = view.config().codeSha256();
     String location =
         endpoint.get()
@@ -99,7 +99,7 @@ final class ControlPlane {
   }
 
   Response getConfiguration(FunctionRef ref) {
-    return Response.json(200, FunctionJson.configuration(registry.get(ref).view()));
+    return Response.json(200, FunctionJson.configuration(registry.get(ref).read()));
   }
 
   Response updateCode(FunctionRef ref, byte[] body) {
@@ -111,7 +111,7 @@ final class ControlPlane {
       return Response.json(200, FunctionJson.configuration(fn.view()));
     }
     LambdaFunction.View view = fn.beginUpdate(Json.string(json, "RevisionId"), code, c -> c);
-    afterDelay(fn::completeUpdate);
+    afterDelay(fn, fn::completeUpdate);
     return Response.json(200, FunctionJson.configuration(view));
   }
 
@@ -122,7 +122,7 @@ final class ControlPlane {
     LambdaFunction.View view =
         fn.beginUpdate(
             Json.string(json, "RevisionId"), null, c -> c.withSettings(settings, Instant.now()));
-    afterDelay(fn::completeUpdate);
+    afterDelay(fn, fn::completeUpdate);
     return Response.json(200, FunctionJson.configuration(view));
   }
 
@@ -211,7 +211,12 @@ final class ControlPlane {
     return codes.add(zip);
   }
 
-  private void afterDelay(Runnable transition) {
+  /**
+   * Completes {@code transition} once the delay has passed and a client has read the transitional
+   * state at least once, so a waiter always sees one Pending (or InProgress) answer however slow
+   * the machine is; until then it looks again after each delay.
+   */
+  private void afterDelay(LambdaFunction fn, Runnable transition) {
     if (transitionDelay.isZero()) {
       transition.run();
       return;
@@ -219,7 +224,11 @@ final class ControlPlane {
     scheduler.schedule(
         () -> {
           try {
-            transition.run();
+            if (fn.transitionMayComplete()) {
+              transition.run();
+            } else {
+              afterDelay(fn, transition);
+            }
           } catch (RuntimeException e) {
             log.warn("state transition failed", e);
           }

@@ -30,6 +30,23 @@ final class FunctionLifecycle {
 
   private State state = State.Pending;
   private @Nullable UpdateStatus lastUpdateStatus;
+  private boolean transitionSeen;
+
+  /** A client read the state (GetFunction and the like) while it was Pending or InProgress. */
+  void markRead() {
+    if (transitional()) {
+      transitionSeen = true;
+    }
+  }
+
+  /** Whether a client has read the current Pending or InProgress state at least once. */
+  boolean transitionSeen() {
+    return transitionSeen;
+  }
+
+  private boolean transitional() {
+    return state == State.Pending || lastUpdateStatus == UpdateStatus.InProgress;
+  }
 
   /** Pending -> Active; the creation counts as the first successful update. */
   void activate() {
@@ -38,6 +55,7 @@ final class FunctionLifecycle {
     }
     state = State.Active;
     lastUpdateStatus = UpdateStatus.Successful;
+    transitionSeen = false;
   }
 
   /**
@@ -53,6 +71,7 @@ final class FunctionLifecycle {
               + arn);
     }
     lastUpdateStatus = UpdateStatus.InProgress;
+    transitionSeen = false;
   }
 
   void completeUpdate() {
@@ -60,6 +79,7 @@ final class FunctionLifecycle {
       throw new IllegalStateException("no update in progress");
     }
     lastUpdateStatus = UpdateStatus.Successful;
+    transitionSeen = false;
   }
 
   /**

@@ -51,6 +51,17 @@ final class LambdaFunction {
     return new View(config, lifecycle.status(), pool.liveInstances());
   }
 
+  /** The view a client asked for (GetFunction): counts as having seen a transitional state. */
+  synchronized View read() {
+    lifecycle.markRead();
+    return view();
+  }
+
+  /** Whether the pending transition may complete: deleted, or its state was read by a client. */
+  synchronized boolean transitionMayComplete() {
+    return deleted || lifecycle.transitionSeen();
+  }
+
   /** Ends creation: Pending -> Active. */
   synchronized void activate() {
     if (!deleted) {

@@ -56,6 +56,28 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void healthProbeMainExitsZeroOnlyWhenReady() throws Exception {
+    assertThat(probe(server.restUrl() + "/readyz")).isZero();
+    assertThat(probe("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).isZero();
+    assertThat(probe(server.restUrl() + "/no-such-endpoint")).isEqualTo(1);
+    try (var closed = new java.net.ServerSocket(0)) {
+      int port = closed.getLocalPort();
+      closed.close();
+      assertThat(probe("http://127.0.0.1:" + port + "/readyz")).isEqualTo(1);
+    }
+  }
+
+  /** Runs HealthProbe as the container engine would: a separate JVM on the server's class path. */
+  private static int probe(String url) throws Exception {
+    String java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", "target/classes",
+            dev.quarry.server.observability.HealthProbe.class.getName(), url)
+        .redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  @Test
   void restPortServesNoActuatorEndpoints() throws Exception {
     assertThat(rest.get("/actuator/prometheus").status()).isEqualTo(404);
     assertThat(rest.get("/actuator/health").status()).isEqualTo(404);

@@ -69,8 +69,8 @@ class MetricsEndpointTest {
 
   /** Runs HealthProbe as the container engine would: a separate JVM on the server's class path. */
   private static int probe(String url) throws Exception {
-    String java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", "target/classes",
+    String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(javaBin, "-cp", "target/classes",
             dev.quarry.server.observability.HealthProbe.class.getName(), url)
         .redirectErrorStream(true).start();
     assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();

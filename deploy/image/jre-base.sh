@@ -6,12 +6,16 @@
 #
 #   deploy/image/jre-base.sh [output.tar]      (default target/image-base/quarry-jre-base.tar)
 #
-# Uses JAVA_HOME (JDK 21+ with jmods, or 24+ linkable from its runtime image). Does nothing when
-# the tar is newer than this script and was built from the same JDK.
+# Uses JAVA_HOME, else the newest JDK under /usr/lib/jvm (21+ with jmods, or 24+ linkable from its
+# runtime image). Does nothing when the tar is newer than this script and was built from the same
+# JDK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:-target/image-base/quarry-jre-base.tar}"
-java_home="${JAVA_HOME:?set JAVA_HOME to a JDK 21+}"
+java_home="${JAVA_HOME:-$(ls -d /usr/lib/jvm/*/ 2>/dev/null | while read -r d; do
+  [[ -x "$d/bin/jlink" ]] && echo "$("$d/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/ *java.specification.version = //p') ${d%/}"; done | sort -n | tail -1 | cut -d' ' -f2)}"
+[[ -x "$java_home/bin/jlink" ]] || { echo "jre-base: needs a JDK with jlink (set JAVA_HOME)" >&2; exit 1; }
 stamp="$out.jdk"
 if [[ -f "$out" && "$out" -nt "$0" && -f "$stamp" && "$(cat "$stamp")" == "$java_home" ]]; then
   echo "jre-base: $out is up to date"

@@ -109,13 +109,20 @@ public class ResultStreamer {
         next++;
       }
       if (next >= job.total()) {
-        return;
+        break;
       }
       boolean progressed = !page.isEmpty() && page.get(0).index() < next;
       if (!progressed || page.size() < PAGE) {
         sink.flush();
         version = signals.await(job.id(), version, WAIT);
       }
+    }
+    // The last result is visible a moment before the job row says the job ended (outcomes are
+    // recorded, then jobs finished); like completion order, the stream ends only once the job has,
+    // so a caller that reads every result and then the job sees it finished.
+    while (!sink.closed() && !terminal(job.id())) {
+      sink.flush();
+      version = signals.await(job.id(), version, WAIT);
     }
   }
 

@@ -144,7 +144,7 @@ class RestEndToEndTest {
     }
     assertThat(count("jobs")).isEqualTo(jobsBefore);
     assertThat(count("functions")).isEqualTo(functionsBefore);
-    assertThat(http.get("/actuator/health").status()).isEqualTo(200);
+    assertThat(http.get("/readyz").status()).isEqualTo(200);
   }
 
   static long count(String table) throws Exception {

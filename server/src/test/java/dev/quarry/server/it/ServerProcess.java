@@ -42,6 +42,7 @@ final class ServerProcess implements AutoCloseable {
     command.add(QuarryServer.class.getName());
     command.add("--server.port=0");
     command.add("--quarry.grpc.port=0");
+    command.add("--management.server.port=0");
     command.add("--quarry.backend.pool-size=1");
     command.addAll(List.of(args));
     Process p =

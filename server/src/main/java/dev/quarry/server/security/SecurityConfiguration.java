@@ -22,8 +22,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 /**
  * The HTTP edge. Two chains: {@code /v1/**} is stateless, bearer-key only (no session, no CSRF:
  * a browser never sends the key by itself), with every route's role in {@link #api}; everything
- * else (health, the error page, and later the dashboard at {@code /}) keeps sessions and CSRF
- * protection. Both sit behind {@link StrictHttpFirewall}; what it refuses is a JSON 400.
+ * else (probes, the OpenAPI document and Swagger UI, the actuator on the management port, the
+ * error page, and later the dashboard at {@code /}) keeps sessions and CSRF protection. Both sit behind {@link StrictHttpFirewall}; what it refuses is a JSON 400.
  *
  * <p>The services still check roles themselves ({@code Principal.require}), because gRPC does not
  * pass through this chain; the rules here decide first for REST.
@@ -70,7 +70,12 @@ public class SecurityConfiguration {
     // before this one, or its rules and `formLogin(...)` here.
     http.exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(denied()))
         .authorizeHttpRequests(a -> a
-            .requestMatchers("/error", "/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+            // Probes and the API description on the REST port; on the management port (its own
+            // port, loopback by default) health, info and the Prometheus scrape need no key.
+            .requestMatchers("/error", "/livez", "/readyz", "/v3/api-docs", "/v3/api-docs/**",
+                "/swagger-ui.html", "/swagger-ui/**").permitAll()
+            .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
+                "/actuator/prometheus").permitAll()
             .anyRequest().authenticated());
     return http.build();
   }

@@ -49,7 +49,7 @@ class ContainerErrorsTest {
 
   @Test
   void healthStaysOpenWithoutAKey() throws Exception {
-    RawHttp.Answer health = RawHttp.get(server.httpPort, "/actuator/health", "");
+    RawHttp.Answer health = RawHttp.get(server.managementPort, "/actuator/health", "");
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"UP\"");
   }

@@ -100,7 +100,7 @@ class FuzzTest {
     System.out.println("fuzz: " + (rest + grpc) + " cases (" + rest + " REST, " + grpc + " gRPC) in " + took + " ms, seed " + SEED);
     assertThat(failures).isEmpty();
     assertThat(fingerprint()).isEqualTo(before);
-    RawHttp.Answer health = RawHttp.get(server.httpPort, "/actuator/health", "");
+    RawHttp.Answer health = RawHttp.get(server.managementPort, "/actuator/health", "");
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"UP\"");
     assertThat(rest).isGreaterThan(200);

@@ -48,7 +48,7 @@ class PoisonedProfileTest {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(admin.get("/v1/jobs/" + after).json().get("state").asString()).isEqualTo("SUCCEEDED"));
 
-    RawHttp.Answer health = RawHttp.get(server.httpPort, "/actuator/health", "");
+    RawHttp.Answer health = RawHttp.get(server.managementPort, "/actuator/health", "");
     assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"loops\"");
   }
 }

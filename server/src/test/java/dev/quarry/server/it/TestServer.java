@@ -23,6 +23,8 @@ public final class TestServer {
   final Path home;
   final int httpPort;
   final int grpcPort;
+  /** Actuator (health, metrics): its own port, a free one in tests. */
+  final int managementPort;
   final String apiKey;
 
   private TestServer(
@@ -32,6 +34,8 @@ public final class TestServer {
     this.database = database;
     this.home = home;
     this.httpPort = httpPort;
+    this.managementPort =
+        Integer.parseInt(context.getEnvironment().getProperty("local.management.port", "-1"));
     this.grpcPort = grpcPort;
     this.apiKey = apiKey;
   }

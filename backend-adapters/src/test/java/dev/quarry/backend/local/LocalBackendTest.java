@@ -222,6 +222,7 @@ class LocalBackendTest {
 
   private LocalBackendOptions.Builder options() {
     return LocalBackendOptions.builder()
+        .store(store())
         .jvmArgs(
             concat(
                 LocalBackendOptions.defaultJvmArgs(),

@@ -149,7 +149,7 @@ public record QuarryProperties(
       @DefaultValue("128") int maxProcesses,
       @DefaultValue("1024") int maxOpenFiles,
       @DefaultValue("0") long maxCpuSeconds,
-      @DefaultValue("256MB") org.springframework.util.unit.DataSize maxTmp,
+      @DefaultValue("1GB") org.springframework.util.unit.DataSize maxTmp,
       @DefaultValue("256MB") org.springframework.util.unit.DataSize maxObject,
       @DefaultValue("61000") int sandboxUid) {}
 

@@ -194,7 +194,7 @@ public final class LocalBackendOptions {
     return maxCpuSeconds;
   }
 
-  /** Size of a sandboxed worker's private {@code /tmp} (memory-backed). Default 256 MiB. */
+  /** Size of a sandboxed worker's private {@code /tmp} (memory-backed). Default 1 GiB. */
   public long maxTmpBytes() {
     return maxTmpBytes;
   }
@@ -264,7 +264,7 @@ public final class LocalBackendOptions {
     private int maxProcesses = 128;
     private int maxOpenFiles = 1024;
     private long maxCpuSeconds = 0;
-    private long maxTmpBytes = 256L << 20;
+    private long maxTmpBytes = 1L << 30;
     private long maxObjectBytes = 256L << 20;
     private @Nullable ObjectStore store;
 

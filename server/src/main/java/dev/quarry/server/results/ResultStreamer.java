@@ -109,6 +109,7 @@ public class ResultStreamer {
         next++;
       }
       if (next >= job.total()) {
+        awaitEnd(job, sink, version);
         return;
       }
       boolean progressed = !page.isEmpty() && page.get(0).index() < next;
@@ -116,6 +117,17 @@ public class ResultStreamer {
         sink.flush();
         version = signals.await(job.id(), version, WAIT);
       }
+    }
+  }
+
+  /**
+   * Every result was sent; the job's state is written just after its last result, so wait for it:
+   * a caller that reads the job when the stream ends sees it finished.
+   */
+  private void awaitEnd(JobRecord job, ResultSink sink, long version) throws InterruptedException {
+    while (!sink.closed() && !terminal(job.id())) {
+      sink.flush();
+      version = signals.await(job.id(), version, WAIT);
     }
   }
 

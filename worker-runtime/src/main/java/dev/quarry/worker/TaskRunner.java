@@ -49,6 +49,12 @@ public final class TaskRunner implements AutoCloseable {
    */
   public static final String CHANNEL_STORAGE = "channel";
 
+  /**
+   * Storage type of envelopes whose objects the worker reaches only through the pre-signed URLs
+   * in the envelope's grants (Lambda workers hold no storage credentials).
+   */
+  public static final String GRANTED_STORAGE = "granted";
+
   /** System property naming the directory where function jars are cached. */
   public static final String CACHE_DIR_PROPERTY = "quarry.worker.cacheDir";
 
@@ -116,9 +122,13 @@ public final class TaskRunner implements AutoCloseable {
     ObjectStore store;
     try {
       store =
-          envelope.getStorage().getType().equals(CHANNEL_STORAGE)
-              ? java.util.Objects.requireNonNull(channel, "this worker has no storage channel")
-              : stores.open(envelope.getStorage());
+          switch (envelope.getStorage().getType()) {
+            case CHANNEL_STORAGE ->
+                java.util.Objects.requireNonNull(channel, "this worker has no storage channel");
+            case GRANTED_STORAGE ->
+                new dev.quarry.worker.internal.GrantedObjectStore(envelope.getGrantsList());
+            default -> stores.open(envelope.getStorage());
+          };
     } catch (RuntimeException e) {
       fail(summary, e, false);
       return finish(summary, null, envelope);

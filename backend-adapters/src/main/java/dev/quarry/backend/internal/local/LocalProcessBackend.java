@@ -270,9 +270,12 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
    * room. A sandboxed worker serves one tenant for its whole life (tenant code could otherwise
    * leave a thread behind that watches the next tenant's invocations): an invocation whose tenant
    * has no worker with room waits, and an idle worker of another tenant is recycled for it, one at
-   * a time.
+   * a time; if none is idle, the other tenant's least-loaded worker takes no new invocations until
+   * it is, so a tenant's backlog cannot starve another tenant.
    */
   private void dispatch() {
+    // re-decided below: the oldest blocked invocation marks one worker before younger ones run
+    workers.forEach(w -> w.draining = false);
     for (var it = waiting.iterator(); it.hasNext(); ) {
       PendingInvocation head = it.next();
       if (head.future().isDone()) {
@@ -283,27 +286,36 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
       WorkerProcess target = null;
       WorkerProcess idleOther = null;
       boolean anyRoom = false;
+      WorkerProcess busiestOther = null;
       for (WorkerProcess worker : workers) {
         int load = worker.inFlight.size();
-        if (load >= options.maxInFlightPerWorker() || worker.killReason() != null) {
+        if (worker.killReason() != null) {
+          continue;
+        }
+        boolean mine = !dedicatedWorkers || worker.tenant == null || worker.tenant.equals(tenant);
+        if (!mine && load == 0) {
+          idleOther = idleOther == null ? worker : idleOther;
+        } else if (!mine && (busiestOther == null || load < busiestOther.inFlight.size())) {
+          busiestOther = worker; // the other tenant's worker that would drain first
+        }
+        if (load >= options.maxInFlightPerWorker() || worker.draining) {
           continue;
         }
         anyRoom = true;
-        if (!dedicatedWorkers || worker.tenant == null || worker.tenant.equals(tenant)) {
-          if (target == null || load < target.inFlight.size()) {
-            target = worker;
-          }
-        } else if (load == 0 && idleOther == null) {
-          idleOther = worker;
+        if (mine && (target == null || load < target.inFlight.size())) {
+          target = worker;
         }
       }
-      if (!anyRoom) {
-        return;
-      }
       if (target == null) {
-        if (idleOther != null && !recycling) {
+        if (!recycling && idleOther != null) {
           recycling = true;
           idleOther.kill("recycled: the next invocation is another tenant's");
+        } else if (!recycling && busiestOther != null && workers.stream().noneMatch(w -> w.draining)) {
+          // takes no new work, so the oldest waiting tenant cannot be starved by another's backlog
+          busiestOther.draining = true;
+        }
+        if (!anyRoom) {
+          return;
         }
         continue;
       }

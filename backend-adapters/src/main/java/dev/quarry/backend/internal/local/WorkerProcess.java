@@ -53,6 +53,9 @@ final class WorkerProcess {
   /** The only tenant whose invocations this worker runs, once it ran one (sandboxed pools). */
   @Nullable String tenant;
 
+  /** Takes no new invocations: it is to be recycled for another tenant once idle. */
+  boolean draining;
+
   private final Process process;
   private final String id;
   private final Listener listener;

@@ -139,6 +139,10 @@ public record QuarryProperties(
    * @param maxInFlightPerWorker invocations queued to one worker process at once
    * @param workerClasspath classpath of the worker JVMs; empty means this JVM's classpath
    * @param workerJvmArgs extra JVM arguments for worker processes, space separated
+   * @param sandbox {@code bwrap} (default): each local worker runs in a bubblewrap sandbox with no
+   *     view of the server's files, environment, processes or network; {@code none}: unsandboxed,
+   *     only for a trusted single-tenant installation
+   * @param worker resource limits of each sandboxed local worker
    */
   public record Backend(
       @DefaultValue("local") String type,
@@ -146,7 +150,29 @@ public record QuarryProperties(
       @DefaultValue("2") int maxInFlightPerWorker,
       @DefaultValue("") String workerClasspath,
       @DefaultValue("") String workerJvmArgs,
+      @DefaultValue("bwrap") String sandbox,
+      @DefaultValue Worker worker,
       @DefaultValue Resilience resilience) {}
+
+  /**
+   * Limits of one sandboxed local worker process (see {@code LocalBackendOptions}).
+   *
+   * @param maxAddressSpace {@code RLIMIT_AS}, e.g. {@code 3GB}
+   * @param maxProcesses processes and threads ({@code RLIMIT_NPROC})
+   * @param maxOpenFiles {@code RLIMIT_NOFILE}
+   * @param maxCpuSeconds CPU seconds over the worker's life, 0 for none
+   * @param maxTmp size of its private {@code /tmp}
+   * @param maxObject largest object it may write (a result)
+   * @param sandboxUid first user id of workers when the server runs as root
+   */
+  public record Worker(
+      @DefaultValue("3GB") org.springframework.util.unit.DataSize maxAddressSpace,
+      @DefaultValue("128") int maxProcesses,
+      @DefaultValue("1024") int maxOpenFiles,
+      @DefaultValue("0") long maxCpuSeconds,
+      @DefaultValue("1GB") org.springframework.util.unit.DataSize maxTmp,
+      @DefaultValue("256MB") org.springframework.util.unit.DataSize maxObject,
+      @DefaultValue("61000") int sandboxUid) {}
 
   /**
    * The Resilience4j layer around the backend (see {@code ResilienceOptions} for meanings).

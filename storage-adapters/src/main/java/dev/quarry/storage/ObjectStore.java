@@ -115,6 +115,18 @@ public interface ObjectStore extends AutoCloseable {
   List<String> list(String prefix);
 
   /** Releases clients and connections. */
+  /**
+   * A URL that lets its holder, without credentials, read ({@code write=false}: HTTP GET) or
+   * replace ({@code write=true}: HTTP PUT) exactly the object {@code key}, until {@code ttl} has
+   * passed. Workers that must not hold storage credentials get these for their invocation only.
+   *
+   * @return empty if this store cannot presign (the filesystem store)
+   * @throws IllegalArgumentException if the key is invalid or {@code ttl} not positive
+   */
+  default Optional<java.net.URI> presign(String key, boolean write, java.time.Duration ttl) {
+    return Optional.empty();
+  }
+
   @Override
   default void close() {}
 }

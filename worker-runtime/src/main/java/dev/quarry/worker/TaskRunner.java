@@ -43,6 +43,18 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; share one instance per process so warm invocations reuse loaded functions.
  */
 public final class TaskRunner implements AutoCloseable {
+  /**
+   * Storage type of envelopes whose objects the worker reaches only through the channel store given
+   * to {@link #TaskRunner(String, Path, Clock, ObjectStore)} (the local backend's pipe).
+   */
+  public static final String CHANNEL_STORAGE = "channel";
+
+  /**
+   * Storage type of envelopes whose objects the worker reaches only through the pre-signed URLs
+   * in the envelope's grants (Lambda workers hold no storage credentials).
+   */
+  public static final String GRANTED_STORAGE = "granted";
+
   /** System property naming the directory where function jars are cached. */
   public static final String CACHE_DIR_PROPERTY = "quarry.worker.cacheDir";
 
@@ -54,6 +66,7 @@ public final class TaskRunner implements AutoCloseable {
   private final JarCache jars;
   private final FunctionCache functions;
   private final TaskExecutor executor;
+  private final @Nullable ObjectStore channel;
 
   /**
    * @param workerId reported in every summary, e.g. {@code local-1234}
@@ -61,6 +74,16 @@ public final class TaskRunner implements AutoCloseable {
    * @param clock source of deadlines checks and timings
    */
   public TaskRunner(String workerId, Path jarCacheDir, Clock clock) {
+    this(workerId, jarCacheDir, clock, null);
+  }
+
+  /**
+   * @param channel the store used for envelopes of storage type {@value #CHANNEL_STORAGE}; such
+   *     envelopes fail without one
+   */
+  public TaskRunner(
+      String workerId, Path jarCacheDir, Clock clock, @Nullable ObjectStore channel) {
+    this.channel = channel;
     this.workerId = workerId;
     this.clock = clock;
     this.jars = new JarCache(jarCacheDir);
@@ -98,7 +121,14 @@ public final class TaskRunner implements AutoCloseable {
             .setStartMs(clock.millis());
     ObjectStore store;
     try {
-      store = stores.open(envelope.getStorage());
+      store =
+          switch (envelope.getStorage().getType()) {
+            case CHANNEL_STORAGE ->
+                java.util.Objects.requireNonNull(channel, "this worker has no storage channel");
+            case GRANTED_STORAGE ->
+                new dev.quarry.worker.internal.GrantedObjectStore(envelope.getGrantsList());
+            default -> stores.open(envelope.getStorage());
+          };
     } catch (RuntimeException e) {
       fail(summary, e, false);
       return finish(summary, null, envelope);

@@ -35,6 +35,7 @@ public final class LambdaBackendOptions {
   private final WorkerPackage workerPackage;
   private final Duration connectTimeout;
   private final Duration invokeGrace;
+  private final dev.quarry.storage.@Nullable ObjectStore store;
 
   private LambdaBackendOptions(Builder b) {
     this.region = b.region;
@@ -47,6 +48,7 @@ public final class LambdaBackendOptions {
     this.workerPackage = Objects.requireNonNull(b.workerPackage, "workerPackage");
     this.connectTimeout = b.connectTimeout;
     this.invokeGrace = b.invokeGrace;
+    this.store = b.store;
   }
 
   public static Builder builder() {
@@ -95,6 +97,16 @@ public final class LambdaBackendOptions {
     return invokeGrace;
   }
 
+  /**
+   * The store whose objects workers reach through pre-signed URLs in each envelope, for exactly
+   * the invocation's objects; envelopes then carry storage type {@code granted} and no settings,
+   * and the worker function needs no storage permissions. When absent, workers open the store
+   * named in the envelope with their execution role.
+   */
+  public java.util.Optional<dev.quarry.storage.ObjectStore> store() {
+    return java.util.Optional.ofNullable(store);
+  }
+
   /** The function invocations go to. */
   public String functionName() {
     return runtime.functionName(workerPackage.version());
@@ -119,8 +131,15 @@ public final class LambdaBackendOptions {
     private @Nullable WorkerPackage workerPackage;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration invokeGrace = DEFAULT_INVOKE_GRACE;
+    private dev.quarry.storage.@Nullable ObjectStore store;
 
     private Builder() {}
+
+    /** See {@link LambdaBackendOptions#store()}; null to let workers use their execution role. */
+    public Builder store(dev.quarry.storage.@Nullable ObjectStore store) {
+      this.store = store;
+      return this;
+    }
 
     public Builder region(String region) {
       if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {

@@ -21,6 +21,10 @@ class LocalBackendOptionsTest {
     assertThat(options.jvmArgs()).isEqualTo(LocalBackendOptions.defaultJvmArgs());
     assertThat(options.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.deadlineGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(options.sandbox()).isEqualTo(WorkerSandbox.BWRAP);
+    assertThat(options.maxProcesses()).isEqualTo(128);
+    assertThat(options.maxAddressSpaceBytes()).isEqualTo(3L << 30);
+    assertThat(options.store()).isEmpty();
   }
 
   @Test
@@ -41,6 +45,28 @@ class LocalBackendOptionsTest {
         .hasMessageContaining("startupTimeout");
     assertThatThrownBy(() -> builder.deadlineGrace(Duration.ofSeconds(-1)))
         .hasMessageContaining("deadlineGrace");
+    assertThatThrownBy(() -> builder.maxProcesses(4)).hasMessageContaining("maxProcesses");
+    assertThatThrownBy(() -> builder.maxOpenFiles(1)).hasMessageContaining("maxOpenFiles");
+    assertThatThrownBy(() -> builder.maxAddressSpaceBytes(1 << 20))
+        .hasMessageContaining("maxAddressSpaceBytes");
+    assertThatThrownBy(() -> builder.maxCpuSeconds(-1)).hasMessageContaining("maxCpuSeconds");
+    assertThatThrownBy(() -> builder.maxTmpBytes(1)).hasMessageContaining("maxTmpBytes");
+    assertThatThrownBy(() -> builder.maxObjectBytes(1)).hasMessageContaining("maxObjectBytes");
+    assertThatThrownBy(() -> builder.sandboxUid(0)).hasMessageContaining("sandboxUid");
+    assertThatThrownBy(() -> builder.bwrapCommand(" ")).hasMessageContaining("bwrapCommand");
+  }
+
+  @Test
+  void aMissingBubblewrapFailsStartWithTheWayOut() {
+    LocalBackendOptions options =
+        LocalBackendOptions.builder().poolSize(1).bwrapCommand("/nonexistent/bwrap").build();
+
+    assertThatThrownBy(() -> LocalBackends.create(options))
+        .isInstanceOfSatisfying(
+            dev.quarry.backend.BackendException.class,
+            e -> assertThat(e.kind()).isEqualTo(dev.quarry.backend.BackendException.Kind.PERMANENT))
+        .hasMessageContaining("bubblewrap")
+        .hasMessageContaining("quarry.backend.sandbox=none");
   }
 
   @Test

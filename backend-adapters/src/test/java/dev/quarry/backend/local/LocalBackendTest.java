@@ -210,6 +210,34 @@ class LocalBackendTest {
   }
 
   @Test
+  void aWorkerRunsOneTenantAndAnotherTenantsBacklogDoesNotStarveIt() throws Exception {
+    backend = LocalBackends.create(options().poolSize(1).build());
+    String first = backend.invoke(tenant("a", envelope("echo", "1"))).get(20, TimeUnit.SECONDS).getWorkerId();
+    List<CompletableFuture<InvocationSummary>> backlog = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      backlog.add(backend.invoke(tenant("a", envelope("sleep", "300"))));
+    }
+    CompletableFuture<InvocationSummary> b = backend.invoke(tenant("b", envelope("echo", "2")));
+    for (int i = 0; i < 20; i++) {
+      backlog.add(backend.invoke(tenant("a", envelope("sleep", "300"))));
+    }
+
+    InvocationSummary ofB = b.get(40, TimeUnit.SECONDS);
+    assertThat(ofB.getOutcomes(0).getOk()).isTrue();
+    assertThat(ofB.getWorkerId()).as("b runs on a fresh worker, not a's").isNotEqualTo(first);
+    assertThat(backlog.stream().filter(CompletableFuture::isDone).count())
+        .as("a's backlog waited for b")
+        .isLessThan(backlog.size());
+    for (CompletableFuture<InvocationSummary> f : backlog) {
+      assertThat(f.get(40, TimeUnit.SECONDS).getWorkerId()).isNotEqualTo(ofB.getWorkerId());
+    }
+  }
+
+  private static TaskEnvelope tenant(String tenant, TaskEnvelope envelope) {
+    return envelope.toBuilder().setTenantId(tenant).build();
+  }
+
+  @Test
   void createFailsPermanentlyWhenTheWorkerCannotStart() {
     var options = options().poolSize(1).classpath(temp.toString()).build();
 
@@ -222,6 +250,7 @@ class LocalBackendTest {
 
   private LocalBackendOptions.Builder options() {
     return LocalBackendOptions.builder()
+        .store(store())
         .jvmArgs(
             concat(
                 LocalBackendOptions.defaultJvmArgs(),

@@ -35,7 +35,11 @@ class LocalPassThroughTest {
     List<String> jvmArgs = new ArrayList<>(LocalBackendOptions.defaultJvmArgs());
     jvmArgs.add("-XX:TieredStopAtLevel=1");
     jvmArgs.add("-Dquarry.worker.cacheDir=" + temp.resolve("jars"));
-    LocalBackendOptions local = LocalBackendOptions.builder().poolSize(1).jvmArgs(jvmArgs).build();
+    LocalBackendOptions local = LocalBackendOptions.builder()
+            .poolSize(1)
+            .jvmArgs(jvmArgs)
+            .store(ObjectStores.open("fs", Map.of("root", temp.resolve("store").toString())))
+            .build();
     SimpleMeterRegistryHolder holder = new SimpleMeterRegistryHolder();
 
     try (ResilientBackend backend =

@@ -63,6 +63,7 @@ public class BackendRegistry implements AutoCloseable {
   private final ProfileService profiles;
   private final CredentialService credentials;
   private final WorkerStorage storage;
+  private final dev.quarry.storage.ObjectStore store;
   private final QuarryProperties props;
   private final ObjectProvider<MeterRegistry> meters;
   private final Clock clock;
@@ -74,9 +75,11 @@ public class BackendRegistry implements AutoCloseable {
       ProfileService profiles,
       CredentialService credentials,
       WorkerStorage storage,
+      dev.quarry.storage.ObjectStore store,
       QuarryProperties props,
       ObjectProvider<MeterRegistry> meters,
       Clock clock) {
+    this.store = store;
     this.pool = pool;
     this.profiles = profiles;
     this.credentials = credentials;
@@ -190,7 +193,9 @@ public class BackendRegistry implements AutoCloseable {
             .endpoint(settings.endpoint())
             .concurrency(settings.concurrency())
             .runtime(settings.runtime())
-            .workerPackage(workerPackage());
+            .workerPackage(workerPackage())
+            // workers reach exactly their invocation's objects through pre-signed URLs
+            .store(store);
     if (p.credential() != null) {
       Map<String, String> secret = credentials.openForServer(tenant, p.credential(), "lambda profile " + p.name());
       if (!secret.containsKey("accessKeyId")) {

@@ -117,9 +117,20 @@ public class ResultStreamer {
         version = signals.await(job.id(), version, WAIT);
       }
     }
-    // The last result is visible a moment before the job row says the job ended (outcomes are
-    // recorded, then jobs finished); like completion order, the stream ends only once the job has,
-    // so a caller that reads every result and then the job sees it finished.
+    // The recorder commits a job's end with its last outcomes; still, like completion order, the
+    // stream ends only once the job has, so a caller that reads every result and then the job
+    // sees it finished whichever writer ended it.
+    while (!sink.closed() && !terminal(job.id())) {
+      sink.flush();
+      version = signals.await(job.id(), version, WAIT);
+    }
+  }
+
+  /**
+   * Every result was sent; the job's state is written just after its last result, so wait for it:
+   * a caller that reads the job when the stream ends sees it finished.
+   */
+  private void awaitEnd(JobRecord job, ResultSink sink, long version) throws InterruptedException {
     while (!sink.closed() && !terminal(job.id())) {
       sink.flush();
       version = signals.await(job.id(), version, WAIT);

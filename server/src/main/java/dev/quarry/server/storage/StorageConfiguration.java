@@ -25,26 +25,17 @@ public class StorageConfiguration {
 
   @Bean
   WorkerStorage workerStorage(QuarryProperties props) {
-    Map<String, String> all = settings(props);
     Map<String, String> open = new HashMap<>();
-    Map<String, String> env = new HashMap<>();
-    all.forEach(
-        (k, v) -> {
-          // workers never create the bucket: the server did at start
-          if (!SECRETS.contains(k) && !k.equals("createBucket")) {
-            open.put(k, v);
-          }
-        });
-    if (all.containsKey("accessKeyId")) {
-      env.put("AWS_ACCESS_KEY_ID", all.get("accessKeyId"));
-      env.put("AWS_SECRET_ACCESS_KEY", all.getOrDefault("secretAccessKey", ""));
-    }
-    if (all.containsKey("sessionToken")) {
-      env.put("AWS_SESSION_TOKEN", all.get("sessionToken"));
-    }
+    settings(props)
+        .forEach(
+            (k, v) -> {
+              // workers never create the bucket (the server did at start) nor get its secrets
+              if (!SECRETS.contains(k) && !k.equals("createBucket")) {
+                open.put(k, v);
+              }
+            });
     return new WorkerStorage(
-        StorageSettings.newBuilder().setType(props.storage().type()).putAllSettings(open).build(),
-        env);
+        StorageSettings.newBuilder().setType(props.storage().type()).putAllSettings(open).build());
   }
 
   private static Map<String, String> settings(QuarryProperties props) {

@@ -1,15 +1,15 @@
 package dev.quarry.server.storage;
 
 import dev.quarry.proto.v1.StorageSettings;
-import java.util.Map;
 
 /**
- * How workers reach the store: the non-secret settings that travel in every envelope, and the
- * secrets that local worker processes get through their environment instead.
+ * How workers reach the store: the non-secret settings that travel in every envelope. Workers get
+ * no storage secrets from the server: local workers reach storage only through their backend,
+ * Lambda workers through their execution role.
  */
-public record WorkerStorage(StorageSettings settings, Map<String, String> secretEnvironment) {
+public record WorkerStorage(StorageSettings settings) {
   @Override
   public String toString() {
-    return "WorkerStorage[type=" + settings.getType() + ", secrets=" + secretEnvironment.keySet() + "]";
+    return "WorkerStorage[type=" + settings.getType() + "]";
   }
 }

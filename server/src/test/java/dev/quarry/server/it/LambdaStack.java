@@ -70,7 +70,8 @@ final class LambdaStack {
       Thread.sleep(10);
     }
     String s3Endpoint = "http://127.0.0.1:" + s3.getPort();
-    // the execution role of a real function: here the worker's S3 credentials
+    // no storage credentials in the worker's environment (a real function's execution role needs
+    // no bucket permissions): workers reach objects only through their envelope's pre-signed URLs
     LambdaEmulator emulator =
         LambdaEmulator.start(
             EmulatorOptions.builder()
@@ -78,8 +79,6 @@ final class LambdaStack {
                 .region("us-east-1")
                 .maxInstancesPerFunction(2)
                 .stateTransitionDelay(Duration.ofMillis(200))
-                .instanceEnvironment(
-                    Map.of("AWS_ACCESS_KEY_ID", S3_IDENTITY, "AWS_SECRET_ACCESS_KEY", S3_CREDENTIAL))
                 .seed(7)
                 .build());
     TestDatabase db = TestDatabase.create();

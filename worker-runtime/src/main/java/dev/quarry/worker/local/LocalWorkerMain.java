@@ -1,7 +1,9 @@
 package dev.quarry.worker.local;
 
+import dev.quarry.proto.v1.FromWorker;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.proto.v1.ToWorker;
 import dev.quarry.worker.TaskRunner;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -11,14 +13,19 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Worker JVM started by the local process backend. Protocol, all messages length-delimited
- * protobuf: on start the worker writes an {@link InvocationSummary} with invocation id {@value
- * #READY}; then it reads {@link TaskEnvelope}s from stdin and answers one summary per envelope, in
- * order. End of stdin makes it exit with status 0; a fatal error exits non-zero.
+ * protobuf: the backend writes {@link ToWorker} messages to stdin, the worker {@link FromWorker}
+ * messages to stdout. On start the worker writes a summary with invocation id {@value #READY};
+ * then it answers one summary per envelope, in order. While it runs an envelope of storage type
+ * {@value TaskRunner#CHANNEL_STORAGE} it reads and writes objects with {@link
+ * dev.quarry.proto.v1.StorageCall}s that the backend answers (the worker holds no storage
+ * credentials). End of stdin makes it exit with status 0; a fatal error exits non-zero.
  *
  * <p>stdout is reserved for the protocol: {@code System.out} is redirected to stderr (so user code
  * that prints cannot corrupt it) and {@code System.in} is emptied. Logs go to stderr.
@@ -42,9 +49,16 @@ public final class LocalWorkerMain {
 
     Logger log = LoggerFactory.getLogger(LocalWorkerMain.class);
     String workerId = "local-" + ProcessHandle.current().pid();
+    WorkerPipe pipe = new WorkerPipe(protocolIn, protocolOut);
+    AtomicReference<String> running = new AtomicReference<>("");
     int status = 0;
-    try (TaskRunner runner = TaskRunner.create(workerId)) {
-      serve(protocolIn, protocolOut, runner, workerId);
+    try (TaskRunner runner =
+        new TaskRunner(
+            workerId,
+            TaskRunner.defaultJarCacheDir(),
+            Clock.systemUTC(),
+            new PipeObjectStore(pipe, running::get))) {
+      serve(pipe, runner, workerId, running);
       log.debug("Worker {}: end of input, exiting", workerId);
     } catch (IOException e) {
       log.error("Worker {}: protocol stream failed", workerId, e);
@@ -63,16 +77,25 @@ public final class LocalWorkerMain {
    * @throws IOException if reading or writing the protocol streams fails
    */
   static void serve(InputStream in, OutputStream out, TaskRunner runner, String workerId)
-      throws IOException {
-    write(InvocationSummary.newBuilder().setInvocationId(READY).setWorkerId(workerId).build(), out);
+      throws IOException, InterruptedException {
+    serve(new WorkerPipe(in, out), runner, workerId, new AtomicReference<>(""));
+  }
+
+  private static void serve(
+      WorkerPipe pipe, TaskRunner runner, String workerId, AtomicReference<String> running)
+      throws IOException, InterruptedException {
+    pipe.start();
+    write(pipe, InvocationSummary.newBuilder().setInvocationId(READY).setWorkerId(workerId).build());
     TaskEnvelope envelope;
-    while ((envelope = TaskEnvelope.parseDelimitedFrom(in)) != null) {
-      write(runner.run(envelope), out);
+    while ((envelope = pipe.nextEnvelope()) != null) {
+      running.set(envelope.getInvocationId());
+      InvocationSummary summary = runner.run(envelope);
+      running.set("");
+      write(pipe, summary);
     }
   }
 
-  private static void write(InvocationSummary summary, OutputStream out) throws IOException {
-    summary.writeDelimitedTo(out);
-    out.flush();
+  private static void write(WorkerPipe pipe, InvocationSummary summary) throws IOException {
+    pipe.send(FromWorker.newBuilder().setSummary(summary).build());
   }
 }

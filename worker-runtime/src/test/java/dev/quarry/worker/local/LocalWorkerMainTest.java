@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.quarry.proto.v1.Codec;
+import dev.quarry.proto.v1.FromWorker;
 import dev.quarry.proto.v1.FunctionKind;
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.StorageSettings;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
+import dev.quarry.proto.v1.ToWorker;
 import dev.quarry.worker.TaskRunner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,8 +26,8 @@ class LocalWorkerMainTest {
   @Test
   void writesTheHandshakeThenOneSummaryPerEnvelopeInOrderUntilEndOfInput() throws Exception {
     ByteArrayOutputStream requests = new ByteArrayOutputStream();
-    envelope("first").writeDelimitedTo(requests);
-    envelope("second").writeDelimitedTo(requests);
+    ToWorker.newBuilder().setEnvelope(envelope("first")).build().writeDelimitedTo(requests);
+    ToWorker.newBuilder().setEnvelope(envelope("second")).build().writeDelimitedTo(requests);
     ByteArrayOutputStream answers = new ByteArrayOutputStream();
 
     try (TaskRunner runner = new TaskRunner("local-1", temp.resolve("jars"), Clock.systemUTC())) {
@@ -34,15 +36,15 @@ class LocalWorkerMainTest {
     }
 
     ByteArrayInputStream in = new ByteArrayInputStream(answers.toByteArray());
-    InvocationSummary ready = InvocationSummary.parseDelimitedFrom(in);
-    InvocationSummary first = InvocationSummary.parseDelimitedFrom(in);
-    InvocationSummary second = InvocationSummary.parseDelimitedFrom(in);
+    InvocationSummary ready = FromWorker.parseDelimitedFrom(in).getSummary();
+    InvocationSummary first = FromWorker.parseDelimitedFrom(in).getSummary();
+    InvocationSummary second = FromWorker.parseDelimitedFrom(in).getSummary();
     assertThat(ready.getInvocationId()).isEqualTo(LocalWorkerMain.READY);
     assertThat(ready.getWorkerId()).isEqualTo("local-1");
     assertThat(first.getInvocationId()).isEqualTo("first");
     assertThat(second.getInvocationId()).isEqualTo("second");
     assertThat(second.getOutcomes(0).getOk()).isTrue();
-    assertThat(InvocationSummary.parseDelimitedFrom(in)).isNull();
+    assertThat(FromWorker.parseDelimitedFrom(in)).isNull();
   }
 
   private TaskEnvelope envelope(String id) {

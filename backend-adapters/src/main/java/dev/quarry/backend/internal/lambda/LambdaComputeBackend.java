@@ -33,12 +33,15 @@ public final class LambdaComputeBackend implements LambdaBackend {
   private final Object deployLock = new Object();
   private CompletableFuture<String> deployed;
   private volatile boolean closed;
+  private final @org.jspecify.annotations.Nullable PresignedGrants grants;
 
   private LambdaComputeBackend(LambdaBackendOptions options, LambdaAsyncClient client) {
     this.options = options;
     this.client = client;
     this.runtimes = new LambdaRuntimeManager(client, options.workerPackage());
     this.function = options.functionName();
+    this.grants =
+        options.store().map(s -> new PresignedGrants(s, java.time.Clock.systemUTC())).orElse(null);
     this.deployed = new CompletableFuture<>();
     this.deployed.completeExceptionally(new IllegalStateException("not deployed yet"));
   }
@@ -67,6 +70,16 @@ public final class LambdaComputeBackend implements LambdaBackend {
     if (closed) {
       return CompletableFuture.failedFuture(
           new BackendException(Kind.TRANSIENT, "the Lambda backend is closed"));
+    }
+    if (grants != null) {
+      try {
+        envelope = grants.grant(envelope);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(
+            e instanceof BackendException b
+                ? b
+                : new BackendException(Kind.TRANSIENT, "cannot grant the invocation's objects", e));
+      }
     }
     InvokeRequest request =
         InvokeRequest.builder()

@@ -5,8 +5,13 @@ import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.local.LocalBackendOptions;
 import dev.quarry.backend.local.LocalBackends;
+import dev.quarry.backend.local.WorkerSandbox;
 import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.proto.v1.StorageCall;
+import dev.quarry.proto.v1.StorageReply;
+import dev.quarry.proto.v1.StorageSettings;
 import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.worker.TaskRunner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,11 +19,13 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A pool of warm worker JVMs. Invocations wait in a FIFO queue and go to the least-loaded worker
+ * A pool of warm worker JVMs, each sandboxed (see {@link WorkerCommand}) and reaching storage only
+ * through the backend ({@link StorageChannel}) under its running invocation's grant. Invocations wait in a FIFO queue and go to the least-loaded worker
  * with fewer than {@code maxInFlightPerWorker} envelopes; a worker answers its envelopes in order.
  * A worker that dies fails its in-flight invocations with {@link Kind#CRASH} and is replaced. All
  * bookkeeping is guarded by one lock; futures are completed outside it.
@@ -30,15 +37,21 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
   private final LocalBackendOptions options;
   private final DeadlineWatchdog watchdog;
   private final WorkerStarter starter;
+  private final @Nullable StorageChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
   private final Deque<PendingInvocation> waiting = new ArrayDeque<>();
   private final List<WorkerProcess> workers = new ArrayList<>();
+  private final boolean dedicatedWorkers;
   private boolean closed;
+  private boolean recycling;
 
   private LocalProcessBackend(LocalBackendOptions options) {
     this.options = options;
     this.watchdog = new DeadlineWatchdog(options.deadlineGrace(), lock);
     this.starter = new WorkerStarter(options, this);
+    this.dedicatedWorkers = options.sandbox() != WorkerSandbox.NONE;
+    this.channel =
+        options.store().map(s -> new StorageChannel(s, options.maxObjectBytes())).orElse(null);
   }
 
   /**
@@ -47,6 +60,13 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
    * @throws BackendException ({@link Kind#PERMANENT}) if a worker cannot be started
    */
   public static LocalProcessBackend start(LocalBackendOptions options) {
+    WorkerCommand.checkHost(options);
+    if (options.sandbox() == WorkerSandbox.NONE) {
+      log.warn(
+          "\n*** quarry.backend.sandbox=none: local workers run UNSANDBOXED (trusted single-tenant"
+              + " mode). Tenant code can read this server's files, configuration and secrets and"
+              + " reach its database. Never use it with more than one tenant. ***");
+    }
     LocalProcessBackend backend = new LocalProcessBackend(options);
     long startNanos = System.nanoTime();
     try {
@@ -75,8 +95,18 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
 
   @Override
   public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
+    TaskEnvelope sent =
+        channel == null
+            ? envelope
+            : envelope.toBuilder()
+                .setStorage(StorageSettings.newBuilder().setType(TaskRunner.CHANNEL_STORAGE))
+                .build();
     PendingInvocation pending =
-        new PendingInvocation(envelope, new CompletableFuture<>(), System.currentTimeMillis());
+        new PendingInvocation(
+            sent,
+            new CompletableFuture<>(),
+            System.currentTimeMillis(),
+            InvocationGrant.of(envelope));
     lock.lock();
     try {
       if (closed) {
@@ -107,7 +137,27 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
     } finally {
       lock.unlock();
     }
-    done.future().complete(summary);
+    // the id the backend knows the worker by (in its sandbox the worker sees another pid)
+    done.future().complete(summary.toBuilder().setWorkerId(worker.id()).build());
+  }
+
+  @Override
+  public StorageReply onStorageCall(WorkerProcess worker, StorageCall call) {
+    PendingInvocation running;
+    lock.lock();
+    try {
+      running = worker.inFlight.peekFirst();
+    } finally {
+      lock.unlock();
+    }
+    if (channel == null) {
+      return StorageReply.newBuilder()
+          .setCallId(call.getCallId())
+          .setDenied(true)
+          .setError("this backend has no storage channel")
+          .build();
+    }
+    return channel.serve(worker.id(), running, call);
   }
 
   @Override
@@ -118,6 +168,9 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
     lock.lock();
     try {
       serving = workers.remove(worker);
+      if (serving) {
+        starter.release(worker.slot()); // a worker that never registered released it on failure
+      }
       watchdog.cancel(worker);
       failed = new ArrayList<>(worker.inFlight);
       worker.inFlight.clear();
@@ -194,6 +247,7 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
         return false;
       }
       workers.add(worker);
+      recycling = false;
       dispatch();
       return true;
     } finally {
@@ -211,25 +265,63 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
     }
   }
 
-  /** Guarded by {@link #lock}. Hands queued invocations to workers with room. */
+  /**
+   * Guarded by {@link #lock}. Hands queued invocations, in order, to the least-loaded worker with
+   * room. A sandboxed worker serves one tenant for its whole life (tenant code could otherwise
+   * leave a thread behind that watches the next tenant's invocations): an invocation whose tenant
+   * has no worker with room waits, and an idle worker of another tenant is recycled for it, one at
+   * a time; if none is idle, the other tenant's least-loaded worker takes no new invocations until
+   * it is, so a tenant's backlog cannot starve another tenant.
+   */
   private void dispatch() {
-    while (!waiting.isEmpty()) {
+    // re-decided below: the oldest blocked invocation marks one worker before younger ones run
+    workers.forEach(w -> w.draining = false);
+    for (var it = waiting.iterator(); it.hasNext(); ) {
+      PendingInvocation head = it.next();
+      if (head.future().isDone()) {
+        it.remove(); // cancelled by the caller
+        continue;
+      }
+      String tenant = head.envelope().getTenantId();
       WorkerProcess target = null;
+      WorkerProcess idleOther = null;
+      boolean anyRoom = false;
+      WorkerProcess busiestOther = null;
       for (WorkerProcess worker : workers) {
         int load = worker.inFlight.size();
-        if (load < options.maxInFlightPerWorker()
-            && worker.killReason() == null
-            && (target == null || load < target.inFlight.size())) {
+        if (worker.killReason() != null) {
+          continue;
+        }
+        boolean mine = !dedicatedWorkers || worker.tenant == null || worker.tenant.equals(tenant);
+        if (!mine && load == 0) {
+          idleOther = idleOther == null ? worker : idleOther;
+        } else if (!mine && (busiestOther == null || load < busiestOther.inFlight.size())) {
+          busiestOther = worker; // the other tenant's worker that would drain first
+        }
+        if (load >= options.maxInFlightPerWorker() || worker.draining) {
+          continue;
+        }
+        anyRoom = true;
+        if (mine && (target == null || load < target.inFlight.size())) {
           target = worker;
         }
       }
       if (target == null) {
-        return;
+        if (!recycling && idleOther != null) {
+          recycling = true;
+          idleOther.kill("recycled: the next invocation is another tenant's");
+        } else if (!recycling && busiestOther != null && workers.stream().noneMatch(w -> w.draining)) {
+          // takes no new work, so the oldest waiting tenant cannot be starved by another's backlog
+          busiestOther.draining = true;
+        }
+        if (!anyRoom) {
+          return;
+        }
+        continue;
       }
-      PendingInvocation next = waiting.removeFirst().startingAt(System.currentTimeMillis());
-      if (next.future().isDone()) {
-        continue; // cancelled by the caller
-      }
+      it.remove();
+      PendingInvocation next = head.startingAt(System.currentTimeMillis());
+      target.tenant = tenant;
       target.inFlight.addLast(next);
       target.send(next.envelope());
       if (target.inFlight.size() == 1) {

@@ -6,10 +6,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * An invocation waiting for, or running on, a worker. {@code queuedAtMs} is when it entered the
- * backend's queue: time spent waiting there does not count against its deadline.
+ * backend's queue: time spent waiting there does not count against its deadline. {@code grant} is
+ * what its worker may read and write while it runs.
  */
 record PendingInvocation(
-    TaskEnvelope envelope, CompletableFuture<InvocationSummary> future, long queuedAtMs) {
+    TaskEnvelope envelope,
+    CompletableFuture<InvocationSummary> future,
+    long queuedAtMs,
+    InvocationGrant grant) {
 
   /** The same invocation with its deadline moved forward by the time it spent queued. */
   PendingInvocation startingAt(long nowMs) {
@@ -18,7 +22,7 @@ record PendingInvocation(
     }
     TaskEnvelope shifted =
         envelope.toBuilder().setDeadlineMs(envelope.getDeadlineMs() + (nowMs - queuedAtMs)).build();
-    return new PendingInvocation(shifted, future, queuedAtMs);
+    return new PendingInvocation(shifted, future, queuedAtMs, grant);
   }
 
   String id() {

@@ -1,8 +1,12 @@
 package dev.quarry.backend.internal.local;
 
 import dev.quarry.backend.local.LocalBackendOptions;
+import dev.quarry.proto.v1.FromWorker;
 import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.proto.v1.StorageCall;
+import dev.quarry.proto.v1.StorageReply;
 import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.proto.v1.ToWorker;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -10,7 +14,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -24,20 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker JVM and its three pipes: a writer thread sends envelopes, a reader thread reads the
- * handshake and summaries, a forwarder copies stderr to the log. {@link #inFlight} and {@link
- * #deadlineTimer} belong to the backend and are guarded by its lock.
+ * handshake and summaries, a forwarder copies stderr to the log. {@link #inFlight}, {@link
+ * #deadlineTimer} and {@link #tenant} belong to the backend and are guarded by its lock.
  */
 final class WorkerProcess {
-  static final String MAIN_CLASS = "dev.quarry.worker.local.LocalWorkerMain";
   static final String READY = "ready";
 
   private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-  private static final TaskEnvelope CLOSE =
-      TaskEnvelope.newBuilder().setInvocationId("close").build();
+  private static final ToWorker CLOSE = ToWorker.getDefaultInstance();
 
   /** Events from the reader thread. */
   interface Listener {
     void onSummary(WorkerProcess worker, InvocationSummary summary);
+
+    /** A storage call; called on the reader thread, which waits for it (so does the worker). */
+    StorageReply onStorageCall(WorkerProcess worker, StorageCall call);
 
     /** The process ended (or its output became unreadable and it was killed). */
     void onExit(WorkerProcess worker, int exitCode);
@@ -46,25 +50,36 @@ final class WorkerProcess {
   final Deque<PendingInvocation> inFlight = new ArrayDeque<>();
   @Nullable ScheduledFuture<?> deadlineTimer;
 
+  /** The only tenant whose invocations this worker runs, once it ran one (sandboxed pools). */
+  @Nullable String tenant;
+
+  /** Takes no new invocations: it is to be recycled for another tenant once idle. */
+  boolean draining;
+
   private final Process process;
   private final String id;
   private final Listener listener;
   private final StderrForwarder stderr;
-  private final BlockingQueue<TaskEnvelope> outbox = new LinkedBlockingQueue<>();
+  private final int slot;
+  private final BlockingQueue<ToWorker> outbox = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Thread stderrPump;
   private final Thread reader;
   private final Thread writer;
   private volatile @Nullable String killReason;
+  private volatile List<ProcessHandle> sandboxed = List.of();
 
-  private WorkerProcess(Process process, Listener listener) {
+  private WorkerProcess(Process process, int slot, Listener listener) {
     this.process = process;
+    this.slot = slot;
     this.id = "local-" + process.pid();
     this.listener = listener;
     this.stderr = new StderrForwarder(process.getErrorStream(), id);
     this.stderrPump = Thread.ofPlatform().daemon().name(id + "-stderr").start(stderr);
     this.writer = Thread.ofVirtual().name(id + "-writer").start(this::writeLoop);
     this.reader = Thread.ofPlatform().daemon().name(id + "-reader").start(this::readLoop);
+    // the process is bubblewrap when sandboxed: if it dies, the JVM it started must die too
+    process.onExit().thenRun(this::killSandboxed);
   }
 
   /**
@@ -72,23 +87,18 @@ final class WorkerProcess {
    *
    * @throws IOException if the process cannot be started
    */
-  static WorkerProcess launch(LocalBackendOptions options, Listener listener) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command(options));
-    builder.environment().putAll(options.environment());
-    return new WorkerProcess(builder.start(), listener);
+  static WorkerProcess launch(LocalBackendOptions options, int slot, Listener listener)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(WorkerCommand.command(options, slot));
+    // nothing of the server's environment (secrets, database passwords) reaches tenant code
+    builder.environment().clear();
+    builder.environment().putAll(WorkerCommand.environment(options));
+    return new WorkerProcess(builder.start(), slot, listener);
   }
 
-  static List<String> command(LocalBackendOptions options) {
-    List<String> command = new ArrayList<>();
-    command.add(options.javaCommand());
-    // JVM unified logging writes warnings to stdout by default, which would corrupt the protocol
-    command.add("-Xlog:disable");
-    command.add("-Xlog:all=warning:stderr");
-    command.addAll(options.jvmArgs());
-    command.add("-cp");
-    command.add(options.classpath());
-    command.add(MAIN_CLASS);
-    return command;
+  /** The pool slot this worker holds (its user id in the sandbox when the server is root). */
+  int slot() {
+    return slot;
   }
 
   String id() {
@@ -121,7 +131,7 @@ final class WorkerProcess {
 
   /** Queues an envelope for the writer thread; never blocks. */
   void send(TaskEnvelope envelope) {
-    outbox.add(envelope);
+    outbox.add(ToWorker.newBuilder().setEnvelope(envelope).build());
   }
 
   /** Closes stdin after the envelopes already sent; the worker finishes them and exits. */
@@ -134,7 +144,13 @@ final class WorkerProcess {
     if (killReason == null) {
       killReason = reason;
     }
+    killSandboxed();
     process.destroyForcibly();
+  }
+
+  private void killSandboxed() {
+    sandboxed.forEach(ProcessHandle::destroyForcibly);
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
   }
 
   @Nullable String killReason() {
@@ -149,14 +165,23 @@ final class WorkerProcess {
 
   private void readLoop() {
     try (InputStream in = new BufferedInputStream(process.getInputStream(), 64 * 1024)) {
-      InvocationSummary handshake = InvocationSummary.parseDelimitedFrom(in);
-      if (handshake == null || !READY.equals(handshake.getInvocationId())) {
+      FromWorker handshake = FromWorker.parseDelimitedFrom(in);
+      if (handshake == null || !READY.equals(handshake.getSummary().getInvocationId())) {
         throw new IOException("worker " + pid() + " did not send the ready handshake");
       }
+      sandboxed = process.descendants().toList();
       ready.complete(null);
-      InvocationSummary summary;
-      while ((summary = InvocationSummary.parseDelimitedFrom(in)) != null) {
-        listener.onSummary(this, summary);
+      FromWorker message;
+      while ((message = FromWorker.parseDelimitedFrom(in)) != null) {
+        switch (message.getMessageCase()) {
+          case SUMMARY -> listener.onSummary(this, message.getSummary());
+          case CALL ->
+              outbox.add(
+                  ToWorker.newBuilder()
+                      .setReply(listener.onStorageCall(this, message.getCall()))
+                      .build());
+          default -> throw new IOException("unexpected message " + message.getMessageCase());
+        }
       }
     } catch (IOException | RuntimeException e) {
       if (process.isAlive()) {
@@ -188,11 +213,11 @@ final class WorkerProcess {
   private void writeLoop() {
     try (OutputStream out = new BufferedOutputStream(process.getOutputStream(), 64 * 1024)) {
       while (true) {
-        TaskEnvelope envelope = outbox.take();
-        if (envelope == CLOSE) {
+        ToWorker message = outbox.take();
+        if (message == CLOSE) {
           return;
         }
-        envelope.writeDelimitedTo(out);
+        message.writeDelimitedTo(out);
         if (outbox.isEmpty()) {
           out.flush();
         }

@@ -6,6 +6,7 @@ import dev.quarry.backend.local.LocalBackendOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ final class WorkerStarter {
   private final LocalBackendOptions options;
   private final Pool pool;
   private final Set<WorkerProcess> starting = ConcurrentHashMap.newKeySet();
+  private final BitSet slots = new BitSet();
 
   WorkerStarter(LocalBackendOptions options, Pool pool) {
     this.options = options;
@@ -107,14 +109,39 @@ final class WorkerStarter {
     }
   }
 
+  /** Frees the slot of a worker that exited. */
+  void release(int slot) {
+    synchronized (slots) {
+      slots.clear(slot);
+    }
+  }
+
+  private int acquireSlot() {
+    synchronized (slots) {
+      int slot = slots.nextClearBit(0);
+      slots.set(slot);
+      return slot;
+    }
+  }
+
   private WorkerProcess start() throws IOException, InterruptedException {
-    WorkerProcess worker = WorkerProcess.launch(options, pool);
+    int slot = acquireSlot();
+    WorkerProcess worker;
+    try {
+      worker = WorkerProcess.launch(options, slot, pool);
+    } catch (IOException | RuntimeException e) {
+      release(slot);
+      throw e;
+    }
     starting.add(worker);
     try {
       if (pool.isClosed()) {
         worker.kill("backend closed");
       }
       worker.awaitReady(options.startupTimeout());
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      release(slot);
+      throw e;
     } finally {
       starting.remove(worker);
     }

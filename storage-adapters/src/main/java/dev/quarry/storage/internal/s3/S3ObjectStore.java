@@ -7,6 +7,8 @@ import dev.quarry.storage.StorageException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Objects are S3 objects named {@code prefix + key}. A PUT replaces the whole object atomically.
@@ -28,7 +31,10 @@ final class S3ObjectStore implements ObjectStore {
   private final String bucket;
   private final String prefix;
 
-  S3ObjectStore(S3Client s3, String bucket, String prefix) {
+  private final S3Presigner presigner;
+
+  S3ObjectStore(S3Client s3, S3Presigner presigner, String bucket, String prefix) {
+    this.presigner = presigner;
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
@@ -143,6 +149,34 @@ final class S3ObjectStore implements ObjectStore {
   @Override
   public void close() {
     s3.close();
+    presigner.close();
+  }
+
+  @Override
+  public Optional<URI> presign(String key, boolean write, Duration ttl) {
+    if (!ttl.isPositive()) {
+      throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+    }
+    String name = name(key);
+    try {
+      return Optional.of(
+          (write
+                  ? presigner
+                      .presignPutObject(
+                          b ->
+                              b.signatureDuration(ttl)
+                                  .putObjectRequest(r -> r.bucket(bucket).key(name)))
+                      .url()
+                  : presigner
+                      .presignGetObject(
+                          b ->
+                              b.signatureDuration(ttl)
+                                  .getObjectRequest(r -> r.bucket(bucket).key(name)))
+                      .url())
+              .toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new StorageException("cannot presign '" + key + "'", false, e);
+    }
   }
 
   @Override

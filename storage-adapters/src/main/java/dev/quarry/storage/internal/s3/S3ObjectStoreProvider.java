@@ -18,6 +18,8 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -79,7 +81,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
       throw e;
     }
     log.info("s3 object store {}", parsed);
-    return new S3ObjectStore(client, parsed.bucket(), parsed.prefix());
+    return new S3ObjectStore(client, presigner(parsed), parsed.bucket(), parsed.prefix());
   }
 
   private static S3Client client(S3Settings settings) {
@@ -89,6 +91,19 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
             .region(Region.of(settings.region()))
             .forcePathStyle(settings.pathStyle())
             .credentialsProvider(credentials(settings));
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    }
+    return builder.build();
+  }
+
+  private static S3Presigner presigner(S3Settings settings) {
+    S3Presigner.Builder builder =
+        S3Presigner.builder()
+            .region(Region.of(settings.region()))
+            .credentialsProvider(credentials(settings))
+            .serviceConfiguration(
+                S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     }

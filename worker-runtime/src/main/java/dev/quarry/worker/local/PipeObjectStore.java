@@ -1,0 +1,155 @@
+package dev.quarry.worker.local;
+
+import com.google.protobuf.ByteString;
+import dev.quarry.proto.v1.StorageCall;
+import dev.quarry.proto.v1.StorageReply;
+import dev.quarry.storage.ObjectStore;
+import dev.quarry.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The store of a local worker that holds no storage credentials: every read and write goes over
+ * the protocol pipe to the backend, which checks the key against the grant of the invocation the
+ * worker is running. Large objects travel in chunks. Listing and deleting are not granted.
+ */
+final class PipeObjectStore implements ObjectStore {
+  static final int CHUNK = 4 << 20;
+
+  private final WorkerPipe pipe;
+  private final Supplier<String> invocation;
+
+  PipeObjectStore(WorkerPipe pipe, Supplier<String> invocation) {
+    this.pipe = pipe;
+    this.invocation = invocation;
+  }
+
+  @Override
+  public void put(String key, byte[] data) {
+    check(
+        pipe.call(
+            StorageCall.newBuilder()
+                .setInvocationId(invocation.get())
+                .setOp(StorageCall.Op.OP_WRITE)
+                .setKey(key)
+                .setData(ByteString.copyFrom(data))),
+        key);
+  }
+
+  @Override
+  public void put(String key, InputStream data, long length) {
+    try {
+      put(key, data.readNBytes((int) Math.min(length, Integer.MAX_VALUE - 8)));
+    } catch (IOException e) {
+      throw new StorageException("cannot read the data to store under '" + key + "'", false, e);
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String key) {
+    StorageReply first = readChunk(key, 0);
+    if (!first.getFound()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ChunkStream(key, first));
+  }
+
+  @Override
+  public Optional<byte[]> read(String key) {
+    Optional<InputStream> in = open(key);
+    if (in.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream stream = in.get()) {
+      return Optional.of(stream.readAllBytes());
+    } catch (IOException e) {
+      throw new StorageException("reading '" + key + "' failed", true, e);
+    }
+  }
+
+  @Override
+  public Optional<Long> size(String key) {
+    StorageReply reply = readChunk(key, 0);
+    return reply.getFound() ? Optional.of(reply.getSize()) : Optional.empty();
+  }
+
+  @Override
+  public void delete(String key) {
+    throw new StorageException("workers may not delete objects ('" + key + "')", false);
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    throw new StorageException("workers may not list objects ('" + prefix + "')", false);
+  }
+
+  private StorageReply readChunk(String key, long offset) {
+    StorageReply reply =
+        pipe.call(
+            StorageCall.newBuilder()
+                .setInvocationId(invocation.get())
+                .setOp(StorageCall.Op.OP_READ)
+                .setKey(key)
+                .setOffset(offset)
+                .setLength(CHUNK));
+    return check(reply, key);
+  }
+
+  private static StorageReply check(StorageReply reply, String key) {
+    if (!reply.getError().isEmpty()) {
+      throw new StorageException(
+          (reply.getDenied() ? "access denied to '" + key + "': " : "")
+              + reply.getError(),
+          reply.getRetryable());
+    }
+    return reply;
+  }
+
+  /** The object's bytes, fetched chunk by chunk as they are consumed. */
+  private final class ChunkStream extends InputStream {
+    private final String key;
+    private final long size;
+    private byte[] chunk;
+    private int pos;
+    private long offset;
+
+    ChunkStream(String key, StorageReply first) {
+      this.key = key;
+      this.size = first.getSize();
+      this.chunk = first.getData().toByteArray();
+      this.offset = chunk.length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos == chunk.length) {
+        if (offset >= size) {
+          return -1;
+        }
+        StorageReply next = readChunk(key, offset);
+        if (!next.getFound() || next.getData().isEmpty()) {
+          throw new IOException("'" + key + "' changed or vanished while it was read");
+        }
+        chunk = next.getData().toByteArray();
+        pos = 0;
+        offset += chunk.length;
+      }
+      int n = Math.min(len, chunk.length - pos);
+      System.arraycopy(chunk, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+}

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -164,11 +162,7 @@ class ContainerImageTest {
       assertThat(files.containsKey(entry.substring(1))).as("class path entry " + entry + " in the image").isTrue();
     }
     assertThat(entries).anyMatch(e -> e.matches("/app/libs/quarry-worker-runtime-.*\\.jar"));
-    String source = Files.readString(
-        Repo.file("backend-adapters/src/main/java/dev/quarry/backend/internal/local/WorkerProcess.java"));
-    Matcher m = Pattern.compile("MAIN_CLASS = \"([\\w.]+)\"").matcher(source);
-    assertThat(m.find()).as("WorkerProcess.MAIN_CLASS").isTrue();
-    String mainClass = m.group(1);
+    String mainClass = dev.quarry.worker.local.LocalWorkerMain.class.getName();
     assertThat(workerJarClasses).contains(mainClass.replace('.', '/') + ".class");
   }
 

@@ -49,8 +49,10 @@ mount --bind /dev "$root/dev"
 psql -q -h 127.0.0.1 -U postgres -c "create database $db" >/dev/null
 
 http=18480; grpc=18490; mgmt=18464
+# The image carries no bubblewrap, so the local backend's sandbox is explicitly off here
+# (trusted single-tenant mode, as in docker-compose.yml and the chart's values; README, Deploy).
 env -i "${image_env[@]}" QUARRY_BIND_ADDRESS=127.0.0.1 QUARRY_MANAGEMENT_ADDRESS=127.0.0.1 \
-  QUARRY_HTTP_PORT=$http QUARRY_GRPC_PORT=$grpc QUARRY_MANAGEMENT_PORT=$mgmt QUARRY_BACKEND_POOL_SIZE=1 \
+  QUARRY_BACKEND_SANDBOX=none QUARRY_HTTP_PORT=$http QUARRY_GRPC_PORT=$grpc QUARRY_MANAGEMENT_PORT=$mgmt QUARRY_BACKEND_POOL_SIZE=1 \
   QUARRY_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" QUARRY_DB_USERNAME=postgres \
   "$(command -v chroot)" --userspec="$user" "$root" "$java_bin" "${entrypoint[@]:1}" > "$work/server.log" 2>&1 &
 pid=$!

@@ -1,7 +1,6 @@
 package dev.quarry.worker.internal;
 
 import dev.quarry.proto.v1.ObjectGrant;
-import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,7 @@ import java.util.Optional;
  * its envelope grants, each through its own pre-signed URL (GET to read, PUT to write). Anything
  * else fails without a request; an expired or forged URL is refused by the store (HTTP 403).
  */
-public final class GrantedObjectStore implements ObjectStore {
+public final class GrantedObjectStore extends InvocationScopedStore {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -67,31 +66,8 @@ public final class GrantedObjectStore implements ObjectStore {
   }
 
   @Override
-  public Optional<byte[]> read(String key) {
-    Optional<InputStream> in = open(key);
-    if (in.isEmpty()) {
-      return Optional.empty();
-    }
-    try (InputStream stream = in.get()) {
-      return Optional.of(stream.readAllBytes());
-    } catch (IOException e) {
-      throw new StorageException("reading '" + key + "' failed", true, e);
-    }
-  }
-
-  @Override
   public Optional<Long> size(String key) {
     return read(key).map(b -> (long) b.length);
-  }
-
-  @Override
-  public void delete(String key) {
-    throw new StorageException("workers may not delete objects ('" + key + "')", false);
-  }
-
-  @Override
-  public List<String> list(String prefix) {
-    throw new StorageException("workers may not list objects ('" + prefix + "')", false);
   }
 
   private static URI granted(Map<String, URI> grants, String key, String what) {

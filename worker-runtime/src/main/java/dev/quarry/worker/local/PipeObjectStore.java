@@ -3,11 +3,9 @@ package dev.quarry.worker.local;
 import com.google.protobuf.ByteString;
 import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;
-import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -16,7 +14,7 @@ import java.util.function.Supplier;
  * the protocol pipe to the backend, which checks the key against the grant of the invocation the
  * worker is running. Large objects travel in chunks. Listing and deleting are not granted.
  */
-final class PipeObjectStore implements ObjectStore {
+final class PipeObjectStore extends dev.quarry.worker.internal.InvocationScopedStore {
   static final int CHUNK = 4 << 20;
 
   private final WorkerPipe pipe;
@@ -58,32 +56,9 @@ final class PipeObjectStore implements ObjectStore {
   }
 
   @Override
-  public Optional<byte[]> read(String key) {
-    Optional<InputStream> in = open(key);
-    if (in.isEmpty()) {
-      return Optional.empty();
-    }
-    try (InputStream stream = in.get()) {
-      return Optional.of(stream.readAllBytes());
-    } catch (IOException e) {
-      throw new StorageException("reading '" + key + "' failed", true, e);
-    }
-  }
-
-  @Override
   public Optional<Long> size(String key) {
     StorageReply reply = readChunk(key, 0);
     return reply.getFound() ? Optional.of(reply.getSize()) : Optional.empty();
-  }
-
-  @Override
-  public void delete(String key) {
-    throw new StorageException("workers may not delete objects ('" + key + "')", false);
-  }
-
-  @Override
-  public List<String> list(String prefix) {
-    throw new StorageException("workers may not list objects ('" + prefix + "')", false);
   }
 
   private StorageReply readChunk(String key, long offset) {

@@ -42,15 +42,6 @@ public final class GrantedObjectStore extends InvocationScopedStore {
   }
 
   @Override
-  public void put(String key, InputStream data, long length) {
-    try {
-      put(key, data.readNBytes((int) Math.min(length, Integer.MAX_VALUE - 8)));
-    } catch (IOException e) {
-      throw new StorageException("cannot read the data to store under '" + key + "'", false, e);
-    }
-  }
-
-  @Override
   public Optional<InputStream> open(String key) {
     URI url = granted(reads, key, "reading");
     HttpResponse<InputStream> r = send(HttpRequest.newBuilder(url).GET(), key);

@@ -38,15 +38,6 @@ final class PipeObjectStore extends dev.quarry.worker.internal.InvocationScopedS
   }
 
   @Override
-  public void put(String key, InputStream data, long length) {
-    try {
-      put(key, data.readNBytes((int) Math.min(length, Integer.MAX_VALUE - 8)));
-    } catch (IOException e) {
-      throw new StorageException("cannot read the data to store under '" + key + "'", false, e);
-    }
-  }
-
-  @Override
   public Optional<InputStream> open(String key) {
     StorageReply first = readChunk(key, 0);
     if (!first.getFound()) {

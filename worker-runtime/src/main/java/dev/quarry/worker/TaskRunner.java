@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one invocation: loads the envelope's function (cached by digest), runs its tasks in order,
- * writes each result or {@link RemoteError} to the task's result key and the summary to the status
- * key. Every platform entry point (local process, Lambda, Azure, Kubernetes) is a thin adapter that
+ * writes each result or {@link RemoteError} to the task's result key, and returns the summary. Every platform entry point (local process, Lambda, Azure, Kubernetes) is a thin adapter that
  * turns its request into a {@link TaskEnvelope} and calls {@link #run}.
  *
  * <p>Never throws for invocation problems; they are reported in the summary:
@@ -111,7 +110,7 @@ public final class TaskRunner implements AutoCloseable {
   /**
    * Runs {@code envelope}. Only a fatal JVM error (e.g. {@link OutOfMemoryError}) escapes.
    *
-   * @return the summary, also written to the envelope's status key when it has one
+   * @return the summary of the invocation
    */
   public InvocationSummary run(TaskEnvelope envelope) {
     InvocationSummary.Builder summary =
@@ -131,10 +130,10 @@ public final class TaskRunner implements AutoCloseable {
           };
     } catch (RuntimeException e) {
       fail(summary, e, false);
-      return finish(summary, null, envelope);
+      return finish(summary);
     }
     execute(envelope, store, summary);
-    return finish(summary, store, envelope);
+    return finish(summary);
   }
 
   private void execute(
@@ -165,16 +164,8 @@ public final class TaskRunner implements AutoCloseable {
     summary.setInvocationError(RemoteErrors.of(error, functionError));
   }
 
-  private InvocationSummary finish(
-      InvocationSummary.Builder summary, @Nullable ObjectStore store, TaskEnvelope envelope) {
+  private InvocationSummary finish(InvocationSummary.Builder summary) {
     InvocationSummary result = summary.setEndMs(clock.millis()).build();
-    if (store != null && !envelope.getStatusKey().isEmpty()) {
-      try {
-        store.put(envelope.getStatusKey(), result.toByteArray());
-      } catch (RuntimeException e) {
-        log.warn("Writing status of invocation {} failed", result.getInvocationId(), e);
-      }
-    }
     log.debug(
         "Invocation {}: {} outcomes in {} ms (cold start: {})",
         result.getInvocationId(),

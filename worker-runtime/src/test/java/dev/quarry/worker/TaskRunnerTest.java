@@ -271,25 +271,34 @@ class TaskRunnerTest {
   }
 
   @Test
-  void readsInputsFromStorageKeysAndWritesTheSummaryToTheStatusKey() throws Exception {
+  void readsInputsFromStorageKeysAndReportsEachTaskByIndex() throws Exception {
     store.put("inputs/a", "[1,\"two\"]".getBytes());
     TaskInput fromKey =
-        TaskInput.newBuilder().setTaskId("a").setKey("inputs/a").setResultKey("results/a").build();
+        TaskInput.newBuilder()
+            .setTaskId("j:3")
+            .setIndex(3)
+            .setKey("inputs/a")
+            .setResultKey("results/a")
+            .build();
     TaskInput missing =
-        TaskInput.newBuilder().setTaskId("b").setKey("inputs/b").setResultKey("results/b").build();
+        TaskInput.newBuilder()
+            .setTaskId("j:7")
+            .setIndex(7)
+            .setKey("inputs/b")
+            .setResultKey("results/b")
+            .build();
 
     InvocationSummary summary =
         runner.run(
-            envelope(storeRoot, builtin("echo"), Codec.CODEC_JSON, fromKey, missing)
-                .setStatusKey("status/inv-1")
-                .build());
+            envelope(storeRoot, builtin("echo"), Codec.CODEC_JSON, fromKey, missing).build());
 
     assertThat(text(store.read("results/a").orElseThrow())).isEqualTo("[1,\"two\"]");
     RemoteError missingError = summary.getOutcomes(1).getError();
     assertThat(missingError.getType()).isEqualTo("java.io.FileNotFoundException");
     assertThat(missingError.getFunctionError()).isFalse();
-    assertThat(InvocationSummary.parseFrom(store.read("status/inv-1").orElseThrow()))
-        .isEqualTo(summary);
+    assertThat(summary.getOutcomesList()).extracting(o -> o.getIndex()).containsExactly(3, 7);
+    // the summary travels back in the answer only: nothing else is written
+    assertThat(store.list("")).containsExactlyInAnyOrder("inputs/a", "results/a", "results/b");
   }
 
   @Test

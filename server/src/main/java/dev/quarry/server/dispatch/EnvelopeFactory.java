@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import dev.quarry.server.jobs.ClaimedTask;
 import org.springframework.stereotype.Component;
 
 /** Builds the small envelope a worker receives for one invocation. */
@@ -33,11 +34,10 @@ class EnvelopeFactory {
   }
 
   /**
-   * The envelope of one invocation. Inputs larger than {@code inlineLimit} bytes are written to
-   * storage (once per task) and travel as keys, so a platform payload stays a small pointer
-   * envelope.
+   * The envelope of one invocation. Inputs travel as they were stored at submit (inline, or as a
+   * storage key when larger than the job's lane takes inline), the same on every attempt.
    */
-  TaskEnvelope build(JobRecord job, List<ClaimedTask> tasks, int inlineLimit) {
+  TaskEnvelope build(JobRecord job, List<ClaimedTask> tasks) {
     String tenant = job.tenantId();
     String invocation = UUID.randomUUID().toString();
     TaskEnvelope.Builder b =
@@ -47,7 +47,6 @@ class EnvelopeFactory {
             .setJobId(job.id().toString())
             .setFunction(slimSpec(tenant, job.function()))
             .setCodec(Codec.valueOf("CODEC_" + job.function().codec()))
-            .setStatusKey(StorageKeys.status(tenant, job.id(), invocation))
             .setDeadlineMs(clock.millis() + job.timeoutMs())
             .setStorage(storage.settings());
     if (job.profile() != null) {
@@ -56,15 +55,11 @@ class EnvelopeFactory {
     for (ClaimedTask t : tasks) {
       TaskInput.Builder in =
           TaskInput.newBuilder()
-              .setTaskId(job.id() + ":" + t.index())
+              .setTaskId(t.id().toString())
               .setIndex(t.index())
               .setAttempt(t.attempt())
               .setResultKey(StorageKeys.result(tenant, job.id(), t.index(), t.attempt()));
-      if (t.input() != null && t.input().length > inlineLimit) {
-        String key = StorageKeys.input(tenant, job.id(), t.index());
-        store.put(key, t.input());
-        in.setKey(key);
-      } else if (t.input() != null) {
+      if (t.input() != null) {
         in.setInline(ByteString.copyFrom(t.input()));
       } else if (t.inputKey() != null) {
         in.setKey(t.inputKey());

@@ -5,13 +5,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
 
 /**
  * Invocations in flight per backend budget (the local pool, each Lambda profile), and the jobs
  * whose budget was full when their tasks were claimed: those are skipped by claims until the
  * budget has room again.
  */
+@Component
 final class LaneBudgets {
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Set<UUID>> waiting = new ConcurrentHashMap<>();
@@ -42,11 +45,11 @@ final class LaneBudgets {
   }
 
   /** Jobs claims should skip now. */
-  UUID[] parked() {
-    return waiting.values().stream().flatMap(Set::stream).distinct().toArray(UUID[]::new);
+  Set<UUID> parked() {
+    return waiting.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
   }
 
-  boolean isLocal(String budget) {
+  static boolean isLocal(String budget) {
     return budget.equals(BackendRegistry.LOCAL_BUDGET);
   }
 }

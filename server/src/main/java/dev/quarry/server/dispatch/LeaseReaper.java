@@ -1,71 +1,69 @@
 package dev.quarry.server.dispatch;
 
 import dev.quarry.server.QuarryProperties;
-import dev.quarry.server.jobs.JobRepository;
+import dev.quarry.server.dispatch.RetryPolicy.Failure;
 import dev.quarry.server.jobs.JobSignals;
+import dev.quarry.server.jobs.Outcome;
+import dev.quarry.server.jobs.TaskState;
+import dev.quarry.server.jobs.TaskStore;
+import dev.quarry.server.jobs.TaskStore.ExpiredTask;
+import dev.quarry.server.jobs.WorkSignal;
+import dev.quarry.server.supervision.LoopSupervisor;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Reclaims tasks whose lease ran out (a lost response) or whose replica stopped sending
- * heartbeats (it crashed or was killed): back to PENDING while attempts remain, otherwise FAILED.
- * Runs on every replica; the updates are idempotent. A replica is dead after four reaper
- * intervals without a heartbeat.
+ * heartbeats (it crashed or was killed): the {@link RetryPolicy} decides, as for any transient
+ * failure, whether they run again or fail. Runs on every replica; the store's writes are guarded
+ * by attempt, so two reapers reclaim a task once. A replica is dead after four reaper intervals
+ * without a heartbeat.
  */
 @Component
 class LeaseReaper {
   private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
+  private static final int BATCH = 10_000;
+  static final String TYPE = "dev.quarry.LeaseExpired";
+  static final String MESSAGE = "no answer before the lease expired or its replica stopped";
 
-  private static final String EXPIRED =
-      "t.lease_expires_at < now() or not exists (select 1 from replicas r"
-          + " where r.owner = t.lease_owner and r.heartbeat_at > now() - ? * interval '1 millisecond')";
-
-  private static final String CANDIDATES =
-      "select distinct t.job_id from tasks t where t.state = 'RUNNING' and (" + EXPIRED + ")";
-
-  private static final String REAP =
-      "update tasks t set state = case when t.attempt >= j.max_attempts then 'FAILED'"
-          + " else 'PENDING' end,"
-          + " finish_seq = case when t.attempt >= j.max_attempts then nextval('finish_seq') end,"
-          + " finished_at = case when t.attempt >= j.max_attempts then now() end,"
-          + " error_type = 'dev.quarry.LeaseExpired',"
-          + " error_message = 'no answer before the lease expired or its replica stopped',"
-          + " function_error = false, lease_owner = null, lease_expires_at = null"
-          + " from jobs j where t.state = 'RUNNING' and j.id = t.job_id and j.id = any(?)"
-          + " and (" + EXPIRED + ") returning t.job_id";
-
-  private final JdbcClient jdbc;
-  private final JobRepository jobs;
+  private final TaskStore tasks;
+  private final RetryPolicy retry;
   private final JobSignals signals;
-  private final Dispatcher dispatcher;
-  private final QuarryProperties props;
-  private final ReplicaHeartbeat replica;
-  private final dev.quarry.server.supervision.LoopSupervisor supervisor;
-  private final TransactionTemplate tx;
+  private final WorkSignal work;
+  private final Duration deadAfter;
+  private final LoopSupervisor supervisor;
+
+  @Autowired
+  LeaseReaper(
+      TaskStore tasks,
+      RetryPolicy retry,
+      JobSignals signals,
+      WorkSignal work,
+      QuarryProperties props,
+      LoopSupervisor supervisor) {
+    this(tasks, retry, signals, work, props.dispatch().reaperInterval().multipliedBy(4), supervisor);
+  }
 
   LeaseReaper(
-      JdbcClient jdbc,
-      JobRepository jobs,
+      TaskStore tasks,
+      RetryPolicy retry,
       JobSignals signals,
-      Dispatcher dispatcher,
-      QuarryProperties props,
-      ReplicaHeartbeat replica,
-      TransactionTemplate tx,
-      dev.quarry.server.supervision.LoopSupervisor supervisor) {
-    this.supervisor = supervisor;
-    this.tx = tx;
-    this.props = props;
-    this.replica = replica;
-    this.jdbc = jdbc;
-    this.jobs = jobs;
+      WorkSignal work,
+      Duration deadAfter,
+      LoopSupervisor supervisor) {
+    this.tasks = tasks;
+    this.retry = retry;
     this.signals = signals;
-    this.dispatcher = dispatcher;
+    this.work = work;
+    this.deadAfter = deadAfter;
+    this.supervisor = supervisor;
   }
 
   @Scheduled(fixedDelayString = "${quarry.dispatch.reaper-interval:5s}")
@@ -73,32 +71,29 @@ class LeaseReaper {
     supervisor.runTask("quarry-reaper", this::reapOnce);
   }
 
-  private void reapOnce() {
-    replica.beat();
-    long deadAfter = props.dispatch().reaperInterval().toMillis() * 4;
-    List<UUID> candidates = jdbc.sql(CANDIDATES).param(deadAfter).query(UUID.class).list();
-    if (candidates.isEmpty()) {
-      return;
+  /** Reclaims what has expired now; returns how many tasks. */
+  int reapOnce() {
+    List<ExpiredTask> expired = tasks.expired(deadAfter, BATCH);
+    if (expired.isEmpty()) {
+      return 0;
     }
-    // Like the outcome recorder: lock the jobs first, then fail or requeue their tasks and finish
-    // the jobs in the same transaction, so a failed last task and its job's end commit together.
-    List<UUID> reaped =
-        tx.execute(
-            status -> {
-              jobs.lockForUpdate(candidates);
-              List<UUID> rows =
-                  jdbc.sql(REAP)
-                      .params(candidates.toArray(UUID[]::new), deadAfter)
-                      .query(UUID.class)
-                      .list();
-              jobs.finishIfDone(rows.stream().distinct().toList());
-              return rows;
-            });
-    if (reaped == null || reaped.isEmpty()) {
-      return;
-    }
-    log.warn("Reclaimed {} tasks whose lease expired or whose replica stopped", reaped.size());
-    reaped.stream().distinct().forEach(signals::signal);
-    dispatcher.wakeUp();
+    List<Outcome> outcomes = expired.stream().map(this::decide).toList();
+    Set<UUID> jobs = tasks.record(outcomes);
+    log.warn("Reclaimed {} tasks whose lease expired or whose replica stopped", expired.size());
+    jobs.forEach(signals::signal);
+    work.wakeUp();
+    return expired.size();
+  }
+
+  private Outcome decide(ExpiredTask t) {
+    return retry
+        .retryAfter(Failure.TRANSIENT, t.attempt(), t.maxAttempts(), false)
+        .<Outcome>map(delay -> new Outcome.Retry(t.task(), t.attempt(), delay, TYPE, MESSAGE))
+        .orElseGet(
+            () ->
+                new Outcome.Finished(
+                    t.task(), t.attempt(), TaskState.FAILED, null, TYPE,
+                    MESSAGE + " (attempt " + t.attempt() + " of " + t.maxAttempts() + ")",
+                    false, 0, false, null));
   }
 }

@@ -1,6 +1,7 @@
 package dev.quarry.server.dispatch;
 
 import dev.quarry.server.jobs.JobSignals;
+import dev.quarry.server.jobs.WorkSignal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +24,7 @@ class PgListener implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(PgListener.class);
 
   private final DataSource dataSource;
-  private final Dispatcher dispatcher;
+  private final WorkSignal work;
   private final JobSignals signals;
   private final dev.quarry.server.auth.ApiKeyService keys;
   static final String LOOP = "quarry-listen";
@@ -33,14 +34,14 @@ class PgListener implements SmartLifecycle {
 
   PgListener(
       DataSource dataSource,
-      Dispatcher dispatcher,
+      WorkSignal work,
       JobSignals signals,
       dev.quarry.server.auth.ApiKeyService keys,
       dev.quarry.server.supervision.LoopSupervisor supervisor) {
     this.supervisor = supervisor;
     this.keys = keys;
     this.dataSource = dataSource;
-    this.dispatcher = dispatcher;
+    this.work = work;
     this.signals = signals;
   }
 
@@ -77,7 +78,7 @@ class PgListener implements SmartLifecycle {
           }
           for (PGNotification n : batch) {
             if (n.getName().equals("quarry_work")) {
-              dispatcher.wakeUp();
+              work.wakeUp();
             } else if (n.getName().equals("quarry_keys")) {
               keys.invalidateAll();
             } else if (!n.getParameter().isEmpty()) {

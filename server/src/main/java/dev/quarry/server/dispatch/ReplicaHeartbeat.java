@@ -3,17 +3,26 @@ package dev.quarry.server.dispatch;
 import dev.quarry.server.QuarryProperties;
 import java.lang.management.ManagementFactory;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * This replica's name (the lease owner of the tasks it claims) and its heartbeat row. Tasks of a
- * replica whose heartbeat stopped are reclaimed by the {@link LeaseReaper} of any other replica.
+ * This replica's name (the lease owner of the tasks it claims) and its heartbeat row, written
+ * before the dispatcher starts and every reaper interval after. Tasks of a replica whose
+ * heartbeat stopped are reclaimed by the {@link LeaseReaper} of any other replica; a replica that
+ * stops cleanly removes its row after the dispatcher stopped, so its leases are reclaimable at
+ * once.
  */
 @Component
-class ReplicaHeartbeat {
+class ReplicaHeartbeat implements SmartLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaHeartbeat.class);
   private final JdbcClient jdbc;
   private final String owner;
+  private volatile boolean running;
 
   ReplicaHeartbeat(JdbcClient jdbc, QuarryProperties props) {
     this.jdbc = jdbc;
@@ -29,7 +38,20 @@ class ReplicaHeartbeat {
     return owner;
   }
 
+  @Scheduled(fixedDelayString = "${quarry.dispatch.reaper-interval:5s}")
   void beat() {
+    if (!running) {
+      return;
+    }
+    try {
+      write();
+    } catch (RuntimeException e) {
+      // the database is down: health says so; the next beat tries again
+      log.warn("Could not write this replica's heartbeat: {}", e.toString());
+    }
+  }
+
+  private void write() {
     jdbc.sql(
             "insert into replicas (owner) values (?) on conflict (owner) do update"
                 + " set heartbeat_at = now()")
@@ -37,8 +59,30 @@ class ReplicaHeartbeat {
         .update();
   }
 
-  /** Leaves cleanly: tasks still leased by this replica become reclaimable at once. */
-  void leave() {
-    jdbc.sql("delete from replicas where owner = ?").param(owner).update();
+  @Override
+  public void start() {
+    write();
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    try {
+      jdbc.sql("delete from replicas where owner = ?").param(owner).update();
+    } catch (RuntimeException e) {
+      log.warn("Could not remove this replica's heartbeat: {}", e.toString());
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Before the dispatcher (phase 200) starts, after it stops. */
+  @Override
+  public int getPhase() {
+    return 150;
   }
 }

@@ -15,13 +15,13 @@ public class JobService {
   private static final Duration MIN_EVENT_GAP = Duration.ofMillis(100);
   private static final Duration WAIT = Duration.ofSeconds(1);
 
-  private final JobRepository jobs;
+  private final TaskStore jobs;
   private final JobSignals signals;
 
   private final dev.quarry.server.audit.AuditLog audit;
 
   public JobService(
-      JobRepository jobs, JobSignals signals, dev.quarry.server.audit.AuditLog audit) {
+      TaskStore jobs, JobSignals signals, dev.quarry.server.audit.AuditLog audit) {
     this.jobs = jobs;
     this.signals = signals;
     this.audit = audit;

@@ -38,6 +38,16 @@ public final class StateMachine {
     return JOB.get(from).contains(to);
   }
 
+  /** Task states that are not terminal: the task can still change. */
+  public static java.util.List<TaskState> open() {
+    return Arrays.stream(TaskState.values()).filter(s -> !s.terminal()).toList();
+  }
+
+  /** Job states that are not terminal. */
+  public static java.util.List<JobState> openJobs() {
+    return Arrays.stream(JobState.values()).filter(s -> !s.terminal()).toList();
+  }
+
   /** Task states from which {@code to} may be reached, as names for a SQL {@code = any(?)}. */
   public static String[] sources(TaskState to) {
     return Arrays.stream(TaskState.values())

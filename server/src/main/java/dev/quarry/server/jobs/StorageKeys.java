@@ -22,7 +22,4 @@ public final class StorageKeys {
     return "tenants/" + tenant + "/jobs/" + job + "/results/" + index + "." + attempt;
   }
 
-  public static String status(String tenant, UUID job, String invocationId) {
-    return "tenants/" + tenant + "/jobs/" + job + "/status/" + invocationId;
-  }
 }

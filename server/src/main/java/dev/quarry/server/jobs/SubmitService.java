@@ -10,11 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.springframework.jdbc.datasource.DataSourceUtils;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import dev.quarry.backend.BackendException;
+import dev.quarry.server.backend.BackendRegistry;
+import dev.quarry.server.jobs.TaskStore.NewJob;
+import dev.quarry.server.jobs.TaskStore.TaskRow;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Creates a job and one task per input in a single transaction (one insert, one COPY, one
@@ -27,21 +28,20 @@ public class SubmitService {
   public static final int MAX_LABEL = 200;
   /** Function names and ids, profile names. */
   public static final int MAX_NAME = 255;
-  private final JdbcClient jdbc;
-  private final DataSource dataSource;
-  private final TransactionTemplate tx;
+  private final TaskStore tasks;
+  private final BackendRegistry backends;
+  private final WorkSignal work;
   private final FunctionService functions;
   private final ObjectStore store;
   private final QuarryProperties props;
   private final java.time.Clock clock;
   private final dev.quarry.server.credentials.ProfileService profiles;
   private final dev.quarry.server.limits.LimitsService tenantLimits;
-  private final List<Runnable> submitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public SubmitService(
-      JdbcClient jdbc,
-      DataSource dataSource,
-      TransactionTemplate tx,
+      TaskStore tasks,
+      BackendRegistry backends,
+      WorkSignal work,
       FunctionService functions,
       ObjectStore store,
       QuarryProperties props,
@@ -51,17 +51,12 @@ public class SubmitService {
     this.profiles = profiles;
     this.tenantLimits = tenantLimits;
     this.clock = clock;
-    this.jdbc = jdbc;
-    this.dataSource = dataSource;
-    this.tx = tx;
+    this.tasks = tasks;
+    this.backends = backends;
+    this.work = work;
     this.functions = functions;
     this.store = store;
     this.props = props;
-  }
-
-  /** Runs {@code listener} after every committed submit (the local dispatcher's wake-up). */
-  public void onSubmit(Runnable listener) {
-    submitListeners.add(listener);
   }
 
   /** The created job, as it stands right after the commit. */
@@ -119,17 +114,20 @@ public class SubmitService {
     if (cmd.profile() != null && !cmd.profile().isEmpty()) {
       profile = profiles.forSubmit(caller, cmd.profile()).name();
     }
-    if (runningJobs(caller.tenantId()) >= limits.maxJobsInFlight()) {
+    if (tasks.runningJobs(caller.tenantId()) >= limits.maxJobsInFlight()) {
       throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
     }
     UUID job = UUID.randomUUID();
-    List<TaskCopy.Row> rows = storeInputs(caller.tenantId(), job, cmd.inputs());
+    List<TaskRow> rows =
+        stageInputs(caller.tenantId(), job, cmd.inputs(), inlineLimit(caller.tenantId(), profile));
     String auditTarget = job + " (" + n + " inputs, function " + fn.name() + ")";
+    NewJob newJob =
+        new NewJob(
+            caller.tenantId(), job, fn, n, chunk, attempts, cmd.retryFunctionErrors(),
+            timeout.toMillis(), cmd.label(), profile, caller.keyId(), auditTarget);
     boolean inserted;
     try {
-      inserted =
-          insert(caller, job, fn, n, chunk, attempts, cmd.retryFunctionErrors(), timeout,
-              cmd.label(), profile, rows, limits.maxJobsInFlight(), auditTarget);
+      inserted = tasks.insert(newJob, rows, limits.maxJobsInFlight());
     } catch (RuntimeException | Error e) {
       deleteStaged(rows);
       throw e;
@@ -139,7 +137,7 @@ public class SubmitService {
       deleteStaged(rows);
       throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
     }
-    submitListeners.forEach(Runnable::run);
+    work.wakeUp();
     JobRecord created =
         new JobRecord(
             caller.tenantId(), job, JobState.RUNNING, fn, n, chunk, attempts,
@@ -148,23 +146,16 @@ public class SubmitService {
     return new Submitted(job, n, created);
   }
 
-  private long runningJobs(String tenant) {
-    return jdbc.sql("select count(*) from jobs where tenant_id = ? and state = 'RUNNING'")
-        .param(tenant)
-        .query(Long.class)
-        .single();
-  }
-
   private ApiException tooManyJobs(String tenant, int limit) {
     return new ApiException(
         dev.quarry.server.api.ErrorCode.RESOURCE_EXHAUSTED,
-        "maxJobsInFlight: the tenant has " + runningJobs(tenant) + " jobs running; the limit is "
+        "maxJobsInFlight: the tenant has " + tasks.runningJobs(tenant) + " jobs running; the limit is "
             + limit + ". Wait for one to finish or cancel one.");
   }
 
   /** Removes the inputs staged in storage for a job that was not created. */
-  private void deleteStaged(List<TaskCopy.Row> rows) {
-    for (TaskCopy.Row r : rows) {
+  private void deleteStaged(List<TaskRow> rows) {
+    for (TaskRow r : rows) {
       if (r.inputKey() != null) {
         try {
           store.delete(r.inputKey());
@@ -175,99 +166,40 @@ public class SubmitService {
     }
   }
 
-  private List<TaskCopy.Row> storeInputs(String tenant, UUID job, List<byte[]> inputs) {
-    int inline = props.limits().inlineInputBytes();
-    List<TaskCopy.Row> rows = new ArrayList<>(inputs.size());
-    for (int i = 0; i < inputs.size(); i++) {
-      byte[] data = inputs.get(i);
-      if (data.length <= inline) {
-        rows.add(new TaskCopy.Row(i, data, null));
-      } else {
-        String key = StorageKeys.input(tenant, job, i);
-        store.put(key, data);
-        rows.add(new TaskCopy.Row(i, null, key));
+  /**
+   * Where inputs travel is decided here, once: inputs larger than the server's inline limit, or
+   * than the limit of the lane the job will run on (a platform keeps its payloads small), are
+   * written to storage now and travel as keys on every attempt.
+   */
+  private int inlineLimit(String tenant, @Nullable String profile) {
+    int server = props.limits().inlineInputBytes();
+    try {
+      return Math.min(server, backends.lane(tenant, profile).inlineInputBytes());
+    } catch (BackendException e) {
+      // the profile cannot be used now: the job will fail at dispatch and say why
+      return server;
+    }
+  }
+
+  private List<TaskRow> stageInputs(String tenant, UUID job, List<byte[]> inputs, int inline) {
+    List<TaskRow> rows = new ArrayList<>(inputs.size());
+    try {
+      for (int i = 0; i < inputs.size(); i++) {
+        byte[] data = inputs.get(i);
+        if (data.length <= inline) {
+          rows.add(new TaskRow(i, data, null));
+        } else {
+          String key = StorageKeys.input(tenant, job, i);
+          rows.add(new TaskRow(i, null, key));
+          store.put(key, data);
+        }
       }
+    } catch (RuntimeException | Error e) {
+      deleteStaged(rows);
+      throw e;
     }
     return rows;
   }
 
-  private static final int SINGLE_STATEMENT_MAX = 1000;
 
-  // Inserts the job only while the tenant has fewer running jobs than its limit (last parameter).
-  private static final String INSERT_JOB =
-      "insert into jobs (tenant_id, id, state, function_id, function_name, function_kind,"
-          + " entry_class, payload_digest, jar_digests, bundle_digest, codec, total, chunk_size,"
-          + " max_attempts, retry_function_errors, timeout_ms, label, created_by, profile_name)"
-          + " select ?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?"
-          + " where (select count(*) from jobs where tenant_id = ? and state = 'RUNNING') < ?"
-          + " returning seq";
-
-  private static final String AUDIT =
-      "insert into audit_events (tenant_id, key_id, actor, action, target)"
-          + " select ?, ?::uuid, ?, 'job.submit', ? from j";
-
-  /**
-   * Small jobs go in with one statement (job, tasks from unnest arrays, notify); large ones with
-   * an insert and a COPY in one transaction.
-   */
-  private boolean insert(
-      Principal caller, UUID job, FunctionRef fn, int total, int chunk, int attempts,
-      boolean retryErrors, Duration timeout, String label, String profile, List<TaskCopy.Row> rows,
-      int maxJobsInFlight, String auditTarget) {
-    Object[] jobParams = {
-      caller.tenantId(), job, fn.id(), fn.name(), fn.kind(), fn.entryClass(), fn.payloadDigest(),
-      fn.jarDigests().toArray(String[]::new), fn.bundleDigest(), fn.codec(), total, chunk,
-      attempts, retryErrors, timeout.toMillis(), label, caller.keyId(), profile,
-      caller.tenantId(), maxJobsInFlight,
-      caller.tenantId(), caller.keyId(), "key:" + caller.keyId(), auditTarget
-    };
-    if (rows.size() <= SINGLE_STATEMENT_MAX) {
-      int n = rows.size();
-      Integer[] idx = new Integer[n];
-      byte[][] inline = new byte[n][];
-      String[] keys = new String[n];
-      for (int i = 0; i < n; i++) {
-        idx[i] = rows.get(i).index();
-        inline[i] = rows.get(i).inline();
-        keys[i] = rows.get(i).inputKey();
-      }
-      Object[] params = java.util.Arrays.copyOf(jobParams, jobParams.length + 6);
-      params[jobParams.length] = caller.tenantId();
-      params[jobParams.length + 1] = job;
-      params[jobParams.length + 2] = chunk;
-      params[jobParams.length + 3] = idx;
-      params[jobParams.length + 4] = inline;
-      params[jobParams.length + 5] = keys;
-      return jdbc.sql(
-              "with j as (" + INSERT_JOB + "), a as (" + AUDIT + "), t as (insert into tasks"
-                  + " (tenant_id, job_id, idx, job_seq, chunk, state, input, input_key)"
-                  + " select ?, ?, i.idx, j.seq, i.idx / ?, 'PENDING', i.input, i.input_key"
-                  + " from j, unnest(?::int[], ?::bytea[], ?::text[]) as i(idx, input, input_key))"
-                  + " select seq from j, pg_notify('quarry_work', '')")
-          .params(params)
-          .query(Long.class)
-          .optional()
-          .isPresent();
-    }
-    return Boolean.TRUE.equals(tx.execute(
-        s -> {
-          var inserted =
-              jdbc.sql("with j as (" + INSERT_JOB + "), a as (" + AUDIT + ")"
-                      + " select seq from j, pg_notify('quarry_work', '')")
-                  .params(jobParams)
-                  .query(Long.class)
-                  .optional();
-          if (inserted.isEmpty()) {
-            return false;
-          }
-          long seq = inserted.get();
-          try {
-            TaskCopy.copy(
-                DataSourceUtils.getConnection(dataSource), caller.tenantId(), job, seq, chunk, rows);
-          } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("could not insert tasks", e);
-          }
-          return true;
-        }));
-  }
 }

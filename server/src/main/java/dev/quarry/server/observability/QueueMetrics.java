@@ -1,12 +1,13 @@
 package dev.quarry.server.observability;
 
+import dev.quarry.server.jobs.TaskStore;
+import dev.quarry.server.jobs.TaskStore.QueueCounts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,22 +19,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class QueueMetrics implements MeterBinder {
   static final Duration MAX_AGE = Duration.ofSeconds(10);
-  private static final String COUNTS =
-      """
-      select (select count(*) from jobs where state = 'RUNNING') as jobs_running,
-             (select count(*) from tasks where state = 'PENDING') as tasks_pending,
-             (select count(*) from tasks where state = 'RUNNING') as tasks_running
-      """;
-
-  private final JdbcClient jdbc;
+  private final TaskStore tasks;
   private final Clock clock;
-  private Counts counts = new Counts(0, 0, 0);
+  private QueueCounts counts = new QueueCounts(0, 0, 0);
   private Instant readAt = Instant.MIN;
 
-  record Counts(long jobsRunning, long tasksPending, long tasksRunning) {}
-
-  public QueueMetrics(JdbcClient jdbc, Clock clock) {
-    this.jdbc = jdbc;
+  public QueueMetrics(TaskStore tasks, Clock clock) {
+    this.tasks = tasks;
     this.clock = clock;
   }
 
@@ -52,13 +44,11 @@ public class QueueMetrics implements MeterBinder {
         .register(registry);
   }
 
-  synchronized Counts counts() {
+  synchronized QueueCounts counts() {
     Instant now = clock.instant();
     if (readAt.plus(MAX_AGE).isBefore(now)) {
       try {
-        counts = jdbc.sql(COUNTS)
-            .query((rs, i) -> new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
-            .single();
+        counts = tasks.queueCounts();
         readAt = now;
       } catch (RuntimeException e) {
         // the database is down: keep the last values, health says why

@@ -5,7 +5,8 @@ import dev.quarry.server.api.ApiException;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.jobs.JobRecord;
-import dev.quarry.server.jobs.JobRepository;
+import dev.quarry.server.jobs.TaskStore;
+import dev.quarry.server.jobs.TaskStore.FinishedTask;
 import dev.quarry.server.jobs.JobSignals;
 import java.time.Duration;
 import java.util.BitSet;
@@ -23,14 +24,14 @@ public class ResultStreamer {
   private static final int PAGE = 256;
   private static final Duration WAIT = Duration.ofSeconds(1);
 
-  private final JobRepository jobs;
+  private final TaskStore jobs;
   private final JobSignals signals;
-  private final ResultRows rows;
+  private final ResultReader reader;
 
-  public ResultStreamer(JobRepository jobs, JobSignals signals, ResultRows rows) {
+  public ResultStreamer(TaskStore jobs, JobSignals signals, ResultReader reader) {
     this.jobs = jobs;
     this.signals = signals;
-    this.rows = rows;
+    this.reader = reader;
   }
 
   /**
@@ -60,12 +61,12 @@ public class ResultStreamer {
     BitSet sent = new BitSet(job.total());
     long cursor = afterSeq;
     while (!sink.closed()) {
-      List<ResultRows.Row> page = rows.afterSeq(job.id(), cursor, PAGE);
-      for (ResultRows.Row row : page) {
+      List<FinishedTask> page = jobs.finishedAfter(job.id(), cursor, PAGE);
+      for (FinishedTask row : page) {
         cursor = Math.max(cursor, row.seq());
         if (!sent.get(row.index())) {
           sent.set(row.index());
-          sink.send(rows.toResult(job.id(), row));
+          sink.send(reader.toResult(job.id(), row));
         }
       }
       if (page.size() == PAGE) {
@@ -83,14 +84,14 @@ public class ResultStreamer {
   private void sweep(JobRecord job, long afterSeq, BitSet sent, ResultSink sink)
       throws InterruptedException {
     long cursor = afterSeq;
-    List<ResultRows.Row> page;
+    List<FinishedTask> page;
     do {
-      page = rows.afterSeq(job.id(), cursor, PAGE);
-      for (ResultRows.Row row : page) {
+      page = jobs.finishedAfter(job.id(), cursor, PAGE);
+      for (FinishedTask row : page) {
         cursor = Math.max(cursor, row.seq());
         if (!sent.get(row.index())) {
           sent.set(row.index());
-          sink.send(rows.toResult(job.id(), row));
+          sink.send(reader.toResult(job.id(), row));
         }
       }
     } while (page.size() == PAGE && !sink.closed());
@@ -100,12 +101,12 @@ public class ResultStreamer {
       throws InterruptedException {
     int next = 0;
     while (next < job.total() && !sink.closed()) {
-      List<ResultRows.Row> page = rows.fromIndex(job.id(), next, PAGE);
-      for (ResultRows.Row row : page) {
+      List<FinishedTask> page = jobs.finishedFrom(job.id(), next, PAGE);
+      for (FinishedTask row : page) {
         if (row.index() != next) {
           break;
         }
-        sink.send(rows.toResult(job.id(), row));
+        sink.send(reader.toResult(job.id(), row));
         next++;
       }
       if (next >= job.total()) {

@@ -10,6 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import dev.quarry.server.jobs.ClaimedTask;
+import dev.quarry.server.jobs.TaskStore;
+import dev.quarry.server.jobs.TaskStore.ClaimRequest;
+import dev.quarry.server.jobs.internal.PgTaskStore;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,7 +54,7 @@ class ConcurrentClaimTest {
   @Test
   void twoDispatchersClaimEveryTaskExactlyOnce() throws Exception {
     UUID job = insertJob(5000, 3);
-    TaskClaimer claimer = new TaskClaimer(jdbc);
+    TaskStore claimer = store();
     Set<Integer> seen = Collections.synchronizedSet(new HashSet<>());
     List<Integer> duplicates = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -60,7 +66,7 @@ class ConcurrentClaimTest {
         int mine = 0;
         for (int round = 0; round < 10_000; round++) {
           rounds.arriveAndAwaitAdvance();
-          List<ClaimedTask> got = claimer.claim(owner, 5, 1000, Duration.ofMinutes(1));
+          List<ClaimedTask> got = claimer.claim(request(owner, 5));
           if (got.isEmpty() && !claimer.hasRunnable()) {
             rounds.arriveAndDeregister();
             break;
@@ -94,11 +100,26 @@ class ConcurrentClaimTest {
   void claimsWholeChunksOldestJobFirst() {
     UUID older = insertJob(30, 10);
     UUID newer = insertJob(30, 10);
-    List<ClaimedTask> got = new TaskClaimer(jdbc).claim("replica-a", 2, 1000, Duration.ofMinutes(1));
+    TaskStore store = store();
+    List<ClaimedTask> got = store.claim(request("replica-a", 2));
     assertThat(got).hasSize(20);
     assertThat(got).allSatisfy(t -> assertThat(t.jobId()).isEqualTo(older));
     assertThat(got).extracting(ClaimedTask::chunk).containsOnly(0, 1);
-    assertThat(newer).isNotNull();
+    // the older job's last chunk comes before any chunk of the newer one
+    List<ClaimedTask> next = store.claim(request("replica-a", 2));
+    assertThat(next).hasSize(20);
+    assertThat(next.stream().filter(t -> t.jobId().equals(older)))
+        .extracting(ClaimedTask::chunk).hasSize(10).containsOnly(2);
+    assertThat(next.stream().filter(t -> t.jobId().equals(newer)))
+        .extracting(ClaimedTask::chunk).hasSize(10).containsOnly(0);
+  }
+
+  private static TaskStore store() {
+    return new PgTaskStore(jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+  }
+
+  private static ClaimRequest request(String owner, int chunks) {
+    return new ClaimRequest(owner, chunks, 1000, Duration.ofMinutes(1), Set.of(), Set.of());
   }
 
   private static UUID insertJob(int tasks, int chunk) {

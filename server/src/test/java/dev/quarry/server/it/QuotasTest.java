@@ -2,9 +2,12 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +65,30 @@ class QuotasTest {
     assertThat(RestEndToEndTest.count("jobs")).isEqualTo(jobs);
     t.post("/v1/jobs/" + first + "/cancel", "");
     assertThat(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").status()).isEqualTo(201);
+  }
+
+  @Test
+  void aRefusedSubmitLeavesNothingInStorage() throws Exception {
+    String id = "quota-" + UUID.randomUUID().toString().substring(0, 8);
+    String key = operator.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Q\"}").json().get("adminKeySecret").asString();
+    assertThat(operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxJobsInFlight\":1}").status()).isEqualTo(200);
+    Http t = new Http(server.restUrl(), key);
+    String first = t.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[1500]}").json().get("id").asString();
+    // inputs over the inline limit (4 KiB) are staged in storage before the insert
+    String large = "\"" + "z".repeat(6000) + "\"";
+
+    Http.Response refused = t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + large + "," + large + "]}");
+
+    assertThat(refused.status()).isEqualTo(429);
+    Path jobs = server.dataDir().resolve("tenants").resolve(id).resolve("jobs");
+    try (Stream<Path> files = Files.exists(jobs) ? Files.walk(jobs) : Stream.empty()) {
+      assertThat(files.filter(Files::isRegularFile).map(jobs::relativize).map(Path::toString))
+          .allMatch(p -> p.startsWith(first + "/"));
+    }
+    t.post("/v1/jobs/" + first + "/cancel", "");
+    // the same job, accepted, stages its inputs: the check above can see them
+    String accepted = t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + large + "]}").json().get("id").asString();
+    assertThat(jobs.resolve(accepted).resolve("inputs").resolve("0")).exists();
   }
 
   @Test

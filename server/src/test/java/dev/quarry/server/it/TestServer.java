@@ -51,8 +51,12 @@ public final class TestServer {
   private static TestServer start() throws Exception {
     TestDatabase db = TestDatabase.create();
     Path home = Files.createTempDirectory("quarry-test-home");
+    SpringApplication app = new SpringApplication(QuarryServer.class);
+    // Only this class's hook closes the context, before it drops the database: with Spring's own
+    // hook too, both would run at once and the beans would stop against a dropped database.
+    app.setRegisterShutdownHook(false);
     ConfigurableApplicationContext ctx =
-        new SpringApplication(QuarryServer.class)
+        app
             .run(
                 "--quarry.home=" + home,
                 "--quarry.db.url=" + db.url(),

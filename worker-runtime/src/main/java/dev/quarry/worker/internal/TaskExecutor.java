@@ -100,6 +100,7 @@ public final class TaskExecutor {
   private TaskOutcome.Builder outcome(TaskInput task, long start) {
     return TaskOutcome.newBuilder()
         .setTaskId(task.getTaskId())
+        .setIndex(task.getIndex())
         .setAttempt(task.getAttempt())
         .setResultKey(task.getResultKey())
         .setStartMs(start)

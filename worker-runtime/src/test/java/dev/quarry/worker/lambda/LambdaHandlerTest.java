@@ -62,7 +62,6 @@ class LambdaHandlerTest {
                 Codec.CODEC_JSON,
                 jsonInput("a", "\"abc\""),
                 jsonInput("b", "[1,2]"))
-            .setStatusKey("status/inv-1")
             .build();
 
     InvocationSummary summary = invoke(LambdaPayloads.encodeRequest(envelope));

@@ -38,7 +38,6 @@ class LambdaPayloadsTest {
                   .setInline(ByteString.copyFrom(new byte[] {0, -1, 62, 63, (byte) 0xfb}))
                   .setResultKey("results/a"))
           .addTasks(TaskInput.newBuilder().setTaskId("b").setKey("inputs/b"))
-          .setStatusKey("status/inv-7")
           .setDeadlineMs(1_234_567)
           .setStorage(
               StorageSettings.newBuilder().setType("s3").putSettings("bucket", "quarry-data"))

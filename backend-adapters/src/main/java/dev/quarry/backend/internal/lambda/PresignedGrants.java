@@ -59,9 +59,6 @@ final class PresignedGrants {
         writes.add(task.getResultKey());
       }
     }
-    if (!envelope.getStatusKey().isEmpty()) {
-      writes.add(envelope.getStatusKey());
-    }
     TaskEnvelope.Builder b =
         envelope.toBuilder()
             .setStorage(StorageSettings.newBuilder().setType(TaskRunner.GRANTED_STORAGE))

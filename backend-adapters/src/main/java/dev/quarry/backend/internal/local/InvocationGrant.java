@@ -33,9 +33,6 @@ final class InvocationGrant {
         grant.writes.add(task.getResultKey());
       }
     }
-    if (!envelope.getStatusKey().isEmpty()) {
-      grant.writes.add(envelope.getStatusKey());
-    }
     return grant;
   }
 

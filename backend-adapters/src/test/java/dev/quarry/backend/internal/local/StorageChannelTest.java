@@ -25,7 +25,6 @@ class StorageChannelTest {
   private static final String JAR = "tenants/b/blobs/jar1";
   private static final String INPUT = "tenants/b/jobs/j2/inputs/0";
   private static final String RESULT = "tenants/b/jobs/j2/results/0-1";
-  private static final String STATUS = "tenants/b/jobs/j2/status/inv-2";
 
   @TempDir Path temp;
   private ObjectStore store;
@@ -55,7 +54,6 @@ class StorageChannelTest {
 
     assertThat(read(running, INPUT).getData().toStringUtf8()).isEqualTo("input of j2");
     assertThat(write(running, RESULT).getError()).isEmpty();
-    assertThat(write(running, STATUS).getError()).isEmpty();
     assertThat(store.read(RESULT)).isPresent();
   }
 
@@ -157,7 +155,6 @@ class StorageChannelTest {
                     .setKind(FunctionKind.FUNCTION_KIND_JAR_ENTRY)
                     .setManifestKey(MANIFEST))
             .addTasks(TaskInput.newBuilder().setKey(INPUT).setResultKey(RESULT))
-            .setStatusKey(STATUS)
             .build();
     return new PendingInvocation(
         envelope, new CompletableFuture<>(), 0, InvocationGrant.of(envelope));

@@ -1,22 +1,25 @@
-package dev.quarry.server.dispatch;
+package dev.quarry.server.jobs;
 
-import dev.quarry.server.jobs.TaskState;
 import java.time.Duration;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** What happened to one attempt of a task, to be recorded in a batch. */
-sealed interface Outcome {
-  UUID jobId();
-
-  int index();
+/**
+ * What happened to one attempt of a task, to be recorded by the {@link TaskStore}. Every write is
+ * guarded by (task, attempt, RUNNING), so a late or duplicate outcome changes nothing.
+ */
+public sealed interface Outcome {
+  TaskId task();
 
   int attempt();
 
+  default UUID jobId() {
+    return task().job();
+  }
+
   /** The attempt ended: SUCCEEDED, or FAILED with an error (stored at resultKey when present). */
   record Finished(
-      UUID jobId,
-      int index,
+      TaskId task,
       int attempt,
       TaskState state,
       @Nullable String resultKey,
@@ -27,13 +30,10 @@ sealed interface Outcome {
       boolean coldStart,
       @Nullable Platform platform)
       implements Outcome {
-
-    Finished(
-        UUID jobId, int index, int attempt, TaskState state, @Nullable String resultKey,
-        @Nullable String errorType, @Nullable String errorMessage, boolean functionError,
-        int durationMs, boolean coldStart) {
-      this(jobId, index, attempt, state, resultKey, errorType, errorMessage, functionError,
-          durationMs, coldStart, null);
+    public Finished {
+      if (!state.terminal()) {
+        throw new IllegalArgumentException("a finished attempt needs a terminal state: " + state);
+      }
     }
   }
 
@@ -44,11 +44,9 @@ sealed interface Outcome {
    * The invocation was never made (the backend's circuit is open): back to PENDING after {@code
    * delay} without spending the attempt, and the job says why.
    */
-  record Requeue(UUID jobId, int index, int attempt, Duration delay, String reason)
-      implements Outcome {}
+  record Requeue(TaskId task, int attempt, Duration delay, String reason) implements Outcome {}
 
   /** The attempt failed in a retryable way: back to PENDING after {@code delay}. */
-  record Retry(
-      UUID jobId, int index, int attempt, Duration delay, String errorType, String errorMessage)
+  record Retry(TaskId task, int attempt, Duration delay, String errorType, String errorMessage)
       implements Outcome {}
 }

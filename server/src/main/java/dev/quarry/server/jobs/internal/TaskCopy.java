@@ -1,5 +1,7 @@
-package dev.quarry.server.jobs;
+package dev.quarry.server.jobs.internal;
 
+import dev.quarry.server.jobs.TaskState;
+import dev.quarry.server.jobs.TaskStore.TaskRow;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -8,7 +10,6 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
 /** Inserts all tasks of a job with one {@code COPY}: a constant number of round trips. */
@@ -17,16 +18,13 @@ final class TaskCopy {
 
   private TaskCopy() {}
 
-  /** One task row: inline input bytes, or a storage key for large inputs. */
-  record Row(int index, byte @Nullable [] inline, @Nullable String inputKey) {}
-
   static void copy(
-      Connection connection, String tenant, UUID job, long jobSeq, int chunkSize, List<Row> rows)
+      Connection connection, String tenant, UUID job, long jobSeq, int chunkSize, List<TaskRow> rows)
       throws SQLException {
     StringBuilder text = new StringBuilder(rows.size() * 64);
-    for (Row row : rows) {
+    for (TaskRow row : rows) {
       text.append(tenant).append('\t').append(job).append('\t').append(row.index()).append('\t');
-      text.append(jobSeq).append('\t').append(row.index() / chunkSize).append("\tPENDING\t");
+      text.append(jobSeq).append('\t').append(row.index() / chunkSize).append('\t').append(TaskState.PENDING.name()).append('\t');
       if (row.inline() != null) {
         text.append("\\\\x").append(HEX.formatHex(row.inline()));
       } else {

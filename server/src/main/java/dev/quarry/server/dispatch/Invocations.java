@@ -1,0 +1,110 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.backend.BackendException;
+import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.server.backend.BackendRegistry.Lane;
+import dev.quarry.server.jobs.ClaimedTask;
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.WorkSignal;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one invocation of a claimed chunk on its lane and hands what happened to the {@link
+ * OutcomeRecorder}; when it ends, gives back the slots the dispatcher took (the lane's budget, the
+ * tenant's quota) and wakes the dispatcher.
+ */
+@Component
+class Invocations {
+  private static final Logger log = LoggerFactory.getLogger(Invocations.class);
+
+  private final EnvelopeFactory envelopes;
+  private final OutcomeMapper mapper;
+  private final OutcomeRecorder recorder;
+  private final LaneBudgets budgets;
+  private final TenantConcurrency tenants;
+  private final AdaptiveBacklog backlog;
+  private final WorkSignal work;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  Invocations(
+      EnvelopeFactory envelopes,
+      OutcomeMapper mapper,
+      OutcomeRecorder recorder,
+      LaneBudgets budgets,
+      TenantConcurrency tenants,
+      AdaptiveBacklog backlog,
+      WorkSignal work) {
+    this.envelopes = envelopes;
+    this.mapper = mapper;
+    this.recorder = recorder;
+    this.budgets = budgets;
+    this.tenants = tenants;
+    this.backlog = backlog;
+    this.work = work;
+  }
+
+  /** Invocations started and not ended yet, on every lane. */
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Invokes {@code tasks} (one chunk of {@code job}) on {@code lane}. The caller has taken a slot
+   * of the lane's budget and of the tenant's quota; they are given back when the invocation ends,
+   * whatever happens.
+   */
+  void invoke(JobRecord job, Lane lane, List<ClaimedTask> tasks) {
+    inFlight.incrementAndGet();
+    TaskEnvelope envelope;
+    try {
+      envelope = envelopes.build(job, tasks);
+    } catch (Throwable t) {
+      // e.g. storage unreachable while writing the function's manifest: retried as transient
+      recorder.add(mapper.fromFailure(job, tasks, t));
+      ended(job, lane);
+      return;
+    }
+    CompletableFuture<InvocationSummary> call;
+    try {
+      call = lane.backend().invoke(envelope);
+    } catch (Throwable t) {
+      recorder.add(
+          mapper.fromFailure(
+              job, tasks,
+              new BackendException(
+                  BackendException.Kind.PERMANENT, "the backend refused the invocation: " + t, t)));
+      ended(job, lane);
+      return;
+    }
+    call.whenComplete(
+        (summary, error) -> {
+          try {
+            if (summary != null) {
+              backlog.observe(summary);
+            }
+            recorder.add(
+                error == null
+                    ? mapper.fromSummary(job, tasks, summary)
+                    : mapper.fromFailure(job, tasks, error));
+            if (error != null) {
+              log.info("Invocation of job {} failed: {}", job.id(), error.toString());
+            }
+          } finally {
+            ended(job, lane);
+          }
+        });
+  }
+
+  private void ended(JobRecord job, Lane lane) {
+    inFlight.decrementAndGet();
+    budgets.release(lane.budget());
+    tenants.release(job.tenantId());
+    work.wakeUp();
+  }
+}

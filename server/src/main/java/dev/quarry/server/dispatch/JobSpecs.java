@@ -1,0 +1,33 @@
+package dev.quarry.server.dispatch;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.TaskStore;
+import java.time.Duration;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * The specs of jobs being dispatched (function, timeout, attempts, profile: none of them change
+ * while a job runs), read once per job instead of once per claimed chunk. Bounded, least recently
+ * used first out, and idle entries leave after a while.
+ */
+@Component
+class JobSpecs {
+  private static final int MAX_JOBS = 10_000;
+  private static final Duration IDLE = Duration.ofMinutes(10);
+
+  private final TaskStore tasks;
+  private final Cache<UUID, JobRecord> specs =
+      Caffeine.newBuilder().maximumSize(MAX_JOBS).expireAfterAccess(IDLE).build();
+
+  JobSpecs(TaskStore tasks) {
+    this.tasks = tasks;
+  }
+
+  JobRecord get(UUID job) {
+    return specs.get(
+        job, id -> tasks.spec(id).orElseThrow(() -> new IllegalStateException("no job " + id)));
+  }
+}

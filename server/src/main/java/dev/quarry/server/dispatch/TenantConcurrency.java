@@ -1,0 +1,47 @@
+package dev.quarry.server.dispatch;
+
+import dev.quarry.server.limits.LimitsService;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+
+/**
+ * Invocations in flight per tenant against its {@code maxConcurrentInvocations} quota. Tenants at
+ * their quota are skipped by claims until one of their invocations ends, so one tenant's backlog
+ * never holds slots another tenant could use.
+ */
+@Component
+class TenantConcurrency {
+  private final LimitsService limits;
+  private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final Set<String> saturated = ConcurrentHashMap.newKeySet();
+
+  TenantConcurrency(LimitsService limits) {
+    this.limits = limits;
+  }
+
+  /** Takes one of the tenant's slots, or marks it saturated and says no. */
+  boolean tryAcquire(String tenant) {
+    AtomicInteger running = inFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
+    if (running.get() >= limits.of(tenant).maxConcurrentInvocations()) {
+      saturated.add(tenant);
+      return false;
+    }
+    running.incrementAndGet();
+    return true;
+  }
+
+  void release(String tenant) {
+    int left = inFlight.get(tenant).decrementAndGet();
+    if (left < limits.of(tenant).maxConcurrentInvocations()) {
+      saturated.remove(tenant);
+    }
+  }
+
+  /** Tenants whose tasks claims should skip now. */
+  Set<String> saturated() {
+    return Set.copyOf(saturated);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.quarry.server.jobs;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every read and write of jobs and their tasks: the one place that knows the {@code jobs} and
+ * {@code tasks} tables. Each state change takes its legal source states from the {@link
+ * StateMachine}; each write that may end a job's last task finishes the job in the same
+ * transaction, so a client that has read every result never sees its job still running.
+ *
+ * <p>Decisions (whether a failure is retried, after how long) are made by the callers; the store
+ * only records them, guarded by (task, attempt, RUNNING) so that a late or duplicate outcome
+ * changes nothing.
+ */
+public interface TaskStore {
+
+  // --- jobs -------------------------------------------------------------------------------
+
+  /**
+   * Inserts the job, one PENDING task per row and its audit event, and tells every replica there
+   * is new work, in one transaction. Returns false (and changes nothing) when the tenant already
+   * has {@code maxJobsInFlight} jobs running.
+   */
+  boolean insert(NewJob job, List<TaskRow> rows, int maxJobsInFlight);
+
+  /** Jobs of the tenant not finished yet. */
+  long runningJobs(String tenant);
+
+  /** The tenant's job with its task counts per state. */
+  Optional<JobRecord> find(String tenant, UUID id);
+
+  /** The tenant's job without counts (one query). */
+  Optional<JobRecord> findWithoutCounts(String tenant, UUID id);
+
+  /** The job's spec without counts, for dispatching (which works across tenants). */
+  Optional<JobRecord> spec(UUID id);
+
+  /** The tenant's newest jobs first, with counts. */
+  List<JobRecord> list(String tenant, int limit);
+
+  Optional<JobState> state(UUID id);
+
+  /**
+   * Cancels a running job and its unfinished tasks in one transaction; false when the job had
+   * already ended.
+   */
+  boolean cancel(String tenant, UUID id);
+
+  /** Records why a running job waits or fails, shown in its status. */
+  void setMessage(UUID id, String message);
+
+  // --- dispatching --------------------------------------------------------------------------
+
+  /**
+   * Leases up to {@code request.chunks()} whole chunks of runnable tasks (oldest job first,
+   * skipping rows other replicas hold) and moves them to RUNNING with a lease of the job's
+   * timeout plus {@code request.leaseGrace()}; each claim starts a new attempt.
+   */
+  List<ClaimedTask> claim(ClaimRequest request);
+
+  /** Whether any task is runnable now (a claim can lose a race for it to another replica). */
+  boolean hasRunnable();
+
+  /** Puts claimed tasks back as if they had never been claimed (the attempt is not spent). */
+  void release(List<ClaimedTask> tasks);
+
+  /**
+   * Records a batch of outcomes and finishes the jobs whose last task ended, in one transaction;
+   * returns the jobs touched. Requeued jobs get the requeue's reason as their message.
+   */
+  Set<UUID> record(List<? extends Outcome> outcomes);
+
+  /**
+   * Running tasks whose lease ran out or whose replica sent no heartbeat for {@code deadAfter}.
+   */
+  List<ExpiredTask> expired(Duration deadAfter, int limit);
+
+  // --- results ------------------------------------------------------------------------------
+
+  /** Finished tasks of a job after finish sequence {@code seq}, in finish order. */
+  List<FinishedTask> finishedAfter(UUID job, long seq, int limit);
+
+  /** Finished tasks of a job from input index {@code index} on, in input order. */
+  List<FinishedTask> finishedFrom(UUID job, int index, int limit);
+
+  /** Jobs running and tasks pending or running, over all tenants. */
+  QueueCounts queueCounts();
+
+  // --- values ---------------------------------------------------------------------------------
+
+  /** A job to insert; {@code createdBy} is the submitting key. */
+  record NewJob(
+      String tenantId,
+      UUID id,
+      FunctionRef function,
+      int total,
+      int chunkSize,
+      int maxAttempts,
+      boolean retryFunctionErrors,
+      long timeoutMs,
+      String label,
+      @Nullable String profile,
+      UUID createdBy,
+      String auditTarget) {}
+
+  /** One input of a new job: inline bytes, or the key of an input staged in storage. */
+  record TaskRow(int index, byte @Nullable [] inline, @Nullable String inputKey) {}
+
+  /** What to claim: at most {@code chunks} chunks and {@code maxRows} tasks. */
+  record ClaimRequest(
+      String owner,
+      int chunks,
+      int maxRows,
+      Duration leaseGrace,
+      Collection<String> skipTenants,
+      Collection<UUID> skipJobs) {}
+
+  /** A running task whose lease is gone, with what the retry policy needs to decide. */
+  record ExpiredTask(TaskId task, int attempt, int maxAttempts) {}
+
+  /** A finished task's row: its state, where its result is, and what the invocation cost. */
+  record FinishedTask(
+      int index,
+      TaskState state,
+      int attempt,
+      @Nullable String resultKey,
+      @Nullable String errorType,
+      @Nullable String errorMessage,
+      boolean functionError,
+      long seq,
+      int durationMs,
+      boolean coldStart,
+      int billedMs,
+      int memoryUsedMb,
+      int memorySizeMb) {}
+
+  record QueueCounts(long jobsRunning, long tasksPending, long tasksRunning) {}
+
+  /** Task counts per state, for a job's status. */
+  Map<TaskState, Integer> counts(UUID job);
+}

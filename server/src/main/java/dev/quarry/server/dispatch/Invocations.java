@@ -10,8 +10,11 @@ import dev.quarry.server.jobs.WorkSignal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,6 +33,7 @@ class Invocations {
   private final TenantConcurrency tenants;
   private final AdaptiveBacklog backlog;
   private final WorkSignal work;
+  private final ObjectProvider<MeterRegistry> meters;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   Invocations(
@@ -39,7 +43,9 @@ class Invocations {
       LaneBudgets budgets,
       TenantConcurrency tenants,
       AdaptiveBacklog backlog,
-      WorkSignal work) {
+      WorkSignal work,
+      ObjectProvider<MeterRegistry> meters) {
+    this.meters = meters;
     this.envelopes = envelopes;
     this.mapper = mapper;
     this.recorder = recorder;
@@ -88,6 +94,8 @@ class Invocations {
             if (summary != null) {
               backlog.observe(summary);
             }
+            // counted before its outcomes are recorded: a client that saw them sees the count
+            count(job, error == null && !summary.hasInvocationError());
             recorder.add(
                 error == null
                     ? mapper.fromSummary(job, tasks, summary)
@@ -99,6 +107,22 @@ class Invocations {
             ended(job, lane);
           }
         });
+  }
+
+  /**
+   * {@code quarry.invocations{tenant, outcome}}: invocations that reached a backend and answered
+   * (outcome {@code answered}) or failed on the way or before running any task ({@code failed}).
+   */
+  private void count(JobRecord job, boolean answered) {
+    MeterRegistry registry = meters.getIfAvailable();
+    if (registry != null) {
+      Counter.builder("quarry.invocations")
+          .description("Invocations sent to a backend, by tenant and outcome")
+          .tag("tenant", job.tenantId())
+          .tag("outcome", answered ? "answered" : "failed")
+          .register(registry)
+          .increment();
+    }
   }
 
   private void ended(JobRecord job, Lane lane) {

@@ -90,13 +90,20 @@ class JavaClientEndToEndTest {
 
   @Test
   void chunkingRunsSeveralInputsPerInvocation() throws Exception {
-    List<JobFuture<Integer>> futures =
-        fexec.map(x -> x + 1, IntStream.range(0, 95).boxed().toList(), MapOptions.builder().chunkSize(10).build());
-    assertThat(fexec.getResult(futures)).isEqualTo(IntStream.range(1, 96).boxed().toList());
-    Path status = server.dataDir().resolve("tenants/default/jobs/" + futures.get(0).jobId() + "/status");
-    try (var files = Files.list(status)) {
-      assertThat(files.count()).as("one status object per invocation").isEqualTo(10);
+    // a tenant of its own, so that no other job's invocations are counted
+    String tenant = "chunky-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String key =
+        new Http(server.restUrl(), TestServer.OPERATOR_KEY)
+            .post("/v1/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Chunky\"}")
+            .json().get("adminKeySecret").asString();
+    var registry = TestServerAccess.context().getBean(io.micrometer.core.instrument.MeterRegistry.class);
+    try (var exec = FunctionExecutor.connect(server.grpcTarget(), ClientOptions.builder().apiKey(key).build())) {
+      List<JobFuture<Integer>> futures =
+          exec.map(x -> x + 1, IntStream.range(0, 95).boxed().toList(), MapOptions.builder().chunkSize(10).build());
+      assertThat(exec.getResult(futures)).isEqualTo(IntStream.range(1, 96).boxed().toList());
     }
+    assertThat(registry.get("quarry.invocations").tag("tenant", tenant).counter().count())
+        .as("one invocation per chunk of 10").isEqualTo(10.0);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.quarry.cli;
 
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
 
@@ -12,8 +13,13 @@ final class NotAvailable {
   @Command(name = "logs", mixinStandardHelpOptions = true,
       description = "Logs of a job's futures: JOB [INDEX], or JOB --follow (not available yet).")
   static final class Logs extends Cmd {
-    @Parameters(arity = "0..*", hidden = true) List<String> args = List.of();
-    @Unmatched List<String> rest = List.of();
+    @Parameters(index = "0", paramLabel = "JOB", description = "The job id.") String job;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "INDEX", description = "A future's input index.")
+    Integer index;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the job ends.")
+    boolean follow;
 
     @Override
     int run() {

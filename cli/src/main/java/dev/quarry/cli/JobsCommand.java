@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code quarry jobs list|get|watch|cancel|retry-failed|results}. */
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, watch and cancel jobs; read their results.",
     subcommands = {JobsCommand.ListJobs.class, JobsCommand.Get.class, WatchCommand.class, JobsCommand.Cancel.class,
-        JobsCommand.RetryFailed.class, JobsCommand.Results.class})
+        JobsCommand.RetryFailed.class, JobsCommand.Results.class, PlotCommand.class})
 final class JobsCommand extends Cmd {
   @Override
   int run() {

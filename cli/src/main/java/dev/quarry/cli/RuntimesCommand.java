@@ -30,7 +30,7 @@ final class RuntimesCommand extends Cmd {
     }
 
     QuarryRuntimes runtimes() {
-      return QuarryRuntimes.connect(settings().target(), settings().options());
+      return QuarryRuntimes.connect(settings().config(), settings().options());
     }
 
     void print(List<RuntimeInfo> rs) {

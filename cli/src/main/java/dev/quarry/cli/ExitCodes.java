@@ -64,7 +64,8 @@ public final class ExitCodes {
 
   /** A message that says what went wrong and what to do about it. */
   static String explain(QuarryException e, Settings settings) {
-    String what = e.description();
+    // the client appends where the key came from; the advice below says it once
+    String what = e.description().replace(" (API key: " + settings.config().keySource() + ")", "");
     return switch (e.code()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED ->
           "cannot connect to the Quarry server at " + settings.target() + " (" + settings.targetSource()

@@ -80,6 +80,7 @@ abstract class ProgressView implements AutoCloseable {
     private @Nullable Instant started;
     private int startDone;
     private @Nullable Instant lastPrinted;
+    private String lastLine = "";
 
     Lines(Env env, String jobId) {
       this.env = env;
@@ -104,6 +105,11 @@ abstract class ProgressView implements AutoCloseable {
     }
 
     private void print(JobInfo j, Instant now) {
+      String counts = j.state() + " " + j.done() + "/" + j.total() + " (" + counts(j) + ")";
+      if (j.state().isTerminal() && lastLine.equals(counts)) {
+        return; // the end was already shown
+      }
+      lastLine = counts;
       lastPrinted = now;
       StringBuilder line = new StringBuilder("job " + jobId + " " + j.state() + " " + j.done() + "/"
           + j.total() + " (" + counts(j) + ")");

@@ -41,11 +41,18 @@ final class SubmitCommand extends Cmd {
 
   @Option(names = "--no-wait", description = "Print the job and return without waiting.") boolean noWait;
 
+  @Option(names = {"-q", "--quiet"}, description = "With --no-wait, print only the job id (for scripts).")
+  boolean quiet;
+
   @Override
   int run() throws IOException {
     List<String> in = readInputs();
     try (QuarryJobs jobs = jobs()) {
       JobInfo job = jobs.submitJson(function, in, new JsonSubmitOptions(settings().profile(), label, chunkSize));
+      if (noWait && quiet) {
+        out().println(job.id());
+        return ExitCodes.OK;
+      }
       if (noWait) {
         output().print(Views.job(job), Views.JOB_HEADERS, List.of(Views.jobRow(job)));
         return ExitCodes.OK;

@@ -102,11 +102,12 @@ final class JobsCommand extends Cmd {
       }
       boolean json = settings().json();
       AtomicInteger bad = new AtomicInteger();
-      if (!json) {
-        out().printf("%-7s %-10s %9s  %s%n", "INDEX", "STATE", "DURATION", "RESULT");
-      }
+      AtomicInteger rows = new AtomicInteger();
       try (QuarryJobs jobs = jobs()) {
         jobs.results(id, order.equals("input"), r -> {
+          if (!json && rows.getAndIncrement() == 0) {
+            out().printf("%-7s %-10s %9s  %s%n", "INDEX", "STATE", "DURATION", "RESULT");
+          }
           if (!r.state().equals("SUCCEEDED")) {
             bad.incrementAndGet();
           }

@@ -48,6 +48,11 @@ public final class QuarryRuntimes implements AutoCloseable {
    */
   public static QuarryRuntimes connect(String target, ClientOptions options) {
     ClientConfig config = ClientConfig.resolve(target, Objects.requireNonNull(options, "options"));
+    return connect(config, options);
+  }
+
+  /** Connects as an already resolved {@link ClientConfig} says (the command-line tool). */
+  public static QuarryRuntimes connect(ClientConfig config, ClientOptions options) {
     return new QuarryRuntimes(Channels.open(config, options), config);
   }
 

@@ -22,14 +22,34 @@ import org.jspecify.annotations.Nullable;
  * @param tls whether to use TLS
  * @param apiKey the API key, null if none was found
  * @param keySource where the key came from (or where it was looked for), for error messages
+ * @param targetSource where the target came from ({@code default} when nowhere)
+ * @param profile the backend profile: {@link ClientOptions#profile()}, else {@code
+ *     $QUARRY_PROFILE}, else the {@code profile} entry of the config file; null for the server's
+ *     default backend
+ * @param profileSource where the profile came from ({@code default} when nowhere)
+ * @param configFile the config file that was (or would have been) read
  */
-public record ClientConfig(String target, boolean tls, @Nullable String apiKey, String keySource) {
+public record ClientConfig(
+    String target,
+    boolean tls,
+    @Nullable String apiKey,
+    String keySource,
+    String targetSource,
+    @Nullable String profile,
+    String profileSource,
+    Path configFile) {
+  /** A config with a known target and key (tests). */
+  public ClientConfig(String target, boolean tls, @Nullable String apiKey, String keySource) {
+    this(target, tls, apiKey, keySource, "explicit", null, "default", Path.of("config"));
+  }
+
   /** Used when no target is configured anywhere. */
   public static final String DEFAULT_TARGET = "localhost:9090";
 
   static final String ENV_API_KEY = "QUARRY_API_KEY";
   static final String ENV_ADDRESS = "QUARRY_ADDRESS";
   static final String ENV_CONFIG = "QUARRY_CONFIG";
+  static final String ENV_PROFILE = "QUARRY_PROFILE";
   static final String PROP_CONFIG = "quarry.config";
 
   /**
@@ -44,13 +64,14 @@ public record ClientConfig(String target, boolean tls, @Nullable String apiKey, 
   }
 
   /**
-   * Resolves from the given environment and system properties (for tests).
+   * Resolves from the given environment and system properties (for tests and command-line tools
+   * that read their environment through an indirection).
    *
    * @throws IllegalArgumentException if {@code target} is blank
    * @throws QuarryException FAILED_PRECONDITION if an explicitly named config file is missing or
    *     unreadable
    */
-  static ClientConfig resolve(
+  public static ClientConfig resolve(
       @Nullable String target,
       ClientOptions options,
       Function<String, @Nullable String> env,
@@ -66,10 +87,18 @@ public record ClientConfig(String target, boolean tls, @Nullable String apiKey, 
       keySource = "$" + ENV_API_KEY;
     }
     String address = target;
+    String targetSource = "explicit target";
     if (address == null && notBlank(env.apply(ENV_ADDRESS))) {
       address = env.apply(ENV_ADDRESS).trim();
+      targetSource = "$" + ENV_ADDRESS;
     }
-    if (key == null || address == null) {
+    String profile = options.profile().orElse(null);
+    String profileSource = "ClientOptions.profile";
+    if (profile == null && notBlank(env.apply(ENV_PROFILE))) {
+      profile = env.apply(ENV_PROFILE).trim();
+      profileSource = "$" + ENV_PROFILE;
+    }
+    if (key == null || address == null || profile == null) {
       Properties p = file.load();
       if (key == null && notBlank(p.getProperty("api_key"))) {
         key = p.getProperty("api_key").trim();
@@ -77,7 +106,18 @@ public record ClientConfig(String target, boolean tls, @Nullable String apiKey, 
       }
       if (address == null && notBlank(p.getProperty("grpc_address"))) {
         address = p.getProperty("grpc_address").trim();
+        targetSource = "config file " + file.path();
       }
+      if (profile == null && notBlank(p.getProperty("profile"))) {
+        profile = p.getProperty("profile").trim();
+        profileSource = "config file " + file.path();
+      }
+    }
+    if (address == null) {
+      targetSource = "default";
+    }
+    if (profile == null) {
+      profileSource = "default";
     }
     if (key == null) {
       keySource =
@@ -95,7 +135,8 @@ public record ClientConfig(String target, boolean tls, @Nullable String apiKey, 
     while (t.endsWith("/")) {
       t = t.substring(0, t.length() - 1);
     }
-    return new ClientConfig(t, tls, key, keySource);
+    return new ClientConfig(
+        t, tls, key, keySource, targetSource, profile, profileSource, file.path());
   }
 
   private static boolean notBlank(@Nullable String s) {
@@ -105,7 +146,9 @@ public record ClientConfig(String target, boolean tls, @Nullable String apiKey, 
   @Override
   public String toString() {
     return "ClientConfig[target=" + target + ", tls=" + tls + ", apiKey="
-        + (apiKey == null ? "none" : "***") + ", keySource=" + keySource + "]";
+        + (apiKey == null ? "none" : "***") + ", keySource=" + keySource + ", targetSource="
+        + targetSource + ", profile=" + profile + ", profileSource=" + profileSource
+        + ", configFile=" + configFile + "]";
   }
 
   private record ConfigFile(Path path, @Nullable String explicitSource) {

@@ -127,4 +127,36 @@ class ClientConfigTest {
     assertThatThrownBy(() -> resolve(" ", ClientOptions.DEFAULT))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void targetAndProfileSayWhereTheyCameFromInPrecedenceOrder() throws IOException {
+    Files.writeString(defaultFile, "api_key=k\ngrpc_address=file:1\nprofile=from-file\n");
+    ClientConfig file = resolve(null, ClientOptions.DEFAULT);
+    assertThat(file.targetSource()).isEqualTo("config file " + defaultFile);
+    assertThat(file.profile()).isEqualTo("from-file");
+    assertThat(file.profileSource()).isEqualTo("config file " + defaultFile);
+    assertThat(file.configFile()).isEqualTo(defaultFile);
+
+    env.put("QUARRY_ADDRESS", "env:2");
+    env.put("QUARRY_PROFILE", "from-env");
+    ClientConfig fromEnv = resolve(null, ClientOptions.DEFAULT);
+    assertThat(fromEnv.targetSource()).isEqualTo("$QUARRY_ADDRESS");
+    assertThat(fromEnv.profile()).isEqualTo("from-env");
+    assertThat(fromEnv.profileSource()).isEqualTo("$QUARRY_PROFILE");
+
+    ClientConfig explicit = resolve("flag:3", ClientOptions.builder().profile("from-options").build());
+    assertThat(explicit.target()).isEqualTo("flag:3");
+    assertThat(explicit.targetSource()).isEqualTo("explicit target");
+    assertThat(explicit.profile()).isEqualTo("from-options");
+    assertThat(explicit.profileSource()).isEqualTo("ClientOptions.profile");
+  }
+
+  @Test
+  void nothingConfiguredMeansDefaults() {
+    ClientConfig c = resolve(null, ClientOptions.DEFAULT);
+    assertThat(c.target()).isEqualTo(ClientConfig.DEFAULT_TARGET);
+    assertThat(c.targetSource()).isEqualTo("default");
+    assertThat(c.profile()).isNull();
+    assertThat(c.profileSource()).isEqualTo("default");
+  }
 }

@@ -12,6 +12,8 @@ import dev.quarry.proto.v1.JobEvent;
 import dev.quarry.proto.v1.JobServiceGrpc;
 import dev.quarry.proto.v1.ListFunctionsRequest;
 import dev.quarry.proto.v1.ListFunctionsResponse;
+import dev.quarry.proto.v1.ListJobsRequest;
+import dev.quarry.proto.v1.ListJobsResponse;
 import dev.quarry.proto.v1.RegisterFunctionRequest;
 import dev.quarry.proto.v1.StreamResultsRequest;
 import dev.quarry.proto.v1.SubmitMapRequest;
@@ -196,6 +198,16 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   public void getJob(GetJobRequest r, StreamObserver<Job> out) {
     unary(out, () -> ProtoViews.job(jobs.get(AuthInterceptor.principal(), Ids.job(r.getJobId()))));
+  }
+
+  @Override
+  public void listJobs(ListJobsRequest r, StreamObserver<ListJobsResponse> out) {
+    unary(out, () -> {
+      ListJobsResponse.Builder b = ListJobsResponse.newBuilder();
+      int limit = r.getLimit() == 0 ? 50 : r.getLimit();
+      jobs.list(AuthInterceptor.principal(), limit).forEach(j -> b.addJobs(ProtoViews.job(j)));
+      return b.build();
+    });
   }
 
   @Override

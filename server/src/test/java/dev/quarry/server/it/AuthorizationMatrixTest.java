@@ -17,6 +17,7 @@ import dev.quarry.proto.v1.JobServiceGrpc;
 import dev.quarry.proto.v1.KeyServiceGrpc;
 import dev.quarry.proto.v1.ListAuditEventsRequest;
 import dev.quarry.proto.v1.ListFunctionsRequest;
+import dev.quarry.proto.v1.ListJobsRequest;
 import dev.quarry.proto.v1.ListKeysRequest;
 import dev.quarry.proto.v1.ListTenantsRequest;
 import dev.quarry.proto.v1.RegisterFunctionRequest;
@@ -157,6 +158,8 @@ class AuthorizationMatrixTest {
         true, Cross.NOT_FOUND));
     c.put("quarry.v1.JobService/GetJob", new Grpc(ch -> JobServiceGrpc.newBlockingStub(ch)
         .getJob(GetJobRequest.newBuilder().setJobId(jobId).build()), false, Cross.NOT_FOUND));
+    c.put("quarry.v1.JobService/ListJobs", new Grpc(ch -> JobServiceGrpc.newBlockingStub(ch)
+        .listJobs(ListJobsRequest.getDefaultInstance()), false, Cross.OWN_DATA));
     c.put("quarry.v1.JobService/CancelJob", new Grpc(ch -> JobServiceGrpc.newBlockingStub(ch)
         .cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build()), true, Cross.NOT_FOUND));
     c.put("quarry.v1.JobService/WatchJob", new Grpc(ch -> JobServiceGrpc.newBlockingStub(ch)

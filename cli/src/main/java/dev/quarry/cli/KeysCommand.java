@@ -1,0 +1,95 @@
+package dev.quarry.cli;
+
+import dev.quarry.client.QuarryAdmin;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code quarry keys list|create|revoke} and {@code quarry audit} (team admins). */
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "The team's API keys (admin key).",
+    subcommands = {KeysCommand.ListKeys.class, KeysCommand.Create.class, KeysCommand.Revoke.class})
+final class KeysCommand extends AdminCmd {
+  static final List<String> HEADERS = List.of("ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "REVOKED");
+
+  @Override
+  int run() {
+    return usage();
+  }
+
+  static List<String> row(QuarryAdmin.ApiKey k) {
+    return List.of(k.id(), k.name(), k.role(), k.prefix(), time(k.createdAt()), time(k.lastUsedAt()), time(k.revokedAt()));
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the keys (never their secrets).")
+  static final class ListKeys extends AdminCmd {
+    @Override
+    int run() {
+      try (QuarryAdmin a = admin()) {
+        List<QuarryAdmin.ApiKey> keys = a.listKeys();
+        output().print(keys, HEADERS, keys.stream().map(KeysCommand::row).toList());
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create a key; its secret is printed once, on stdout, and cannot be shown again.")
+  static final class Create extends AdminCmd {
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Option(names = "--role", required = true, paramLabel = "admin|member|viewer") String role;
+
+    @Override
+    int run() {
+      try (QuarryAdmin a = admin()) {
+        QuarryAdmin.WithSecret<QuarryAdmin.ApiKey> k = a.createKey(name, role);
+        if (output().json()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("key", k.value());
+          m.put("secret", k.secret());
+          output().print(m, List.of(), List.of());
+        } else {
+          Output.table(out(), HEADERS, List.of(row(k.value())));
+          out().println("secret (shown only now): " + k.secret());
+        }
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key at once.")
+  static final class Revoke extends AdminCmd {
+    @Parameters(paramLabel = "ID") String id;
+
+    @Override
+    int run() {
+      try (QuarryAdmin a = admin()) {
+        QuarryAdmin.ApiKey k = a.revokeKey(id);
+        output().print(k, HEADERS, List.of(row(k)));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "audit", mixinStandardHelpOptions = true, description = "The team's audit log, newest first (admin key).")
+  static final class Audit extends AdminCmd {
+    @Option(names = "--limit", defaultValue = "50", description = "How many (1-1000, default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    int run() {
+      if (limit < 1 || limit > 1000) {
+        throw new IllegalArgumentException("--limit must be between 1 and 1000, got " + limit);
+      }
+      try (QuarryAdmin a = admin()) {
+        List<QuarryAdmin.AuditEvent> events = a.audit(limit);
+        output().print(events, List.of("AT", "ACTOR", "ACTION", "TARGET"), events.stream()
+            .map(e -> List.of(time(e.at()), e.actor(), e.action(), e.target())).toList());
+      }
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,6 +1,6 @@
 package dev.quarry.server.grpc;
 
-import dev.quarry.backend.lambda.LambdaRuntime;
+import dev.quarry.server.backend.WorkerRuntime;
 import dev.quarry.proto.v1.DeleteRuntimeRequest;
 import dev.quarry.proto.v1.DeployRuntimeRequest;
 import dev.quarry.proto.v1.ListRuntimesRequest;
@@ -45,7 +45,7 @@ public class RuntimeGrpcService extends RuntimeServiceGrpc.RuntimeServiceImplBas
     JobGrpcService.unary(out, () -> view(runtimes.delete(AuthInterceptor.principal(), r.getProfile(), r.getName())));
   }
 
-  static Runtime view(LambdaRuntime r) {
+  static Runtime view(WorkerRuntime r) {
     return Runtime.newBuilder()
         .setName(r.name())
         .setWorkerVersion(r.workerVersion())

@@ -1,0 +1,122 @@
+package dev.quarry.server.backend.local;
+
+import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.local.LocalBackendOptions;
+import dev.quarry.backend.local.LocalBackends;
+import dev.quarry.backend.local.WorkerSandbox;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.backend.BackendPlugin;
+import dev.quarry.server.backend.CredentialRule;
+import dev.quarry.server.backend.LaneRequest;
+import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.storage.ObjectStore;
+import dev.quarry.worker.TaskRunner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Backend kind {@code local}: a pool of warm worker JVMs on this machine ({@code
+ * quarry.backend.*}), shared by the default lane and every local profile. The pool starts with
+ * the first lane that needs it (at start-up when {@code quarry.backend.type=local}) and stops with
+ * the server. Local profiles take only the common settings; a credential they name is opened and
+ * audited on submit but not used.
+ */
+@Component
+public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
+  public static final String KIND = "local";
+  /** Every local lane shares the pool's capacity under this budget. */
+  public static final String BUDGET = "local";
+
+  private final LocalPool pool;
+
+  /**
+   * @throws IllegalArgumentException for a {@code quarry.backend.sandbox} other than bwrap/none
+   */
+  public LocalBackendPlugin(QuarryProperties props, ObjectStore store) {
+    LocalBackendOptions options = options(props, store);
+    this.pool = new LocalPool(() -> LocalBackends.create(options));
+  }
+
+  /** A plug-in over an already built backend (tests). */
+  LocalBackendPlugin(ComputeBackend backend) {
+    this.pool = new LocalPool(() -> backend);
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Set<String> settingNames() {
+    return Set.of();
+  }
+
+  @Override
+  public void validate(Map<String, String> settings) {}
+
+  @Override
+  public CredentialRule credentials() {
+    return CredentialRule.ANY;
+  }
+
+  @Override
+  public OpenedLane open(LaneRequest request) {
+    return new OpenedLane(pool.shared(), BUDGET, true, Integer.MAX_VALUE, 0, null);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private static LocalBackendOptions options(QuarryProperties props, ObjectStore store) {
+    var backend = props.backend();
+    var worker = backend.worker();
+    WorkerSandbox sandbox =
+        switch (backend.sandbox()) {
+          case "bwrap" -> WorkerSandbox.BWRAP;
+          case "none" -> WorkerSandbox.NONE;
+          default ->
+              throw new IllegalArgumentException(
+                  "quarry.backend.sandbox must be bwrap or none, got '" + backend.sandbox() + "'");
+        };
+    // workers hold no storage credentials: they read and write through the backend, per grant
+    LocalBackendOptions.Builder options =
+        LocalBackendOptions.builder()
+            .maxInFlightPerWorker(backend.maxInFlightPerWorker())
+            .sandbox(sandbox)
+            .store(store)
+            .maxAddressSpaceBytes(worker.maxAddressSpace().toBytes())
+            .maxProcesses(worker.maxProcesses())
+            .maxOpenFiles(worker.maxOpenFiles())
+            .maxCpuSeconds(worker.maxCpuSeconds())
+            .maxTmpBytes(worker.maxTmp().toBytes())
+            .maxObjectBytes(worker.maxObject().toBytes())
+            .sandboxUid(worker.sandboxUid());
+    if (backend.poolSize() > 0) {
+      options.poolSize(backend.poolSize());
+    }
+    if (!backend.workerClasspath().isBlank()) {
+      options.classpath(backend.workerClasspath());
+    }
+    List<String> jvmArgs = new ArrayList<>(LocalBackendOptions.defaultJvmArgs());
+    if (!backend.workerJvmArgs().isBlank()) {
+      jvmArgs.addAll(Arrays.asList(backend.workerJvmArgs().trim().split("\\s+")));
+    }
+    if (sandbox == WorkerSandbox.NONE) {
+      // sandboxed workers cache jars in their private /tmp; unsandboxed ones share a directory
+      jvmArgs.add(
+          "-D"
+              + TaskRunner.CACHE_DIR_PROPERTY
+              + "="
+              + props.dataDir().resolve("worker-jars").toAbsolutePath());
+    }
+    options.jvmArgs(jvmArgs);
+    return options.build();
+  }
+}

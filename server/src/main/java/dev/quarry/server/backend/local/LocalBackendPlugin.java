@@ -1,6 +1,5 @@
 package dev.quarry.server.backend.local;
 
-import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.local.LocalBackendOptions;
 import dev.quarry.backend.local.LocalBackends;
 import dev.quarry.backend.local.WorkerSandbox;
@@ -39,11 +38,6 @@ public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
   public LocalBackendPlugin(QuarryProperties props, ObjectStore store) {
     LocalBackendOptions options = options(props, store);
     this.pool = new LocalPool(() -> LocalBackends.create(options));
-  }
-
-  /** A plug-in over an already built backend (tests). */
-  LocalBackendPlugin(ComputeBackend backend) {
-    this.pool = new LocalPool(() -> backend);
   }
 
   @Override

@@ -22,8 +22,8 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 
 /**
  * The contract on the Lambda backend, through the Lambda emulator (child JVMs running the real
- * worker handler) with results in s3proxy. The function's timeout (2 s) is the platform limit
- * that abandons the stuck invocation.
+ * worker handler) with results in s3proxy. The function's timeout (20 s: a cold worker JVM on a
+ * busy machine takes seconds) is the platform limit that abandons the stuck invocation.
  */
 class LambdaBackendContractTest extends ComputeBackendContract {
   private static final String S3_IDENTITY = "quarry-contract";
@@ -73,7 +73,7 @@ class LambdaBackendContractTest extends ComputeBackendContract {
             .credentials(AWS_KEY_ID, AWS_SECRET, null)
             .concurrency(4)
             .runtime(new RuntimeSpec(
-                512, 2, RuntimeSpec.DEFAULT_ARCHITECTURE,
+                512, 20, RuntimeSpec.DEFAULT_ARCHITECTURE,
                 "arn:aws:iam::000000000000:role/quarry-worker", Map.of()))
             .workerPackage(workerPackage)
             .store(store)

@@ -103,10 +103,10 @@ abstract class ComputeBackendContract {
   }
 
   @Test
-  void capacityIsPositiveAndSeveralInvocationsRunAtOnce() throws Exception {
+  void capacityIsPositiveAndThatManyInvocationsRunAtOnce() throws Exception {
     assertThat(shared.capacity()).isPositive();
     List<CompletableFuture<InvocationSummary>> calls = new ArrayList<>();
-    for (int i = 0; i < Math.min(4, shared.capacity()) * 2; i++) {
+    for (int i = 0; i < Math.min(4, shared.capacity()); i++) {
       calls.add(shared.invoke(envelope("checksum", "\"x" + i + "\"")));
     }
     for (CompletableFuture<InvocationSummary> call : calls) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.backend.BackendRegistryTest.FakePlugin;
+import dev.quarry.server.backend.BackendFakes.FakePlugin;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

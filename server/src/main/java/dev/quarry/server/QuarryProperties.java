@@ -134,7 +134,10 @@ public record QuarryProperties(
   }
 
   /**
-   * @param type {@code local}
+   * @param type the backend kind of jobs without a profile ({@code local} or {@code lambda}; one
+   *     per backend plug-in); checked at start
+   * @param settings the settings of that default backend, as a profile of its kind would carry
+   *     them (for {@code lambda}: {@code region}, ...); checked at start
    * @param poolSize local worker processes; 0 means one per core
    * @param maxInFlightPerWorker invocations queued to one worker process at once
    * @param workerClasspath classpath of the worker JVMs; empty means this JVM's classpath
@@ -146,6 +149,7 @@ public record QuarryProperties(
    */
   public record Backend(
       @DefaultValue("local") String type,
+      @DefaultValue Map<String, String> settings,
       @DefaultValue("0") int poolSize,
       @DefaultValue("2") int maxInFlightPerWorker,
       @DefaultValue("") String workerClasspath,
@@ -177,7 +181,8 @@ public record QuarryProperties(
   /**
    * The Resilience4j layer around the backend (see {@code ResilienceOptions} for meanings).
    *
-   * @param maxAttempts attempts of an invocation on transient failures (throttling, 5xx)
+   * @param maxAttempts deprecated and ignored (null unless set): attempts are counted once, by the
+   *     job's retry policy ({@code quarry.dispatch.default-max-attempts})
    * @param failureRateThreshold percent of failed invocations that opens a tenant's circuit
    * @param slidingWindowSize invocations the failure rate is computed over
    * @param minimumNumberOfCalls invocations before the circuit may open
@@ -186,7 +191,7 @@ public record QuarryProperties(
    * @param maxConcurrentInvocations 0 for the backend's own capacity
    */
   public record Resilience(
-      @DefaultValue("3") int maxAttempts,
+      @Nullable Integer maxAttempts,
       @DefaultValue("50") float failureRateThreshold,
       @DefaultValue("20") int slidingWindowSize,
       @DefaultValue("10") int minimumNumberOfCalls,

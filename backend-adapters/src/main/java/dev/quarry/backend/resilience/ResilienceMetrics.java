@@ -5,16 +5,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
-import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
-import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The Resilience4j registries shared by decorated backends, and their export to Micrometer. Meters
  * are tagged with {@code name}: the backend name, or {@code <backend name>/<tenant id>} for
  * circuit breakers (e.g. {@code resilience4j.circuitbreaker.state}, {@code
- * resilience4j.retry.calls}). Circuits created after {@link #bindTo} are exported as well.
+ * resilience4j.bulkhead.available.concurrent.calls}). Circuits created after {@link #bindTo} are exported as well.
  *
  * <pre>{@code
  * ResilienceMetrics metrics = ResilienceMetrics.create();
@@ -23,7 +21,6 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class ResilienceMetrics {
   private final CircuitBreakerRegistry circuitBreakers = CircuitBreakerRegistry.ofDefaults();
-  private final RetryRegistry retries = RetryRegistry.ofDefaults();
   private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
   private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
 
@@ -39,11 +36,6 @@ public final class ResilienceMetrics {
     return circuitBreakers;
   }
 
-  /** Retries, one per backend. */
-  public RetryRegistry retries() {
-    return retries;
-  }
-
   /** Bulkheads, one per backend. */
   public BulkheadRegistry bulkheads() {
     return bulkheads;
@@ -55,12 +47,11 @@ public final class ResilienceMetrics {
   }
 
   /**
-   * Exports all four registries to {@code registry}, including entries added later. Call once
+   * Exports all three registries to {@code registry}, including entries added later. Call once
    * per meter registry.
    */
   public void bindTo(MeterRegistry registry) {
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(registry);
-    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
     TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(registry);
     TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(registry);
   }

@@ -8,11 +8,14 @@ import java.time.Duration;
  *
  * <pre>{@code
  * ResilienceOptions options = ResilienceOptions.DEFAULT.toBuilder()
- *     .maxAttempts(5)
  *     .maxConcurrentInvocations(64)
  *     .invocationsPerSecond(100)
  *     .build();
  * }</pre>
+ *
+ * <p>{@link #maxAttempts()} and the backoff settings are deprecated and ignored: the decorator no
+ * longer retries (one invocation is at most one call to the backend), so attempts are counted
+ * once, by the caller. They are still validated and kept so existing configurations build.
  */
 public final class ResilienceOptions {
   /** Value of {@link #maxConcurrentInvocations()} and {@link #invocationsPerSecond()}: no limit. */
@@ -99,27 +102,52 @@ public final class ResilienceOptions {
         .deadlineGrace(deadlineGrace);
   }
 
-  /** Attempts per invocation, including the first; only transient failures are retried. */
+  /**
+   * Ignored.
+   *
+   * @deprecated the decorator does not retry; count attempts in the caller
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** Wait before the first retry. */
+  /**
+   * Ignored.
+   *
+   * @deprecated the decorator does not retry
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** Factor applied to the wait after each retry. */
+  /**
+   * Ignored.
+   *
+   * @deprecated the decorator does not retry
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public double backoffMultiplier() {
     return backoffMultiplier;
   }
 
-  /** Randomization factor of each wait: {@code wait * (1 ± jitter)}. */
+  /**
+   * Ignored.
+   *
+   * @deprecated the decorator does not retry
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public double backoffJitter() {
     return backoffJitter;
   }
 
-  /** Upper bound of one wait between attempts. */
+  /**
+   * Ignored.
+   *
+   * @deprecated the decorator does not retry
+   */
+  @Deprecated(since = "0.1.0", forRemoval = true)
   public Duration maxBackoff() {
     return maxBackoff;
   }
@@ -149,12 +177,12 @@ public final class ResilienceOptions {
     return permittedCallsInHalfOpenState;
   }
 
-  /** Invocations running at once (retries included); {@link #UNLIMITED} by default. */
+  /** Invocations running at once; {@link #UNLIMITED} by default. */
   public int maxConcurrentInvocations() {
     return maxConcurrentInvocations;
   }
 
-  /** Calls to the backend per second (each attempt counts); {@link #UNLIMITED} by default. */
+  /** Calls to the backend per second; {@link #UNLIMITED} by default. */
   public int invocationsPerSecond() {
     return invocationsPerSecond;
   }
@@ -208,8 +236,12 @@ public final class ResilienceOptions {
     private Builder() {}
 
     /**
+     * Ignored (validated for compatibility).
+     *
      * @throws IllegalArgumentException if not between 1 and 100
+     * @deprecated the decorator does not retry; count attempts in the caller
      */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Builder maxAttempts(int maxAttempts) {
       require(
           maxAttempts >= 1 && maxAttempts <= 100,
@@ -219,12 +251,14 @@ public final class ResilienceOptions {
     }
 
     /**
-     * Exponential backoff between attempts: {@code initial * multiplier^(n-1)}, randomized by
+     * Ignored (validated for compatibility). Was: exponential backoff between attempts: {@code initial * multiplier^(n-1)}, randomized by
      * {@code ± jitter}, capped at {@code max}.
      *
      * @throws IllegalArgumentException if {@code initial} is not positive, {@code multiplier} is
      *     below 1, {@code jitter} is not in [0, 1), or {@code max} is below {@code initial}
+     * @deprecated the decorator does not retry
      */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Builder backoff(Duration initial, double multiplier, double jitter, Duration max) {
       require(initial.isPositive(), "initialBackoff must be positive, got " + initial);
       require(

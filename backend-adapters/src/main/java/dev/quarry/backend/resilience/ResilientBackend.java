@@ -16,7 +16,7 @@ public interface ResilientBackend extends ComputeBackend {
   /** The name given to {@link ResilientBackends#decorate}; prefix of every circuit's name. */
   String name();
 
-  /** The registries holding this backend's circuit breakers, retry, bulkhead and rate limiter. */
+  /** The registries holding this backend's circuit breakers, bulkhead and rate limiter. */
   ResilienceMetrics metrics();
 
   /**
@@ -26,7 +26,7 @@ public interface ResilientBackend extends ComputeBackend {
   CircuitBreaker.State circuitState(String tenantId);
 
   /**
-   * Queues one invocation through bulkhead, retry, rate limiter and the tenant's circuit breaker.
+   * Queues one invocation through bulkhead, rate limiter and the tenant's circuit breaker.
    *
    * @return completes with the worker's summary (even if the function threw), or exceptionally
    *     with a {@link BackendException}: {@link CircuitOpenException} while the tenant's circuit

@@ -4,8 +4,9 @@ import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.internal.resilience.ResilientComputeBackend;
 
 /**
- * Wraps any {@link ComputeBackend} with Resilience4j: bulkhead, retry of transient failures with
- * exponential backoff and jitter, rate limiter, a circuit breaker per tenant, and a deadline.
+ * Wraps any {@link ComputeBackend} with Resilience4j: bulkhead, rate limiter, a circuit breaker per
+ * tenant, and a deadline. It never retries: one invocation is at most one call to the backend,
+ * and the caller decides whether a failure is worth another attempt.
  *
  * <pre>{@code
  * ResilienceMetrics metrics = ResilienceMetrics.create();
@@ -29,7 +30,7 @@ public final class ResilientBackends {
   }
 
   /**
-   * Decorates {@code backend}, registering its circuit breakers ({@code name/tenantId}), retry,
+   * Decorates {@code backend}, registering its circuit breakers ({@code name/tenantId}),
    * bulkhead and rate limiter (all {@code name}) in {@code metrics}. The returned backend owns
    * {@code backend}: closing it closes {@code backend}.
    *

@@ -1,6 +1,7 @@
 /**
- * Resilience for any {@link dev.quarry.backend.ComputeBackend}: retry with backoff, a circuit
- * breaker per tenant, bulkhead, rate limiter and an invocation deadline, built on Resilience4j.
+ * Resilience for any {@link dev.quarry.backend.ComputeBackend}: a circuit breaker per tenant,
+ * bulkhead, rate limiter and an invocation deadline, built on Resilience4j. No retry: attempts are
+ * counted once, by the caller's task retry policy.
  * Start at {@link dev.quarry.backend.resilience.ResilientBackends#decorate}.
  */
 @NullMarked

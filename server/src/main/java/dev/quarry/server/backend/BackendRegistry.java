@@ -3,251 +3,253 @@ package dev.quarry.server.backend;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.ComputeBackend;
-import dev.quarry.backend.lambda.LambdaBackend;
-import dev.quarry.backend.lambda.LambdaBackendOptions;
-import dev.quarry.backend.lambda.LambdaBackends;
-import dev.quarry.backend.lambda.LambdaRuntimes;
-import dev.quarry.backend.lambda.WorkerPackage;
 import dev.quarry.backend.resilience.ResilienceOptions;
 import dev.quarry.server.QuarryProperties;
-import dev.quarry.server.credentials.CredentialService;
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.backend.local.LocalBackendPlugin;
 import dev.quarry.server.credentials.ProfileService;
 import dev.quarry.server.credentials.ProfileService.Profile;
-import dev.quarry.server.storage.WorkerStorage;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The backend of every (tenant, profile) pair, each behind its own resilience decorator (so
- * circuits, bulkheads and rate limits are per profile). Jobs without a profile run on the default
- * local backend. Lanes are built on first use and rebuilt when their profile changes (checked at
- * most every {@link #RECHECK}).
+ * The lane of every (tenant, profile) pair: the backend its profile's {@link BackendPlugin} opened,
+ * behind its own resilience decorator (so circuits, bulkheads and rate limits are per profile).
+ * Jobs without a profile run on the default lane, of kind {@code quarry.backend.type} with the
+ * settings {@code quarry.backend.settings.*}, checked and opened at start. Knows no backend kind
+ * by name.
+ *
+ * <p>Lanes are opened on first use and rebuilt when their profile changes (checked at most every
+ * {@link #RECHECK}). A replaced lane closes when its last invocation in flight ends.
  */
 @Component
 public class BackendRegistry implements AutoCloseable {
   /** How long a lane is trusted before its profile is read again. */
   static final Duration RECHECK = Duration.ofSeconds(5);
-  /** Lanes of the local pool share this budget key. */
-  public static final String LOCAL_BUDGET = "local";
 
-  private static final Logger log = LoggerFactory.getLogger(BackendRegistry.class);
+  /**
+   * The local pool's budget.
+   *
+   * @deprecated ask {@link #queuesBacklog(String)} or {@link Lane#queuesBacklog()} instead of
+   *     comparing budget names
+   */
+  @Deprecated(forRemoval = true)
+  public static final String LOCAL_BUDGET = LocalBackendPlugin.BUDGET;
 
   /**
    * Where a job's invocations go.
    *
-   * @param key {@code tenant/profile}, or {@code tenant/} for the default backend
-   * @param budget lanes with the same budget share capacity ({@link #LOCAL_BUDGET} for the pool)
+   * @param key {@code tenant/profile}, or {@code tenant/} for the default lane
+   * @param budget lanes with the same budget share capacity
+   * @param backend the lane's decorated backend; a replaced lane's backend closes after its last
+   *     invocation, and one invoked after that runs on its replacement
    * @param inlineInputBytes inputs larger than this travel through storage, not in the envelope
-   * @param runtimes deployments of a Lambda lane, null for others
+   * @param profile the profile's name, empty for the default lane
+   * @param kind the backend kind (the plug-in's)
+   * @param queuesBacklog whether the backend queues work beyond its capacity itself
+   * @param runtimes deployments reachable through the lane, null for kinds without any
    */
   public record Lane(
       String key, String budget, ComputeBackend backend, int inlineInputBytes, String profile,
-      @Nullable LambdaRuntimes runtimes) {}
+      String kind, boolean queuesBacklog, @Nullable BackendRuntimes runtimes) {}
 
-  private record Entry(Lane lane, @Nullable Instant profileUpdatedAt, Instant checkedAt) {}
+  private record Entry(Lane lane, RetiringBackend backend, Instant profileUpdatedAt, Instant checkedAt) {}
 
-  private final LocalPool pool;
-  private final ComputeBackend defaultBackend;
-  private final ProfileService profiles;
-  private final CredentialService credentials;
-  private final WorkerStorage storage;
-  private final dev.quarry.storage.ObjectStore store;
-  private final QuarryProperties props;
+  private final BackendPlugins plugins;
+  private final BiFunction<String, String, Optional<Profile>> profiles;
+  private final QuarryProperties.Resilience defaults;
   private final ObjectProvider<MeterRegistry> meters;
   private final Clock clock;
+  private final OpenedLane defaultLane;
+  private final ComputeBackend defaultBackend;
+  private final String defaultKind;
   private final Map<String, Entry> lanes = new ConcurrentHashMap<>();
-  private volatile @Nullable WorkerPackage workerPackage;
+  private final Map<String, Boolean> backlogBudgets = new ConcurrentHashMap<>();
 
+  @Autowired
   BackendRegistry(
-      LocalPool pool,
+      BackendPlugins plugins,
       ProfileService profiles,
-      CredentialService credentials,
-      WorkerStorage storage,
-      dev.quarry.storage.ObjectStore store,
       QuarryProperties props,
       ObjectProvider<MeterRegistry> meters,
       Clock clock) {
-    this.store = store;
-    this.pool = pool;
-    this.profiles = profiles;
-    this.credentials = credentials;
-    this.storage = storage;
-    this.props = props;
-    this.meters = meters;
-    this.clock = clock;
-    ProfileSettings.requireValidDefaults(props.backend().resilience());
-    this.defaultBackend = Resilient.wrap(pool.shared(), props.backend().resilience(), meters);
+    this(plugins, profiles::lookup, props.backend(), meters, clock);
   }
 
   /**
-   * The lane of a tenant's jobs on {@code profile} (null or empty: the default backend).
+   * Checks and opens the default lane.
    *
-   * @throws BackendException PERMANENT when the profile is gone or cannot be used (missing
-   *     credential, no S3 storage, no worker package)
+   * @throws IllegalStateException naming the property when the default backend's kind, settings
+   *     or resilience defaults are not usable
+   */
+  BackendRegistry(
+      BackendPlugins plugins,
+      BiFunction<String, String, Optional<Profile>> profiles,
+      QuarryProperties.Backend backend,
+      ObjectProvider<MeterRegistry> meters,
+      Clock clock) {
+    this.plugins = plugins;
+    this.profiles = profiles;
+    this.defaults = backend.resilience();
+    this.meters = meters;
+    this.clock = clock;
+    ProfileSettings.requireValidDefaults(defaults);
+    this.defaultKind = backend.type();
+    BackendPlugin plugin =
+        plugins.find(defaultKind).orElseThrow(() -> new IllegalStateException(
+            "quarry.backend.type must be one of " + plugins.kinds() + ", got '" + defaultKind + "'"));
+    plugin.unavailable().ifPresent(why -> {
+      throw new IllegalStateException("quarry.backend.type=" + defaultKind + " cannot be used: " + why);
+    });
+    ResilienceOptions options;
+    try {
+      BackendPlugins.validateSettings(plugin, backend.settings());
+      options = ProfileSettings.resilience(defaults, backend.settings());
+    } catch (ApiException e) {
+      throw new IllegalStateException(
+          "quarry.backend.settings (backend " + defaultKind + "): " + e.getMessage());
+    }
+    this.defaultLane = plugin.open(LaneRequest.defaultLane(backend.settings()));
+    this.defaultBackend =
+        Resilient.wrap(defaultLane.backend(), bulkhead(options, backend.settings(), defaultLane),
+            defaultKind, meters);
+    backlogBudgets.put(defaultLane.budget(), defaultLane.queuesBacklog());
+  }
+
+  /**
+   * The lane of a tenant's jobs on {@code profile} (null or empty: the default lane).
+   *
+   * @throws BackendException PERMANENT when the profile is gone or cannot be used (no plug-in for
+   *     its kind, missing credential, a stored setting no longer valid, ...)
    */
   public Lane lane(String tenant, @Nullable String profile) {
+    return lane(tenant, profile, false);
+  }
+
+  private Lane lane(String tenant, @Nullable String profile, boolean fresh) {
     if (profile == null || profile.isEmpty()) {
-      return new Lane(tenant + "/", LOCAL_BUDGET, defaultBackend, Integer.MAX_VALUE, "", null);
+      return new Lane(tenant + "/", defaultLane.budget(), defaultBackend,
+          defaultLane.inlineInputBytes(), "", defaultKind, defaultLane.queuesBacklog(),
+          defaultLane.runtimes());
     }
     String key = tenant + "/" + profile;
     Entry entry = lanes.get(key);
     Instant now = clock.instant();
-    if (entry != null && entry.checkedAt().plus(RECHECK).isAfter(now)) {
+    if (!fresh && entry != null && entry.checkedAt().plus(RECHECK).isAfter(now)) {
       return entry.lane();
     }
     synchronized (this) {
       entry = lanes.get(key);
       Profile current =
-          profiles.lookup(tenant, profile)
-              .orElseThrow(() -> new BackendException(Kind.PERMANENT, "profile '" + profile + "' no longer exists"));
+          profiles.apply(tenant, profile).orElseThrow(() -> new BackendException(
+              Kind.PERMANENT, "profile '" + profile + "' no longer exists"));
       if (entry != null && current.updatedAt().equals(entry.profileUpdatedAt())) {
-        lanes.put(key, new Entry(entry.lane(), entry.profileUpdatedAt(), now));
+        lanes.put(key, new Entry(entry.lane(), entry.backend(), entry.profileUpdatedAt(), now));
         return entry.lane();
       }
-      Lane lane;
-      try {
-        lane = open(tenant, current);
-      } catch (dev.quarry.server.api.ApiException e) {
-        // a row written before its setting had a range: fail this profile's work, nothing else
-        throw new BackendException(
-            Kind.PERMANENT, "profile '" + profile + "' cannot be used: " + e.getMessage() + "; fix it with PUT /v1/profiles/" + profile);
-      }
-      lanes.put(key, new Entry(lane, current.updatedAt(), now));
+      Entry opened = open(tenant, key, current, now);
+      lanes.put(key, opened);
       if (entry != null) {
-        retire(entry.lane());
+        entry.backend().retire(opened.backend());
       }
-      return lane;
+      return opened.lane();
     }
+  }
+
+  /**
+   * The deployments reachable through a tenant's profile, with the profile's current settings.
+   *
+   * @throws BackendException PERMANENT when the profile is gone, cannot be used, or its kind has
+   *     no runtimes
+   */
+  public BackendRuntimes runtimes(String tenant, String profile) {
+    Lane lane = lane(tenant, profile, true);
+    if (lane.runtimes() == null) {
+      throw new BackendException(Kind.PERMANENT,
+          "profile '" + profile + "' uses backend " + lane.kind() + ", which has no runtimes");
+    }
+    return lane.runtimes();
   }
 
   /** The budgets of the lanes open now, with their capacity. */
   public Map<String, Integer> budgets() {
-    Map<String, Integer> out = new java.util.HashMap<>();
-    out.put(LOCAL_BUDGET, pool.capacity());
+    Map<String, Integer> out = new HashMap<>();
+    out.put(defaultLane.budget(), defaultBackend.capacity());
     for (Entry e : lanes.values()) {
-      out.put(e.lane().budget(), e.lane().backend().capacity());
+      out.merge(e.lane().budget(), e.lane().backend().capacity(), Math::max);
     }
     return out;
   }
 
-  /**
-   * Deployments reachable through a tenant's Lambda profile.
-   *
-   * @throws BackendException PERMANENT when the profile is not a usable Lambda profile
-   */
-  public LambdaRuntimes runtimes(String tenant, String profile) {
-    Profile p =
-        profiles.lookup(tenant, profile)
-            .orElseThrow(() -> new BackendException(Kind.PERMANENT, "no profile named '" + profile + "'"));
-    if (!p.backend().equals("lambda")) {
-      throw new BackendException(Kind.PERMANENT, "profile '" + profile + "' uses backend " + p.backend() + ", not lambda");
-    }
-    LambdaRuntimes runtimes = lane(tenant, profile).runtimes();
-    if (runtimes == null) {
-      throw new BackendException(Kind.PERMANENT, "profile '" + profile + "' is not a Lambda profile");
-    }
-    return runtimes;
+  /** Whether the backends of {@code budget} queue a backlog beyond their capacity themselves. */
+  public boolean queuesBacklog(String budget) {
+    return backlogBudgets.getOrDefault(budget, false);
   }
 
-  /** The Lambda settings of a tenant's profile (validated when it was written). */
-  public ProfileSettings.Lambda lambdaSettings(String tenant, String profile) {
-    Profile p =
-        profiles.lookup(tenant, profile)
-            .orElseThrow(() -> new BackendException(Kind.PERMANENT, "no profile named '" + profile + "'"));
-    return ProfileSettings.lambda(p.settings());
+  /** Invocations in flight on the lane of {@code tenant/profile}, -1 when it is not open. */
+  int inFlight(String tenant, String profile) {
+    Entry e = lanes.get(tenant + "/" + profile);
+    return e == null ? -1 : e.backend().inFlight();
   }
 
-  private Lane open(String tenant, Profile p) {
-    String key = tenant + "/" + p.name();
-    ResilienceOptions defaults = ProfileSettings.resilience(props.backend().resilience(), p.settings());
-    return switch (p.backend()) {
-      case "local" -> new Lane(key, LOCAL_BUDGET,
-          Resilient.wrap(pool.shared(), defaults, "local:" + key, meters), Integer.MAX_VALUE, p.name(), null);
-      case "lambda" -> openLambda(tenant, p, key);
-      default -> throw new BackendException(
-          Kind.PERMANENT, "backend " + p.backend() + " of profile '" + p.name() + "' is not supported by this server yet");
-    };
+  private Entry open(String tenant, String key, Profile p, Instant now) {
+    BackendPlugin plugin =
+        plugins.find(p.backend()).orElseThrow(() -> new BackendException(Kind.PERMANENT,
+            "backend " + p.backend() + " of profile '" + p.name()
+                + "' is not supported by this server (it runs " + plugins.kinds() + ")"));
+    OpenedLane opened;
+    ResilienceOptions options;
+    try {
+      options = ProfileSettings.resilience(defaults, p.settings());
+      opened = plugin.open(new LaneRequest(tenant, key, p.name(), p.settings(), p.credential()));
+    } catch (ApiException e) {
+      // a row written before its setting had a range: fail this profile's work, nothing else
+      throw new BackendException(Kind.PERMANENT, "profile '" + p.name() + "' cannot be used: "
+          + e.getMessage() + "; fix it with PUT /v1/profiles/" + p.name());
+    }
+    ComputeBackend wrapped;
+    try {
+      wrapped = Resilient.wrap(opened.backend(), bulkhead(options, p.settings(), opened),
+          plugin.kind() + ":" + key, meters);
+    } catch (RuntimeException e) {
+      opened.backend().close();
+      throw e;
+    }
+    RetiringBackend backend = new RetiringBackend(wrapped);
+    backlogBudgets.put(opened.budget(), opened.queuesBacklog());
+    Lane lane = new Lane(key, opened.budget(), backend, opened.inlineInputBytes(), p.name(),
+        plugin.kind(), opened.queuesBacklog(), opened.runtimes());
+    return new Entry(lane, backend, p.updatedAt(), now);
   }
 
-  private Lane openLambda(String tenant, Profile p, String key) {
-    if (!storage.settings().getType().equals("s3")) {
-      throw new BackendException(
-          Kind.PERMANENT, "Lambda profiles need the server to use S3 storage (quarry.storage.type=s3)");
+  /** The plug-in's bulkhead applies unless the settings choose one. */
+  private static ResilienceOptions bulkhead(
+      ResilienceOptions options, Map<String, String> settings, OpenedLane opened) {
+    if (opened.maxConcurrentInvocations() > 0
+        && !settings.containsKey(ProfileSettings.MAX_CONCURRENT_INVOCATIONS.name())) {
+      return options.toBuilder().maxConcurrentInvocations(opened.maxConcurrentInvocations()).build();
     }
-    ProfileSettings.Lambda settings = ProfileSettings.lambda(p.settings());
-    LambdaBackendOptions.Builder options =
-        LambdaBackendOptions.builder()
-            .region(settings.region())
-            .endpoint(settings.endpoint())
-            .concurrency(settings.concurrency())
-            .runtime(settings.runtime())
-            .workerPackage(workerPackage())
-            // workers reach exactly their invocation's objects through pre-signed URLs
-            .store(store);
-    if (p.credential() != null) {
-      Map<String, String> secret = credentials.openForServer(tenant, p.credential(), "lambda profile " + p.name());
-      if (!secret.containsKey("accessKeyId")) {
-        throw new BackendException(Kind.PERMANENT,
-            "credential '" + p.credential() + "' has no accessKeyId/secretAccessKey; role-only credentials are not supported for Lambda yet");
-      }
-      options.credentials(secret.get("accessKeyId"), secret.get("secretAccessKey"), secret.get("sessionToken"));
-    }
-    LambdaBackend raw = LambdaBackends.create(options.build());
-    ResilienceOptions resilience = ProfileSettings.resilience(props.backend().resilience(), p.settings());
-    if (!p.settings().containsKey("maxConcurrentInvocations")) {
-      resilience = resilience.toBuilder().maxConcurrentInvocations(settings.concurrency()).build();
-    }
-    ComputeBackend wrapped = Resilient.wrap(raw, resilience, "lambda:" + key, meters);
-    log.info("Opened Lambda lane {} (function {})", key, options.build().functionName());
-    return new Lane(key, key, wrapped, settings.inlineInputBytes(), p.name(), raw.runtimes());
-  }
-
-  private WorkerPackage workerPackage() {
-    WorkerPackage pkg = workerPackage;
-    if (pkg == null) {
-      try {
-        String path = props.lambda().workerPackage();
-        pkg = path.isBlank()
-            ? WorkerPackage.fromClasspath(BackendRegistry.class.getClassLoader())
-            : WorkerPackage.fromFile(Path.of(path));
-      } catch (RuntimeException e) {
-        throw new BackendException(Kind.PERMANENT, e.getMessage(), e);
-      }
-      workerPackage = pkg;
-    }
-    return pkg;
-  }
-
-  /** Closes a replaced lane once its invocations can have ended. */
-  private void retire(Lane lane) {
-    Thread.ofVirtual().start(() -> {
-      try {
-        Thread.sleep(Duration.ofMinutes(16));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      lane.backend().close();
-    });
+    return options;
   }
 
   @Override
   public void close() {
-    List<Lane> open = new ArrayList<>();
-    lanes.values().forEach(e -> open.add(e.lane()));
+    List<Entry> open = new ArrayList<>(lanes.values());
     lanes.clear();
-    open.forEach(l -> l.backend().close());
+    open.forEach(e -> e.backend().close());
     defaultBackend.close();
   }
 }

@@ -4,18 +4,12 @@ import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.resilience.ResilienceMetrics;
 import dev.quarry.backend.resilience.ResilienceOptions;
 import dev.quarry.backend.resilience.ResilientBackends;
-import dev.quarry.server.QuarryProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 
-/** Wraps every backend in the same Resilience4j layer, configured by {@code quarry.backend.resilience.*}. */
+/** Wraps every lane's backend in the same Resilience4j layer, exported to Micrometer. */
 final class Resilient {
   private Resilient() {}
-
-  static ComputeBackend wrap(
-      ComputeBackend raw, QuarryProperties.Resilience r, ObjectProvider<MeterRegistry> meters) {
-    return wrap(raw, options(r), raw.type(), meters);
-  }
 
   /** Decorates {@code raw} as {@code name} (circuits are named {@code name/tenant[/profile]}). */
   static ComputeBackend wrap(
@@ -23,9 +17,5 @@ final class Resilient {
     ResilienceMetrics metrics = ResilienceMetrics.create();
     meters.ifAvailable(metrics::bindTo);
     return ResilientBackends.decorate(raw, options, name, metrics);
-  }
-
-  static ResilienceOptions options(QuarryProperties.Resilience r) {
-    return ProfileSettings.resilience(r, java.util.Map.of());
   }
 }

@@ -4,14 +4,14 @@ import dev.quarry.server.api.ApiException;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
+import dev.quarry.server.backend.BackendPlugin;
+import dev.quarry.server.backend.BackendPlugins;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,28 +22,20 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class ProfileService {
-  private static final Set<String> BACKENDS = Set.of("local", "lambda", "azure-functions", "kubernetes");
-  private static final Set<String> RUNNABLE = Set.of("local", "lambda");
   private static final int MAX_SETTINGS = 32;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final JdbcClient jdbc;
   private final CredentialService credentials;
   private final AuditLog audit;
-  private final String storageType;
-  private final boolean allowEndpoint;
+  private final BackendPlugins plugins;
 
   public ProfileService(
-      JdbcClient jdbc,
-      CredentialService credentials,
-      AuditLog audit,
-      @Value("${quarry.storage.type:fs}") String storageType,
-      @Value("${quarry.lambda.allow-endpoint-override:false}") boolean allowEndpoint) {
+      JdbcClient jdbc, CredentialService credentials, AuditLog audit, BackendPlugins plugins) {
     this.jdbc = jdbc;
     this.credentials = credentials;
     this.audit = audit;
-    this.storageType = storageType;
-    this.allowEndpoint = allowEndpoint;
+    this.plugins = plugins;
   }
 
   /** A profile: which backend, its settings, and the credential set it uses (by name). */
@@ -59,21 +51,16 @@ public class ProfileService {
       @Nullable String credential) {
     admin.require(Role.ADMIN);
     CredentialService.requireName(name);
-    if (!BACKENDS.contains(backend)) {
-      throw ApiException.invalid("backend must be one of " + new java.util.TreeSet<>(BACKENDS));
-    }
+    plugins.require(backend);
     if (settings.size() > MAX_SETTINGS
         || settings.entrySet().stream().anyMatch(e -> e.getKey().length() > 64 || e.getValue().length() > 1024)) {
       throw ApiException.invalid("settings: at most " + MAX_SETTINGS + " entries, keys up to 64 and values up to 1024 characters");
     }
-    dev.quarry.server.backend.ProfileSettings.validate(backend, settings, allowEndpoint);
     String kind = credential == null ? null : credentials.kind(admin.tenantId(), credential);
     if (credential != null && kind == null) {
       throw ApiException.notFound("credential", credential);
     }
-    if (backend.equals("lambda") && !"aws".equals(kind)) {
-      throw ApiException.invalid("lambda profiles need a credential of kind aws");
-    }
+    plugins.validate(backend, settings, kind);
     jdbc.sql(
             "insert into backend_profiles (tenant_id, name, backend, settings, credential_name)"
                 + " values (?, ?, ?, ?::jsonb, ?) on conflict (tenant_id, name) do update set"
@@ -113,15 +100,13 @@ public class ProfileService {
    */
   public Profile forSubmit(Principal caller, String name) {
     Profile p = find(caller.tenantId(), name).orElseThrow(() -> ApiException.notFound("profile", name));
-    if (!RUNNABLE.contains(p.backend())) {
-      throw ApiException.invalid(
-          "profile '" + name + "' uses backend '" + p.backend() + "', which this server does not run yet (it runs "
-              + RUNNABLE + ")");
-    }
-    if (p.backend().equals("lambda") && !storageType.equals("s3")) {
-      throw ApiException.invalid(
-          "profile '" + name + "' uses Lambda, which needs the server to use S3 storage (quarry.storage.type=s3)");
-    }
+    BackendPlugin plugin =
+        plugins.find(p.backend()).orElseThrow(() -> ApiException.invalid(
+            "profile '" + name + "' uses backend '" + p.backend()
+                + "', which this server does not run (it runs " + plugins.kinds() + ")"));
+    plugin.unavailable().ifPresent(why -> {
+      throw ApiException.invalid("profile '" + name + "' cannot run here: " + why);
+    });
     if (p.credential() != null) {
       credentials.open(caller, p.credential(), "job on profile " + name);
     }

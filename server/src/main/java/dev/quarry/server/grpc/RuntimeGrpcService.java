@@ -1,6 +1,5 @@
 package dev.quarry.server.grpc;
 
-import dev.quarry.backend.lambda.LambdaRuntime;
 import dev.quarry.proto.v1.DeleteRuntimeRequest;
 import dev.quarry.proto.v1.DeployRuntimeRequest;
 import dev.quarry.proto.v1.ListRuntimesRequest;
@@ -8,6 +7,7 @@ import dev.quarry.proto.v1.ListRuntimesResponse;
 import dev.quarry.proto.v1.Runtime;
 import dev.quarry.proto.v1.RuntimeServiceGrpc;
 import dev.quarry.proto.v1.UpdateRuntimeRequest;
+import dev.quarry.server.backend.WorkerRuntime;
 import dev.quarry.server.runtimes.RuntimeService;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Component;
@@ -45,7 +45,7 @@ public class RuntimeGrpcService extends RuntimeServiceGrpc.RuntimeServiceImplBas
     JobGrpcService.unary(out, () -> view(runtimes.delete(AuthInterceptor.principal(), r.getProfile(), r.getName())));
   }
 
-  static Runtime view(LambdaRuntime r) {
+  static Runtime view(WorkerRuntime r) {
     return Runtime.newBuilder()
         .setName(r.name())
         .setWorkerVersion(r.workerVersion())

@@ -1,6 +1,6 @@
 package dev.quarry.server.rest;
 
-import dev.quarry.backend.lambda.LambdaRuntime;
+import dev.quarry.server.backend.WorkerRuntime;
 import dev.quarry.server.runtimes.RuntimeService;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /v1/profiles/{profile}/runtimes}: the worker functions of a Lambda profile. */
+/** {@code /v1/profiles/{profile}/runtimes}: the worker deployments of a profile whose backend has a runtimes API (Lambda). */
 @RestController
 public class RuntimeController {
   private final RuntimeService runtimes;
@@ -22,23 +22,23 @@ public class RuntimeController {
   }
 
   @GetMapping("/v1/profiles/{profile}/runtimes")
-  Map<String, List<LambdaRuntime>> list(@PathVariable String profile, HttpServletRequest request) {
+  Map<String, List<WorkerRuntime>> list(@PathVariable String profile, HttpServletRequest request) {
     return Map.of("runtimes", runtimes.list(Bodies.principal(request), profile));
   }
 
   /** Deploys the profile's function (idempotent); answers what it did in {@code change}. */
   @PostMapping("/v1/profiles/{profile}/runtimes")
-  LambdaRuntime deploy(@PathVariable String profile, HttpServletRequest request) {
+  WorkerRuntime deploy(@PathVariable String profile, HttpServletRequest request) {
     return runtimes.deploy(Bodies.principal(request), profile);
   }
 
   @PutMapping("/v1/profiles/{profile}/runtimes/{name}")
-  LambdaRuntime update(@PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
+  WorkerRuntime update(@PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
     return runtimes.update(Bodies.principal(request), profile, name);
   }
 
   @DeleteMapping("/v1/profiles/{profile}/runtimes/{name}")
-  LambdaRuntime delete(@PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
+  WorkerRuntime delete(@PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
     return runtimes.delete(Bodies.principal(request), profile, name);
   }
 }

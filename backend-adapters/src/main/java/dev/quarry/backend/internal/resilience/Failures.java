@@ -1,7 +1,6 @@
 package dev.quarry.backend.internal.resilience;
 
 import dev.quarry.backend.BackendException;
-import dev.quarry.backend.resilience.CircuitOpenException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -27,14 +26,6 @@ final class Failures {
     }
     return new BackendException(
         BackendException.Kind.TRANSIENT, "backend '" + backendName + "' failed: " + cause, cause);
-  }
-
-  /** Retried here: transient failures other than an open circuit. */
-  static boolean retryable(Throwable error) {
-    Throwable cause = unwrap(error);
-    return cause instanceof BackendException e
-        && e.kind() == BackendException.Kind.TRANSIENT
-        && !(e instanceof CircuitOpenException);
   }
 
   /** Counted as a circuit breaker failure: transient failures and crashes. */

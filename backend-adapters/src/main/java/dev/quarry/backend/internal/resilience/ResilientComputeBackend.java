@@ -10,11 +10,8 @@ import dev.quarry.proto.v1.TaskEnvelope;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The decorator. Per invocation: deadline( bulkhead( retry( rate limiter( tenant circuit(
- * backend ))))). The bulkhead and deadline cover the whole invocation including backoff; each
- * attempt takes a rate limiter permit and passes the tenant's circuit breaker. Nothing blocks:
- * backoff and rate limiter waits are scheduled on a single daemon thread.
+ * The decorator. Per invocation: deadline( bulkhead( rate limiter( tenant circuit( backend )))).
+ * Exactly one call reaches the backend per invocation, or none: a failure is reported to the
+ * caller, whose task retry policy is the one place attempts are counted (a retry here would
+ * multiply them). Nothing blocks: rate limiter waits and deadlines are scheduled on a single
+ * daemon thread.
  */
 public final class ResilientComputeBackend implements ResilientBackend {
   private static final org.slf4j.Logger log =
@@ -39,7 +37,6 @@ public final class ResilientComputeBackend implements ResilientBackend {
   private final ResilienceOptions options;
   private final ResilienceMetrics metrics;
   private final Bulkhead bulkhead;
-  private final Retry retry;
   private final @Nullable RateLimiter rateLimiter;
   private final TenantCircuits circuits;
   private final ScheduledExecutorService scheduler;
@@ -61,21 +58,6 @@ public final class ResilientComputeBackend implements ResilientBackend {
                 BulkheadConfig.custom()
                     .maxConcurrentCalls(options.maxConcurrentInvocations())
                     .maxWaitDuration(Duration.ZERO)
-                    .build());
-    this.retry =
-        metrics
-            .retries()
-            .retry(
-                name,
-                RetryConfig.custom()
-                    .maxAttempts(options.maxAttempts())
-                    .intervalFunction(
-                        IntervalFunction.ofExponentialRandomBackoff(
-                            options.initialBackoff(),
-                            options.backoffMultiplier(),
-                            options.backoffJitter(),
-                            options.maxBackoff()))
-                    .retryOnException(Failures::retryable)
                     .build());
     this.rateLimiter =
         options.invocationsPerSecond() == ResilienceOptions.UNLIMITED
@@ -159,8 +141,7 @@ public final class ResilientComputeBackend implements ResilientBackend {
     try {
       watchDeadline(envelope, result);
       CircuitBreaker circuit = circuits.forTenant(TenantCircuits.key(envelope.getTenantId(), envelope.getProfile()));
-      retry
-          .executeCompletionStage(scheduler, () -> attempt(envelope, circuit, result))
+      attempt(envelope, circuit, result)
           .whenComplete(
               (summary, error) -> {
                 if (error != null) {
@@ -183,18 +164,14 @@ public final class ResilientComputeBackend implements ResilientBackend {
       backend.close();
     } finally {
       circuits.removeAll();
-      metrics.retries().remove(name);
       metrics.rateLimiters().remove(name);
       metrics.bulkheads().remove(name);
     }
   }
 
-  /** One attempt: rate limiter permit (waiting on the scheduler), then the tenant's circuit. */
+  /** The one call: rate limiter permit (waiting on the scheduler), then the tenant's circuit. */
   private CompletionStage<InvocationSummary> attempt(
       TaskEnvelope envelope, CircuitBreaker circuit, CompletableFuture<?> result) {
-    if (result.isDone()) { // deadline passed or closed during backoff: stop retrying
-      return CompletableFuture.failedFuture(new AbandonedAttempt());
-    }
     if (rateLimiter == null) {
       return call(envelope, circuit);
     }
@@ -213,7 +190,15 @@ public final class ResilientComputeBackend implements ResilientBackend {
     }
     CompletableFuture<InvocationSummary> delayed = new CompletableFuture<>();
     scheduler.schedule(
-        () -> relay(call(envelope, circuit), delayed), waitNanos, TimeUnit.NANOSECONDS);
+        () -> {
+          if (result.isDone()) { // deadline passed or closed while waiting for a permit
+            delayed.completeExceptionally(new AbandonedAttempt());
+          } else {
+            relay(call(envelope, circuit), delayed);
+          }
+        },
+        waitNanos,
+        TimeUnit.NANOSECONDS);
     return delayed;
   }
 
@@ -282,7 +267,7 @@ public final class ResilientComputeBackend implements ResilientBackend {
     return new BackendException(BackendException.Kind.TRANSIENT, message);
   }
 
-  /** Ends the retry loop of an invocation whose result was already decided. */
+  /** Ends a rate-limited call whose invocation was already decided while it waited. */
   private static final class AbandonedAttempt extends RuntimeException {
     AbandonedAttempt() {
       super("invocation already completed", null, false, false);

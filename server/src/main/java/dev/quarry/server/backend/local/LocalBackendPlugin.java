@@ -1,26 +1,74 @@
-package dev.quarry.server.backend;
+package dev.quarry.server.backend.local;
 
 import dev.quarry.backend.local.LocalBackendOptions;
 import dev.quarry.backend.local.LocalBackends;
-import dev.quarry.server.QuarryProperties;
 import dev.quarry.backend.local.WorkerSandbox;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.backend.BackendPlugin;
+import dev.quarry.server.backend.CredentialRule;
+import dev.quarry.server.backend.LaneRequest;
+import dev.quarry.server.backend.OpenedLane;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.worker.TaskRunner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
 
-/** The default backend: a pool of warm worker JVMs on this machine. */
-@Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "quarry.backend.type", havingValue = "local", matchIfMissing = true)
-public class LocalBackendConfiguration {
+/**
+ * Backend kind {@code local}: a pool of warm worker JVMs on this machine ({@code
+ * quarry.backend.*}), shared by the default lane and every local profile. The pool starts with
+ * the first lane that needs it (at start-up when {@code quarry.backend.type=local}) and stops with
+ * the server. Local profiles take only the common settings; a credential they name is opened and
+ * audited on submit but not used.
+ */
+@Component
+public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
+  public static final String KIND = "local";
+  /** Every local lane shares the pool's capacity under this budget. */
+  public static final String BUDGET = "local";
 
-  /** The process pool, shared by the default backend and every local profile. */
-  @Bean(destroyMethod = "close")
-  LocalPool localPool(QuarryProperties props, ObjectStore store) {
+  private final LocalPool pool;
+
+  /**
+   * @throws IllegalArgumentException for a {@code quarry.backend.sandbox} other than bwrap/none
+   */
+  public LocalBackendPlugin(QuarryProperties props, ObjectStore store) {
+    LocalBackendOptions options = options(props, store);
+    this.pool = new LocalPool(() -> LocalBackends.create(options));
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Set<String> settingNames() {
+    return Set.of();
+  }
+
+  @Override
+  public void validate(Map<String, String> settings) {}
+
+  @Override
+  public CredentialRule credentials() {
+    return CredentialRule.ANY;
+  }
+
+  @Override
+  public OpenedLane open(LaneRequest request) {
+    return new OpenedLane(pool.shared(), BUDGET, true, Integer.MAX_VALUE, 0, null);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  private static LocalBackendOptions options(QuarryProperties props, ObjectStore store) {
     var backend = props.backend();
     var worker = backend.worker();
     WorkerSandbox sandbox =
@@ -63,6 +111,6 @@ public class LocalBackendConfiguration {
               + props.dataDir().resolve("worker-jars").toAbsolutePath());
     }
     options.jvmArgs(jvmArgs);
-    return new LocalPool(LocalBackends.create(options.build()));
+    return options.build();
   }
 }

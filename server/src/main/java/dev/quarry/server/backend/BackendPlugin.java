@@ -1,0 +1,60 @@
+package dev.quarry.server.backend;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One kind of compute backend ({@code local}, {@code lambda}, ...): everything the server knows
+ * about it. Implementations are Spring beans; {@link BackendPlugins} collects them and {@link
+ * BackendRegistry} looks them up by a profile's {@code backend}, so adding a backend means adding
+ * one class that implements this interface (see the package documentation).
+ *
+ * <p>Settings common to every kind (the resilience settings of {@link ProfileSettings}) are
+ * checked by {@link BackendPlugins}; a plug-in checks only its own.
+ */
+public interface BackendPlugin {
+
+  /** The name profiles and {@code quarry.backend.type} use, e.g. {@code lambda}. */
+  String kind();
+
+  /** The settings a profile of this kind may carry beyond the common resilience settings. */
+  Set<String> settingNames();
+
+  /**
+   * Checks this kind's own settings when a profile is written (and when a lane is opened: rows
+   * stored before a rule existed fail then).
+   *
+   * @throws dev.quarry.server.api.ApiException INVALID_ARGUMENT naming the first bad setting
+   */
+  void validate(Map<String, String> settings);
+
+  /** Which credentials a profile of this kind may or must name. */
+  CredentialRule credentials();
+
+  /**
+   * Why this server cannot run profiles of this kind as configured (e.g. Lambda needs S3
+   * storage), or empty when it can. Checked when a job is submitted and at start for the
+   * default backend.
+   */
+  default Optional<String> unavailable() {
+    return Optional.empty();
+  }
+
+  /**
+   * Opens the backend of one lane: a profile of this kind, or the server's default backend. The
+   * registry wraps the result in the resilience decorator and closes it when the lane is
+   * replaced (after its last invocation) or the server stops.
+   *
+   * @throws dev.quarry.backend.BackendException PERMANENT when the lane cannot be used (its
+   *     credential is gone or of the wrong shape, a package is missing)
+   * @throws dev.quarry.server.api.ApiException INVALID_ARGUMENT for a stored setting that is no
+   *     longer valid
+   */
+  OpenedLane open(LaneRequest request);
+
+  /** Whether lanes of this kind have a runtimes API ({@link OpenedLane#runtimes()}). */
+  default boolean hasRuntimes() {
+    return false;
+  }
+}

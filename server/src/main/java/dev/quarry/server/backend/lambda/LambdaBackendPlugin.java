@@ -1,0 +1,135 @@
+package dev.quarry.server.backend.lambda;
+
+import dev.quarry.backend.BackendException;
+import dev.quarry.backend.BackendException.Kind;
+import dev.quarry.backend.lambda.LambdaBackend;
+import dev.quarry.backend.lambda.LambdaBackendOptions;
+import dev.quarry.backend.lambda.LambdaBackends;
+import dev.quarry.backend.lambda.WorkerPackage;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.backend.BackendPlugin;
+import dev.quarry.server.backend.CredentialRule;
+import dev.quarry.server.backend.LaneRequest;
+import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.credentials.CredentialService;
+import dev.quarry.storage.ObjectStore;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Backend kind {@code lambda}: one function per lane in the account and region of the profile's
+ * {@code aws} credential (the default lane, {@code quarry.backend.type=lambda}, uses the AWS SDK's
+ * default credential chain). Needs the server on S3 storage: workers reach exactly their
+ * invocation's objects through pre-signed URLs. Each lane has its own budget (its {@code
+ * concurrency}) and a runtimes API.
+ */
+@Component
+public class LambdaBackendPlugin implements BackendPlugin {
+  public static final String KIND = "lambda";
+  private static final Logger log = LoggerFactory.getLogger(LambdaBackendPlugin.class);
+
+  private final CredentialService credentials;
+  private final ObjectStore store;
+  private final QuarryProperties props;
+  private volatile @Nullable WorkerPackage workerPackage;
+
+  public LambdaBackendPlugin(CredentialService credentials, ObjectStore store, QuarryProperties props) {
+    this.credentials = credentials;
+    this.store = store;
+    this.props = props;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Set<String> settingNames() {
+    return LambdaSettings.NAMES;
+  }
+
+  @Override
+  public void validate(Map<String, String> settings) {
+    if (settings.containsKey("endpoint") && !props.lambda().allowEndpointOverride()) {
+      throw ApiException.invalid(
+          "setting 'endpoint' is disabled on this server (quarry.lambda.allow-endpoint-override)");
+    }
+    LambdaSettings.parse(settings);
+  }
+
+  @Override
+  public CredentialRule credentials() {
+    return CredentialRule.required("aws");
+  }
+
+  @Override
+  public Optional<String> unavailable() {
+    return props.storage().type().equals("s3")
+        ? Optional.empty()
+        : Optional.of("Lambda needs the server to use S3 storage (quarry.storage.type=s3)");
+  }
+
+  @Override
+  public boolean hasRuntimes() {
+    return true;
+  }
+
+  @Override
+  public OpenedLane open(LaneRequest request) {
+    unavailable().ifPresent(why -> {
+      throw new BackendException(Kind.PERMANENT, why);
+    });
+    LambdaSettings settings = LambdaSettings.parse(request.settings());
+    LambdaBackendOptions.Builder options =
+        LambdaBackendOptions.builder()
+            .region(settings.region())
+            .endpoint(settings.endpoint())
+            .concurrency(settings.concurrency())
+            .runtime(settings.runtime())
+            .workerPackage(workerPackage())
+            // workers reach exactly their invocation's objects through pre-signed URLs
+            .store(store);
+    if (request.credential() != null) {
+      Map<String, String> secret =
+          credentials.openForServer(
+              request.tenant(), request.credential(), "lambda profile " + request.profile());
+      if (!secret.containsKey("accessKeyId")) {
+        throw new BackendException(Kind.PERMANENT,
+            "credential '" + request.credential() + "' has no accessKeyId/secretAccessKey;"
+                + " role-only credentials are not supported for Lambda yet");
+      }
+      options.credentials(
+          secret.get("accessKeyId"), secret.get("secretAccessKey"), secret.get("sessionToken"));
+    }
+    LambdaBackendOptions built = options.build();
+    LambdaBackend raw = LambdaBackends.create(built);
+    log.info("Opened Lambda lane {} (function {})", request.key(), built.functionName());
+    return new OpenedLane(
+        raw, request.key(), false, settings.inlineInputBytes(), settings.concurrency(),
+        new LambdaRuntimesView(raw.runtimes(), settings.runtime()));
+  }
+
+  private WorkerPackage workerPackage() {
+    WorkerPackage pkg = workerPackage;
+    if (pkg == null) {
+      try {
+        String path = props.lambda().workerPackage();
+        pkg = path.isBlank()
+            ? WorkerPackage.fromClasspath(LambdaBackendPlugin.class.getClassLoader())
+            : WorkerPackage.fromFile(Path.of(path));
+      } catch (RuntimeException e) {
+        throw new BackendException(Kind.PERMANENT, e.getMessage(), e);
+      }
+      workerPackage = pkg;
+    }
+    return pkg;
+  }
+}

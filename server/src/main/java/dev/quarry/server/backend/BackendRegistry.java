@@ -6,7 +6,6 @@ import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.resilience.ResilienceOptions;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.backend.local.LocalBackendPlugin;
 import dev.quarry.server.credentials.ProfileService;
 import dev.quarry.server.credentials.ProfileService.Profile;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,15 +38,6 @@ import org.springframework.stereotype.Component;
 public class BackendRegistry implements AutoCloseable {
   /** How long a lane is trusted before its profile is read again. */
   static final Duration RECHECK = Duration.ofSeconds(5);
-
-  /**
-   * The local pool's budget.
-   *
-   * @deprecated ask {@link #queuesBacklog(String)} or {@link Lane#queuesBacklog()} instead of
-   *     comparing budget names
-   */
-  @Deprecated(forRemoval = true)
-  public static final String LOCAL_BUDGET = LocalBackendPlugin.BUDGET;
 
   /**
    * Where a job's invocations go.

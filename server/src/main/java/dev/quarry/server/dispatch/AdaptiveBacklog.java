@@ -14,8 +14,13 @@ class AdaptiveBacklog {
   private static final double BACKLOG_MS = 500;
   private volatile double avgInvocationMs = 100;
 
-  int limit(String budget, int slots) {
-    if (!LaneBudgets.isLocal(budget)) {
+  /**
+   * @param slots the budget's capacity
+   * @param queuesBacklog whether the budget's backends queue work beyond their slots (the local
+   *     pool does; a platform throttles instead)
+   */
+  int limit(int slots, boolean queuesBacklog) {
+    if (!queuesBacklog) {
       return slots;
     }
     double avg = Math.max(0.05, avgInvocationMs);

@@ -187,7 +187,7 @@ public class Dispatcher implements SmartLifecycle {
       giveBack.addAll(group);
       return 0;
     }
-    if (!budgets.tryAcquire(lane.budget(), backlog.limit(lane.budget(), lane.backend().capacity()))) {
+    if (!budgets.tryAcquire(lane.budget(), backlog.limit(lane.backend().capacity(), lane.queuesBacklog()))) {
       tenants.release(job.tenantId());
       budgets.park(lane.budget(), job.id());
       giveBack.addAll(group);
@@ -218,7 +218,7 @@ public class Dispatcher implements SmartLifecycle {
   private int capacity() {
     int total = DISCOVERY_SLOTS;
     for (var budget : backends.budgets().entrySet()) {
-      total += backlog.limit(budget.getKey(), budget.getValue());
+      total += backlog.limit(budget.getValue(), backends.queuesBacklog(budget.getKey()));
     }
     return total;
   }

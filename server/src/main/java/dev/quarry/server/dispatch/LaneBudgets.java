@@ -1,6 +1,5 @@
 package dev.quarry.server.dispatch;
 
-import dev.quarry.server.backend.BackendRegistry;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -47,9 +46,5 @@ final class LaneBudgets {
   /** Jobs claims should skip now. */
   Set<UUID> parked() {
     return waiting.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
-  }
-
-  static boolean isLocal(String budget) {
-    return budget.equals(BackendRegistry.LOCAL_BUDGET);
   }
 }

@@ -3,7 +3,6 @@ package dev.quarry.server.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.proto.v1.InvocationSummary;
-import dev.quarry.server.backend.BackendRegistry;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -32,20 +31,20 @@ class CapacityTest {
   @Test
   void platformsRunExactlyTheirSlotsAndTheLocalPoolQueuesHalfASecondOfWork() {
     AdaptiveBacklog backlog = new AdaptiveBacklog();
-    assertThat(backlog.limit("t/lambda", 10)).isEqualTo(10);
+    assertThat(backlog.limit(10, false)).isEqualTo(10);
     // the first estimate is 100 ms per invocation: 500 ms of work is 5 per slot
-    assertThat(backlog.limit(BackendRegistry.LOCAL_BUDGET, 2)).isEqualTo(2 + 10);
+    assertThat(backlog.limit(2, true)).isEqualTo(2 + 10);
 
     for (int i = 0; i < 200; i++) {
       backlog.observe(InvocationSummary.newBuilder().setStartMs(0).setEndMs(1).build());
     }
     // fast invocations: the backlog is capped at 16 per slot
-    assertThat(backlog.limit(BackendRegistry.LOCAL_BUDGET, 2)).isEqualTo(2 + 32);
+    assertThat(backlog.limit(2, true)).isEqualTo(2 + 32);
 
     for (int i = 0; i < 200; i++) {
       backlog.observe(InvocationSummary.newBuilder().setStartMs(0).setEndMs(2_000).build());
     }
     // slow invocations: no backlog past the slots
-    assertThat(backlog.limit(BackendRegistry.LOCAL_BUDGET, 2)).isEqualTo(2);
+    assertThat(backlog.limit(2, true)).isEqualTo(2);
   }
 }

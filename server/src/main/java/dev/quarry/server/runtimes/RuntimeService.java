@@ -4,6 +4,7 @@ import dev.quarry.backend.BackendException;
 import dev.quarry.backend.lambda.LambdaRuntime;
 import dev.quarry.backend.lambda.LambdaRuntimes;
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.api.ErrorCode;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
@@ -64,7 +65,7 @@ public class RuntimeService {
   }
 
   private String requireLambda(Principal caller, String profile) {
-    var p = profiles.lookup(caller.tenantId(), profile).orElseThrow(() -> ApiException.notFound("profile", profile));
+    var p = profiles.lookup(caller.tenantId(), profile).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, profile));
     if (!p.backend().equals("lambda")) {
       throw ApiException.invalid("profile '" + profile + "' uses backend " + p.backend() + "; runtimes exist only for lambda profiles");
     }
@@ -80,7 +81,7 @@ public class RuntimeService {
     } catch (BackendException e) {
       String message = String.valueOf(e.getMessage());
       if (e.kind() == BackendException.Kind.PERMANENT && message.startsWith("no Lambda function named")) {
-        throw new ApiException(ErrorCode.NOT_FOUND, message);
+        throw new ApiException(ErrorReason.RUNTIME_NOT_FOUND, message);
       }
       throw new ApiException(
           e.kind() == BackendException.Kind.PERMANENT ? ErrorCode.INVALID_ARGUMENT : ErrorCode.UNAVAILABLE, message);

@@ -26,14 +26,14 @@ public interface LambdaRuntimes {
    * Pushes this server's worker package and {@code spec}'s configuration to the existing function
    * {@code name}.
    *
-   * @throws dev.quarry.backend.BackendException PERMANENT if there is no such function
+   * @throws RuntimeNotFoundException (PERMANENT) if there is no such function
    */
   LambdaRuntime update(String name, RuntimeSpec spec);
 
   /**
    * Deletes the worker function {@code name}.
    *
-   * @throws dev.quarry.backend.BackendException PERMANENT if there is no such function
+   * @throws RuntimeNotFoundException (PERMANENT) if there is no such function
    * @throws IllegalArgumentException if {@code name} is not a worker function's name
    */
   LambdaRuntime delete(String name);

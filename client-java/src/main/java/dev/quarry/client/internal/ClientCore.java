@@ -2,9 +2,9 @@ package dev.quarry.client.internal;
 
 import com.google.protobuf.UnsafeByteOperations;
 import dev.quarry.client.ClientOptions;
+import dev.quarry.client.ErrorReason;
 import dev.quarry.client.JobInfo;
 import dev.quarry.client.MapOptions;
-import dev.quarry.client.ErrorReason;
 import dev.quarry.client.QuarryException;
 import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.GetJobRequest;

@@ -3,9 +3,10 @@ package dev.quarry.server.runtimes;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.lambda.LambdaRuntime;
 import dev.quarry.backend.lambda.LambdaRuntimes;
+import dev.quarry.backend.lambda.RuntimeNotFoundException;
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
@@ -80,7 +81,7 @@ public class RuntimeService {
       throw ApiException.invalid(e.getMessage());
     } catch (BackendException e) {
       String message = String.valueOf(e.getMessage());
-      if (e.kind() == BackendException.Kind.PERMANENT && message.startsWith("no Lambda function named")) {
+      if (e instanceof RuntimeNotFoundException) {
         throw new ApiException(ErrorReason.RUNTIME_NOT_FOUND, message);
       }
       throw new ApiException(

@@ -1,6 +1,8 @@
 package dev.quarry.client;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import com.google.rpc.ErrorInfo;
 import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FindMissingBlobsResponse;
@@ -32,7 +34,9 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
@@ -79,6 +83,8 @@ final class FakeQuarryServer implements AutoCloseable {
   volatile int dropIndex = -1;
   /** If set, StreamResults fails at once with this status. */
   volatile Status streamFailure;
+  /** When set, every SubmitMap fails NOT_FOUND with this reason (and a message naming a function). */
+  volatile String submitNotFoundReason;
   private final AtomicInteger ids = new AtomicInteger();
   private final ExecutorService runners = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-runner");
@@ -186,6 +192,17 @@ final class FakeQuarryServer implements AutoCloseable {
     }
   }
 
+  /** An error as the real server sends it: the status plus a {@code google.rpc.ErrorInfo}. */
+  static StatusRuntimeException error(Status.Code code, String reason, String message) {
+    ErrorInfo info = ErrorInfo.newBuilder().setReason(reason).setDomain("quarry.dev").build();
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(code.value())
+            .setMessage(message)
+            .addDetails(Any.pack(info))
+            .build());
+  }
+
   private final class Service extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void findMissingBlobs(
@@ -239,7 +256,7 @@ final class FakeQuarryServer implements AutoCloseable {
       all.add(r.getPayloadDigest());
       List<String> missing = all.stream().filter(d -> !blobs.contains(d)).toList();
       if (!missing.isEmpty()) {
-        out.onError(Status.INVALID_ARGUMENT.withDescription("blob(s) not uploaded: " + missing).asRuntimeException());
+        out.onError(error(Status.Code.INVALID_ARGUMENT, "BLOB_NOT_UPLOADED", "blob(s) not uploaded: " + missing));
         return;
       }
       String id = "fn-" + ids.incrementAndGet();
@@ -252,8 +269,13 @@ final class FakeQuarryServer implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public void submitMap(SubmitMapRequest r, StreamObserver<SubmitMapResponse> out) {
       String payload = functions.get(r.getFunction());
+      if (submitNotFoundReason != null) {
+        out.onError(error(Status.Code.NOT_FOUND, submitNotFoundReason,
+            "profile for function '" + r.getFunction() + "' not found"));
+        return;
+      }
       if (payload == null) {
-        out.onError(Status.NOT_FOUND.withDescription("function '" + r.getFunction() + "' not found").asRuntimeException());
+        out.onError(error(Status.Code.NOT_FOUND, "FUNCTION_NOT_FOUND", "function '" + r.getFunction() + "' not found"));
         return;
       }
       Function<Object, Object> fn;
@@ -302,7 +324,7 @@ final class FakeQuarryServer implements AutoCloseable {
     public void getJob(GetJobRequest r, StreamObserver<Job> out) {
       FakeJob job = jobs.get(r.getJobId());
       if (job == null) {
-        out.onError(Status.NOT_FOUND.withDescription("job '" + r.getJobId() + "' not found").asRuntimeException());
+        out.onError(error(Status.Code.NOT_FOUND, "JOB_NOT_FOUND", "job '" + r.getJobId() + "' not found"));
         return;
       }
       out.onNext(job.proto());
@@ -313,7 +335,7 @@ final class FakeQuarryServer implements AutoCloseable {
     public void cancelJob(CancelJobRequest r, StreamObserver<Job> out) {
       FakeJob job = jobs.get(r.getJobId());
       if (job == null) {
-        out.onError(Status.NOT_FOUND.withDescription("job '" + r.getJobId() + "' not found").asRuntimeException());
+        out.onError(error(Status.Code.NOT_FOUND, "JOB_NOT_FOUND", "job '" + r.getJobId() + "' not found"));
         return;
       }
       job.cancel();
@@ -325,7 +347,7 @@ final class FakeQuarryServer implements AutoCloseable {
     public void streamResults(StreamResultsRequest r, StreamObserver<TaskResult> out) {
       FakeJob job = jobs.get(r.getJobId());
       if (job == null) {
-        out.onError(Status.NOT_FOUND.withDescription("job not found").asRuntimeException());
+        out.onError(error(Status.Code.NOT_FOUND, "JOB_NOT_FOUND", "job not found"));
         return;
       }
       afterSeqs.add(r.getAfterSeq());

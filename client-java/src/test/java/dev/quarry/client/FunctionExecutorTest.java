@@ -203,6 +203,7 @@ class FunctionExecutorTest {
     assertThatThrownBy(() -> fexec.getJob("nope"))
         .isInstanceOfSatisfying(QuarryException.class, e -> {
           assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
+          assertThat(e.reason()).isEqualTo(ErrorReason.JOB_NOT_FOUND);
           assertThat(e.retryable()).isFalse();
           assertThat(e.getMessage()).contains("nope");
         });
@@ -253,6 +254,21 @@ class FunctionExecutorTest {
     server.blobs.clear();
     assertThat(fexec.callAsync(neg, 3).get()).isEqualTo(-3);
     assertThat(server.calls("RegisterFunction")).isEqualTo(3);
+  }
+
+  @Test
+  void onlyTheFunctionNotFoundReasonRegistersTheFunctionAgain() throws Exception {
+    SerializableFunction<Integer, Integer> neg = x -> -x;
+    assertThat(fexec.callAsync(neg, 1).get()).isEqualTo(-1);
+    server.submitNotFoundReason = "PROFILE_NOT_FOUND"; // its message names the function, too
+    assertThatThrownBy(() -> fexec.callAsync(neg, 2))
+        .isInstanceOfSatisfying(QuarryException.class, e -> {
+          assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
+          assertThat(e.reason()).isEqualTo(ErrorReason.PROFILE_NOT_FOUND);
+          assertThat(e.description()).contains("function");
+        });
+    assertThat(server.calls("RegisterFunction")).isEqualTo(1);
+    assertThat(server.calls("SubmitMap")).isEqualTo(2);
   }
 
   @Test

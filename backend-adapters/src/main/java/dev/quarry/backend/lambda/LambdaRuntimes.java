@@ -1,5 +1,7 @@
 package dev.quarry.backend.lambda;
 
+import dev.quarry.backend.RuntimeNotFoundException;
+
 import java.util.List;
 
 /**
@@ -26,14 +28,14 @@ public interface LambdaRuntimes {
    * Pushes this server's worker package and {@code spec}'s configuration to the existing function
    * {@code name}.
    *
-   * @throws dev.quarry.backend.BackendException PERMANENT if there is no such function
+   * @throws RuntimeNotFoundException (PERMANENT) if there is no such function
    */
   LambdaRuntime update(String name, RuntimeSpec spec);
 
   /**
    * Deletes the worker function {@code name}.
    *
-   * @throws dev.quarry.backend.BackendException PERMANENT if there is no such function
+   * @throws RuntimeNotFoundException (PERMANENT) if there is no such function
    * @throws IllegalArgumentException if {@code name} is not a worker function's name
    */
   LambdaRuntime delete(String name);

@@ -2,6 +2,7 @@ package dev.quarry.client.internal;
 
 import com.google.protobuf.UnsafeByteOperations;
 import dev.quarry.client.ClientOptions;
+import dev.quarry.client.ErrorReason;
 import dev.quarry.client.JobInfo;
 import dev.quarry.client.MapOptions;
 import dev.quarry.client.QuarryException;
@@ -106,7 +107,7 @@ public final class ClientCore implements AutoCloseable {
     try {
       response = submit(registry.functionId(packed), encoded, mapOptions);
     } catch (QuarryException e) {
-      if (!wasCached || e.code() != Status.Code.NOT_FOUND || !e.description().contains("function")) {
+      if (!wasCached || e.reason() != ErrorReason.FUNCTION_NOT_FOUND) {
         throw e;
       }
       // the server forgot the function (e.g. its database was reset): register it again

@@ -1,12 +1,20 @@
 package dev.quarry.client.internal;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import dev.quarry.client.ErrorReason;
 import dev.quarry.client.QuarryException;
 import dev.quarry.client.RemoteFunctionException;
 import dev.quarry.proto.v1.RemoteError;
 import dev.quarry.proto.v1.StackFrame;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Turns gRPC failures and remote errors into the client's exceptions. */
@@ -27,7 +35,11 @@ public final class Errors {
     this.keySource = keySource;
   }
 
-  /** A {@link QuarryException} for a failed call; {@code action} says what was attempted. */
+  /**
+   * A {@link QuarryException} for a failed call, with the reason, metadata and retry delay of the
+   * status's {@code google.rpc.ErrorInfo} and {@code RetryInfo} details; {@code action} says what
+   * was attempted.
+   */
   public QuarryException fromGrpc(Throwable t, String action) {
     Status status = Status.fromThrowable(t);
     String description = status.getDescription();
@@ -46,7 +58,27 @@ public final class Errors {
     if (trailers != null && trailers.get(RETRYABLE) != null) {
       retryable = Boolean.parseBoolean(trailers.get(RETRYABLE));
     }
-    return new QuarryException(status.getCode(), text, retryable, t);
+    ErrorReason reason = ErrorReason.UNKNOWN;
+    Map<String, String> metadata = Map.of();
+    @Nullable Duration retryDelay = null;
+    var details = StatusProto.fromThrowable(t);
+    for (Any detail : details == null ? List.<Any>of() : details.getDetailsList()) {
+      try {
+        if (detail.is(ErrorInfo.class)) {
+          ErrorInfo info = detail.unpack(ErrorInfo.class);
+          if (ErrorReason.DOMAIN.equals(info.getDomain())) {
+            reason = ErrorReason.of(info.getReason());
+            metadata = info.getMetadataMap();
+          }
+        } else if (detail.is(RetryInfo.class)) {
+          var delay = detail.unpack(RetryInfo.class).getRetryDelay();
+          retryDelay = Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+        }
+      } catch (InvalidProtocolBufferException e) {
+        // a damaged detail: the code and the description still say what happened
+      }
+    }
+    return new QuarryException(status.getCode(), text, retryable, reason, metadata, retryDelay, t);
   }
 
   /** The exception a failed future completes with. */

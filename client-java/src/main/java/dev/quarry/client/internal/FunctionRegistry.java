@@ -1,5 +1,6 @@
 package dev.quarry.client.internal;
 
+import dev.quarry.client.ErrorReason;
 import dev.quarry.client.QuarryException;
 import dev.quarry.proto.v1.FunctionInfo;
 import dev.quarry.proto.v1.FunctionKind;
@@ -56,7 +57,7 @@ final class FunctionRegistry {
     try {
       id = register(f);
     } catch (QuarryException e) {
-      if (e.code() != Status.Code.INVALID_ARGUMENT || !e.description().contains("not uploaded")) {
+      if (e.reason() != ErrorReason.BLOB_NOT_UPLOADED) {
         throw e;
       }
       // the server dropped blobs we believed it held: check everything again

@@ -2,14 +2,22 @@ package dev.quarry.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Any;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import dev.quarry.client.ErrorReason;
 import dev.quarry.client.QuarryException;
 import dev.quarry.client.RemoteFunctionException;
 import dev.quarry.proto.v1.RemoteError;
 import dev.quarry.proto.v1.StackFrame;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ErrorsTest {
@@ -81,5 +89,48 @@ class ErrorsTest {
         errors.fromGrpc(Status.RESOURCE_EXHAUSTED.withDescription("slow down").asRuntimeException(trailers), "submitting");
     assertThat(busy.retryable()).isTrue();
     assertThat(errors.fromGrpc(Status.RESOURCE_EXHAUSTED.asRuntimeException(), "x").retryable()).isFalse();
+  }
+
+  @Test
+  void theErrorInfoGivesReasonMetadataAndRetryDelay() {
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+            .setMessage("maxJobsInFlight: the tenant has 3 jobs running; the limit is 3")
+            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("QUOTA_EXCEEDED")
+                .setDomain("quarry.dev").putMetadata("limit", "maxJobsInFlight").build()))
+            .addDetails(Any.pack(RetryInfo.newBuilder()
+                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500)).build()))
+            .build();
+    QuarryException e = errors.fromGrpc(StatusProto.toStatusRuntimeException(status), "submitting");
+    assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(e.reason()).isEqualTo(ErrorReason.QUOTA_EXCEEDED);
+    assertThat(e.metadata()).containsExactly(Map.entry("limit", "maxJobsInFlight"));
+    assertThat(e.retryDelay()).contains(Duration.ofSeconds(1, 500));
+    assertThat(e.description()).isEqualTo("submitting: maxJobsInFlight: the tenant has 3 jobs running; the limit is 3");
+  }
+
+  @Test
+  void aReasonThisClientDoesNotKnowOrFromAnotherDomainIsUnknown() {
+    assertThat(errors.fromGrpc(withInfo("SOMETHING_NEWER", "quarry.dev"), "x").reason())
+        .isEqualTo(ErrorReason.UNKNOWN);
+    QuarryException foreign = errors.fromGrpc(withInfo("JOB_NOT_FOUND", "example.com"), "x");
+    assertThat(foreign.reason()).isEqualTo(ErrorReason.UNKNOWN);
+    assertThat(foreign.metadata()).isEmpty();
+    assertThat(errors.fromGrpc(withInfo("JOB_NOT_FOUND", "quarry.dev"), "x").reason())
+        .isEqualTo(ErrorReason.JOB_NOT_FOUND);
+    QuarryException plain =
+        errors.fromGrpc(Status.NOT_FOUND.withDescription("function 'f' not found").asRuntimeException(), "x");
+    assertThat(plain.reason()).isEqualTo(ErrorReason.UNKNOWN);
+    assertThat(plain.retryDelay()).isEmpty();
+  }
+
+  private static StatusRuntimeException withInfo(String reason, String domain) {
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Status.Code.NOT_FOUND.value())
+            .setMessage("not found")
+            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(domain).build()))
+            .build());
   }
 }

@@ -1,23 +1,30 @@
 package dev.quarry.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.jspecify.annotations.Nullable;
+import java.util.Map;
 
 /**
- * The JSON body of every REST error. {@code reason} is a stable, machine-readable refinement of
- * {@code code} (e.g. {@code REQUEST_REJECTED} from the firewall), present only when there is one.
+ * The JSON body of every REST error: {@code code} (one per HTTP status), {@code reason} (a stable,
+ * machine-readable refinement of the code, see {@link ErrorReason}), a message for people,
+ * whether trying again may help, and {@code metadata} for programs (left out when empty).
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record ErrorBody(String code, String message, boolean retryable, @Nullable String reason) {
-  public ErrorBody(String code, String message, boolean retryable) {
-    this(code, message, retryable, null);
+public record ErrorBody(
+    String code,
+    String reason,
+    String message,
+    boolean retryable,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> metadata) {
+
+  public static ErrorBody of(ErrorReason reason, String message) {
+    return of(reason, message, Map.of());
   }
 
-  public static ErrorBody of(ErrorCode code, String message) {
-    return new ErrorBody(code.name(), message, code.retryable(), null);
+  public static ErrorBody of(ErrorReason reason, String message, Map<String, String> metadata) {
+    ErrorCode code = reason.code();
+    return new ErrorBody(code.name(), reason.name(), message, code.retryable(), metadata);
   }
 
-  public static ErrorBody of(ErrorCode code, String message, @Nullable String reason) {
-    return new ErrorBody(code.name(), message, code.retryable(), reason);
+  public static ErrorBody of(ApiException e) {
+    return of(e.reason(), e.getMessage(), e.metadata());
   }
 }

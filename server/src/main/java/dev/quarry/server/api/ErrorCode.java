@@ -2,7 +2,10 @@ package dev.quarry.server.api;
 
 import io.grpc.Status;
 
-/** Error codes returned as {@code {code, message, retryable}} (REST) or gRPC statuses. */
+/**
+ * Error codes: one per HTTP status, each with its gRPC status code and whether trying again may
+ * help. {@link ErrorReason} refines them for programs.
+ */
 public enum ErrorCode {
   INVALID_ARGUMENT(400, Status.Code.INVALID_ARGUMENT, false),
   UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED, false),

@@ -7,14 +7,14 @@ public final class Ids {
   private Ids() {}
 
   public static UUID job(String id) {
-    return parse("job", id);
+    return parse(ErrorReason.JOB_NOT_FOUND, id);
   }
 
   public static UUID key(String id) {
-    return parse("key", id);
+    return parse(ErrorReason.KEY_NOT_FOUND, id);
   }
 
-  static UUID parse(String what, String id) {
+  static UUID parse(ErrorReason what, String id) {
     if (id.length() == 36) {
       try {
         return UUID.fromString(id);

@@ -3,7 +3,7 @@ package dev.quarry.server.api;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
+import java.time.Duration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -11,8 +11,10 @@ import tools.jackson.databind.json.JsonMapper;
  * container's error pages) exactly as the controllers' advice does.
  */
 public final class JsonErrors {
-  /** Seconds a client should wait after a 429 before trying again. */
-  public static final String RETRY_AFTER_SECONDS = "1";
+  /** How long a client should wait after a 429 before trying again (gRPC: {@code RetryInfo}). */
+  public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  /** {@link #RETRY_AFTER} in seconds, for the {@code Retry-After} header. */
+  public static final String RETRY_AFTER_SECONDS = Long.toString(RETRY_AFTER.toSeconds());
   /** Longest piece of caller input echoed back in a message. */
   public static final int MAX_ECHO = 200;
 
@@ -20,14 +22,17 @@ public final class JsonErrors {
 
   private JsonErrors() {}
 
-  public static void write(HttpServletResponse response, ErrorCode code, String message)
-      throws IOException {
-    write(response, code, code.httpStatus(), message, null);
+  public static void write(HttpServletResponse response, ApiException e) throws IOException {
+    write(response, e.code().httpStatus(), ErrorBody.of(e));
   }
 
-  /** Writes {@code code} with an explicit HTTP status (e.g. 405, which has no code of its own). */
-  public static void write(
-      HttpServletResponse response, ErrorCode code, int status, String message, @Nullable String reason)
+  public static void write(HttpServletResponse response, ErrorReason reason, String message)
+      throws IOException {
+    write(response, reason.code().httpStatus(), ErrorBody.of(reason, message));
+  }
+
+  /** Writes {@code body} with an explicit HTTP status (e.g. 405, which has no code of its own). */
+  public static void write(HttpServletResponse response, int status, ErrorBody body)
       throws IOException {
     if (response.isCommitted()) {
       return;
@@ -36,14 +41,12 @@ public final class JsonErrors {
     response.setStatus(status);
     response.setContentType("application/json");
     response.setCharacterEncoding("UTF-8");
-    if (code == ErrorCode.RESOURCE_EXHAUSTED) {
+    if (body.code().equals(ErrorCode.RESOURCE_EXHAUSTED.name())) {
       response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
-    byte[] body =
-        JSON.writeValueAsString(new ErrorBody(code.name(), message, code.retryable(), reason))
-            .getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
+    byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
     response.flushBuffer();
   }
 

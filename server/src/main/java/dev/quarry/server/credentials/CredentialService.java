@@ -1,7 +1,7 @@
 package dev.quarry.server.credentials;
 
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
@@ -77,7 +77,7 @@ public class CredentialService {
             .query(String.class)
             .list();
     if (!users.isEmpty()) {
-      throw new ApiException(ErrorCode.CONFLICT, "credential '" + name + "' is used by profile(s) " + users);
+      throw new ApiException(ErrorReason.RESOURCE_IN_USE, "credential '" + name + "' is used by profile(s) " + users);
     }
     jdbc.sql("delete from credentials where tenant_id = ? and name = ?").params(admin.tenantId(), name).update();
     audit.record(admin, "credential.delete", name);
@@ -149,7 +149,7 @@ public class CredentialService {
         .params(tenant, name)
         .query((rs, n) -> new SecretCipher.Sealed(rs.getString(1), rs.getBytes(2)))
         .optional()
-        .orElseThrow(() -> ApiException.notFound("credential", name));
+        .orElseThrow(() -> ApiException.notFound(ErrorReason.CREDENTIAL_NOT_FOUND, name));
   }
 
   private Map<String, String> unseal(String tenant, String name, SecretCipher.Sealed sealed) {
@@ -163,7 +163,7 @@ public class CredentialService {
         .params(tenant, name)
         .query(CredentialService::map)
         .optional()
-        .orElseThrow(() -> ApiException.notFound("credential", name));
+        .orElseThrow(() -> ApiException.notFound(ErrorReason.CREDENTIAL_NOT_FOUND, name));
   }
 
   static void requireName(String name) {

@@ -1,6 +1,7 @@
 package dev.quarry.server.credentials;
 
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
@@ -58,7 +59,7 @@ public class ProfileService {
     }
     String kind = credential == null ? null : credentials.kind(admin.tenantId(), credential);
     if (credential != null && kind == null) {
-      throw ApiException.notFound("credential", credential);
+      throw ApiException.notFound(ErrorReason.CREDENTIAL_NOT_FOUND, credential);
     }
     plugins.validate(backend, settings, kind);
     jdbc.sql(
@@ -85,7 +86,7 @@ public class ProfileService {
    */
   public Profile delete(Principal admin, String name) {
     admin.require(Role.ADMIN);
-    Profile existing = find(admin.tenantId(), name).orElseThrow(() -> ApiException.notFound("profile", name));
+    Profile existing = find(admin.tenantId(), name).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
     jdbc.sql("delete from backend_profiles where tenant_id = ? and name = ?").params(admin.tenantId(), name).update();
     audit.record(admin, "profile.delete", name);
     return existing;
@@ -99,7 +100,7 @@ public class ProfileService {
    *     server does not run
    */
   public Profile forSubmit(Principal caller, String name) {
-    Profile p = find(caller.tenantId(), name).orElseThrow(() -> ApiException.notFound("profile", name));
+    Profile p = find(caller.tenantId(), name).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
     BackendPlugin plugin =
         plugins.find(p.backend()).orElseThrow(() -> ApiException.invalid(
             "profile '" + name + "' uses backend '" + p.backend()

@@ -1,6 +1,7 @@
 package dev.quarry.server.functions;
 
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.jobs.FunctionRef;
 import dev.quarry.worker.Builtins;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,7 @@ public class FunctionService {
           null, function, "BUILTIN", "JSON", null, null, List.of(), "builtin:" + function);
     }
     return find(tenant, function)
-        .orElseThrow(() -> ApiException.notFound("function", clip(function)));
+        .orElseThrow(() -> ApiException.notFound(ErrorReason.FUNCTION_NOT_FOUND, clip(function)));
   }
 
   private Optional<FunctionRef> find(String tenant, String function) {
@@ -188,7 +189,7 @@ public class FunctionService {
     }
     List<String> missing = blobs.missing(tenant, digests);
     if (!missing.isEmpty()) {
-      throw ApiException.invalid(
+      throw new ApiException(ErrorReason.BLOB_NOT_UPLOADED,
           "blob(s) not uploaded: " + String.join(", ", missing.subList(0, Math.min(5, missing.size()))));
     }
   }

@@ -1,6 +1,5 @@
 package dev.quarry.server.grpc;
 
-import dev.quarry.server.api.ApiException;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.security.BearerAuthenticator;
 import io.grpc.Context;
@@ -9,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
 import org.springframework.stereotype.Component;
 
 /** Authenticates every call from the {@code authorization} metadata entry (as REST does). */
@@ -30,11 +30,9 @@ public class AuthInterceptor implements ServerInterceptor {
     Principal principal;
     try {
       principal = authenticator.authenticate(headers.get(AUTHORIZATION));
-    } catch (ApiException e) {
-      call.close(GrpcErrors.status(e), GrpcErrors.trailers(e));
-      return new ServerCall.Listener<>() {};
     } catch (RuntimeException e) {
-      call.close(GrpcErrors.status(e), new Metadata());
+      StatusRuntimeException failure = GrpcErrors.exception(e);
+      call.close(failure.getStatus(), failure.getTrailers());
       return new ServerCall.Listener<>() {};
     }
     return Contexts.interceptCall(

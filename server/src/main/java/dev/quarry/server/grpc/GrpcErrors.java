@@ -1,46 +1,74 @@
 package dev.quarry.server.grpc;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
+import dev.quarry.server.api.JsonErrors;
 import dev.quarry.storage.InvalidKeyException;
-import io.grpc.Status;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Maps exceptions to gRPC statuses with a clear description (the REST mapping's twin). */
+/**
+ * Maps exceptions to gRPC statuses (the REST mapping's twin): the code, the message as its
+ * description, a {@code google.rpc.ErrorInfo} detail with the {@link ErrorReason} (domain {@value
+ * ErrorReason#DOMAIN}) and its metadata, a {@code google.rpc.RetryInfo} on {@code
+ * RESOURCE_EXHAUSTED}, and the {@code quarry-retryable} trailer older clients read.
+ */
 final class GrpcErrors {
   private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+  private static final Metadata.Key<String> RETRYABLE =
+      Metadata.Key.of("quarry-retryable", Metadata.ASCII_STRING_MARSHALLER);
 
   private GrpcErrors() {}
 
-  static Status status(Throwable e) {
-    if (e instanceof ApiException api) {
-      return Status.fromCode(api.code().grpcCode()).withDescription(api.getMessage());
-    }
+  /** The exception to close a call with; its status and trailers carry everything above. */
+  static StatusRuntimeException exception(Throwable e) {
     if (e instanceof StatusRuntimeException sre) {
-      return sre.getStatus();
+      return sre;
     }
-    if (e instanceof InvalidKeyException ik) {
-      return Status.fromCode(ErrorCode.INVALID_ARGUMENT.grpcCode()).withDescription(ik.getMessage());
+    ApiException api = asApi(e);
+    ErrorCode code = api.code();
+    ErrorInfo info =
+        ErrorInfo.newBuilder()
+            .setReason(api.reason().name())
+            .setDomain(ErrorReason.DOMAIN)
+            .putAllMetadata(api.metadata())
+            .build();
+    Status.Builder status =
+        Status.newBuilder()
+            .setCode(code.grpcCode().value())
+            .setMessage(String.valueOf(api.getMessage()))
+            .addDetails(Any.pack(info));
+    if (code == ErrorCode.RESOURCE_EXHAUSTED) {
+      Duration delay = Duration.newBuilder().setSeconds(JsonErrors.RETRY_AFTER.toSeconds()).build();
+      status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(delay).build()));
     }
-    log.error("Unexpected error in a gRPC call", e);
-    return Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName());
+    Metadata trailers = new Metadata();
+    trailers.put(RETRYABLE, Boolean.toString(code.retryable()));
+    return StatusProto.toStatusRuntimeException(status.build(), trailers);
   }
 
-  private static final io.grpc.Metadata.Key<String> RETRYABLE =
-      io.grpc.Metadata.Key.of("quarry-retryable", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
-
-  /** Trailers telling the client whether trying again may help (e.g. a rate limit). */
-  static io.grpc.Metadata trailers(Throwable e) {
-    io.grpc.Metadata md = new io.grpc.Metadata();
-    boolean retryable = e instanceof ApiException api ? api.code().retryable() : !(e instanceof InvalidKeyException);
-    md.put(RETRYABLE, Boolean.toString(retryable));
-    return md;
+  private static ApiException asApi(Throwable e) {
+    if (e instanceof ApiException api) {
+      return api;
+    }
+    if (e instanceof InvalidKeyException ik) {
+      return ApiException.invalid(String.valueOf(ik.getMessage()));
+    }
+    log.error("Unexpected error in a gRPC call", e);
+    return new ApiException(ErrorReason.INTERNAL, "internal error: " + e.getClass().getSimpleName());
   }
 
   static void fail(StreamObserver<?> observer, Throwable e) {
-    observer.onError(status(e).asRuntimeException(trailers(e)));
+    observer.onError(exception(e));
   }
 }

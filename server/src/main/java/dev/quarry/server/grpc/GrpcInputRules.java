@@ -2,6 +2,8 @@ package dev.quarry.server.grpc;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -11,7 +13,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 final class GrpcInputRules implements ServerInterceptor {
   /** Set by a request marshaller that refused a message, read on the same thread right after. */
-  private static final ThreadLocal<Status> REJECTED = new ThreadLocal<>();
+  private static final ThreadLocal<StatusRuntimeException> REJECTED = new ThreadLocal<>();
 
   /**
    * Closes a call whose message was refused by the marshaller. Must be the outermost
@@ -39,14 +40,14 @@ final class GrpcInputRules implements ServerInterceptor {
 
       @Override
       public void onMessage(Q message) {
-        Status rejected = REJECTED.get();
+        StatusRuntimeException rejected = REJECTED.get();
         REJECTED.remove();
         if (closed) {
           return;
         }
         if (rejected != null) {
           closed = true;
-          call.close(rejected, new Metadata());
+          call.close(rejected.getStatus(), rejected.getTrailers());
           return;
         }
         super.onMessage(message);
@@ -95,10 +96,8 @@ final class GrpcInputRules implements ServerInterceptor {
           return request;
         } catch (RuntimeException e) {
           // Thrown here, gRPC would answer UNKNOWN; the listener below answers the status instead.
-          Status status = e instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
-              ? sre.getStatus()
-              : Status.INVALID_ARGUMENT.withDescription("malformed request message");
-          REJECTED.set(status);
+          REJECTED.set(GrpcErrors.exception(e instanceof ApiException api ? api
+              : new ApiException(ErrorReason.MALFORMED_REQUEST, "malformed request message")));
           return prototype;
         }
       }
@@ -121,7 +120,7 @@ final class GrpcInputRules implements ServerInterceptor {
 
   private static void checkValue(Object value, String name) {
     if (value instanceof String s && s.indexOf('\0') >= 0) {
-      throw Status.INVALID_ARGUMENT.withDescription("'" + name + "' contains a NUL character").asRuntimeException();
+      throw ApiException.invalid("'" + name + "' contains a NUL character");
     }
     if (value instanceof Message m) {
       check(m, name + ".");

@@ -1,6 +1,7 @@
 package dev.quarry.server.jobs;
 
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public class JobService {
   public JobRecord get(Principal caller, UUID id) {
     caller.require(Role.VIEWER);
     return jobs.find(caller.tenantId(), id)
-        .orElseThrow(() -> ApiException.notFound("job", id.toString()));
+        .orElseThrow(() -> ApiException.notFound(ErrorReason.JOB_NOT_FOUND, id.toString()));
   }
 
   public List<JobRecord> list(Principal caller, int limit) {

@@ -2,6 +2,7 @@ package dev.quarry.server.jobs;
 
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.functions.FunctionService;
@@ -74,7 +75,7 @@ public class SubmitService {
       throw ApiException.invalid("inputs must not be empty");
     }
     if (n > limits.maxInputsPerJob()) {
-      throw ApiException.tooLarge(
+      throw ApiException.overLimit(ErrorReason.PAYLOAD_TOO_LARGE, "maxInputsPerJob",
           "maxInputsPerJob: a job may have at most " + limits.maxInputsPerJob() + " inputs, got " + n);
     }
     int chunk = cmd.chunkSize() == 0 ? 1 : cmd.chunkSize();
@@ -101,12 +102,12 @@ public class SubmitService {
       int size = cmd.inputs().get(i).length;
       total += size;
       if (size > limits.maxInputBytes()) {
-        throw ApiException.tooLarge(
+        throw ApiException.overLimit(ErrorReason.PAYLOAD_TOO_LARGE, "maxInputBytes",
             "maxInputBytes: input " + i + " has " + size + " bytes; the limit is " + limits.maxInputBytes());
       }
     }
     if (total > limits.maxRequestBytes()) {
-      throw ApiException.tooLarge(
+      throw ApiException.overLimit(ErrorReason.PAYLOAD_TOO_LARGE, "maxRequestBytes",
           "maxRequestBytes: the inputs have " + total + " bytes; the limit is " + limits.maxRequestBytes());
     }
     FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
@@ -147,8 +148,8 @@ public class SubmitService {
   }
 
   private ApiException tooManyJobs(String tenant, int limit) {
-    return new ApiException(
-        dev.quarry.server.api.ErrorCode.RESOURCE_EXHAUSTED,
+    return ApiException.overLimit(
+        ErrorReason.QUOTA_EXCEEDED, "maxJobsInFlight",
         "maxJobsInFlight: the tenant has " + tasks.runningJobs(tenant) + " jobs running; the limit is "
             + limit + ". Wait for one to finish or cancel one.");
   }

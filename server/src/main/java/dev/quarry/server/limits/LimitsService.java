@@ -2,6 +2,7 @@ package dev.quarry.server.limits;
 
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
@@ -78,7 +79,7 @@ public class LimitsService {
   public TenantLimits set(Principal operator, String tenant, Map<String, @Nullable Integer> values) {
     operator.require(Role.OPERATOR);
     if (jdbc.sql("select count(*) from tenants where id = ?").param(tenant).query(Long.class).single() == 0) {
-      throw ApiException.notFound("tenant", tenant);
+      throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, tenant);
     }
     for (var e : values.entrySet()) {
       if (!COLUMNS.containsKey(e.getKey())) {
@@ -103,7 +104,7 @@ public class LimitsService {
   public TenantLimits get(Principal caller, String tenant) {
     caller.require(Role.OPERATOR);
     if (jdbc.sql("select count(*) from tenants where id = ?").param(tenant).query(Long.class).single() == 0) {
-      throw ApiException.notFound("tenant", tenant);
+      throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, tenant);
     }
     return of(tenant);
   }

@@ -1,7 +1,7 @@
 package dev.quarry.server.limits;
 
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -37,8 +37,8 @@ public class RequestRateLimiter {
                 .timeoutDuration(Duration.ZERO)
                 .build());
     if (!limiter.acquirePermission()) {
-      throw new ApiException(
-          ErrorCode.RESOURCE_EXHAUSTED,
+      throw ApiException.overLimit(
+          ErrorReason.RATE_LIMITED, "requestsPerSecond",
           "rate limit exceeded: requestsPerSecond is " + rps + " per key for this tenant; retry shortly");
     }
   }

@@ -2,6 +2,7 @@ package dev.quarry.server.rest;
 
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.api.JsonErrors;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.security.QuarryAuthentication;
@@ -72,16 +73,16 @@ final class Bodies {
 
   private static JsonNode parseObject(byte[] body) {
     if (body.length == 0) {
-      throw ApiException.invalid("request body is empty; expected a JSON object");
+      throw new ApiException(ErrorReason.MALFORMED_REQUEST, "request body is empty; expected a JSON object");
     }
     JsonNode node;
     try {
       node = JSON.readTree(body);
     } catch (JacksonException e) {
-      throw ApiException.invalid("malformed JSON: " + JsonErrors.clip(String.valueOf(e.getOriginalMessage())));
+      throw new ApiException(ErrorReason.MALFORMED_REQUEST, "malformed JSON: " + JsonErrors.clip(String.valueOf(e.getOriginalMessage())));
     }
     if (node == null || !node.isObject()) {
-      throw ApiException.invalid("expected a JSON object");
+      throw new ApiException(ErrorReason.MALFORMED_REQUEST, "expected a JSON object");
     }
     return node;
   }

@@ -2,6 +2,7 @@ package dev.quarry.server.results;
 
 import dev.quarry.proto.v1.ResultOrder;
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.jobs.JobRecord;
@@ -39,7 +40,7 @@ public class ResultStreamer {
    */
   public JobRecord open(Principal caller, UUID job) {
     caller.require(Role.VIEWER);
-    return jobs.findWithoutCounts(caller.tenantId(), job).orElseThrow(() -> ApiException.notFound("job", job.toString()));
+    return jobs.findWithoutCounts(caller.tenantId(), job).orElseThrow(() -> ApiException.notFound(ErrorReason.JOB_NOT_FOUND, job.toString()));
   }
 
   public void stream(JobRecord job, ResultOrder order, long afterSeq, ResultSink sink)

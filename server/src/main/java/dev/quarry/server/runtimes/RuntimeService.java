@@ -1,8 +1,10 @@
 package dev.quarry.server.runtimes;
 
 import dev.quarry.backend.BackendException;
+import dev.quarry.backend.RuntimeNotFoundException;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
@@ -67,7 +69,7 @@ public class RuntimeService {
   }
 
   private void requireRuntimes(Principal caller, String profile) {
-    var p = profiles.lookup(caller.tenantId(), profile).orElseThrow(() -> ApiException.notFound("profile", profile));
+    var p = profiles.lookup(caller.tenantId(), profile).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, profile));
     boolean has = plugins.find(p.backend()).map(b -> b.hasRuntimes()).orElse(false);
     if (!has) {
       throw ApiException.invalid("profile '" + profile + "' uses backend " + p.backend()
@@ -88,6 +90,9 @@ public class RuntimeService {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     } catch (BackendException e) {
+      if (e instanceof RuntimeNotFoundException) {
+        throw new ApiException(ErrorReason.RUNTIME_NOT_FOUND, String.valueOf(e.getMessage()));
+      }
       throw new ApiException(
           e.kind() == BackendException.Kind.PERMANENT ? ErrorCode.INVALID_ARGUMENT : ErrorCode.UNAVAILABLE,
           String.valueOf(e.getMessage()));

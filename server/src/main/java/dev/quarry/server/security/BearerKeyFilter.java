@@ -37,7 +37,7 @@ final class BearerKeyFilter extends OncePerRequestFilter {
       context.setAuthentication(new QuarryAuthentication(authenticator.authenticate(header)));
       SecurityContextHolder.setContext(context);
     } catch (ApiException e) {
-      JsonErrors.write(response, e.code(), e.getMessage());
+      JsonErrors.write(response, e);
       return;
     }
     try {

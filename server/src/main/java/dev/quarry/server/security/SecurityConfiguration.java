@@ -1,6 +1,6 @@
 package dev.quarry.server.security;
 
-import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.api.JsonErrors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -91,8 +91,8 @@ public class SecurityConfiguration {
   @Bean
   RequestRejectedHandler requestRejectedHandler() {
     return (request, response, e) -> JsonErrors.write(
-        response, ErrorCode.INVALID_ARGUMENT, 400,
-        "request refused: " + JsonErrors.clip(String.valueOf(e.getMessage())), "REQUEST_REJECTED");
+        response, ErrorReason.REQUEST_REJECTED,
+        "request refused: " + JsonErrors.clip(String.valueOf(e.getMessage())));
   }
 
   @Bean
@@ -101,17 +101,17 @@ public class SecurityConfiguration {
   }
 
   private static AuthenticationEntryPoint unauthenticated() {
-    return (request, response, e) -> JsonErrors.write(response, ErrorCode.UNAUTHENTICATED, MISSING_KEY);
+    return (request, response, e) -> JsonErrors.write(response, ErrorReason.UNAUTHENTICATED, MISSING_KEY);
   }
 
   private static AccessDeniedHandler denied() {
     return (request, response, e) -> {
       if (!(request.getUserPrincipal() instanceof QuarryAuthentication a)) {
         // e.g. a missing CSRF token on the session chain: without a key, the answer is 401
-        JsonErrors.write(response, ErrorCode.UNAUTHENTICATED, MISSING_KEY);
+        JsonErrors.write(response, ErrorReason.UNAUTHENTICATED, MISSING_KEY);
         return;
       }
-      JsonErrors.write(response, ErrorCode.PERMISSION_DENIED,
+      JsonErrors.write(response, ErrorReason.PERMISSION_DENIED,
           "this API key has role " + a.caller().role().dbName() + ", which may not call "
               + request.getMethod() + " " + JsonErrors.clip(request.getRequestURI()));
     };

@@ -1,6 +1,7 @@
 package dev.quarry.server.tenancy;
 
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.ApiKeyService;
 import dev.quarry.server.auth.Principal;
@@ -81,7 +82,7 @@ public class KeyService {
             .params(admin.tenantId(), id)
             .update();
     if (n == 0) {
-      throw ApiException.notFound("key", id.toString());
+      throw ApiException.notFound(ErrorReason.KEY_NOT_FOUND, id.toString());
     }
     audit.record(admin, "key.revoke", id.toString());
     jdbc.sql("select pg_notify('quarry_keys', '')").query().singleRow();

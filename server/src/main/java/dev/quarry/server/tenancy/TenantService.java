@@ -1,7 +1,7 @@
 package dev.quarry.server.tenancy;
 
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.ApiKeyService;
 import dev.quarry.server.auth.Principal;
@@ -56,7 +56,7 @@ public class TenantService {
                   .params(id, name)
                   .update();
           if (inserted == 0) {
-            throw new ApiException(ErrorCode.CONFLICT, "tenant '" + id + "' already exists");
+            throw new ApiException(ErrorReason.ALREADY_EXISTS, "tenant '" + id + "' already exists");
           }
           ApiKeyService.CreatedKey key = keys.create(id, "admin", Role.ADMIN);
           audit.record(id, operator, "tenant.create", id);
@@ -85,7 +85,7 @@ public class TenantService {
             .param(id)
             .update();
     if (n == 0) {
-      throw ApiException.notFound("tenant", id);
+      throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, id);
     }
     audit.record(id, operator, "tenant.disable", id);
     jdbc.sql("select pg_notify('quarry_keys', '')").query().singleRow();

@@ -2,6 +2,7 @@ package dev.quarry.server.web;
 
 import dev.quarry.server.api.ErrorBody;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.api.JsonErrors;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,8 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Replaces Spring Boot's error page: whatever the container forwards to {@code /error} (an
- * unsupported method like TRACE, a failure outside a controller) answers {@code {code, message,
- * retryable}} like every other error.
+ * unsupported method like TRACE, a failure outside a controller) answers an {@link ErrorBody}
+ * like every other error.
  */
 @RestController
 class JsonErrorController implements ErrorController {
@@ -23,12 +24,12 @@ class JsonErrorController implements ErrorController {
   ResponseEntity<ErrorBody> error(HttpServletRequest request) {
     Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int code = status instanceof Integer i ? i : 404;
-    ErrorCode error = ErrorCode.ofHttpStatus(code);
+    ErrorReason reason = code == 404 ? ErrorReason.ROUTE_NOT_FOUND : ErrorReason.of(ErrorCode.ofHttpStatus(code));
     var builder = ResponseEntity.status(code).contentType(MediaType.APPLICATION_JSON);
-    if (error == ErrorCode.RESOURCE_EXHAUSTED) {
+    if (reason.code() == ErrorCode.RESOURCE_EXHAUSTED) {
       builder.header("Retry-After", JsonErrors.RETRY_AFTER_SECONDS);
     }
-    return builder.body(ErrorBody.of(error, message(request, code)));
+    return builder.body(ErrorBody.of(reason, message(request, code)));
   }
 
   private static String message(HttpServletRequest request, int status) {

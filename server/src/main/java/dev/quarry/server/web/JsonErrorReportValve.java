@@ -2,6 +2,7 @@ package dev.quarry.server.web;
 
 import dev.quarry.server.api.ErrorBody;
 import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.ErrorReason;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +31,9 @@ public class JsonErrorReportValve extends ErrorReportValve {
       return;
     }
     ErrorCode code = ErrorCode.ofHttpStatus(status);
+    ErrorReason reason =
+        code == ErrorCode.INVALID_ARGUMENT ? ErrorReason.REQUEST_REJECTED
+            : status == 404 ? ErrorReason.ROUTE_NOT_FOUND : ErrorReason.of(code);
     String message = status >= 500 ? "internal error" : "the server refused this request (HTTP " + status + ")"
         + (status == 400 ? ": malformed URL, header or character" : "");
     try {
@@ -37,7 +41,7 @@ public class JsonErrorReportValve extends ErrorReportValve {
       response.setCharacterEncoding("UTF-8");
       Writer writer = response.getReporter();
       if (writer != null) {
-        writer.write(JSON.writeValueAsString(ErrorBody.of(code, message, "REQUEST_REJECTED")));
+        writer.write(JSON.writeValueAsString(ErrorBody.of(reason, message)));
         response.finishResponse();
       }
     } catch (IOException | IllegalStateException e) {

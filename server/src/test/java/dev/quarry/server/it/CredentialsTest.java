@@ -76,7 +76,10 @@ class CredentialsTest {
     var wrong = dev.quarry.client.ClientOptions.builder().apiKey(key).profile("missing").build();
     try (var fexec = dev.quarry.client.FunctionExecutor.connect(server.grpcTarget(), wrong)) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> fexec.map(x -> x, List.of(1)))
-          .isInstanceOf(dev.quarry.client.QuarryException.class).hasMessageContaining("missing");
+          .isInstanceOfSatisfying(dev.quarry.client.QuarryException.class, e -> {
+            assertThat(e.getMessage()).contains("missing");
+            assertThat(e.reason()).isEqualTo(dev.quarry.client.ErrorReason.PROFILE_NOT_FOUND);
+          });
     }
   }
 
@@ -94,8 +97,12 @@ class CredentialsTest {
     Http.Response submit = admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"profile\":\"lambda-prod\"}");
     assertThat(submit.status()).isEqualTo(400);
     assertThat(submit.json().get("message").asString()).contains("Lambda", "S3 storage");
-    assertThat(admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"profile\":\"nope\"}").status()).isEqualTo(404);
-    assertThat(admin.delete("/v1/credentials/prod-aws").status()).isEqualTo(409);
+    Http.Response noProfile = admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"profile\":\"nope\"}");
+    assertThat(noProfile.status()).isEqualTo(404);
+    assertThat(noProfile.json().get("reason").asString()).isEqualTo("PROFILE_NOT_FOUND");
+    Http.Response inUse = admin.delete("/v1/credentials/prod-aws");
+    assertThat(inUse.status()).isEqualTo(409);
+    assertThat(inUse.json().get("reason").asString()).isEqualTo("RESOURCE_IN_USE");
     assertThat(admin.delete("/v1/profiles/lambda-prod").status()).isEqualTo(200);
     assertThat(admin.delete("/v1/credentials/prod-aws").status()).isEqualTo(200);
     assertThat(admin.delete("/v1/credentials/k8s").status()).isEqualTo(200);

@@ -193,11 +193,15 @@ class LambdaBackendTest {
       assertThat(runtimes.deploy("aws-b").change()).isEqualTo("unchanged");
       assertThat(runtimes.delete("aws-a", name).change()).isEqualTo("deleted");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtimes.delete("aws-a", name))
-          .isInstanceOf(dev.quarry.client.QuarryException.class).hasMessageContaining("no Lambda function named");
+          .isInstanceOfSatisfying(dev.quarry.client.QuarryException.class, e -> {
+            assertThat(e.getMessage()).contains("no Lambda function named");
+            assertThat(e.reason()).isEqualTo(dev.quarry.client.ErrorReason.RUNTIME_NOT_FOUND);
+          });
     }
     assertThat(stack.emulator.function(name)).isEmpty();
     Http.Response gone = admin.delete("/v1/profiles/aws-a/runtimes/" + name);
     assertThat(gone.status()).as(gone.body()).isEqualTo(404);
+    assertThat(gone.json().get("reason").asString()).isEqualTo("RUNTIME_NOT_FOUND");
     Http.Response notWorker = admin.delete("/v1/profiles/aws-a/runtimes/payroll");
     assertThat(notWorker.status()).isEqualTo(400);
     assertThat(notWorker.json().get("message").asString()).contains("not a worker function");

@@ -46,6 +46,8 @@ class QuotasTest {
     for (Case c : cases) {
       assertThat(c.r().status()).as(c.r().body()).isEqualTo(413);
       assertThat(c.r().json().get("code").asString()).isEqualTo("PAYLOAD_TOO_LARGE");
+      assertThat(c.r().json().get("reason").asString()).isEqualTo("PAYLOAD_TOO_LARGE");
+      assertThat(c.r().json().get("metadata").get("limit").asString()).isEqualTo(c.limit());
       assertThat(c.r().json().get("message").asString()).startsWith(c.limit());
     }
     assertThat(RestEndToEndTest.count("jobs")).isEqualTo(jobs);
@@ -60,6 +62,8 @@ class QuotasTest {
     Http.Response second = t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}");
     assertThat(second.status()).isEqualTo(429);
     assertThat(second.json().get("code").asString()).isEqualTo("RESOURCE_EXHAUSTED");
+    assertThat(second.json().get("reason").asString()).isEqualTo("QUOTA_EXCEEDED");
+    assertThat(second.json().get("metadata").get("limit").asString()).isEqualTo("maxJobsInFlight");
     assertThat(second.json().get("message").asString()).startsWith("maxJobsInFlight");
     assertThat(second.json().get("retryable").asBoolean()).isTrue();
     assertThat(RestEndToEndTest.count("jobs")).isEqualTo(jobs);
@@ -109,17 +113,21 @@ class QuotasTest {
     Http t = tenantWith("{\"requestsPerSecond\":3}");
     List<Integer> statuses = new ArrayList<>();
     String message = "";
+    tools.jackson.databind.JsonNode limited = null;
     // 30 requests: even at 100 ms each, some second sees more than 3 of them.
     for (int i = 0; i < 30; i++) {
       Http.Response r = t.get("/v1/jobs");
       statuses.add(r.status());
       if (r.status() == 429) {
         message = r.json().get("message").asString();
+        limited = r.json();
       }
     }
     assertThat(statuses).contains(429);
     assertThat(statuses.subList(0, 3)).containsOnly(200);
     assertThat(message).contains("requestsPerSecond");
+    assertThat(limited.get("reason").asString()).isEqualTo("RATE_LIMITED");
+    assertThat(limited.get("metadata").get("limit").asString()).isEqualTo("requestsPerSecond");
   }
 
   @Test

@@ -17,7 +17,8 @@ final class RawHttp {
   record Answer(int status, String headers, String body) {
     boolean isJsonError() {
       return headers.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json")
-          && body.startsWith("{\"code\":\"") && body.contains("\"retryable\":");
+          && body.startsWith("{\"code\":\"") && body.contains("\"reason\":\"")
+          && body.contains("\"retryable\":");
     }
   }
 

@@ -113,32 +113,33 @@ class RestEndToEndTest {
     long functionsBefore = count("functions");
     String big = "\"" + "x".repeat(70_000) + "\"";
     String many = IntStream.range(0, 20_001).mapToObj(i -> "0").reduce((a, b) -> a + "," + b).orElseThrow();
-    record Case(String name, Http.Response response, int status, String code, String text) {}
+    record Case(String name, Http.Response response, int status, String code, String reason, String text) {}
     List<Case> cases = new ArrayList<>();
-    cases.add(new Case("malformed json", http.post("/v1/jobs", "{\"function\":"), 400, "INVALID_ARGUMENT", "malformed JSON"));
-    cases.add(new Case("not an object", http.post("/v1/jobs", "[1,2]"), 400, "INVALID_ARGUMENT", "JSON object"));
-    cases.add(new Case("unknown function", http.post("/v1/jobs", "{\"function\":\"nope\",\"inputs\":[1]}"), 404, "NOT_FOUND", "nope"));
-    cases.add(new Case("empty inputs", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[]}"), 400, "INVALID_ARGUMENT", "empty"));
-    cases.add(new Case("inputs not array", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":5}"), 400, "INVALID_ARGUMENT", "array"));
-    cases.add(new Case("too many inputs", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + many + "]}"), 413, "PAYLOAD_TOO_LARGE", "20000"));
-    cases.add(new Case("input over limit", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + big + "]}"), 413, "PAYLOAD_TOO_LARGE", "65536"));
-    cases.add(new Case("unknown field", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"chunk\":2}"), 400, "INVALID_ARGUMENT", "chunk"));
-    cases.add(new Case("wrong type", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"chunkSize\":\"big\"}"), 400, "INVALID_ARGUMENT", "chunkSize"));
-    cases.add(new Case("chunk too big", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"chunkSize\":100000}"), 400, "INVALID_ARGUMENT", "chunkSize"));
-    cases.add(new Case("unknown job", http.get("/v1/jobs/00000000-0000-0000-0000-000000000000"), 404, "NOT_FOUND", "job"));
-    cases.add(new Case("malformed job id", http.get("/v1/jobs/not-a-job"), 404, "NOT_FOUND", "not-a-job"));
-    cases.add(new Case("unknown job results", http.get("/v1/jobs/00000000-0000-0000-0000-000000000000/results"), 404, "NOT_FOUND", "job"));
-    cases.add(new Case("bad order", http.get("/v1/jobs/00000000-0000-0000-0000-000000000000/results?order=random"), 400, "INVALID_ARGUMENT", "order"));
-    cases.add(new Case("no key", http.withKey(null).get("/v1/jobs"), 401, "UNAUTHENTICATED", "API key"));
-    cases.add(new Case("wrong key", http.withKey("qk_abc_def").get("/v1/jobs"), 401, "UNAUTHENTICATED", "invalid"));
-    cases.add(new Case("jar not a zip", http.postBytes("/v1/functions?name=x&entryClass=a.B", "hello".getBytes(), "application/java-archive"), 400, "INVALID_ARGUMENT", "jar"));
-    cases.add(new Case("jar without class", http.postBytes("/v1/functions?name=x&entryClass=a.B", jarOf("dev/quarry/server/testfns/Upper.class"), "application/java-archive"), 400, "INVALID_ARGUMENT", "a.B"));
-    cases.add(new Case("bad function name", http.postBytes("/v1/functions?name=../x&entryClass=a.B", new byte[] {1}, "application/java-archive"), 400, "INVALID_ARGUMENT", "name"));
-    cases.add(new Case("builtin name taken", http.postBytes("/v1/functions?name=echo&entryClass=a.B", new byte[] {1}, "application/java-archive"), 400, "INVALID_ARGUMENT", "builtin"));
+    cases.add(new Case("malformed json", http.post("/v1/jobs", "{\"function\":"), 400, "INVALID_ARGUMENT", "MALFORMED_REQUEST", "malformed JSON"));
+    cases.add(new Case("not an object", http.post("/v1/jobs", "[1,2]"), 400, "INVALID_ARGUMENT", "MALFORMED_REQUEST", "JSON object"));
+    cases.add(new Case("unknown function", http.post("/v1/jobs", "{\"function\":\"nope\",\"inputs\":[1]}"), 404, "NOT_FOUND", "FUNCTION_NOT_FOUND", "nope"));
+    cases.add(new Case("empty inputs", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[]}"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "empty"));
+    cases.add(new Case("inputs not array", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":5}"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "array"));
+    cases.add(new Case("too many inputs", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + many + "]}"), 413, "PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE", "20000"));
+    cases.add(new Case("input over limit", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + big + "]}"), 413, "PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE", "65536"));
+    cases.add(new Case("unknown field", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"chunk\":2}"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "chunk"));
+    cases.add(new Case("wrong type", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"chunkSize\":\"big\"}"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "chunkSize"));
+    cases.add(new Case("chunk too big", http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"chunkSize\":100000}"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "chunkSize"));
+    cases.add(new Case("unknown job", http.get("/v1/jobs/00000000-0000-0000-0000-000000000000"), 404, "NOT_FOUND", "JOB_NOT_FOUND", "job"));
+    cases.add(new Case("malformed job id", http.get("/v1/jobs/not-a-job"), 404, "NOT_FOUND", "JOB_NOT_FOUND", "not-a-job"));
+    cases.add(new Case("unknown job results", http.get("/v1/jobs/00000000-0000-0000-0000-000000000000/results"), 404, "NOT_FOUND", "JOB_NOT_FOUND", "job"));
+    cases.add(new Case("bad order", http.get("/v1/jobs/00000000-0000-0000-0000-000000000000/results?order=random"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "order"));
+    cases.add(new Case("no key", http.withKey(null).get("/v1/jobs"), 401, "UNAUTHENTICATED", "UNAUTHENTICATED", "API key"));
+    cases.add(new Case("wrong key", http.withKey("qk_abc_def").get("/v1/jobs"), 401, "UNAUTHENTICATED", "UNAUTHENTICATED", "invalid"));
+    cases.add(new Case("jar not a zip", http.postBytes("/v1/functions?name=x&entryClass=a.B", "hello".getBytes(), "application/java-archive"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "jar"));
+    cases.add(new Case("jar without class", http.postBytes("/v1/functions?name=x&entryClass=a.B", jarOf("dev/quarry/server/testfns/Upper.class"), "application/java-archive"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "a.B"));
+    cases.add(new Case("bad function name", http.postBytes("/v1/functions?name=../x&entryClass=a.B", new byte[] {1}, "application/java-archive"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "name"));
+    cases.add(new Case("builtin name taken", http.postBytes("/v1/functions?name=echo&entryClass=a.B", new byte[] {1}, "application/java-archive"), 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", "builtin"));
     for (Case c : cases) {
       assertThat(c.response().status()).as(c.name() + ": " + c.response().body()).isEqualTo(c.status());
       JsonNode body = c.response().json();
       assertThat(body.get("code").asString()).as(c.name()).isEqualTo(c.code());
+      assertThat(body.get("reason").asString()).as(c.name()).isEqualTo(c.reason());
       assertThat(body.get("message").asString()).as(c.name()).contains(c.text());
       assertThat(body.has("retryable")).as(c.name()).isTrue();
     }

@@ -1,9 +1,10 @@
 package dev.quarry.backend.internal.lambda;
 
-import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
+import dev.quarry.backend.BackendException;
 import dev.quarry.backend.lambda.LambdaRuntime;
 import dev.quarry.backend.lambda.LambdaRuntimes;
+import dev.quarry.backend.RuntimeNotFoundException;
 import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.backend.lambda.WorkerPackage;
 import java.time.Instant;
@@ -102,7 +103,7 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   public LambdaRuntime update(String name, RuntimeSpec spec) {
     requireWorkerName(name);
     FunctionConfiguration existing =
-        find(name).orElseThrow(() -> new BackendException(Kind.PERMANENT, "no Lambda function named " + name));
+        find(name).orElseThrow(() -> new RuntimeNotFoundException("no Lambda function named " + name));
     return converge(existing, spec, true, true);
   }
 
@@ -110,7 +111,7 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   public LambdaRuntime delete(String name) {
     requireWorkerName(name);
     FunctionConfiguration existing =
-        find(name).orElseThrow(() -> new BackendException(Kind.PERMANENT, "no Lambda function named " + name));
+        find(name).orElseThrow(() -> new RuntimeNotFoundException("no Lambda function named " + name));
     call(client.deleteFunction(r -> r.functionName(name)), "delete function " + name);
     return view(existing, "deleted");
   }

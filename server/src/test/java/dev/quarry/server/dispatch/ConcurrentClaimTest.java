@@ -2,7 +2,7 @@ package dev.quarry.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quarry.server.it.TestDatabase;
+import dev.quarry.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +34,7 @@ class ConcurrentClaimTest {
     ds = new HikariDataSource();
     ds.setJdbcUrl(db.url());
     ds.setUsername(db.user());
+    ds.setPassword(db.password());
     ds.setMaximumPoolSize(4);
     Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     jdbc = JdbcClient.create(ds);
@@ -98,7 +99,9 @@ class ConcurrentClaimTest {
     assertThat(got).hasSize(20);
     assertThat(got).allSatisfy(t -> assertThat(t.jobId()).isEqualTo(older));
     assertThat(got).extracting(ClaimedTask::chunk).containsOnly(0, 1);
-    assertThat(newer).isNotNull();
+    assertThat(jdbc.sql("select count(*) from tasks where job_id = ? and state = 'PENDING'"
+        + " and lease_owner is null").param(newer).query(Long.class).single())
+        .as("the newer job is left alone while the older has runnable chunks").isEqualTo(30L);
   }
 
   private static UUID insertJob(int tasks, int chunk) {

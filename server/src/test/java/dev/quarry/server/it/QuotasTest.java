@@ -2,6 +2,7 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.testkit.Http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * The {@code config} file a Quarry server writes into its home at start: the dev API key (admin
- * of tenant {@code default}) and the server's addresses, as the Java client reads them.
+ * The {@code config} file a Quarry server writes into its home at start: the dev API key (admin of
+ * tenant {@code default}) and the server's addresses, as the Java client reads them.
  *
  * @param apiKey the dev API key ({@code api_key})
  * @param grpcAddress {@code host:port} of the gRPC API ({@code grpc_address})

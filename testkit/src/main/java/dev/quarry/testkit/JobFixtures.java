@@ -57,8 +57,7 @@ public final class JobFixtures {
 
   /** Waits until the job is terminal (succeeded, failed or cancelled) and returns its status. */
   public static JsonNode awaitTerminal(Http http, String jobId, Duration timeout) {
-    return awaitStatus(
-        http, jobId, timeout, s -> TERMINAL.contains(s.get("state").asString()));
+    return awaitStatus(http, jobId, timeout, s -> TERMINAL.contains(s.get("state").asString()));
   }
 
   /** Waits until the job's {@code message} contains {@code fragment} and returns that message. */
@@ -69,8 +68,8 @@ public final class JobFixtures {
   }
 
   /**
-   * The job's results ({@code GET /v1/jobs/{id}/results}, NDJSON), one node per line; waits as
-   * the server does until the job is terminal.
+   * The job's results ({@code GET /v1/jobs/{id}/results}, NDJSON), one node per line; waits as the
+   * server does until the job is terminal.
    */
   public static List<JsonNode> results(Http http, String jobId)
       throws IOException, InterruptedException {

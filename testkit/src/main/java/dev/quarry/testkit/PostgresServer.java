@@ -97,7 +97,8 @@ final class PostgresServer {
   private static @Nullable PostgresServer local() {
     String hostPort = localHostPort();
     try (Connection c =
-        DriverManager.getConnection("jdbc:postgresql://" + hostPort + "/postgres", USER, PASSWORD)) {
+        DriverManager.getConnection(
+            "jdbc:postgresql://" + hostPort + "/postgres", USER, PASSWORD)) {
       return new PostgresServer(TestDatabase.Source.LOCAL, hostPort, () -> {});
     } catch (SQLException unreachable) {
       return null;

@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Sends a request byte for byte, as a hostile client would (no URL or header checks on this
- * side), and reads the whole answer of a {@code Connection: close} exchange.
+ * Sends a request byte for byte, as a hostile client would (no URL or header checks on this side),
+ * and reads the whole answer of a {@code Connection: close} exchange.
  */
 public final class RawHttp {
   private RawHttp() {}
@@ -21,17 +21,26 @@ public final class RawHttp {
     /** A JSON error body of the server's shape ({@code {"code":..., "retryable":...}}). */
     public boolean isJsonError() {
       return headers.toLowerCase(Locale.ROOT).contains("content-type: application/json")
-          && body.startsWith("{\"code\":\"") && body.contains("\"retryable\":");
+          && body.startsWith("{\"code\":\"")
+          && body.contains("\"retryable\":");
     }
   }
 
-  /** Sends {@code method target} with {@code extraHeaders} (each ending in CRLF) and {@code body}. */
-  public static Answer send(int port, String method, String target, String extraHeaders, byte[] body)
-      throws IOException {
+  /**
+   * Sends {@code method target} with {@code extraHeaders} (each ending in CRLF) and {@code body}.
+   */
+  public static Answer send(
+      int port, String method, String target, String extraHeaders, byte[] body) throws IOException {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
-    request.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        + extraHeaders + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "") + "\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    request.write(
+        (method
+                + " "
+                + target
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + extraHeaders
+                + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "")
+                + "\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     request.write(body);
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(30_000);
@@ -71,7 +80,8 @@ public final class RawHttp {
         break;
       }
       String line = new String(chunked, i, eol - i, StandardCharsets.ISO_8859_1).trim();
-      int size = Integer.parseInt(line.contains(";") ? line.substring(0, line.indexOf(';')) : line, 16);
+      int size =
+          Integer.parseInt(line.contains(";") ? line.substring(0, line.indexOf(';')) : line, 16);
       if (size == 0) {
         break;
       }

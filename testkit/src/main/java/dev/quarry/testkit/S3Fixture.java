@@ -84,12 +84,13 @@ public final class S3Fixture implements AutoCloseable {
    * callers can add settings.
    */
   public Map<String, String> storeSettings(String bucket) {
-    return new HashMap<>(Map.of(
-        "bucket", bucket,
-        "endpoint", endpoint(),
-        "region", REGION,
-        "accessKeyId", identity,
-        "secretAccessKey", credential));
+    return new HashMap<>(
+        Map.of(
+            "bucket", bucket,
+            "endpoint", endpoint(),
+            "region", REGION,
+            "accessKeyId", identity,
+            "secretAccessKey", credential));
   }
 
   /**

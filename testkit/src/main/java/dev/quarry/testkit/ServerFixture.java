@@ -14,9 +14,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A Quarry server in this JVM: REST, gRPC and the management port on free loopback ports, a
- * database of its own ({@link TestDatabase}, unless one is given) and a home folder of its own
- * (a new temporary one, unless one is given). Returned once the server is ready and has written
- * its dev key.
+ * database of its own ({@link TestDatabase}, unless one is given) and a home folder of its own (a
+ * new temporary one, unless one is given). Returned once the server is ready and has written its
+ * dev key.
  *
  * <pre>{@code
  * try (ServerFixture server =
@@ -26,8 +26,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * }
  * }</pre>
  *
- * <p>The application class is a parameter because the kit cannot depend on the server module
- * (see the package documentation).
+ * <p>The application class is a parameter because the kit cannot depend on the server module (see
+ * the package documentation).
  */
 public final class ServerFixture implements AutoCloseable {
   private final ConfigurableApplicationContext context;

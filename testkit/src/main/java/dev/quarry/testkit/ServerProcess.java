@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Quarry server in a child JVM on this JVM's class path, as {@code ./quarry up} or a container
- * starts it. Its output goes to a log file; it is up once it logged {@code Quarry is up: REST
- * <url>  gRPC <address>}, which {@link #awaitUp} waits for.
+ * starts it. Its output goes to a log file; it is up once it logged {@code Quarry is up: REST <url>
+ * gRPC <address>}, which {@link #awaitUp} waits for.
  *
  * <pre>{@code
  * try (ServerProcess server =
@@ -119,7 +119,10 @@ public final class ServerProcess implements AutoCloseable {
             () -> {
               if (!process.isAlive()) {
                 throw new AssertionError(
-                    "server exited with " + process.exitValue() + " before it was up:\n" + output());
+                    "server exited with "
+                        + process.exitValue()
+                        + " before it was up:\n"
+                        + output());
               }
               Matcher m = UP.matcher(output());
               if (m.find()) {

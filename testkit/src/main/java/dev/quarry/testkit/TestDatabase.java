@@ -27,7 +27,9 @@ public final class TestDatabase implements AutoCloseable {
   public enum Source {
     /** A {@code postgres:17} container, when a Docker engine answers. */
     TESTCONTAINERS,
-    /** {@code QUARRY_TEST_PG} (default {@code 127.0.0.1:5432}), when it answers as {@code postgres}. */
+    /**
+     * {@code QUARRY_TEST_PG} (default {@code 127.0.0.1:5432}), when it answers as {@code postgres}.
+     */
     LOCAL,
     /** An embedded PostgreSQL (zonky) in a temporary folder. */
     EMBEDDED

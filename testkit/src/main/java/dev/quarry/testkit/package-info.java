@@ -26,8 +26,8 @@
  * dev.quarry.testkit.DevConfig}), its log line {@code Quarry is up} and its REST API. The caller
  * passes the application class ({@code ServerFixture.builder(QuarryServer.class)}); the server's
  * own tests keep the one shared, preconfigured instance ({@code dev.quarry.server.it.TestServer})
- * in their sources. As a bonus every module, including the plain-Java ones before the server in
- * the build, can use the database and S3 fixtures.
+ * in their sources. As a bonus every module, including the plain-Java ones before the server in the
+ * build, can use the database and S3 fixtures.
  */
 @NullMarked
 package dev.quarry.testkit;

@@ -29,7 +29,7 @@ class DeadReplicaRecoveryTest {
 
     ctx.getBean(LeaseReaper.class).reap();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(jdbc.sql("select state from jobs where id = ?").param(job).query(String.class).single())
             .isEqualTo("SUCCEEDED"));
     assertThat(jdbc.sql("select attempt from tasks where job_id = ? order by idx").param(job)

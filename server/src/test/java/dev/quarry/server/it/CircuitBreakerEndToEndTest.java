@@ -31,7 +31,7 @@ class CircuitBreakerEndToEndTest {
       var futures = fexec.map(CircuitBreakerEndToEndTest::haltWorker, IntStream.range(0, 8).boxed().toList());
       jobId = futures.get(0).jobId();
     }
-    String message = JobFixtures.awaitMessage(admin, jobId, "circuit", Duration.ofSeconds(60));
+    String message = JobFixtures.awaitMessage(admin, jobId, "circuit", Duration.ofMinutes(3));
     assertThat(message).startsWith("waiting:").contains("circuit", "open until");
     try (var c = server.database.connect();
         var s = c.prepareStatement("select max(attempt) from tasks where job_id = ?::uuid")) {

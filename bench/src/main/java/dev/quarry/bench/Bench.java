@@ -6,13 +6,12 @@ import dev.quarry.client.JobFuture;
 import dev.quarry.client.MapOptions;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
-import java.io.Reader;
+import dev.quarry.testkit.DevConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.springframework.boot.SpringApplication;
@@ -41,12 +40,8 @@ public final class Bench {
         new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
     System.out.printf("server started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     int grpc = ctx.getBean(GrpcServerLifecycle.class).port();
-    Properties config = new Properties();
-    try (Reader r = Files.newBufferedReader(home.resolve("config"))) {
-      config.load(r);
-    }
     try (var fexec = FunctionExecutor.connect("127.0.0.1:" + grpc,
-        ClientOptions.builder().apiKey(config.getProperty("api_key")).build())) {
+        ClientOptions.builder().apiKey(DevConfig.read(home).apiKey()).build())) {
       long w = System.nanoTime();
       fexec.getResult(fexec.map(x -> x, IntStream.range(0, 200).boxed().toList()));
       System.out.printf("first map (ships the classpath): %.1f s%n", (System.nanoTime() - w) / 1e9);

@@ -8,8 +8,9 @@ import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
 import dev.quarry.proto.v1.TaskOutcome;
 import dev.quarry.server.QuarryServer;
+import dev.quarry.testkit.DevConfig;
+import dev.quarry.testkit.S3Fixture;
 import dev.quarry.worker.lambda.LambdaPayloads;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,12 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -47,15 +44,7 @@ public final class LambdaBench {
   private LambdaBench() {}
 
   public static void main(String[] args) throws Exception {
-    S3Proxy s3 = S3Proxy.builder()
-        .blobStore(BlobStores.create("transient", new Properties()))
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V4, "bench", "bench-s3-secret")
-        .build();
-    s3.start();
-    while (!"STARTED".equals(s3.getState())) {
-      Thread.sleep(10);
-    }
+    S3Fixture s3 = S3Fixture.start("bench", "bench-s3-secret");
     LambdaEmulator emulator = LambdaEmulator.start(EmulatorOptions.builder()
         .credentials(KEY_ID, SECRET).region("us-east-1").concurrencyLimit(2000).maxInstancesPerFunction(1000)
         .stateTransitionDelay(Duration.ofMillis(50)).build());
@@ -64,23 +53,14 @@ public final class LambdaBench {
     List<String> serverArgs = new ArrayList<>(List.of(
         "--quarry.home=" + home, "--server.port=0", "--quarry.grpc.port=0",
         "--logging.level.root=WARN", "--quarry.limits.max-inputs-per-job=100000",
-        "--quarry.storage.type=s3", "--quarry.storage.settings.bucket=bench",
-        "--quarry.storage.settings.endpoint=http://127.0.0.1:" + s3.getPort(),
-        "--quarry.storage.settings.region=us-east-1",
-        "--quarry.storage.settings.accessKeyId=bench",
-        "--quarry.storage.settings.secretAccessKey=bench-s3-secret",
-        "--quarry.storage.settings.createBucket=true",
         "--quarry.lambda.allow-endpoint-override=true",
         "--quarry.tenant-defaults.max-concurrent-invocations=2000"));
+    serverArgs.addAll(s3.serverArgs("bench"));
     serverArgs.addAll(Arrays.asList(args));
     ConfigurableApplicationContext ctx =
         new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
     try {
-      Properties config = new Properties();
-      try (Reader r = Files.newBufferedReader(home.resolve("config"))) {
-        config.load(r);
-      }
-      Rest rest = new Rest(ctx.getEnvironment().getProperty("local.server.port"), config.getProperty("api_key"));
+      Rest rest = new Rest(ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
       rest.send("PUT", "/v1/credentials/bench-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"" + KEY_ID
           + "\",\"secretAccessKey\":\"" + SECRET + "\"}}");
       rest.send("PUT", "/v1/profiles/bench", "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
@@ -105,7 +85,7 @@ public final class LambdaBench {
     } finally {
       ctx.close();
       emulator.close();
-      s3.stop();
+      s3.close();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.quarry.backend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.quarry.backend.BackendException;
@@ -308,13 +309,7 @@ class LocalBackendTest {
     return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
   }
 
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      Thread.sleep(50);
-    }
+  private static void awaitTrue(BooleanSupplier condition) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
   }
 }

@@ -5,6 +5,7 @@ import static dev.quarry.lambda.emulator.TestFunctions.log;
 import static dev.quarry.lambda.emulator.TestFunctions.pid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarry.lambda.emulator.testfn.BrokenInitHandler;
 import java.time.Duration;
@@ -292,11 +293,10 @@ class ChildJvmInvokeTest {
 
     assertThat(event.statusCode()).isEqualTo(202);
     assertThat(dryRun.statusCode()).isEqualTo(204);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (emu.stats().invocations() == invocationsBefore && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(emu.stats().invocations()).isEqualTo(invocationsBefore + 1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(() -> assertThat(emu.stats().invocations()).isEqualTo(invocationsBefore + 1));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static dev.quarry.lambda.emulator.TestFunctions.invoke;
 import static dev.quarry.lambda.emulator.TestFunctions.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -319,9 +320,7 @@ class InProcessAndFaultsTest {
                   .code(c -> c.zipFile(SdkBytes.fromByteArray(TestFunctions.zip()))));
       Future<InvokeResponse> a = pool.submit(() -> invoke(client, "limited", "{}"));
       Future<InvokeResponse> b = pool.submit(() -> invoke(client, "limited", "{}"));
-      while (running.get() < 2) {
-        Thread.sleep(5);
-      }
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> running.get() >= 2);
 
       assertThatThrownBy(() -> invoke(client, "limited", "{}"))
           .isInstanceOf(TooManyRequestsException.class)

@@ -2,7 +2,7 @@ package dev.quarry.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quarry.server.it.TestDatabase;
+import dev.quarry.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +40,7 @@ class ConcurrentClaimTest {
     ds = new HikariDataSource();
     ds.setJdbcUrl(db.url());
     ds.setUsername(db.user());
+    ds.setPassword(db.password());
     ds.setMaximumPoolSize(4);
     Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     jdbc = JdbcClient.create(ds);

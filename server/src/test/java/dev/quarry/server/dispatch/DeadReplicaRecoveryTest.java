@@ -1,8 +1,10 @@
 package dev.quarry.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.quarry.server.it.TestServerAccess;
+import dev.quarry.server.it.TestServer;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,7 +14,7 @@ class DeadReplicaRecoveryTest {
 
   @Test
   void reclaimsTasksOfAReplicaThatStoppedBeating() throws Exception {
-    var ctx = TestServerAccess.context();
+    var ctx = TestServer.sharedContext();
     JdbcClient jdbc = ctx.getBean(JdbcClient.class);
     UUID job = UUID.randomUUID();
     long seq = insertEchoJob(jdbc, job, 2);
@@ -27,12 +29,9 @@ class DeadReplicaRecoveryTest {
 
     ctx.getBean(LeaseReaper.class).reap();
 
-    String state = "";
-    for (int i = 0; i < 100 && !state.equals("SUCCEEDED"); i++) {
-      Thread.sleep(100);
-      state = jdbc.sql("select state from jobs where id = ?").param(job).query(String.class).single();
-    }
-    assertThat(state).isEqualTo("SUCCEEDED");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(jdbc.sql("select state from jobs where id = ?").param(job).query(String.class).single())
+            .isEqualTo("SUCCEEDED"));
     assertThat(jdbc.sql("select attempt from tasks where job_id = ? order by idx").param(job)
         .query(Integer.class).list()).containsExactly(2, 2);
     assertThat(jdbc.sql("select count(*) from replicas where owner = ?")
@@ -41,7 +40,7 @@ class DeadReplicaRecoveryTest {
 
   @Test
   void leavesTasksOfALiveReplicaAlone() throws Exception {
-    var ctx = TestServerAccess.context();
+    var ctx = TestServer.sharedContext();
     JdbcClient jdbc = ctx.getBean(JdbcClient.class);
     UUID job = UUID.randomUUID();
     long seq = insertEchoJob(jdbc, job, 1);

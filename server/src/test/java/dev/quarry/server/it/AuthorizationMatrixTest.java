@@ -29,6 +29,8 @@ import dev.quarry.proto.v1.UploadBlobRequest;
 import dev.quarry.proto.v1.UploadBlobResponse;
 import dev.quarry.proto.v1.WatchJobRequest;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.RawHttp;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.client.ClientOptions;
 import dev.quarry.client.FunctionExecutor;
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.JobFixtures;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -28,11 +31,7 @@ class CircuitBreakerEndToEndTest {
       var futures = fexec.map(CircuitBreakerEndToEndTest::haltWorker, IntStream.range(0, 8).boxed().toList());
       jobId = futures.get(0).jobId();
     }
-    String message = "";
-    for (int i = 0; i < 300 && !message.contains("circuit"); i++) {
-      Thread.sleep(100);
-      message = admin.get("/v1/jobs/" + jobId).json().get("message").asString();
-    }
+    String message = JobFixtures.awaitMessage(admin, jobId, "circuit", Duration.ofMinutes(3));
     assertThat(message).startsWith("waiting:").contains("circuit", "open until");
     try (var c = server.database.connect();
         var s = c.prepareStatement("select max(attempt) from tasks where job_id = ?::uuid")) {

@@ -2,6 +2,7 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.testkit.RawHttp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.quarry.testkit.Http;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

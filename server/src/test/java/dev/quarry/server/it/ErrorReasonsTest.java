@@ -1,5 +1,7 @@
 package dev.quarry.server.it;
 
+import dev.quarry.testkit.RawHttp;
+import dev.quarry.testkit.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

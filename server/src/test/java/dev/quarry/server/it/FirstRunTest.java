@@ -3,6 +3,10 @@ package dev.quarry.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quarry.server.QuarryServer;
+import dev.quarry.testkit.DevConfig;
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -60,9 +64,9 @@ class FirstRunTest {
     String job;
     String key;
     try (ServerProcess first =
-        ServerProcess.start(userHome, workDir, workDir.resolve("first.log"), args).awaitUp(START)) {
+        start("first.log", args).awaitUp(START)) {
       firstStartChecks(first);
-      key = ServerProcess.config(quarryHome).getProperty("api_key");
+      key = DevConfig.read(quarryHome).apiKey();
       Http http = new Http(first.restUrl(), key);
       String inputs = String.join(",", IntStream.range(0, INPUTS).mapToObj(i -> "200").toList());
       job =
@@ -80,7 +84,7 @@ class FirstRunTest {
     }
 
     try (ServerProcess second =
-        ServerProcess.start(userHome, workDir, workDir.resolve("second.log"), args).awaitUp(START)) {
+        start("second.log", args).awaitUp(START)) {
       Http http = new Http(second.restUrl(), key);
       List<JsonNode> results =
           RestEndToEndTest.ndjson(http.get("/v1/jobs/" + job + "/results?order=input"));
@@ -94,12 +98,29 @@ class FirstRunTest {
     }
   }
 
+  /**
+   * A server started as {@code ./quarry up} starts it: no {@code quarry.home}, no database URL (so
+   * the embedded PostgreSQL), {@code user.home} pointing at the test's folder, one worker.
+   */
+  private ServerProcess start(String log, String... args) throws Exception {
+    return ServerProcess.builder(QuarryServer.class, workDir.resolve(log))
+        .workDir(workDir)
+        .jvmArg("-Duser.home=" + userHome, "-Xmx512m")
+        .arg(
+            "--server.port=0",
+            "--quarry.grpc.port=0",
+            "--management.server.port=0",
+            "--quarry.backend.pool-size=1")
+        .arg(args)
+        .start();
+  }
+
   /** What a brand-new user gets: everything under {@code ~/.quarry}, a durable database. */
   private void firstStartChecks(ServerProcess server) throws Exception {
     assertThat(quarryHome.resolve("pg/PG_VERSION")).exists();
-    var config = ServerProcess.config(quarryHome);
-    assertThat(config.getProperty("api_key")).startsWith("qk_");
-    assertThat(config.getProperty("rest_url")).isEqualTo(server.restUrl());
+    DevConfig config = DevConfig.read(quarryHome);
+    assertThat(config.apiKey()).startsWith("qk_");
+    assertThat(config.restUrl()).isEqualTo(server.restUrl());
     try (Stream<Path> created = Files.list(workDir)) {
       assertThat(created.map(p -> p.getFileName().toString()))
           .as("nothing but the log is created in the working directory")

@@ -2,6 +2,8 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.RawHttp;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -124,7 +126,7 @@ class HostileInputTest {
     byte[] truncated = java.util.Arrays.copyOf(good, good.length - 30);
     byte[] garbage = jar(Map.of("dev/quarry/server/testfns/Upper.class", "not a class file at all".getBytes()));
     byte[] otherName = jar(Map.of("dev/quarry/server/testfns/Upper.class",
-        classBytes("dev/quarry/server/it/Http.class")));
+        classBytes("dev/quarry/server/it/TestServer.class")));
     byte[] badCrc = good.clone();
     int at = indexOf(badCrc, upper, 0);
     if (at < 0) {

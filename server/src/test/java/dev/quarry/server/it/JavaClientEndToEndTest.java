@@ -1,7 +1,9 @@
 package dev.quarry.server.it;
 
+import dev.quarry.testkit.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarry.client.ClientOptions;
 import dev.quarry.client.FunctionExecutor;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +99,7 @@ class JavaClientEndToEndTest {
         new Http(server.restUrl(), TestServer.OPERATOR_KEY)
             .post("/v1/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Chunky\"}")
             .json().get("adminKeySecret").asString();
-    var registry = TestServerAccess.context().getBean(io.micrometer.core.instrument.MeterRegistry.class);
+    var registry = TestServer.sharedContext().getBean(io.micrometer.core.instrument.MeterRegistry.class);
     try (var exec = FunctionExecutor.connect(server.grpcTarget(), ClientOptions.builder().apiKey(key).build())) {
       List<JobFuture<Integer>> futures =
           exec.map(x -> x + 1, IntStream.range(0, 95).boxed().toList(), MapOptions.builder().chunkSize(10).build());
@@ -147,16 +150,15 @@ class JavaClientEndToEndTest {
     assertThat(worker.isAlive()).isFalse();
   }
 
-  private static ProcessHandle awaitBusyWorker() throws InterruptedException {
-    long pid = ProcessHandle.current().pid();
-    for (int i = 0; i < 100; i++) {
-      Thread.sleep(100);
-      var workers = ProcessHandle.current().descendants().filter(JavaClientEndToEndTest::isWorker).toList();
-      if (!workers.isEmpty() && i > 10) {
-        return workers.get(0);
-      }
-    }
-    throw new AssertionError("no worker processes under " + pid);
+  /** A worker process, after the 3 s tasks have had a second to start in the workers. */
+  private static ProcessHandle awaitBusyWorker() {
+    return await("a worker process under " + ProcessHandle.current().pid())
+        .pollDelay(Duration.ofMillis(1100))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> ProcessHandle.current().descendants().filter(JavaClientEndToEndTest::isWorker).findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   private static boolean isWorker(ProcessHandle p) {

@@ -1,5 +1,6 @@
 package dev.quarry.server.it;
 
+import dev.quarry.testkit.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,7 +6,10 @@ import dev.quarry.client.ClientOptions;
 import dev.quarry.client.FunctionExecutor;
 import dev.quarry.client.JobFuture;
 import dev.quarry.lambda.emulator.EmulatorStats;
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.JobFixtures;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -117,14 +120,9 @@ class LambdaBackendTest {
         "waitInOpenStateSeconds", "60"));
     warmUp("aws-dead");
     stack.emulator.faults().unavailable(true);
-    long start = System.nanoTime();
     String job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws-dead\",\"inputs\":["
         + String.join(",", IntStream.range(0, 20).mapToObj(Integer::toString).toList()) + "]}").json().get("id").asString();
-    String message = "";
-    while (!message.contains("circuit") && System.nanoTime() - start < 30_000_000_000L) {
-      Thread.sleep(100);
-      message = admin.get("/v1/jobs/" + job).json().get("message").asString();
-    }
+    String message = JobFixtures.awaitMessage(admin, job, "circuit", Duration.ofSeconds(30));
     assertThat(message).startsWith("waiting:").contains("circuit", "aws-dead", "open until");
     JsonNode status = admin.get("/v1/jobs/" + job).json();
     assertThat(status.get("state").asString()).isEqualTo("RUNNING");

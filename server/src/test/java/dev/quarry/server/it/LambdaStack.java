@@ -3,16 +3,12 @@ package dev.quarry.server.it;
 import dev.quarry.lambda.emulator.EmulatorOptions;
 import dev.quarry.lambda.emulator.LambdaEmulator;
 import dev.quarry.server.QuarryServer;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.S3Fixture;
+import dev.quarry.testkit.ServerFixture;
+import dev.quarry.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -28,22 +24,22 @@ final class LambdaStack {
   static final String ROLE = "arn:aws:iam::000000000000:role/quarry-worker";
   private static LambdaStack instance;
 
-  final S3Proxy s3;
+  final S3Fixture s3;
   final LambdaEmulator emulator;
+  final ServerFixture server;
   final ConfigurableApplicationContext context;
   final TestDatabase database;
   final Http admin;
   final String grpcTarget;
 
-  private LambdaStack(
-      S3Proxy s3, LambdaEmulator emulator, ConfigurableApplicationContext context, TestDatabase database,
-      Http admin, String grpcTarget) {
+  private LambdaStack(S3Fixture s3, LambdaEmulator emulator, ServerFixture server) {
     this.s3 = s3;
     this.emulator = emulator;
-    this.context = context;
-    this.database = database;
-    this.admin = admin;
-    this.grpcTarget = grpcTarget;
+    this.server = server;
+    this.context = server.context();
+    this.database = server.database();
+    this.admin = server.http();
+    this.grpcTarget = server.grpcTarget();
   }
 
   static synchronized LambdaStack get() throws Exception {
@@ -55,21 +51,7 @@ final class LambdaStack {
   }
 
   private static LambdaStack start() throws Exception {
-    S3Proxy s3 =
-        S3Proxy.builder()
-            .blobStore(BlobStores.create("transient", new Properties()))
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V4, S3_IDENTITY, S3_CREDENTIAL)
-            .build();
-    s3.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!"STARTED".equals(s3.getState())) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("s3proxy did not start: " + s3.getState());
-      }
-      Thread.sleep(10);
-    }
-    String s3Endpoint = "http://127.0.0.1:" + s3.getPort();
+    S3Fixture s3 = S3Fixture.start(S3_IDENTITY, S3_CREDENTIAL);
     // no storage credentials in the worker's environment (a real function's execution role needs
     // no bucket permissions): workers reach objects only through their envelope's pre-signed URLs
     LambdaEmulator emulator =
@@ -81,33 +63,18 @@ final class LambdaStack {
                 .stateTransitionDelay(Duration.ofMillis(200))
                 .seed(7)
                 .build());
-    TestDatabase db = TestDatabase.create();
-    Path home = Files.createTempDirectory("quarry-lambda-home");
-    ConfigurableApplicationContext ctx =
-        new SpringApplication(QuarryServer.class)
-            .run(
-                "--quarry.home=" + home,
-                "--quarry.db.url=" + db.url(),
-                "--quarry.db.username=" + db.user(),
-                "--server.port=0",
-                "--quarry.grpc.port=0",
-                "--quarry.backend.pool-size=1",
-                "--quarry.storage.type=s3",
-                "--quarry.storage.settings.bucket=quarry-lambda",
-                "--quarry.storage.settings.endpoint=" + s3Endpoint,
-                "--quarry.storage.settings.region=us-east-1",
-                "--quarry.storage.settings.accessKeyId=" + S3_IDENTITY,
-                "--quarry.storage.settings.secretAccessKey=" + S3_CREDENTIAL,
-                "--quarry.storage.settings.createBucket=true",
+    ServerFixture server =
+        ServerFixture.builder(QuarryServer.class)
+            .arg("--quarry.backend.pool-size=1")
+            .args(s3.serverArgs("quarry-lambda"))
+            .arg(
                 "--quarry.lambda.allow-endpoint-override=true",
                 "--quarry.dispatch.retry-initial-backoff=50ms",
-                "--quarry.operator-key=" + TestServer.OPERATOR_KEY);
-    int http = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
-    int grpc = ctx.getBean(dev.quarry.server.grpc.GrpcServerLifecycle.class).port();
-    Http admin = new Http("http://127.0.0.1:" + http, TestServer.devKey(home));
-    LambdaStack stack = new LambdaStack(s3, emulator, ctx, db, admin, "127.0.0.1:" + grpc);
+                "--quarry.operator-key=" + TestServer.OPERATOR_KEY)
+            .start();
+    LambdaStack stack = new LambdaStack(s3, emulator, server);
     Http.Response credential =
-        admin.put("/v1/credentials/team-aws",
+        stack.admin.put("/v1/credentials/team-aws",
             "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"" + AWS_KEY_ID + "\",\"secretAccessKey\":\"" + AWS_SECRET + "\"}}");
     if (credential.status() != 200) {
       throw new IllegalStateException("cannot store the test credential: " + credential.body());
@@ -140,10 +107,9 @@ final class LambdaStack {
 
   private void stop() {
     try {
-      context.close();
+      server.close();
       emulator.close();
-      s3.stop();
-      database.close();
+      s3.close();
     } catch (Exception e) {
       // best effort at JVM exit
     }

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quarry.server.QuarryServer;
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.ServerFixture;
+import dev.quarry.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Master keys over restarts, on a database of its own: a wrong key stops the server at start,
@@ -41,7 +39,7 @@ class MasterKeyLifecycleTest {
   @Test
   void wrongKeyFailsAtStartAndRotationMovesSecretsToTheNewKey() throws Exception {
     try (var s1 = start(K1, "")) {
-      Http admin = admin(s1);
+      Http admin = s1.http();
       assertThat(admin.put("/v1/credentials/team-aws",
           "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/r\",\"externalId\":\"x-secret\"}}").status()).isEqualTo(200);
       assertThat(admin.put("/v1/profiles/p", "{\"backend\":\"local\",\"credential\":\"team-aws\"}").status()).isEqualTo(200);
@@ -51,7 +49,7 @@ class MasterKeyLifecycleTest {
         .hasStackTraceContaining("Master key 'k1' is not the key this database's secrets were sealed with");
 
     try (var s3 = start(K1 + "," + K2, "k2")) {
-      Http operator = new Http(url(s3), TestServer.OPERATOR_KEY);
+      Http operator = s3.http(TestServer.OPERATOR_KEY);
       var rotated = operator.post("/v1/admin/secrets/rotate", "").json();
       assertThat(rotated.get("resealed").asInt()).isEqualTo(1);
       assertThat(rotated.get("activeKeyId").asString()).isEqualTo("k2");
@@ -61,34 +59,26 @@ class MasterKeyLifecycleTest {
         .hasStackTraceContaining("sealed with master key(s) [k2] that are not configured");
 
     try (var s4 = start(K2, "")) {
-      Http admin = admin(s4);
+      Http admin = s4.http();
       var job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[3],\"profile\":\"p\"}");
       assertThat(job.status()).as(job.body()).isEqualTo(201);
       assertThat(admin.get("/v1/audit").body()).contains("credential.use");
     }
   }
 
-  private static ConfigurableApplicationContext start(String keys, String active) {
-    List<String> args = new ArrayList<>(List.of(
-        "--quarry.home=" + home, "--quarry.db.url=" + db.url(), "--quarry.db.username=" + db.user(),
-        "--server.port=0", "--quarry.grpc.port=0", "--quarry.backend.pool-size=1",
-        "--quarry.operator-key=" + TestServer.OPERATOR_KEY, "--quarry.secrets.master-keys=" + keys));
+  private static ServerFixture start(String keys, String active) throws Exception {
+    ServerFixture.Builder server =
+        ServerFixture.builder(QuarryServer.class)
+            .database(db)
+            .home(home)
+            .arg(
+                "--quarry.backend.pool-size=1",
+                "--quarry.operator-key=" + TestServer.OPERATOR_KEY,
+                "--quarry.secrets.master-keys=" + keys);
     if (!active.isEmpty()) {
-      args.add("--quarry.secrets.active-key-id=" + active);
+      server.arg("--quarry.secrets.active-key-id=" + active);
     }
-    return new SpringApplication(QuarryServer.class).run(args.toArray(String[]::new));
-  }
-
-  private static String url(ConfigurableApplicationContext ctx) {
-    return "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
-  }
-
-  private static Http admin(ConfigurableApplicationContext ctx) throws Exception {
-    Properties config = new Properties();
-    try (var r = Files.newBufferedReader(home.resolve("config"))) {
-      config.load(r);
-    }
-    return new Http(url(ctx), config.getProperty("api_key"));
+    return server.start();
   }
 
   private static byte[] filled(int v) {

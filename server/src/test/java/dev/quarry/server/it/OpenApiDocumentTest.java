@@ -2,6 +2,7 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.testkit.Http;
 import java.util.Locale;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,6 +3,8 @@ package dev.quarry.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.RawHttp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.testkit.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.testkit.Http;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

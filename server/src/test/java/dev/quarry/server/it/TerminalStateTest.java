@@ -9,6 +9,7 @@ import dev.quarry.proto.v1.JobState;
 import dev.quarry.proto.v1.ResultOrder;
 import dev.quarry.proto.v1.StreamResultsRequest;
 import dev.quarry.proto.v1.SubmitMapRequest;
+import dev.quarry.testkit.Http;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;

@@ -2,6 +2,12 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.server.QuarryServer;
+import dev.quarry.testkit.DevConfig;
+import dev.quarry.testkit.Http;
+import dev.quarry.testkit.ServerFixture;
+import dev.quarry.testkit.ServerProcess;
+import dev.quarry.testkit.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +46,7 @@ class WorkerSandboxAttackTest {
 
   static TestDatabase db;
   static Path home;
-  static Process server;
+  static ServerProcess server;
   static Path serverLog;
   static int httpPort;
   static int grpcPort;
@@ -59,32 +65,23 @@ class WorkerSandboxAttackTest {
     httpPort = freePort();
     grpcPort = freePort();
     serverLog = Path.of("target", "attack-server-" + UUID.randomUUID() + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            javaCommand(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.quarry.server.QuarryServer",
-            "--quarry.home=" + home,
-            "--quarry.db.url=" + db.url(),
-            "--quarry.db.username=" + db.user(),
-            "--server.port=" + httpPort,
-            "--quarry.grpc.port=" + grpcPort,
-            "--quarry.backend.pool-size=2",
-            "--quarry.dispatch.retry-initial-backoff=50ms");
-    Map<String, String> env = pb.environment();
-    env.put("QUARRY_OPERATOR_KEY", OPERATOR_CANARY);
-    env.put("QUARRY_SECRETS_MASTER_KEYS", "canary:" + masterKeyText);
-    env.put("QUARRY_DB_PASSWORD", DB_PASSWORD_CANARY);
-    pb.redirectErrorStream(true).redirectOutput(serverLog.toFile());
-    server = pb.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!Files.exists(home.resolve("config")) || !answers()) {
-      assertThat(server.isAlive()).as("server exited; see " + serverLog.toAbsolutePath()).isTrue();
-      assertThat(System.nanoTime()).as("server not up in 120 s; see " + serverLog).isLessThan(deadline);
-      Thread.sleep(200);
-    }
-    tenantA = new Http(restUrl(), TestServer.devKey(home));
+    server =
+        ServerProcess.builder(QuarryServer.class, serverLog)
+            .arg(
+                "--quarry.home=" + home,
+                "--quarry.db.url=" + db.url(),
+                "--quarry.db.username=" + db.user(),
+                "--server.port=" + httpPort,
+                "--quarry.grpc.port=" + grpcPort,
+                "--management.server.port=0",
+                "--quarry.backend.pool-size=2",
+                "--quarry.dispatch.retry-initial-backoff=50ms")
+            .env("QUARRY_OPERATOR_KEY", OPERATOR_CANARY)
+            .env("QUARRY_SECRETS_MASTER_KEYS", "canary:" + masterKeyText)
+            .env("QUARRY_DB_PASSWORD", DB_PASSWORD_CANARY)
+            .start()
+            .awaitUp(Duration.ofSeconds(120));
+    tenantA = new Http(restUrl(), DevConfig.read(home).apiKey());
     Http operator = new Http(restUrl(), OPERATOR_CANARY);
     Http.Response created =
         operator.post("/v1/admin/tenants", "{\"id\":\"hostile-b\",\"name\":\"Tenant B\"}");
@@ -101,16 +98,13 @@ class WorkerSandboxAttackTest {
   @AfterAll
   static void stopServer() throws Exception {
     if (server != null) {
-      server.destroy();
-      if (!server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        server.destroyForcibly().waitFor();
-      }
+      server.close();
     }
     if (db != null) {
       db.close();
     }
     if (home != null) {
-      TestServer.deleteQuietly(home);
+      ServerFixture.deleteRecursively(home);
     }
   }
 
@@ -280,14 +274,6 @@ class WorkerSandboxAttackTest {
         .noneMatch(text::contains);
   }
 
-  private static boolean answers() {
-    try {
-      return new Http(restUrl(), null).get("/v1/jobs").status() == 401;
-    } catch (IOException | InterruptedException e) {
-      return false;
-    }
-  }
-
   private static String restUrl() {
     return "http://127.0.0.1:" + httpPort;
   }
@@ -307,10 +293,6 @@ class WorkerSandboxAttackTest {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
-  }
-
-  private static String javaCommand() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private static String token() {

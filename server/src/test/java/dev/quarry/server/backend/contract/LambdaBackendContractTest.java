@@ -1,5 +1,7 @@
 package dev.quarry.server.backend.contract;
 
+import dev.quarry.testkit.S3Fixture;
+
 import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.lambda.LambdaBackendOptions;
 import dev.quarry.backend.lambda.LambdaBackends;
@@ -11,14 +13,8 @@ import dev.quarry.proto.v1.StorageSettings;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.ObjectStores;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
-import org.awaitility.Awaitility;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 
 /**
  * The contract on the Lambda backend, through the Lambda emulator (child JVMs running the real
@@ -26,33 +22,19 @@ import org.gaul.s3proxy.auth.AuthenticationType;
  * busy machine takes seconds) is the platform limit that abandons the stuck invocation.
  */
 class LambdaBackendContractTest extends ComputeBackendContract {
-  private static final String S3_IDENTITY = "quarry-contract";
-  private static final String S3_SECRET = "quarry-contract-s3-secret-not-real";
   private static final String AWS_KEY_ID = "contract-access-key-id";
   private static final String AWS_SECRET = "contract-emulator-secret-not-real";
 
-  private final S3Proxy s3;
+  private final S3Fixture s3;
   private final LambdaEmulator emulator;
   private final ObjectStore store;
   private final WorkerPackage workerPackage;
 
   LambdaBackendContractTest() throws Exception {
-    s3 =
-        S3Proxy.builder()
-            .blobStore(BlobStores.create("transient", new Properties()))
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V4, S3_IDENTITY, S3_SECRET)
-            .build();
-    s3.start();
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "STARTED".equals(s3.getState()));
-    store =
-        ObjectStores.open("s3", Map.of(
-            "bucket", "quarry-contract",
-            "endpoint", "http://127.0.0.1:" + s3.getPort(),
-            "region", "us-east-1",
-            "accessKeyId", S3_IDENTITY,
-            "secretAccessKey", S3_SECRET,
-            "createBucket", "true"));
+    s3 = S3Fixture.start();
+    Map<String, String> settings = s3.storeSettings("quarry-contract");
+    settings.put("createBucket", "true");
+    store = ObjectStores.open("s3", settings);
     emulator =
         LambdaEmulator.start(
             EmulatorOptions.builder()
@@ -101,7 +83,7 @@ class LambdaBackendContractTest extends ComputeBackendContract {
       emulator.close();
       store.close();
     } finally {
-      s3.stop();
+      s3.close();
     }
   }
 }

@@ -7,14 +7,9 @@ import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.ObjectStoreContract;
 import dev.quarry.storage.ObjectStores;
 import dev.quarry.storage.StorageException;
-import java.net.URI;
-import java.util.HashMap;
+import dev.quarry.testkit.S3Fixture;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,46 +17,24 @@ import org.junit.jupiter.api.Test;
 /** Runs the contract against s3proxy (in-memory blob store) started in this JVM on 127.0.0.1. */
 class S3ObjectStoreTest extends ObjectStoreContract {
 
-  private static final String IDENTITY = "quarry-test-identity";
-  private static final String CREDENTIAL = "quarry-test-credential-not-a-secret";
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 
-  private static S3Proxy proxy;
-  private static String endpoint;
+  private static S3Fixture s3;
 
   @BeforeAll
   static void startS3Proxy() throws Exception {
-    proxy =
-        S3Proxy.builder()
-            .blobStore(BlobStores.create("transient", new Properties()))
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V4, IDENTITY, CREDENTIAL)
-            .build();
-    proxy.start();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!"STARTED".equals(proxy.getState())) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
-      }
-      Thread.sleep(10);
-    }
-    endpoint = "http://127.0.0.1:" + proxy.getPort();
+    s3 = S3Fixture.start();
   }
 
   @AfterAll
   static void stopS3Proxy() throws Exception {
-    if (proxy != null) {
-      proxy.stop();
+    if (s3 != null) {
+      s3.close();
     }
   }
 
   private static Map<String, String> settings(String bucket) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("bucket", bucket);
-    settings.put("endpoint", endpoint);
-    settings.put("accessKeyId", IDENTITY);
-    settings.put("secretAccessKey", CREDENTIAL);
-    return settings;
+    return s3.storeSettings(bucket);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.quarry.server.it;
+package dev.quarry.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -6,28 +6,41 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
- * Sends a request byte for byte, as a hostile client would (no URL or header checks on this
- * side), and reads the whole answer of a {@code Connection: close} exchange.
+ * Sends a request byte for byte, as a hostile client would (no URL or header checks on this side),
+ * and reads the whole answer of a {@code Connection: close} exchange.
  */
-final class RawHttp {
+public final class RawHttp {
   private RawHttp() {}
 
-  record Answer(int status, String headers, String body) {
-    boolean isJsonError() {
-      return headers.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json")
+  /** The status, the header block as text and the (de-chunked) body. */
+  public record Answer(int status, String headers, String body) {
+    /** A JSON error body of the server's shape ({@code {"code":..., "reason":..., ...}}). */
+    public boolean isJsonError() {
+      return headers.toLowerCase(Locale.ROOT).contains("content-type: application/json")
           && body.startsWith("{\"code\":\"") && body.contains("\"reason\":\"")
           && body.contains("\"retryable\":");
     }
   }
 
-  static Answer send(int port, String method, String target, String extraHeaders, byte[] body)
-      throws IOException {
+  /**
+   * Sends {@code method target} with {@code extraHeaders} (each ending in CRLF) and {@code body}.
+   */
+  public static Answer send(
+      int port, String method, String target, String extraHeaders, byte[] body) throws IOException {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
-    request.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        + extraHeaders + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "") + "\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    request.write(
+        (method
+                + " "
+                + target
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + extraHeaders
+                + (body.length > 0 ? "Content-Length: " + body.length + "\r\n" : "")
+                + "\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     request.write(body);
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(30_000);
@@ -42,8 +55,8 @@ final class RawHttp {
       byte[] all = in.readAllBytes();
       int split = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       String head = new String(all, 0, split < 0 ? all.length : split, StandardCharsets.ISO_8859_1);
-      byte[] rest = split < 0 ? new byte[0] : java.util.Arrays.copyOfRange(all, split + 4, all.length);
-      if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+      byte[] rest = split < 0 ? new byte[0] : Arrays.copyOfRange(all, split + 4, all.length);
+      if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
         rest = dechunk(rest);
       }
       String[] statusLine = head.split("\r\n", 2)[0].split(" ");
@@ -53,7 +66,7 @@ final class RawHttp {
     }
   }
 
-  static Answer get(int port, String target, String extraHeaders) throws IOException {
+  public static Answer get(int port, String target, String extraHeaders) throws IOException {
     return send(port, "GET", target, extraHeaders, new byte[0]);
   }
 
@@ -67,7 +80,8 @@ final class RawHttp {
         break;
       }
       String line = new String(chunked, i, eol - i, StandardCharsets.ISO_8859_1).trim();
-      int size = Integer.parseInt(line.contains(";") ? line.substring(0, line.indexOf(';')) : line, 16);
+      int size =
+          Integer.parseInt(line.contains(";") ? line.substring(0, line.indexOf(';')) : line, 16);
       if (size == 0) {
         break;
       }

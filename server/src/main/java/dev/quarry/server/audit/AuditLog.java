@@ -7,16 +7,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 
-/** Records actions per tenant and lets the tenant's admins read them, newest first. */
+/**
+ * Records actions per tenant and lets the tenant's admins read them, newest first. A record joins
+ * the caller's transaction, so an action and its audit event commit (or roll back) together.
+ */
 @Service
 public class AuditLog {
-  private final JdbcClient jdbc;
+  private final AuditEventRepository events;
 
-  public AuditLog(JdbcClient jdbc) {
-    this.jdbc = jdbc;
+  AuditLog(AuditEventRepository events) {
+    this.events = events;
   }
 
   /** One recorded action. */
@@ -25,23 +28,18 @@ public class AuditLog {
 
   /** Records that {@code who} did {@code action} on {@code target} in {@code tenant}. */
   public void record(String tenant, Principal who, String action, String target) {
-    jdbc.sql(
-            "insert into audit_events (tenant_id, key_id, actor, action, target)"
-                + " values (?, ?, ?, ?, ?)")
-        .params(
+    events.save(
+        new AuditEventEntity(
             tenant,
             who.role() == Role.OPERATOR ? null : who.keyId(),
             who.role() == Role.OPERATOR ? "operator" : "key:" + who.keyId(),
             action,
-            target)
-        .update();
+            target));
   }
 
   /** Records an action the server took on its own on behalf of {@code tenant}. */
   public void recordServer(String tenant, String action, String target) {
-    jdbc.sql("insert into audit_events (tenant_id, key_id, actor, action, target) values (?, null, 'server', ?, ?)")
-        .params(tenant, action, target)
-        .update();
+    events.save(new AuditEventEntity(tenant, null, "server", action, target));
   }
 
   /** Records an action of the caller in the caller's own tenant. */
@@ -57,19 +55,8 @@ public class AuditLog {
     if (limit < 1 || limit > 1000) {
       throw ApiException.invalid("limit must be between 1 and 1000");
     }
-    return jdbc.sql(
-            "select id, key_id, actor, action, target, at from audit_events"
-                + " where tenant_id = ? order by id desc limit ?")
-        .params(caller.tenantId(), limit)
-        .query(
-            (rs, n) ->
-                new Entry(
-                    rs.getLong("id"),
-                    rs.getObject("key_id", UUID.class),
-                    rs.getString("actor"),
-                    rs.getString("action"),
-                    rs.getString("target"),
-                    rs.getTimestamp("at").toInstant()))
-        .list();
+    return events.findByTenantIdOrderByIdDesc(caller.tenantId(), Limit.of(limit)).stream()
+        .map(AuditEventEntity::entry)
+        .toList();
   }
 }

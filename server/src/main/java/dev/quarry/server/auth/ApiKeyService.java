@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,8 @@ import org.springframework.stereotype.Service;
  * Creates and checks API keys. A key reads {@code qk_<prefix>_<secret>}; only its SHA-256 is
  * stored. Successful checks are cached for one second so a burst of calls costs one query; a
  * revocation or a disabled tenant clears the cache on every replica (NOTIFY {@code quarry_keys}).
+ * The keys themselves are {@link ApiKeyEntity} rows, read and written through a Spring Data
+ * repository that no other package sees.
  */
 @Service
 public class ApiKeyService {
@@ -28,12 +31,16 @@ public class ApiKeyService {
 
   private static final UUID OPERATOR_KEY_ID = new UUID(0, 0);
 
+  private final ApiKeyRepository repository;
   private final JdbcClient jdbc;
   private final Clock clock;
   private final byte @Nullable [] operatorKeyHash;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public ApiKeyService(JdbcClient jdbc, Clock clock, dev.quarry.server.QuarryProperties props) {
+  ApiKeyService(
+      ApiKeyRepository repository, JdbcClient jdbc, Clock clock,
+      dev.quarry.server.QuarryProperties props) {
+    this.repository = repository;
     this.jdbc = jdbc;
     this.clock = clock;
     String operator = props.operatorKey();
@@ -49,6 +56,32 @@ public class ApiKeyService {
     cache.clear();
   }
 
+  /**
+   * Tells every replica (at commit of the current transaction, if any) to forget its cached
+   * checks; call {@link #invalidateAll} for this replica once the change is committed.
+   */
+  public void notifyReplicas() {
+    jdbc.sql("select pg_notify('quarry_keys', '')").query().singleRow();
+  }
+
+  /** A tenant's keys, oldest first. */
+  public List<ApiKeyEntity> list(String tenantId) {
+    return repository.findByTenantIdOrderByCreatedAt(tenantId);
+  }
+
+  /** A tenant's key by id; empty for a key of another tenant or none. */
+  public Optional<ApiKeyEntity> find(String tenantId, UUID id) {
+    return repository.findByTenantIdAndId(tenantId, id);
+  }
+
+  /**
+   * Revokes a tenant's key (revoking twice is not an error); false for a key of another tenant or
+   * none. Callers notify the replicas ({@link #notifyReplicas}).
+   */
+  public boolean revoke(String tenantId, UUID id) {
+    return repository.revoke(tenantId, id) > 0;
+  }
+
   /** A new key: its id, public prefix, and the secret text that is never shown again. */
   public record CreatedKey(UUID id, String prefix, String secret) {}
 
@@ -60,11 +93,7 @@ public class ApiKeyService {
     String prefix = randomToken(6);
     String key = "qk_" + prefix + "_" + randomToken(24);
     UUID id = UUID.randomUUID();
-    jdbc.sql(
-            "insert into api_keys (id, tenant_id, prefix, secret_hash, name, role)"
-                + " values (?, ?, ?, ?, ?, ?)")
-        .params(id, tenantId, prefix, sha256(key), name, role.dbName())
-        .update();
+    repository.save(new ApiKeyEntity(id, tenantId, prefix, sha256(key), name, role.dbName()));
     return new CreatedKey(id, prefix, key);
   }
 
@@ -103,20 +132,13 @@ public class ApiKeyService {
       return Optional.empty();
     }
     byte[] hash = sha256(key);
-    return jdbc.sql(
-            "update api_keys k set last_used_at = now() from tenants t"
-                + " where k.prefix = ? and k.revoked_at is null and t.id = k.tenant_id"
-                + " and t.disabled_at is null returning k.id, k.tenant_id, k.role, k.secret_hash")
-        .param(parts[1])
-        .query(
-            (rs, n) ->
-                MessageDigest.isEqual(hash, rs.getBytes("secret_hash"))
-                    ? new Principal(
-                        rs.getString("tenant_id"),
-                        rs.getObject("id", UUID.class),
-                        Role.ofTenantRole(rs.getString("role")))
-                    : null)
-        .optional();
+    Optional<Principal> principal =
+        repository
+            .findUsable(parts[1])
+            .filter(k -> MessageDigest.isEqual(hash, k.getSecretHash()))
+            .map(k -> new Principal(k.getTenantId(), k.getId(), Role.ofTenantRole(k.getRole())));
+    principal.ifPresent(p -> repository.touch(p.keyId()));
+    return principal;
   }
 
   private static ApiException unauthenticated(String message) {

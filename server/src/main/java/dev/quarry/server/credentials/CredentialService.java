@@ -5,14 +5,15 @@ import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
+import dev.quarry.server.db.TenantScopedName;
 import dev.quarry.server.secrets.SecretCipher;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,14 +26,20 @@ public class CredentialService {
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final JdbcClient jdbc;
+  private final CredentialRepository repository;
+  private final ProfileRepository profiles;
   private final SecretCipher cipher;
   private final AuditLog audit;
+  private final TransactionTemplate tx;
 
-  public CredentialService(JdbcClient jdbc, SecretCipher cipher, AuditLog audit) {
-    this.jdbc = jdbc;
+  CredentialService(
+      CredentialRepository repository, ProfileRepository profiles, SecretCipher cipher,
+      AuditLog audit, TransactionTemplate tx) {
+    this.repository = repository;
+    this.profiles = profiles;
     this.cipher = cipher;
     this.audit = audit;
+    this.tx = tx;
   }
 
   /** A credential set as listed: never its values. */
@@ -47,22 +54,17 @@ public class CredentialService {
     CredentialKinds.validate(kind, fields);
     byte[] plaintext = JSON.writeValueAsBytes(new TreeMap<>(fields));
     SecretCipher.Sealed sealed = cipher.seal(plaintext, aad(admin.tenantId(), name));
-    jdbc.sql(
-            "insert into credentials (tenant_id, name, kind, key_id, sealed) values (?, ?, ?, ?, ?)"
-                + " on conflict (tenant_id, name) do update set kind = excluded.kind,"
-                + " key_id = excluded.key_id, sealed = excluded.sealed, updated_at = now()")
-        .params(admin.tenantId(), name, kind, sealed.keyId(), sealed.bytes())
-        .update();
-    audit.record(admin, "credential.put", name);
-    return find(admin.tenantId(), name);
+    return tx.execute(
+        s -> {
+          repository.upsert(admin.tenantId(), name, kind, sealed.keyId(), sealed.bytes());
+          audit.record(admin, "credential.put", name);
+          return find(admin.tenantId(), name);
+        });
   }
 
   public List<CredentialInfo> list(Principal admin) {
     admin.require(Role.ADMIN);
-    return jdbc.sql("select name, kind, created_at, updated_at from credentials where tenant_id = ? order by name")
-        .param(admin.tenantId())
-        .query(CredentialService::map)
-        .list();
+    return repository.findByTenant(admin.tenantId()).stream().map(CredentialEntity::info).toList();
   }
 
   /**
@@ -70,18 +72,18 @@ public class CredentialService {
    */
   public CredentialInfo delete(Principal admin, String name) {
     admin.require(Role.ADMIN);
-    CredentialInfo existing = find(admin.tenantId(), name);
-    List<String> users =
-        jdbc.sql("select name from backend_profiles where tenant_id = ? and credential_name = ?")
-            .params(admin.tenantId(), name)
-            .query(String.class)
-            .list();
-    if (!users.isEmpty()) {
-      throw new ApiException(ErrorReason.RESOURCE_IN_USE, "credential '" + name + "' is used by profile(s) " + users);
-    }
-    jdbc.sql("delete from credentials where tenant_id = ? and name = ?").params(admin.tenantId(), name).update();
-    audit.record(admin, "credential.delete", name);
-    return existing;
+    return tx.execute(
+        s -> {
+          CredentialInfo existing = find(admin.tenantId(), name);
+          List<String> users = profiles.findNamesUsing(admin.tenantId(), name);
+          if (!users.isEmpty()) {
+            throw new ApiException(
+                ErrorReason.RESOURCE_IN_USE, "credential '" + name + "' is used by profile(s) " + users);
+          }
+          repository.delete(new TenantScopedName(admin.tenantId(), name));
+          audit.record(admin, "credential.delete", name);
+          return existing;
+        });
   }
 
   /**
@@ -99,17 +101,11 @@ public class CredentialService {
   /** Reseals every credential under the active master key; returns how many changed. */
   public int rotate(Principal operator) {
     operator.require(Role.OPERATOR);
-    var rows =
-        jdbc.sql("select tenant_id, name, key_id, sealed from credentials where key_id <> ?")
-            .param(cipher.activeKeyId())
-            .query((rs, n) -> new Object[] {rs.getString(1), rs.getString(2), new SecretCipher.Sealed(rs.getString(3), rs.getBytes(4))})
-            .list();
-    for (Object[] r : rows) {
-      String aad = aad((String) r[0], (String) r[1]);
-      SecretCipher.Sealed resealed = cipher.rotate((SecretCipher.Sealed) r[2], aad);
-      jdbc.sql("update credentials set key_id = ?, sealed = ? where tenant_id = ? and name = ? and key_id = ?")
-          .params(resealed.keyId(), resealed.bytes(), r[0], r[1], ((SecretCipher.Sealed) r[2]).keyId())
-          .update();
+    List<CredentialEntity> rows = repository.findSealedUnderOtherKey(cipher.activeKeyId());
+    for (CredentialEntity r : rows) {
+      String aad = aad(r.id().tenantId(), r.id().name());
+      SecretCipher.Sealed resealed = cipher.rotate(new SecretCipher.Sealed(r.keyId(), r.sealed()), aad);
+      repository.reseal(r.id(), r.keyId(), resealed.keyId(), resealed.bytes());
     }
     return rows.size();
   }
@@ -125,11 +121,7 @@ public class CredentialService {
   /** The kind of a tenant's credential, or null when there is none by that name. */
   @org.jspecify.annotations.Nullable
   String kind(String tenant, String name) {
-    return jdbc.sql("select kind from credentials where tenant_id = ? and name = ?")
-        .params(tenant, name)
-        .query(String.class)
-        .optional()
-        .orElse(null);
+    return repository.findKind(new TenantScopedName(tenant, name)).orElse(null);
   }
 
   /**
@@ -145,10 +137,9 @@ public class CredentialService {
   }
 
   private SecretCipher.Sealed sealed(String tenant, String name) {
-    return jdbc.sql("select key_id, sealed from credentials where tenant_id = ? and name = ?")
-        .params(tenant, name)
-        .query((rs, n) -> new SecretCipher.Sealed(rs.getString(1), rs.getBytes(2)))
-        .optional()
+    return repository
+        .findById(new TenantScopedName(tenant, name))
+        .map(c -> new SecretCipher.Sealed(c.keyId(), c.sealed()))
         .orElseThrow(() -> ApiException.notFound(ErrorReason.CREDENTIAL_NOT_FOUND, name));
   }
 
@@ -159,10 +150,9 @@ public class CredentialService {
 
 
   private CredentialInfo find(String tenant, String name) {
-    return jdbc.sql("select name, kind, created_at, updated_at from credentials where tenant_id = ? and name = ?")
-        .params(tenant, name)
-        .query(CredentialService::map)
-        .optional()
+    return repository
+        .findById(new TenantScopedName(tenant, name))
+        .map(CredentialEntity::info)
         .orElseThrow(() -> ApiException.notFound(ErrorReason.CREDENTIAL_NOT_FOUND, name));
   }
 
@@ -174,11 +164,5 @@ public class CredentialService {
 
   private static String aad(String tenant, String name) {
     return "credential:" + tenant + ":" + name;
-  }
-
-  private static CredentialInfo map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-    return new CredentialInfo(
-        rs.getString("name"), rs.getString("kind"), rs.getTimestamp("created_at").toInstant(),
-        rs.getTimestamp("updated_at").toInstant());
   }
 }

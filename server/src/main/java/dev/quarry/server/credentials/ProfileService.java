@@ -7,14 +7,16 @@ import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.backend.BackendPlugin;
 import dev.quarry.server.backend.BackendPlugins;
+import dev.quarry.server.db.TenantScopedName;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,15 +27,22 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProfileService {
   private static final int MAX_SETTINGS = 32;
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<TreeMap<String, String>> SETTINGS = new TypeReference<>() {};
 
-  private final JdbcClient jdbc;
+  private final ProfileRepository repository;
+  private final TransactionTemplate tx;
   private final CredentialService credentials;
   private final AuditLog audit;
   private final BackendPlugins plugins;
 
-  public ProfileService(
-      JdbcClient jdbc, CredentialService credentials, AuditLog audit, BackendPlugins plugins) {
-    this.jdbc = jdbc;
+  ProfileService(
+      ProfileRepository repository,
+      TransactionTemplate tx,
+      CredentialService credentials,
+      AuditLog audit,
+      BackendPlugins plugins) {
+    this.repository = repository;
+    this.tx = tx;
     this.credentials = credentials;
     this.audit = audit;
     this.plugins = plugins;
@@ -62,23 +71,18 @@ public class ProfileService {
       throw ApiException.notFound(ErrorReason.CREDENTIAL_NOT_FOUND, credential);
     }
     plugins.validate(backend, settings, kind);
-    jdbc.sql(
-            "insert into backend_profiles (tenant_id, name, backend, settings, credential_name)"
-                + " values (?, ?, ?, ?::jsonb, ?) on conflict (tenant_id, name) do update set"
-                + " backend = excluded.backend, settings = excluded.settings,"
-                + " credential_name = excluded.credential_name, updated_at = now()")
-        .params(admin.tenantId(), name, backend, JSON.writeValueAsString(new TreeMap<>(settings)), credential)
-        .update();
-    audit.record(admin, "profile.put", name);
-    return find(admin.tenantId(), name).orElseThrow();
+    String json = JSON.writeValueAsString(new TreeMap<>(settings));
+    return tx.execute(
+        s -> {
+          repository.upsert(admin.tenantId(), name, backend, json, credential);
+          audit.record(admin, "profile.put", name);
+          return find(admin.tenantId(), name).orElseThrow();
+        });
   }
 
   public List<Profile> list(Principal caller) {
     caller.require(Role.VIEWER);
-    return jdbc.sql("select * from backend_profiles where tenant_id = ? order by name")
-        .param(caller.tenantId())
-        .query(ProfileService::map)
-        .list();
+    return repository.findByTenant(caller.tenantId()).stream().map(ProfileService::profile).toList();
   }
 
   /**
@@ -86,10 +90,14 @@ public class ProfileService {
    */
   public Profile delete(Principal admin, String name) {
     admin.require(Role.ADMIN);
-    Profile existing = find(admin.tenantId(), name).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
-    jdbc.sql("delete from backend_profiles where tenant_id = ? and name = ?").params(admin.tenantId(), name).update();
-    audit.record(admin, "profile.delete", name);
-    return existing;
+    return tx.execute(
+        s -> {
+          Profile existing =
+              find(admin.tenantId(), name).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
+          repository.delete(new TenantScopedName(admin.tenantId(), name));
+          audit.record(admin, "profile.delete", name);
+          return existing;
+        });
   }
 
   /**
@@ -120,17 +128,12 @@ public class ProfileService {
   }
 
   private Optional<Profile> find(String tenant, String name) {
-    return jdbc.sql("select * from backend_profiles where tenant_id = ? and name = ?")
-        .params(tenant, name)
-        .query(ProfileService::map)
-        .optional();
+    return repository.findById(new TenantScopedName(tenant, name)).map(ProfileService::profile);
   }
 
-  private static Profile map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-    Map<String, String> settings =
-        JSON.readValue(rs.getString("settings"), new tools.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
+  private static Profile profile(ProfileEntity p) {
+    Map<String, String> settings = JSON.readValue(p.settings(), SETTINGS);
     return new Profile(
-        rs.getString("name"), rs.getString("backend"), settings, rs.getString("credential_name"),
-        rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+        p.id().name(), p.backend(), settings, p.credentialName(), p.createdAt(), p.updatedAt());
   }
 }

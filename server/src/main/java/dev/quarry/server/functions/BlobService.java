@@ -16,18 +16,17 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /** Content-addressed blobs of a tenant: which exist, and uploading verified content. */
 @Service
 public class BlobService {
-  private final JdbcClient jdbc;
+  private final BlobRepository repository;
   private final ObjectStore store;
   private final QuarryProperties props;
 
-  public BlobService(JdbcClient jdbc, ObjectStore store, QuarryProperties props) {
-    this.jdbc = jdbc;
+  BlobService(BlobRepository repository, ObjectStore store, QuarryProperties props) {
+    this.repository = repository;
     this.store = store;
     this.props = props;
   }
@@ -39,11 +38,7 @@ public class BlobService {
     }
     digests.forEach(Digests::require);
     Set<String> present =
-        new HashSet<>(
-            jdbc.sql("select digest from blobs where tenant_id = ? and digest = any(?)")
-                .params(tenant, digests.toArray(String[]::new))
-                .query(String.class)
-                .list());
+        digests.isEmpty() ? Set.of() : new HashSet<>(repository.findPresent(tenant, digests));
     List<String> missing = new ArrayList<>();
     for (String d : digests) {
       if (!present.contains(d) && !missing.contains(d)) {
@@ -130,11 +125,7 @@ public class BlobService {
               "blob content has digest " + actual + ", not the declared " + digest);
         }
         store.putFile(StorageKeys.blob(tenant, digest), tmp);
-        jdbc.sql(
-                "insert into blobs (tenant_id, digest, size) values (?, ?, ?)"
-                    + " on conflict do nothing")
-            .params(tenant, digest, size)
-            .update();
+        repository.insertIfAbsent(tenant, digest, size);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

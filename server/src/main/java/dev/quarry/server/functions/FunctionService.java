@@ -6,18 +6,16 @@ import dev.quarry.server.jobs.FunctionRef;
 import dev.quarry.worker.Builtins;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Functions a tenant can run: builtins shipped with the worker, jar entry classes registered by
@@ -30,13 +28,14 @@ public class FunctionService {
       Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*\\.)*[A-Za-z_$][A-Za-z0-9_$]*");
   private static final int MAX_JARS = 2000;
 
-  private final JdbcClient jdbc;
+  private final FunctionRepository repository;
+  private final TransactionTemplate tx;
   private final BlobService blobs;
-  private final java.util.concurrent.ConcurrentHashMap<String, FunctionRef> anonymous =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, FunctionRef> anonymous = new ConcurrentHashMap<>();
 
-  public FunctionService(JdbcClient jdbc, BlobService blobs) {
-    this.jdbc = jdbc;
+  FunctionService(FunctionRepository repository, TransactionTemplate tx, BlobService blobs) {
+    this.repository = repository;
+    this.tx = tx;
     this.blobs = blobs;
   }
 
@@ -58,20 +57,13 @@ public class FunctionService {
       throw ApiException.invalid("a jar-entry function needs at least one jar");
     }
     String bundle = bundleDigest("JAR_ENTRY", entryClass, null, jarDigests);
-    UUID id =
-        jdbc.sql(
-                "insert into functions (tenant_id, id, name, kind, codec, entry_class,"
-                    + " jar_digests, bundle_digest) values (?, ?, ?, 'JAR_ENTRY', 'JSON', ?, ?, ?)"
-                    + " on conflict (tenant_id, name) where name is not null do update set"
-                    + " entry_class = excluded.entry_class, jar_digests = excluded.jar_digests,"
-                    + " bundle_digest = excluded.bundle_digest, kind = excluded.kind,"
-                    + " codec = excluded.codec, created_at = now() returning id")
-            .params(
-                tenant, UUID.randomUUID(), name, entryClass, jarDigests.toArray(String[]::new),
-                bundle)
-            .query(UUID.class)
-            .single();
-    return find(tenant, id.toString()).map(this::info).orElseThrow();
+    return tx.execute(
+        s -> {
+          repository.upsertJarEntry(
+              tenant, UUID.randomUUID(), name, entryClass, jarDigests.toArray(String[]::new),
+              bundle);
+          return repository.findByTenantIdAndName(tenant, name).orElseThrow().info();
+        });
   }
 
   /**
@@ -86,18 +78,12 @@ public class FunctionService {
     all.add(payloadDigest);
     requireUploaded(tenant, all);
     String bundle = bundleDigest("SERIALIZED", null, payloadDigest, jarDigests);
-    jdbc.sql(
-            "insert into functions (tenant_id, id, kind, codec, payload_digest, jar_digests,"
-                + " bundle_digest) values (?, ?, 'SERIALIZED', 'JAVA', ?, ?, ?)"
-                + " on conflict (tenant_id, bundle_digest) where name is null do nothing")
-        .params(tenant, UUID.randomUUID(), payloadDigest, jarDigests.toArray(String[]::new), bundle)
-        .update();
-    FunctionRef ref =
-        jdbc.sql("select * from functions where tenant_id = ? and bundle_digest = ? and name is null")
-            .params(tenant, bundle)
-            .query(FunctionService::map)
-            .single();
-    return info(ref);
+    return tx.execute(
+        s -> {
+          repository.insertSerialized(
+              tenant, UUID.randomUUID(), payloadDigest, jarDigests.toArray(String[]::new), bundle);
+          return repository.findAnonymous(tenant, bundle).orElseThrow().info();
+        });
   }
 
   /** Builtins first, then the tenant's registered functions by name. */
@@ -106,21 +92,7 @@ public class FunctionService {
     for (String b : Builtins.names()) {
       out.add(new FunctionInfo(null, b, "BUILTIN", "JSON", null, null));
     }
-    jdbc.sql(
-            "select id, name, kind, codec, entry_class, created_at from functions"
-                + " where tenant_id = ? and name is not null order by name")
-        .param(tenant)
-        .query(
-            (rs, n) ->
-                new FunctionInfo(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("name"),
-                    rs.getString("kind"),
-                    rs.getString("codec"),
-                    rs.getString("entry_class"),
-                    rs.getTimestamp("created_at").toInstant()))
-        .list()
-        .forEach(out::add);
+    repository.findNamed(tenant).forEach(f -> out.add(f.info()));
     return out;
   }
 
@@ -149,10 +121,7 @@ public class FunctionService {
         return Optional.of(cached);
       }
       Optional<FunctionRef> found =
-          jdbc.sql("select * from functions where tenant_id = ? and id = ?")
-              .params(tenant, id)
-              .query(FunctionService::map)
-              .optional();
+          repository.findByTenantIdAndId(tenant, id).map(FunctionEntity::ref);
       // Anonymous functions never change once registered, so they can be cached by id.
       found
           .filter(f -> f.name().startsWith("anonymous:"))
@@ -165,22 +134,7 @@ public class FunctionService {
               });
       return found;
     }
-    return jdbc.sql("select * from functions where tenant_id = ? and name = ?")
-        .params(tenant, function)
-        .query(FunctionService::map)
-        .optional();
-  }
-
-  private FunctionInfo info(FunctionRef ref) {
-    Instant created =
-        ref.id() == null
-            ? null
-            : jdbc.sql("select created_at from functions where id = ?")
-                .param(ref.id())
-                .query((rs, n) -> rs.getTimestamp(1).toInstant())
-                .optional()
-                .orElse(null);
-    return new FunctionInfo(ref.id(), ref.name(), ref.kind(), ref.codec(), ref.entryClass(), created);
+    return repository.findByTenantIdAndName(tenant, function).map(FunctionEntity::ref);
   }
 
   private void requireUploaded(String tenant, List<String> digests) {
@@ -219,24 +173,6 @@ public class FunctionService {
     MessageDigest md = Digests.sha256();
     String text = kind + "\n" + entry + "\n" + payload + "\n" + String.join("\n", jars);
     return Digests.hex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static FunctionRef map(ResultSet rs, int row) throws SQLException {
-    UUID id = rs.getObject("id", UUID.class);
-    String name = rs.getString("name");
-    return new FunctionRef(
-        id,
-        name != null ? name : "anonymous:" + id,
-        rs.getString("kind"),
-        rs.getString("codec"),
-        rs.getString("entry_class"),
-        rs.getString("payload_digest"),
-        textArray(rs.getArray("jar_digests")),
-        rs.getString("bundle_digest"));
-  }
-
-  static List<String> textArray(Array array) throws SQLException {
-    return List.of((String[]) array.getArray());
   }
 
   private static @Nullable UUID parseUuid(String s) {

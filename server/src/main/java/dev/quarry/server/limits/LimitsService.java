@@ -6,13 +6,15 @@ import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.quarry.server.api.JsonErrors;
+import dev.quarry.server.tenancy.TenantService;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Effective limits per tenant: the server defaults ({@code quarry.tenant-defaults.*}, bounded by
@@ -25,21 +27,24 @@ public class LimitsService {
   /** Upper bound of maxConcurrentInvocations and maxJobsInFlight. */
   public static final int MAX_CONCURRENCY = 10_000;
   public static final int MAX_REQUESTS_PER_SECOND = 100_000;
-  static final Map<String, String> COLUMNS = Map.of(
-      "maxConcurrentInvocations", "max_concurrent_invocations",
-      "maxInputsPerJob", "max_inputs_per_job",
-      "maxInputBytes", "max_input_bytes",
-      "maxRequestBytes", "max_request_bytes",
-      "maxJobsInFlight", "max_jobs_in_flight",
-      "requestsPerSecond", "requests_per_second");
+  /** The limits an operator can set, by their API names. */
+  static final Set<String> NAMES = Set.of(
+      "maxConcurrentInvocations", "maxInputsPerJob", "maxInputBytes", "maxRequestBytes",
+      "maxJobsInFlight", "requestsPerSecond");
 
-  private final JdbcClient jdbc;
+  private final TenantLimitsRepository repository;
+  private final TenantService tenants;
+  private final TransactionTemplate tx;
   private final QuarryProperties props;
   private final AuditLog audit;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public LimitsService(JdbcClient jdbc, QuarryProperties props, AuditLog audit) {
-    this.jdbc = jdbc;
+  LimitsService(
+      TenantLimitsRepository repository, TenantService tenants, TransactionTemplate tx,
+      QuarryProperties props, AuditLog audit) {
+    this.repository = repository;
+    this.tenants = tenants;
+    this.tx = tx;
     this.props = props;
     this.audit = audit;
   }
@@ -60,12 +65,7 @@ public class LimitsService {
       return c.limits;
     }
     TenantLimits d = defaults();
-    TenantLimits limits =
-        jdbc.sql("select * from tenant_limits where tenant_id = ?")
-            .param(tenant)
-            .query((rs, n) -> merge(rs, d))
-            .optional()
-            .orElse(d);
+    TenantLimits limits = repository.findById(tenant).map(l -> l.over(d)).orElse(d);
     cache.put(tenant, new Cached(limits, now + CACHE_MS));
     return limits;
   }
@@ -78,32 +78,33 @@ public class LimitsService {
    */
   public TenantLimits set(Principal operator, String tenant, Map<String, @Nullable Integer> values) {
     operator.require(Role.OPERATOR);
-    if (jdbc.sql("select count(*) from tenants where id = ?").param(tenant).query(Long.class).single() == 0) {
+    if (!tenants.exists(tenant)) {
       throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, tenant);
     }
     for (var e : values.entrySet()) {
-      if (!COLUMNS.containsKey(e.getKey())) {
-        throw ApiException.invalid("unknown limit '" + dev.quarry.server.api.JsonErrors.clip(e.getKey()) + "'; known: " + new java.util.TreeSet<>(COLUMNS.keySet()));
+      if (!NAMES.contains(e.getKey())) {
+        throw ApiException.invalid(
+            "unknown limit '" + JsonErrors.clip(e.getKey()) + "'; known: " + new TreeSet<>(NAMES));
       }
       Integer v = e.getValue();
       if (v != null && (v < 1 || v > hardMax(e.getKey()))) {
         throw ApiException.invalid("limit '" + e.getKey() + "' must be between 1 and " + hardMax(e.getKey()) + ", got " + v);
       }
     }
-    jdbc.sql("insert into tenant_limits (tenant_id) values (?) on conflict do nothing").param(tenant).update();
-    for (var e : values.entrySet()) {
-      jdbc.sql("update tenant_limits set " + COLUMNS.get(e.getKey()) + " = ?, updated_at = now() where tenant_id = ?")
-          .params(e.getValue(), tenant)
-          .update();
-    }
-    audit.record(tenant, operator, "limits.set", values.toString());
+    tx.executeWithoutResult(
+        s -> {
+          repository.insertIfAbsent(tenant);
+          TenantLimitsEntity row = repository.findById(tenant).orElseThrow();
+          values.forEach(row::set);
+          audit.record(tenant, operator, "limits.set", values.toString());
+        });
     cache.remove(tenant);
     return of(tenant);
   }
 
   public TenantLimits get(Principal caller, String tenant) {
     caller.require(Role.OPERATOR);
-    if (jdbc.sql("select count(*) from tenants where id = ?").param(tenant).query(Long.class).single() == 0) {
+    if (!tenants.exists(tenant)) {
       throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, tenant);
     }
     return of(tenant);
@@ -118,21 +119,6 @@ public class LimitsService {
       case "requestsPerSecond" -> MAX_REQUESTS_PER_SECOND;
       default -> MAX_CONCURRENCY;
     };
-  }
-
-  private static TenantLimits merge(ResultSet rs, TenantLimits d) throws SQLException {
-    return new TenantLimits(
-        or(rs, "max_concurrent_invocations", d.maxConcurrentInvocations()),
-        or(rs, "max_inputs_per_job", d.maxInputsPerJob()),
-        or(rs, "max_input_bytes", d.maxInputBytes()),
-        or(rs, "max_request_bytes", d.maxRequestBytes()),
-        or(rs, "max_jobs_in_flight", d.maxJobsInFlight()),
-        or(rs, "requests_per_second", d.requestsPerSecond()));
-  }
-
-  private static int or(ResultSet rs, String column, int fallback) throws SQLException {
-    int v = rs.getInt(column);
-    return rs.wasNull() ? fallback : v;
   }
 
   private record Cached(TenantLimits limits, long until) {}

@@ -3,34 +3,32 @@ package dev.quarry.server.tenancy;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
+import dev.quarry.server.auth.ApiKeyEntity;
 import dev.quarry.server.auth.ApiKeyService;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** A tenant admin's view of the tenant's API keys; secrets are never read back. */
 @Service
 public class KeyService {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
 
-  private final JdbcClient jdbc;
   private final ApiKeyService keys;
   private final AuditLog audit;
+  private final TransactionTemplate tx;
 
-  public KeyService(JdbcClient jdbc, ApiKeyService keys, AuditLog audit) {
-    this.jdbc = jdbc;
+  public KeyService(ApiKeyService keys, AuditLog audit, TransactionTemplate tx) {
     this.keys = keys;
     this.audit = audit;
+    this.tx = tx;
   }
 
   /** A key without its secret. */
@@ -55,17 +53,17 @@ public class KeyService {
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }
-    ApiKeyService.CreatedKey key = keys.create(admin.tenantId(), name, parsed);
-    audit.record(admin, "key.create", key.id().toString());
-    return new Created(find(jdbc, admin.tenantId(), key.id()).orElseThrow(), key.secret());
+    return tx.execute(
+        s -> {
+          ApiKeyService.CreatedKey key = keys.create(admin.tenantId(), name, parsed);
+          audit.record(admin, "key.create", key.id().toString());
+          return new Created(find(keys, admin.tenantId(), key.id()).orElseThrow(), key.secret());
+        });
   }
 
   public List<KeyInfo> list(Principal admin) {
     admin.require(Role.ADMIN);
-    return jdbc.sql("select * from api_keys where tenant_id = ? order by created_at")
-        .param(admin.tenantId())
-        .query(KeyService::map)
-        .list();
+    return keys.list(admin.tenantId()).stream().map(KeyService::info).toList();
   }
 
   /**
@@ -75,36 +73,27 @@ public class KeyService {
    */
   public KeyInfo revoke(Principal admin, UUID id) {
     admin.require(Role.ADMIN);
-    int n =
-        jdbc.sql(
-                "update api_keys set revoked_at = coalesce(revoked_at, now())"
-                    + " where tenant_id = ? and id = ?")
-            .params(admin.tenantId(), id)
-            .update();
-    if (n == 0) {
-      throw ApiException.notFound(ErrorReason.KEY_NOT_FOUND, id.toString());
-    }
-    audit.record(admin, "key.revoke", id.toString());
-    jdbc.sql("select pg_notify('quarry_keys', '')").query().singleRow();
+    KeyInfo revoked =
+        tx.execute(
+            s -> {
+              if (!keys.revoke(admin.tenantId(), id)) {
+                throw ApiException.notFound(ErrorReason.KEY_NOT_FOUND, id.toString());
+              }
+              audit.record(admin, "key.revoke", id.toString());
+              keys.notifyReplicas();
+              return find(keys, admin.tenantId(), id).orElseThrow();
+            });
     keys.invalidateAll();
-    return find(jdbc, admin.tenantId(), id).orElseThrow();
+    return revoked;
   }
 
-  static Optional<KeyInfo> find(JdbcClient jdbc, String tenant, UUID id) {
-    return jdbc.sql("select * from api_keys where tenant_id = ? and id = ?")
-        .params(tenant, id)
-        .query(KeyService::map)
-        .optional();
+  static Optional<KeyInfo> find(ApiKeyService keys, String tenant, UUID id) {
+    return keys.find(tenant, id).map(KeyService::info);
   }
 
-  private static KeyInfo map(ResultSet rs, int n) throws SQLException {
+  private static KeyInfo info(ApiKeyEntity k) {
     return new KeyInfo(
-        rs.getObject("id", UUID.class), rs.getString("prefix"), rs.getString("name"),
-        rs.getString("role"), rs.getTimestamp("created_at").toInstant(),
-        instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("revoked_at")));
-  }
-
-  private static @Nullable Instant instant(@Nullable Timestamp t) {
-    return t == null ? null : t.toInstant();
+        k.getId(), k.getPrefix(), k.getName(), k.getRole(), k.getCreatedAt(), k.getLastUsedAt(),
+        k.getRevokedAt());
   }
 }

@@ -2,6 +2,8 @@ package dev.quarry.server.tenancy;
 
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorReason;
+import dev.quarry.server.api.ErrorCode;
+import dev.quarry.server.api.Texts;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.ApiKeyService;
 import dev.quarry.server.auth.Principal;
@@ -9,7 +11,6 @@ import dev.quarry.server.auth.Role;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -18,13 +19,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class TenantService {
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,39}");
 
-  private final JdbcClient jdbc;
+  private final TenantRepository tenants;
   private final ApiKeyService keys;
   private final AuditLog audit;
   private final TransactionTemplate tx;
 
-  public TenantService(JdbcClient jdbc, ApiKeyService keys, AuditLog audit, TransactionTemplate tx) {
-    this.jdbc = jdbc;
+  TenantService(
+      TenantRepository tenants, ApiKeyService keys, AuditLog audit, TransactionTemplate tx) {
+    this.tenants = tenants;
     this.keys = keys;
     this.audit = audit;
     this.tx = tx;
@@ -48,28 +50,27 @@ public class TenantService {
     if (name.isBlank() || name.length() > 100) {
       throw ApiException.invalid("tenant name must be 1-100 characters");
     }
-    dev.quarry.server.api.Texts.requirePrintable("tenant name", name);
+    Texts.requirePrintable("tenant name", name);
     return tx.execute(
         s -> {
-          int inserted =
-              jdbc.sql("insert into tenants (id, name) values (?, ?) on conflict do nothing")
-                  .params(id, name)
-                  .update();
-          if (inserted == 0) {
+          if (tenants.insertIfAbsent(id, name) == 0) {
             throw new ApiException(ErrorReason.ALREADY_EXISTS, "tenant '" + id + "' already exists");
           }
           ApiKeyService.CreatedKey key = keys.create(id, "admin", Role.ADMIN);
           audit.record(id, operator, "tenant.create", id);
           return new Created(
-              find(id).orElseThrow(),
-              KeyService.find(jdbc, id, key.id()).orElseThrow(),
-              key.secret());
+              find(id), KeyService.find(keys, id, key.id()).orElseThrow(), key.secret());
         });
   }
 
   public List<Tenant> list(Principal operator) {
     operator.require(Role.OPERATOR);
-    return jdbc.sql("select * from tenants order by id").query(TenantService::map).list();
+    return tenants.findAllByOrderById().stream().map(TenantService::tenant).toList();
+  }
+
+  /** Whether a tenant with this id exists (disabled or not). */
+  public boolean exists(String id) {
+    return tenants.existsById(id);
   }
 
   /**
@@ -79,28 +80,25 @@ public class TenantService {
    */
   public Tenant disable(Principal operator, String id) {
     operator.require(Role.OPERATOR);
-    int n =
-        jdbc.sql(
-                "update tenants set disabled_at = coalesce(disabled_at, now()) where id = ?")
-            .param(id)
-            .update();
-    if (n == 0) {
-      throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, id);
-    }
-    audit.record(id, operator, "tenant.disable", id);
-    jdbc.sql("select pg_notify('quarry_keys', '')").query().singleRow();
+    Tenant disabled =
+        tx.execute(
+            s -> {
+              if (tenants.disable(id) == 0) {
+                throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, id);
+              }
+              audit.record(id, operator, "tenant.disable", id);
+              keys.notifyReplicas();
+              return find(id);
+            });
     keys.invalidateAll();
-    return find(id).orElseThrow();
+    return disabled;
   }
 
-  private java.util.Optional<Tenant> find(String id) {
-    return jdbc.sql("select * from tenants where id = ?").param(id).query(TenantService::map).optional();
+  private Tenant find(String id) {
+    return tenants.findById(id).map(TenantService::tenant).orElseThrow();
   }
 
-  private static Tenant map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-    java.sql.Timestamp disabled = rs.getTimestamp("disabled_at");
-    return new Tenant(
-        rs.getString("id"), rs.getString("name"), rs.getTimestamp("created_at").toInstant(),
-        disabled != null);
+  private static Tenant tenant(TenantEntity t) {
+    return new Tenant(t.getId(), t.getName(), t.getCreatedAt(), t.getDisabledAt() != null);
   }
 }

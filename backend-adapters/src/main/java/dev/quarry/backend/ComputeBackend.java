@@ -5,14 +5,13 @@ import dev.quarry.proto.v1.TaskEnvelope;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs invocations: each {@link TaskEnvelope} names a function and a chunk of inputs; the
- * backend gets it to a worker, which writes results to storage and answers an {@link
- * InvocationSummary}.
+ * Runs invocations: each {@link TaskEnvelope} names a function and a chunk of inputs; the backend
+ * gets it to a worker, which writes results to storage and answers an {@link InvocationSummary}.
  *
  * <p>{@link #invoke} never blocks the caller: it queues the envelope and returns a future. The
- * future completes exceptionally with a {@link BackendException} when the invocation itself
- * failed (worker crashed, timed out, platform refused); a function's own exception is not a
- * backend failure and is reported inside the summary.
+ * future completes exceptionally with a {@link BackendException} when the invocation itself failed
+ * (worker crashed, timed out, platform refused); a function's own exception is not a backend
+ * failure and is reported inside the summary.
  *
  * <pre>{@code
  * ComputeBackend backend = ...;
@@ -30,8 +29,7 @@ public interface ComputeBackend extends AutoCloseable {
   /**
    * Queues one invocation.
    *
-   * @return completes with the worker's summary, or exceptionally with a {@link
-   *     BackendException}
+   * @return completes with the worker's summary, or exceptionally with a {@link BackendException}
    */
   CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope);
 

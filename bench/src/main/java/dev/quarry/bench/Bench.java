@@ -18,11 +18,11 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts a server with the local backend in this JVM and prints end-to-end figures measured
- * through the Java client: no-op maps of 1,000 and 10,000 inputs, warm single-call latency, and
- * tasks per second. Arguments are passed to the server (e.g. {@code --quarry.db.url=...},
- * {@code --quarry.backend.pool-size=2}); without a database URL it uses an embedded PostgreSQL in
- * a temporary directory.
+ * Starts a server with the local backend in this JVM and prints end-to-end figures measured through
+ * the Java client: no-op maps of 1,000 and 10,000 inputs, warm single-call latency, and tasks per
+ * second. Arguments are passed to the server (e.g. {@code --quarry.db.url=...}, {@code
+ * --quarry.backend.pool-size=2}); without a database URL it uses an embedded PostgreSQL in a
+ * temporary directory.
  */
 public final class Bench {
   private static final int WARMUP_ROUNDS = 3;
@@ -31,17 +31,24 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Path home = Files.createTempDirectory("quarry-bench");
-    List<String> serverArgs = new ArrayList<>(List.of(
-        "--quarry.home=" + home, "--server.port=0", "--quarry.grpc.port=0",
-        "--logging.level.root=WARN", "--quarry.limits.max-inputs-per-job=100000"));
+    List<String> serverArgs =
+        new ArrayList<>(
+            List.of(
+                "--quarry.home=" + home,
+                "--server.port=0",
+                "--quarry.grpc.port=0",
+                "--logging.level.root=WARN",
+                "--quarry.limits.max-inputs-per-job=100000"));
     serverArgs.addAll(Arrays.asList(args));
     long t0 = System.nanoTime();
     ConfigurableApplicationContext ctx =
         new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
     System.out.printf("server started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     int grpc = ctx.getBean(GrpcServerLifecycle.class).port();
-    try (var fexec = FunctionExecutor.connect("127.0.0.1:" + grpc,
-        ClientOptions.builder().apiKey(DevConfig.read(home).apiKey()).build())) {
+    try (var fexec =
+        FunctionExecutor.connect(
+            "127.0.0.1:" + grpc,
+            ClientOptions.builder().apiKey(DevConfig.read(home).apiKey()).build())) {
       long w = System.nanoTime();
       fexec.getResult(fexec.map(x -> x, IntStream.range(0, 200).boxed().toList()));
       System.out.printf("first map (ships the classpath): %.1f s%n", (System.nanoTime() - w) / 1e9);
@@ -53,8 +60,9 @@ public final class Bench {
           fexec.callAsync(x -> x, i).get(30, TimeUnit.SECONDS);
         }
       }
-      System.out.printf("warm-up (%d x 10,000 inputs + 50 calls): %.1f s%n", WARMUP_ROUNDS,
-          (System.nanoTime() - w) / 1e9);
+      System.out.printf(
+          "warm-up (%d x 10,000 inputs + 50 calls): %.1f s%n",
+          WARMUP_ROUNDS, (System.nanoTime() - w) / 1e9);
 
       latency(fexec);
       map(fexec, 1_000, 1);
@@ -77,20 +85,21 @@ public final class Bench {
       nanos[i] = System.nanoTime() - s;
     }
     Arrays.sort(nanos);
-    System.out.printf("callAsync round trip (100 warm calls): p50 %.1f ms  p99 %.1f ms%n",
+    System.out.printf(
+        "callAsync round trip (100 warm calls): p50 %.1f ms  p99 %.1f ms%n",
         nanos[49] / 1e6, nanos[98] / 1e6);
   }
 
   private static void map(FunctionExecutor fexec, int n, int chunk) {
     List<Integer> inputs = IntStream.range(0, n).boxed().toList();
     long s = System.nanoTime();
-    List<Integer> out = fexec.getResult(
-        fexec.map(x -> x, inputs, MapOptions.builder().chunkSize(chunk).build()));
+    List<Integer> out =
+        fexec.getResult(fexec.map(x -> x, inputs, MapOptions.builder().chunkSize(chunk).build()));
     double secs = (System.nanoTime() - s) / 1e9;
     if (!out.equals(inputs)) {
       throw new IllegalStateException("wrong results for the map of " + n);
     }
-    System.out.printf("no-op map of %,d inputs (chunk %d): %.2f s  (%,.0f tasks/s)%n",
-        n, chunk, secs, n / secs);
+    System.out.printf(
+        "no-op map of %,d inputs (chunk %d): %.2f s  (%,.0f tasks/s)%n", n, chunk, secs, n / secs);
   }
 }

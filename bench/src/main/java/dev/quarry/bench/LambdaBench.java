@@ -29,11 +29,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Dispatch throughput on the Lambda backend, measured against the Lambda emulator answering in
- * this JVM (no worker): the server claims, builds envelopes, signs and sends real Invoke calls,
- * parses responses and records every outcome in PostgreSQL. Prints invocations per second for a
- * 10,000-input map with chunk size 1, then the wall time of 10,000 invocations of a 100 ms
- * function at concurrency 1,000 (ideal: 1 s). Arguments go to the server, as for {@link Bench}.
+ * Dispatch throughput on the Lambda backend, measured against the Lambda emulator answering in this
+ * JVM (no worker): the server claims, builds envelopes, signs and sends real Invoke calls, parses
+ * responses and records every outcome in PostgreSQL. Prints invocations per second for a
+ * 10,000-input map with chunk size 1, then the wall time of 10,000 invocations of a 100 ms function
+ * at concurrency 1,000 (ideal: 1 s). Arguments go to the server, as for {@link Bench}.
  */
 public final class LambdaBench {
   private static final String KEY_ID = "bench-access-key-id";
@@ -45,27 +45,51 @@ public final class LambdaBench {
 
   public static void main(String[] args) throws Exception {
     S3Fixture s3 = S3Fixture.start("bench", "bench-s3-secret");
-    LambdaEmulator emulator = LambdaEmulator.start(EmulatorOptions.builder()
-        .credentials(KEY_ID, SECRET).region("us-east-1").concurrencyLimit(2000).maxInstancesPerFunction(1000)
-        .stateTransitionDelay(Duration.ofMillis(50)).build());
+    LambdaEmulator emulator =
+        LambdaEmulator.start(
+            EmulatorOptions.builder()
+                .credentials(KEY_ID, SECRET)
+                .region("us-east-1")
+                .concurrencyLimit(2000)
+                .maxInstancesPerFunction(1000)
+                .stateTransitionDelay(Duration.ofMillis(50))
+                .build());
     emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
     Path home = Files.createTempDirectory("quarry-lambda-bench");
-    List<String> serverArgs = new ArrayList<>(List.of(
-        "--quarry.home=" + home, "--server.port=0", "--quarry.grpc.port=0",
-        "--logging.level.root=WARN", "--quarry.limits.max-inputs-per-job=100000",
-        "--quarry.lambda.allow-endpoint-override=true",
-        "--quarry.tenant-defaults.max-concurrent-invocations=2000"));
+    List<String> serverArgs =
+        new ArrayList<>(
+            List.of(
+                "--quarry.home=" + home,
+                "--server.port=0",
+                "--quarry.grpc.port=0",
+                "--logging.level.root=WARN",
+                "--quarry.limits.max-inputs-per-job=100000",
+                "--quarry.lambda.allow-endpoint-override=true",
+                "--quarry.tenant-defaults.max-concurrent-invocations=2000"));
     serverArgs.addAll(s3.serverArgs("bench"));
     serverArgs.addAll(Arrays.asList(args));
     ConfigurableApplicationContext ctx =
         new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
     try {
-      Rest rest = new Rest(ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
-      rest.send("PUT", "/v1/credentials/bench-aws", "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"" + KEY_ID
-          + "\",\"secretAccessKey\":\"" + SECRET + "\"}}");
-      rest.send("PUT", "/v1/profiles/bench", "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
-          + "\"region\":\"us-east-1\",\"endpoint\":\"" + emulator.endpoint() + "\",\"role\":\"arn:aws:iam::000000000000:role/bench\","
-          + "\"concurrency\":\"1000\",\"maxAttempts\":\"5\"}}");
+      Rest rest =
+          new Rest(
+              ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
+      rest.send(
+          "PUT",
+          "/v1/credentials/bench-aws",
+          "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\""
+              + KEY_ID
+              + "\",\"secretAccessKey\":\""
+              + SECRET
+              + "\"}}");
+      rest.send(
+          "PUT",
+          "/v1/profiles/bench",
+          "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
+              + "\"region\":\"us-east-1\",\"endpoint\":\""
+              + emulator.endpoint()
+              + "\",\"role\":\"arn:aws:iam::000000000000:role/bench\","
+              + "\"concurrency\":\"1000\",\"maxAttempts\":\"5\"}}");
       rest.send("POST", "/v1/profiles/bench/runtimes", "");
 
       functionMillis = 0;
@@ -74,14 +98,17 @@ public final class LambdaBench {
       }
       System.out.println("warm-up: 3 x 10,000 invocations");
       double secs = run(rest, 10_000);
-      System.out.printf("Lambda dispatch, 10,000 inputs, chunk 1, emulator answering at once: %.2f s (%,.0f invocations/s)%n",
+      System.out.printf(
+          "Lambda dispatch, 10,000 inputs, chunk 1, emulator answering at once: %.2f s (%,.0f invocations/s)%n",
           secs, 10_000 / secs);
       functionMillis = 100;
       run(rest, 2_000);
       secs = run(rest, 10_000);
-      System.out.printf("100 ms function, 10,000 inputs, concurrency 1,000: %.2f s (ideal 1.00 s)%n", secs);
+      System.out.printf(
+          "100 ms function, 10,000 inputs, concurrency 1,000: %.2f s (ideal 1.00 s)%n", secs);
       var stats = emulator.stats();
-      System.out.printf("emulator: %,d invocations, %d throttled%n", stats.invocations(), stats.throttled());
+      System.out.printf(
+          "emulator: %,d invocations, %d throttled%n", stats.invocations(), stats.throttled());
     } finally {
       ctx.close();
       emulator.close();
@@ -91,9 +118,16 @@ public final class LambdaBench {
 
   /** Seconds from submit until the job has succeeded. */
   private static double run(Rest rest, int n) throws Exception {
-    String inputs = IntStream.range(0, n).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    String inputs =
+        IntStream.range(0, n).mapToObj(Integer::toString).collect(Collectors.joining(","));
     long start = System.nanoTime();
-    JsonNode job = rest.send("POST", "/v1/jobs", "{\"function\":\"noop\",\"profile\":\"bench\",\"chunkSize\":1,\"inputs\":[" + inputs + "]}");
+    JsonNode job =
+        rest.send(
+            "POST",
+            "/v1/jobs",
+            "{\"function\":\"noop\",\"profile\":\"bench\",\"chunkSize\":1,\"inputs\":["
+                + inputs
+                + "]}");
     String id = job.get("id").asString();
     while (true) {
       JsonNode status = rest.send("GET", "/v1/jobs/" + id, null);
@@ -115,12 +149,21 @@ public final class LambdaBench {
       Thread.sleep(functionMillis);
     }
     TaskEnvelope envelope = LambdaPayloads.decodeRequest(payload);
-    InvocationSummary.Builder summary = InvocationSummary.newBuilder()
-        .setInvocationId(envelope.getInvocationId()).setWorkerId("bench").setStartMs(start);
+    InvocationSummary.Builder summary =
+        InvocationSummary.newBuilder()
+            .setInvocationId(envelope.getInvocationId())
+            .setWorkerId("bench")
+            .setStartMs(start);
     long end = System.currentTimeMillis();
     for (TaskInput t : envelope.getTasksList()) {
-      summary.addOutcomes(TaskOutcome.newBuilder().setTaskId(t.getTaskId()).setAttempt(t.getAttempt())
-          .setOk(true).setResultKey(t.getResultKey()).setStartMs(start).setEndMs(end));
+      summary.addOutcomes(
+          TaskOutcome.newBuilder()
+              .setTaskId(t.getTaskId())
+              .setAttempt(t.getAttempt())
+              .setOk(true)
+              .setResultKey(t.getResultKey())
+              .setStartMs(start)
+              .setEndMs(end));
     }
     return LambdaPayloads.encodeResponse(summary.setEndMs(end).build());
   }
@@ -129,12 +172,19 @@ public final class LambdaBench {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     JsonNode send(String method, String path, String body) throws Exception {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .header("Authorization", "Bearer " + key)
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
       HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() >= 300) {
-        throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(
+            method + " " + path + " -> " + r.statusCode() + ": " + r.body());
       }
       return JSON.readTree(r.body());
     }

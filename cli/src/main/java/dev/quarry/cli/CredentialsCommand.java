@@ -15,14 +15,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code quarry credentials list|put|delete}. Values are read from a file or prompted without
- * echo, never taken from the command line (where {@code ps} and shell history would keep them).
+ * {@code quarry credentials list|put|delete}. Values are read from a file or prompted without echo,
+ * never taken from the command line (where {@code ps} and shell history would keep them).
  */
-@Command(name = "credentials", mixinStandardHelpOptions = true,
+@Command(
+    name = "credentials",
+    mixinStandardHelpOptions = true,
     description = "The team's cloud credentials (admin key). Values go in, never come back.",
-    subcommands = {CredentialsCommand.ListCredentials.class, CredentialsCommand.Put.class, CredentialsCommand.Delete.class})
+    subcommands = {
+      CredentialsCommand.ListCredentials.class,
+      CredentialsCommand.Put.class,
+      CredentialsCommand.Delete.class
+    })
 final class CredentialsCommand extends AdminCmd {
   static final List<String> HEADERS = List.of("NAME", "KIND", "CREATED", "UPDATED");
+
   /** Largest credentials file read. */
   static final long MAX_FILE_BYTES = 64 << 10;
 
@@ -35,7 +42,10 @@ final class CredentialsCommand extends AdminCmd {
     return List.of(c.name(), c.kind(), time(c.createdAt()), time(c.updatedAt()));
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Names and kinds (never values).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Names and kinds (never values).")
   static final class ListCredentials extends AdminCmd {
     @Override
     int run() {
@@ -47,26 +57,39 @@ final class CredentialsCommand extends AdminCmd {
     }
   }
 
-  @Command(name = "put", mixinStandardHelpOptions = true,
-      description = {"Store or replace a credential. Its fields come from --from-file (a properties"
-          + " file: name=value per line) or are prompted for, without echo, one per --field.",
-          "Example: quarry credentials put team-aws --kind aws --from-file aws.properties"})
+  @Command(
+      name = "put",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Store or replace a credential. Its fields come from --from-file (a properties"
+            + " file: name=value per line) or are prompted for, without echo, one per --field.",
+        "Example: quarry credentials put team-aws --kind aws --from-file aws.properties"
+      })
   static final class Put extends AdminCmd {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
-    @Option(names = "--kind", required = true, description = "e.g. aws, azure.") String kind;
+    @Option(names = "--kind", required = true, description = "e.g. aws, azure.")
+    String kind;
 
-    @Option(names = "--from-file", paramLabel = "FILE", description = "Properties file with the fields.")
+    @Option(
+        names = "--from-file",
+        paramLabel = "FILE",
+        description = "Properties file with the fields.")
     @Nullable Path file;
 
-    @Option(names = "--field", paramLabel = "NAME", description = "A field to prompt for (repeatable).")
+    @Option(
+        names = "--field",
+        paramLabel = "NAME",
+        description = "A field to prompt for (repeatable).")
     List<String> fields = List.of();
 
     @Override
     int run() throws IOException {
       Map<String, String> values = file != null ? read(file) : prompt();
       if (values.isEmpty()) {
-        throw new IllegalArgumentException("no fields: give --from-file FILE or --field NAME (prompted)");
+        throw new IllegalArgumentException(
+            "no fields: give --from-file FILE or --field NAME (prompted)");
       }
       try (QuarryAdmin a = admin()) {
         QuarryAdmin.Credential c = a.putCredential(name, kind, values);
@@ -77,7 +100,8 @@ final class CredentialsCommand extends AdminCmd {
 
     private static Map<String, String> read(Path file) throws IOException {
       if (!Files.isRegularFile(file) || Files.size(file) > MAX_FILE_BYTES) {
-        throw new IllegalArgumentException("--from-file: " + file + " is not a file of at most 64 KiB");
+        throw new IllegalArgumentException(
+            "--from-file: " + file + " is not a file of at most 64 KiB");
       }
       Properties p = new Properties();
       try (Reader r = Files.newBufferedReader(file)) {
@@ -94,7 +118,8 @@ final class CredentialsCommand extends AdminCmd {
       }
       java.io.Console console = System.console();
       if (console == null || !env().terminal()) {
-        throw new IllegalArgumentException("no terminal to prompt on: give the fields with --from-file FILE");
+        throw new IllegalArgumentException(
+            "no terminal to prompt on: give the fields with --from-file FILE");
       }
       Map<String, String> m = new LinkedHashMap<>();
       for (String f : fields) {
@@ -111,7 +136,8 @@ final class CredentialsCommand extends AdminCmd {
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a credential.")
   static final class Delete extends AdminCmd {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     int run() {

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a command may touch of the outside world: its streams, environment variables, system
- * properties, whether stdout/stderr are terminals, and the clock. {@link QuarryCli#main} passes
- * the real ones; tests pass their own.
+ * properties, whether stdout/stderr are terminals, and the clock. {@link QuarryCli#main} passes the
+ * real ones; tests pass their own.
  *
  * @param out standard output (data)
  * @param err standard error (messages, progress)

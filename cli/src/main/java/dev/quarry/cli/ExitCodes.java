@@ -68,17 +68,27 @@ public final class ExitCodes {
     String what = e.description().replace(" (API key: " + settings.config().keySource() + ")", "");
     return switch (e.code()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED ->
-          "cannot connect to the Quarry server at " + settings.target() + " (" + settings.targetSource()
-              + "): " + what + "\n  Is a server running there? Start one with `./quarry up` from the"
+          "cannot connect to the Quarry server at "
+              + settings.target()
+              + " ("
+              + settings.targetSource()
+              + "): "
+              + what
+              + "\n  Is a server running there? Start one with `./quarry up` from the"
               + " repository, or point --server, $QUARRY_ADDRESS or grpc_address in "
-              + settings.configFile() + " at yours.";
+              + settings.configFile()
+              + " at yours.";
       case UNAUTHENTICATED ->
-          "the server rejected the API key (401 Unauthenticated): " + what
-              + "\n  The key came from " + settings.keySource()
-              + ". Use a valid key via --key, $QUARRY_API_KEY or api_key in " + settings.configFile()
+          "the server rejected the API key (401 Unauthenticated): "
+              + what
+              + "\n  The key came from "
+              + settings.keySource()
+              + ". Use a valid key via --key, $QUARRY_API_KEY or api_key in "
+              + settings.configFile()
               + " (`quarry config show` shows which one is used).";
       case PERMISSION_DENIED ->
-          "the API key may not do this (403 Forbidden): " + what
+          "the API key may not do this (403 Forbidden): "
+              + what
               + "\n  Ask a team admin for a key with the needed role.";
       case NOT_FOUND -> "not found (404): " + what;
       case UNIMPLEMENTED -> "this server does not offer that yet: " + what;

@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code quarry functions list|register}. */
-@Command(name = "functions", mixinStandardHelpOptions = true, description = "List and register functions.",
+@Command(
+    name = "functions",
+    mixinStandardHelpOptions = true,
+    description = "List and register functions.",
     subcommands = {FunctionsCommand.ListFunctions.class, FunctionsCommand.Register.class})
 final class FunctionsCommand extends Cmd {
   static final List<String> HEADERS = List.of("NAME", "KIND", "CODEC", "ENTRY CLASS", "ID");
@@ -25,7 +28,10 @@ final class FunctionsCommand extends Cmd {
     return List.of(f.name(), f.kind(), f.codec(), f.entryClass(), f.id());
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "The team's functions and the builtins.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "The team's functions and the builtins.")
   static final class ListFunctions extends Cmd {
     @Override
     int run() {
@@ -37,17 +43,28 @@ final class FunctionsCommand extends Cmd {
     }
   }
 
-  @Command(name = "register", mixinStandardHelpOptions = true,
-      description = "Register a java.util.function.Function class from jars under a name"
-          + " (JSON in, JSON out); uploads only the jars the server lacks.")
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
+      description =
+          "Register a java.util.function.Function class from jars under a name"
+              + " (JSON in, JSON out); uploads only the jars the server lacks.")
   static final class Register extends Cmd {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.") String name;
+    @Parameters(index = "0", paramLabel = "NAME", description = "The function's name.")
+    String name;
 
-    @Option(names = "--entry", required = true, paramLabel = "CLASS",
+    @Option(
+        names = "--entry",
+        required = true,
+        paramLabel = "CLASS",
         description = "The class implementing java.util.function.Function.")
     String entryClass;
 
-    @Option(names = "--jar", required = true, paramLabel = "JAR", description = "A jar it needs (repeatable).")
+    @Option(
+        names = "--jar",
+        required = true,
+        paramLabel = "JAR",
+        description = "A jar it needs (repeatable).")
     List<Path> jars;
 
     @Override

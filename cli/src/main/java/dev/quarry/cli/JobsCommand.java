@@ -9,9 +9,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code quarry jobs list|get|watch|cancel|retry-failed|results}. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List, watch and cancel jobs; read their results.",
-    subcommands = {JobsCommand.ListJobs.class, JobsCommand.Get.class, WatchCommand.class, JobsCommand.Cancel.class,
-        JobsCommand.RetryFailed.class, JobsCommand.Results.class, PlotCommand.class})
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description = "List, watch and cancel jobs; read their results.",
+    subcommands = {
+      JobsCommand.ListJobs.class,
+      JobsCommand.Get.class,
+      WatchCommand.class,
+      JobsCommand.Cancel.class,
+      JobsCommand.RetryFailed.class,
+      JobsCommand.Results.class,
+      PlotCommand.class
+    })
 final class JobsCommand extends Cmd {
   @Override
   int run() {
@@ -19,9 +29,15 @@ final class JobsCommand extends Cmd {
     return ExitCodes.USAGE;
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "The team's most recent jobs, newest first.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "The team's most recent jobs, newest first.")
   static final class ListJobs extends Cmd {
-    @Option(names = "--limit", defaultValue = "20", description = "How many (1-1000, default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        defaultValue = "20",
+        description = "How many (1-1000, default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
@@ -31,16 +47,23 @@ final class JobsCommand extends Cmd {
       }
       try (QuarryJobs jobs = jobs()) {
         List<JobInfo> list = jobs.list(limit);
-        output().print(list.stream().map(Views::job).toList(), Views.JOB_HEADERS,
-            list.stream().map(Views::jobRow).toList());
+        output()
+            .print(
+                list.stream().map(Views::job).toList(),
+                Views.JOB_HEADERS,
+                list.stream().map(Views::jobRow).toList());
       }
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "One job's state and counts.")
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description = "One job's state and counts.")
   static final class Get extends Cmd {
-    @Parameters(paramLabel = "JOB", description = "The job id.") String id;
+    @Parameters(paramLabel = "JOB", description = "The job id.")
+    String id;
 
     @Override
     int run() {
@@ -55,10 +78,13 @@ final class JobsCommand extends Cmd {
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true,
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
       description = "Cancel a job's unfinished futures (a finished job is left as it is).")
   static final class Cancel extends Cmd {
-    @Parameters(paramLabel = "JOB", description = "The job id.") String id;
+    @Parameters(paramLabel = "JOB", description = "The job id.")
+    String id;
 
     @Override
     int run() {
@@ -70,55 +96,76 @@ final class JobsCommand extends Cmd {
     }
   }
 
-  @Command(name = "retry-failed", mixinStandardHelpOptions = true,
+  @Command(
+      name = "retry-failed",
+      mixinStandardHelpOptions = true,
       description = "Run a job's failed futures again (not available yet).")
   static final class RetryFailed extends Cmd {
-    @Parameters(paramLabel = "JOB", description = "The job id.") String id;
+    @Parameters(paramLabel = "JOB", description = "The job id.")
+    String id;
 
     @Override
     int run() {
-      err().println("quarry jobs retry-failed: not available yet: the server has no call to run a"
-          + " job's failed futures again.\n  Resubmit their inputs with `quarry submit` (the"
-          + " failed indexes are in `quarry jobs results " + id + "`).");
+      err()
+          .println(
+              "quarry jobs retry-failed: not available yet: the server has no call to run a"
+                  + " job's failed futures again.\n  Resubmit their inputs with `quarry submit` (the"
+                  + " failed indexes are in `quarry jobs results "
+                  + id
+                  + "`).");
       return ExitCodes.NOT_AVAILABLE;
     }
   }
 
-  @Command(name = "results", mixinStandardHelpOptions = true,
-      description = {"Stream a job's results as its futures finish, until the job ends: NDJSON with"
-          + " --output json (one object per line), else a table.",
-          "Exits with 1 if a future failed or was cancelled."})
+  @Command(
+      name = "results",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Stream a job's results as its futures finish, until the job ends: NDJSON with"
+            + " --output json (one object per line), else a table.",
+        "Exits with 1 if a future failed or was cancelled."
+      })
   static final class Results extends Cmd {
-    @Parameters(paramLabel = "JOB", description = "The job id.") String id;
+    @Parameters(paramLabel = "JOB", description = "The job id.")
+    String id;
 
-    @Option(names = "--order", defaultValue = "completion", paramLabel = "completion|input",
+    @Option(
+        names = "--order",
+        defaultValue = "completion",
+        paramLabel = "completion|input",
         description = "Completion order (default) or input order.")
     String order;
 
     @Override
     int run() {
       if (!order.equals("completion") && !order.equals("input")) {
-        throw new IllegalArgumentException("--order must be 'completion' or 'input', got '" + order + "'");
+        throw new IllegalArgumentException(
+            "--order must be 'completion' or 'input', got '" + order + "'");
       }
       boolean json = settings().json();
       AtomicInteger bad = new AtomicInteger();
       AtomicInteger rows = new AtomicInteger();
       try (QuarryJobs jobs = jobs()) {
-        jobs.results(id, order.equals("input"), r -> {
-          if (!json && rows.getAndIncrement() == 0) {
-            out().printf("%-7s %-10s %9s  %s%n", "INDEX", "STATE", "DURATION", "RESULT");
-          }
-          if (!r.state().equals("SUCCEEDED")) {
-            bad.incrementAndGet();
-          }
-          if (json) {
-            out().println(Output.COMPACT.writeValueAsString(Views.outcome(r)));
-          } else {
-            out().printf("%-7d %-10s %7dms  %s%n", r.index(), r.state(), r.durationMs(),
-                Output.clean(Views.resultText(r)));
-          }
-          out().flush();
-        });
+        jobs.results(
+            id,
+            order.equals("input"),
+            r -> {
+              if (!json && rows.getAndIncrement() == 0) {
+                out().printf("%-7s %-10s %9s  %s%n", "INDEX", "STATE", "DURATION", "RESULT");
+              }
+              if (!r.state().equals("SUCCEEDED")) {
+                bad.incrementAndGet();
+              }
+              if (json) {
+                out().println(Output.COMPACT.writeValueAsString(Views.outcome(r)));
+              } else {
+                out()
+                    .printf(
+                        "%-7d %-10s %7dms  %s%n",
+                        r.index(), r.state(), r.durationMs(), Output.clean(Views.resultText(r)));
+              }
+              out().flush();
+            });
       }
       return bad.get() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }

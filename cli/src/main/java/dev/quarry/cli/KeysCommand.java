@@ -9,10 +9,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code quarry keys list|create|revoke} and {@code quarry audit} (team admins). */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "The team's API keys (admin key).",
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    description = "The team's API keys (admin key).",
     subcommands = {KeysCommand.ListKeys.class, KeysCommand.Create.class, KeysCommand.Revoke.class})
 final class KeysCommand extends AdminCmd {
-  static final List<String> HEADERS = List.of("ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "REVOKED");
+  static final List<String> HEADERS =
+      List.of("ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "REVOKED");
 
   @Override
   int run() {
@@ -20,10 +24,20 @@ final class KeysCommand extends AdminCmd {
   }
 
   static List<String> row(QuarryAdmin.ApiKey k) {
-    return List.of(k.id(), k.name(), k.role(), k.prefix(), time(k.createdAt()), time(k.lastUsedAt()), time(k.revokedAt()));
+    return List.of(
+        k.id(),
+        k.name(),
+        k.role(),
+        k.prefix(),
+        time(k.createdAt()),
+        time(k.lastUsedAt()),
+        time(k.revokedAt()));
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the keys (never their secrets).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the keys (never their secrets).")
   static final class ListKeys extends AdminCmd {
     @Override
     int run() {
@@ -35,12 +49,17 @@ final class KeysCommand extends AdminCmd {
     }
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
-      description = "Create a key; its secret is printed once, on stdout, and cannot be shown again.")
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create a key; its secret is printed once, on stdout, and cannot be shown again.")
   static final class Create extends AdminCmd {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
-    @Option(names = "--role", required = true, paramLabel = "admin|member|viewer") String role;
+    @Option(names = "--role", required = true, paramLabel = "admin|member|viewer")
+    String role;
 
     @Override
     int run() {
@@ -62,7 +81,8 @@ final class KeysCommand extends AdminCmd {
 
   @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key at once.")
   static final class Revoke extends AdminCmd {
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID")
+    String id;
 
     @Override
     int run() {
@@ -74,9 +94,15 @@ final class KeysCommand extends AdminCmd {
     }
   }
 
-  @Command(name = "audit", mixinStandardHelpOptions = true, description = "The team's audit log, newest first (admin key).")
+  @Command(
+      name = "audit",
+      mixinStandardHelpOptions = true,
+      description = "The team's audit log, newest first (admin key).")
   static final class Audit extends AdminCmd {
-    @Option(names = "--limit", defaultValue = "50", description = "How many (1-1000, default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        defaultValue = "50",
+        description = "How many (1-1000, default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
@@ -86,8 +112,13 @@ final class KeysCommand extends AdminCmd {
       }
       try (QuarryAdmin a = admin()) {
         List<QuarryAdmin.AuditEvent> events = a.audit(limit);
-        output().print(events, List.of("AT", "ACTOR", "ACTION", "TARGET"), events.stream()
-            .map(e -> List.of(time(e.at()), e.actor(), e.action(), e.target())).toList());
+        output()
+            .print(
+                events,
+                List.of("AT", "ACTOR", "ACTION", "TARGET"),
+                events.stream()
+                    .map(e -> List.of(time(e.at()), e.actor(), e.action(), e.target()))
+                    .toList());
       }
       return ExitCodes.OK;
     }

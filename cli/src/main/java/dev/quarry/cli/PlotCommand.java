@@ -20,21 +20,32 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code quarry jobs plot JOB}: PNG charts of a finished job's futures, as Lithops' {@code plot()}
- * draws them. The server reports each future's run time and completion order, not its start and
- * end times, so the "timeline" is the run time of each future in completion order.
+ * draws them. The server reports each future's run time and completion order, not its start and end
+ * times, so the "timeline" is the run time of each future in completion order.
  */
-@Command(name = "plot", mixinStandardHelpOptions = true,
-    description = {"Write PNG charts of a job: <JOB>-histogram.png (how long futures ran) and"
-        + " <JOB>-timeline.png (each future's run time in completion order). Waits for the job to end."})
+@Command(
+    name = "plot",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write PNG charts of a job: <JOB>-histogram.png (how long futures ran) and"
+          + " <JOB>-timeline.png (each future's run time in completion order). Waits for the job to end."
+    })
 final class PlotCommand extends Cmd {
-  @Parameters(paramLabel = "JOB", description = "The job id.") String id;
+  @Parameters(paramLabel = "JOB", description = "The job id.")
+  String id;
 
-  @Option(names = "--dir", defaultValue = ".", paramLabel = "DIR", description = "Where to write the files (default: here).")
+  @Option(
+      names = "--dir",
+      defaultValue = ".",
+      paramLabel = "DIR",
+      description = "Where to write the files (default: here).")
   Path dir;
 
-  @Option(names = "--width", defaultValue = "1000", description = "Width in pixels (200-4000).") int width;
+  @Option(names = "--width", defaultValue = "1000", description = "Width in pixels (200-4000).")
+  int width;
 
-  @Option(names = "--height", defaultValue = "600", description = "Height in pixels (200-4000).") int height;
+  @Option(names = "--height", defaultValue = "600", description = "Height in pixels (200-4000).")
+  int height;
 
   @Override
   int run() throws IOException {
@@ -47,7 +58,8 @@ final class PlotCommand extends Cmd {
       jobs.results(id, false, results::add);
     }
     if (results.isEmpty()) {
-      throw new QuarryCli.CommandFailed(ExitCodes.FAILED, "job " + id + " has no finished futures to plot");
+      throw new QuarryCli.CommandFailed(
+          ExitCodes.FAILED, "job " + id + " has no finished futures to plot");
     }
     Files.createDirectories(dir);
     XYSeries ok = new XYSeries("succeeded");
@@ -59,14 +71,33 @@ final class PlotCommand extends Cmd {
       (r.state().equals("SUCCEEDED") ? ok : bad).add(i + 1, r.durationMs());
     }
     HistogramDataset histogram = new HistogramDataset();
-    histogram.addSeries("futures", durations, Math.max(1, Math.min(50, (int) Math.ceil(Math.sqrt(durations.length)))));
-    JFreeChart h = ChartFactory.createHistogram("Job " + id + ": run time of " + results.size() + " futures",
-        "run time (ms)", "futures", histogram, PlotOrientation.VERTICAL, false, false, false);
+    histogram.addSeries(
+        "futures",
+        durations,
+        Math.max(1, Math.min(50, (int) Math.ceil(Math.sqrt(durations.length)))));
+    JFreeChart h =
+        ChartFactory.createHistogram(
+            "Job " + id + ": run time of " + results.size() + " futures",
+            "run time (ms)",
+            "futures",
+            histogram,
+            PlotOrientation.VERTICAL,
+            false,
+            false,
+            false);
     XYSeriesCollection series = new XYSeriesCollection();
     series.addSeries(ok);
     series.addSeries(bad);
-    JFreeChart t = ChartFactory.createScatterPlot("Job " + id + ": futures in completion order",
-        "completion order", "run time (ms)", series, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart t =
+        ChartFactory.createScatterPlot(
+            "Job " + id + ": futures in completion order",
+            "completion order",
+            "run time (ms)",
+            series,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
     Path hf = dir.resolve(id + "-histogram.png");
     Path tf = dir.resolve(id + "-timeline.png");
     ChartUtils.saveChartAsPNG(hf.toFile(), h, width, height);

@@ -10,11 +10,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code quarry profiles list|put|delete}. */
-@Command(name = "profiles", mixinStandardHelpOptions = true,
+@Command(
+    name = "profiles",
+    mixinStandardHelpOptions = true,
     description = "Backend profiles jobs run on (list: member key; put, delete: admin key).",
-    subcommands = {ProfilesCommand.ListProfiles.class, ProfilesCommand.Put.class, ProfilesCommand.Delete.class})
+    subcommands = {
+      ProfilesCommand.ListProfiles.class,
+      ProfilesCommand.Put.class,
+      ProfilesCommand.Delete.class
+    })
 final class ProfilesCommand extends AdminCmd {
-  static final List<String> HEADERS = List.of("NAME", "BACKEND", "CREDENTIAL", "SETTINGS", "UPDATED");
+  static final List<String> HEADERS =
+      List.of("NAME", "BACKEND", "CREDENTIAL", "SETTINGS", "UPDATED");
 
   @Override
   int run() {
@@ -22,7 +29,12 @@ final class ProfilesCommand extends AdminCmd {
   }
 
   static List<String> row(QuarryAdmin.Profile p) {
-    return List.of(p.name(), p.backend(), p.credential(), new TreeMap<>(p.settings()).toString(), time(p.updatedAt()));
+    return List.of(
+        p.name(),
+        p.backend(),
+        p.credential(),
+        new TreeMap<>(p.settings()).toString(),
+        time(p.updatedAt()));
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The team's profiles.")
@@ -37,13 +49,21 @@ final class ProfilesCommand extends AdminCmd {
     }
   }
 
-  @Command(name = "put", mixinStandardHelpOptions = true, description = "Create or replace a profile.")
+  @Command(
+      name = "put",
+      mixinStandardHelpOptions = true,
+      description = "Create or replace a profile.")
   static final class Put extends AdminCmd {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
-    @Option(names = "--backend", required = true, description = "e.g. local, lambda.") String backend;
+    @Option(names = "--backend", required = true, description = "e.g. local, lambda.")
+    String backend;
 
-    @Option(names = "--setting", paramLabel = "KEY=VALUE", description = "A backend setting (repeatable; not for secrets).")
+    @Option(
+        names = "--setting",
+        paramLabel = "KEY=VALUE",
+        description = "A backend setting (repeatable; not for secrets).")
     Map<String, String> settings = Map.of();
 
     @Option(names = "--credential", paramLabel = "NAME", description = "The credential it uses.")
@@ -61,7 +81,8 @@ final class ProfilesCommand extends AdminCmd {
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a profile.")
   static final class Delete extends AdminCmd {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     int run() {

@@ -27,8 +27,14 @@ abstract class ProgressView implements AutoCloseable {
   public abstract void close();
 
   static String counts(JobInfo j) {
-    return "pending " + j.pending() + ", running " + j.running() + ", done " + j.done()
-        + ", failed " + j.failed();
+    return "pending "
+        + j.pending()
+        + ", running "
+        + j.running()
+        + ", done "
+        + j.done()
+        + ", failed "
+        + j.failed();
   }
 
   /** A live bar; it redraws itself (rate and ETA included) every 200 ms until closed. */
@@ -43,15 +49,16 @@ abstract class ProgressView implements AutoCloseable {
     @Override
     void update(JobInfo j) {
       if (bar == null) {
-        bar = new ProgressBarBuilder()
-            .setTaskName("job " + jobId.substring(0, Math.min(8, jobId.length())))
-            .setInitialMax(j.total())
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(200)
-            .showSpeed()
-            .setUnit(" futures", 1)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .build();
+        bar =
+            new ProgressBarBuilder()
+                .setTaskName("job " + jobId.substring(0, Math.min(8, jobId.length())))
+                .setInitialMax(j.total())
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(200)
+                .showSpeed()
+                .setUnit(" futures", 1)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
       }
       bar.maxHint(j.total());
       bar.stepTo(j.done());
@@ -111,15 +118,20 @@ abstract class ProgressView implements AutoCloseable {
       }
       lastLine = counts;
       lastPrinted = now;
-      StringBuilder line = new StringBuilder("job " + jobId + " " + j.state() + " " + j.done() + "/"
-          + j.total() + " (" + counts(j) + ")");
+      StringBuilder line =
+          new StringBuilder(
+              "job " + jobId + " " + j.state() + " " + j.done() + "/" + j.total() + " (" + counts(j)
+                  + ")");
       double seconds = started == null ? 0 : Duration.between(started, now).toMillis() / 1000.0;
       int progressed = j.done() - startDone;
       if (seconds > 0 && progressed > 0) {
         double rate = progressed / seconds;
         line.append(String.format(" rate %.1f/s", rate));
         if (!j.state().isTerminal()) {
-          line.append(" ETA ").append(Views.duration(Duration.ofSeconds((long) Math.ceil((j.total() - j.done()) / rate))));
+          line.append(" ETA ")
+              .append(
+                  Views.duration(
+                      Duration.ofSeconds((long) Math.ceil((j.total() - j.done()) / rate))));
         }
       }
       env.err().println(line);

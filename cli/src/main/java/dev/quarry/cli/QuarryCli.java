@@ -17,9 +17,13 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     versionProvider = QuarryCli.Version.class,
     description = "Run and watch Quarry jobs, manage functions, runtimes and team settings.",
-    footer = {"", "Configuration: flags win over QUARRY_* variables, which win over",
-        "~/.quarry/config (`quarry config show` says where each value came from).", "",
-        ExitCodes.HELP},
+    footer = {
+      "",
+      "Configuration: flags win over QUARRY_* variables, which win over",
+      "~/.quarry/config (`quarry config show` says where each value came from).",
+      "",
+      ExitCodes.HELP
+    },
     subcommands = {
       TestCommand.class,
       JobsCommand.class,
@@ -58,11 +62,14 @@ public final class QuarryCli implements Callable<Integer> {
     cmd.setOut(env.out());
     cmd.setErr(env.err());
     cmd.setExecutionExceptionHandler((e, line, parsed) -> cli.failed(e));
-    cmd.setParameterExceptionHandler((e, args2) -> {
-      env.err().println("quarry: " + e.getMessage());
-      env.err().println("  Try `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`.");
-      return ExitCodes.USAGE;
-    });
+    cmd.setParameterExceptionHandler(
+        (e, args2) -> {
+          env.err().println("quarry: " + e.getMessage());
+          env.err()
+              .println(
+                  "  Try `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`.");
+          return ExitCodes.USAGE;
+        });
     int code = cmd.execute(args);
     env.out().flush();
     env.err().flush();

@@ -7,12 +7,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code quarry runtimes list|deploy|update|delete --profile P}. */
-@Command(name = "runtimes", mixinStandardHelpOptions = true,
-    description = "Worker functions of a serverless profile (list: viewer key; deploy, update, delete: admin key).",
-    subcommands = {RuntimesCommand.ListRuntimes.class, RuntimesCommand.Deploy.class,
-        RuntimesCommand.Update.class, RuntimesCommand.Delete.class})
+@Command(
+    name = "runtimes",
+    mixinStandardHelpOptions = true,
+    description =
+        "Worker functions of a serverless profile (list: viewer key; deploy, update, delete: admin key).",
+    subcommands = {
+      RuntimesCommand.ListRuntimes.class,
+      RuntimesCommand.Deploy.class,
+      RuntimesCommand.Update.class,
+      RuntimesCommand.Delete.class
+    })
 final class RuntimesCommand extends Cmd {
-  static final List<String> HEADERS = List.of("NAME", "CURRENT", "MEMORY", "TIMEOUT", "STATE", "CHANGE");
+  static final List<String> HEADERS =
+      List.of("NAME", "CURRENT", "MEMORY", "TIMEOUT", "STATE", "CHANGE");
 
   @Override
   int run() {
@@ -24,7 +32,8 @@ final class RuntimesCommand extends Cmd {
     String profile() {
       String p = settings().profile();
       if (p == null) {
-        throw new IllegalArgumentException("which profile? Give --profile NAME (or set $QUARRY_PROFILE)");
+        throw new IllegalArgumentException(
+            "which profile? Give --profile NAME (or set $QUARRY_PROFILE)");
       }
       return p;
     }
@@ -34,12 +43,28 @@ final class RuntimesCommand extends Cmd {
     }
 
     void print(List<RuntimeInfo> rs) {
-      output().print(rs, HEADERS, rs.stream().map(r -> List.of(r.name(), Boolean.toString(r.current()),
-          r.memoryMb() + " MB", r.timeoutSeconds() + " s", r.state(), r.change())).toList());
+      output()
+          .print(
+              rs,
+              HEADERS,
+              rs.stream()
+                  .map(
+                      r ->
+                          List.of(
+                              r.name(),
+                              Boolean.toString(r.current()),
+                              r.memoryMb() + " MB",
+                              r.timeoutSeconds() + " s",
+                              r.state(),
+                              r.change()))
+                  .toList());
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "The profile's worker functions.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "The profile's worker functions.")
   static final class ListRuntimes extends RuntimeCmd {
     @Override
     int run() {
@@ -50,7 +75,10 @@ final class RuntimesCommand extends Cmd {
     }
   }
 
-  @Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploy the profile's worker function if needed.")
+  @Command(
+      name = "deploy",
+      mixinStandardHelpOptions = true,
+      description = "Deploy the profile's worker function if needed.")
   static final class Deploy extends RuntimeCmd {
     @Override
     int run() {
@@ -61,9 +89,13 @@ final class RuntimesCommand extends Cmd {
     }
   }
 
-  @Command(name = "update", mixinStandardHelpOptions = true, description = "Push the server's worker code to a function.")
+  @Command(
+      name = "update",
+      mixinStandardHelpOptions = true,
+      description = "Push the server's worker code to a function.")
   static final class Update extends RuntimeCmd {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     int run() {
@@ -74,9 +106,13 @@ final class RuntimesCommand extends Cmd {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a worker function.")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete a worker function.")
   static final class Delete extends RuntimeCmd {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     int run() {

@@ -76,11 +76,18 @@ record Settings(ClientConfig config, ClientOptions options, String output, Strin
   /** Every setting with its value (secrets masked) and where it came from. */
   Map<String, String[]> describe() {
     Map<String, String[]> m = new LinkedHashMap<>();
-    m.put("config file", new String[] {configFile().toString(),
-        configFile().toFile().isFile() ? "exists" : "does not exist"});
+    m.put(
+        "config file",
+        new String[] {
+          configFile().toString(), configFile().toFile().isFile() ? "exists" : "does not exist"
+        });
     m.put("server", new String[] {target(), targetSource()});
-    m.put("key", new String[] {config.apiKey() == null ? "(none)" : mask(config.apiKey()), keySource()});
-    m.put("profile", new String[] {profile() == null ? "(server default)" : profile(), profileSource()});
+    m.put(
+        "key",
+        new String[] {config.apiKey() == null ? "(none)" : mask(config.apiKey()), keySource()});
+    m.put(
+        "profile",
+        new String[] {profile() == null ? "(server default)" : profile(), profileSource()});
     m.put("output", new String[] {output, outputSource});
     return m;
   }

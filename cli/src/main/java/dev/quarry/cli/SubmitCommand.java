@@ -18,37 +18,54 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /** {@code quarry submit FUNCTION --inputs file.json|-}. */
-@Command(name = "submit", mixinStandardHelpOptions = true,
-    description = {"Run a function registered by name (or a builtin: echo, sleep, checksum, fail,"
-        + " noop) on each element of a JSON array, as one job.",
-        "Waits and prints the results as a JSON array in input order (failed futures as"
-        + " {\"error\": ...}); with --no-wait prints the job and returns at once.",
-        "Exits with 1 if a future failed."})
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a function registered by name (or a builtin: echo, sleep, checksum, fail,"
+          + " noop) on each element of a JSON array, as one job.",
+      "Waits and prints the results as a JSON array in input order (failed futures as"
+          + " {\"error\": ...}); with --no-wait prints the job and returns at once.",
+      "Exits with 1 if a future failed."
+    })
 final class SubmitCommand extends Cmd {
   /** Largest inputs file read (the server bounds a job's size too). */
   static final int MAX_INPUT_BYTES = 64 << 20;
 
-  @Parameters(paramLabel = "FUNCTION", description = "Function name or id.") String function;
+  @Parameters(paramLabel = "FUNCTION", description = "Function name or id.")
+  String function;
 
-  @Option(names = "--inputs", required = true, paramLabel = "FILE|-",
+  @Option(
+      names = "--inputs",
+      required = true,
+      paramLabel = "FILE|-",
       description = "A JSON array of inputs, from a file or - for standard input.")
   String inputs;
 
-  @Option(names = "--label", description = "Label shown in listings.") @Nullable String label;
+  @Option(names = "--label", description = "Label shown in listings.")
+  @Nullable String label;
 
-  @Option(names = "--chunk-size", defaultValue = "0", description = "Inputs per invocation (default: the server's).")
+  @Option(
+      names = "--chunk-size",
+      defaultValue = "0",
+      description = "Inputs per invocation (default: the server's).")
   int chunkSize;
 
-  @Option(names = "--no-wait", description = "Print the job and return without waiting.") boolean noWait;
+  @Option(names = "--no-wait", description = "Print the job and return without waiting.")
+  boolean noWait;
 
-  @Option(names = {"-q", "--quiet"}, description = "With --no-wait, print only the job id (for scripts).")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "With --no-wait, print only the job id (for scripts).")
   boolean quiet;
 
   @Override
   int run() throws IOException {
     List<String> in = readInputs();
     try (QuarryJobs jobs = jobs()) {
-      JobInfo job = jobs.submitJson(function, in, new JsonSubmitOptions(settings().profile(), label, chunkSize));
+      JobInfo job =
+          jobs.submitJson(
+              function, in, new JsonSubmitOptions(settings().profile(), label, chunkSize));
       if (noWait && quiet) {
         out().println(job.id());
         return ExitCodes.OK;
@@ -60,14 +77,17 @@ final class SubmitCommand extends Cmd {
       err().println("job " + job.id() + " submitted (" + in.size() + " inputs)");
       List<Object> out = new ArrayList<>();
       int[] failed = {0};
-      jobs.results(job.id(), true, (TaskOutcome r) -> {
-        if (r.state().equals("SUCCEEDED")) {
-          out.add(r.json() ? Output.COMPACT.readTree(r.data()) : Views.resultText(r));
-        } else {
-          failed[0]++;
-          out.add(Views.outcome(r));
-        }
-      });
+      jobs.results(
+          job.id(),
+          true,
+          (TaskOutcome r) -> {
+            if (r.state().equals("SUCCEEDED")) {
+              out.add(r.json() ? Output.COMPACT.readTree(r.data()) : Views.resultText(r));
+            } else {
+              failed[0]++;
+              out.add(Views.outcome(r));
+            }
+          });
       out().println(Output.JSON.writeValueAsString(out));
       if (failed[0] > 0) {
         err().println(failed[0] + " of " + in.size() + " futures failed");
@@ -107,7 +127,8 @@ final class SubmitCommand extends Cmd {
   private static byte[] read(InputStream in) throws IOException {
     byte[] b = in.readNBytes(MAX_INPUT_BYTES + 1);
     if (b.length > MAX_INPUT_BYTES) {
-      throw new IllegalArgumentException("--inputs is larger than " + (MAX_INPUT_BYTES >> 20) + " MiB");
+      throw new IllegalArgumentException(
+          "--inputs is larger than " + (MAX_INPUT_BYTES >> 20) + " MiB");
     }
     return b;
   }

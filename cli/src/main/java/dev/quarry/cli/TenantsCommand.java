@@ -10,8 +10,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code quarry tenants list|create|disable} and {@code quarry limits get|set} (operator key). */
-@Command(name = "tenants", mixinStandardHelpOptions = true, description = "Tenants (teams) of the server (operator key).",
-    subcommands = {TenantsCommand.ListTenants.class, TenantsCommand.Create.class, TenantsCommand.Disable.class})
+@Command(
+    name = "tenants",
+    mixinStandardHelpOptions = true,
+    description = "Tenants (teams) of the server (operator key).",
+    subcommands = {
+      TenantsCommand.ListTenants.class,
+      TenantsCommand.Create.class,
+      TenantsCommand.Disable.class
+    })
 final class TenantsCommand extends AdminCmd {
   static final List<String> HEADERS = List.of("ID", "NAME", "CREATED", "DISABLED");
 
@@ -36,12 +43,16 @@ final class TenantsCommand extends AdminCmd {
     }
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
       description = "Create a tenant and its first admin key; the key's secret is printed once.")
   static final class Create extends AdminCmd {
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID")
+    String id;
 
-    @Option(names = "--name", required = true) String name;
+    @Option(names = "--name", required = true)
+    String name;
 
     @Override
     int run() {
@@ -61,9 +72,13 @@ final class TenantsCommand extends AdminCmd {
     }
   }
 
-  @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a tenant: its keys stop working.")
+  @Command(
+      name = "disable",
+      mixinStandardHelpOptions = true,
+      description = "Disable a tenant: its keys stop working.")
   static final class Disable extends AdminCmd {
-    @Parameters(paramLabel = "ID") String id;
+    @Parameters(paramLabel = "ID")
+    String id;
 
     @Override
     int run() {
@@ -75,21 +90,31 @@ final class TenantsCommand extends AdminCmd {
     }
   }
 
-  @Command(name = "limits", mixinStandardHelpOptions = true,
+  @Command(
+      name = "limits",
+      mixinStandardHelpOptions = true,
       description = "Show a tenant's limits, or change some (operator key).")
   static final class Limits extends AdminCmd {
-    @Parameters(paramLabel = "TENANT") String tenant;
+    @Parameters(paramLabel = "TENANT")
+    String tenant;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "e.g. maxInputsPerJob=5000 (repeatable).")
+    @Option(
+        names = "--set",
+        paramLabel = "NAME=VALUE",
+        description = "e.g. maxInputsPerJob=5000 (repeatable).")
     Map<String, Integer> set = Map.of();
 
-    @Option(names = "--reset", paramLabel = "NAME", description = "Back to the server default (repeatable).")
+    @Option(
+        names = "--reset",
+        paramLabel = "NAME",
+        description = "Back to the server default (repeatable).")
     List<String> reset = List.of();
 
     @Override
     int run() {
       try (QuarryAdmin a = admin()) {
-        Map<String, Integer> limits = set.isEmpty() && reset.isEmpty() ? a.limits(tenant) : a.setLimits(tenant, set, reset);
+        Map<String, Integer> limits =
+            set.isEmpty() && reset.isEmpty() ? a.limits(tenant) : a.setLimits(tenant, set, reset);
         List<List<String>> rows = new ArrayList<>();
         limits.forEach((k, v) -> rows.add(List.of(k, Integer.toString(v))));
         output().print(limits, List.of("LIMIT", "VALUE"), rows);

@@ -16,13 +16,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code quarry test}: the first command a new user runs. */
-@Command(name = "test", mixinStandardHelpOptions = true,
-    description = {"Check the configuration and the connection, run a small map of the builtin"
-        + " `echo` function on the default (or --profile) backend, print its results and the"
-        + " round-trip time.",
-        "Not the developers' `./quarry test`, which builds the repository and runs its test suite."})
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check the configuration and the connection, run a small map of the builtin"
+          + " `echo` function on the default (or --profile) backend, print its results and the"
+          + " round-trip time.",
+      "Not the developers' `./quarry test`, which builds the repository and runs its test suite."
+    })
 final class TestCommand extends Cmd {
-  @Option(names = "--inputs", defaultValue = "3", description = "Inputs in the map (1-100, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--inputs",
+      defaultValue = "3",
+      description = "Inputs in the map (1-100, default ${DEFAULT-VALUE}).")
   int inputs;
 
   @Override
@@ -38,8 +45,20 @@ final class TestCommand extends Cmd {
     report.put("profile", s.profile());
     if (!json) {
       out().println("server   " + s.target() + "  (" + s.targetSource() + ")");
-      out().println("key      " + (s.config().apiKey() == null ? "none" : "set") + "  (" + s.keySource() + ")");
-      out().println("profile  " + (s.profile() == null ? "server default" : s.profile()) + "  (" + s.profileSource() + ")");
+      out()
+          .println(
+              "key      "
+                  + (s.config().apiKey() == null ? "none" : "set")
+                  + "  ("
+                  + s.keySource()
+                  + ")");
+      out()
+          .println(
+              "profile  "
+                  + (s.profile() == null ? "server default" : s.profile())
+                  + "  ("
+                  + s.profileSource()
+                  + ")");
     }
     try (QuarryJobs jobs = jobs()) {
       Instant t0 = env().clock().instant();
@@ -47,11 +66,14 @@ final class TestCommand extends Cmd {
       long connectMs = Duration.between(t0, env().clock().instant()).toMillis();
       report.put("connectMs", connectMs);
       if (!json) {
-        out().println("connect  ok, " + functions.size() + " functions visible, " + connectMs + " ms");
+        out()
+            .println(
+                "connect  ok, " + functions.size() + " functions visible, " + connectMs + " ms");
       }
       List<String> in = IntStream.range(0, inputs).mapToObj(i -> "\"hello " + i + "\"").toList();
       Instant t1 = env().clock().instant();
-      JobInfo job = jobs.submitJson("echo", in, new JsonSubmitOptions(s.profile(), "quarry test", 0));
+      JobInfo job =
+          jobs.submitJson("echo", in, new JsonSubmitOptions(s.profile(), "quarry test", 0));
       List<TaskOutcome> results = new ArrayList<>();
       jobs.results(job.id(), true, results::add);
       long mapMs = Duration.between(t1, env().clock().instant()).toMillis();
@@ -72,8 +94,17 @@ final class TestCommand extends Cmd {
       if (json) {
         out().println(Output.JSON.writeValueAsString(report));
       } else {
-        out().println("map      " + (ok ? "ok" : "FAILED") + ": " + inputs + " inputs of echo as job " + job.id()
-            + ", round trip " + mapMs + " ms");
+        out()
+            .println(
+                "map      "
+                    + (ok ? "ok" : "FAILED")
+                    + ": "
+                    + inputs
+                    + " inputs of echo as job "
+                    + job.id()
+                    + ", round trip "
+                    + mapMs
+                    + " ms");
       }
       return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }

@@ -41,8 +41,14 @@ final class Views {
   }
 
   static List<String> jobRow(JobInfo j) {
-    return List.of(j.id(), j.state().name(), j.functionName(), j.done() + "/" + j.total(),
-        Integer.toString(j.failed()), TIME.format(j.createdAt()), j.label());
+    return List.of(
+        j.id(),
+        j.state().name(),
+        j.functionName(),
+        j.done() + "/" + j.total(),
+        Integer.toString(j.failed()),
+        TIME.format(j.createdAt()),
+        j.label());
   }
 
   /** One NDJSON line of {@code jobs results}. */
@@ -52,7 +58,9 @@ final class Views {
     m.put("taskId", r.taskId());
     m.put("state", r.state());
     if (r.state().equals("SUCCEEDED")) {
-      m.put("result", r.json() ? (Object) parse(r) : "<java-serialized, " + r.data().length + " bytes>");
+      m.put(
+          "result",
+          r.json() ? (Object) parse(r) : "<java-serialized, " + r.data().length + " bytes>");
     } else {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("type", r.errorType());
@@ -67,7 +75,9 @@ final class Views {
 
   static String resultText(TaskOutcome r) {
     if (r.state().equals("SUCCEEDED")) {
-      return r.json() ? Output.COMPACT.writeValueAsString(parse(r)) : "<java-serialized, " + r.data().length + " bytes>";
+      return r.json()
+          ? Output.COMPACT.writeValueAsString(parse(r))
+          : "<java-serialized, " + r.data().length + " bytes>";
     }
     return r.errorType() + ": " + r.errorMessage();
   }

@@ -26,7 +26,9 @@ final class Cli {
 
   /** A CLI configured for the test server through its environment variables. */
   static Cli forServer(CliServer server, Path home) {
-    return new Cli(home).env("QUARRY_ADDRESS", server.target()).env("QUARRY_API_KEY", server.apiKey);
+    return new Cli(home)
+        .env("QUARRY_ADDRESS", server.target())
+        .env("QUARRY_API_KEY", server.apiKey);
   }
 
   Cli env(String name, String value) {
@@ -46,9 +48,15 @@ final class Cli {
   /** Runs with {@code err} as stderr, so another thread can watch what it prints. */
   Result run(StringWriter err, String... args) {
     StringWriter out = new StringWriter();
-    Env e = new Env(new PrintWriter(out, true), new PrintWriter(err, true),
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), Map.copyOf(env), props::get,
-        false, Clock.systemUTC());
+    Env e =
+        new Env(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            Map.copyOf(env),
+            props::get,
+            false,
+            Clock.systemUTC());
     int code = QuarryCli.run(e, args);
     Result r = new Result(code, out.toString(), err.toString());
     for (String secret : secrets()) {
@@ -58,7 +66,10 @@ final class Cli {
   }
 
   private java.util.List<String> secrets() {
-    return env.entrySet().stream().filter(x -> x.getKey().contains("KEY")).map(Map.Entry::getValue).toList();
+    return env.entrySet().stream()
+        .filter(x -> x.getKey().contains("KEY"))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   record Result(int code, String out, String err) {

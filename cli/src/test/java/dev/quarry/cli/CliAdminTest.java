@@ -10,7 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Admin and operator commands against a real server: keys, credentials, profiles, audit, tenants, limits. */
+/**
+ * Admin and operator commands against a real server: keys, credentials, profiles, audit, tenants,
+ * limits.
+ */
 class CliAdminTest {
   static final JsonMapper JSON = JsonMapper.builder().build();
   static CliServer server;
@@ -24,7 +27,8 @@ class CliAdminTest {
   @Test
   void keysCreateShowsTheSecretOnceAndTheNewKeyWorksUntilRevoked() {
     Cli admin = Cli.forServer(server, home);
-    Cli.Result created = admin.run("keys", "create", "cli-viewer", "--role", "viewer", "-o", "json");
+    Cli.Result created =
+        admin.run("keys", "create", "cli-viewer", "--role", "viewer", "-o", "json");
     assertThat(created.code()).as(created.toString()).isZero();
     JsonNode k = JSON.readTree(created.out());
     String secret = k.get("secret").asString();
@@ -51,16 +55,22 @@ class CliAdminTest {
   void credentialsAreReadFromAFileAndNeverPrinted() throws Exception {
     String secretValue = "cli-test-secret-access-key-value-0123456789";
     Path file = home.resolve("aws.properties");
-    Files.writeString(file, "accessKeyId=AKIACLITEST0123456789\nsecretAccessKey=" + secretValue + "\n");
+    Files.writeString(
+        file, "accessKeyId=AKIACLITEST0123456789\nsecretAccessKey=" + secretValue + "\n");
     Cli admin = Cli.forServer(server, home);
-    Cli.Result put = admin.run("credentials", "put", "cli-aws", "--kind", "aws", "--from-file", file.toString());
+    Cli.Result put =
+        admin.run("credentials", "put", "cli-aws", "--kind", "aws", "--from-file", file.toString());
     assertThat(put.code()).as(put.toString()).isZero();
     assertThat(put.out()).contains("cli-aws").doesNotContain(secretValue);
 
     Cli.Result list = admin.run("credentials", "list", "-o", "json");
-    assertThat(list.out()).contains("cli-aws").doesNotContain(secretValue).doesNotContain("AKIACLITEST");
+    assertThat(list.out())
+        .contains("cli-aws")
+        .doesNotContain(secretValue)
+        .doesNotContain("AKIACLITEST");
 
-    Cli.Result noValues = admin.run("credentials", "put", "x", "--kind", "aws", "--field", "secretAccessKey");
+    Cli.Result noValues =
+        admin.run("credentials", "put", "x", "--kind", "aws", "--field", "secretAccessKey");
     assertThat(noValues.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(noValues.err()).contains("--from-file");
 
@@ -74,17 +84,24 @@ class CliAdminTest {
 
   @Test
   void operatorCreatesATenantAndSetsItsLimits() {
-    Cli operator = new Cli(home).env("QUARRY_ADDRESS", server.target()).env("QUARRY_API_KEY", CliServer.OPERATOR_KEY);
-    Cli.Result created = operator.run("tenants", "create", "cli-team", "--name", "CLI team", "-o", "json");
+    Cli operator =
+        new Cli(home)
+            .env("QUARRY_ADDRESS", server.target())
+            .env("QUARRY_API_KEY", CliServer.OPERATOR_KEY);
+    Cli.Result created =
+        operator.run("tenants", "create", "cli-team", "--name", "CLI team", "-o", "json");
     assertThat(created.code()).as(created.toString()).isZero();
     String adminSecret = JSON.readTree(created.out()).get("adminKeySecret").asString();
-    assertThat(operator.run("tenants", "list").out()).contains("cli-team").doesNotContain(adminSecret);
+    assertThat(operator.run("tenants", "list").out())
+        .contains("cli-team")
+        .doesNotContain(adminSecret);
 
     Cli.Result set = operator.run("limits", "cli-team", "--set", "maxInputsPerJob=7", "-o", "json");
     assertThat(set.code()).as(set.toString()).isZero();
     assertThat(JSON.readTree(set.out()).get("maxInputsPerJob").asInt()).isEqualTo(7);
 
-    Cli team = new Cli(home).env("QUARRY_ADDRESS", server.target()).env("QUARRY_API_KEY", adminSecret);
+    Cli team =
+        new Cli(home).env("QUARRY_ADDRESS", server.target()).env("QUARRY_API_KEY", adminSecret);
     Cli.Result tooMany = team.stdin("[1,2,3,4,5,6,7,8]").run("submit", "echo", "--inputs", "-");
     assertThat(tooMany.code()).as(tooMany.toString()).isEqualTo(ExitCodes.FAILED);
 

@@ -37,7 +37,9 @@ class CliCommandsTest {
   void testRunsASmallMapAndReportsTheRoundTrip() {
     Cli.Result r = cli().run("test");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("connect  ok").contains("result   0: \"hello 0\"")
+    assertThat(r.out())
+        .contains("connect  ok")
+        .contains("result   0: \"hello 0\"")
         .containsPattern("map      ok: 3 inputs of echo as job \\S+, round trip \\d+ ms");
 
     Cli.Result json = cli().run("test", "--inputs", "2", "-o", "json");
@@ -52,9 +54,11 @@ class CliCommandsTest {
   void submitReadsJsonInputsFromAFileOrStdinAndPrintsResultsInInputOrder() throws Exception {
     Path inputs = home.resolve("in.json");
     Files.writeString(inputs, "[1, \"two\", {\"three\": 3}, null]");
-    Cli.Result r = cli().run("submit", "echo", "--inputs", inputs.toString(), "--label", "cli-submit");
+    Cli.Result r =
+        cli().run("submit", "echo", "--inputs", inputs.toString(), "--label", "cli-submit");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(JSON.readTree(r.out())).isEqualTo(JSON.readTree("[1, \"two\", {\"three\": 3}, null]"));
+    assertThat(JSON.readTree(r.out()))
+        .isEqualTo(JSON.readTree("[1, \"two\", {\"three\": 3}, null]"));
 
     Cli.Result stdin = cli().stdin("[\"a\", \"b\"]").run("submit", "echo", "--inputs", "-");
     assertThat(stdin.code()).as(stdin.toString()).isZero();
@@ -86,7 +90,10 @@ class CliCommandsTest {
     assertThat(jobs.valueStream().map(j -> j.get("id").asString())).contains(id);
 
     Cli.Result table = cli().run("jobs", "list", "--limit", "5");
-    assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("JOB").contains("STATE").contains("FUNCTION");
+    assertThat(table.out().lines().findFirst().orElseThrow())
+        .startsWith("JOB")
+        .contains("STATE")
+        .contains("FUNCTION");
     assertThat(table.out()).contains(id);
 
     Cli.Result ndjson = cli().run("jobs", "results", id, "--order", "input", "-o", "json");
@@ -121,7 +128,9 @@ class CliCommandsTest {
     CompletableFuture<Cli.Result> watch =
         CompletableFuture.supplyAsync(() -> watcher.run(progress, "jobs", "watch", id));
     // the watch is open once it printed the job's first state
-    await().atMost(Duration.ofSeconds(30)).until(() -> progress.toString().contains("job " + id + " RUNNING"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> progress.toString().contains("job " + id + " RUNNING"));
     Cli.Result cancel = cli().run("jobs", "cancel", id);
     assertThat(cancel.code()).as(cancel.toString()).isZero();
     Cli.Result r = watch.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
@@ -140,7 +149,13 @@ class CliCommandsTest {
   @Test
   void functionsRegisterUploadsAJarAndTheFunctionRuns() throws Exception {
     Path jar = home.resolve("upper.jar");
-    Path classes = Path.of(dev.quarry.cli.testfns.Upper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(
+            dev.quarry.cli.testfns.Upper.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     String entry = "dev/quarry/cli/testfns/Upper.class";
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JarOutputStream out = new JarOutputStream(bytes)) {
@@ -150,19 +165,42 @@ class CliCommandsTest {
     }
     Files.write(jar, bytes.toByteArray());
 
-    Cli.Result reg = cli().run("functions", "register", "cli-upper", "--entry", "dev.quarry.cli.testfns.Upper",
-        "--jar", jar.toString(), "-o", "json");
+    Cli.Result reg =
+        cli()
+            .run(
+                "functions",
+                "register",
+                "cli-upper",
+                "--entry",
+                "dev.quarry.cli.testfns.Upper",
+                "--jar",
+                jar.toString(),
+                "-o",
+                "json");
     assertThat(reg.code()).as(reg.toString()).isZero();
     assertThat(JSON.readTree(reg.out()).get("name").asString()).isEqualTo("cli-upper");
 
     Cli.Result list = cli().run("functions", "list");
-    assertThat(list.out()).contains("cli-upper").contains("JAR_ENTRY").contains("echo").contains("BUILTIN");
+    assertThat(list.out())
+        .contains("cli-upper")
+        .contains("JAR_ENTRY")
+        .contains("echo")
+        .contains("BUILTIN");
 
     Cli.Result run = cli().stdin("[\"abc\"]").run("submit", "cli-upper", "--inputs", "-");
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(JSON.readTree(run.out()).get(0).asString()).isEqualTo("ABC");
 
-    Cli.Result missingJar = cli().run("functions", "register", "x", "--entry", "a.B", "--jar", home.resolve("nope.jar").toString());
+    Cli.Result missingJar =
+        cli()
+            .run(
+                "functions",
+                "register",
+                "x",
+                "--entry",
+                "a.B",
+                "--jar",
+                home.resolve("nope.jar").toString());
     assertThat(missingJar.code()).isEqualTo(ExitCodes.USAGE);
   }
 
@@ -170,7 +208,8 @@ class CliCommandsTest {
   void configShowSaysWhereEachValueCameFromInPrecedenceOrderWithSecretsMasked() throws Exception {
     Path dir = Files.createDirectories(home.resolve(".quarry"));
     String fileKey = "qk_fromfile_secret_0123456789abcdef";
-    Files.writeString(dir.resolve("config"),
+    Files.writeString(
+        dir.resolve("config"),
         "grpc_address=file-host:1111\napi_key=" + fileKey + "\nprofile=from-file\n");
     Cli fileOnly = new Cli(home);
     Cli.Result r = fileOnly.run("config", "show", "-o", "json");
@@ -182,8 +221,12 @@ class CliCommandsTest {
     assertThat(c.get("key").get("value").asString()).startsWith("********");
     assertThat(r.out()).doesNotContain(fileKey);
 
-    Cli env = new Cli(home).env("QUARRY_ADDRESS", "env-host:2222").env("QUARRY_PROFILE", "from-env")
-        .env("QUARRY_API_KEY", "qk_fromenv_secret_0123456789abcdef").env("QUARRY_OUTPUT", "json");
+    Cli env =
+        new Cli(home)
+            .env("QUARRY_ADDRESS", "env-host:2222")
+            .env("QUARRY_PROFILE", "from-env")
+            .env("QUARRY_API_KEY", "qk_fromenv_secret_0123456789abcdef")
+            .env("QUARRY_OUTPUT", "json");
     JsonNode e = JSON.readTree(env.run("config", "show").out());
     assertThat(e.get("server").get("source").asString()).isEqualTo("$QUARRY_ADDRESS");
     assertThat(e.get("key").get("source").asString()).isEqualTo("$QUARRY_API_KEY");
@@ -191,7 +234,16 @@ class CliCommandsTest {
     assertThat(e.get("output").get("source").asString()).isEqualTo("$QUARRY_OUTPUT");
 
     String flagKey = "qk_fromflag_secret_0123456789abcdef";
-    Cli.Result f = env.run("config", "show", "--server", "flag-host:3333", "--profile", "from-flag", "--key", flagKey);
+    Cli.Result f =
+        env.run(
+            "config",
+            "show",
+            "--server",
+            "flag-host:3333",
+            "--profile",
+            "from-flag",
+            "--key",
+            flagKey);
     JsonNode fj = JSON.readTree(f.out());
     assertThat(fj.get("server").get("value").asString()).isEqualTo("flag-host:3333");
     assertThat(fj.get("server").get("source").asString()).isEqualTo("--server");
@@ -204,7 +256,8 @@ class CliCommandsTest {
   }
 
   private String submitNoWait(String function, String inputs) {
-    Cli.Result r = cli().stdin(inputs).run("submit", function, "--inputs", "-", "--no-wait", "--quiet");
+    Cli.Result r =
+        cli().stdin(inputs).run("submit", function, "--inputs", "-", "--no-wait", "--quiet");
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).as("only the job id").matches("[0-9a-f-]{36}\n");
     return r.out().strip();

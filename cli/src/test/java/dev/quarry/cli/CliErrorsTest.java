@@ -26,15 +26,18 @@ class CliErrorsTest {
     }
     Cli.Result r = new Cli(home).env("QUARRY_ADDRESS", "127.0.0.1:" + port).run("jobs", "list");
     assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.UNREACHABLE);
-    assertThat(r.err()).contains("cannot connect to the Quarry server at 127.0.0.1:" + port)
-        .contains("$QUARRY_ADDRESS").contains("Is a server running there?");
+    assertThat(r.err())
+        .contains("cannot connect to the Quarry server at 127.0.0.1:" + port)
+        .contains("$QUARRY_ADDRESS")
+        .contains("Is a server running there?");
     assertThat(r.out()).isEmpty();
   }
 
   @Test
   void badKeyIsExplainedAs401WithExitCode4AndNeverPrinted() {
     String badKey = "qk_wrongwrong_0123456789abcdefghij";
-    Cli.Result r = new Cli(home).env("QUARRY_ADDRESS", server.target()).run("--key", badKey, "jobs", "list");
+    Cli.Result r =
+        new Cli(home).env("QUARRY_ADDRESS", server.target()).run("--key", badKey, "jobs", "list");
     assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.AUTH);
     assertThat(r.err()).contains("401").contains("rejected the API key").contains("--key");
     assertThat(r.out() + r.err()).doesNotContain(badKey);
@@ -44,7 +47,10 @@ class CliErrorsTest {
   void missingKeySaysWhereItLooked() {
     Cli.Result r = new Cli(home).env("QUARRY_ADDRESS", server.target()).run("jobs", "list");
     assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.AUTH);
-    assertThat(r.err()).contains("401").contains("$QUARRY_API_KEY").contains(home.resolve(".quarry").resolve("config").toString());
+    assertThat(r.err())
+        .contains("401")
+        .contains("$QUARRY_API_KEY")
+        .contains(home.resolve(".quarry").resolve("config").toString());
   }
 
   @Test
@@ -53,7 +59,10 @@ class CliErrorsTest {
     for (String cmd : new String[] {"get", "watch", "cancel", "results"}) {
       Cli.Result r = cli.run("jobs", cmd, "00000000-0000-0000-0000-000000000000");
       assertThat(r.code()).as(cmd + ": " + r).isEqualTo(ExitCodes.NOT_FOUND);
-      assertThat(r.err()).as(cmd).contains("not found (404)").contains("00000000-0000-0000-0000-000000000000");
+      assertThat(r.err())
+          .as(cmd)
+          .contains("not found (404)")
+          .contains("00000000-0000-0000-0000-000000000000");
     }
     Cli.Result malformed = cli.run("jobs", "get", "not-a-job-id");
     assertThat(malformed.code()).as(malformed.toString()).isEqualTo(ExitCodes.NOT_FOUND);
@@ -79,8 +88,13 @@ class CliErrorsTest {
   @Test
   void logsStorageAndRetryFailedSayTheyAreNotAvailableYet() {
     Cli cli = Cli.forServer(server, home);
-    for (String[] args : new String[][] {{"logs", "some-job", "3"}, {"logs", "some-job", "--follow"},
-        {"storage", "ls"}, {"jobs", "retry-failed", "some-job"}}) {
+    for (String[] args :
+        new String[][] {
+          {"logs", "some-job", "3"},
+          {"logs", "some-job", "--follow"},
+          {"storage", "ls"},
+          {"jobs", "retry-failed", "some-job"}
+        }) {
       Cli.Result r = cli.run(args);
       assertThat(r.code()).as(String.join(" ", args) + ": " + r).isEqualTo(ExitCodes.NOT_AVAILABLE);
       assertThat(r.err()).contains("not available yet");

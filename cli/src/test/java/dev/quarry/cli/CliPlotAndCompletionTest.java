@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code jobs plot} writes real PNGs; {@code generate-completion} writes a bash completion script. */
+/**
+ * {@code jobs plot} writes real PNGs; {@code generate-completion} writes a bash completion script.
+ */
 class CliPlotAndCompletionTest {
   static CliServer server;
   @TempDir Path home;
@@ -24,8 +26,9 @@ class CliPlotAndCompletionTest {
   @Test
   void plotWritesValidNonTrivialPngs() throws Exception {
     Cli cli = Cli.forServer(server, home);
-    Cli.Result submitted = cli.stdin("[{\"ms\":5},{\"ms\":40},{\"ms\":80},{\"ms\":120},\"x\",{\"ms\":10}]")
-        .run("submit", "sleep", "--inputs", "-", "--no-wait", "-o", "json");
+    Cli.Result submitted =
+        cli.stdin("[{\"ms\":5},{\"ms\":40},{\"ms\":80},{\"ms\":120},\"x\",{\"ms\":10}]")
+            .run("submit", "sleep", "--inputs", "-", "--no-wait", "-o", "json");
     String id = JsonMapper.builder().build().readTree(submitted.out()).get("id").asString();
     Path dir = home.resolve("plots");
     Cli.Result r = cli.run("jobs", "plot", id, "--dir", dir.toString());
@@ -46,7 +49,9 @@ class CliPlotAndCompletionTest {
       }
       assertThat(colours).as(name + ": a drawn chart, not a flat image").hasSizeGreaterThan(5);
     }
-    assertThat(cli.run("jobs", "plot", "00000000-0000-0000-0000-000000000000", "--dir", dir.toString()).code())
+    assertThat(
+            cli.run("jobs", "plot", "00000000-0000-0000-0000-000000000000", "--dir", dir.toString())
+                .code())
         .isEqualTo(ExitCodes.NOT_FOUND);
   }
 
@@ -54,7 +59,11 @@ class CliPlotAndCompletionTest {
   void generateCompletionPrintsABashScriptForEveryCommand() {
     Cli.Result r = new Cli(home).run("generate-completion");
     assertThat(r.code()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("complete -F").contains("_picocli_quarry").contains("retry-failed")
-        .contains("credentials").contains("--output");
+    assertThat(r.out())
+        .contains("complete -F")
+        .contains("_picocli_quarry")
+        .contains("retry-failed")
+        .contains("credentials")
+        .contains("--output");
   }
 }

@@ -5,9 +5,9 @@ import dev.quarry.testkit.ServerFixture;
 import java.nio.file.Path;
 
 /**
- * One real server for the CLI tests, in the test JVM (the test kit's {@link ServerFixture}: a
- * fresh PostgreSQL database, filesystem storage, two local workers). The CLI's tests are about
- * the CLI, so the workers run unsandboxed ({@code quarry.backend.sandbox=none}).
+ * One real server for the CLI tests, in the test JVM (the test kit's {@link ServerFixture}: a fresh
+ * PostgreSQL database, filesystem storage, two local workers). The CLI's tests are about the CLI,
+ * so the workers run unsandboxed ({@code quarry.backend.sandbox=none}).
  */
 final class CliServer {
   static final String OPERATOR_KEY = "cli-test-operator-key-0123456789abcdef";
@@ -33,13 +33,16 @@ final class CliServer {
                   "--quarry.operator-key=" + OPERATOR_KEY)
               .start();
       instance = new CliServer(fixture);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          fixture.close();
-        } catch (Exception e) {
-          // best effort at JVM exit
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      fixture.close();
+                    } catch (Exception e) {
+                      // best effort at JVM exit
+                    }
+                  }));
     }
     return instance;
   }

@@ -36,8 +36,13 @@ class TerminalTest {
     // the terminal turns each \n into \r\n; the bar's own redraws are lone \r
     String output = r.output.replace("\r\n", "\n");
     String shortId = id.substring(0, 8);
-    assertThat(output).as(output).contains("job " + shortId).contains("%").contains("futures")
-        .contains("pending").contains("\r");
+    assertThat(output)
+        .as(output)
+        .contains("job " + shortId)
+        .contains("%")
+        .contains("futures")
+        .contains("pending")
+        .contains("\r");
     // the bar's last frame shows every future done, then the summary line ends the output
     String summary = "job " + id + " SUCCEEDED: 10 succeeded, 0 failed, 0 cancelled of 10";
     assertThat(output).contains(summary);
@@ -58,9 +63,10 @@ class TerminalTest {
   }
 
   private String submitSleeps() {
-    Cli.Result r = Cli.forServer(server, home)
-        .stdin("[" + String.join(",", java.util.Collections.nCopies(10, "{\"ms\": 300}")) + "]")
-        .run("submit", "sleep", "--inputs", "-", "--no-wait", "-o", "json");
+    Cli.Result r =
+        Cli.forServer(server, home)
+            .stdin("[" + String.join(",", java.util.Collections.nCopies(10, "{\"ms\": 300}")) + "]")
+            .run("submit", "sleep", "--inputs", "-", "--no-wait", "-o", "json");
     assertThat(r.code()).as(r.toString()).isZero();
     return JsonMapper.builder().build().readTree(r.out()).get("id").asString();
   }

@@ -7,19 +7,23 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Connection settings of a {@link FunctionExecutor}. Immutable; build one with {@link
- * #builder()}. Everything is optional: the API key and the server address are looked up in the
- * environment and the config file when not set here (see {@link FunctionExecutor#connect()}).
+ * Connection settings of a {@link FunctionExecutor}. Immutable; build one with {@link #builder()}.
+ * Everything is optional: the API key and the server address are looked up in the environment and
+ * the config file when not set here (see {@link FunctionExecutor#connect()}).
  */
 public final class ClientOptions {
   /** Default {@link Builder#maxInboundMessageSize(int)}: 64 MiB. */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 64 << 20;
+
   /** Default {@link Builder#uploadChunkSize(int)}: 1 MiB. */
   public static final int DEFAULT_UPLOAD_CHUNK_SIZE = 1 << 20;
+
   /** Default {@link Builder#uploadConcurrency(int)}. */
   public static final int DEFAULT_UPLOAD_CONCURRENCY = 4;
+
   /** Default {@link Builder#callTimeout(Duration)}. */
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
+
   /** Default {@link Builder#reconnectTimeout(Duration)}. */
   public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofMinutes(5);
 
@@ -137,16 +141,27 @@ public final class ClientOptions {
 
   @Override
   public String toString() {
-    return "ClientOptions{apiKey=" + (apiKey == null ? "unset" : "***")
-        + ", configFile=" + configFile
-        + ", maxInboundMessageSize=" + maxInboundMessageSize
-        + ", uploadChunkSize=" + uploadChunkSize
-        + ", uploadConcurrency=" + uploadConcurrency
-        + ", callTimeout=" + callTimeout
-        + ", reconnectTimeout=" + reconnectTimeout
-        + ", useTls=" + useTls
-        + ", classpath=" + (classpath == null ? "java.class.path" : classpath)
-        + ", classpathRecheckInterval=" + classpathRecheckInterval + "}";
+    return "ClientOptions{apiKey="
+        + (apiKey == null ? "unset" : "***")
+        + ", configFile="
+        + configFile
+        + ", maxInboundMessageSize="
+        + maxInboundMessageSize
+        + ", uploadChunkSize="
+        + uploadChunkSize
+        + ", uploadConcurrency="
+        + uploadConcurrency
+        + ", callTimeout="
+        + callTimeout
+        + ", reconnectTimeout="
+        + reconnectTimeout
+        + ", useTls="
+        + useTls
+        + ", classpath="
+        + (classpath == null ? "java.class.path" : classpath)
+        + ", classpathRecheckInterval="
+        + classpathRecheckInterval
+        + "}";
   }
 
   /** Builds {@link ClientOptions}; every setter validates its argument. */
@@ -188,7 +203,8 @@ public final class ClientOptions {
      *     characters
      */
     public Builder apiKey(@Nullable String apiKey) {
-      if (apiKey != null && (apiKey.isBlank() || !apiKey.chars().allMatch(c -> c > 32 && c < 127))) {
+      if (apiKey != null
+          && (apiKey.isBlank() || !apiKey.chars().allMatch(c -> c > 32 && c < 127))) {
         throw new IllegalArgumentException(
             "apiKey must be non-blank printable ASCII without spaces");
       }
@@ -283,8 +299,8 @@ public final class ClientOptions {
     }
 
     /**
-     * The classpath entries (jars and class directories) to ship with functions, in order;
-     * {@code null} for the entries of {@code java.class.path}.
+     * The classpath entries (jars and class directories) to ship with functions, in order; {@code
+     * null} for the entries of {@code java.class.path}.
      *
      * @throws NullPointerException if an entry is null
      */
@@ -294,11 +310,11 @@ public final class ClientOptions {
     }
 
     /**
-     * How long the classpath checked at one call is reused by the next calls before its files
-     * (jar sizes and times, class directory trees) are checked for changes again; {@link
-     * Duration#ZERO} checks at every call. Checking costs one file-status call per jar plus a walk
-     * of each class directory, which adds up for large classpaths; a JVM cannot reload classes it
-     * already loaded anyway.
+     * How long the classpath checked at one call is reused by the next calls before its files (jar
+     * sizes and times, class directory trees) are checked for changes again; {@link Duration#ZERO}
+     * checks at every call. Checking costs one file-status call per jar plus a walk of each class
+     * directory, which adds up for large classpaths; a JVM cannot reload classes it already loaded
+     * anyway.
      *
      * @throws IllegalArgumentException if negative
      * @throws NullPointerException if {@code interval} is null

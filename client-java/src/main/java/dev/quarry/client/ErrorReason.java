@@ -5,8 +5,8 @@ package dev.quarry.client;
  * (domain {@value #DOMAIN}) it attaches to every error, mirrored from the server's catalogue (the
  * README's "Errors" table). Branch on {@link QuarryException#reason()}, never on message text.
  *
- * <p>A reason the client does not know (a newer server), an error without one (the server could
- * not be reached, a proxy answered) and an error the client raised itself are {@link #UNKNOWN}.
+ * <p>A reason the client does not know (a newer server), an error without one (the server could not
+ * be reached, a proxy answered) and an error the client raised itself are {@link #UNKNOWN}.
  */
 public enum ErrorReason {
   /** No reason known: see {@link QuarryException#code()} and the message. */
@@ -53,7 +53,10 @@ public enum ErrorReason {
   PAYLOAD_TOO_LARGE,
   /** A JSON endpoint called without {@code Content-Type: application/json}. */
   UNSUPPORTED_MEDIA_TYPE,
-  /** The key's {@code requestsPerSecond} is used up; retry after {@link QuarryException#retryDelay()}. */
+  /**
+   * The key's {@code requestsPerSecond} is used up; retry after {@link
+   * QuarryException#retryDelay()}.
+   */
   RATE_LIMITED,
   /** A tenant limit such as {@code maxJobsInFlight} is reached (metadata {@code limit}). */
   QUOTA_EXCEEDED,

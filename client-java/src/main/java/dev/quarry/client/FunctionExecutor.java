@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs Java functions on a Quarry server: one call with {@link #callAsync}, or one call per input
- * with {@link #map}. Each call returns at once with {@link JobFuture}s that complete as the
- * server reports results.
+ * with {@link #map}. Each call returns at once with {@link JobFuture}s that complete as the server
+ * reports results.
  *
  * <pre>{@code
  * try (var fexec = FunctionExecutor.connect("localhost:9090")) {
@@ -25,16 +25,16 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p><b>How functions are shipped.</b> The function object is serialized with Java
- * serialization, and the entries of the client's classpath (jars as they are, class directories
- * packed into jars) are uploaded once, by content digest. The first call of a function registers
- * it; later calls of the same function (same serialized bytes, same classpath) cost one round trip.
- * Inputs and results are Java-serialized as well.
+ * <p><b>How functions are shipped.</b> The function object is serialized with Java serialization,
+ * and the entries of the client's classpath (jars as they are, class directories packed into jars)
+ * are uploaded once, by content digest. The first call of a function registers it; later calls of
+ * the same function (same serialized bytes, same classpath) cost one round trip. Inputs and results
+ * are Java-serialized as well.
  *
  * <p><b>Configuration.</b> The API key is taken from {@link ClientOptions#apiKey()}, else {@code
- * $QUARRY_API_KEY}, else the {@code api_key} entry of the config file; the server address from
- * the {@code target} argument, else {@code $QUARRY_ADDRESS}, else the {@code grpc_address} entry,
- * else {@code localhost:9090}. The config file is {@link ClientOptions#configFile()}, else {@code
+ * $QUARRY_API_KEY}, else the {@code api_key} entry of the config file; the server address from the
+ * {@code target} argument, else {@code $QUARRY_ADDRESS}, else the {@code grpc_address} entry, else
+ * {@code localhost:9090}. The config file is {@link ClientOptions#configFile()}, else {@code
  * $QUARRY_CONFIG}, else {@code -Dquarry.config}, else {@code ~/.quarry/config} (written by the
  * server at its first start).
  *
@@ -69,7 +69,8 @@ public final class FunctionExecutor implements AutoCloseable {
    * @throws NullPointerException if {@code options} is null
    */
   public static FunctionExecutor connect(ClientOptions options) {
-    return new FunctionExecutor(ClientCore.connect(null, Objects.requireNonNull(options, "options")));
+    return new FunctionExecutor(
+        ClientCore.connect(null, Objects.requireNonNull(options, "options")));
   }
 
   /**
@@ -93,7 +94,8 @@ public final class FunctionExecutor implements AutoCloseable {
    */
   public static FunctionExecutor connect(String target, ClientOptions options) {
     Objects.requireNonNull(target, "target");
-    return new FunctionExecutor(ClientCore.connect(target, Objects.requireNonNull(options, "options")));
+    return new FunctionExecutor(
+        ClientCore.connect(target, Objects.requireNonNull(options, "options")));
   }
 
   /**
@@ -201,8 +203,8 @@ public final class FunctionExecutor implements AutoCloseable {
    */
   public <R extends @Nullable Object> WaitResult<R> waitFor(
       List<? extends JobFuture<R>> futures, WaitMode mode, Duration timeout) {
-    return Waits.waitFor(futures, Objects.requireNonNull(mode, "mode"),
-        Objects.requireNonNull(timeout, "timeout"));
+    return Waits.waitFor(
+        futures, Objects.requireNonNull(mode, "mode"), Objects.requireNonNull(timeout, "timeout"));
   }
 
   /**
@@ -228,8 +230,8 @@ public final class FunctionExecutor implements AutoCloseable {
   }
 
   /**
-   * Cancels a whole job on the server; its pending futures are then cancelled as the server
-   * reports it.
+   * Cancels a whole job on the server; its pending futures are then cancelled as the server reports
+   * it.
    *
    * @return the job after the cancel
    * @throws IllegalArgumentException if {@code jobId} is blank

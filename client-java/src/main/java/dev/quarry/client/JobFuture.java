@@ -70,8 +70,8 @@ public final class JobFuture<R extends @Nullable Object> implements Future<R> {
   /**
    * Waits for the result.
    *
-   * @throws ExecutionException with a {@link RemoteFunctionException} cause if the function
-   *     failed, or a {@link QuarryException} cause if the result could not be obtained
+   * @throws ExecutionException with a {@link RemoteFunctionException} cause if the function failed,
+   *     or a {@link QuarryException} cause if the result could not be obtained
    * @throws CancellationException if the future was cancelled
    * @throws InterruptedException if the thread was interrupted while waiting
    */
@@ -83,8 +83,8 @@ public final class JobFuture<R extends @Nullable Object> implements Future<R> {
   /**
    * Waits at most the given time for the result.
    *
-   * @throws ExecutionException with a {@link RemoteFunctionException} cause if the function
-   *     failed, or a {@link QuarryException} cause if the result could not be obtained
+   * @throws ExecutionException with a {@link RemoteFunctionException} cause if the function failed,
+   *     or a {@link QuarryException} cause if the result could not be obtained
    * @throws CancellationException if the future was cancelled
    * @throws InterruptedException if the thread was interrupted while waiting
    * @throws TimeoutException if the result did not arrive in time
@@ -96,13 +96,13 @@ public final class JobFuture<R extends @Nullable Object> implements Future<R> {
   }
 
   /**
-   * A new {@link CompletableFuture} that completes with the same outcome as this future: the
-   * same result, the same exception ({@link RemoteFunctionException} or {@link QuarryException})
-   * or cancellation. It is a copy: completing or cancelling it does not affect this future.
+   * A new {@link CompletableFuture} that completes with the same outcome as this future: the same
+   * result, the same exception ({@link RemoteFunctionException} or {@link QuarryException}) or
+   * cancellation. It is a copy: completing or cancelling it does not affect this future.
    *
    * <p>If this future is not done yet, the copy is completed from the {@link
-   * java.util.concurrent.ForkJoinPool#commonPool() common pool}, so dependent actions never run
-   * on the client's network threads (and may block without stalling other results).
+   * java.util.concurrent.ForkJoinPool#commonPool() common pool}, so dependent actions never run on
+   * the client's network threads (and may block without stalling other results).
    */
   public CompletableFuture<R> toCompletableFuture() {
     CompletableFuture<R> view = new CompletableFuture<>();

@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a map runs: inputs per invocation, attempts, timeout, label. Immutable; build one with
- * {@link #builder()}.
+ * How a map runs: inputs per invocation, attempts, timeout, label. Immutable; build one with {@link
+ * #builder()}.
  *
  * <pre>{@code
  * MapOptions.builder().chunkSize(10).maxAttempts(3).timeout(Duration.ofMinutes(2)).build()
@@ -16,10 +16,13 @@ import org.jspecify.annotations.Nullable;
 public final class MapOptions {
   /** Inputs per invocation unless set. */
   public static final int DEFAULT_CHUNK_SIZE = 1;
+
   /** Largest {@link Builder#chunkSize(int)}. */
   public static final int MAX_CHUNK_SIZE = 10_000;
+
   /** Largest {@link Builder#maxAttempts(int)}. */
   public static final int MAX_ATTEMPTS = 20;
+
   /** Longest {@link Builder#label(String)}. */
   public static final int MAX_LABEL_LENGTH = 200;
 
@@ -98,11 +101,17 @@ public final class MapOptions {
 
   @Override
   public String toString() {
-    return "MapOptions{chunkSize=" + chunkSize
-        + ", maxAttempts=" + (maxAttempts == 0 ? "server default" : maxAttempts)
-        + ", timeout=" + (timeout == null ? "server default" : timeout)
-        + ", retryFunctionErrors=" + retryFunctionErrors
-        + ", label='" + label + "'}";
+    return "MapOptions{chunkSize="
+        + chunkSize
+        + ", maxAttempts="
+        + (maxAttempts == 0 ? "server default" : maxAttempts)
+        + ", timeout="
+        + (timeout == null ? "server default" : timeout)
+        + ", retryFunctionErrors="
+        + retryFunctionErrors
+        + ", label='"
+        + label
+        + "'}";
   }
 
   /** Builds {@link MapOptions}; every setter validates its argument. */
@@ -145,8 +154,8 @@ public final class MapOptions {
     }
 
     /**
-     * Deadline of one invocation (whole chunk); {@code null} for the server's default. The
-     * server may reject timeouts above its configured maximum.
+     * Deadline of one invocation (whole chunk); {@code null} for the server's default. The server
+     * may reject timeouts above its configured maximum.
      *
      * @throws IllegalArgumentException if the timeout is shorter than 1 millisecond
      */

@@ -39,26 +39,38 @@ import org.jspecify.annotations.Nullable;
  * tenants and their limits for the operator, over the gRPC admin services. Secrets go one way:
  * credential values are sent and never read back; a new key's secret is returned once.
  *
- * <p>Every method throws {@link QuarryException}: {@code PERMISSION_DENIED} when the key's role
- * may not do it, {@code NOT_FOUND} for an unknown name, {@code INVALID_ARGUMENT} for bad input.
+ * <p>Every method throws {@link QuarryException}: {@code PERMISSION_DENIED} when the key's role may
+ * not do it, {@code NOT_FOUND} for an unknown name, {@code INVALID_ARGUMENT} for bad input.
  */
 public final class QuarryAdmin implements AutoCloseable {
   /** An API key as listed (never its secret). */
-  public record ApiKey(String id, String prefix, String name, String role, Instant createdAt,
-      @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {}
+  public record ApiKey(
+      String id,
+      String prefix,
+      String name,
+      String role,
+      Instant createdAt,
+      @Nullable Instant lastUsedAt,
+      @Nullable Instant revokedAt) {}
 
   /** A value created with a secret that is shown only now. */
   public record WithSecret<T>(T value, String secret) {}
 
   /** One audit-log entry. */
-  public record AuditEvent(long id, String keyId, String actor, String action, String target, Instant at) {}
+  public record AuditEvent(
+      long id, String keyId, String actor, String action, String target, Instant at) {}
 
   /** A stored cloud credential (its values are never returned). */
   public record Credential(String name, String kind, Instant createdAt, Instant updatedAt) {}
 
   /** A backend profile. */
-  public record Profile(String name, String backend, Map<String, String> settings, String credential,
-      Instant createdAt, Instant updatedAt) {}
+  public record Profile(
+      String name,
+      String backend,
+      Map<String, String> settings,
+      String credential,
+      Instant createdAt,
+      Instant updatedAt) {}
 
   /** A tenant (team). */
   public record Tenant(String id, String name, Instant createdAt, boolean disabled) {}
@@ -82,7 +94,8 @@ public final class QuarryAdmin implements AutoCloseable {
 
   /** Connects to {@code target} (null: the configured one). */
   public static QuarryAdmin connect(@Nullable String target, ClientOptions options) {
-    return connect(ClientConfig.resolve(target, Objects.requireNonNull(options, "options")), options);
+    return connect(
+        ClientConfig.resolve(target, Objects.requireNonNull(options, "options")), options);
   }
 
   /** Connects as an already resolved {@link ClientConfig} says. */
@@ -91,51 +104,107 @@ public final class QuarryAdmin implements AutoCloseable {
   }
 
   public List<ApiKey> listKeys() {
-    return call("list keys", () -> keys().listKeys(ListKeysRequest.getDefaultInstance()).getKeysList()
-        .stream().map(QuarryAdmin::key).toList());
+    return call(
+        "list keys",
+        () ->
+            keys().listKeys(ListKeysRequest.getDefaultInstance()).getKeysList().stream()
+                .map(QuarryAdmin::key)
+                .toList());
   }
 
-  /** Creates a key with role {@code admin}, {@code member} or {@code viewer}; its secret is returned once. */
+  /**
+   * Creates a key with role {@code admin}, {@code member} or {@code viewer}; its secret is returned
+   * once.
+   */
   public WithSecret<ApiKey> createKey(String name, String role) {
-    var r = call("create key " + name, () -> keys().createKey(CreateKeyRequest.newBuilder().setName(name).setRole(role).build()));
+    var r =
+        call(
+            "create key " + name,
+            () ->
+                keys()
+                    .createKey(CreateKeyRequest.newBuilder().setName(name).setRole(role).build()));
     return new WithSecret<>(key(r.getKey()), r.getSecret());
   }
 
   public ApiKey revokeKey(String id) {
-    return call("revoke key " + id, () -> key(keys().revokeKey(RevokeKeyRequest.newBuilder().setId(id).build())));
+    return call(
+        "revoke key " + id,
+        () -> key(keys().revokeKey(RevokeKeyRequest.newBuilder().setId(id).build())));
   }
 
   /** The team's {@code limit} (1-1000) most recent audit events. */
   public List<AuditEvent> audit(int limit) {
-    return call("read the audit log", () -> keys().listAuditEvents(ListAuditEventsRequest.newBuilder().setLimit(limit).build())
-        .getEventsList().stream()
-        .map(e -> new AuditEvent(e.getId(), e.getKeyId(), e.getActor(), e.getAction(), e.getTarget(), Instant.ofEpochMilli(e.getAtMs())))
-        .toList());
+    return call(
+        "read the audit log",
+        () ->
+            keys()
+                .listAuditEvents(ListAuditEventsRequest.newBuilder().setLimit(limit).build())
+                .getEventsList()
+                .stream()
+                .map(
+                    e ->
+                        new AuditEvent(
+                            e.getId(),
+                            e.getKeyId(),
+                            e.getActor(),
+                            e.getAction(),
+                            e.getTarget(),
+                            Instant.ofEpochMilli(e.getAtMs())))
+                .toList());
   }
 
   public List<Credential> listCredentials() {
-    return call("list credentials", () -> creds().listCredentials(ListCredentialsRequest.getDefaultInstance())
-        .getCredentialsList().stream().map(QuarryAdmin::credential).toList());
+    return call(
+        "list credentials",
+        () ->
+            creds()
+                .listCredentials(ListCredentialsRequest.getDefaultInstance())
+                .getCredentialsList()
+                .stream()
+                .map(QuarryAdmin::credential)
+                .toList());
   }
 
   /** Stores (or replaces) a credential; the server seals the values and never returns them. */
   public Credential putCredential(String name, String kind, Map<String, String> fields) {
-    return call("store credential " + name, () -> credential(creds().putCredential(
-        PutCredentialRequest.newBuilder().setName(name).setKind(kind).putAllFields(fields).build())));
+    return call(
+        "store credential " + name,
+        () ->
+            credential(
+                creds()
+                    .putCredential(
+                        PutCredentialRequest.newBuilder()
+                            .setName(name)
+                            .setKind(kind)
+                            .putAllFields(fields)
+                            .build())));
   }
 
   public Credential deleteCredential(String name) {
-    return call("delete credential " + name, () -> credential(creds().deleteCredential(
-        DeleteCredentialRequest.newBuilder().setName(name).build())));
+    return call(
+        "delete credential " + name,
+        () ->
+            credential(
+                creds()
+                    .deleteCredential(DeleteCredentialRequest.newBuilder().setName(name).build())));
   }
 
   public List<Profile> listProfiles() {
-    return call("list profiles", () -> creds().listProfiles(ListProfilesRequest.getDefaultInstance())
-        .getProfilesList().stream().map(QuarryAdmin::profile).toList());
+    return call(
+        "list profiles",
+        () ->
+            creds()
+                .listProfiles(ListProfilesRequest.getDefaultInstance())
+                .getProfilesList()
+                .stream()
+                .map(QuarryAdmin::profile)
+                .toList());
   }
 
-  public Profile putProfile(String name, String backend, Map<String, String> settings, @Nullable String credential) {
-    PutProfileRequest.Builder b = PutProfileRequest.newBuilder().setName(name).setBackend(backend).putAllSettings(settings);
+  public Profile putProfile(
+      String name, String backend, Map<String, String> settings, @Nullable String credential) {
+    PutProfileRequest.Builder b =
+        PutProfileRequest.newBuilder().setName(name).setBackend(backend).putAllSettings(settings);
     if (credential != null) {
       b.setCredential(credential);
     }
@@ -143,35 +212,66 @@ public final class QuarryAdmin implements AutoCloseable {
   }
 
   public Profile deleteProfile(String name) {
-    return call("delete profile " + name, () -> profile(creds().deleteProfile(DeleteProfileRequest.newBuilder().setName(name).build())));
+    return call(
+        "delete profile " + name,
+        () ->
+            profile(
+                creds().deleteProfile(DeleteProfileRequest.newBuilder().setName(name).build())));
   }
 
   /** Operator: every tenant. */
   public List<Tenant> listTenants() {
-    return call("list tenants", () -> ten().listTenants(ListTenantsRequest.getDefaultInstance())
-        .getTenantsList().stream().map(QuarryAdmin::tenant).toList());
+    return call(
+        "list tenants",
+        () ->
+            ten().listTenants(ListTenantsRequest.getDefaultInstance()).getTenantsList().stream()
+                .map(QuarryAdmin::tenant)
+                .toList());
   }
 
   /** Operator: creates a tenant and its first admin key, whose secret is returned once. */
   public WithSecret<Tenant> createTenant(String id, String name) {
-    var r = call("create tenant " + id, () -> ten().createTenant(CreateTenantRequest.newBuilder().setId(id).setName(name).build()));
+    var r =
+        call(
+            "create tenant " + id,
+            () ->
+                ten()
+                    .createTenant(
+                        CreateTenantRequest.newBuilder().setId(id).setName(name).build()));
     return new WithSecret<>(tenant(r.getTenant()), r.getAdminKeySecret());
   }
 
   public Tenant disableTenant(String id) {
-    return call("disable tenant " + id, () -> tenant(ten().disableTenant(DisableTenantRequest.newBuilder().setId(id).build())));
+    return call(
+        "disable tenant " + id,
+        () -> tenant(ten().disableTenant(DisableTenantRequest.newBuilder().setId(id).build())));
   }
 
   /** Operator: a tenant's limits by name ({@code maxConcurrentInvocations}, ...). */
   public Map<String, Integer> limits(String tenantId) {
-    return call("get the limits of " + tenantId, () -> limits(ten().getTenantLimits(
-        GetTenantLimitsRequest.newBuilder().setTenantId(tenantId).build())));
+    return call(
+        "get the limits of " + tenantId,
+        () ->
+            limits(
+                ten()
+                    .getTenantLimits(
+                        GetTenantLimitsRequest.newBuilder().setTenantId(tenantId).build())));
   }
 
   /** Operator: overrides some limits; names in {@code reset} go back to the server default. */
-  public Map<String, Integer> setLimits(String tenantId, Map<String, Integer> limits, List<String> reset) {
-    return call("set the limits of " + tenantId, () -> limits(ten().setTenantLimits(SetTenantLimitsRequest.newBuilder()
-        .setTenantId(tenantId).putAllLimits(limits).addAllReset(reset).build())));
+  public Map<String, Integer> setLimits(
+      String tenantId, Map<String, Integer> limits, List<String> reset) {
+    return call(
+        "set the limits of " + tenantId,
+        () ->
+            limits(
+                ten()
+                    .setTenantLimits(
+                        SetTenantLimitsRequest.newBuilder()
+                            .setTenantId(tenantId)
+                            .putAllLimits(limits)
+                            .addAllReset(reset)
+                            .build())));
   }
 
   private KeyServiceGrpc.KeyServiceBlockingStub keys() {
@@ -199,21 +299,37 @@ public final class QuarryAdmin implements AutoCloseable {
   }
 
   private static ApiKey key(dev.quarry.proto.v1.ApiKey k) {
-    return new ApiKey(k.getId(), k.getPrefix(), k.getName(), k.getRole(), Instant.ofEpochMilli(k.getCreatedAtMs()),
-        at(k.getLastUsedAtMs()), at(k.getRevokedAtMs()));
+    return new ApiKey(
+        k.getId(),
+        k.getPrefix(),
+        k.getName(),
+        k.getRole(),
+        Instant.ofEpochMilli(k.getCreatedAtMs()),
+        at(k.getLastUsedAtMs()),
+        at(k.getRevokedAtMs()));
   }
 
   private static Credential credential(dev.quarry.proto.v1.Credential c) {
-    return new Credential(c.getName(), c.getKind(), Instant.ofEpochMilli(c.getCreatedAtMs()), Instant.ofEpochMilli(c.getUpdatedAtMs()));
+    return new Credential(
+        c.getName(),
+        c.getKind(),
+        Instant.ofEpochMilli(c.getCreatedAtMs()),
+        Instant.ofEpochMilli(c.getUpdatedAtMs()));
   }
 
   private static Profile profile(dev.quarry.proto.v1.Profile p) {
-    return new Profile(p.getName(), p.getBackend(), Map.copyOf(p.getSettingsMap()), p.getCredential(),
-        Instant.ofEpochMilli(p.getCreatedAtMs()), Instant.ofEpochMilli(p.getUpdatedAtMs()));
+    return new Profile(
+        p.getName(),
+        p.getBackend(),
+        Map.copyOf(p.getSettingsMap()),
+        p.getCredential(),
+        Instant.ofEpochMilli(p.getCreatedAtMs()),
+        Instant.ofEpochMilli(p.getUpdatedAtMs()));
   }
 
   private static Tenant tenant(dev.quarry.proto.v1.Tenant t) {
-    return new Tenant(t.getId(), t.getName(), Instant.ofEpochMilli(t.getCreatedAtMs()), t.getDisabled());
+    return new Tenant(
+        t.getId(), t.getName(), Instant.ofEpochMilli(t.getCreatedAtMs()), t.getDisabled());
   }
 
   private static Map<String, Integer> limits(TenantLimits l) {

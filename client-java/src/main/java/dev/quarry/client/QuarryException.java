@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A Quarry API call failed: bad input, unknown job, missing or wrong API key, server unreachable,
- * and so on. Carries the gRPC status code, the server's description and, for programs, the
- * server's {@link #reason()} with its {@link #metadata()}. Branch on the reason, never on the text:
+ * and so on. Carries the gRPC status code, the server's description and, for programs, the server's
+ * {@link #reason()} with its {@link #metadata()}. Branch on the reason, never on the text:
  *
  * <pre>{@code
  * catch (QuarryException e) {

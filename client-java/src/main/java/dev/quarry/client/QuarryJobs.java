@@ -49,9 +49,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Jobs and functions by id and name, for tools (the {@code quarry} command line) rather than
- * programs: list, inspect, watch, cancel jobs, stream their results as they are stored, submit
- * JSON inputs to functions registered by name, register jar functions. Programs that run Java
- * functions use {@link FunctionExecutor}.
+ * programs: list, inspect, watch, cancel jobs, stream their results as they are stored, submit JSON
+ * inputs to functions registered by name, register jar functions. Programs that run Java functions
+ * use {@link FunctionExecutor}.
  *
  * <pre>{@code
  * try (var jobs = QuarryJobs.connect(null, ClientOptions.DEFAULT)) {
@@ -100,20 +100,31 @@ public final class QuarryJobs implements AutoCloseable {
 
   /** The tenant's {@code limit} (1-1000) most recent jobs, newest first. */
   public List<JobInfo> list(int limit) {
-    return call("list jobs", () -> unary().listJobs(ListJobsRequest.newBuilder().setLimit(limit).build())
-        .getJobsList().stream().map(ProtoViews::job).toList());
+    return call(
+        "list jobs",
+        () ->
+            unary()
+                .listJobs(ListJobsRequest.newBuilder().setLimit(limit).build())
+                .getJobsList()
+                .stream()
+                .map(ProtoViews::job)
+                .toList());
   }
 
   /** The job's current state. */
   public JobInfo get(String jobId) {
-    return call("get job " + jobId,
+    return call(
+        "get job " + jobId,
         () -> ProtoViews.job(unary().getJob(GetJobRequest.newBuilder().setJobId(jobId).build())));
   }
 
   /** Cancels the job's unfinished futures; returns the job after the cancel. */
   public JobInfo cancel(String jobId) {
-    return call("cancel job " + jobId,
-        () -> ProtoViews.job(unary().cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build())));
+    return call(
+        "cancel job " + jobId,
+        () ->
+            ProtoViews.job(
+                unary().cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build())));
   }
 
   /**
@@ -121,15 +132,20 @@ public final class QuarryJobs implements AutoCloseable {
    * returns its final state.
    */
   public JobInfo watch(String jobId, Consumer<JobInfo> onEvent) {
-    return call("watch job " + jobId, () -> {
-      JobInfo last = null;
-      Iterator<JobEvent> events = blocking.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
-      while (events.hasNext()) {
-        last = ProtoViews.job(events.next().getJob());
-        onEvent.accept(last);
-      }
-      return last != null ? last : ProtoViews.job(unary().getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
-    });
+    return call(
+        "watch job " + jobId,
+        () -> {
+          JobInfo last = null;
+          Iterator<JobEvent> events =
+              blocking.watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
+          while (events.hasNext()) {
+            last = ProtoViews.job(events.next().getJob());
+            onEvent.accept(last);
+          }
+          return last != null
+              ? last
+              : ProtoViews.job(unary().getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
+        });
   }
 
   /**
@@ -137,17 +153,26 @@ public final class QuarryJobs implements AutoCloseable {
    * order, until the job ends.
    */
   public void results(String jobId, boolean inputOrder, Consumer<TaskOutcome> each) {
-    call("stream the results of job " + jobId, () -> {
-      boolean json = unary().getJob(GetJobRequest.newBuilder().setJobId(jobId).build()).getCodec() == Codec.CODEC_JSON;
-      Iterator<TaskResult> results = blocking.streamResults(StreamResultsRequest.newBuilder()
-          .setJobId(jobId)
-          .setOrder(inputOrder ? ResultOrder.RESULT_ORDER_INPUT : ResultOrder.RESULT_ORDER_COMPLETION)
-          .build());
-      while (results.hasNext()) {
-        each.accept(outcome(results.next(), json));
-      }
-      return null;
-    });
+    call(
+        "stream the results of job " + jobId,
+        () -> {
+          boolean json =
+              unary().getJob(GetJobRequest.newBuilder().setJobId(jobId).build()).getCodec()
+                  == Codec.CODEC_JSON;
+          Iterator<TaskResult> results =
+              blocking.streamResults(
+                  StreamResultsRequest.newBuilder()
+                      .setJobId(jobId)
+                      .setOrder(
+                          inputOrder
+                              ? ResultOrder.RESULT_ORDER_INPUT
+                              : ResultOrder.RESULT_ORDER_COMPLETION)
+                      .build());
+          while (results.hasNext()) {
+            each.accept(outcome(results.next(), json));
+          }
+          return null;
+        });
   }
 
   /**
@@ -156,7 +181,8 @@ public final class QuarryJobs implements AutoCloseable {
    * @param jsonInputs the JSON text of each input
    */
   public JobInfo submitJson(String function, List<String> jsonInputs, JsonSubmitOptions o) {
-    SubmitMapRequest.Builder r = SubmitMapRequest.newBuilder().setFunction(function).setChunkSize(o.chunkSize());
+    SubmitMapRequest.Builder r =
+        SubmitMapRequest.newBuilder().setFunction(function).setChunkSize(o.chunkSize());
     jsonInputs.forEach(in -> r.addInputs(Input.newBuilder().setJson(in)));
     if (o.profile() != null) {
       r.setProfile(o.profile());
@@ -169,8 +195,15 @@ public final class QuarryJobs implements AutoCloseable {
 
   /** The functions registered by the caller's team, and the builtins. */
   public List<FunctionSummary> functions() {
-    return call("list functions", () -> unary().listFunctions(ListFunctionsRequest.getDefaultInstance())
-        .getFunctionsList().stream().map(QuarryJobs::summary).toList());
+    return call(
+        "list functions",
+        () ->
+            unary()
+                .listFunctions(ListFunctionsRequest.getDefaultInstance())
+                .getFunctionsList()
+                .stream()
+                .map(QuarryJobs::summary)
+                .toList());
   }
 
   /**
@@ -185,31 +218,63 @@ public final class QuarryJobs implements AutoCloseable {
       try {
         digests.add(Digests.of(jar));
       } catch (IOException e) {
-        throw new QuarryException(io.grpc.Status.Code.INVALID_ARGUMENT, "cannot read " + jar + ": " + e.getMessage());
+        throw new QuarryException(
+            io.grpc.Status.Code.INVALID_ARGUMENT, "cannot read " + jar + ": " + e.getMessage());
       }
     }
-    var missing = new HashSet<>(call("check which jars the server holds", () -> unary()
-        .findMissingBlobs(FindMissingBlobsRequest.newBuilder().addAllDigests(digests).build()).getMissingList()));
+    var missing =
+        new HashSet<>(
+            call(
+                "check which jars the server holds",
+                () ->
+                    unary()
+                        .findMissingBlobs(
+                            FindMissingBlobsRequest.newBuilder().addAllDigests(digests).build())
+                        .getMissingList()));
     for (int i = 0; i < jars.size(); i++) {
       if (missing.remove(digests.get(i))) {
         upload(jars.get(i), digests.get(i));
       }
     }
-    return call("register " + name, () -> summary(unary().registerFunction(RegisterFunctionRequest.newBuilder()
-        .setName(name).setKind(FunctionKind.FUNCTION_KIND_JAR_ENTRY).setEntryClass(entryClass)
-        .addAllJarDigests(digests).build())));
+    return call(
+        "register " + name,
+        () ->
+            summary(
+                unary()
+                    .registerFunction(
+                        RegisterFunctionRequest.newBuilder()
+                            .setName(name)
+                            .setKind(FunctionKind.FUNCTION_KIND_JAR_ENTRY)
+                            .setEntryClass(entryClass)
+                            .addAllJarDigests(digests)
+                            .build())));
   }
 
   private void upload(Path jar, String digest) {
     CompletableFuture<UploadBlobResponse> done = new CompletableFuture<>();
-    StreamObserver<UploadBlobRequest> out = async.uploadBlob(new StreamObserver<>() {
-      @Override public void onNext(UploadBlobResponse r) { done.complete(r); }
-      @Override public void onError(Throwable t) { done.completeExceptionally(t); }
-      @Override public void onCompleted() { done.complete(null); }
-    });
+    StreamObserver<UploadBlobRequest> out =
+        async.uploadBlob(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(UploadBlobResponse r) {
+                done.complete(r);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                done.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                done.complete(null);
+              }
+            });
     try (InputStream in = Files.newInputStream(jar)) {
-      out.onNext(UploadBlobRequest.newBuilder()
-          .setHeader(BlobHeader.newBuilder().setDigest(digest).setSize(Files.size(jar))).build());
+      out.onNext(
+          UploadBlobRequest.newBuilder()
+              .setHeader(BlobHeader.newBuilder().setDigest(digest).setSize(Files.size(jar)))
+              .build());
       byte[] buf = new byte[UPLOAD_CHUNK];
       for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
         out.onNext(UploadBlobRequest.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
@@ -218,14 +283,17 @@ public final class QuarryJobs implements AutoCloseable {
       done.get(options.callTimeout().toMillis() * 10, TimeUnit.MILLISECONDS);
     } catch (IOException e) {
       out.onError(e);
-      throw new QuarryException(io.grpc.Status.Code.INVALID_ARGUMENT, "cannot read " + jar + ": " + e.getMessage());
+      throw new QuarryException(
+          io.grpc.Status.Code.INVALID_ARGUMENT, "cannot read " + jar + ": " + e.getMessage());
     } catch (ExecutionException e) {
       throw errors.fromGrpc(e.getCause(), "upload " + jar);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new QuarryException(io.grpc.Status.Code.CANCELLED, "interrupted while uploading " + jar);
+      throw new QuarryException(
+          io.grpc.Status.Code.CANCELLED, "interrupted while uploading " + jar);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new QuarryException(io.grpc.Status.Code.DEADLINE_EXCEEDED, "uploading " + jar + " took too long");
+      throw new QuarryException(
+          io.grpc.Status.Code.DEADLINE_EXCEEDED, "uploading " + jar + " took too long");
     }
   }
 
@@ -244,14 +312,28 @@ public final class QuarryJobs implements AutoCloseable {
   private static TaskOutcome outcome(TaskResult r, boolean json) {
     String state = r.getState().name().substring("TASK_STATE_".length());
     boolean hasError = r.hasError() && !"SUCCEEDED".equals(state);
-    return new TaskOutcome(r.getTaskId(), r.getIndex(), state, r.getData().toByteArray(), json,
-        hasError ? r.getError().getType() : null, hasError ? r.getError().getMessage() : null,
-        r.getSeq(), r.getAttempts(), r.getDurationMs(), r.getColdStart());
+    return new TaskOutcome(
+        r.getTaskId(),
+        r.getIndex(),
+        state,
+        r.getData().toByteArray(),
+        json,
+        hasError ? r.getError().getType() : null,
+        hasError ? r.getError().getMessage() : null,
+        r.getSeq(),
+        r.getAttempts(),
+        r.getDurationMs(),
+        r.getColdStart());
   }
 
   private static FunctionSummary summary(FunctionInfo f) {
-    return new FunctionSummary(f.getId(), f.getName(), f.getKind().name().replace("FUNCTION_KIND_", ""),
-        f.getEntryClass(), f.getCodec().name().replace("CODEC_", ""), Instant.ofEpochMilli(f.getCreatedAtMs()));
+    return new FunctionSummary(
+        f.getId(),
+        f.getName(),
+        f.getKind().name().replace("FUNCTION_KIND_", ""),
+        f.getEntryClass(),
+        f.getCodec().name().replace("CODEC_", ""),
+        Instant.ofEpochMilli(f.getCreatedAtMs()));
   }
 
   /** Closes the connection (waiting up to 5 seconds). */

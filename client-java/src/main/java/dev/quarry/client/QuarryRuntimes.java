@@ -38,7 +38,9 @@ public final class QuarryRuntimes implements AutoCloseable {
 
   private QuarryRuntimes(ManagedChannel channel, ClientConfig config) {
     this.channel = channel;
-    this.stub = RuntimeServiceGrpc.newBlockingStub(channel).withInterceptors(new AuthInterceptor(config.apiKey()));
+    this.stub =
+        RuntimeServiceGrpc.newBlockingStub(channel)
+            .withInterceptors(new AuthInterceptor(config.apiKey()));
     this.errors = new Errors(config.target(), config.keySource());
   }
 
@@ -56,29 +58,59 @@ public final class QuarryRuntimes implements AutoCloseable {
     return new QuarryRuntimes(Channels.open(config, options), config);
   }
 
-  /** @throws QuarryException e.g. NOT_FOUND for an unknown profile */
+  /**
+   * @throws QuarryException e.g. NOT_FOUND for an unknown profile
+   */
   public List<RuntimeInfo> list(String profile) {
-    return call("list runtimes of " + profile, () ->
-        stub().listRuntimes(ListRuntimesRequest.newBuilder().setProfile(profile).build())
-            .getRuntimesList().stream().map(QuarryRuntimes::info).toList());
+    return call(
+        "list runtimes of " + profile,
+        () ->
+            stub()
+                .listRuntimes(ListRuntimesRequest.newBuilder().setProfile(profile).build())
+                .getRuntimesList()
+                .stream()
+                .map(QuarryRuntimes::info)
+                .toList());
   }
 
   /** Deploys the function {@code profile} runs on, if needed. */
   public RuntimeInfo deploy(String profile) {
-    return call("deploy the runtime of " + profile, () ->
-        info(stub().deployRuntime(DeployRuntimeRequest.newBuilder().setProfile(profile).build())));
+    return call(
+        "deploy the runtime of " + profile,
+        () ->
+            info(
+                stub()
+                    .deployRuntime(DeployRuntimeRequest.newBuilder().setProfile(profile).build())));
   }
 
-  /** Pushes the server's worker code and {@code profile}'s configuration to function {@code name}. */
+  /**
+   * Pushes the server's worker code and {@code profile}'s configuration to function {@code name}.
+   */
   public RuntimeInfo update(String profile, String name) {
-    return call("update runtime " + name, () ->
-        info(stub().updateRuntime(UpdateRuntimeRequest.newBuilder().setProfile(profile).setName(name).build())));
+    return call(
+        "update runtime " + name,
+        () ->
+            info(
+                stub()
+                    .updateRuntime(
+                        UpdateRuntimeRequest.newBuilder()
+                            .setProfile(profile)
+                            .setName(name)
+                            .build())));
   }
 
   /** Deletes the worker function {@code name}. */
   public RuntimeInfo delete(String profile, String name) {
-    return call("delete runtime " + name, () ->
-        info(stub().deleteRuntime(DeleteRuntimeRequest.newBuilder().setProfile(profile).setName(name).build())));
+    return call(
+        "delete runtime " + name,
+        () ->
+            info(
+                stub()
+                    .deleteRuntime(
+                        DeleteRuntimeRequest.newBuilder()
+                            .setProfile(profile)
+                            .setName(name)
+                            .build())));
   }
 
   private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub() {
@@ -95,8 +127,16 @@ public final class QuarryRuntimes implements AutoCloseable {
 
   private static RuntimeInfo info(Runtime r) {
     return new RuntimeInfo(
-        r.getName(), r.getWorkerVersion(), r.getCurrent(), r.getMemoryMb(), r.getTimeoutSeconds(),
-        r.getArchitecture(), r.getState(), r.getLastUpdateStatus(), r.getLastModified(), r.getChange());
+        r.getName(),
+        r.getWorkerVersion(),
+        r.getCurrent(),
+        r.getMemoryMb(),
+        r.getTimeoutSeconds(),
+        r.getArchitecture(),
+        r.getState(),
+        r.getLastUpdateStatus(),
+        r.getLastModified(),
+        r.getChange());
   }
 
   @Override

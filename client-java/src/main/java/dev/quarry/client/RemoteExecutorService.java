@@ -148,7 +148,9 @@ final class RemoteExecutorService extends AbstractExecutorService {
 
   private static RejectedExecutionException notSerializable(Object task) {
     return new RejectedExecutionException(
-        "task " + task.getClass().getName() + " is not serializable: submit e.g."
+        "task "
+            + task.getClass().getName()
+            + " is not serializable: submit e.g."
             + " (Callable<T> & Serializable) () -> ... or (Runnable & Serializable) () -> ...");
   }
 

@@ -23,8 +23,8 @@ public final class RemoteFunctionException extends RuntimeException {
    * @param remoteMessage its message (may be empty)
    * @param remoteStackTraceText the remote stack trace with causes, as text (may be empty)
    * @param functionError true when the function itself threw; false for platform failures
-   * @param remoteFrames the remote stack frames, innermost first; when empty, the local stack
-   *     trace is kept
+   * @param remoteFrames the remote stack frames, innermost first; when empty, the local stack trace
+   *     is kept
    * @throws NullPointerException if an argument is null
    */
   public RemoteFunctionException(

@@ -42,8 +42,13 @@ final class Waits {
       long done = promises.stream().filter(CompletableFuture::isDone).count();
       throw new QuarryException(
           Status.Code.DEADLINE_EXCEEDED,
-          (promises.size() - done) + " of " + promises.size() + " results not ready after "
-              + timeout, false, null);
+          (promises.size() - done)
+              + " of "
+              + promises.size()
+              + " results not ready after "
+              + timeout,
+          false,
+          null);
     }
     for (int i = 0; i < promises.size(); i++) {
       CompletableFuture<@Nullable Object> p = promises.get(i);

@@ -21,10 +21,18 @@ class ClientOptionsTest {
 
   @Test
   void toBuilderKeepsEverything() {
-    ClientOptions o = ClientOptions.builder().apiKey("k").configFile(Path.of("/c"))
-        .maxInboundMessageSize(8 << 20).uploadChunkSize(64 << 10).uploadConcurrency(2)
-        .callTimeout(Duration.ofSeconds(5)).reconnectTimeout(Duration.ZERO).useTls(true)
-        .classpath(List.of(Path.of("a.jar"))).build();
+    ClientOptions o =
+        ClientOptions.builder()
+            .apiKey("k")
+            .configFile(Path.of("/c"))
+            .maxInboundMessageSize(8 << 20)
+            .uploadChunkSize(64 << 10)
+            .uploadConcurrency(2)
+            .callTimeout(Duration.ofSeconds(5))
+            .reconnectTimeout(Duration.ZERO)
+            .useTls(true)
+            .classpath(List.of(Path.of("a.jar")))
+            .build();
     ClientOptions copy = o.toBuilder().build();
     assertThat(copy.toString()).isEqualTo(o.toString());
     assertThat(copy.apiKey()).contains("k");
@@ -34,7 +42,8 @@ class ClientOptionsTest {
   @Test
   void valuesAreChecked() {
     assertThatThrownBy(() -> ClientOptions.builder().apiKey("has space"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiKey");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("apiKey");
     assertThatThrownBy(() -> ClientOptions.builder().maxInboundMessageSize(1000))
         .hasMessageContaining("at least 1 MiB");
     assertThatThrownBy(() -> ClientOptions.builder().uploadChunkSize(1))

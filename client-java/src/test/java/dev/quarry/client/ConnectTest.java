@@ -45,7 +45,8 @@ class ConnectTest {
     try (var server = new FakeQuarryServer(true)) {
       Path config = tmp.resolve("config");
       Files.writeString(config, "api_key=k2\ngrpc_address=localhost\\:" + server.port() + "\n");
-      try (var fexec = FunctionExecutor.connect(ClientOptions.builder().configFile(config).build())) {
+      try (var fexec =
+          FunctionExecutor.connect(ClientOptions.builder().configFile(config).build())) {
         assertThat(fexec.callAsync((Integer x) -> x + 1, 1).get()).isEqualTo(2);
       }
       assertThat(server.authHeaders).allMatch("Bearer k2"::equals);
@@ -58,13 +59,16 @@ class ConnectTest {
     try (var s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    try (var fexec = FunctionExecutor.connect("localhost:" + port,
-        ClientOptions.builder().apiKey("k").build())) {
+    try (var fexec =
+        FunctionExecutor.connect(
+            "localhost:" + port, ClientOptions.builder().apiKey("k").build())) {
       assertThatThrownBy(() -> fexec.getJob("j"))
-          .isInstanceOfSatisfying(QuarryException.class, e -> {
-            assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getMessage()).contains("localhost:" + port);
-          });
+          .isInstanceOfSatisfying(
+              QuarryException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("localhost:" + port);
+              });
     }
   }
 }

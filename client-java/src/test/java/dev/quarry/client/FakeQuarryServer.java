@@ -23,10 +23,10 @@ import dev.quarry.proto.v1.TaskResult;
 import dev.quarry.proto.v1.TaskState;
 import dev.quarry.proto.v1.UploadBlobRequest;
 import dev.quarry.proto.v1.UploadBlobResponse;
+import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
-import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -61,8 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * An in-process JobService that runs functions in this JVM: enough of the real server to test
- * the client (blob dedup, registration, submit, result streams with after_seq, cancel).
+ * An in-process JobService that runs functions in this JVM: enough of the real server to test the
+ * client (blob dedup, registration, submit, result streams with after_seq, cancel).
  */
 final class FakeQuarryServer implements AutoCloseable {
   static final Context.Key<String> AUTH = Context.key("auth");
@@ -75,29 +75,41 @@ final class FakeQuarryServer implements AutoCloseable {
   final Map<String, String> functions = new ConcurrentHashMap<>();
   final Map<String, FakeJob> jobs = new ConcurrentHashMap<>();
   final List<Long> afterSeqs = new CopyOnWriteArrayList<>();
+
   /** Fail this many StreamResults calls with UNAVAILABLE after sending one result. */
   final AtomicInteger breakStreamsAfterOne = new AtomicInteger();
+
   /** Complete this many StreamResults calls (OK) after one result although the job runs on. */
   final AtomicInteger completeStreamsEarly = new AtomicInteger();
+
   /** Never stream the result with this index (-1: none). */
   volatile int dropIndex = -1;
+
   /** If set, StreamResults fails at once with this status. */
   volatile Status streamFailure;
-  /** When set, every SubmitMap fails NOT_FOUND with this reason (and a message naming a function). */
+
+  /**
+   * When set, every SubmitMap fails NOT_FOUND with this reason (and a message naming a function).
+   */
   volatile String submitNotFoundReason;
+
   private final AtomicInteger ids = new AtomicInteger();
-  private final ExecutorService runners = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-runner");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService runners =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fake-runner");
+            t.setDaemon(true);
+            return t;
+          });
   private final Server server;
 
   FakeQuarryServer() throws IOException {
     this(false);
   }
 
-  /** @param tcp listen on a local TCP port (Netty) instead of in-process */
+  /**
+   * @param tcp listen on a local TCP port (Netty) instead of in-process
+   */
   FakeQuarryServer(boolean tcp) throws IOException {
     ServerInterceptor auth =
         new ServerInterceptor() {
@@ -107,7 +119,9 @@ final class FakeQuarryServer implements AutoCloseable {
             String h =
                 headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
             authHeaders.add(String.valueOf(h));
-            calls.computeIfAbsent(call.getMethodDescriptor().getBareMethodName(), k -> new AtomicInteger())
+            calls
+                .computeIfAbsent(
+                    call.getMethodDescriptor().getBareMethodName(), k -> new AtomicInteger())
                 .incrementAndGet();
             return Contexts.interceptCall(
                 Context.current().withValue(AUTH, String.valueOf(h)), call, headers, next);
@@ -117,7 +131,9 @@ final class FakeQuarryServer implements AutoCloseable {
     server =
         tcp
             ? Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(service).build().start()
+                .addService(service)
+                .build()
+                .start()
             : InProcessServerBuilder.forName(name).addService(service).build().start();
   }
 
@@ -186,9 +202,18 @@ final class FakeQuarryServer implements AutoCloseable {
     }
 
     synchronized Job proto() {
-      return Job.newBuilder().setId(id).setState(state).setTotal(total).setChunkSize(1)
-          .setSucceeded((int) results.stream().filter(r -> r.getState() == TaskState.TASK_STATE_SUCCEEDED).count())
-          .setCreatedAtMs(1_700_000_000_000L).build();
+      return Job.newBuilder()
+          .setId(id)
+          .setState(state)
+          .setTotal(total)
+          .setChunkSize(1)
+          .setSucceeded(
+              (int)
+                  results.stream()
+                      .filter(r -> r.getState() == TaskState.TASK_STATE_SUCCEEDED)
+                      .count())
+          .setCreatedAtMs(1_700_000_000_000L)
+          .build();
     }
   }
 
@@ -237,7 +262,8 @@ final class FakeQuarryServer implements AutoCloseable {
         public void onCompleted() {
           byte[] bytes = data.toByteArray();
           if (digest == null || bytes.length != size || !sha256(bytes).equals(digest)) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("digest mismatch").asRuntimeException());
+            out.onError(
+                Status.INVALID_ARGUMENT.withDescription("digest mismatch").asRuntimeException());
             return;
           }
           blobs.add(digest);
@@ -256,12 +282,20 @@ final class FakeQuarryServer implements AutoCloseable {
       all.add(r.getPayloadDigest());
       List<String> missing = all.stream().filter(d -> !blobs.contains(d)).toList();
       if (!missing.isEmpty()) {
-        out.onError(error(Status.Code.INVALID_ARGUMENT, "BLOB_NOT_UPLOADED", "blob(s) not uploaded: " + missing));
+        out.onError(
+            error(
+                Status.Code.INVALID_ARGUMENT,
+                "BLOB_NOT_UPLOADED",
+                "blob(s) not uploaded: " + missing));
         return;
       }
       String id = "fn-" + ids.incrementAndGet();
       functions.put(id, r.getPayloadDigest());
-      out.onNext(FunctionInfo.newBuilder().setId(id).setKind(FunctionKind.FUNCTION_KIND_SERIALIZED).build());
+      out.onNext(
+          FunctionInfo.newBuilder()
+              .setId(id)
+              .setKind(FunctionKind.FUNCTION_KIND_SERIALIZED)
+              .build());
       out.onCompleted();
     }
 
@@ -270,12 +304,19 @@ final class FakeQuarryServer implements AutoCloseable {
     public void submitMap(SubmitMapRequest r, StreamObserver<SubmitMapResponse> out) {
       String payload = functions.get(r.getFunction());
       if (submitNotFoundReason != null) {
-        out.onError(error(Status.Code.NOT_FOUND, submitNotFoundReason,
-            "profile for function '" + r.getFunction() + "' not found"));
+        out.onError(
+            error(
+                Status.Code.NOT_FOUND,
+                submitNotFoundReason,
+                "profile for function '" + r.getFunction() + "' not found"));
         return;
       }
       if (payload == null) {
-        out.onError(error(Status.Code.NOT_FOUND, "FUNCTION_NOT_FOUND", "function '" + r.getFunction() + "' not found"));
+        out.onError(
+            error(
+                Status.Code.NOT_FOUND,
+                "FUNCTION_NOT_FOUND",
+                "function '" + r.getFunction() + "' not found"));
         return;
       }
       Function<Object, Object> fn;
@@ -309,14 +350,18 @@ final class FakeQuarryServer implements AutoCloseable {
       try {
         Object input = read(in.getData());
         Object result = fn.apply(input);
-        job.finish(index, TaskResult.newBuilder().setState(TaskState.TASK_STATE_SUCCEEDED)
-            .setData(ByteString.copyFrom(write(result))));
+        job.finish(
+            index,
+            TaskResult.newBuilder()
+                .setState(TaskState.TASK_STATE_SUCCEEDED)
+                .setData(ByteString.copyFrom(write(result))));
       } catch (Throwable e) {
         if (Thread.currentThread().isInterrupted()) {
           return;
         }
-        job.finish(index, TaskResult.newBuilder().setState(TaskState.TASK_STATE_FAILED)
-            .setError(remoteError(e)));
+        job.finish(
+            index,
+            TaskResult.newBuilder().setState(TaskState.TASK_STATE_FAILED).setError(remoteError(e)));
       }
     }
 
@@ -324,7 +369,8 @@ final class FakeQuarryServer implements AutoCloseable {
     public void getJob(GetJobRequest r, StreamObserver<Job> out) {
       FakeJob job = jobs.get(r.getJobId());
       if (job == null) {
-        out.onError(error(Status.Code.NOT_FOUND, "JOB_NOT_FOUND", "job '" + r.getJobId() + "' not found"));
+        out.onError(
+            error(Status.Code.NOT_FOUND, "JOB_NOT_FOUND", "job '" + r.getJobId() + "' not found"));
         return;
       }
       out.onNext(job.proto());
@@ -335,7 +381,8 @@ final class FakeQuarryServer implements AutoCloseable {
     public void cancelJob(CancelJobRequest r, StreamObserver<Job> out) {
       FakeJob job = jobs.get(r.getJobId());
       if (job == null) {
-        out.onError(error(Status.Code.NOT_FOUND, "JOB_NOT_FOUND", "job '" + r.getJobId() + "' not found"));
+        out.onError(
+            error(Status.Code.NOT_FOUND, "JOB_NOT_FOUND", "job '" + r.getJobId() + "' not found"));
         return;
       }
       job.cancel();
@@ -358,50 +405,52 @@ final class FakeQuarryServer implements AutoCloseable {
       var call = (ServerCallStreamObserver<TaskResult>) out;
       boolean breakAfterOne = breakStreamsAfterOne.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
       boolean completeEarly = completeStreamsEarly.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-      runners.submit(() -> {
-        long sent = r.getAfterSeq();
-        int count = 0;
-        try {
-          while (!call.isCancelled()) {
-            List<TaskResult> batch;
-            boolean terminal;
-            long last;
-            synchronized (job) {
-              last = job.seq;
-              final long after = sent;
-              batch = job.results.stream().filter(t -> t.getSeq() > after).toList();
-              terminal = job.state != JobState.JOB_STATE_RUNNING;
-              if (batch.isEmpty() && !terminal) {
-                job.wait(50);
-                continue;
+      runners.submit(
+          () -> {
+            long sent = r.getAfterSeq();
+            int count = 0;
+            try {
+              while (!call.isCancelled()) {
+                List<TaskResult> batch;
+                boolean terminal;
+                long last;
+                synchronized (job) {
+                  last = job.seq;
+                  final long after = sent;
+                  batch = job.results.stream().filter(t -> t.getSeq() > after).toList();
+                  terminal = job.state != JobState.JOB_STATE_RUNNING;
+                  if (batch.isEmpty() && !terminal) {
+                    job.wait(50);
+                    continue;
+                  }
+                }
+                for (TaskResult t : batch) {
+                  sent = t.getSeq();
+                  if (t.getIndex() == dropIndex) {
+                    continue;
+                  }
+                  out.onNext(t);
+                  if (breakAfterOne && ++count == 1) {
+                    out.onError(
+                        Status.UNAVAILABLE.withDescription("injected break").asRuntimeException());
+                    return;
+                  }
+                  if (completeEarly && !terminal) {
+                    out.onCompleted();
+                    return;
+                  }
+                }
+                if (terminal && sent == last) {
+                  out.onCompleted();
+                  return;
+                }
               }
+            } catch (InterruptedException e) {
+              out.onError(Status.CANCELLED.asRuntimeException());
+            } catch (RuntimeException cancelled) {
+              // client went away
             }
-            for (TaskResult t : batch) {
-              sent = t.getSeq();
-              if (t.getIndex() == dropIndex) {
-                continue;
-              }
-              out.onNext(t);
-              if (breakAfterOne && ++count == 1) {
-                out.onError(Status.UNAVAILABLE.withDescription("injected break").asRuntimeException());
-                return;
-              }
-              if (completeEarly && !terminal) {
-                out.onCompleted();
-                return;
-              }
-            }
-            if (terminal && sent == last) {
-              out.onCompleted();
-              return;
-            }
-          }
-        } catch (InterruptedException e) {
-          out.onError(Status.CANCELLED.asRuntimeException());
-        } catch (RuntimeException cancelled) {
-          // client went away
-        }
-      });
+          });
     }
   }
 
@@ -422,14 +471,19 @@ final class FakeQuarryServer implements AutoCloseable {
   static RemoteError remoteError(Throwable e) {
     var sw = new StringWriter();
     e.printStackTrace(new PrintWriter(sw));
-    var b = RemoteError.newBuilder()
-        .setType(e.getClass().getName())
-        .setMessage(e.getMessage() == null ? "" : e.getMessage())
-        .setStackTraceText(sw.toString())
-        .setFunctionError(true);
+    var b =
+        RemoteError.newBuilder()
+            .setType(e.getClass().getName())
+            .setMessage(e.getMessage() == null ? "" : e.getMessage())
+            .setStackTraceText(sw.toString())
+            .setFunctionError(true);
     for (StackTraceElement f : e.getStackTrace()) {
-      b.addStack(StackFrame.newBuilder().setClassName(f.getClassName()).setMethodName(f.getMethodName())
-          .setFileName(f.getFileName() == null ? "" : f.getFileName()).setLineNumber(f.getLineNumber()));
+      b.addStack(
+          StackFrame.newBuilder()
+              .setClassName(f.getClassName())
+              .setMethodName(f.getMethodName())
+              .setFileName(f.getFileName() == null ? "" : f.getFileName())
+              .setLineNumber(f.getLineNumber()));
     }
     return b.build();
   }

@@ -124,7 +124,9 @@ class FunctionExecutorTest {
   void nullInputsAndResultsAreAllowed() throws Exception {
     JobFuture<String> f = fexec.callAsync((String s) -> s == null ? null : s + "!", null);
     assertThat(f.get()).isNull();
-    assertThat(fexec.getResult(fexec.map((String s) -> s == null ? "none" : s, Arrays.asList("a", null))))
+    assertThat(
+            fexec.getResult(
+                fexec.map((String s) -> s == null ? "none" : s, Arrays.asList("a", null))))
         .containsExactly("a", "none");
   }
 
@@ -132,14 +134,17 @@ class FunctionExecutorTest {
   void aFunctionErrorIsARemoteFunctionExceptionWithRemoteFrames() {
     List<JobFuture<Integer>> futures = fexec.map(x -> 10 / x, List.of(5, 0, 2));
     assertThatThrownBy(() -> fexec.getResult(futures))
-        .isInstanceOfSatisfying(RemoteFunctionException.class, e -> {
-          assertThat(e.remoteClassName()).isEqualTo("java.lang.ArithmeticException");
-          assertThat(e.remoteMessage()).isEqualTo("/ by zero");
-          assertThat(e.getMessage()).isEqualTo("java.lang.ArithmeticException: / by zero");
-          assertThat(e.functionError()).isTrue();
-          assertThat(e.remoteStackTraceText()).contains("ArithmeticException");
-          assertThat(e.getStackTrace()[0].getClassName()).isEqualTo(FunctionExecutorTest.class.getName());
-        });
+        .isInstanceOfSatisfying(
+            RemoteFunctionException.class,
+            e -> {
+              assertThat(e.remoteClassName()).isEqualTo("java.lang.ArithmeticException");
+              assertThat(e.remoteMessage()).isEqualTo("/ by zero");
+              assertThat(e.getMessage()).isEqualTo("java.lang.ArithmeticException: / by zero");
+              assertThat(e.functionError()).isTrue();
+              assertThat(e.remoteStackTraceText()).contains("ArithmeticException");
+              assertThat(e.getStackTrace()[0].getClassName())
+                  .isEqualTo(FunctionExecutorTest.class.getName());
+            });
     assertThatThrownBy(() -> futures.get(1).get())
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(RemoteFunctionException.class);
@@ -191,31 +196,36 @@ class FunctionExecutorTest {
     assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
-        .isInstanceOfSatisfying(QuarryException.class,
-            e -> assertThat(e.code()).isEqualTo(Status.Code.CANCELLED));
+        .isInstanceOfSatisfying(
+            QuarryException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.CANCELLED));
     assertThatThrownBy(() -> fexec.callAsync(x -> x, 1)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void unknownJobIsNotFound() {
     assertThatThrownBy(() -> fexec.getJob("nope"))
-        .isInstanceOfSatisfying(QuarryException.class, e -> {
-          assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
-          assertThat(e.reason()).isEqualTo(ErrorReason.JOB_NOT_FOUND);
-          assertThat(e.retryable()).isFalse();
-          assertThat(e.getMessage()).contains("nope");
-        });
+        .isInstanceOfSatisfying(
+            QuarryException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
+              assertThat(e.reason()).isEqualTo(ErrorReason.JOB_NOT_FOUND);
+              assertThat(e.retryable()).isFalse();
+              assertThat(e.getMessage()).contains("nope");
+            });
   }
 
   @Test
   void anUnreachableServerIsUnavailable() {
     try (var other = executor("no-such-server", ClientOptions.DEFAULT)) {
       assertThatThrownBy(() -> other.callAsync(x -> x, 1))
-          .isInstanceOfSatisfying(QuarryException.class, e -> {
-            assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.retryable()).isTrue();
-            assertThat(e.getMessage()).contains("cannot reach the Quarry server at in-process:no-such-server");
-          });
+          .isInstanceOfSatisfying(
+              QuarryException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.getMessage())
+                    .contains("cannot reach the Quarry server at in-process:no-such-server");
+              });
     }
   }
 
@@ -260,11 +270,13 @@ class FunctionExecutorTest {
     assertThat(fexec.callAsync(neg, 1).get()).isEqualTo(-1);
     server.submitNotFoundReason = "PROFILE_NOT_FOUND"; // its message names the function, too
     assertThatThrownBy(() -> fexec.callAsync(neg, 2))
-        .isInstanceOfSatisfying(QuarryException.class, e -> {
-          assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
-          assertThat(e.reason()).isEqualTo(ErrorReason.PROFILE_NOT_FOUND);
-          assertThat(e.description()).contains("function");
-        });
+        .isInstanceOfSatisfying(
+            QuarryException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
+              assertThat(e.reason()).isEqualTo(ErrorReason.PROFILE_NOT_FOUND);
+              assertThat(e.description()).contains("function");
+            });
     assertThat(server.calls("RegisterFunction")).isEqualTo(1);
     assertThat(server.calls("SubmitMap")).isEqualTo(2);
   }
@@ -284,13 +296,16 @@ class FunctionExecutorTest {
   void waitForSplitsDoneAndPending() {
     List<JobFuture<Integer>> futures = new ArrayList<>(fexec.map(x -> x, List.of(1)));
     futures.addAll(fexec.map(FunctionExecutorTest::slow, List.of(2)));
-    WaitResult<Integer> any = fexec.waitFor(futures, WaitMode.ANY_COMPLETED, Duration.ofSeconds(10));
+    WaitResult<Integer> any =
+        fexec.waitFor(futures, WaitMode.ANY_COMPLETED, Duration.ofSeconds(10));
     assertThat(any.done()).containsExactly(futures.get(0));
     assertThat(any.notDone()).containsExactly(futures.get(1));
-    WaitResult<Integer> all = fexec.waitFor(futures, WaitMode.ALL_COMPLETED, Duration.ofMillis(100));
+    WaitResult<Integer> all =
+        fexec.waitFor(futures, WaitMode.ALL_COMPLETED, Duration.ofMillis(100));
     assertThat(all.allDone()).isFalse();
     assertThatThrownBy(() -> fexec.getResult(futures, Duration.ofMillis(50)))
-        .isInstanceOfSatisfying(QuarryException.class,
+        .isInstanceOfSatisfying(
+            QuarryException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
   }
 
@@ -318,14 +333,23 @@ class FunctionExecutorTest {
     ExecutorService es = fexec.asExecutorService();
     Future<Integer> f = es.submit((Callable<Integer> & Serializable) () -> 6 * 7);
     assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(42);
-    var all = es.invokeAll(List.of(
-        (Callable<String> & Serializable) () -> "a", (Callable<String> & Serializable) () -> "b"));
+    var all =
+        es.invokeAll(
+            List.of(
+                (Callable<String> & Serializable) () -> "a",
+                (Callable<String> & Serializable) () -> "b"));
     assertThat(all.get(1).get()).isEqualTo("b");
-    Future<?> failing = es.submit((Callable<Integer> & Serializable) () -> {
-      throw new java.io.IOException("checked");
-    });
-    assertThatThrownBy(failing::get).cause().isInstanceOfSatisfying(RemoteFunctionException.class,
-        e -> assertThat(e.remoteClassName()).isEqualTo("java.io.IOException"));
+    Future<?> failing =
+        es.submit(
+            (Callable<Integer> & Serializable)
+                () -> {
+                  throw new java.io.IOException("checked");
+                });
+    assertThatThrownBy(failing::get)
+        .cause()
+        .isInstanceOfSatisfying(
+            RemoteFunctionException.class,
+            e -> assertThat(e.remoteClassName()).isEqualTo("java.io.IOException"));
     assertThatThrownBy(() -> es.submit(() -> 1))
         .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
     es.shutdown();
@@ -346,7 +370,8 @@ class FunctionExecutorTest {
     }
     Arrays.sort(nanos);
     double p50 = nanos[nanos.length / 2] / 1e6;
-    System.out.printf("warm callAsync+get in-process: p50 %.2f ms, p90 %.2f ms%n",
+    System.out.printf(
+        "warm callAsync+get in-process: p50 %.2f ms, p90 %.2f ms%n",
         p50, nanos[nanos.length * 9 / 10] / 1e6);
     assertThat(p50).isLessThan(10.0);
   }
@@ -354,14 +379,17 @@ class FunctionExecutorTest {
   @Test
   void aStreamEndedBeforeTheJobEndsIsReopened() {
     server.completeStreamsEarly.set(1);
-    var futures = fexec.map(x -> {
-      try {
-        Thread.sleep(x * 100L);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return x;
-    }, List.of(0, 1, 2));
+    var futures =
+        fexec.map(
+            x -> {
+              try {
+                Thread.sleep(x * 100L);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              return x;
+            },
+            List.of(0, 1, 2));
     assertThat(fexec.getResult(futures, Duration.ofSeconds(20))).containsExactly(0, 1, 2);
     assertThat(server.calls("GetJob")).isEqualTo(1);
     assertThat(server.afterSeqs).hasSize(2).allMatch(s -> s == 0 || s == 1);
@@ -384,32 +412,40 @@ class FunctionExecutorTest {
     JobFuture<Integer> f = fexec.callAsync(x -> x, 1);
     assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
         .cause()
-        .isInstanceOfSatisfying(QuarryException.class, e -> {
-          assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED);
-          assertThat(e.getMessage()).contains("not your job");
-        });
+        .isInstanceOfSatisfying(
+            QuarryException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED);
+              assertThat(e.getMessage()).contains("not your job");
+            });
   }
 
   @Test
   void anUnavailableStreamIsRetriedUntilTheReconnectTimeout() {
-    try (var impatient = executor(server.name,
-        ClientOptions.builder().reconnectTimeout(Duration.ofMillis(300)).build())) {
+    try (var impatient =
+        executor(
+            server.name,
+            ClientOptions.builder().reconnectTimeout(Duration.ofMillis(300)).build())) {
       server.streamFailure = Status.UNAVAILABLE.withDescription("down");
       JobFuture<Integer> f = impatient.callAsync(x -> x, 1);
       assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
           .cause()
-          .isInstanceOfSatisfying(QuarryException.class, e -> {
-            assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getMessage()).contains("gave up reconnecting");
-          });
+          .isInstanceOfSatisfying(
+              QuarryException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getMessage()).contains("gave up reconnecting");
+              });
       assertThat(server.afterSeqs.size()).isGreaterThan(1);
     }
   }
 
   @Test
   void largeResultsAndSmallUploadChunksWork() throws Exception {
-    try (var small = executor(server.name,
-        ClientOptions.builder().uploadChunkSize(16 << 10).uploadConcurrency(2).build())) {
+    try (var small =
+        executor(
+            server.name,
+            ClientOptions.builder().uploadChunkSize(16 << 10).uploadConcurrency(2).build())) {
       JobFuture<byte[]> f = small.callAsync((Integer n) -> new byte[n], 300_000);
       assertThat(f.get(20, TimeUnit.SECONDS)).hasSize(300_000);
     }

@@ -41,14 +41,16 @@ class JobFutureTest {
   }
 
   private static RemoteFunctionException remoteError() {
-    return new RemoteFunctionException("java.lang.IllegalStateException", "boom", "", true, List.of());
+    return new RemoteFunctionException(
+        "java.lang.IllegalStateException", "boom", "", true, List.of());
   }
 
   @Test
   void getReturnsTheResultOrTheRemoteErrorAsCause() throws Exception {
     var f = futures(2);
     assertThat(f.get(0).isDone()).isFalse();
-    assertThatThrownBy(() -> f.get(0).get(10, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+    assertThatThrownBy(() -> f.get(0).get(10, TimeUnit.MILLISECONDS))
+        .isInstanceOf(TimeoutException.class);
     handles.get(0).succeed("ok");
     handles.get(1).fail(remoteError());
     assertThat(f.get(0).get()).isEqualTo("ok");
@@ -89,7 +91,8 @@ class JobFutureTest {
     assertThat(f.get(0).get()).isEqualTo("theirs");
     assertThatThrownBy(bad::get).cause().isInstanceOf(RemoteFunctionException.class);
     // views are completed asynchronously (never on the thread that delivered the result)
-    assertThat(cancelled).failsWithin(java.time.Duration.ofSeconds(5))
+    assertThat(cancelled)
+        .failsWithin(java.time.Duration.ofSeconds(5))
         .withThrowableOfType(java.util.concurrent.CancellationException.class);
     assertThat(cancelled.isCancelled()).isTrue();
   }
@@ -117,10 +120,12 @@ class JobFutureTest {
   void getResultReportsCancellationAndTimeouts() {
     var f = futures(2);
     assertThatThrownBy(() -> Waits.results(f, Duration.ofMillis(20)))
-        .isInstanceOfSatisfying(QuarryException.class, e -> {
-          assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-          assertThat(e.getMessage()).contains("2 of 2 results not ready");
-        });
+        .isInstanceOfSatisfying(
+            QuarryException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+              assertThat(e.getMessage()).contains("2 of 2 results not ready");
+            });
     handles.get(0).succeed("a");
     f.get(1).cancel(false);
     assertThatThrownBy(() -> Waits.results(f, null))
@@ -133,8 +138,8 @@ class JobFutureTest {
     var f = futures(1);
     Thread.currentThread().interrupt();
     assertThatThrownBy(() -> Waits.results(f, null))
-        .isInstanceOfSatisfying(QuarryException.class,
-            e -> assertThat(e.code()).isEqualTo(Status.Code.CANCELLED));
+        .isInstanceOfSatisfying(
+            QuarryException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.CANCELLED));
     assertThat(Thread.interrupted()).isTrue();
   }
 
@@ -179,7 +184,8 @@ class JobFutureTest {
     assertThat(all.notDone()).containsExactly(f.get(1));
     WaitResult<String> any = Waits.waitFor(futures(1), WaitMode.ANY_COMPLETED, Duration.ZERO);
     assertThat(any.done()).isEmpty();
-    assertThat(Waits.waitFor(List.<JobFuture<String>>of(), WaitMode.ANY_COMPLETED, null).allDone()).isTrue();
+    assertThat(Waits.waitFor(List.<JobFuture<String>>of(), WaitMode.ANY_COMPLETED, null).allDone())
+        .isTrue();
   }
 
   @Test

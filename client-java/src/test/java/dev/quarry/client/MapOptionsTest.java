@@ -19,8 +19,14 @@ class MapOptionsTest {
 
   @Test
   void theBuilderSetsEverythingAndToBuilderCopies() {
-    MapOptions o = MapOptions.builder().chunkSize(10).maxAttempts(3).timeout(Duration.ofSeconds(30))
-        .retryFunctionErrors(true).label("nightly").build();
+    MapOptions o =
+        MapOptions.builder()
+            .chunkSize(10)
+            .maxAttempts(3)
+            .timeout(Duration.ofSeconds(30))
+            .retryFunctionErrors(true)
+            .label("nightly")
+            .build();
     assertThat(o.chunkSize()).isEqualTo(10);
     assertThat(o.maxAttempts()).isEqualTo(3);
     assertThat(o.timeout()).contains(Duration.ofSeconds(30));

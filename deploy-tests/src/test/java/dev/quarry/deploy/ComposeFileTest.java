@@ -2,6 +2,7 @@ package dev.quarry.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * docker-compose.yml against what the server reads: every {@code QUARRY_*} variable and every
  * property in {@code SPRING_APPLICATION_JSON} binds to a server setting (S3 setting names with
- * their case), the published ports are the ones the server listens on, and secrets come from
- * .env, never from the file.
+ * their case), the published ports are the ones the server listens on, and secrets come from .env,
+ * never from the file.
  */
 class ComposeFileTest {
   static final List<String> REPLICAS = List.of("quarry-1", "quarry-2");
@@ -56,15 +56,19 @@ class ComposeFileTest {
     for (String replica : REPLICAS) {
       Map<String, Object> dependsOn = Repo.map(service(replica).get("depends_on"));
       assertThat(Repo.at(dependsOn, "postgres.condition")).isEqualTo("service_healthy");
-      assertThat(Repo.at(dependsOn, "bucket.condition")).isEqualTo("service_completed_successfully");
+      assertThat(Repo.at(dependsOn, "bucket.condition"))
+          .isEqualTo("service_completed_successfully");
       assertThat(environment(replica)).containsEntry("QUARRY_STORAGE_TYPE", "s3");
-      assertThat(environment(replica).get("QUARRY_DB_URL")).startsWith("jdbc:postgresql://postgres:5432/");
+      assertThat(environment(replica).get("QUARRY_DB_URL"))
+          .startsWith("jdbc:postgresql://postgres:5432/");
     }
     // both replicas on the same database and bucket
-    assertThat(environment("quarry-1").get("QUARRY_DB_URL")).isEqualTo(environment("quarry-2").get("QUARRY_DB_URL"));
+    assertThat(environment("quarry-1").get("QUARRY_DB_URL"))
+        .isEqualTo(environment("quarry-2").get("QUARRY_DB_URL"));
     assertThat(environment("quarry-1").get("QUARRY_STORAGE_SETTINGS_BUCKET"))
         .isEqualTo(environment("quarry-2").get("QUARRY_STORAGE_SETTINGS_BUCKET"));
-    assertThat(String.valueOf(service("bucket").get("command"))).contains("mc mb --ignore-existing");
+    assertThat(String.valueOf(service("bucket").get("command")))
+        .contains("mc mb --ignore-existing");
   }
 
   @Test
@@ -80,8 +84,14 @@ class ComposeFileTest {
         Optional<ServerSettings.Binding> b = ServerSettings.bindEnv(name);
         assertThat(b).as(replica + ": " + name + " binds to no quarry.* property").isPresent();
         if (b.get().mapKey() != null) {
-          assertThat(s3).as(replica + ": " + name + " sets storage setting '" + b.get().mapKey()
-              + "', which the S3 store does not read (environment names arrive lower-cased)")
+          assertThat(s3)
+              .as(
+                  replica
+                      + ": "
+                      + name
+                      + " sets storage setting '"
+                      + b.get().mapKey()
+                      + "', which the S3 store does not read (environment names arrive lower-cased)")
               .contains(b.get().mapKey());
         }
       }
@@ -103,29 +113,36 @@ class ComposeFileTest {
         declared.add(b.get().mapKey());
       }
       for (var e : environment(replica).entrySet()) {
-        ServerSettings.bindEnv(e.getKey()).map(ServerSettings.Binding::mapKey).ifPresent(declared::add);
+        ServerSettings.bindEnv(e.getKey())
+            .map(ServerSettings.Binding::mapKey)
+            .ifPresent(declared::add);
       }
     }
-    assertThat(declared).contains("bucket", "endpoint", "region", "pathStyle", "accessKeyId", "secretAccessKey");
+    assertThat(declared)
+        .contains("bucket", "endpoint", "region", "pathStyle", "accessKeyId", "secretAccessKey");
   }
 
   @Test
   void publishedPortsAreTheOnesTheServerListensOn() throws Exception {
     int http = Integer.parseInt(ServerSettings.applicationYamlDefault("QUARRY_HTTP_PORT"));
     int grpc = ServerSettings.defaultGrpcPort();
-    int management = Integer.parseInt(ServerSettings.applicationYamlDefault("QUARRY_MANAGEMENT_PORT"));
+    int management =
+        Integer.parseInt(ServerSettings.applicationYamlDefault("QUARRY_MANAGEMENT_PORT"));
     for (String replica : REPLICAS) {
       Map<String, String> env = environment(replica);
       int httpPort = Integer.parseInt(env.getOrDefault("QUARRY_HTTP_PORT", String.valueOf(http)));
       int grpcPort = Integer.parseInt(env.getOrDefault("QUARRY_GRPC_PORT", String.valueOf(grpc)));
-      int managementPort = Integer.parseInt(env.getOrDefault("QUARRY_MANAGEMENT_PORT", String.valueOf(management)));
+      int managementPort =
+          Integer.parseInt(env.getOrDefault("QUARRY_MANAGEMENT_PORT", String.valueOf(management)));
       List<Integer> targets = new ArrayList<>();
       for (Object p : (List<?>) service(replica).get("ports")) {
         String[] parts = String.valueOf(p).split(":");
         targets.add(Integer.parseInt(parts[parts.length - 1]));
       }
       assertThat(targets).as(replica).containsExactlyInAnyOrder(httpPort, grpcPort);
-      assertThat(targets).as(replica + " publishes no management port").doesNotContain(managementPort);
+      assertThat(targets)
+          .as(replica + " publishes no management port")
+          .doesNotContain(managementPort);
     }
   }
 
@@ -141,12 +158,18 @@ class ComposeFileTest {
     while (m.find()) {
       required.add(m.group(1));
     }
-    assertThat(required).contains("QUARRY_OPERATOR_KEY", "QUARRY_SECRETS_MASTER_KEYS", "POSTGRES_PASSWORD",
-        "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD");
+    assertThat(required)
+        .contains(
+            "QUARRY_OPERATOR_KEY",
+            "QUARRY_SECRETS_MASTER_KEYS",
+            "POSTGRES_PASSWORD",
+            "MINIO_ROOT_USER",
+            "MINIO_ROOT_PASSWORD");
     assertThat(example.stringPropertyNames()).containsAll(required);
     for (String replica : REPLICAS) {
       Map<String, String> env = environment(replica);
-      for (String secret : List.of("QUARRY_OPERATOR_KEY", "QUARRY_SECRETS_MASTER_KEYS", "QUARRY_DB_PASSWORD")) {
+      for (String secret :
+          List.of("QUARRY_OPERATOR_KEY", "QUARRY_SECRETS_MASTER_KEYS", "QUARRY_DB_PASSWORD")) {
         assertThat(env.get(secret)).as(secret).startsWith("${").endsWith("}");
       }
     }
@@ -167,11 +190,21 @@ class ComposeFileTest {
 
   @Test
   void composeValidatesTheFileWithTheExampleEnv() throws Exception {
-    boolean installed = new ProcessBuilder("sh", "-c", "command -v docker-compose").start().waitFor() == 0;
+    boolean installed =
+        new ProcessBuilder("sh", "-c", "command -v docker-compose").start().waitFor() == 0;
     Assumptions.assumeTrue(installed, "docker-compose is not installed (.ci/run installs it)");
-    Process p = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "--env-file", ".env.example",
-            "config", "-q")
-        .directory(Repo.root().toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "docker-compose",
+                "-f",
+                "docker-compose.yml",
+                "--env-file",
+                ".env.example",
+                "config",
+                "-q")
+            .directory(Repo.root().toFile())
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
   }

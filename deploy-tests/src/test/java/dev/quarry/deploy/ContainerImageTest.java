@@ -34,8 +34,10 @@ class ContainerImageTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static JsonNode config;
   static JsonNode manifest;
+
   /** path in the image (no leading slash) -> entry, across all layers */
   static final Map<String, TarArchiveEntry> files = new HashMap<>();
+
   static String classpathFile;
   static final Set<String> workerJarClasses = new TreeSet<>();
   static int layersInTar;
@@ -45,7 +47,8 @@ class ContainerImageTest {
     Path tar = Repo.file("server/target/jib-image.tar");
     assertThat(tar).as("built by ./mvnw -Pimage package").exists();
     Map<String, byte[]> top = new HashMap<>();
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tar)))) {
+    try (TarArchiveInputStream in =
+        new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tar)))) {
       for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
         if (e.getName().endsWith(".json")) {
           top.put(e.getName(), in.readAllBytes());
@@ -67,11 +70,13 @@ class ContainerImageTest {
     TarArchiveInputStream files = new TarArchiveInputStream(gzip ? new GZIPInputStream(raw) : raw);
     for (TarArchiveEntry e; (e = files.getNextEntry()) != null; ) {
       String name = e.getName().replaceFirst("^\\./", "").replaceFirst("^/", "");
-      ContainerImageTest.files.put(name.endsWith("/") ? name.substring(0, name.length() - 1) : name, e);
+      ContainerImageTest.files.put(
+          name.endsWith("/") ? name.substring(0, name.length() - 1) : name, e);
       if (name.equals("app/jib-classpath-file")) {
         classpathFile = new String(files.readAllBytes(), StandardCharsets.UTF_8).strip();
       } else if (name.matches("app/libs/quarry-worker-runtime-.*\\.jar")) {
-        try (ZipInputStream jar = new ZipInputStream(new ByteArrayInputStream(files.readAllBytes()))) {
+        try (ZipInputStream jar =
+            new ZipInputStream(new ByteArrayInputStream(files.readAllBytes()))) {
           for (ZipEntry z; (z = jar.getNextEntry()) != null; ) {
             workerJarClasses.add(z.getName());
           }
@@ -97,7 +102,8 @@ class ContainerImageTest {
   void entrypointStartsTheServerFromJibsClassPathFile() {
     List<String> entrypoint = strings(config.at("/config/Entrypoint"));
     assertThat(entrypoint.get(0)).isEqualTo("java");
-    assertThat(entrypoint).containsSubsequence("-cp", "@/app/jib-classpath-file", "dev.quarry.server.QuarryServer");
+    assertThat(entrypoint)
+        .containsSubsequence("-cp", "@/app/jib-classpath-file", "dev.quarry.server.QuarryServer");
     assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED");
     assertThat(entrypoint.getLast()).isEqualTo("dev.quarry.server.QuarryServer");
   }
@@ -112,14 +118,19 @@ class ContainerImageTest {
 
   @Test
   void exposesTheServersPortsAndDeclaresTheHomeVolume() throws Exception {
-    assertThat(strings(fieldNames(config.at("/config/ExposedPorts")))).containsExactlyInAnyOrder(
-        ServerSettings.applicationYamlDefault("QUARRY_HTTP_PORT") + "/tcp",
-        ServerSettings.defaultGrpcPort() + "/tcp",
-        ServerSettings.applicationYamlDefault("QUARRY_MANAGEMENT_PORT") + "/tcp");
-    assertThat(strings(fieldNames(config.at("/config/Volumes")))).containsExactly("/var/lib/quarry");
+    assertThat(strings(fieldNames(config.at("/config/ExposedPorts"))))
+        .containsExactlyInAnyOrder(
+            ServerSettings.applicationYamlDefault("QUARRY_HTTP_PORT") + "/tcp",
+            ServerSettings.defaultGrpcPort() + "/tcp",
+            ServerSettings.applicationYamlDefault("QUARRY_MANAGEMENT_PORT") + "/tcp");
+    assertThat(strings(fieldNames(config.at("/config/Volumes"))))
+        .containsExactly("/var/lib/quarry");
     List<String> env = strings(config.at("/config/Env"));
-    assertThat(env).contains("QUARRY_HOME=/var/lib/quarry", "QUARRY_BIND_ADDRESS=0.0.0.0",
-        "QUARRY_MANAGEMENT_ADDRESS=0.0.0.0");
+    assertThat(env)
+        .contains(
+            "QUARRY_HOME=/var/lib/quarry",
+            "QUARRY_BIND_ADDRESS=0.0.0.0",
+            "QUARRY_MANAGEMENT_ADDRESS=0.0.0.0");
     // every QUARRY_* variable of the image binds to a server setting or placeholder
     Set<String> placeholders = ServerSettings.applicationYamlPlaceholders();
     for (String e : env) {
@@ -141,16 +152,27 @@ class ContainerImageTest {
     assertThat(manifest.get("Layers")).hasSizeGreaterThanOrEqualTo(5);
     assertThat(layersInTar).isEqualTo(manifest.get("Layers").size());
     assertThat(config.at("/rootfs/diff_ids")).hasSize(layersInTar);
-    assertThat(files.keySet()).as("files in the image").containsAll(List.of(
-        "app/jib-classpath-file", "app/jib-main-class-file",
-        "app/classes/dev/quarry/server/QuarryServer.class",
-        // the compose healthcheck runs it
-        "app/classes/dev/quarry/server/observability/HealthProbe.class",
-        "app/resources/application.yaml"));
-    String path = strings(config.at("/config/Env")).stream().filter(e -> e.startsWith("PATH=")).findFirst()
-        .orElseThrow().substring(5);
-    assertThat(Arrays.stream(path.split(":")).anyMatch(dir -> files.containsKey(dir.substring(1) + "/java")))
-        .as("a java on PATH=" + path).isTrue();
+    assertThat(files.keySet())
+        .as("files in the image")
+        .containsAll(
+            List.of(
+                "app/jib-classpath-file",
+                "app/jib-main-class-file",
+                "app/classes/dev/quarry/server/QuarryServer.class",
+                // the compose healthcheck runs it
+                "app/classes/dev/quarry/server/observability/HealthProbe.class",
+                "app/resources/application.yaml"));
+    String path =
+        strings(config.at("/config/Env")).stream()
+            .filter(e -> e.startsWith("PATH="))
+            .findFirst()
+            .orElseThrow()
+            .substring(5);
+    assertThat(
+            Arrays.stream(path.split(":"))
+                .anyMatch(dir -> files.containsKey(dir.substring(1) + "/java")))
+        .as("a java on PATH=" + path)
+        .isTrue();
   }
 
   @Test
@@ -159,7 +181,9 @@ class ContainerImageTest {
     String[] entries = classpathFile.split(":");
     assertThat(entries).contains("/app/classes", "/app/resources");
     for (String entry : entries) {
-      assertThat(files.containsKey(entry.substring(1))).as("class path entry " + entry + " in the image").isTrue();
+      assertThat(files.containsKey(entry.substring(1)))
+          .as("class path entry " + entry + " in the image")
+          .isTrue();
     }
     assertThat(entries).anyMatch(e -> e.matches("/app/libs/quarry-worker-runtime-.*\\.jar"));
     String mainClass = dev.quarry.worker.local.LocalWorkerMain.class.getName();

@@ -29,15 +29,22 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Helm chart, linted strictly and rendered with default and non-default values; the
- * manifests are read with fabric8's model, so a field in the wrong place fails like it would in
- * the cluster.
+ * The Helm chart, linted strictly and rendered with default and non-default values; the manifests
+ * are read with fabric8's model, so a field in the wrong place fails like it would in the cluster.
  */
 class HelmChartTest {
   static final Path CHART = Repo.file("helm/quarry");
 
   static List<HasMetadata> render(UnaryOperator<TemplateCommand> values) {
-    String out = values.apply(new Helm(CHART).template().withName("q").withNamespace("jobs").withKubeVersion("1.31.0")).call();
+    String out =
+        values
+            .apply(
+                new Helm(CHART)
+                    .template()
+                    .withName("q")
+                    .withNamespace("jobs")
+                    .withKubeVersion("1.31.0"))
+            .call();
     List<HasMetadata> resources = new ArrayList<>();
     for (String doc : out.split("(?m)^---\\s*$")) {
       if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
@@ -62,7 +69,12 @@ class HelmChartTest {
   }
 
   static Container server(List<HasMetadata> resources) {
-    return one(resources, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    return one(resources, Deployment.class)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
   }
 
   @Test
@@ -77,7 +89,8 @@ class HelmChartTest {
     Deployment d = one(r, Deployment.class);
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
     Container c = server(r);
-    assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+    assertThat(c.getPorts())
+        .extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactlyInAnyOrder("http:8080", "grpc:9090", "management:9464");
     assertProbe(c.getStartupProbe(), "/actuator/health/liveness");
     assertProbe(c.getLivenessProbe(), "/actuator/health/liveness");
@@ -88,9 +101,12 @@ class HelmChartTest {
     assertThat(ServerSettings.defaultGrpcPort()).isEqualTo(9090);
 
     Service s = one(r, Service.class);
-    assertThat(s.getSpec().getPorts()).extracting(ServicePort::getName).containsExactly("http", "grpc", "metrics");
+    assertThat(s.getSpec().getPorts())
+        .extracting(ServicePort::getName)
+        .containsExactly("http", "grpc", "metrics");
     assertThat(s.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
-    assertThat(one(r, PodDisruptionBudget.class).getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(one(r, PodDisruptionBudget.class).getSpec().getMaxUnavailable().getIntVal())
+        .isEqualTo(1);
     assertThat(c.getResources().getLimits()).containsKey("memory");
     assertThat(all(r, HorizontalPodAutoscaler.class)).isEmpty();
     assertThat(all(r, Ingress.class)).isEmpty();
@@ -113,11 +129,14 @@ class HelmChartTest {
     assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getVolumeMounts()).extracting(m -> m.getMountPath())
+    assertThat(c.getVolumeMounts())
+        .extracting(m -> m.getMountPath())
         .contains("/tmp", "/var/lib/quarry");
     var volumes = pod.getVolumes();
     for (String name : List.of("tmp", "home")) {
-      assertThat(volumes).filteredOn(v -> v.getName().equals(name)).singleElement()
+      assertThat(volumes)
+          .filteredOn(v -> v.getName().equals(name))
+          .singleElement()
           .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
     }
     assertThat(env(c, "QUARRY_HOME").getValue()).isEqualTo("/var/lib/quarry");
@@ -125,42 +144,54 @@ class HelmChartTest {
 
   @Test
   void secretsAreReferencedByNameNeverInlined() throws Exception {
-    List<HasMetadata> r = render(t -> t
-        .set("secrets.existingSecret", "team-secrets")
-        .set("database.existingSecret", "team-db")
-        .set("storage.existingSecret", "team-s3")
-        .set("storage.endpoint", "http://minio.storage:9000")
-        .set("storage.pathStyle", "true"));
+    List<HasMetadata> r =
+        render(
+            t ->
+                t.set("secrets.existingSecret", "team-secrets")
+                    .set("database.existingSecret", "team-db")
+                    .set("storage.existingSecret", "team-s3")
+                    .set("storage.endpoint", "http://minio.storage:9000")
+                    .set("storage.pathStyle", "true"));
     assertThat(r).noneMatch(x -> x.getKind().equals("Secret"));
     Container c = server(r);
-    assertThat(env(c, "QUARRY_SECRETS_MASTER_KEYS").getValueFrom().getSecretKeyRef().getName()).isEqualTo("team-secrets");
-    assertThat(env(c, "QUARRY_OPERATOR_KEY").getValueFrom().getSecretKeyRef().getName()).isEqualTo("team-secrets");
-    assertThat(env(c, "QUARRY_DB_PASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("team-db");
-    assertThat(env(c, "QUARRY_S3_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName()).isEqualTo("team-s3");
+    assertThat(env(c, "QUARRY_SECRETS_MASTER_KEYS").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("team-secrets");
+    assertThat(env(c, "QUARRY_OPERATOR_KEY").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("team-secrets");
+    assertThat(env(c, "QUARRY_DB_PASSWORD").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("team-db");
+    assertThat(env(c, "QUARRY_S3_ACCESS_KEY_ID").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("team-s3");
     for (EnvVar e : c.getEnv()) {
       if (e.getName().matches(".*(KEY|PASSWORD|SECRET).*")) {
         assertThat(e.getValue()).as(e.getName()).isNull();
         assertThat(e.getValueFrom().getSecretKeyRef()).as(e.getName()).isNotNull();
       }
     }
-    // the config file has placeholders the server resolves from those variables, and S3 names with their case
+    // the config file has placeholders the server resolves from those variables, and S3 names with
+    // their case
     Map<String, Object> app = application(r);
     Map<String, Object> settings = Repo.map(Repo.at(app, "quarry.storage.settings"));
-    assertThat(settings).containsEntry("accessKeyId", "${QUARRY_S3_ACCESS_KEY_ID}")
+    assertThat(settings)
+        .containsEntry("accessKeyId", "${QUARRY_S3_ACCESS_KEY_ID}")
         .containsEntry("secretAccessKey", "${QUARRY_S3_SECRET_ACCESS_KEY}")
         .containsEntry("pathStyle", "true")
         .containsEntry("endpoint", "http://minio.storage:9000");
     assertThat(ServerSettings.s3SettingNames()).containsAll(settings.keySet());
     // values.yaml itself carries no secret values
     String values = Files.readString(CHART.resolve("values.yaml"));
-    assertThat(values).doesNotContainPattern(
-        "(?im)^\\s*(password|secretAccessKey|accessKeyId|operatorKey|masterKeys|masterKey)\\s*:\\s*\\S");
+    assertThat(values)
+        .doesNotContainPattern(
+            "(?im)^\\s*(password|secretAccessKey|accessKeyId|operatorKey|masterKeys|masterKey)\\s*:\\s*\\S");
   }
 
   @Test
   void configMapIsTheServersApplicationYamlAndValuesOverrideIt() {
-    List<HasMetadata> r = render(t -> t.set("config.quarry.backend.poolSize", "4")
-        .set("config.quarry.limits.maxInputsPerJob", "5000"));
+    List<HasMetadata> r =
+        render(
+            t ->
+                t.set("config.quarry.backend.poolSize", "4")
+                    .set("config.quarry.limits.maxInputsPerJob", "5000"));
     Map<String, Object> app = application(r);
     assertThat(Repo.at(app, "quarry.storage.type")).isEqualTo("s3");
     assertThat(Repo.at(app, "quarry.db.url")).isEqualTo("jdbc:postgresql://postgresql:5432/quarry");
@@ -168,16 +199,35 @@ class HelmChartTest {
     assertThat(Repo.at(app, "quarry.limits.maxInputsPerJob")).isEqualTo(5000);
     assertThat(Repo.at(app, "quarry.devKey")).isEqualTo(false);
     assertThat(Repo.at(app, "management.server.port")).isEqualTo(9464);
-    for (String property : List.of("quarry.backend.poolSize", "quarry.limits.maxInputsPerJob", "quarry.db.url",
-        "quarry.db.poolSize", "quarry.devKey", "quarry.grpc.port")) {
+    for (String property :
+        List.of(
+            "quarry.backend.poolSize",
+            "quarry.limits.maxInputsPerJob",
+            "quarry.db.url",
+            "quarry.db.poolSize",
+            "quarry.devKey",
+            "quarry.grpc.port")) {
       assertThat(ServerSettings.bindProperty(property)).as(property).isPresent();
     }
     Container c = server(r);
     assertThat(env(c, "SPRING_CONFIG_ADDITIONAL_LOCATION").getValue()).isEqualTo("/etc/quarry/");
-    assertThat(c.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/etc/quarry") && m.getReadOnly());
+    assertThat(c.getVolumeMounts())
+        .anyMatch(m -> m.getMountPath().equals("/etc/quarry") && m.getReadOnly());
     // a changed config rolls the pods
-    String before = one(defaults(), Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
-    String after = one(r, Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
+    String before =
+        one(defaults(), Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations()
+            .get("checksum/config");
+    String after =
+        one(r, Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations()
+            .get("checksum/config");
     assertThat(after).isNotEqualTo(before);
   }
 
@@ -186,48 +236,81 @@ class HelmChartTest {
     List<HasMetadata> off = defaults();
     assertThat(all(off, Role.class)).isEmpty();
     assertThat(all(off, RoleBinding.class)).isEmpty();
-    assertThat(one(off, Deployment.class).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(
+            one(off, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAutomountServiceAccountToken())
+        .isFalse();
 
     List<HasMetadata> on = render(t -> t.set("rbac.create", "true"));
     Role role = one(on, Role.class);
-    assertThat(role.getRules()).flatExtracting(rule -> rule.getResources()).contains("pods", "jobs", "secrets");
+    assertThat(role.getRules())
+        .flatExtracting(rule -> rule.getResources())
+        .contains("pods", "jobs", "secrets");
     assertThat(role.getRules()).flatExtracting(rule -> rule.getVerbs()).doesNotContain("*");
     RoleBinding binding = one(on, RoleBinding.class);
     String sa = one(on, Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName();
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
-      assertThat(s.getName()).isEqualTo(sa);
-      assertThat(s.getNamespace()).isEqualTo("jobs");
-    });
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo(sa);
+              assertThat(s.getNamespace()).isEqualTo("jobs");
+            });
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
-    assertThat(one(on, Deployment.class).getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()).isTrue();
+    assertThat(
+            one(on, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getAutomountServiceAccountToken())
+        .isTrue();
   }
 
   @Test
   void autoscalerOnlyWhenEnabledAndThenItOwnsTheReplicas() {
-    List<HasMetadata> r = render(t -> t.set("autoscaling.enabled", "true").set("autoscaling.maxReplicas", "9"));
+    List<HasMetadata> r =
+        render(t -> t.set("autoscaling.enabled", "true").set("autoscaling.maxReplicas", "9"));
     HorizontalPodAutoscaler hpa = one(r, HorizontalPodAutoscaler.class);
     assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
     assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(9);
-    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(one(r, Deployment.class).getMetadata().getName());
+    assertThat(hpa.getSpec().getScaleTargetRef().getName())
+        .isEqualTo(one(r, Deployment.class).getMetadata().getName());
     assertThat(one(r, Deployment.class).getSpec().getReplicas()).isNull();
   }
 
   @Test
   void ingressAndServiceMonitorWhenEnabled() {
-    List<HasMetadata> r = render(t -> t.set("ingress.enabled", "true").set("ingress.className", "nginx")
-        .set("metrics.serviceMonitor.enabled", "true"));
+    List<HasMetadata> r =
+        render(
+            t ->
+                t.set("ingress.enabled", "true")
+                    .set("ingress.className", "nginx")
+                    .set("metrics.serviceMonitor.enabled", "true"));
     Ingress ingress = one(r, Ingress.class);
-    var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+    var backend =
+        ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
     assertThat(backend.getPort().getName()).isEqualTo("http");
     assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
-    GenericKubernetesResource monitor = r.stream().filter(x -> x.getKind().equals("ServiceMonitor"))
-        .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
-    Map<String, Object> endpoint = Repo.map(((List<?>) Repo.at(monitor.getAdditionalProperties(), "spec.endpoints")).get(0));
-    assertThat(endpoint).containsEntry("port", "metrics").containsEntry("path", "/actuator/prometheus");
+    GenericKubernetesResource monitor =
+        r.stream()
+            .filter(x -> x.getKind().equals("ServiceMonitor"))
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow();
+    Map<String, Object> endpoint =
+        Repo.map(((List<?>) Repo.at(monitor.getAdditionalProperties(), "spec.endpoints")).get(0));
+    assertThat(endpoint)
+        .containsEntry("port", "metrics")
+        .containsEntry("path", "/actuator/prometheus");
   }
 
   static EnvVar env(Container c, String name) {
-    return c.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+    return c.getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no env " + name));
   }
 

@@ -19,9 +19,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * What the server reads, taken from its code: {@code QuarryProperties} (by reflection, the way
- * Spring's relaxed binding maps {@code QUARRY_DB_POOL_SIZE} or {@code QUARRY_DB_POOLSIZE} to
- * {@code quarry.db.pool-size}), the environment placeholders of its {@code application.yaml},
- * and the S3 store's setting names.
+ * Spring's relaxed binding maps {@code QUARRY_DB_POOL_SIZE} or {@code QUARRY_DB_POOLSIZE} to {@code
+ * quarry.db.pool-size}), the environment placeholders of its {@code application.yaml}, and the S3
+ * store's setting names.
  */
 final class ServerSettings {
   private ServerSettings() {}
@@ -39,7 +39,10 @@ final class ServerSettings {
     return bind(QuarryProperties.class, segments, "quarry");
   }
 
-  /** Where a dotted property ({@code quarry.storage.settings.pathStyle}) binds, keeping the case of map keys. */
+  /**
+   * Where a dotted property ({@code quarry.storage.settings.pathStyle}) binds, keeping the case of
+   * map keys.
+   */
   static Optional<Binding> bindProperty(String property) {
     if (!property.startsWith("quarry.")) {
       return Optional.empty();
@@ -56,7 +59,8 @@ final class ServerSettings {
     for (RecordComponent c : type.getRecordComponents()) {
       String name = c.getName().toLowerCase(Locale.ROOT);
       for (int k = 1; k <= segments.size(); k++) {
-        String joined = String.join("", segments.subList(0, k)).replace("-", "").toLowerCase(Locale.ROOT);
+        String joined =
+            String.join("", segments.subList(0, k)).replace("-", "").toLowerCase(Locale.ROOT);
         if (!joined.equals(name)) {
           continue;
         }
@@ -64,7 +68,9 @@ final class ServerSettings {
         String property = prefix + "." + c.getName();
         Class<?> t = c.getType();
         if (rest.isEmpty()) {
-          return t.isRecord() || Map.class.isAssignableFrom(t) ? Optional.empty() : Optional.of(new Binding(property, null));
+          return t.isRecord() || Map.class.isAssignableFrom(t)
+              ? Optional.empty()
+              : Optional.of(new Binding(property, null));
         }
         if (t.isRecord()) {
           Optional<Binding> inner = bind(t, rest, property);
@@ -79,7 +85,9 @@ final class ServerSettings {
     return Optional.empty();
   }
 
-  /** Environment variables named in {@code ${NAME…}} placeholders of the server's application.yaml. */
+  /**
+   * Environment variables named in {@code ${NAME…}} placeholders of the server's application.yaml.
+   */
   static Set<String> applicationYamlPlaceholders() throws Exception {
     String yaml = Files.readString(Repo.file("server/src/main/resources/application.yaml"));
     Set<String> names = new TreeSet<>();
@@ -103,8 +111,11 @@ final class ServerSettings {
   /** The gRPC port's {@code @DefaultValue}. */
   static int defaultGrpcPort() throws Exception {
     return Integer.parseInt(
-        QuarryProperties.Grpc.class.getDeclaredConstructor(int.class).getParameters()[0]
-            .getAnnotation(DefaultValue.class).value()[0]);
+        QuarryProperties.Grpc.class
+            .getDeclaredConstructor(int.class)
+            .getParameters()[0]
+            .getAnnotation(DefaultValue.class)
+            .value()[0]);
   }
 
   /** Setting names of the S3 store ({@code S3Settings} constants), case as the store reads them. */

@@ -15,9 +15,10 @@ public final class ExecutorServiceView {
       ExecutorService pool = fexec.asExecutorService();
       Future<Integer> answer = pool.submit((Callable<Integer> & Serializable) () -> 6 * 7);
       System.out.println(answer.get());
-      List<Callable<String>> tasks = List.of(
-          (Callable<String> & Serializable) () -> "a".repeat(3),
-          (Callable<String> & Serializable) () -> "b".toUpperCase());
+      List<Callable<String>> tasks =
+          List.of(
+              (Callable<String> & Serializable) () -> "a".repeat(3),
+              (Callable<String> & Serializable) () -> "b".toUpperCase());
       for (Future<String> f : pool.invokeAll(tasks)) {
         System.out.println(f.get());
       }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * shows. In the README, an example is marked by {@code <!-- example: NAME -->} before its fenced
  * code block, optionally followed by {@code <!-- output -->} and a fenced block of the expected
  * output, where {@code …} stands for any text (ids, timings). {@code NAME} is a class of this
- * package ({@code HelloMap}) or a script in the module's folder ({@code rest.sh}); the code
- * between its {@code README:begin} and {@code README:end} markers must equal the README's block.
+ * package ({@code HelloMap}) or a script in the module's folder ({@code rest.sh}); the code between
+ * its {@code README:begin} and {@code README:end} markers must equal the README's block.
  *
  * <p>Usage: {@code ReadmeCheck README.md examples/ WORKDIR}. Java examples run in this JVM (the
  * caller sets {@code -Dquarry.config}); scripts run with {@code bash} in {@code WORKDIR}, where a
@@ -65,7 +65,8 @@ public final class ReadmeCheck {
       failures.forEach(f -> System.err.println(" - " + f));
       System.exit(1);
     }
-    System.err.println("README examples: all " + examples.size() + " match their programs and output");
+    System.err.println(
+        "README examples: all " + examples.size() + " match their programs and output");
   }
 
   static List<Example> parse(List<String> lines) {
@@ -163,11 +164,22 @@ public final class ReadmeCheck {
     List<String> got = trimTrailingBlank(actual);
     List<String> want = trimTrailingBlank(expected);
     if (want.size() != got.size()) {
-      return "expected " + want.size() + " output lines, got " + got.size() + ":\n" + String.join("\n", got);
+      return "expected "
+          + want.size()
+          + " output lines, got "
+          + got.size()
+          + ":\n"
+          + String.join("\n", got);
     }
     for (int i = 0; i < want.size(); i++) {
       if (!pattern(want.get(i)).matcher(got.get(i)).matches()) {
-        return "output line " + (i + 1) + ": expected [" + want.get(i) + "], got [" + got.get(i) + "]";
+        return "output line "
+            + (i + 1)
+            + ": expected ["
+            + want.get(i)
+            + "], got ["
+            + got.get(i)
+            + "]";
       }
     }
     return null;

@@ -1,10 +1,10 @@
 package dev.quarry.server;
 
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import javax.sql.DataSource;
 
 /** Shared infrastructure beans: the clock (tests replace it) and the JDBC client. */
 @Configuration(proxyBeanMethods = false)

@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Server configuration ({@code quarry.*}). Every property can also be set from the environment,
  * e.g. {@code QUARRY_DB_URL} for {@code quarry.db.url}.
  *
- * @param home directory for the config file, embedded database and default data dir; unset
- *     means {@code .quarry} in the user's home directory (the {@code user.home} system property)
+ * @param home directory for the config file, embedded database and default data dir; unset means
+ *     {@code .quarry} in the user's home directory (the {@code user.home} system property)
  * @param bindAddress address the REST and gRPC servers listen on
  * @param grpc gRPC server settings
  * @param db database; empty url means an embedded PostgreSQL under {@code home/pg}
@@ -24,8 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param operatorKey key of the operator, who creates and disables tenants; empty disables the
  *     operator API
  * @param secrets master keys that encrypt team credentials at rest
- * @param tenantDefaults per-tenant quotas every tenant starts with (the operator can override
- *     them per tenant)
+ * @param tenantDefaults per-tenant quotas every tenant starts with (the operator can override them
+ *     per tenant)
  * @param lambda settings shared by every AWS Lambda profile
  */
 @ConfigurationProperties("quarry")
@@ -86,11 +86,17 @@ public record QuarryProperties(
   public record Secrets(@DefaultValue("") String masterKeys, @DefaultValue("") String activeKeyId) {
     @Override
     public String toString() {
-      return "Secrets[masterKeys=" + (masterKeys.isEmpty() ? "" : "***") + ", activeKeyId=" + activeKeyId + "]";
+      return "Secrets[masterKeys="
+          + (masterKeys.isEmpty() ? "" : "***")
+          + ", activeKeyId="
+          + activeKeyId
+          + "]";
     }
   }
 
-  /** @param port gRPC port; 0 picks a free one */
+  /**
+   * @param port gRPC port; 0 picks a free one
+   */
   public record Grpc(@DefaultValue("9090") int port) {}
 
   /**
@@ -112,9 +118,19 @@ public record QuarryProperties(
       @DefaultValue("false") boolean embeddedUnsafeFast) {
     @Override
     public String toString() {
-      return "Db[url=" + url + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
-          + ", poolSize=" + poolSize + ", embeddedPort=" + embeddedPort
-          + ", embeddedUnsafeFast=" + embeddedUnsafeFast + "]";
+      return "Db[url="
+          + url
+          + ", username="
+          + username
+          + ", password="
+          + (password.isEmpty() ? "" : "***")
+          + ", poolSize="
+          + poolSize
+          + ", embeddedPort="
+          + embeddedPort
+          + ", embeddedUnsafeFast="
+          + embeddedUnsafeFast
+          + "]";
     }
   }
 
@@ -129,15 +145,21 @@ public record QuarryProperties(
       @DefaultValue Map<String, String> settings) {
     @Override
     public String toString() {
-      return "Storage[type=" + type + ", dataDir=" + dataDir + ", settings=" + settings.keySet() + "]";
+      return "Storage[type="
+          + type
+          + ", dataDir="
+          + dataDir
+          + ", settings="
+          + settings.keySet()
+          + "]";
     }
   }
 
   /**
    * @param type the backend kind of jobs without a profile ({@code local} or {@code lambda}; one
    *     per backend plug-in); checked at start
-   * @param settings the settings of that default backend, as a profile of its kind would carry
-   *     them (for {@code lambda}: {@code region}, ...); checked at start
+   * @param settings the settings of that default backend, as a profile of its kind would carry them
+   *     (for {@code lambda}: {@code region}, ...); checked at start
    * @param poolSize local worker processes; 0 means one per core
    * @param maxInFlightPerWorker invocations queued to one worker process at once
    * @param workerClasspath classpath of the worker JVMs; empty means this JVM's classpath
@@ -235,9 +257,23 @@ public record QuarryProperties(
 
   @Override
   public String toString() {
-    return "QuarryProperties[home=" + home + ", bindAddress=" + bindAddress + ", grpc=" + grpc
-        + ", db=" + db + ", storage.type=" + storage.type() + ", backend=" + backend
-        + ", operatorKey=" + (operatorKey.isEmpty() ? "unset" : "***") + ", secrets=" + secrets + "]";
+    return "QuarryProperties[home="
+        + home
+        + ", bindAddress="
+        + bindAddress
+        + ", grpc="
+        + grpc
+        + ", db="
+        + db
+        + ", storage.type="
+        + storage.type()
+        + ", backend="
+        + backend
+        + ", operatorKey="
+        + (operatorKey.isEmpty() ? "unset" : "***")
+        + ", secrets="
+        + secrets
+        + "]";
   }
 
   public Path dataDir() {

@@ -6,9 +6,9 @@ package dev.quarry.storage;
  * <p>A key is a relative, slash-separated path of at most {@value #MAX_LENGTH} characters. Each
  * segment is non-empty, is not {@code .} or {@code ..}, and consists only of ASCII letters, ASCII
  * digits and the characters {@code - _ . = + @}. Everything else is rejected, in particular
- * backslashes, control characters, {@code %} (so percent-encoded traversal such as {@code
- * %2e%2e} never reaches a store), {@code :} (drive letters) and non-ASCII characters (which
- * filesystems may normalise differently). Such keys map one-to-one onto file paths and S3 keys.
+ * backslashes, control characters, {@code %} (so percent-encoded traversal such as {@code %2e%2e}
+ * never reaches a store), {@code :} (drive letters) and non-ASCII characters (which filesystems may
+ * normalise differently). Such keys map one-to-one onto file paths and S3 keys.
  */
 public final class ObjectKeys {
 
@@ -33,8 +33,8 @@ public final class ObjectKeys {
   }
 
   /**
-   * Checks that {@code prefix} is a valid listing prefix: empty, or a valid key optionally
-   * followed by a single {@code /}.
+   * Checks that {@code prefix} is a valid listing prefix: empty, or a valid key optionally followed
+   * by a single {@code /}.
    *
    * @param prefix the prefix to check
    * @throws InvalidKeyException if the prefix is not empty and not a valid key with an optional

@@ -7,11 +7,11 @@ import java.util.Optional;
 /**
  * A flat namespace of immutable-ish byte objects addressed by slash-separated keys.
  *
- * <p>Implementations: local filesystem ({@code fs}, the default) and the S3 API ({@code s3}).
- * Keys are validated with {@link ObjectKeys#validate(String)}: relative, slash-separated, at most
- * 1024 characters of ASCII letters, digits and {@code - _ . = + @}, no {@code .}, {@code ..} or
- * empty segments. Writes of the same key are
- * last-writer-wins and atomic: a reader sees the whole old object or the whole new one.
+ * <p>Implementations: local filesystem ({@code fs}, the default) and the S3 API ({@code s3}). Keys
+ * are validated with {@link ObjectKeys#validate(String)}: relative, slash-separated, at most 1024
+ * characters of ASCII letters, digits and {@code - _ . = + @}, no {@code .}, {@code ..} or empty
+ * segments. Writes of the same key are last-writer-wins and atomic: a reader sees the whole old
+ * object or the whole new one.
  *
  * <pre>{@code
  * try (ObjectStore store = ObjectStores.open("fs", Map.of("root", "/var/lib/quarry"))) {
@@ -38,8 +38,8 @@ public interface ObjectStore extends AutoCloseable {
    *
    * @throws InvalidKeyException if the key is not valid
    * @throws IllegalArgumentException if {@code length} is negative
-   * @throws StorageException if the stream ends early or fails (not retryable), or the store
-   *     cannot be written
+   * @throws StorageException if the stream ends early or fails (not retryable), or the store cannot
+   *     be written
    */
   void put(String key, InputStream data, long length);
 

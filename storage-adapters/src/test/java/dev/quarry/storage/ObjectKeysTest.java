@@ -81,7 +81,8 @@ class ObjectKeysTest {
   @Test
   void invalidKeysAreNotRetryable() {
     assertThatThrownBy(() -> ObjectKeys.validate("../x"))
-        .isInstanceOfSatisfying(InvalidKeyException.class, e -> assertThat(e.retryable()).isFalse());
+        .isInstanceOfSatisfying(
+            InvalidKeyException.class, e -> assertThat(e.retryable()).isFalse());
   }
 
   @ParameterizedTest
@@ -91,7 +92,8 @@ class ObjectKeysTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "/a", "a//", "a//b/", "../", "a/../", "./", "%2e/", "a\\", "a\u0001/"})
+  @ValueSource(
+      strings = {"/", "/a", "a//", "a//b/", "../", "a/../", "./", "%2e/", "a\\", "a\u0001/"})
   void rejectsInvalidPrefixes(String prefix) {
     assertThatThrownBy(() -> ObjectKeys.validatePrefix(prefix))
         .isInstanceOf(InvalidKeyException.class);

@@ -59,9 +59,11 @@ public abstract class ObjectStoreContract {
       java.nio.file.Files.write(file, data);
       store.putFile("tenants/t1/blobs/file", file);
       assertThat(store.read("tenants/t1/blobs/file")).hasValue(data);
-      assertThatThrownBy(() -> store.putFile("../escape", file)).isInstanceOf(InvalidKeyException.class);
+      assertThatThrownBy(() -> store.putFile("../escape", file))
+          .isInstanceOf(InvalidKeyException.class);
       assertThat(store.exists("tenants/t1/blobs/missing")).isFalse();
-      assertThatThrownBy(() -> store.putFile("tenants/t1/blobs/missing", file.resolveSibling("no-such-file")))
+      assertThatThrownBy(
+              () -> store.putFile("tenants/t1/blobs/missing", file.resolveSibling("no-such-file")))
           .isInstanceOf(dev.quarry.storage.StorageException.class);
       assertThat(store.exists("tenants/t1/blobs/missing")).isFalse();
     } finally {
@@ -86,7 +88,8 @@ public abstract class ObjectStoreContract {
     store.put("k", randomBytes(100_000, 2));
     store.put("k", "abc".getBytes(UTF_8));
 
-    assertThat(store.read("k")).hasValueSatisfying(v -> assertThat(v).isEqualTo("abc".getBytes(UTF_8)));
+    assertThat(store.read("k"))
+        .hasValueSatisfying(v -> assertThat(v).isEqualTo("abc".getBytes(UTF_8)));
     assertThat(store.size("k")).hasValue(3L);
     assertThat(store.list("")).containsExactly("k");
   }
@@ -128,7 +131,10 @@ public abstract class ObjectStoreContract {
         .containsExactly("jobs/j1/a", "jobs/j1/r/10", "jobs/j1/r/2", "jobs/j10/x", "jobs/j2/r/1");
     assertThat(store.list("jobs/j1/r/1")).containsExactly("jobs/j1/r/10");
     assertThat(store.list("t")).containsExactly("top");
-    assertThat(store.list("")).isSorted().hasSize(keys.size()).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(store.list(""))
+        .isSorted()
+        .hasSize(keys.size())
+        .containsExactlyInAnyOrderElementsOf(keys);
     assertThat(store.list("nothing/")).isEmpty();
     assertThat(store.list("jobs/j3")).isEmpty();
   }
@@ -176,7 +182,8 @@ public abstract class ObjectStoreContract {
 
     store.put("k", new ByteArrayInputStream(data), 600);
 
-    assertThat(store.read("k")).hasValueSatisfying(v -> assertThat(v).isEqualTo(Arrays.copyOf(data, 600)));
+    assertThat(store.read("k"))
+        .hasValueSatisfying(v -> assertThat(v).isEqualTo(Arrays.copyOf(data, 600)));
   }
 
   @Test
@@ -189,7 +196,8 @@ public abstract class ObjectStoreContract {
     assertThatThrownBy(() -> store.put("fresh", new ByteArrayInputStream(new byte[10]), 100_000))
         .isInstanceOf(StorageException.class);
 
-    assertThat(store.read("existing")).hasValueSatisfying(v -> assertThat(v).isEqualTo("old".getBytes(UTF_8)));
+    assertThat(store.read("existing"))
+        .hasValueSatisfying(v -> assertThat(v).isEqualTo("old".getBytes(UTF_8)));
     assertThat(store.exists("fresh")).isFalse();
     assertThat(store.list("")).containsExactly("existing");
   }

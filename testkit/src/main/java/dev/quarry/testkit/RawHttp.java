@@ -21,7 +21,8 @@ public final class RawHttp {
     /** A JSON error body of the server's shape ({@code {"code":..., "reason":..., ...}}). */
     public boolean isJsonError() {
       return headers.toLowerCase(Locale.ROOT).contains("content-type: application/json")
-          && body.startsWith("{\"code\":\"") && body.contains("\"reason\":\"")
+          && body.startsWith("{\"code\":\"")
+          && body.contains("\"reason\":\"")
           && body.contains("\"retryable\":");
     }
   }

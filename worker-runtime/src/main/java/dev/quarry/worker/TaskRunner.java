@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one invocation: loads the envelope's function (cached by digest), runs its tasks in order,
- * writes each result or {@link RemoteError} to the task's result key, and returns the summary. Every platform entry point (local process, Lambda, Azure, Kubernetes) is a thin adapter that
+ * writes each result or {@link RemoteError} to the task's result key, and returns the summary.
+ * Every platform entry point (local process, Lambda, Azure, Kubernetes) is a thin adapter that
  * turns its request into a {@link TaskEnvelope} and calls {@link #run}.
  *
  * <p>Never throws for invocation problems; they are reported in the summary:
@@ -49,8 +50,8 @@ public final class TaskRunner implements AutoCloseable {
   public static final String CHANNEL_STORAGE = "channel";
 
   /**
-   * Storage type of envelopes whose objects the worker reaches only through the pre-signed URLs
-   * in the envelope's grants (Lambda workers hold no storage credentials).
+   * Storage type of envelopes whose objects the worker reaches only through the pre-signed URLs in
+   * the envelope's grants (Lambda workers hold no storage credentials).
    */
   public static final String GRANTED_STORAGE = "granted";
 
@@ -80,8 +81,7 @@ public final class TaskRunner implements AutoCloseable {
    * @param channel the store used for envelopes of storage type {@value #CHANNEL_STORAGE}; such
    *     envelopes fail without one
    */
-  public TaskRunner(
-      String workerId, Path jarCacheDir, Clock clock, @Nullable ObjectStore channel) {
+  public TaskRunner(String workerId, Path jarCacheDir, Clock clock, @Nullable ObjectStore channel) {
     this.channel = channel;
     this.workerId = workerId;
     this.clock = clock;

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class LambdaBackendOptions {
   public static final int DEFAULT_CONCURRENCY = 100;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** Added to the function timeout to bound one invoke call. */
   public static final Duration DEFAULT_INVOKE_GRACE = Duration.ofSeconds(30);
 
@@ -98,10 +99,10 @@ public final class LambdaBackendOptions {
   }
 
   /**
-   * The store whose objects workers reach through pre-signed URLs in each envelope, for exactly
-   * the invocation's objects; envelopes then carry storage type {@code granted} and no settings,
-   * and the worker function needs no storage permissions. When absent, workers open the store
-   * named in the envelope with their execution role.
+   * The store whose objects workers reach through pre-signed URLs in each envelope, for exactly the
+   * invocation's objects; envelopes then carry storage type {@code granted} and no settings, and
+   * the worker function needs no storage permissions. When absent, workers open the store named in
+   * the envelope with their execution role.
    */
   public java.util.Optional<dev.quarry.storage.ObjectStore> store() {
     return java.util.Optional.ofNullable(store);
@@ -114,9 +115,19 @@ public final class LambdaBackendOptions {
 
   @Override
   public String toString() {
-    return "LambdaBackendOptions[region=" + region + ", endpoint=" + endpoint
-        + ", credentials=" + (accessKeyId == null ? "default chain" : "static (redacted)")
-        + ", concurrency=" + concurrency + ", runtime=" + runtime + ", package=" + workerPackage + "]";
+    return "LambdaBackendOptions[region="
+        + region
+        + ", endpoint="
+        + endpoint
+        + ", credentials="
+        + (accessKeyId == null ? "default chain" : "static (redacted)")
+        + ", concurrency="
+        + concurrency
+        + ", runtime="
+        + runtime
+        + ", package="
+        + workerPackage
+        + "]";
   }
 
   /** Builder; every setter validates its argument. */
@@ -151,14 +162,16 @@ public final class LambdaBackendOptions {
 
     public Builder endpoint(@Nullable URI endpoint) {
       if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
-        throw new IllegalArgumentException("endpoint must be an absolute http(s) URI, got " + endpoint);
+        throw new IllegalArgumentException(
+            "endpoint must be an absolute http(s) URI, got " + endpoint);
       }
       this.endpoint = endpoint;
       return this;
     }
 
     /** Static credentials; {@code sessionToken} may be null. */
-    public Builder credentials(String accessKeyId, String secretAccessKey, @Nullable String sessionToken) {
+    public Builder credentials(
+        String accessKeyId, String secretAccessKey, @Nullable String sessionToken) {
       if (accessKeyId.isBlank() || secretAccessKey.isBlank()) {
         throw new IllegalArgumentException("accessKeyId and secretAccessKey must not be blank");
       }
@@ -170,7 +183,8 @@ public final class LambdaBackendOptions {
 
     public Builder concurrency(int concurrency) {
       if (concurrency < 1 || concurrency > 10_000) {
-        throw new IllegalArgumentException("concurrency must be between 1 and 10000, got " + concurrency);
+        throw new IllegalArgumentException(
+            "concurrency must be between 1 and 10000, got " + concurrency);
       }
       this.concurrency = concurrency;
       return this;

@@ -32,7 +32,18 @@ public record LambdaRuntime(
   /** This runtime with {@code change} set. */
   public LambdaRuntime withChange(String change) {
     return new LambdaRuntime(
-        name, workerVersion, current, memoryMb, timeoutSeconds, architecture, runtime, state,
-        lastUpdateStatus, codeSha256, codeSize, lastModified, change);
+        name,
+        workerVersion,
+        current,
+        memoryMb,
+        timeoutSeconds,
+        architecture,
+        runtime,
+        state,
+        lastUpdateStatus,
+        codeSha256,
+        codeSize,
+        lastModified,
+        change);
   }
 }

@@ -1,7 +1,6 @@
 package dev.quarry.backend.lambda;
 
 import dev.quarry.backend.RuntimeNotFoundException;
-
 import java.util.List;
 
 /**
@@ -17,8 +16,8 @@ public interface LambdaRuntimes {
   List<LambdaRuntime> list();
 
   /**
-   * Makes sure the function for {@code spec} and this server's worker version exists, is active
-   * and runs this worker package, creating it with {@code spec}'s configuration when missing.
+   * Makes sure the function for {@code spec} and this server's worker version exists, is active and
+   * runs this worker package, creating it with {@code spec}'s configuration when missing.
    * Idempotent: a second call changes nothing and reports {@code unchanged}. An existing function
    * keeps its configuration (profiles sharing it may differ); {@link #update} changes it.
    */

@@ -25,14 +25,18 @@ public record RuntimeSpec(
   public static final int DEFAULT_MEMORY_MB = 1024;
   public static final int DEFAULT_TIMEOUT_SECONDS = 300;
   public static final String DEFAULT_ARCHITECTURE = "x86_64";
+
   /** Prefix of every function Quarry deploys. */
   public static final String NAME_PREFIX = "quarry-worker-";
+
   /** The Lambda handler of the worker. */
   public static final String HANDLER = "dev.quarry.worker.lambda.LambdaHandler::handleRequest";
+
   /** The Lambda runtime the worker is deployed on. */
   public static final String RUNTIME = "java21";
 
-  private static final Pattern ROLE = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+  private static final Pattern ROLE =
+      Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
   private static final Pattern ENV_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,127}");
 
   /**
@@ -40,20 +44,25 @@ public record RuntimeSpec(
    */
   public RuntimeSpec {
     if (memoryMb < 128 || memoryMb > 10_240) {
-      throw new IllegalArgumentException("memory must be between 128 and 10240 MB, got " + memoryMb);
+      throw new IllegalArgumentException(
+          "memory must be between 128 and 10240 MB, got " + memoryMb);
     }
     if (timeoutSeconds < 1 || timeoutSeconds > 900) {
-      throw new IllegalArgumentException("timeout must be between 1 and 900 seconds, got " + timeoutSeconds);
+      throw new IllegalArgumentException(
+          "timeout must be between 1 and 900 seconds, got " + timeoutSeconds);
     }
     if (!architecture.equals("x86_64") && !architecture.equals("arm64")) {
-      throw new IllegalArgumentException("architecture must be x86_64 or arm64, got '" + architecture + "'");
+      throw new IllegalArgumentException(
+          "architecture must be x86_64 or arm64, got '" + architecture + "'");
     }
     if (role != null && !ROLE.matcher(role).matches()) {
-      throw new IllegalArgumentException("role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+      throw new IllegalArgumentException(
+          "role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
     }
     for (String name : environment.keySet()) {
       if (!ENV_NAME.matcher(name).matches() || name.startsWith("AWS_")) {
-        throw new IllegalArgumentException("environment variable name '" + name + "' is not allowed");
+        throw new IllegalArgumentException(
+            "environment variable name '" + name + "' is not allowed");
       }
     }
     environment = Map.copyOf(environment);
@@ -61,11 +70,16 @@ public record RuntimeSpec(
 
   /** Defaults for everything but the role. */
   public static RuntimeSpec defaults(@Nullable String role) {
-    return new RuntimeSpec(DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, DEFAULT_ARCHITECTURE, role, Map.of());
+    return new RuntimeSpec(
+        DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, DEFAULT_ARCHITECTURE, role, Map.of());
   }
 
   /** {@code quarry-worker-<version>-<memory>} (plus {@code -arm64} on Graviton). */
   public String functionName(String workerVersion) {
-    return NAME_PREFIX + workerVersion + "-" + memoryMb + (architecture.equals("arm64") ? "-arm64" : "");
+    return NAME_PREFIX
+        + workerVersion
+        + "-"
+        + memoryMb
+        + (architecture.equals("arm64") ? "-arm64" : "");
   }
 }

@@ -52,7 +52,9 @@ public record WorkerPackage(byte[] zip, String codeSha256, String version) {
     try (InputStream in = loader.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(
-            "the worker's Lambda package (" + RESOURCE + ") is not on the class path;"
+            "the worker's Lambda package ("
+                + RESOURCE
+                + ") is not on the class path;"
                 + " build with ./quarry build or set quarry.lambda.worker-package");
       }
       return of(in.readAllBytes());

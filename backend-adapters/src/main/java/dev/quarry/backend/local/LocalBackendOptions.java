@@ -290,7 +290,10 @@ public final class LocalBackendOptions {
     public Builder sandboxUid(int sandboxUid) {
       require(
           sandboxUid >= 1000 && sandboxUid <= Integer.MAX_VALUE - 2048,
-          "sandboxUid must be between 1000 and " + (Integer.MAX_VALUE - 2048) + ", got " + sandboxUid);
+          "sandboxUid must be between 1000 and "
+              + (Integer.MAX_VALUE - 2048)
+              + ", got "
+              + sandboxUid);
       this.sandboxUid = sandboxUid;
       return this;
     }

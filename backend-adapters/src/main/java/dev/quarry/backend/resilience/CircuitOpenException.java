@@ -15,13 +15,17 @@ public class CircuitOpenException extends BackendException {
 
   /**
    * @param circuit the circuit's name, {@code <backend name>/<tenant id>}
-   * @param openUntil when the circuit lets trial calls through again (may be in the past while
-   *     the trial calls of a half-open circuit are in flight)
+   * @param openUntil when the circuit lets trial calls through again (may be in the past while the
+   *     trial calls of a half-open circuit are in flight)
    */
   public CircuitOpenException(String circuit, Instant openUntil) {
     super(
         Kind.TRANSIENT,
-        "backend circuit '" + circuit + "' is open until " + openUntil + ": recent invocations failed");
+        "backend circuit '"
+            + circuit
+            + "' is open until "
+            + openUntil
+            + ": recent invocations failed");
     this.circuit = circuit;
     this.openUntil = openUntil;
   }

@@ -10,9 +10,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The Resilience4j registries shared by decorated backends, and their export to Micrometer. Meters
- * are tagged with {@code name}: the backend name, or {@code <backend name>/<tenant id>} for
- * circuit breakers (e.g. {@code resilience4j.circuitbreaker.state}, {@code
- * resilience4j.bulkhead.available.concurrent.calls}). Circuits created after {@link #bindTo} are exported as well.
+ * are tagged with {@code name}: the backend name, or {@code <backend name>/<tenant id>} for circuit
+ * breakers (e.g. {@code resilience4j.circuitbreaker.state}, {@code
+ * resilience4j.bulkhead.available.concurrent.calls}). Circuits created after {@link #bindTo} are
+ * exported as well.
  *
  * <pre>{@code
  * ResilienceMetrics metrics = ResilienceMetrics.create();
@@ -47,8 +48,8 @@ public final class ResilienceMetrics {
   }
 
   /**
-   * Exports all three registries to {@code registry}, including entries added later. Call once
-   * per meter registry.
+   * Exports all three registries to {@code registry}, including entries added later. Call once per
+   * meter registry.
    */
   public void bindTo(MeterRegistry registry) {
     TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakers).bindTo(registry);

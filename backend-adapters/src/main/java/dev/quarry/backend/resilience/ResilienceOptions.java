@@ -14,8 +14,8 @@ import java.time.Duration;
  * }</pre>
  *
  * <p>{@link #maxAttempts()} and the backoff settings are deprecated and ignored: the decorator no
- * longer retries (one invocation is at most one call to the backend), so attempts are counted
- * once, by the caller. They are still validated and kept so existing configurations build.
+ * longer retries (one invocation is at most one call to the backend), so attempts are counted once,
+ * by the caller. They are still validated and kept so existing configurations build.
  */
 public final class ResilienceOptions {
   /** Value of {@link #maxConcurrentInvocations()} and {@link #invocationsPerSecond()}: no limit. */
@@ -37,12 +37,14 @@ public final class ResilienceOptions {
   public static final Duration DEFAULT_DEADLINE_GRACE = Duration.ofSeconds(30);
 
   /**
-   * Upper bounds: values past them are refused, so no setting can make the decorator allocate,
-   * wait or loop without bound (a sliding window is an array of this many slots).
+   * Upper bounds: values past them are refused, so no setting can make the decorator allocate, wait
+   * or loop without bound (a sliding window is an array of this many slots).
    */
   public static final int MAX_MAX_ATTEMPTS = 100;
+
   public static final int MAX_SLIDING_WINDOW_SIZE = 100_000;
   public static final Duration MAX_WAIT_DURATION = Duration.ofDays(1);
+
   /** Largest finite {@link #maxConcurrentInvocations()} and {@link #invocationsPerSecond()}. */
   public static final int MAX_LIMIT = 1_000_000;
 
@@ -199,20 +201,34 @@ public final class ResilienceOptions {
 
   @Override
   public String toString() {
-    return "ResilienceOptions{maxAttempts=" + maxAttempts
-        + ", initialBackoff=" + initialBackoff
-        + ", backoffMultiplier=" + backoffMultiplier
-        + ", backoffJitter=" + backoffJitter
-        + ", maxBackoff=" + maxBackoff
-        + ", failureRateThreshold=" + failureRateThreshold
-        + ", slidingWindowSize=" + slidingWindowSize
-        + ", minimumNumberOfCalls=" + minimumNumberOfCalls
-        + ", waitDurationInOpenState=" + waitDurationInOpenState
-        + ", permittedCallsInHalfOpenState=" + permittedCallsInHalfOpenState
-        + ", maxConcurrentInvocations=" + maxConcurrentInvocations
-        + ", invocationsPerSecond=" + invocationsPerSecond
-        + ", rateLimitMaxWait=" + rateLimitMaxWait
-        + ", deadlineGrace=" + deadlineGrace
+    return "ResilienceOptions{maxAttempts="
+        + maxAttempts
+        + ", initialBackoff="
+        + initialBackoff
+        + ", backoffMultiplier="
+        + backoffMultiplier
+        + ", backoffJitter="
+        + backoffJitter
+        + ", maxBackoff="
+        + maxBackoff
+        + ", failureRateThreshold="
+        + failureRateThreshold
+        + ", slidingWindowSize="
+        + slidingWindowSize
+        + ", minimumNumberOfCalls="
+        + minimumNumberOfCalls
+        + ", waitDurationInOpenState="
+        + waitDurationInOpenState
+        + ", permittedCallsInHalfOpenState="
+        + permittedCallsInHalfOpenState
+        + ", maxConcurrentInvocations="
+        + maxConcurrentInvocations
+        + ", invocationsPerSecond="
+        + invocationsPerSecond
+        + ", rateLimitMaxWait="
+        + rateLimitMaxWait
+        + ", deadlineGrace="
+        + deadlineGrace
         + "}";
   }
 
@@ -251,8 +267,8 @@ public final class ResilienceOptions {
     }
 
     /**
-     * Ignored (validated for compatibility). Was: exponential backoff between attempts: {@code initial * multiplier^(n-1)}, randomized by
-     * {@code ± jitter}, capped at {@code max}.
+     * Ignored (validated for compatibility). Was: exponential backoff between attempts: {@code
+     * initial * multiplier^(n-1)}, randomized by {@code ± jitter}, capped at {@code max}.
      *
      * @throws IllegalArgumentException if {@code initial} is not positive, {@code multiplier} is
      *     below 1, {@code jitter} is not in [0, 1), or {@code max} is below {@code initial}
@@ -268,7 +284,9 @@ public final class ResilienceOptions {
       require(
           max.compareTo(initial) >= 0,
           "maxBackoff must not be below initialBackoff " + initial + ", got " + max);
-      require(max.compareTo(MAX_WAIT_DURATION) <= 0, "maxBackoff must be at most " + MAX_WAIT_DURATION + ", got " + max);
+      require(
+          max.compareTo(MAX_WAIT_DURATION) <= 0,
+          "maxBackoff must be at most " + MAX_WAIT_DURATION + ", got " + max);
       this.initialBackoff = initial;
       this.backoffMultiplier = multiplier;
       this.backoffJitter = jitter;
@@ -304,7 +322,10 @@ public final class ResilienceOptions {
     public Builder minimumNumberOfCalls(int calls) {
       require(
           calls >= 1 && calls <= MAX_SLIDING_WINDOW_SIZE,
-          "minimumNumberOfCalls must be between 1 and " + MAX_SLIDING_WINDOW_SIZE + ", got " + calls);
+          "minimumNumberOfCalls must be between 1 and "
+              + MAX_SLIDING_WINDOW_SIZE
+              + ", got "
+              + calls);
       this.minimumNumberOfCalls = calls;
       return this;
     }
@@ -315,7 +336,10 @@ public final class ResilienceOptions {
     public Builder waitDurationInOpenState(Duration wait) {
       require(
           wait.isPositive() && wait.compareTo(MAX_WAIT_DURATION) <= 0,
-          "waitDurationInOpenState must be positive and at most " + MAX_WAIT_DURATION + ", got " + wait);
+          "waitDurationInOpenState must be positive and at most "
+              + MAX_WAIT_DURATION
+              + ", got "
+              + wait);
       this.waitDurationInOpenState = wait;
       return this;
     }
@@ -326,7 +350,10 @@ public final class ResilienceOptions {
     public Builder permittedCallsInHalfOpenState(int calls) {
       require(
           calls >= 1 && calls <= MAX_SLIDING_WINDOW_SIZE,
-          "permittedCallsInHalfOpenState must be between 1 and " + MAX_SLIDING_WINDOW_SIZE + ", got " + calls);
+          "permittedCallsInHalfOpenState must be between 1 and "
+              + MAX_SLIDING_WINDOW_SIZE
+              + ", got "
+              + calls);
       this.permittedCallsInHalfOpenState = calls;
       return this;
     }

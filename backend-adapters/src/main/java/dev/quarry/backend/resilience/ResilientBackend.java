@@ -28,15 +28,17 @@ public interface ResilientBackend extends ComputeBackend {
   /**
    * Queues one invocation through bulkhead, rate limiter and the tenant's circuit breaker.
    *
-   * @return completes with the worker's summary (even if the function threw), or exceptionally
-   *     with a {@link BackendException}: {@link CircuitOpenException} while the tenant's circuit
-   *     is open; {@link BackendException.Kind#TRANSIENT} "bulkhead full", "rate limited" or
+   * @return completes with the worker's summary (even if the function threw), or exceptionally with
+   *     a {@link BackendException}: {@link CircuitOpenException} while the tenant's circuit is
+   *     open; {@link BackendException.Kind#TRANSIENT} "bulkhead full", "rate limited" or
    *     "invocation timed out"; otherwise the wrapped backend's last failure
    */
   @Override
   CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope);
 
-  /** Stops the scheduler, closes the wrapped backend and removes this backend's registry entries. */
+  /**
+   * Stops the scheduler, closes the wrapped backend and removes this backend's registry entries.
+   */
   @Override
   void close();
 }

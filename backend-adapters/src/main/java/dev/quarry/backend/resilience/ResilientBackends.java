@@ -5,8 +5,8 @@ import dev.quarry.backend.internal.resilience.ResilientComputeBackend;
 
 /**
  * Wraps any {@link ComputeBackend} with Resilience4j: bulkhead, rate limiter, a circuit breaker per
- * tenant, and a deadline. It never retries: one invocation is at most one call to the backend,
- * and the caller decides whether a failure is worth another attempt.
+ * tenant, and a deadline. It never retries: one invocation is at most one call to the backend, and
+ * the caller decides whether a failure is worth another attempt.
  *
  * <pre>{@code
  * ResilienceMetrics metrics = ResilienceMetrics.create();
@@ -30,9 +30,9 @@ public final class ResilientBackends {
   }
 
   /**
-   * Decorates {@code backend}, registering its circuit breakers ({@code name/tenantId}),
-   * bulkhead and rate limiter (all {@code name}) in {@code metrics}. The returned backend owns
-   * {@code backend}: closing it closes {@code backend}.
+   * Decorates {@code backend}, registering its circuit breakers ({@code name/tenantId}), bulkhead
+   * and rate limiter (all {@code name}) in {@code metrics}. The returned backend owns {@code
+   * backend}: closing it closes {@code backend}.
    *
    * @param name unique within {@code metrics}, e.g. {@code local} or {@code lambda:profile}
    * @throws IllegalArgumentException if {@code name} is blank or already used in {@code metrics}

@@ -19,10 +19,14 @@ class RuntimeSpecTest {
 
   @Test
   void invalidSettingsAreRefusedWithTheFieldName() {
-    assertThatThrownBy(() -> new RuntimeSpec(64, 60, "x86_64", null, Map.of())).hasMessageContaining("memory");
-    assertThatThrownBy(() -> new RuntimeSpec(512, 901, "x86_64", null, Map.of())).hasMessageContaining("timeout");
-    assertThatThrownBy(() -> new RuntimeSpec(512, 60, "sparc", null, Map.of())).hasMessageContaining("architecture");
-    assertThatThrownBy(() -> new RuntimeSpec(512, 60, "x86_64", "admin", Map.of())).hasMessageContaining("role");
+    assertThatThrownBy(() -> new RuntimeSpec(64, 60, "x86_64", null, Map.of()))
+        .hasMessageContaining("memory");
+    assertThatThrownBy(() -> new RuntimeSpec(512, 901, "x86_64", null, Map.of()))
+        .hasMessageContaining("timeout");
+    assertThatThrownBy(() -> new RuntimeSpec(512, 60, "sparc", null, Map.of()))
+        .hasMessageContaining("architecture");
+    assertThatThrownBy(() -> new RuntimeSpec(512, 60, "x86_64", "admin", Map.of()))
+        .hasMessageContaining("role");
     assertThatThrownBy(() -> new RuntimeSpec(512, 60, "x86_64", null, Map.of("AWS_REGION", "x")))
         .hasMessageContaining("AWS_REGION");
   }
@@ -32,7 +36,11 @@ class RuntimeSpecTest {
     WorkerPackage a = WorkerPackage.of("zip-a".getBytes(StandardCharsets.UTF_8));
     WorkerPackage again = WorkerPackage.of("zip-a".getBytes(StandardCharsets.UTF_8));
     WorkerPackage b = WorkerPackage.of("zip-b".getBytes(StandardCharsets.UTF_8));
-    assertThat(a.version()).hasSize(12).matches("[0-9a-f]{12}").isEqualTo(again.version()).isNotEqualTo(b.version());
+    assertThat(a.version())
+        .hasSize(12)
+        .matches("[0-9a-f]{12}")
+        .isEqualTo(again.version())
+        .isNotEqualTo(b.version());
     assertThat(a.codeSha256()).isEqualTo(again.codeSha256());
     assertThat(a.toString()).doesNotContain("zip-a");
   }

@@ -213,7 +213,8 @@ class LocalBackendTest {
   @Test
   void aWorkerRunsOneTenantAndAnotherTenantsBacklogDoesNotStarveIt() throws Exception {
     backend = LocalBackends.create(options().poolSize(1).build());
-    String first = backend.invoke(tenant("a", envelope("echo", "1"))).get(20, TimeUnit.SECONDS).getWorkerId();
+    String first =
+        backend.invoke(tenant("a", envelope("echo", "1"))).get(20, TimeUnit.SECONDS).getWorkerId();
     List<CompletableFuture<InvocationSummary>> backlog = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       backlog.add(backend.invoke(tenant("a", envelope("sleep", "300"))));
@@ -310,6 +311,9 @@ class LocalBackendTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition) {
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(condition::getAsBoolean);
   }
 }

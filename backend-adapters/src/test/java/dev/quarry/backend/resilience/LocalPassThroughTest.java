@@ -35,7 +35,8 @@ class LocalPassThroughTest {
     List<String> jvmArgs = new ArrayList<>(LocalBackendOptions.defaultJvmArgs());
     jvmArgs.add("-XX:TieredStopAtLevel=1");
     jvmArgs.add("-Dquarry.worker.cacheDir=" + temp.resolve("jars"));
-    LocalBackendOptions local = LocalBackendOptions.builder()
+    LocalBackendOptions local =
+        LocalBackendOptions.builder()
             .poolSize(1)
             .jvmArgs(jvmArgs)
             .store(ObjectStores.open("fs", Map.of("root", temp.resolve("store").toString())))

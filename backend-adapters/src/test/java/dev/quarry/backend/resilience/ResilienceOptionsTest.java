@@ -91,6 +91,9 @@ class ResilienceOptionsTest {
         .hasMessageContaining("at most 1000000 or UNLIMITED");
     assertThatThrownBy(() -> builder.rateLimitMaxWait(Duration.ofDays(2)))
         .hasMessageContaining("rateLimitMaxWait must be between 0 and");
-    builder.maxConcurrentInvocations(ResilienceOptions.UNLIMITED).invocationsPerSecond(ResilienceOptions.UNLIMITED).build();
+    builder
+        .maxConcurrentInvocations(ResilienceOptions.UNLIMITED)
+        .invocationsPerSecond(ResilienceOptions.UNLIMITED)
+        .build();
   }
 }

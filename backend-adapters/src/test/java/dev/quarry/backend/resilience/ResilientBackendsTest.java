@@ -119,8 +119,7 @@ class ResilientBackendsTest {
   }
 
   @Test
-  void opensCircuitAfterSustainedFailuresAndFailsFastWithCircuitOpenException()
-      throws Exception {
+  void opensCircuitAfterSustainedFailuresAndFailsFastWithCircuitOpenException() throws Exception {
     FaultyBackend backend = FaultyBackend.scripted(CRASH, CRASH, CRASH, CRASH);
     resilient = ResilientBackends.decorate(backend, FAST, "lambda");
     for (int i = 0; i < 4; i++) {
@@ -218,10 +217,7 @@ class ResilientBackendsTest {
     resilient =
         ResilientBackends.decorate(
             backend,
-            FAST.toBuilder()
-                .invocationsPerSecond(1)
-                .rateLimitMaxWait(Duration.ZERO)
-                .build(),
+            FAST.toBuilder().invocationsPerSecond(1).rateLimitMaxWait(Duration.ZERO).build(),
             "test");
 
     resilient.invoke(envelope("t1")).join();
@@ -270,7 +266,9 @@ class ResilientBackendsTest {
     int failed = 0;
     for (CompletableFuture<InvocationSummary> f : futures) {
       try {
-        assertThat(f.get(20, TimeUnit.SECONDS).getOutcomesList()).hasSize(1).allMatch(o -> o.getOk());
+        assertThat(f.get(20, TimeUnit.SECONDS).getOutcomesList())
+            .hasSize(1)
+            .allMatch(o -> o.getOk());
       } catch (ExecutionException e) {
         assertThat(kind(e.getCause())).isEqualTo(BackendException.Kind.TRANSIENT);
         failed++;
@@ -288,9 +286,7 @@ class ResilientBackendsTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ResilienceMetrics metrics = ResilienceMetrics.create();
     metrics.bindTo(registry);
-    resilient =
-        ResilientBackends.decorate(
-            FaultyBackend.scripted(OK), FAST, "metered", metrics);
+    resilient = ResilientBackends.decorate(FaultyBackend.scripted(OK), FAST, "metered", metrics);
 
     resilient.invoke(envelope("t1")).get(5, TimeUnit.SECONDS);
 

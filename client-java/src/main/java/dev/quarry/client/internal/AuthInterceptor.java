@@ -17,7 +17,9 @@ public final class AuthInterceptor implements ClientInterceptor {
 
   private final @Nullable String header;
 
-  /** @param apiKey the key, or null to send none */
+  /**
+   * @param apiKey the key, or null to send none
+   */
   public AuthInterceptor(@Nullable String apiKey) {
     this.header = apiKey == null ? null : "Bearer " + apiKey;
   }

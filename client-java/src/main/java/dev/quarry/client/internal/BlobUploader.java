@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes sure the server holds blobs: asks {@code FindMissingBlobs} about the digests not yet
- * known to be there, then streams the missing ones with {@code UploadBlob} (header first, then
- * data chunks), a few at a time, respecting gRPC flow control.
+ * Makes sure the server holds blobs: asks {@code FindMissingBlobs} about the digests not yet known
+ * to be there, then streams the missing ones with {@code UploadBlob} (header first, then data
+ * chunks), a few at a time, respecting gRPC flow control.
  */
 final class BlobUploader {
   private final ClientCore core;
@@ -86,16 +86,18 @@ final class BlobUploader {
     List<Future<?>> running = new ArrayList<>();
     for (Blob b : blobs) {
       running.add(
-          core.workers().submit(() -> {
-            slots.acquire();
-            try {
-              upload(b).get();
-              present.add(b.digest());
-            } finally {
-              slots.release();
-            }
-            return null;
-          }));
+          core.workers()
+              .submit(
+                  () -> {
+                    slots.acquire();
+                    try {
+                      upload(b).get();
+                      present.add(b.digest());
+                    } finally {
+                      slots.release();
+                    }
+                    return null;
+                  }));
     }
     try {
       for (Future<?> f : running) {
@@ -108,14 +110,18 @@ final class BlobUploader {
           Status.Code.CANCELLED, "interrupted while uploading the function's classpath", false, e);
     } catch (ExecutionException e) {
       running.forEach(f -> f.cancel(true));
-      Throwable cause = e.getCause() instanceof ExecutionException inner && inner.getCause() != null
-          ? inner.getCause()
-          : e.getCause();
+      Throwable cause =
+          e.getCause() instanceof ExecutionException inner && inner.getCause() != null
+              ? inner.getCause()
+              : e.getCause();
       if (cause instanceof QuarryException q) {
         throw q;
       }
       throw new QuarryException(
-          Status.Code.INTERNAL, "uploading the function's classpath failed: " + cause, false, cause);
+          Status.Code.INTERNAL,
+          "uploading the function's classpath failed: " + cause,
+          false,
+          cause);
     }
   }
 
@@ -179,7 +185,9 @@ final class BlobUploader {
                   done.completeExceptionally(
                       new QuarryException(
                           Status.Code.FAILED_PRECONDITION,
-                          "cannot read " + blob.describe() + ": " + e.getMessage(), false, e));
+                          "cannot read " + blob.describe() + ": " + e.getMessage(),
+                          false,
+                          e));
                 }
               }
 
@@ -213,8 +221,11 @@ final class BlobUploader {
                   done.completeExceptionally(
                       new QuarryException(
                           Status.Code.DATA_LOSS,
-                          "uploading " + blob.describe() + ": the server stored digest "
-                              + (r == null ? "(none)" : r.getDigest()) + ", expected "
+                          "uploading "
+                              + blob.describe()
+                              + ": the server stored digest "
+                              + (r == null ? "(none)" : r.getDigest())
+                              + ", expected "
                               + blob.digest()));
                   return;
                 }

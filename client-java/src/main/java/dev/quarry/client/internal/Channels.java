@@ -39,11 +39,16 @@ public final class Channels {
             .toList();
     Map<String, ?> retry =
         Map.of(
-            "maxAttempts", 4.0,
-            "initialBackoff", "0.1s",
-            "maxBackoff", "2s",
-            "backoffMultiplier", 2.0,
-            "retryableStatusCodes", List.of("UNAVAILABLE"));
+            "maxAttempts",
+            4.0,
+            "initialBackoff",
+            "0.1s",
+            "maxBackoff",
+            "2s",
+            "backoffMultiplier",
+            2.0,
+            "retryableStatusCodes",
+            List.of("UNAVAILABLE"));
     return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retry)));
   }
 }

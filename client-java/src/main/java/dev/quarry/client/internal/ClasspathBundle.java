@@ -30,8 +30,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClasspathBundle {
   private static final ConcurrentHashMap<Path, JarInfo> JARS = new ConcurrentHashMap<>();
+
   /** Whether an existing entry lies under {@code java.home} (resolving links is slow). */
   private static final ConcurrentHashMap<Path, Boolean> UNDER_JAVA_HOME = new ConcurrentHashMap<>();
+
   private static final @Nullable Path JAVA_HOME =
       realPath(Path.of(System.getProperty("java.home", "/nonexistent")));
   private static final int MAX_ENTRIES = 10_000;
@@ -113,7 +115,10 @@ public final class ClasspathBundle {
     String classPath;
     try (JarFile file = new JarFile(jar.toFile(), false)) {
       Manifest manifest = file.getManifest();
-      classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+      classPath =
+          manifest == null
+              ? null
+              : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
     } catch (IOException | SecurityException notAJar) {
       return List.of();
     }

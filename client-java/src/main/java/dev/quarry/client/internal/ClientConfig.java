@@ -12,11 +12,11 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where to connect and with which API key, resolved from (first match wins) the explicit target
- * and {@link ClientOptions}, the environment ({@code QUARRY_ADDRESS}, {@code QUARRY_API_KEY}),
- * then the config file: {@link ClientOptions#configFile()}, else {@code $QUARRY_CONFIG}, else
- * {@code -Dquarry.config}, else {@code ~/.quarry/config}. The config file is a properties file
- * with {@code api_key} and {@code grpc_address} (written by the server at first start).
+ * Where to connect and with which API key, resolved from (first match wins) the explicit target and
+ * {@link ClientOptions}, the environment ({@code QUARRY_ADDRESS}, {@code QUARRY_API_KEY}), then the
+ * config file: {@link ClientOptions#configFile()}, else {@code $QUARRY_CONFIG}, else {@code
+ * -Dquarry.config}, else {@code ~/.quarry/config}. The config file is a properties file with {@code
+ * api_key} and {@code grpc_address} (written by the server at first start).
  *
  * @param target the gRPC target, e.g. {@code localhost:9090} (scheme removed)
  * @param tls whether to use TLS
@@ -121,8 +121,12 @@ public record ClientConfig(
     }
     if (key == null) {
       keySource =
-          "none found (looked in ClientOptions.apiKey, $" + ENV_API_KEY + " and " + file.path()
-              + (file.exists() ? "" : ", which does not exist") + ")";
+          "none found (looked in ClientOptions.apiKey, $"
+              + ENV_API_KEY
+              + " and "
+              + file.path()
+              + (file.exists() ? "" : ", which does not exist")
+              + ")";
     }
     boolean tls = options.useTls();
     String t = address == null ? DEFAULT_TARGET : address;
@@ -145,10 +149,23 @@ public record ClientConfig(
 
   @Override
   public String toString() {
-    return "ClientConfig[target=" + target + ", tls=" + tls + ", apiKey="
-        + (apiKey == null ? "none" : "***") + ", keySource=" + keySource + ", targetSource="
-        + targetSource + ", profile=" + profile + ", profileSource=" + profileSource
-        + ", configFile=" + configFile + "]";
+    return "ClientConfig[target="
+        + target
+        + ", tls="
+        + tls
+        + ", apiKey="
+        + (apiKey == null ? "none" : "***")
+        + ", keySource="
+        + keySource
+        + ", targetSource="
+        + targetSource
+        + ", profile="
+        + profile
+        + ", profileSource="
+        + profileSource
+        + ", configFile="
+        + configFile
+        + "]";
   }
 
   private record ConfigFile(Path path, @Nullable String explicitSource) {
@@ -188,7 +205,9 @@ public record ClientConfig(
       } catch (IOException | IllegalArgumentException e) {
         throw new QuarryException(
             Status.Code.FAILED_PRECONDITION,
-            "cannot read config file " + path + ": " + e.getMessage(), false, e);
+            "cannot read config file " + path + ": " + e.getMessage(),
+            false,
+            e);
       }
       return p;
     }

@@ -68,10 +68,13 @@ public final class ClientCore implements AutoCloseable {
         new FunctionPacker(options.classpath().orElse(null), options.classpathRecheckInterval());
     BlobUploader uploader = new BlobUploader(this);
     this.registry = new FunctionRegistry(this, uploader);
-    var sched = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("quarry-client-scheduler").factory());
+    var sched =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().daemon().name("quarry-client-scheduler").factory());
     sched.setRemoveOnCancelPolicy(true);
     this.scheduler = sched;
-    this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quarry-client-", 0).factory());
+    this.workers =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("quarry-client-", 0).factory());
   }
 
   /**
@@ -117,11 +120,15 @@ public final class ClientCore implements AutoCloseable {
     if (response.getTaskIdsCount() != inputs.size()) {
       throw new QuarryException(
           Status.Code.INTERNAL,
-          "the server returned " + response.getTaskIdsCount() + " task ids for " + inputs.size()
+          "the server returned "
+              + response.getTaskIdsCount()
+              + " task ids for "
+              + inputs.size()
               + " inputs");
     }
     JobTracker tracker =
-        new JobTracker(this, response.getJob().getId(), response.getTaskIdsList(), loaders(function));
+        new JobTracker(
+            this, response.getJob().getId(), response.getTaskIdsList(), loaders(function));
     active.add(tracker);
     tracker.start();
     if (closed) {
@@ -153,8 +160,12 @@ public final class ClientCore implements AutoCloseable {
         bytes = ObjectStreams.serialize(value);
       } catch (NotSerializableException e) {
         throw new IllegalArgumentException(
-            "input " + i + " cannot be serialized: " + e.getMessage()
-                + " does not implement java.io.Serializable", e);
+            "input "
+                + i
+                + " cannot be serialized: "
+                + e.getMessage()
+                + " does not implement java.io.Serializable",
+            e);
       } catch (IOException e) {
         throw new IllegalArgumentException("input " + i + " cannot be serialized: " + e, e);
       }
@@ -187,7 +198,10 @@ public final class ClientCore implements AutoCloseable {
    */
   public JobInfo getJob(String jobId) {
     requireJobId(jobId);
-    Job job = call("getting job " + jobId, s -> s.getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
+    Job job =
+        call(
+            "getting job " + jobId,
+            s -> s.getJob(GetJobRequest.newBuilder().setJobId(jobId).build()));
     return ProtoViews.job(job);
   }
 
@@ -199,7 +213,10 @@ public final class ClientCore implements AutoCloseable {
    */
   public JobInfo cancel(String jobId) {
     requireJobId(jobId);
-    Job job = call("cancelling job " + jobId, s -> s.cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build()));
+    Job job =
+        call(
+            "cancelling job " + jobId,
+            s -> s.cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build()));
     return ProtoViews.job(job);
   }
 
@@ -224,7 +241,11 @@ public final class ClientCore implements AutoCloseable {
 
               @Override
               public void onError(Throwable t) {
-                LOG.log(System.Logger.Level.DEBUG, "cancelling job {0} failed: {1}", jobId, t.toString());
+                LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "cancelling job {0} failed: {1}",
+                    jobId,
+                    t.toString());
               }
 
               @Override
@@ -281,8 +302,11 @@ public final class ClientCore implements AutoCloseable {
   QuarryException closedError(String jobId) {
     return new QuarryException(
         Status.Code.CANCELLED,
-        "the FunctionExecutor was closed before this result arrived (job " + jobId
-            + " keeps running on the server)", false, null);
+        "the FunctionExecutor was closed before this result arrived (job "
+            + jobId
+            + " keeps running on the server)",
+        false,
+        null);
   }
 
   private void ensureOpen() {
@@ -297,8 +321,8 @@ public final class ClientCore implements AutoCloseable {
   }
 
   /**
-   * Stops the result streams (pending futures fail), then shuts the channel down, waiting up to
-   * 5 seconds.
+   * Stops the result streams (pending futures fail), then shuts the channel down, waiting up to 5
+   * seconds.
    */
   @Override
   public void close() {

@@ -21,9 +21,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Packs a class directory (such as {@code target/classes}) into a deterministic jar: entries
- * sorted by name, a fixed timestamp, no generated manifest. The same tree always gives the same
- * bytes, hence the same digest, so an unchanged directory is uploaded once.
+ * Packs a class directory (such as {@code target/classes}) into a deterministic jar: entries sorted
+ * by name, a fixed timestamp, no generated manifest. The same tree always gives the same bytes,
+ * hence the same digest, so an unchanged directory is uploaded once.
  *
  * <p>{@link #of(Path)} caches the packed jar per directory and re-packs only when a walk of the
  * tree (names, sizes, modification times) shows a change.
@@ -58,7 +58,8 @@ public final class DirectoryJar {
       if (b == null) {
         b = pack(directory).bytes;
         if (!Digests.of(b).equals(digest)) {
-          throw new IOException("directory " + directory + " changed since it was hashed; try again");
+          throw new IOException(
+              "directory " + directory + " changed since it was hashed; try again");
         }
       }
       return new ByteArrayInputStream(b);
@@ -81,7 +82,8 @@ public final class DirectoryJar {
     }
     Result r = pack(key);
     Packed packed =
-        new Packed(key, Digests.of(r.bytes), r.bytes.length, r.entries, new SoftReference<>(r.bytes));
+        new Packed(
+            key, Digests.of(r.bytes), r.bytes.length, r.entries, new SoftReference<>(r.bytes));
     CACHE.put(key, packed);
     return packed;
   }
@@ -154,7 +156,10 @@ public final class DirectoryJar {
         } else if (attrs.isRegularFile()) {
           out.add(
               new Entry(
-                  name, child, attrs.size(), attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                  name,
+                  child,
+                  attrs.size(),
+                  attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS),
                   false));
         }
       }

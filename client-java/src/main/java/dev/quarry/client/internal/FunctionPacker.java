@@ -9,8 +9,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Packs a function for the server: the function serialized with {@link
- * java.io.ObjectOutputStream} (the payload blob) plus the client's classpath as blobs.
+ * Packs a function for the server: the function serialized with {@link java.io.ObjectOutputStream}
+ * (the payload blob) plus the client's classpath as blobs.
  */
 public final class FunctionPacker {
   private final @Nullable List<Path> classpath;
@@ -30,8 +30,8 @@ public final class FunctionPacker {
 
   /**
    * @param classpath the entries to ship; null for {@code java.class.path} (read at each pack)
-   * @param recheckInterval how long a resolved classpath is reused before the files are checked
-   *     for changes again (zero: at every pack)
+   * @param recheckInterval how long a resolved classpath is reused before the files are checked for
+   *     changes again (zero: at every pack)
    */
   public FunctionPacker(@Nullable List<Path> classpath, Duration recheckInterval) {
     this.classpath = classpath == null ? null : List.copyOf(classpath);
@@ -78,7 +78,8 @@ public final class FunctionPacker {
       return ObjectStreams.serialize(function);
     } catch (NotSerializableException e) {
       throw new IllegalArgumentException(
-          "the function cannot be serialized: it captures or references a " + e.getMessage()
+          "the function cannot be serialized: it captures or references a "
+              + e.getMessage()
               + ", which does not implement java.io.Serializable (capture only serializable"
               + " values, or make the field transient)",
           e);

@@ -23,19 +23,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * The futures of one job and the {@code StreamResults} stream that completes them.
  *
- * <p>One stream per job, in completion order. If it breaks with a transient status it is
- * reopened with {@code after_seq} = the highest {@code seq} seen, with exponential backoff, for
- * at most {@link dev.quarry.client.ClientOptions#reconnectTimeout()} without progress. If the
- * server completes it while futures are still pending, the job is checked with {@code GetJob}:
- * still running means reconnect; ended means the missing futures fail (or are cancelled if the
- * job was). The stream is cancelled once every future is done.
+ * <p>One stream per job, in completion order. If it breaks with a transient status it is reopened
+ * with {@code after_seq} = the highest {@code seq} seen, with exponential backoff, for at most
+ * {@link dev.quarry.client.ClientOptions#reconnectTimeout()} without progress. If the server
+ * completes it while futures are still pending, the job is checked with {@code GetJob}: still
+ * running means reconnect; ended means the missing futures fail (or are cancelled if the job was).
+ * The stream is cancelled once every future is done.
  */
 final class JobTracker implements TaskHandle.Listener {
   private static final System.Logger LOG = System.getLogger(JobTracker.class.getName());
+
   /** Consecutive INTERNAL/UNKNOWN failures tolerated (they may be server bugs, not outages). */
   private static final int MAX_ODD_FAILURES = 3;
+
   /** A stream that stayed open this long counts as healthy (its failure count restarts). */
   private static final long HEALTHY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** After the last result, how long the server has to end the stream before it is cancelled. */
   private static final long LINGER_MS = 5_000;
 
@@ -194,7 +197,8 @@ final class JobTracker implements TaskHandle.Listener {
         oddFailures++;
       }
       if (now - failingSinceNanos > core.options().reconnectTimeout().toNanos()) {
-        giveUp = "gave up reconnecting after " + core.options().reconnectTimeout().toSeconds() + " s";
+        giveUp =
+            "gave up reconnecting after " + core.options().reconnectTimeout().toSeconds() + " s";
       } else if (oddFailures > MAX_ODD_FAILURES) {
         giveUp = "gave up after " + oddFailures + " failures";
       }
@@ -203,11 +207,16 @@ final class JobTracker implements TaskHandle.Listener {
     }
     if (giveUp != null) {
       failPending(
-          core.errors().fromGrpc(error, "streaming the results of job " + jobId + " (" + giveUp + ")"));
+          core.errors()
+              .fromGrpc(error, "streaming the results of job " + jobId + " (" + giveUp + ")"));
       return;
     }
-    LOG.log(System.Logger.Level.DEBUG, "result stream of job {0} broke ({1}); reconnecting in {2} ms",
-        jobId, code, delayMs);
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "result stream of job {0} broke ({1}); reconnecting in {2} ms",
+        jobId,
+        code,
+        delayMs);
     try {
       core.scheduler().schedule(this::open, delayMs, TimeUnit.MILLISECONDS);
     } catch (RuntimeException rejected) {
@@ -269,8 +278,14 @@ final class JobTracker implements TaskHandle.Listener {
         t.fail(
             new QuarryException(
                 Status.Code.INTERNAL,
-                "job " + jobId + " ended (" + state + ") but the server sent no result for task "
-                    + t.taskId(), false, null));
+                "job "
+                    + jobId
+                    + " ended ("
+                    + state
+                    + ") but the server sent no result for task "
+                    + t.taskId(),
+                false,
+                null));
       }
     }
   }
@@ -279,7 +294,8 @@ final class JobTracker implements TaskHandle.Listener {
     lastSeq.accumulateAndGet(r.getSeq(), Math::max);
     int i = r.getIndex();
     if (i < 0 || i >= tasks.size()) {
-      LOG.log(System.Logger.Level.WARNING, "job {0}: result for unknown index {1} ignored", jobId, i);
+      LOG.log(
+          System.Logger.Level.WARNING, "job {0}: result for unknown index {1} ignored", jobId, i);
       return;
     }
     TaskHandle task = tasks.get(i);

@@ -55,14 +55,21 @@ final class ResultDecoder {
       task.fail(
           new QuarryException(
               Status.Code.INTERNAL,
-              "cannot read the result of task " + task.taskId() + ": class " + e.getMessage()
-                  + " is not on the client's classpath", false, e));
+              "cannot read the result of task "
+                  + task.taskId()
+                  + ": class "
+                  + e.getMessage()
+                  + " is not on the client's classpath",
+              false,
+              e));
       return;
     } catch (IOException | RuntimeException e) {
       task.fail(
           new QuarryException(
               Status.Code.INTERNAL,
-              "cannot read the result of task " + task.taskId() + ": " + e, false, e));
+              "cannot read the result of task " + task.taskId() + ": " + e,
+              false,
+              e));
       return;
     }
     task.succeed(value);

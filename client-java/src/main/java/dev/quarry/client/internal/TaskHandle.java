@@ -5,9 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The client-side state of one future of a job: a promise completed once by the result stream,
- * by a local cancel or by a client failure. {@link dev.quarry.client.JobFuture} is its public
- * view.
+ * The client-side state of one future of a job: a promise completed once by the result stream, by a
+ * local cancel or by a client failure. {@link dev.quarry.client.JobFuture} is its public view.
  */
 public final class TaskHandle {
   /** Told once when a handle completes. */
@@ -75,7 +74,8 @@ public final class TaskHandle {
   /** Cancelled by the caller; false if already done. */
   public boolean cancelLocally() {
     return done(
-        promise.completeExceptionally(new CancellationException("task " + taskId + " was cancelled")),
+        promise.completeExceptionally(
+            new CancellationException("task " + taskId + " was cancelled")),
         true);
   }
 

@@ -34,8 +34,13 @@ class ClientConfigTest {
 
   private static void write(Path file, String key, String address) throws IOException {
     Files.createDirectories(file.getParent());
-    Files.writeString(file, "# written by the server\napi_key=" + key + "\ngrpc_address=" + address
-        + "\nrest_url=http\\://localhost\\:8080\n");
+    Files.writeString(
+        file,
+        "# written by the server\napi_key="
+            + key
+            + "\ngrpc_address="
+            + address
+            + "\nrest_url=http\\://localhost\\:8080\n");
   }
 
   @Test
@@ -98,10 +103,12 @@ class ClientConfigTest {
   void anExplicitlyNamedMissingConfigFileIsAnError() {
     env.put("QUARRY_CONFIG", home.resolve("nope").toString());
     assertThatThrownBy(() -> resolve(null, ClientOptions.DEFAULT))
-        .isInstanceOfSatisfying(QuarryException.class, e -> {
-          assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(e.getMessage()).contains("nope").contains("$QUARRY_CONFIG");
-        });
+        .isInstanceOfSatisfying(
+            QuarryException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getMessage()).contains("nope").contains("$QUARRY_CONFIG");
+            });
   }
 
   @Test
@@ -144,7 +151,8 @@ class ClientConfigTest {
     assertThat(fromEnv.profile()).isEqualTo("from-env");
     assertThat(fromEnv.profileSource()).isEqualTo("$QUARRY_PROFILE");
 
-    ClientConfig explicit = resolve("flag:3", ClientOptions.builder().profile("from-options").build());
+    ClientConfig explicit =
+        resolve("flag:3", ClientOptions.builder().profile("from-options").build());
     assertThat(explicit.target()).isEqualTo("flag:3");
     assertThat(explicit.targetSource()).isEqualTo("explicit target");
     assertThat(explicit.profile()).isEqualTo("from-options");

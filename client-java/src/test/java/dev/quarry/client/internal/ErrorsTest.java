@@ -29,12 +29,19 @@ class ErrorsTest {
         RemoteError.newBuilder()
             .setType("java.lang.IllegalStateException")
             .setMessage("boom")
-            .setStackTraceText("java.lang.IllegalStateException: boom\n\tat com.acme.Fn.apply(Fn.java:12)\n")
+            .setStackTraceText(
+                "java.lang.IllegalStateException: boom\n\tat com.acme.Fn.apply(Fn.java:12)\n")
             .setFunctionError(true)
-            .addStack(StackFrame.newBuilder().setClassName("com.acme.Fn").setMethodName("apply")
-                .setFileName("Fn.java").setLineNumber(12))
-            .addStack(StackFrame.newBuilder().setClassName("dev.quarry.worker.Runner")
-                .setMethodName("run"))
+            .addStack(
+                StackFrame.newBuilder()
+                    .setClassName("com.acme.Fn")
+                    .setMethodName("apply")
+                    .setFileName("Fn.java")
+                    .setLineNumber(12))
+            .addStack(
+                StackFrame.newBuilder()
+                    .setClassName("dev.quarry.worker.Runner")
+                    .setMethodName("run"))
             .build();
     RemoteFunctionException e = Errors.remote(error);
     assertThat(e.remoteClassName()).isEqualTo("java.lang.IllegalStateException");
@@ -50,7 +57,8 @@ class ErrorsTest {
     StringWriter printed = new StringWriter();
     e.printStackTrace(new PrintWriter(printed));
     assertThat(printed.toString())
-        .startsWith("dev.quarry.client.RemoteFunctionException: java.lang.IllegalStateException: boom")
+        .startsWith(
+            "dev.quarry.client.RemoteFunctionException: java.lang.IllegalStateException: boom")
         .contains("at com.acme.Fn.apply(Fn.java:12)");
   }
 
@@ -66,14 +74,17 @@ class ErrorsTest {
   @Test
   void statusesBecomeQuarryExceptions() {
     QuarryException notFound =
-        errors.fromGrpc(Status.NOT_FOUND.withDescription("job 'x' not found").asRuntimeException(), "getting job x");
+        errors.fromGrpc(
+            Status.NOT_FOUND.withDescription("job 'x' not found").asRuntimeException(),
+            "getting job x");
     assertThat(notFound.code()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(notFound.retryable()).isFalse();
     assertThat(notFound.description()).isEqualTo("getting job x: job 'x' not found");
     assertThat(notFound.getMessage()).isEqualTo("NOT_FOUND: getting job x: job 'x' not found");
 
     QuarryException auth =
-        errors.fromGrpc(Status.UNAUTHENTICATED.withDescription("bad key").asRuntimeException(), "submitting");
+        errors.fromGrpc(
+            Status.UNAUTHENTICATED.withDescription("bad key").asRuntimeException(), "submitting");
     assertThat(auth.getMessage()).contains("bad key").contains("/home/me/.quarry/config");
 
     QuarryException down = errors.fromGrpc(Status.UNAVAILABLE.asRuntimeException(), "submitting");
@@ -86,9 +97,12 @@ class ErrorsTest {
     Metadata trailers = new Metadata();
     trailers.put(Errors.RETRYABLE, "true");
     QuarryException busy =
-        errors.fromGrpc(Status.RESOURCE_EXHAUSTED.withDescription("slow down").asRuntimeException(trailers), "submitting");
+        errors.fromGrpc(
+            Status.RESOURCE_EXHAUSTED.withDescription("slow down").asRuntimeException(trailers),
+            "submitting");
     assertThat(busy.retryable()).isTrue();
-    assertThat(errors.fromGrpc(Status.RESOURCE_EXHAUSTED.asRuntimeException(), "x").retryable()).isFalse();
+    assertThat(errors.fromGrpc(Status.RESOURCE_EXHAUSTED.asRuntimeException(), "x").retryable())
+        .isFalse();
   }
 
   @Test
@@ -97,17 +111,27 @@ class ErrorsTest {
         com.google.rpc.Status.newBuilder()
             .setCode(Status.Code.RESOURCE_EXHAUSTED.value())
             .setMessage("maxJobsInFlight: the tenant has 3 jobs running; the limit is 3")
-            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("QUOTA_EXCEEDED")
-                .setDomain("quarry.dev").putMetadata("limit", "maxJobsInFlight").build()))
-            .addDetails(Any.pack(RetryInfo.newBuilder()
-                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500)).build()))
+            .addDetails(
+                Any.pack(
+                    ErrorInfo.newBuilder()
+                        .setReason("QUOTA_EXCEEDED")
+                        .setDomain("quarry.dev")
+                        .putMetadata("limit", "maxJobsInFlight")
+                        .build()))
+            .addDetails(
+                Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(
+                            com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500))
+                        .build()))
             .build();
     QuarryException e = errors.fromGrpc(StatusProto.toStatusRuntimeException(status), "submitting");
     assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(e.reason()).isEqualTo(ErrorReason.QUOTA_EXCEEDED);
     assertThat(e.metadata()).containsExactly(Map.entry("limit", "maxJobsInFlight"));
     assertThat(e.retryDelay()).contains(Duration.ofSeconds(1, 500));
-    assertThat(e.description()).isEqualTo("submitting: maxJobsInFlight: the tenant has 3 jobs running; the limit is 3");
+    assertThat(e.description())
+        .isEqualTo("submitting: maxJobsInFlight: the tenant has 3 jobs running; the limit is 3");
   }
 
   @Test
@@ -120,7 +144,8 @@ class ErrorsTest {
     assertThat(errors.fromGrpc(withInfo("JOB_NOT_FOUND", "quarry.dev"), "x").reason())
         .isEqualTo(ErrorReason.JOB_NOT_FOUND);
     QuarryException plain =
-        errors.fromGrpc(Status.NOT_FOUND.withDescription("function 'f' not found").asRuntimeException(), "x");
+        errors.fromGrpc(
+            Status.NOT_FOUND.withDescription("function 'f' not found").asRuntimeException(), "x");
     assertThat(plain.reason()).isEqualTo(ErrorReason.UNKNOWN);
     assertThat(plain.retryDelay()).isEmpty();
   }
@@ -130,7 +155,8 @@ class ErrorsTest {
         com.google.rpc.Status.newBuilder()
             .setCode(Status.Code.NOT_FOUND.value())
             .setMessage("not found")
-            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(domain).build()))
+            .addDetails(
+                Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(domain).build()))
             .build());
   }
 }

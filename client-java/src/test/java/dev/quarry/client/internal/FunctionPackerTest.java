@@ -60,15 +60,21 @@ class FunctionPackerTest {
   void theJarHasSortedEntriesAndFixedTimes() throws IOException {
     Path dir = classesDir();
     List<String> names = new ArrayList<>();
-    try (var zip = new ZipInputStream(new ByteArrayInputStream(DirectoryJar.write(DirectoryJar.scan(dir))))) {
+    try (var zip =
+        new ZipInputStream(new ByteArrayInputStream(DirectoryJar.write(DirectoryJar.scan(dir))))) {
       for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
         names.add(e.getName());
         assertThat(e.getTimeLocal()).isEqualTo(DirectoryJar.ENTRY_TIME);
       }
     }
     assertThat(names)
-        .containsExactly("app.properties", "com/", "com/example/", "com/example/A.class",
-            "com/example/sub/", "com/example/sub/B.class");
+        .containsExactly(
+            "app.properties",
+            "com/",
+            "com/example/",
+            "com/example/A.class",
+            "com/example/sub/",
+            "com/example/sub/B.class");
     List<String> sorted = new ArrayList<>(names);
     Collections.sort(sorted);
     assertThat(names).isEqualTo(sorted);
@@ -102,7 +108,8 @@ class FunctionPackerTest {
     Files.write(jar, "not really a jar".getBytes(StandardCharsets.UTF_8));
     Path jdkEntry = Path.of(System.getProperty("java.home"), "lib");
     List<Blob> blobs =
-        ClasspathBundle.resolve(List.of(jar, tmp.resolve("missing.jar"), jdkEntry, jar, classesDir()));
+        ClasspathBundle.resolve(
+            List.of(jar, tmp.resolve("missing.jar"), jdkEntry, jar, classesDir()));
     assertThat(blobs).hasSize(2);
     assertThat(blobs.get(0)).isInstanceOf(Blob.FileBlob.class);
     assertThat(blobs.get(0).digest()).isEqualTo(Digests.of(Files.readAllBytes(jar)));
@@ -130,7 +137,9 @@ class FunctionPackerTest {
       out.putNextEntry(new ZipEntry("x.txt"));
     }
     List<Blob> blobs = ClasspathBundle.resolve(List.of(launcher));
-    assertThat(blobs).extracting(Blob::describe).containsExactly(launcher.toString(), dep.toString());
+    assertThat(blobs)
+        .extracting(Blob::describe)
+        .containsExactly(launcher.toString(), dep.toString());
   }
 
   @Test
@@ -145,7 +154,8 @@ class FunctionPackerTest {
     assertThat(packed.payload().digest()).isEqualTo(Digests.of(payload));
     try (var in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
       @SuppressWarnings("unchecked")
-      SerializableFunction<Integer, Integer> back = (SerializableFunction<Integer, Integer>) in.readObject();
+      SerializableFunction<Integer, Integer> back =
+          (SerializableFunction<Integer, Integer>) in.readObject();
       assertThat(back.apply(1)).isEqualTo(42);
     }
     assertThat(packed.jars()).hasSize(1);
@@ -172,10 +182,13 @@ class FunctionPackerTest {
   @Test
   void resultsDeserializeWithTheGivenLoaders() throws Exception {
     byte[] data = ObjectStreams.serialize(List.of("a", 1));
-    Object back = ObjectStreams.deserialize(new ByteArrayInputStream(data),
-        List.of(getClass().getClassLoader()));
+    Object back =
+        ObjectStreams.deserialize(
+            new ByteArrayInputStream(data), List.of(getClass().getClassLoader()));
     assertThat(back).isEqualTo(List.of("a", 1));
-    assertThat(ObjectStreams.deserialize(new ByteArrayInputStream(ObjectStreams.serialize(null)), List.of()))
+    assertThat(
+            ObjectStreams.deserialize(
+                new ByteArrayInputStream(ObjectStreams.serialize(null)), List.of()))
         .isNull();
   }
 

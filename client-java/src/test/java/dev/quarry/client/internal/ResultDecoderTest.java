@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 class ResultDecoderTest {
   private final List<Runnable> queued = new ArrayList<>();
   private final ResultDecoder decoder =
-      new ResultDecoder(List.of(getClass().getClassLoader()), queued::add,
+      new ResultDecoder(
+          List.of(getClass().getClassLoader()),
+          queued::add,
           () -> new IllegalStateException("closed"));
 
   @Test
@@ -48,9 +50,13 @@ class ResultDecoderTest {
 
   @Test
   void aRejectedLargeResultFailsWithTheClosedError() {
-    ResultDecoder closed = new ResultDecoder(List.of(), r -> {
-      throw new RejectedExecutionException();
-    }, () -> new IllegalStateException("closed"));
+    ResultDecoder closed =
+        new ResultDecoder(
+            List.of(),
+            r -> {
+              throw new RejectedExecutionException();
+            },
+            () -> new IllegalStateException("closed"));
     TaskHandle large = TaskHandle.detached("j", "j:0", 0);
     closed.deliver(large, ByteString.copyFrom(new byte[ResultDecoder.INLINE_BYTES + 1]));
     assertThatThrownBy(() -> large.promise().get()).cause().hasMessage("closed");

@@ -237,8 +237,8 @@ public final class EmulatorOptions {
 
     /**
      * How long a new function stays {@code Pending} and an update {@code InProgress}, so that
-     * waiters really wait: the transition completes after this delay and once a client has read
-     * the transitional state (GetFunction or GetFunctionConfiguration) at least once, whatever the
+     * waiters really wait: the transition completes after this delay and once a client has read the
+     * transitional state (GetFunction or GetFunctionConfiguration) at least once, whatever the
      * machine's load. Zero makes both transitions immediate.
      *
      * @throws IllegalArgumentException if negative

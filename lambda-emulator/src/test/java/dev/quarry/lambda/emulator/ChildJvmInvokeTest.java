@@ -296,7 +296,8 @@ class ChildJvmInvokeTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(emu.stats().invocations()).isEqualTo(invocationsBefore + 1));
+        .untilAsserted(
+            () -> assertThat(emu.stats().invocations()).isEqualTo(invocationsBefore + 1));
   }
 
   @Test

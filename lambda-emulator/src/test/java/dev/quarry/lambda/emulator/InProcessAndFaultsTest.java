@@ -320,7 +320,10 @@ class InProcessAndFaultsTest {
                   .code(c -> c.zipFile(SdkBytes.fromByteArray(TestFunctions.zip()))));
       Future<InvokeResponse> a = pool.submit(() -> invoke(client, "limited", "{}"));
       Future<InvokeResponse> b = pool.submit(() -> invoke(client, "limited", "{}"));
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> running.get() >= 2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> running.get() >= 2);
 
       assertThatThrownBy(() -> invoke(client, "limited", "{}"))
           .isInstanceOf(TooManyRequestsException.class)

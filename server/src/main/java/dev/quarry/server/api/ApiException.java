@@ -3,9 +3,9 @@ package dev.quarry.server.api;
 import java.util.Map;
 
 /**
- * A request failed in a way the caller should hear about: a {@link ErrorReason reason} (which
- * fixes the {@link ErrorCode code}), a clear message, and metadata for programs (e.g. the name of
- * the limit that was hit). Throw sites that need no finer reason pass a code and get its generic
+ * A request failed in a way the caller should hear about: a {@link ErrorReason reason} (which fixes
+ * the {@link ErrorCode code}), a clear message, and metadata for programs (e.g. the name of the
+ * limit that was hit). Throw sites that need no finer reason pass a code and get its generic
  * reason.
  */
 public class ApiException extends RuntimeException {

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The JSON body of every REST error: {@code code} (one per HTTP status), {@code reason} (a stable,
- * machine-readable refinement of the code, see {@link ErrorReason}), a message for people,
- * whether trying again may help, and {@code metadata} for programs (left out when empty).
+ * machine-readable refinement of the code, see {@link ErrorReason}), a message for people, whether
+ * trying again may help, and {@code metadata} for programs (left out when empty).
  */
 public record ErrorBody(
     String code,

@@ -1,11 +1,11 @@
 package dev.quarry.server.api;
 
 /**
- * The stable, machine-readable reason of an error: the {@code reason} of every REST error body
- * and of the {@code google.rpc.ErrorInfo} on every gRPC error (domain {@link #DOMAIN}). Programs
- * branch on the reason, never on the message text. Each reason belongs to exactly one {@link
- * ErrorCode}; a code's generic reason carries its own name. Names never change once released;
- * new reasons may be added (clients map unknown ones to {@code UNKNOWN}).
+ * The stable, machine-readable reason of an error: the {@code reason} of every REST error body and
+ * of the {@code google.rpc.ErrorInfo} on every gRPC error (domain {@link #DOMAIN}). Programs branch
+ * on the reason, never on the message text. Each reason belongs to exactly one {@link ErrorCode}; a
+ * code's generic reason carries its own name. Names never change once released; new reasons may be
+ * added (clients map unknown ones to {@code UNKNOWN}).
  */
 public enum ErrorReason {
   INVALID_ARGUMENT(ErrorCode.INVALID_ARGUMENT, "a field, setting or value breaks its rules"),
@@ -20,8 +20,7 @@ public enum ErrorReason {
       ErrorCode.INVALID_ARGUMENT,
       "a function names a blob (jar or payload) the server does not hold: upload it, then register"
           + " again"),
-  UNAUTHENTICATED(
-      ErrorCode.UNAUTHENTICATED, "no key, or a wrong, revoked or disabled-tenant key"),
+  UNAUTHENTICATED(ErrorCode.UNAUTHENTICATED, "no key, or a wrong, revoked or disabled-tenant key"),
   PERMISSION_DENIED(ErrorCode.PERMISSION_DENIED, "the key's role may not make this call"),
   NOT_FOUND(ErrorCode.NOT_FOUND, "no such resource"),
   ROUTE_NOT_FOUND(ErrorCode.NOT_FOUND, "no such endpoint"),

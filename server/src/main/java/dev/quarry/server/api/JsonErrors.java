@@ -13,8 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JsonErrors {
   /** How long a client should wait after a 429 before trying again (gRPC: {@code RetryInfo}). */
   public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
   /** {@link #RETRY_AFTER} in seconds, for the {@code Retry-After} header. */
   public static final String RETRY_AFTER_SECONDS = Long.toString(RETRY_AFTER.toSeconds());
+
   /** Longest piece of caller input echoed back in a message. */
   public static final int MAX_ECHO = 200;
 
@@ -52,6 +54,8 @@ public final class JsonErrors {
 
   /** {@code text} cut to {@link #MAX_ECHO} characters, for echoing caller input in a message. */
   public static String clip(String text) {
-    return text.length() > MAX_ECHO ? text.substring(0, MAX_ECHO) + "...(" + text.length() + " chars)" : text;
+    return text.length() > MAX_ECHO
+        ? text.substring(0, MAX_ECHO) + "...(" + text.length() + " chars)"
+        : text;
   }
 }

@@ -11,7 +11,8 @@ public final class Texts {
   public static void requirePrintable(String field, String text) {
     for (int i = 0; i < text.length(); i++) {
       if (Character.isISOControl(text.charAt(i))) {
-        throw ApiException.invalid(field + " must not contain control characters (at index " + i + ")");
+        throw ApiException.invalid(
+            field + " must not contain control characters (at index " + i + ")");
       }
     }
   }

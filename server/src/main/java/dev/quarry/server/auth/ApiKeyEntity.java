@@ -41,7 +41,8 @@ public class ApiKeyEntity extends AssignedIdEntity<UUID> {
     this(new UUID(0, 0), "", "", new byte[0], "", "");
   }
 
-  ApiKeyEntity(UUID id, String tenantId, String prefix, byte[] secretHash, String name, String role) {
+  ApiKeyEntity(
+      UUID id, String tenantId, String prefix, byte[] secretHash, String name, String role) {
     this.id = id;
     this.tenantId = tenantId;
     this.prefix = prefix;

@@ -38,7 +38,9 @@ public class ApiKeyService {
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
   ApiKeyService(
-      ApiKeyRepository repository, JdbcClient jdbc, Clock clock,
+      ApiKeyRepository repository,
+      JdbcClient jdbc,
+      Clock clock,
       dev.quarry.server.QuarryProperties props) {
     this.repository = repository;
     this.jdbc = jdbc;
@@ -57,8 +59,8 @@ public class ApiKeyService {
   }
 
   /**
-   * Tells every replica (at commit of the current transaction, if any) to forget its cached
-   * checks; call {@link #invalidateAll} for this replica once the change is committed.
+   * Tells every replica (at commit of the current transaction, if any) to forget its cached checks;
+   * call {@link #invalidateAll} for this replica once the change is committed.
    */
   public void notifyReplicas() {
     jdbc.sql("select pg_notify('quarry_keys', '')").query().singleRow();

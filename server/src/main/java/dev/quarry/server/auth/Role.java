@@ -3,8 +3,8 @@ package dev.quarry.server.auth;
 import java.util.Locale;
 
 /**
- * What a key may do. Tenant roles are ordered: viewers read, members also submit and cancel,
- * admins also manage keys. The operator key manages tenants and nothing inside them.
+ * What a key may do. Tenant roles are ordered: viewers read, members also submit and cancel, admins
+ * also manage keys. The operator key manages tenants and nothing inside them.
  */
 public enum Role {
   VIEWER,
@@ -31,8 +31,9 @@ public enum Role {
       case "viewer" -> VIEWER;
       case "member" -> MEMBER;
       case "admin" -> ADMIN;
-      default -> throw new IllegalArgumentException(
-          "role must be one of viewer, member, admin; got '" + name + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "role must be one of viewer, member, admin; got '" + name + "'");
     };
   }
 }

@@ -10,8 +10,8 @@ import java.util.Set;
  * BackendRegistry} looks them up by a profile's {@code backend}, so adding a backend means adding
  * one class that implements this interface (see the package documentation).
  *
- * <p>Settings common to every kind (the resilience settings of {@link ProfileSettings}) are
- * checked by {@link BackendPlugins}; a plug-in checks only its own.
+ * <p>Settings common to every kind (the resilience settings of {@link ProfileSettings}) are checked
+ * by {@link BackendPlugins}; a plug-in checks only its own.
  */
 public interface BackendPlugin {
 
@@ -33,9 +33,8 @@ public interface BackendPlugin {
   CredentialRule credentials();
 
   /**
-   * Why this server cannot run profiles of this kind as configured (e.g. Lambda needs S3
-   * storage), or empty when it can. Checked when a job is submitted and at start for the
-   * default backend.
+   * Why this server cannot run profiles of this kind as configured (e.g. Lambda needs S3 storage),
+   * or empty when it can. Checked when a job is submitted and at start for the default backend.
    */
   default Optional<String> unavailable() {
     return Optional.empty();
@@ -43,8 +42,8 @@ public interface BackendPlugin {
 
   /**
    * Opens the backend of one lane: a profile of this kind, or the server's default backend. The
-   * registry wraps the result in the resilience decorator and closes it when the lane is
-   * replaced (after its last invocation) or the server stops.
+   * registry wraps the result in the resilience decorator and closes it when the lane is replaced
+   * (after its last invocation) or the server stops.
    *
    * @throws dev.quarry.backend.BackendException PERMANENT when the lane cannot be used (its
    *     credential is gone or of the wrong shape, a package is missing)

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * The backend plug-ins of this server, by kind. Knows no kind by name: Spring hands it every
- * {@link BackendPlugin} bean.
+ * The backend plug-ins of this server, by kind. Knows no kind by name: Spring hands it every {@link
+ * BackendPlugin} bean.
  */
 @Component
 public class BackendPlugins {
@@ -31,8 +31,12 @@ public class BackendPlugins {
       BackendPlugin before = byKind.putIfAbsent(p.kind(), p);
       if (before != null) {
         throw new IllegalStateException(
-            "two backend plug-ins for kind '" + p.kind() + "': " + before.getClass().getName()
-                + " and " + p.getClass().getName());
+            "two backend plug-ins for kind '"
+                + p.kind()
+                + "': "
+                + before.getClass().getName()
+                + " and "
+                + p.getClass().getName());
       }
       for (String name : p.settingNames()) {
         if (ProfileSettings.RESILIENCE.contains(name)) {
@@ -66,8 +70,8 @@ public class BackendPlugins {
   }
 
   /**
-   * Checks a profile's backend, settings and credential kind: unknown settings, values over
-   * {@value #MAX_TEXT} characters, the common resilience settings, then the plug-in's own.
+   * Checks a profile's backend, settings and credential kind: unknown settings, values over {@value
+   * #MAX_TEXT} characters, the common resilience settings, then the plug-in's own.
    *
    * @param credentialKind kind of the credential the profile names, null when it names none
    * @throws ApiException INVALID_ARGUMENT naming the first problem
@@ -93,8 +97,12 @@ public class BackendPlugins {
     for (var e : settings.entrySet()) {
       if (!allowed.contains(e.getKey())) {
         throw ApiException.invalid(
-            "unknown setting '" + JsonErrors.clip(e.getKey()) + "' for backend " + plugin.kind()
-                + "; allowed: " + allowed);
+            "unknown setting '"
+                + JsonErrors.clip(e.getKey())
+                + "' for backend "
+                + plugin.kind()
+                + "; allowed: "
+                + allowed);
       }
       if (e.getValue().length() > MAX_TEXT) {
         throw ApiException.invalid(

@@ -28,8 +28,8 @@ import org.springframework.stereotype.Component;
  * The lane of every (tenant, profile) pair: the backend its profile's {@link BackendPlugin} opened,
  * behind its own resilience decorator (so circuits, bulkheads and rate limits are per profile).
  * Jobs without a profile run on the default lane, of kind {@code quarry.backend.type} with the
- * settings {@code quarry.backend.settings.*}, checked and opened at start. Knows no backend kind
- * by name.
+ * settings {@code quarry.backend.settings.*}, checked and opened at start. Knows no backend kind by
+ * name.
  *
  * <p>Lanes are opened on first use and rebuilt when their profile changes (checked at most every
  * {@link #RECHECK}). A replaced lane closes when its last invocation in flight ends.
@@ -53,10 +53,17 @@ public class BackendRegistry implements AutoCloseable {
    * @param runtimes deployments reachable through the lane, null for kinds without any
    */
   public record Lane(
-      String key, String budget, ComputeBackend backend, int inlineInputBytes, String profile,
-      String kind, boolean queuesBacklog, @Nullable BackendRuntimes runtimes) {}
+      String key,
+      String budget,
+      ComputeBackend backend,
+      int inlineInputBytes,
+      String profile,
+      String kind,
+      boolean queuesBacklog,
+      @Nullable BackendRuntimes runtimes) {}
 
-  private record Entry(Lane lane, RetiringBackend backend, Instant profileUpdatedAt, Instant checkedAt) {}
+  private record Entry(
+      Lane lane, RetiringBackend backend, Instant profileUpdatedAt, Instant checkedAt) {}
 
   private final BackendPlugins plugins;
   private final BiFunction<String, String, Optional<Profile>> profiles;
@@ -82,8 +89,8 @@ public class BackendRegistry implements AutoCloseable {
   /**
    * Checks and opens the default lane.
    *
-   * @throws IllegalStateException naming the property when the default backend's kind, settings
-   *     or resilience defaults are not usable
+   * @throws IllegalStateException naming the property when the default backend's kind, settings or
+   *     resilience defaults are not usable
    */
   BackendRegistry(
       BackendPlugins plugins,
@@ -99,11 +106,23 @@ public class BackendRegistry implements AutoCloseable {
     ProfileSettings.requireValidDefaults(defaults);
     this.defaultKind = backend.type();
     BackendPlugin plugin =
-        plugins.find(defaultKind).orElseThrow(() -> new IllegalStateException(
-            "quarry.backend.type must be one of " + plugins.kinds() + ", got '" + defaultKind + "'"));
-    plugin.unavailable().ifPresent(why -> {
-      throw new IllegalStateException("quarry.backend.type=" + defaultKind + " cannot be used: " + why);
-    });
+        plugins
+            .find(defaultKind)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "quarry.backend.type must be one of "
+                            + plugins.kinds()
+                            + ", got '"
+                            + defaultKind
+                            + "'"));
+    plugin
+        .unavailable()
+        .ifPresent(
+            why -> {
+              throw new IllegalStateException(
+                  "quarry.backend.type=" + defaultKind + " cannot be used: " + why);
+            });
     ResilienceOptions options;
     try {
       BackendPlugins.validateSettings(plugin, backend.settings());
@@ -114,8 +133,11 @@ public class BackendRegistry implements AutoCloseable {
     }
     this.defaultLane = plugin.open(LaneRequest.defaultLane(backend.settings()));
     this.defaultBackend =
-        Resilient.wrap(defaultLane.backend(), bulkhead(options, backend.settings(), defaultLane),
-            defaultKind, meters);
+        Resilient.wrap(
+            defaultLane.backend(),
+            bulkhead(options, backend.settings(), defaultLane),
+            defaultKind,
+            meters);
     backlogBudgets.put(defaultLane.budget(), defaultLane.queuesBacklog());
   }
 
@@ -131,8 +153,14 @@ public class BackendRegistry implements AutoCloseable {
 
   private Lane lane(String tenant, @Nullable String profile, boolean fresh) {
     if (profile == null || profile.isEmpty()) {
-      return new Lane(tenant + "/", defaultLane.budget(), defaultBackend,
-          defaultLane.inlineInputBytes(), "", defaultKind, defaultLane.queuesBacklog(),
+      return new Lane(
+          tenant + "/",
+          defaultLane.budget(),
+          defaultBackend,
+          defaultLane.inlineInputBytes(),
+          "",
+          defaultKind,
+          defaultLane.queuesBacklog(),
           defaultLane.runtimes());
     }
     String key = tenant + "/" + profile;
@@ -144,8 +172,12 @@ public class BackendRegistry implements AutoCloseable {
     synchronized (this) {
       entry = lanes.get(key);
       Profile current =
-          profiles.apply(tenant, profile).orElseThrow(() -> new BackendException(
-              Kind.PERMANENT, "profile '" + profile + "' no longer exists"));
+          profiles
+              .apply(tenant, profile)
+              .orElseThrow(
+                  () ->
+                      new BackendException(
+                          Kind.PERMANENT, "profile '" + profile + "' no longer exists"));
       if (entry != null && current.updatedAt().equals(entry.profileUpdatedAt())) {
         lanes.put(key, new Entry(entry.lane(), entry.backend(), entry.profileUpdatedAt(), now));
         return entry.lane();
@@ -162,13 +194,14 @@ public class BackendRegistry implements AutoCloseable {
   /**
    * The deployments reachable through a tenant's profile, with the profile's current settings.
    *
-   * @throws BackendException PERMANENT when the profile is gone, cannot be used, or its kind has
-   *     no runtimes
+   * @throws BackendException PERMANENT when the profile is gone, cannot be used, or its kind has no
+   *     runtimes
    */
   public BackendRuntimes runtimes(String tenant, String profile) {
     Lane lane = lane(tenant, profile, true);
     if (lane.runtimes() == null) {
-      throw new BackendException(Kind.PERMANENT,
+      throw new BackendException(
+          Kind.PERMANENT,
           "profile '" + profile + "' uses backend " + lane.kind() + ", which has no runtimes");
     }
     return lane.runtimes();
@@ -197,9 +230,19 @@ public class BackendRegistry implements AutoCloseable {
 
   private Entry open(String tenant, String key, Profile p, Instant now) {
     BackendPlugin plugin =
-        plugins.find(p.backend()).orElseThrow(() -> new BackendException(Kind.PERMANENT,
-            "backend " + p.backend() + " of profile '" + p.name()
-                + "' is not supported by this server (it runs " + plugins.kinds() + ")"));
+        plugins
+            .find(p.backend())
+            .orElseThrow(
+                () ->
+                    new BackendException(
+                        Kind.PERMANENT,
+                        "backend "
+                            + p.backend()
+                            + " of profile '"
+                            + p.name()
+                            + "' is not supported by this server (it runs "
+                            + plugins.kinds()
+                            + ")"));
     OpenedLane opened;
     ResilienceOptions options;
     try {
@@ -207,21 +250,39 @@ public class BackendRegistry implements AutoCloseable {
       opened = plugin.open(new LaneRequest(tenant, key, p.name(), p.settings(), p.credential()));
     } catch (ApiException e) {
       // a row written before its setting had a range: fail this profile's work, nothing else
-      throw new BackendException(Kind.PERMANENT, "profile '" + p.name() + "' cannot be used: "
-          + e.getMessage() + "; fix it with PUT /v1/profiles/" + p.name());
+      throw new BackendException(
+          Kind.PERMANENT,
+          "profile '"
+              + p.name()
+              + "' cannot be used: "
+              + e.getMessage()
+              + "; fix it with PUT /v1/profiles/"
+              + p.name());
     }
     ComputeBackend wrapped;
     try {
-      wrapped = Resilient.wrap(opened.backend(), bulkhead(options, p.settings(), opened),
-          plugin.kind() + ":" + key, meters);
+      wrapped =
+          Resilient.wrap(
+              opened.backend(),
+              bulkhead(options, p.settings(), opened),
+              plugin.kind() + ":" + key,
+              meters);
     } catch (RuntimeException e) {
       opened.backend().close();
       throw e;
     }
     RetiringBackend backend = new RetiringBackend(wrapped);
     backlogBudgets.put(opened.budget(), opened.queuesBacklog());
-    Lane lane = new Lane(key, opened.budget(), backend, opened.inlineInputBytes(), p.name(),
-        plugin.kind(), opened.queuesBacklog(), opened.runtimes());
+    Lane lane =
+        new Lane(
+            key,
+            opened.budget(),
+            backend,
+            opened.inlineInputBytes(),
+            p.name(),
+            plugin.kind(),
+            opened.queuesBacklog(),
+            opened.runtimes());
     return new Entry(lane, backend, p.updatedAt(), now);
   }
 
@@ -230,7 +291,9 @@ public class BackendRegistry implements AutoCloseable {
       ResilienceOptions options, Map<String, String> settings, OpenedLane opened) {
     if (opened.maxConcurrentInvocations() > 0
         && !settings.containsKey(ProfileSettings.MAX_CONCURRENT_INVOCATIONS.name())) {
-      return options.toBuilder().maxConcurrentInvocations(opened.maxConcurrentInvocations()).build();
+      return options.toBuilder()
+          .maxConcurrentInvocations(opened.maxConcurrentInvocations())
+          .build();
     }
     return options;
   }

@@ -9,8 +9,8 @@ import java.util.List;
  *
  * <p>Failures: {@link dev.quarry.server.api.ApiException} NOT_FOUND for a missing deployment;
  * {@link dev.quarry.backend.BackendException} PERMANENT for bad settings or access denied,
- * TRANSIENT for throttling and outages; {@link IllegalArgumentException} for a name that cannot
- * be a worker deployment.
+ * TRANSIENT for throttling and outages; {@link IllegalArgumentException} for a name that cannot be
+ * a worker deployment.
  */
 public interface BackendRuntimes {
 

@@ -34,6 +34,9 @@ public record CredentialRule(boolean required, Set<String> kinds) {
   /** What {@code backend} profiles need, for error messages. */
   public String describe(String backend) {
     String of = kinds.isEmpty() ? "" : " of kind " + String.join(" or ", new TreeSet<>(kinds));
-    return backend + " profiles " + (required ? "need a credential" : "may only name a credential") + of;
+    return backend
+        + " profiles "
+        + (required ? "need a credential" : "may only name a credential")
+        + of;
   }
 }

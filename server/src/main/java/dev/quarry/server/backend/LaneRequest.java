@@ -6,8 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a plug-in needs to open a lane.
  *
- * @param tenant the tenant of a profile lane; empty for the default lane, which every tenant
- *     shares
+ * @param tenant the tenant of a profile lane; empty for the default lane, which every tenant shares
  * @param key {@code tenant/profile}, or {@link #DEFAULT_KEY} for the default lane
  * @param profile the profile's name; empty for the default lane
  * @param settings the profile's settings (validated when written), or {@code
@@ -15,7 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param credential the name of the profile's credential, null when it has none
  */
 public record LaneRequest(
-    String tenant, String key, String profile, Map<String, String> settings, @Nullable String credential) {
+    String tenant,
+    String key,
+    String profile,
+    Map<String, String> settings,
+    @Nullable String credential) {
   /** Key of the default lane; never a profile lane's key, which always holds a slash. */
   public static final String DEFAULT_KEY = "default";
 

@@ -17,17 +17,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The resilience settings {@code failureRateThreshold}, {@code slidingWindowSize}, {@code
  * minimumNumberOfCalls}, {@code waitInOpenStateSeconds}, {@code invocationsPerSecond}, {@code
- * maxConcurrentInvocations} (defaults: {@code quarry.backend.resilience.*}). {@code maxAttempts}
- * is deprecated: still accepted in its range so older clients and stored profiles keep working,
- * but ignored, because a task's attempts are counted once, by the job's retry policy.
+ * maxConcurrentInvocations} (defaults: {@code quarry.backend.resilience.*}). {@code maxAttempts} is
+ * deprecated: still accepted in its range so older clients and stored profiles keep working, but
+ * ignored, because a task's attempts are counted once, by the job's retry policy.
  *
- * <p>Every numeric setting has a range ({@link #RANGES}, documented in the README); a value
- * outside it is refused when written, and refused again when a lane is opened (a row written
- * before the rule existed fails that profile's jobs with a message, nothing else).
+ * <p>Every numeric setting has a range ({@link #RANGES}, documented in the README); a value outside
+ * it is refused when written, and refused again when a lane is opened (a row written before the
+ * rule existed fails that profile's jobs with a message, nothing else).
  */
 public final class ProfileSettings {
   /** Deprecated and ignored; see the class documentation. */
   public static final Setting MAX_ATTEMPTS = Setting.whole("maxAttempts", 1, 10, "attempts");
+
   public static final Setting FAILURE_RATE_THRESHOLD =
       Setting.decimal("failureRateThreshold", 1, 100, "percent");
   public static final Setting SLIDING_WINDOW_SIZE =
@@ -43,13 +44,25 @@ public final class ProfileSettings {
 
   /** The numeric settings every backend accepts. */
   public static final List<Setting> RANGES =
-      List.of(MAX_ATTEMPTS, FAILURE_RATE_THRESHOLD, SLIDING_WINDOW_SIZE, MINIMUM_NUMBER_OF_CALLS,
-          WAIT_IN_OPEN_STATE_SECONDS, INVOCATIONS_PER_SECOND, MAX_CONCURRENT_INVOCATIONS);
+      List.of(
+          MAX_ATTEMPTS,
+          FAILURE_RATE_THRESHOLD,
+          SLIDING_WINDOW_SIZE,
+          MINIMUM_NUMBER_OF_CALLS,
+          WAIT_IN_OPEN_STATE_SECONDS,
+          INVOCATIONS_PER_SECOND,
+          MAX_CONCURRENT_INVOCATIONS);
 
   /** The names of the settings every backend accepts. */
   public static final Set<String> RESILIENCE =
-      Set.of("maxAttempts", "failureRateThreshold", "slidingWindowSize", "minimumNumberOfCalls",
-          "waitInOpenStateSeconds", "invocationsPerSecond", "maxConcurrentInvocations");
+      Set.of(
+          "maxAttempts",
+          "failureRateThreshold",
+          "slidingWindowSize",
+          "minimumNumberOfCalls",
+          "waitInOpenStateSeconds",
+          "invocationsPerSecond",
+          "maxConcurrentInvocations");
 
   private static final Logger log = LoggerFactory.getLogger(ProfileSettings.class);
   private static final QuarryProperties.Resilience BUILT_IN =
@@ -68,8 +81,8 @@ public final class ProfileSettings {
   }
 
   /**
-   * Checks the server's own defaults ({@code quarry.backend.resilience.*}) at start-up against
-   * the same ranges (0 meaning "no limit" for the two rate settings).
+   * Checks the server's own defaults ({@code quarry.backend.resilience.*}) at start-up against the
+   * same ranges (0 meaning "no limit" for the two rate settings).
    *
    * @throws IllegalStateException naming the first property out of range
    */
@@ -77,14 +90,17 @@ public final class ProfileSettings {
     String p = "quarry.backend.resilience.";
     if (r.maxAttempts() != null) {
       MAX_ATTEMPTS.requireInRange(p + "max-attempts", r.maxAttempts());
-      log.warn("{}max-attempts is deprecated and ignored: attempts are counted by the job's retry"
-          + " policy (quarry.dispatch.default-max-attempts and each job's maxAttempts)", p);
+      log.warn(
+          "{}max-attempts is deprecated and ignored: attempts are counted by the job's retry"
+              + " policy (quarry.dispatch.default-max-attempts and each job's maxAttempts)",
+          p);
     }
     FAILURE_RATE_THRESHOLD.requireInRange(p + "failure-rate-threshold", r.failureRateThreshold());
     SLIDING_WINDOW_SIZE.requireInRange(p + "sliding-window-size", r.slidingWindowSize());
     MINIMUM_NUMBER_OF_CALLS.requireInRange(p + "minimum-number-of-calls", r.minimumNumberOfCalls());
     WAIT_IN_OPEN_STATE_SECONDS.requireInRange(
-        p + "wait-duration-in-open-state (seconds)", r.waitDurationInOpenState().toMillis() / 1000.0);
+        p + "wait-duration-in-open-state (seconds)",
+        r.waitDurationInOpenState().toMillis() / 1000.0);
     if (r.invocationsPerSecond() != 0) {
       INVOCATIONS_PER_SECOND.requireInRange(p + "invocations-per-second", r.invocationsPerSecond());
     }
@@ -108,8 +124,11 @@ public final class ProfileSettings {
     int minimum = MINIMUM_NUMBER_OF_CALLS.intValue(s, Math.min(d.minimumNumberOfCalls(), window));
     if (minimum > window) {
       throw ApiException.invalid(
-          "setting 'minimumNumberOfCalls' (" + minimum + ") must not exceed 'slidingWindowSize' ("
-              + window + ")");
+          "setting 'minimumNumberOfCalls' ("
+              + minimum
+              + ") must not exceed 'slidingWindowSize' ("
+              + window
+              + ")");
     }
     double waitSeconds =
         WAIT_IN_OPEN_STATE_SECONDS.decimalValue(s, d.waitDurationInOpenState().toMillis() / 1000.0);

@@ -13,7 +13,10 @@ final class Resilient {
 
   /** Decorates {@code raw} as {@code name} (circuits are named {@code name/tenant[/profile]}). */
   static ComputeBackend wrap(
-      ComputeBackend raw, ResilienceOptions options, String name, ObjectProvider<MeterRegistry> meters) {
+      ComputeBackend raw,
+      ResilienceOptions options,
+      String name,
+      ObjectProvider<MeterRegistry> meters) {
     ResilienceMetrics metrics = ResilienceMetrics.create();
     meters.ifAvailable(metrics::bindTo);
     return ResilientBackends.decorate(raw, options, name, metrics);

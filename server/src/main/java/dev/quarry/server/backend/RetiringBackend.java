@@ -9,9 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The backend of one lane, counting its invocations in flight so a replaced lane closes when its
- * last invocation ends (jobs may run for an hour; a timer would cut them off or keep the lane
- * open far too long). An invocation that arrives after the lane closed, because the caller took
- * the lane just before it was replaced, runs on the lane that replaced it.
+ * last invocation ends (jobs may run for an hour; a timer would cut them off or keep the lane open
+ * far too long). An invocation that arrives after the lane closed, because the caller took the lane
+ * just before it was replaced, runs on the lane that replaced it.
  */
 final class RetiringBackend implements ComputeBackend {
   private final ComputeBackend delegate;
@@ -73,8 +73,8 @@ final class RetiringBackend implements ComputeBackend {
   }
 
   /**
-   * Closes the delegate once no invocation is in flight (now, if none is); later invocations go
-   * to {@code replacement}.
+   * Closes the delegate once no invocation is in flight (now, if none is); later invocations go to
+   * {@code replacement}.
    */
   void retire(ComputeBackend replacement) {
     boolean closeNow;

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /**
  * One numeric setting and its documented range. Values are read from text (profile settings are
  * strings); anything but a plain decimal number inside the range is refused with a message that
- * names the setting and the range, so no stored value can make a later component allocate, sleep
- * or loop without bound.
+ * names the setting and the range, so no stored value can make a later component allocate, sleep or
+ * loop without bound.
  *
  * @param wholeNumber whether only whole numbers are allowed
  */
@@ -66,15 +66,21 @@ public record Setting(String name, double min, double max, boolean wholeNumber, 
    */
   public void requireInRange(String property, double value) {
     if (!(value >= min && value <= max)) {
-      throw new IllegalStateException(
-          property + " must be " + range() + ", got " + format(value));
+      throw new IllegalStateException(property + " must be " + range() + ", got " + format(value));
     }
   }
 
   private ApiException invalid(String text) {
     return ApiException.invalid(
-        "setting '" + name + "' must be " + (wholeNumber ? "a whole number" : "a number") + " in "
-            + range() + ", got '" + JsonErrors.clip(text) + "'");
+        "setting '"
+            + name
+            + "' must be "
+            + (wholeNumber ? "a whole number" : "a number")
+            + " in "
+            + range()
+            + ", got '"
+            + JsonErrors.clip(text)
+            + "'");
   }
 
   private static String format(double d) {

@@ -25,16 +25,19 @@ final class CredentialKinds {
     }
     for (var e : fields.entrySet()) {
       if (!allowed.contains(e.getKey())) {
-        throw ApiException.invalid("unknown field '" + e.getKey() + "' for kind " + kind + "; allowed: " + allowed);
+        throw ApiException.invalid(
+            "unknown field '" + e.getKey() + "' for kind " + kind + "; allowed: " + allowed);
       }
       if (e.getValue().isEmpty() || e.getValue().length() > MAX_VALUE) {
-        throw ApiException.invalid("field '" + e.getKey() + "' must be 1-" + MAX_VALUE + " characters");
+        throw ApiException.invalid(
+            "field '" + e.getKey() + "' must be 1-" + MAX_VALUE + " characters");
       }
     }
     boolean complete =
         switch (kind) {
-          case "aws" -> fields.containsKey("accessKeyId") && fields.containsKey("secretAccessKey")
-              || fields.containsKey("roleArn") && !fields.containsKey("accessKeyId");
+          case "aws" ->
+              fields.containsKey("accessKeyId") && fields.containsKey("secretAccessKey")
+                  || fields.containsKey("roleArn") && !fields.containsKey("accessKeyId");
           case "azure" -> fields.keySet().containsAll(allowed);
           default -> fields.containsKey("kubeconfig") || fields.containsKey("token");
         };
@@ -42,7 +45,8 @@ final class CredentialKinds {
       throw ApiException.invalid(
           switch (kind) {
             case "aws" -> "aws credentials need accessKeyId and secretAccessKey, or roleArn";
-            case "azure" -> "azure credentials need tenantId, clientId, clientSecret and subscriptionId";
+            case "azure" ->
+                "azure credentials need tenantId, clientId, clientSecret and subscriptionId";
             default -> "kubernetes credentials need kubeconfig or token";
           });
     }

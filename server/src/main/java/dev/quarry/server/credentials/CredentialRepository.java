@@ -10,8 +10,8 @@ import org.springframework.data.repository.query.Param;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Credential sets. Every query is scoped by tenant, except the master-key rotation's, which
- * reseals every tenant's sets and binds each to its own (tenant, name).
+ * Credential sets. Every query is scoped by tenant, except the master-key rotation's, which reseals
+ * every tenant's sets and binds each to its own (tenant, name).
  */
 interface CredentialRepository extends Repository<CredentialEntity, TenantScopedName> {
 
@@ -38,8 +38,11 @@ interface CredentialRepository extends Repository<CredentialEntity, TenantScoped
               + " key_id = excluded.key_id, sealed = excluded.sealed, updated_at = now()",
       nativeQuery = true)
   int upsert(
-      @Param("tenantId") String tenantId, @Param("name") String name, @Param("kind") String kind,
-      @Param("keyId") String keyId, @Param("sealed") byte[] sealed);
+      @Param("tenantId") String tenantId,
+      @Param("name") String name,
+      @Param("kind") String kind,
+      @Param("keyId") String keyId,
+      @Param("sealed") byte[] sealed);
 
   /** Replaces a set's sealed bytes unless another rotation already did. */
   @Transactional
@@ -48,8 +51,10 @@ interface CredentialRepository extends Repository<CredentialEntity, TenantScoped
       "update CredentialEntity c set c.keyId = :newKeyId, c.sealed = :sealed"
           + " where c.id = :id and c.keyId = :oldKeyId")
   int reseal(
-      @Param("id") TenantScopedName id, @Param("oldKeyId") String oldKeyId,
-      @Param("newKeyId") String newKeyId, @Param("sealed") byte[] sealed);
+      @Param("id") TenantScopedName id,
+      @Param("oldKeyId") String oldKeyId,
+      @Param("newKeyId") String newKeyId,
+      @Param("sealed") byte[] sealed);
 
   @Transactional
   @Modifying(flushAutomatically = true, clearAutomatically = true)

@@ -17,9 +17,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Named credential sets of a tenant. Writing replaces the whole set; nothing reads the secret
- * back through the API: listings show name, kind and dates only. The server opens a set only to
- * deploy or invoke for a job ({@link #open}), which is audited.
+ * Named credential sets of a tenant. Writing replaces the whole set; nothing reads the secret back
+ * through the API: listings show name, kind and dates only. The server opens a set only to deploy
+ * or invoke for a job ({@link #open}), which is audited.
  */
 @Service
 public class CredentialService {
@@ -33,8 +33,11 @@ public class CredentialService {
   private final TransactionTemplate tx;
 
   CredentialService(
-      CredentialRepository repository, ProfileRepository profiles, SecretCipher cipher,
-      AuditLog audit, TransactionTemplate tx) {
+      CredentialRepository repository,
+      ProfileRepository profiles,
+      SecretCipher cipher,
+      AuditLog audit,
+      TransactionTemplate tx) {
     this.repository = repository;
     this.profiles = profiles;
     this.cipher = cipher;
@@ -78,7 +81,8 @@ public class CredentialService {
           List<String> users = profiles.findNamesUsing(admin.tenantId(), name);
           if (!users.isEmpty()) {
             throw new ApiException(
-                ErrorReason.RESOURCE_IN_USE, "credential '" + name + "' is used by profile(s) " + users);
+                ErrorReason.RESOURCE_IN_USE,
+                "credential '" + name + "' is used by profile(s) " + users);
           }
           repository.delete(new TenantScopedName(admin.tenantId(), name));
           audit.record(admin, "credential.delete", name);
@@ -97,14 +101,14 @@ public class CredentialService {
     return unseal(caller.tenantId(), name, sealed);
   }
 
-
   /** Reseals every credential under the active master key; returns how many changed. */
   public int rotate(Principal operator) {
     operator.require(Role.OPERATOR);
     List<CredentialEntity> rows = repository.findSealedUnderOtherKey(cipher.activeKeyId());
     for (CredentialEntity r : rows) {
       String aad = aad(r.id().tenantId(), r.id().name());
-      SecretCipher.Sealed resealed = cipher.rotate(new SecretCipher.Sealed(r.keyId(), r.sealed()), aad);
+      SecretCipher.Sealed resealed =
+          cipher.rotate(new SecretCipher.Sealed(r.keyId(), r.sealed()), aad);
       repository.reseal(r.id(), r.keyId(), resealed.keyId(), resealed.bytes());
     }
     return rows.size();
@@ -145,9 +149,9 @@ public class CredentialService {
 
   private Map<String, String> unseal(String tenant, String name, SecretCipher.Sealed sealed) {
     byte[] plaintext = cipher.open(sealed, aad(tenant, name));
-    return JSON.readValue(plaintext, new tools.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
+    return JSON.readValue(
+        plaintext, new tools.jackson.core.type.TypeReference<TreeMap<String, String>>() {});
   }
-
 
   private CredentialInfo find(String tenant, String name) {
     return repository
@@ -158,7 +162,8 @@ public class CredentialService {
 
   static void requireName(String name) {
     if (!NAME.matcher(name).matches()) {
-      throw ApiException.invalid("name must be 1-63 lower-case letters, digits or '-', starting with a letter");
+      throw ApiException.invalid(
+          "name must be 1-63 lower-case letters, digits or '-', starting with a letter");
     }
   }
 

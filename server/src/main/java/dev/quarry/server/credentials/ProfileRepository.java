@@ -37,8 +37,10 @@ interface ProfileRepository extends Repository<ProfileEntity, TenantScopedName> 
               + " updated_at = now()",
       nativeQuery = true)
   int upsert(
-      @Param("tenantId") String tenantId, @Param("name") String name,
-      @Param("backend") String backend, @Param("settings") String settings,
+      @Param("tenantId") String tenantId,
+      @Param("name") String name,
+      @Param("backend") String backend,
+      @Param("settings") String settings,
       @Param("credential") @Nullable String credential);
 
   @Transactional

@@ -20,8 +20,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Named backend profiles of a tenant (e.g. {@code aws-prod} = Lambda in eu-west-1 with
- * credentials {@code team-aws}). Admins write them; members submit jobs to them by name.
+ * Named backend profiles of a tenant (e.g. {@code aws-prod} = Lambda in eu-west-1 with credentials
+ * {@code team-aws}). Admins write them; members submit jobs to them by name.
  */
 @Service
 public class ProfileService {
@@ -50,21 +50,32 @@ public class ProfileService {
 
   /** A profile: which backend, its settings, and the credential set it uses (by name). */
   public record Profile(
-      String name, String backend, Map<String, String> settings, @Nullable String credential,
-      Instant createdAt, Instant updatedAt) {}
+      String name,
+      String backend,
+      Map<String, String> settings,
+      @Nullable String credential,
+      Instant createdAt,
+      Instant updatedAt) {}
 
   /**
    * @throws ApiException INVALID_ARGUMENT for bad fields, NOT_FOUND for an unknown credential
    */
   public Profile put(
-      Principal admin, String name, String backend, Map<String, String> settings,
+      Principal admin,
+      String name,
+      String backend,
+      Map<String, String> settings,
       @Nullable String credential) {
     admin.require(Role.ADMIN);
     CredentialService.requireName(name);
     plugins.require(backend);
     if (settings.size() > MAX_SETTINGS
-        || settings.entrySet().stream().anyMatch(e -> e.getKey().length() > 64 || e.getValue().length() > 1024)) {
-      throw ApiException.invalid("settings: at most " + MAX_SETTINGS + " entries, keys up to 64 and values up to 1024 characters");
+        || settings.entrySet().stream()
+            .anyMatch(e -> e.getKey().length() > 64 || e.getValue().length() > 1024)) {
+      throw ApiException.invalid(
+          "settings: at most "
+              + MAX_SETTINGS
+              + " entries, keys up to 64 and values up to 1024 characters");
     }
     String kind = credential == null ? null : credentials.kind(admin.tenantId(), credential);
     if (credential != null && kind == null) {
@@ -82,7 +93,9 @@ public class ProfileService {
 
   public List<Profile> list(Principal caller) {
     caller.require(Role.VIEWER);
-    return repository.findByTenant(caller.tenantId()).stream().map(ProfileService::profile).toList();
+    return repository.findByTenant(caller.tenantId()).stream()
+        .map(ProfileService::profile)
+        .toList();
   }
 
   /**
@@ -93,7 +106,8 @@ public class ProfileService {
     return tx.execute(
         s -> {
           Profile existing =
-              find(admin.tenantId(), name).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
+              find(admin.tenantId(), name)
+                  .orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
           repository.delete(new TenantScopedName(admin.tenantId(), name));
           audit.record(admin, "profile.delete", name);
           return existing;
@@ -101,21 +115,35 @@ public class ProfileService {
   }
 
   /**
-   * The profile a job is submitted to, checked against what this server can run; opens (and
-   * audits) its credential when it has one.
+   * The profile a job is submitted to, checked against what this server can run; opens (and audits)
+   * its credential when it has one.
    *
    * @throws ApiException NOT_FOUND for an unknown profile, INVALID_ARGUMENT for a backend this
    *     server does not run
    */
   public Profile forSubmit(Principal caller, String name) {
-    Profile p = find(caller.tenantId(), name).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
+    Profile p =
+        find(caller.tenantId(), name)
+            .orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
     BackendPlugin plugin =
-        plugins.find(p.backend()).orElseThrow(() -> ApiException.invalid(
-            "profile '" + name + "' uses backend '" + p.backend()
-                + "', which this server does not run (it runs " + plugins.kinds() + ")"));
-    plugin.unavailable().ifPresent(why -> {
-      throw ApiException.invalid("profile '" + name + "' cannot run here: " + why);
-    });
+        plugins
+            .find(p.backend())
+            .orElseThrow(
+                () ->
+                    ApiException.invalid(
+                        "profile '"
+                            + name
+                            + "' uses backend '"
+                            + p.backend()
+                            + "', which this server does not run (it runs "
+                            + plugins.kinds()
+                            + ")"));
+    plugin
+        .unavailable()
+        .ifPresent(
+            why -> {
+              throw ApiException.invalid("profile '" + name + "' cannot run here: " + why);
+            });
     if (p.credential() != null) {
       credentials.open(caller, p.credential(), "job on profile " + name);
     }

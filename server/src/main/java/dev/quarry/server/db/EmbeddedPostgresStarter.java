@@ -63,7 +63,8 @@ public final class EmbeddedPostgresStarter {
     long pid = orphan.get().pid();
     log.warn(
         "A PostgreSQL from a previous run (pid {}) still holds {}; stopping it before starting",
-        pid, dir);
+        pid,
+        dir);
     signalFastShutdown(pid);
     try {
       orphan.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -72,7 +73,10 @@ public final class EmbeddedPostgresStarter {
       throw new IOException("Interrupted while stopping the previous PostgreSQL", e);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IOException(
-          "The PostgreSQL of a previous run (pid " + pid + ") did not stop within " + timeout
+          "The PostgreSQL of a previous run (pid "
+              + pid
+              + ") did not stop within "
+              + timeout
               + "; stop it and start again",
           e);
     }

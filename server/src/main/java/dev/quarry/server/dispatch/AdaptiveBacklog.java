@@ -4,8 +4,8 @@ import dev.quarry.proto.v1.InvocationSummary;
 import org.springframework.stereotype.Component;
 
 /**
- * How many invocations to keep open on a budget: a platform's exactly its slots; the local pool
- * its slots plus a backlog of about half a second of work at the recent invocation time, so fast
+ * How many invocations to keep open on a budget: a platform's exactly its slots; the local pool its
+ * slots plus a backlog of about half a second of work at the recent invocation time, so fast
  * invocations never wait for the next claim and slow ones are not queued past their lease.
  */
 @Component

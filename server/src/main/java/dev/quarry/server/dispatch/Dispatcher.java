@@ -21,16 +21,18 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the backends busy: while they have free capacity, claims runnable tasks, groups them by
- * job and chunk, and starts an invocation per group on the job's lane (within the lane's budget
- * and the tenant's quota; what does not fit is given back). Waits on the {@link WorkSignal}
- * between rounds, or the poll interval at most.
+ * Keeps the backends busy: while they have free capacity, claims runnable tasks, groups them by job
+ * and chunk, and starts an invocation per group on the job's lane (within the lane's budget and the
+ * tenant's quota; what does not fit is given back). Waits on the {@link WorkSignal} between rounds,
+ * or the poll interval at most.
  */
 @Component
 public class Dispatcher implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
   /** Room to claim work of profiles whose backend is not open yet. */
   private static final int DISCOVERY_SLOTS = 1;
+
   private static final int MAX_LOST_RACES = 3;
   static final String LOOP = "quarry-dispatcher";
 
@@ -138,8 +140,12 @@ public class Dispatcher implements SmartLifecycle {
     List<ClaimedTask> claimed =
         tasks.claim(
             new ClaimRequest(
-                owner, freeSlots, props.dispatch().maxClaimRows(), props.dispatch().leaseGrace(),
-                tenants.saturated(), budgets.parked()));
+                owner,
+                freeSlots,
+                props.dispatch().maxClaimRows(),
+                props.dispatch().leaseGrace(),
+                tenants.saturated(),
+                budgets.parked()));
     if (claimed.isEmpty()) {
       // another replica locked the runnable chunks first: look again at once, a few times
       if (lostRace++ < MAX_LOST_RACES && tasks.hasRunnable()) {
@@ -187,7 +193,8 @@ public class Dispatcher implements SmartLifecycle {
       giveBack.addAll(group);
       return 0;
     }
-    if (!budgets.tryAcquire(lane.budget(), backlog.limit(lane.backend().capacity(), lane.queuesBacklog()))) {
+    if (!budgets.tryAcquire(
+        lane.budget(), backlog.limit(lane.backend().capacity(), lane.queuesBacklog()))) {
       tenants.release(job.tenantId());
       budgets.park(lane.budget(), job.id());
       giveBack.addAll(group);

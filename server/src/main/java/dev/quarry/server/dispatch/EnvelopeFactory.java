@@ -6,17 +6,17 @@ import dev.quarry.proto.v1.FunctionKind;
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
+import dev.quarry.server.jobs.ClaimedTask;
 import dev.quarry.server.jobs.FunctionRef;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.StorageKeys;
 import dev.quarry.server.storage.WorkerStorage;
-import java.time.Clock;
 import dev.quarry.storage.ObjectStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
-import dev.quarry.server.jobs.ClaimedTask;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /** Builds the small envelope a worker receives for one invocation. */

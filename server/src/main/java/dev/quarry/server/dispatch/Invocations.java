@@ -7,11 +7,11 @@ import dev.quarry.server.backend.BackendRegistry.Lane;
 import dev.quarry.server.jobs.ClaimedTask;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.WorkSignal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -82,7 +82,8 @@ class Invocations {
     } catch (Throwable t) {
       recorder.add(
           mapper.fromFailure(
-              job, tasks,
+              job,
+              tasks,
               new BackendException(
                   BackendException.Kind.PERMANENT, "the backend refused the invocation: " + t, t)));
       ended(job, lane);

@@ -4,14 +4,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
  * Invocations in flight per backend budget (the local pool, each Lambda profile), and the jobs
- * whose budget was full when their tasks were claimed: those are skipped by claims until the
- * budget has room again.
+ * whose budget was full when their tasks were claimed: those are skipped by claims until the budget
+ * has room again.
  */
 @Component
 final class LaneBudgets {

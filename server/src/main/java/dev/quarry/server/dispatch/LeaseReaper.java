@@ -15,16 +15,16 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Reclaims tasks whose lease ran out (a lost response) or whose replica stopped sending
- * heartbeats (it crashed or was killed): the {@link RetryPolicy} decides, as for any transient
- * failure, whether they run again or fail. Runs on every replica; the store's writes are guarded
- * by attempt, so two reapers reclaim a task once. A replica is dead after four reaper intervals
- * without a heartbeat.
+ * Reclaims tasks whose lease ran out (a lost response) or whose replica stopped sending heartbeats
+ * (it crashed or was killed): the {@link RetryPolicy} decides, as for any transient failure,
+ * whether they run again or fail. Runs on every replica; the store's writes are guarded by attempt,
+ * so two reapers reclaim a task once. A replica is dead after four reaper intervals without a
+ * heartbeat.
  */
 @Component
 class LeaseReaper {
@@ -48,7 +48,8 @@ class LeaseReaper {
       WorkSignal work,
       QuarryProperties props,
       LoopSupervisor supervisor) {
-    this(tasks, retry, signals, work, props.dispatch().reaperInterval().multipliedBy(4), supervisor);
+    this(
+        tasks, retry, signals, work, props.dispatch().reaperInterval().multipliedBy(4), supervisor);
   }
 
   LeaseReaper(
@@ -92,8 +93,15 @@ class LeaseReaper {
         .orElseGet(
             () ->
                 new Outcome.Finished(
-                    t.task(), t.attempt(), TaskState.FAILED, null, TYPE,
+                    t.task(),
+                    t.attempt(),
+                    TaskState.FAILED,
+                    null,
+                    TYPE,
                     MESSAGE + " (attempt " + t.attempt() + " of " + t.maxAttempts() + ")",
-                    false, 0, false, null));
+                    false,
+                    0,
+                    false,
+                    null));
   }
 }

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns what a backend answered into outcomes: results, and failures that the {@link
- * RetryPolicy} either retries or makes final.
+ * Turns what a backend answered into outcomes: results, and failures that the {@link RetryPolicy}
+ * either retries or makes final.
  */
 @Component
 class OutcomeMapper {
@@ -39,8 +39,14 @@ class OutcomeMapper {
 
   /** What a failed attempt becomes: PENDING again after a delay, or FAILED for good. */
   private Outcome failure(
-      JobRecord job, ClaimedTask t, Failure kind, String type, String message,
-      @Nullable String resultKey, int durationMs, @Nullable InvocationSummary summary) {
+      JobRecord job,
+      ClaimedTask t,
+      Failure kind,
+      String type,
+      String message,
+      @Nullable String resultKey,
+      int durationMs,
+      @Nullable InvocationSummary summary) {
     Optional<Duration> again =
         retry.retryAfter(kind, t.attempt(), job.maxAttempts(), job.retryFunctionErrors());
     if (again.isPresent()) {
@@ -51,8 +57,15 @@ class OutcomeMapper {
             ? message
             : message + " (attempt " + t.attempt() + " of " + job.maxAttempts() + ")";
     return new Outcome.Finished(
-        t.id(), t.attempt(), TaskState.FAILED, resultKey, type, clip(finalMessage),
-        kind == Failure.FUNCTION, durationMs, summary != null && cold(summary),
+        t.id(),
+        t.attempt(),
+        TaskState.FAILED,
+        resultKey,
+        type,
+        clip(finalMessage),
+        kind == Failure.FUNCTION,
+        durationMs,
+        summary != null && cold(summary),
         summary == null ? null : platform(summary));
   }
 
@@ -70,19 +83,41 @@ class OutcomeMapper {
       TaskOutcome o = byIndex.get(t.index());
       if (o == null) {
         out.add(
-            failure(job, t, Failure.TRANSIENT, "dev.quarry.MissingOutcome",
-                "worker gave no outcome", null, 0, summary));
+            failure(
+                job,
+                t,
+                Failure.TRANSIENT,
+                "dev.quarry.MissingOutcome",
+                "worker gave no outcome",
+                null,
+                0,
+                summary));
       } else if (o.getOk()) {
         out.add(
             new Outcome.Finished(
-                t.id(), t.attempt(), TaskState.SUCCEEDED, o.getResultKey(), null, null, false,
-                duration(o), cold(summary), platform(summary)));
+                t.id(),
+                t.attempt(),
+                TaskState.SUCCEEDED,
+                o.getResultKey(),
+                null,
+                null,
+                false,
+                duration(o),
+                cold(summary),
+                platform(summary)));
       } else {
         RemoteError e = o.getError();
         String key = o.getResultKey().isEmpty() ? null : o.getResultKey();
         out.add(
-            failure(job, t, remote(e).kind, e.getType(), e.getMessage(),
-                remote(e).kind == Failure.FUNCTION ? key : null, duration(o), summary));
+            failure(
+                job,
+                t,
+                remote(e).kind,
+                e.getType(),
+                e.getMessage(),
+                remote(e).kind == Failure.FUNCTION ? key : null,
+                duration(o),
+                summary));
       }
     }
     return out;

@@ -1,26 +1,26 @@
 package dev.quarry.server.dispatch;
 
+import dev.quarry.server.jobs.JobSignals;
 import dev.quarry.server.jobs.Outcome;
 import dev.quarry.server.jobs.TaskStore;
 import dev.quarry.server.jobs.WorkSignal;
-import dev.quarry.server.jobs.JobSignals;
+import dev.quarry.server.supervision.LoopSupervisor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import dev.quarry.server.supervision.LoopSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes outcomes in batches: whatever arrived while the previous batch was being written goes
- * in the next one, so a busy server writes few large batches and an idle one writes at once.
- * The {@link TaskStore} guards every write by (task, attempt, RUNNING), so a late or duplicate
- * outcome changes nothing.
+ * Writes outcomes in batches: whatever arrived while the previous batch was being written goes in
+ * the next one, so a busy server writes few large batches and an idle one writes at once. The
+ * {@link TaskStore} guards every write by (task, attempt, RUNNING), so a late or duplicate outcome
+ * changes nothing.
  */
 @Component
 class OutcomeRecorder implements SmartLifecycle {
@@ -37,8 +37,7 @@ class OutcomeRecorder implements SmartLifecycle {
   static final String LOOP = "quarry-recorder";
   private final LoopSupervisor supervisor;
 
-  OutcomeRecorder(
-      TaskStore tasks, JobSignals signals, WorkSignal work, LoopSupervisor supervisor) {
+  OutcomeRecorder(TaskStore tasks, JobSignals signals, WorkSignal work, LoopSupervisor supervisor) {
     this.supervisor = supervisor;
     this.tasks = tasks;
     this.signals = signals;
@@ -100,16 +99,24 @@ class OutcomeRecorder implements SmartLifecycle {
   /** After a failed batch: one bad outcome (one job) must not lose the others' outcomes. */
   private void writeOneByOne(List<Outcome> batch, RuntimeException cause) {
     if (batch.size() == 1) {
-      log.error("Recording an outcome of job {} failed; its lease will expire and it will be retried",
-          batch.get(0).jobId(), cause);
+      log.error(
+          "Recording an outcome of job {} failed; its lease will expire and it will be retried",
+          batch.get(0).jobId(),
+          cause);
       return;
     }
-    log.warn("Recording a batch of {} outcomes failed ({}); writing them one by one", batch.size(), cause.toString());
+    log.warn(
+        "Recording a batch of {} outcomes failed ({}); writing them one by one",
+        batch.size(),
+        cause.toString());
     for (Outcome o : batch) {
       try {
         write(List.of(o));
       } catch (RuntimeException e) {
-        log.error("Recording an outcome of job {} failed; its lease will expire and it will be retried", o.jobId(), e);
+        log.error(
+            "Recording an outcome of job {} failed; its lease will expire and it will be retried",
+            o.jobId(),
+            e);
       }
     }
   }

@@ -65,7 +65,8 @@ class PgListener implements SmartLifecycle {
 
   private void loop() {
     while (running) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
         s.execute("listen quarry_work");
         s.execute("listen quarry_job");
         s.execute("listen quarry_keys");

@@ -12,10 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * This replica's name (the lease owner of the tasks it claims) and its heartbeat row, written
- * before the dispatcher starts and every reaper interval after. Tasks of a replica whose
- * heartbeat stopped are reclaimed by the {@link LeaseReaper} of any other replica; a replica that
- * stops cleanly removes its row after the dispatcher stopped, so its leases are reclaimable at
- * once.
+ * before the dispatcher starts and every reaper interval after. Tasks of a replica whose heartbeat
+ * stopped are reclaimed by the {@link LeaseReaper} of any other replica; a replica that stops
+ * cleanly removes its row after the dispatcher stopped, so its leases are reclaimable at once.
  */
 @Component
 class ReplicaHeartbeat implements SmartLifecycle {

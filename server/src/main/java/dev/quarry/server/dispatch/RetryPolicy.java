@@ -38,8 +38,8 @@ public class RetryPolicy {
   }
 
   /**
-   * The delay before the next attempt, or empty when attempt {@code attempt} of {@code
-   * maxAttempts} was the last one this failure allows.
+   * The delay before the next attempt, or empty when attempt {@code attempt} of {@code maxAttempts}
+   * was the last one this failure allows.
    */
   public Optional<Duration> retryAfter(
       Failure failure, int attempt, int maxAttempts, boolean retryFunctionErrors) {

@@ -27,6 +27,5 @@ interface BlobRepository extends Repository<BlobEntity, BlobEntity.Key> {
               + " on conflict do nothing",
       nativeQuery = true)
   int insertIfAbsent(
-      @Param("tenantId") String tenantId, @Param("digest") String digest,
-      @Param("size") long size);
+      @Param("tenantId") String tenantId, @Param("digest") String digest, @Param("size") long size);
 }

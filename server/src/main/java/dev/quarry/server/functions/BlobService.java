@@ -5,7 +5,6 @@ import dev.quarry.server.api.ApiException;
 import dev.quarry.server.jobs.StorageKeys;
 import dev.quarry.storage.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -53,8 +53,14 @@ class FunctionEntity {
 
   FunctionRef ref() {
     return new FunctionRef(
-        id, name != null ? name : "anonymous:" + id, kind, codec, entryClass, payloadDigest,
-        List.of(jarDigests), bundleDigest);
+        id,
+        name != null ? name : "anonymous:" + id,
+        kind,
+        codec,
+        entryClass,
+        payloadDigest,
+        List.of(jarDigests),
+        bundleDigest);
   }
 
   FunctionService.FunctionInfo info() {

@@ -41,8 +41,11 @@ interface FunctionRepository extends Repository<FunctionEntity, UUID> {
               + " codec = excluded.codec, created_at = now()",
       nativeQuery = true)
   int upsertJarEntry(
-      @Param("tenantId") String tenantId, @Param("id") UUID id, @Param("name") String name,
-      @Param("entryClass") String entryClass, @Param("jars") String[] jarDigests,
+      @Param("tenantId") String tenantId,
+      @Param("id") UUID id,
+      @Param("name") String name,
+      @Param("entryClass") String entryClass,
+      @Param("jars") String[] jarDigests,
       @Param("bundle") String bundleDigest);
 
   /** Registers an anonymous serialized function unless one with the same bundle exists. */
@@ -55,7 +58,9 @@ interface FunctionRepository extends Repository<FunctionEntity, UUID> {
               + " :bundle) on conflict (tenant_id, bundle_digest) where name is null do nothing",
       nativeQuery = true)
   int insertSerialized(
-      @Param("tenantId") String tenantId, @Param("id") UUID id,
-      @Param("payload") String payloadDigest, @Param("jars") String[] jarDigests,
+      @Param("tenantId") String tenantId,
+      @Param("id") UUID id,
+      @Param("payload") String payloadDigest,
+      @Param("jars") String[] jarDigests,
       @Param("bundle") String bundleDigest);
 }

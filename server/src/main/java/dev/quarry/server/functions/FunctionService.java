@@ -41,7 +41,11 @@ public class FunctionService {
 
   /** A registered function as listed by the API. */
   public record FunctionInfo(
-      @Nullable UUID id, String name, String kind, String codec, @Nullable String entryClass,
+      @Nullable UUID id,
+      String name,
+      String kind,
+      String codec,
+      @Nullable String entryClass,
       @Nullable Instant createdAt) {}
 
   /**
@@ -60,7 +64,11 @@ public class FunctionService {
     return tx.execute(
         s -> {
           repository.upsertJarEntry(
-              tenant, UUID.randomUUID(), name, entryClass, jarDigests.toArray(String[]::new),
+              tenant,
+              UUID.randomUUID(),
+              name,
+              entryClass,
+              jarDigests.toArray(String[]::new),
               bundle);
           return repository.findByTenantIdAndName(tenant, name).orElseThrow().info();
         });
@@ -143,8 +151,10 @@ public class FunctionService {
     }
     List<String> missing = blobs.missing(tenant, digests);
     if (!missing.isEmpty()) {
-      throw new ApiException(ErrorReason.BLOB_NOT_UPLOADED,
-          "blob(s) not uploaded: " + String.join(", ", missing.subList(0, Math.min(5, missing.size()))));
+      throw new ApiException(
+          ErrorReason.BLOB_NOT_UPLOADED,
+          "blob(s) not uploaded: "
+              + String.join(", ", missing.subList(0, Math.min(5, missing.size()))));
     }
   }
 

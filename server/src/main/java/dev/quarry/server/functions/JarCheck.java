@@ -14,16 +14,18 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * Checks a jar before it is registered, without loading or running any of it: the archive is
- * whole (central directory present, every entry readable, every CRC right) and the entry class
- * is a well-formed class file of a version the workers run whose name is the entry class.
- * What only loading can find (a missing dependency, a failing static initializer) is reported
- * by the worker on first use.
+ * Checks a jar before it is registered, without loading or running any of it: the archive is whole
+ * (central directory present, every entry readable, every CRC right) and the entry class is a
+ * well-formed class file of a version the workers run whose name is the entry class. What only
+ * loading can find (a missing dependency, a failing static initializer) is reported by the worker
+ * on first use.
  */
 public final class JarCheck {
   private static final int MAGIC = 0xCAFEBABE;
+
   /** Class file versions: 45 is Java 1.1; the newest is the one of the JDK the server runs on. */
   static final int MIN_MAJOR = 45;
+
   static final int MAX_MAJOR = 44 + Runtime.version().feature();
 
   private JarCheck() {}
@@ -68,7 +70,8 @@ public final class JarCheck {
           }
         }
         if (!e.isDirectory() && e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-          throw ApiException.invalid("the jar is damaged: entry '" + clip(e.getName()) + "' fails its CRC check");
+          throw ApiException.invalid(
+              "the jar is damaged: entry '" + clip(e.getName()) + "' fails its CRC check");
         }
         if (e.getName().equals(wanted)) {
           found = true;
@@ -95,8 +98,17 @@ public final class JarCheck {
       in.readUnsignedShort();
       int major = in.readUnsignedShort();
       if (major < MIN_MAJOR || major > MAX_MAJOR) {
-        throw ApiException.invalid(problem + "class file version " + major + " is not between "
-            + MIN_MAJOR + " and " + MAX_MAJOR + " (Java " + (MAX_MAJOR - 44) + ")");
+        throw ApiException.invalid(
+            problem
+                + "class file version "
+                + major
+                + " is not between "
+                + MIN_MAJOR
+                + " and "
+                + MAX_MAJOR
+                + " (Java "
+                + (MAX_MAJOR - 44)
+                + ")");
       }
       int count = in.readUnsignedShort();
       String[] utf8 = new String[count];
@@ -124,7 +136,10 @@ public final class JarCheck {
       int nameIndex = thisClass > 0 && thisClass < count ? classNameIndex[thisClass] : 0;
       String name = nameIndex > 0 && nameIndex < count ? utf8[nameIndex] : null;
       if (!entryClass.replace('.', '/').equals(name)) {
-        throw ApiException.invalid(problem + "it declares class " + (name == null ? "nothing" : clip(name.replace('/', '.'))));
+        throw ApiException.invalid(
+            problem
+                + "it declares class "
+                + (name == null ? "nothing" : clip(name.replace('/', '.'))));
       }
     } catch (java.io.EOFException | java.io.UTFDataFormatException e) {
       throw ApiException.invalid(problem + "it is truncated or malformed");

@@ -29,43 +29,63 @@ public class CredentialGrpcService extends CredentialServiceGrpc.CredentialServi
 
   @Override
   public void putCredential(PutCredentialRequest r, StreamObserver<Credential> out) {
-    JobGrpcService.unary(out, () -> credential(
-        credentials.put(AuthInterceptor.principal(), r.getName(), r.getKind(), r.getFieldsMap())));
+    JobGrpcService.unary(
+        out,
+        () ->
+            credential(
+                credentials.put(
+                    AuthInterceptor.principal(), r.getName(), r.getKind(), r.getFieldsMap())));
   }
 
   @Override
-  public void listCredentials(ListCredentialsRequest r, StreamObserver<ListCredentialsResponse> out) {
-    JobGrpcService.unary(out, () -> {
-      var b = ListCredentialsResponse.newBuilder();
-      credentials.list(AuthInterceptor.principal()).forEach(c -> b.addCredentials(credential(c)));
-      return b.build();
-    });
+  public void listCredentials(
+      ListCredentialsRequest r, StreamObserver<ListCredentialsResponse> out) {
+    JobGrpcService.unary(
+        out,
+        () -> {
+          var b = ListCredentialsResponse.newBuilder();
+          credentials
+              .list(AuthInterceptor.principal())
+              .forEach(c -> b.addCredentials(credential(c)));
+          return b.build();
+        });
   }
 
   @Override
   public void deleteCredential(DeleteCredentialRequest r, StreamObserver<Credential> out) {
-    JobGrpcService.unary(out, () -> credential(credentials.delete(AuthInterceptor.principal(), r.getName())));
+    JobGrpcService.unary(
+        out, () -> credential(credentials.delete(AuthInterceptor.principal(), r.getName())));
   }
 
   @Override
   public void putProfile(PutProfileRequest r, StreamObserver<Profile> out) {
-    JobGrpcService.unary(out, () -> profile(profiles.put(
-        AuthInterceptor.principal(), r.getName(), r.getBackend(), r.getSettingsMap(),
-        r.getCredential().isEmpty() ? null : r.getCredential())));
+    JobGrpcService.unary(
+        out,
+        () ->
+            profile(
+                profiles.put(
+                    AuthInterceptor.principal(),
+                    r.getName(),
+                    r.getBackend(),
+                    r.getSettingsMap(),
+                    r.getCredential().isEmpty() ? null : r.getCredential())));
   }
 
   @Override
   public void listProfiles(ListProfilesRequest r, StreamObserver<ListProfilesResponse> out) {
-    JobGrpcService.unary(out, () -> {
-      var b = ListProfilesResponse.newBuilder();
-      profiles.list(AuthInterceptor.principal()).forEach(p -> b.addProfiles(profile(p)));
-      return b.build();
-    });
+    JobGrpcService.unary(
+        out,
+        () -> {
+          var b = ListProfilesResponse.newBuilder();
+          profiles.list(AuthInterceptor.principal()).forEach(p -> b.addProfiles(profile(p)));
+          return b.build();
+        });
   }
 
   @Override
   public void deleteProfile(DeleteProfileRequest r, StreamObserver<Profile> out) {
-    JobGrpcService.unary(out, () -> profile(profiles.delete(AuthInterceptor.principal(), r.getName())));
+    JobGrpcService.unary(
+        out, () -> profile(profiles.delete(AuthInterceptor.principal(), r.getName())));
   }
 
   private static Credential credential(CredentialService.CredentialInfo c) {
@@ -78,12 +98,13 @@ public class CredentialGrpcService extends CredentialServiceGrpc.CredentialServi
   }
 
   private static Profile profile(ProfileService.Profile p) {
-    Profile.Builder b = Profile.newBuilder()
-        .setName(p.name())
-        .setBackend(p.backend())
-        .putAllSettings(p.settings())
-        .setCreatedAtMs(p.createdAt().toEpochMilli())
-        .setUpdatedAtMs(p.updatedAt().toEpochMilli());
+    Profile.Builder b =
+        Profile.newBuilder()
+            .setName(p.name())
+            .setBackend(p.backend())
+            .putAllSettings(p.settings())
+            .setCreatedAtMs(p.createdAt().toEpochMilli())
+            .setUpdatedAtMs(p.updatedAt().toEpochMilli());
     if (p.credential() != null) {
       b.setCredential(p.credential());
     }

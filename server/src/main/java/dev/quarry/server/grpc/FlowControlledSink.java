@@ -11,7 +11,8 @@ final class FlowControlledSink<T> implements ResultSink {
   private final Object lock = new Object();
   private volatile boolean cancelled;
 
-  FlowControlledSink(ServerCallStreamObserver<T> observer, java.util.function.Function<TaskResult, T> wrap) {
+  FlowControlledSink(
+      ServerCallStreamObserver<T> observer, java.util.function.Function<TaskResult, T> wrap) {
     this.observer = observer;
     this.wrap = wrap;
     observer.setOnReadyHandler(this::wake);

@@ -65,7 +65,8 @@ final class GrpcErrors {
       return ApiException.invalid(String.valueOf(ik.getMessage()));
     }
     log.error("Unexpected error in a gRPC call", e);
-    return new ApiException(ErrorReason.INTERNAL, "internal error: " + e.getClass().getSimpleName());
+    return new ApiException(
+        ErrorReason.INTERNAL, "internal error: " + e.getClass().getSimpleName());
   }
 
   static void fail(StreamObserver<?> observer, Throwable e) {

@@ -20,22 +20,23 @@ import java.util.Map;
 
 /**
  * The gRPC twin of the REST body rules: a request that does not parse is INVALID_ARGUMENT (not
- * INTERNAL, which says the server is at fault), and no string field may hold a NUL character,
- * which PostgreSQL cannot store.
+ * INTERNAL, which says the server is at fault), and no string field may hold a NUL character, which
+ * PostgreSQL cannot store.
  */
 final class GrpcInputRules implements ServerInterceptor {
   /** Set by a request marshaller that refused a message, read on the same thread right after. */
   private static final ThreadLocal<StatusRuntimeException> REJECTED = new ThreadLocal<>();
 
   /**
-   * Closes a call whose message was refused by the marshaller. Must be the outermost
-   * interceptor, so it sees every message before anything else does.
+   * Closes a call whose message was refused by the marshaller. Must be the outermost interceptor,
+   * so it sees every message before anything else does.
    */
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     REJECTED.remove();
-    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+        next.startCall(call, headers)) {
       private boolean closed;
 
       @Override
@@ -68,7 +69,9 @@ final class GrpcInputRules implements ServerInterceptor {
     ServiceDescriptor.Builder descriptor =
         ServiceDescriptor.newBuilder(old.getName()).setSchemaDescriptor(old.getSchemaDescriptor());
     List<ServerMethodDefinition<?, ?>> methods =
-        service.getMethods().stream().<ServerMethodDefinition<?, ?>>map(GrpcInputRules::wrap).toList();
+        service.getMethods().stream()
+            .<ServerMethodDefinition<?, ?>>map(GrpcInputRules::wrap)
+            .toList();
     methods.forEach(m -> descriptor.addMethod(m.getMethodDescriptor()));
     ServerServiceDefinition.Builder out = ServerServiceDefinition.builder(descriptor.build());
     methods.forEach(out::addMethod);
@@ -79,30 +82,40 @@ final class GrpcInputRules implements ServerInterceptor {
     MethodDescriptor<Q, R> md = method.getMethodDescriptor();
     MethodDescriptor.Marshaller<Q> parse = md.getRequestMarshaller();
     @SuppressWarnings("unchecked")
-    Q prototype = parse instanceof MethodDescriptor.PrototypeMarshaller<?> p ? (Q) p.getMessagePrototype() : null;
-    MethodDescriptor.Marshaller<Q> checked = new MethodDescriptor.Marshaller<>() {
-      @Override
-      public InputStream stream(Q value) {
-        return parse.stream(value);
-      }
-
-      @Override
-      public Q parse(InputStream stream) {
-        try {
-          Q request = parse.parse(stream);
-          if (request instanceof Message m) {
-            check(m, "");
+    Q prototype =
+        parse instanceof MethodDescriptor.PrototypeMarshaller<?> p
+            ? (Q) p.getMessagePrototype()
+            : null;
+    MethodDescriptor.Marshaller<Q> checked =
+        new MethodDescriptor.Marshaller<>() {
+          @Override
+          public InputStream stream(Q value) {
+            return parse.stream(value);
           }
-          return request;
-        } catch (RuntimeException e) {
-          // Thrown here, gRPC would answer UNKNOWN; the listener below answers the status instead.
-          REJECTED.set(GrpcErrors.exception(e instanceof ApiException api ? api
-              : new ApiException(ErrorReason.MALFORMED_REQUEST, "malformed request message")));
-          return prototype;
-        }
-      }
-    };
-    return ServerMethodDefinition.create(md.toBuilder().setRequestMarshaller(checked).build(), method.getServerCallHandler());
+
+          @Override
+          public Q parse(InputStream stream) {
+            try {
+              Q request = parse.parse(stream);
+              if (request instanceof Message m) {
+                check(m, "");
+              }
+              return request;
+            } catch (RuntimeException e) {
+              // Thrown here, gRPC would answer UNKNOWN; the listener below answers the status
+              // instead.
+              REJECTED.set(
+                  GrpcErrors.exception(
+                      e instanceof ApiException api
+                          ? api
+                          : new ApiException(
+                              ErrorReason.MALFORMED_REQUEST, "malformed request message")));
+              return prototype;
+            }
+          }
+        };
+    return ServerMethodDefinition.create(
+        md.toBuilder().setRequestMarshaller(checked).build(), method.getServerCallHandler());
   }
 
   private static void check(Message message, String path) {

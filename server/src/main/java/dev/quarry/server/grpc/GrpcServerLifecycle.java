@@ -55,12 +55,16 @@ public class GrpcServerLifecycle implements SmartLifecycle {
   public void start() {
     try {
       server =
-          NettyServerBuilder.forAddress(new InetSocketAddress(props.bindAddress(), props.grpc().port()))
+          NettyServerBuilder.forAddress(
+                  new InetSocketAddress(props.bindAddress(), props.grpc().port()))
               .executor(Executors.newVirtualThreadPerTaskExecutor())
               .maxInboundMessageSize(props.limits().maxRequestBytes())
               .addServices(
                   services.stream()
-                      .map(svc -> ServerInterceptors.intercept(GrpcInputRules.wrap(svc.bindService()), auth, INPUT_RULES))
+                      .map(
+                          svc ->
+                              ServerInterceptors.intercept(
+                                  GrpcInputRules.wrap(svc.bindService()), auth, INPUT_RULES))
                       .toList())
               .addService(ProtoReflectionServiceV1.newInstance())
               .addService(health.getHealthService())

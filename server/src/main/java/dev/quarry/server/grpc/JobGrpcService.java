@@ -4,7 +4,6 @@ import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FindMissingBlobsResponse;
 import dev.quarry.proto.v1.FunctionInfo;
-import dev.quarry.proto.v1.FunctionKind;
 import dev.quarry.proto.v1.GetJobRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.Job;
@@ -67,13 +66,15 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   public void findMissingBlobs(
       FindMissingBlobsRequest request, StreamObserver<FindMissingBlobsResponse> out) {
-    unary(out, () -> {
-      Principal p = AuthInterceptor.principal();
-      p.require(Role.VIEWER);
-      return FindMissingBlobsResponse.newBuilder()
-          .addAllMissing(blobs.missing(p.tenantId(), request.getDigestsList()))
-          .build();
-    });
+    unary(
+        out,
+        () -> {
+          Principal p = AuthInterceptor.principal();
+          p.require(Role.VIEWER);
+          return FindMissingBlobsResponse.newBuilder()
+              .addAllMissing(blobs.missing(p.tenantId(), request.getDigestsList()))
+              .build();
+        });
   }
 
   @Override
@@ -94,7 +95,8 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
             if (!part.hasHeader()) {
               throw ApiException.invalid("the first UploadBlob message must carry the header");
             }
-            upload = blobs.begin(p.tenantId(), part.getHeader().getDigest(), part.getHeader().getSize());
+            upload =
+                blobs.begin(p.tenantId(), part.getHeader().getDigest(), part.getHeader().getSize());
           } else if (part.hasHeader()) {
             throw ApiException.invalid("only the first UploadBlob message may carry a header");
           } else {
@@ -121,78 +123,91 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
         if (failed) {
           return;
         }
-        unary(out, () -> {
-          if (upload == null) {
-            throw ApiException.invalid("UploadBlob needs a header message");
-          }
-          upload.finish();
-          return UploadBlobResponse.newBuilder()
-              .setDigest(upload.digest())
-              .setSize(upload.size())
-              .build();
-        });
+        unary(
+            out,
+            () -> {
+              if (upload == null) {
+                throw ApiException.invalid("UploadBlob needs a header message");
+              }
+              upload.finish();
+              return UploadBlobResponse.newBuilder()
+                  .setDigest(upload.digest())
+                  .setSize(upload.size())
+                  .build();
+            });
       }
     };
   }
 
   @Override
   public void registerFunction(RegisterFunctionRequest r, StreamObserver<FunctionInfo> out) {
-    unary(out, () -> {
-      Principal p = AuthInterceptor.principal();
-      p.require(Role.MEMBER);
-      FunctionService.FunctionInfo info =
-          switch (r.getKind()) {
-            case FUNCTION_KIND_SERIALIZED ->
-                functions.registerSerialized(p.tenantId(), r.getPayloadDigest(), r.getJarDigestsList());
-            case FUNCTION_KIND_JAR_ENTRY ->
-                functions.registerJarEntry(
-                    p.tenantId(), r.getName(), r.getEntryClass(), r.getJarDigestsList());
-            default -> throw ApiException.invalid("kind must be SERIALIZED or JAR_ENTRY");
-          };
-      return ProtoViews.function(info);
-    });
+    unary(
+        out,
+        () -> {
+          Principal p = AuthInterceptor.principal();
+          p.require(Role.MEMBER);
+          FunctionService.FunctionInfo info =
+              switch (r.getKind()) {
+                case FUNCTION_KIND_SERIALIZED ->
+                    functions.registerSerialized(
+                        p.tenantId(), r.getPayloadDigest(), r.getJarDigestsList());
+                case FUNCTION_KIND_JAR_ENTRY ->
+                    functions.registerJarEntry(
+                        p.tenantId(), r.getName(), r.getEntryClass(), r.getJarDigestsList());
+                default -> throw ApiException.invalid("kind must be SERIALIZED or JAR_ENTRY");
+              };
+          return ProtoViews.function(info);
+        });
   }
 
   @Override
   public void listFunctions(ListFunctionsRequest r, StreamObserver<ListFunctionsResponse> out) {
-    unary(out, () -> {
-      Principal p = AuthInterceptor.principal();
-      p.require(Role.VIEWER);
-      ListFunctionsResponse.Builder b = ListFunctionsResponse.newBuilder();
-      functions.list(p.tenantId()).forEach(f -> b.addFunctions(ProtoViews.function(f)));
-      return b.build();
-    });
+    unary(
+        out,
+        () -> {
+          Principal p = AuthInterceptor.principal();
+          p.require(Role.VIEWER);
+          ListFunctionsResponse.Builder b = ListFunctionsResponse.newBuilder();
+          functions.list(p.tenantId()).forEach(f -> b.addFunctions(ProtoViews.function(f)));
+          return b.build();
+        });
   }
 
   @Override
   public void submitMap(SubmitMapRequest r, StreamObserver<SubmitMapResponse> out) {
-    unary(out, () -> {
-      Principal p = AuthInterceptor.principal();
-      List<byte[]> inputs = new ArrayList<>(r.getInputsCount());
-      for (Input in : r.getInputsList()) {
-        inputs.add(
-            switch (in.getValueCase()) {
-              case DATA -> in.getData().toByteArray();
-              case JSON -> in.getJson().getBytes(StandardCharsets.UTF_8);
-              case VALUE_NOT_SET -> throw ApiException.invalid("input " + inputs.size() + " is empty");
-            });
-      }
-      var submitted =
-          submits.submit(
-              p,
-              new SubmitCommand(
-                  r.getFunction(), inputs, r.getChunkSize(), r.getMaxAttempts(),
-                  r.getRetryFunctionErrors(),
-                  r.getTimeoutMs() == 0 ? null : Duration.ofMillis(r.getTimeoutMs()),
-                  r.getLabel(),
-                  r.getProfile().isEmpty() ? null : r.getProfile()));
-      SubmitMapResponse.Builder b = SubmitMapResponse.newBuilder();
-      b.setJob(ProtoViews.job(submitted.job()));
-      for (int i = 0; i < submitted.total(); i++) {
-        b.addTaskIds(submitted.jobId() + ":" + i);
-      }
-      return b.build();
-    });
+    unary(
+        out,
+        () -> {
+          Principal p = AuthInterceptor.principal();
+          List<byte[]> inputs = new ArrayList<>(r.getInputsCount());
+          for (Input in : r.getInputsList()) {
+            inputs.add(
+                switch (in.getValueCase()) {
+                  case DATA -> in.getData().toByteArray();
+                  case JSON -> in.getJson().getBytes(StandardCharsets.UTF_8);
+                  case VALUE_NOT_SET ->
+                      throw ApiException.invalid("input " + inputs.size() + " is empty");
+                });
+          }
+          var submitted =
+              submits.submit(
+                  p,
+                  new SubmitCommand(
+                      r.getFunction(),
+                      inputs,
+                      r.getChunkSize(),
+                      r.getMaxAttempts(),
+                      r.getRetryFunctionErrors(),
+                      r.getTimeoutMs() == 0 ? null : Duration.ofMillis(r.getTimeoutMs()),
+                      r.getLabel(),
+                      r.getProfile().isEmpty() ? null : r.getProfile()));
+          SubmitMapResponse.Builder b = SubmitMapResponse.newBuilder();
+          b.setJob(ProtoViews.job(submitted.job()));
+          for (int i = 0; i < submitted.total(); i++) {
+            b.addTaskIds(submitted.jobId() + ":" + i);
+          }
+          return b.build();
+        });
   }
 
   @Override
@@ -202,17 +217,20 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
 
   @Override
   public void listJobs(ListJobsRequest r, StreamObserver<ListJobsResponse> out) {
-    unary(out, () -> {
-      ListJobsResponse.Builder b = ListJobsResponse.newBuilder();
-      int limit = r.getLimit() == 0 ? 50 : r.getLimit();
-      jobs.list(AuthInterceptor.principal(), limit).forEach(j -> b.addJobs(ProtoViews.job(j)));
-      return b.build();
-    });
+    unary(
+        out,
+        () -> {
+          ListJobsResponse.Builder b = ListJobsResponse.newBuilder();
+          int limit = r.getLimit() == 0 ? 50 : r.getLimit();
+          jobs.list(AuthInterceptor.principal(), limit).forEach(j -> b.addJobs(ProtoViews.job(j)));
+          return b.build();
+        });
   }
 
   @Override
   public void cancelJob(CancelJobRequest r, StreamObserver<Job> out) {
-    unary(out, () -> ProtoViews.job(jobs.cancel(AuthInterceptor.principal(), Ids.job(r.getJobId()))));
+    unary(
+        out, () -> ProtoViews.job(jobs.cancel(AuthInterceptor.principal(), Ids.job(r.getJobId()))));
   }
 
   @Override
@@ -221,20 +239,28 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     var call = (ServerCallStreamObserver<JobEvent>) out;
     var closed = new java.util.concurrent.atomic.AtomicBoolean();
     call.setOnCancelHandler(() -> closed.set(true));
-    background(out, () -> {
-      UUID id = Ids.job(r.getJobId());
-      jobs.watch(p, id, j -> out.onNext(JobEvent.newBuilder().setJob(ProtoViews.job(j)).build()), closed::get);
-    });
+    background(
+        out,
+        () -> {
+          UUID id = Ids.job(r.getJobId());
+          jobs.watch(
+              p,
+              id,
+              j -> out.onNext(JobEvent.newBuilder().setJob(ProtoViews.job(j)).build()),
+              closed::get);
+        });
   }
 
   @Override
   public void streamResults(StreamResultsRequest r, StreamObserver<TaskResult> out) {
     Principal p = AuthInterceptor.principal();
     var sink = new FlowControlledSink<>((ServerCallStreamObserver<TaskResult>) out, t -> t);
-    background(out, () -> {
-      JobRecord job = results.open(p, Ids.job(r.getJobId()));
-      results.stream(job, r.getOrder(), r.getAfterSeq(), sink);
-    });
+    background(
+        out,
+        () -> {
+          JobRecord job = results.open(p, Ids.job(r.getJobId()));
+          results.stream(job, r.getOrder(), r.getAfterSeq(), sink);
+        });
   }
 
   interface Body<T> {
@@ -258,19 +284,25 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   }
 
   private static void background(StreamObserver<?> out, Loop loop) {
-    Thread.ofVirtual().name("quarry-stream").start(() -> {
-      try {
-        loop.run();
-        out.onCompleted();
-      } catch (InterruptedException e) {
-        out.onError(io.grpc.Status.CANCELLED.withDescription("server shutting down").asRuntimeException());
-      } catch (Exception e) {
-        try {
-          GrpcErrors.fail(out, e);
-        } catch (IllegalStateException alreadyClosed) {
-          // the client went away
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .name("quarry-stream")
+        .start(
+            () -> {
+              try {
+                loop.run();
+                out.onCompleted();
+              } catch (InterruptedException e) {
+                out.onError(
+                    io.grpc.Status.CANCELLED
+                        .withDescription("server shutting down")
+                        .asRuntimeException());
+              } catch (Exception e) {
+                try {
+                  GrpcErrors.fail(out, e);
+                } catch (IllegalStateException alreadyClosed) {
+                  // the client went away
+                }
+              }
+            });
   }
 }

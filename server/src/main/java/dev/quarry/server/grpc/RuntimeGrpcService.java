@@ -23,26 +23,33 @@ public class RuntimeGrpcService extends RuntimeServiceGrpc.RuntimeServiceImplBas
 
   @Override
   public void listRuntimes(ListRuntimesRequest r, StreamObserver<ListRuntimesResponse> out) {
-    JobGrpcService.unary(out, () -> {
-      var b = ListRuntimesResponse.newBuilder();
-      runtimes.list(AuthInterceptor.principal(), r.getProfile()).forEach(x -> b.addRuntimes(view(x)));
-      return b.build();
-    });
+    JobGrpcService.unary(
+        out,
+        () -> {
+          var b = ListRuntimesResponse.newBuilder();
+          runtimes
+              .list(AuthInterceptor.principal(), r.getProfile())
+              .forEach(x -> b.addRuntimes(view(x)));
+          return b.build();
+        });
   }
 
   @Override
   public void deployRuntime(DeployRuntimeRequest r, StreamObserver<Runtime> out) {
-    JobGrpcService.unary(out, () -> view(runtimes.deploy(AuthInterceptor.principal(), r.getProfile())));
+    JobGrpcService.unary(
+        out, () -> view(runtimes.deploy(AuthInterceptor.principal(), r.getProfile())));
   }
 
   @Override
   public void updateRuntime(UpdateRuntimeRequest r, StreamObserver<Runtime> out) {
-    JobGrpcService.unary(out, () -> view(runtimes.update(AuthInterceptor.principal(), r.getProfile(), r.getName())));
+    JobGrpcService.unary(
+        out, () -> view(runtimes.update(AuthInterceptor.principal(), r.getProfile(), r.getName())));
   }
 
   @Override
   public void deleteRuntime(DeleteRuntimeRequest r, StreamObserver<Runtime> out) {
-    JobGrpcService.unary(out, () -> view(runtimes.delete(AuthInterceptor.principal(), r.getProfile(), r.getName())));
+    JobGrpcService.unary(
+        out, () -> view(runtimes.delete(AuthInterceptor.principal(), r.getProfile(), r.getName())));
   }
 
   static Runtime view(WorkerRuntime r) {

@@ -49,54 +49,65 @@ final class TenancyGrpcServices {
     public void getTenantLimits(
         dev.quarry.proto.v1.GetTenantLimitsRequest r,
         StreamObserver<dev.quarry.proto.v1.TenantLimits> out) {
-      JobGrpcService.unary(out, () -> limitsProto(limits.get(AuthInterceptor.principal(), r.getTenantId())));
+      JobGrpcService.unary(
+          out, () -> limitsProto(limits.get(AuthInterceptor.principal(), r.getTenantId())));
     }
 
     @Override
     public void setTenantLimits(
         dev.quarry.proto.v1.SetTenantLimitsRequest r,
         StreamObserver<dev.quarry.proto.v1.TenantLimits> out) {
-      JobGrpcService.unary(out, () -> {
-        java.util.Map<String, Integer> values = new java.util.HashMap<>(r.getLimitsMap());
-        r.getResetList().forEach(name -> values.put(name, null));
-        return limitsProto(limits.set(AuthInterceptor.principal(), r.getTenantId(), values));
-      });
+      JobGrpcService.unary(
+          out,
+          () -> {
+            java.util.Map<String, Integer> values = new java.util.HashMap<>(r.getLimitsMap());
+            r.getResetList().forEach(name -> values.put(name, null));
+            return limitsProto(limits.set(AuthInterceptor.principal(), r.getTenantId(), values));
+          });
     }
 
     @Override
     public void rotateSecrets(
         dev.quarry.proto.v1.RotateSecretsRequest r,
         StreamObserver<dev.quarry.proto.v1.RotateSecretsResponse> out) {
-      JobGrpcService.unary(out, () -> dev.quarry.proto.v1.RotateSecretsResponse.newBuilder()
-          .setResealed(credentials.rotate(AuthInterceptor.principal()))
-          .setActiveKeyId(credentials.activeKeyId())
-          .build());
+      JobGrpcService.unary(
+          out,
+          () ->
+              dev.quarry.proto.v1.RotateSecretsResponse.newBuilder()
+                  .setResealed(credentials.rotate(AuthInterceptor.principal()))
+                  .setActiveKeyId(credentials.activeKeyId())
+                  .build());
     }
 
     @Override
     public void createTenant(CreateTenantRequest r, StreamObserver<CreateTenantResponse> out) {
-      JobGrpcService.unary(out, () -> {
-        var created = tenants.create(AuthInterceptor.principal(), r.getId(), r.getName());
-        return CreateTenantResponse.newBuilder()
-            .setTenant(tenant(created.tenant()))
-            .setAdminKey(key(created.adminKey()))
-            .setAdminKeySecret(created.adminKeySecret())
-            .build();
-      });
+      JobGrpcService.unary(
+          out,
+          () -> {
+            var created = tenants.create(AuthInterceptor.principal(), r.getId(), r.getName());
+            return CreateTenantResponse.newBuilder()
+                .setTenant(tenant(created.tenant()))
+                .setAdminKey(key(created.adminKey()))
+                .setAdminKeySecret(created.adminKeySecret())
+                .build();
+          });
     }
 
     @Override
     public void listTenants(ListTenantsRequest r, StreamObserver<ListTenantsResponse> out) {
-      JobGrpcService.unary(out, () -> {
-        var b = ListTenantsResponse.newBuilder();
-        tenants.list(AuthInterceptor.principal()).forEach(t -> b.addTenants(tenant(t)));
-        return b.build();
-      });
+      JobGrpcService.unary(
+          out,
+          () -> {
+            var b = ListTenantsResponse.newBuilder();
+            tenants.list(AuthInterceptor.principal()).forEach(t -> b.addTenants(tenant(t)));
+            return b.build();
+          });
     }
 
     @Override
     public void disableTenant(DisableTenantRequest r, StreamObserver<Tenant> out) {
-      JobGrpcService.unary(out, () -> tenant(tenants.disable(AuthInterceptor.principal(), r.getId())));
+      JobGrpcService.unary(
+          out, () -> tenant(tenants.disable(AuthInterceptor.principal(), r.getId())));
     }
   }
 
@@ -112,42 +123,54 @@ final class TenancyGrpcServices {
 
     @Override
     public void createKey(CreateKeyRequest r, StreamObserver<CreateKeyResponse> out) {
-      JobGrpcService.unary(out, () -> {
-        var created = keys.create(AuthInterceptor.principal(), r.getName(), r.getRole());
-        return CreateKeyResponse.newBuilder().setKey(key(created.key())).setSecret(created.secret()).build();
-      });
+      JobGrpcService.unary(
+          out,
+          () -> {
+            var created = keys.create(AuthInterceptor.principal(), r.getName(), r.getRole());
+            return CreateKeyResponse.newBuilder()
+                .setKey(key(created.key()))
+                .setSecret(created.secret())
+                .build();
+          });
     }
 
     @Override
     public void listKeys(ListKeysRequest r, StreamObserver<ListKeysResponse> out) {
-      JobGrpcService.unary(out, () -> {
-        var b = ListKeysResponse.newBuilder();
-        keys.list(AuthInterceptor.principal()).forEach(k -> b.addKeys(key(k)));
-        return b.build();
-      });
+      JobGrpcService.unary(
+          out,
+          () -> {
+            var b = ListKeysResponse.newBuilder();
+            keys.list(AuthInterceptor.principal()).forEach(k -> b.addKeys(key(k)));
+            return b.build();
+          });
     }
 
     @Override
     public void revokeKey(RevokeKeyRequest r, StreamObserver<ApiKey> out) {
-      JobGrpcService.unary(out, () -> key(keys.revoke(AuthInterceptor.principal(), Ids.key(r.getId()))));
+      JobGrpcService.unary(
+          out, () -> key(keys.revoke(AuthInterceptor.principal(), Ids.key(r.getId()))));
     }
 
     @Override
-    public void listAuditEvents(ListAuditEventsRequest r, StreamObserver<ListAuditEventsResponse> out) {
-      JobGrpcService.unary(out, () -> {
-        var b = ListAuditEventsResponse.newBuilder();
-        int limit = r.getLimit() == 0 ? 100 : r.getLimit();
-        for (AuditLog.Entry e : audit.list(AuthInterceptor.principal(), limit)) {
-          b.addEvents(AuditEvent.newBuilder()
-              .setId(e.id())
-              .setKeyId(e.keyId() == null ? "" : e.keyId().toString())
-              .setActor(e.actor())
-              .setAction(e.action())
-              .setTarget(e.target())
-              .setAtMs(e.at().toEpochMilli()));
-        }
-        return b.build();
-      });
+    public void listAuditEvents(
+        ListAuditEventsRequest r, StreamObserver<ListAuditEventsResponse> out) {
+      JobGrpcService.unary(
+          out,
+          () -> {
+            var b = ListAuditEventsResponse.newBuilder();
+            int limit = r.getLimit() == 0 ? 100 : r.getLimit();
+            for (AuditLog.Entry e : audit.list(AuthInterceptor.principal(), limit)) {
+              b.addEvents(
+                  AuditEvent.newBuilder()
+                      .setId(e.id())
+                      .setKeyId(e.keyId() == null ? "" : e.keyId().toString())
+                      .setActor(e.actor())
+                      .setAction(e.action())
+                      .setTarget(e.target())
+                      .setAtMs(e.at().toEpochMilli()));
+            }
+            return b.build();
+          });
     }
   }
 

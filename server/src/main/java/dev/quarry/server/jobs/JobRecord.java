@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** A job row plus the number of its tasks in each state; {@code profile} is null for the default backend. */
+/**
+ * A job row plus the number of its tasks in each state; {@code profile} is null for the default
+ * backend.
+ */
 public record JobRecord(
     String tenantId,
     UUID id,

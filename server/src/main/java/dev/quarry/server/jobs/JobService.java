@@ -21,8 +21,7 @@ public class JobService {
 
   private final dev.quarry.server.audit.AuditLog audit;
 
-  public JobService(
-      TaskStore jobs, JobSignals signals, dev.quarry.server.audit.AuditLog audit) {
+  public JobService(TaskStore jobs, JobSignals signals, dev.quarry.server.audit.AuditLog audit) {
     this.jobs = jobs;
     this.signals = signals;
     this.audit = audit;
@@ -66,7 +65,11 @@ public class JobService {
    *
    * @throws ApiException NOT_FOUND if the job does not exist for the caller's tenant
    */
-  public void watch(Principal caller, UUID id, Consumer<JobRecord> events, java.util.function.BooleanSupplier closed)
+  public void watch(
+      Principal caller,
+      UUID id,
+      Consumer<JobRecord> events,
+      java.util.function.BooleanSupplier closed)
       throws InterruptedException {
     JobRecord job = get(caller, id);
     long version = signals.version(id);

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * In-process wake-ups for readers of a job (result streams, watchers). Writers call {@link
- * #signal} after a change is committed; readers re-query and then {@link #await} the next change.
+ * In-process wake-ups for readers of a job (result streams, watchers). Writers call {@link #signal}
+ * after a change is committed; readers re-query and then {@link #await} the next change.
  * Notifications from other replicas arrive through PostgreSQL LISTEN and call {@link #signal} too.
  */
 @Component

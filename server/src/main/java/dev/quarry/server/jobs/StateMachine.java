@@ -22,8 +22,7 @@ public final class StateMachine {
 
   private static final Map<JobState, Set<JobState>> JOB =
       Map.of(
-          JobState.RUNNING,
-              EnumSet.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED),
+          JobState.RUNNING, EnumSet.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED),
           JobState.SUCCEEDED, EnumSet.noneOf(JobState.class),
           JobState.FAILED, EnumSet.noneOf(JobState.class),
           JobState.CANCELLED, EnumSet.noneOf(JobState.class));

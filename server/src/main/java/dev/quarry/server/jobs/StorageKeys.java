@@ -21,5 +21,4 @@ public final class StorageKeys {
   public static String result(String tenant, UUID job, int index, int attempt) {
     return "tenants/" + tenant + "/jobs/" + job + "/results/" + index + "." + attempt;
   }
-
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A validated-on-submit request to run {@code function} over {@code inputs} (already encoded in
- * the function's codec). Zero or null options take the server defaults.
+ * A validated-on-submit request to run {@code function} over {@code inputs} (already encoded in the
+ * function's codec). Zero or null options take the server defaults.
  */
 public record SubmitCommand(
     String function,
@@ -20,8 +20,13 @@ public record SubmitCommand(
 
   /** A command without a profile (the server's default backend). */
   public SubmitCommand(
-      String function, List<byte[]> inputs, int chunkSize, int maxAttempts,
-      boolean retryFunctionErrors, @Nullable Duration timeout, String label) {
+      String function,
+      List<byte[]> inputs,
+      int chunkSize,
+      int maxAttempts,
+      boolean retryFunctionErrors,
+      @Nullable Duration timeout,
+      String label) {
     this(function, inputs, chunkSize, maxAttempts, retryFunctionErrors, timeout, label, null);
   }
 }

@@ -1,34 +1,37 @@
 package dev.quarry.server.jobs;
 
+import dev.quarry.backend.BackendException;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
+import dev.quarry.server.backend.BackendRegistry;
 import dev.quarry.server.functions.FunctionService;
+import dev.quarry.server.jobs.TaskStore.NewJob;
+import dev.quarry.server.jobs.TaskStore.TaskRow;
 import dev.quarry.storage.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import dev.quarry.backend.BackendException;
-import dev.quarry.server.backend.BackendRegistry;
-import dev.quarry.server.jobs.TaskStore.NewJob;
-import dev.quarry.server.jobs.TaskStore.TaskRow;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
- * Creates a job and one task per input in a single transaction (one insert, one COPY, one
- * notify), after checking every limit, so a rejected request changes nothing.
+ * Creates a job and one task per input in a single transaction (one insert, one COPY, one notify),
+ * after checking every limit, so a rejected request changes nothing.
  */
 @Service
 public class SubmitService {
   /** Attempts per input, the first included. */
   public static final int MAX_ATTEMPTS = 20;
+
   public static final int MAX_LABEL = 200;
+
   /** Function names and ids, profile names. */
   public static final int MAX_NAME = 255;
+
   private final TaskStore tasks;
   private final BackendRegistry backends;
   private final WorkSignal work;
@@ -75,16 +78,23 @@ public class SubmitService {
       throw ApiException.invalid("inputs must not be empty");
     }
     if (n > limits.maxInputsPerJob()) {
-      throw ApiException.overLimit(ErrorReason.PAYLOAD_TOO_LARGE, "maxInputsPerJob",
-          "maxInputsPerJob: a job may have at most " + limits.maxInputsPerJob() + " inputs, got " + n);
+      throw ApiException.overLimit(
+          ErrorReason.PAYLOAD_TOO_LARGE,
+          "maxInputsPerJob",
+          "maxInputsPerJob: a job may have at most "
+              + limits.maxInputsPerJob()
+              + " inputs, got "
+              + n);
     }
     int chunk = cmd.chunkSize() == 0 ? 1 : cmd.chunkSize();
     if (chunk < 1 || chunk > props.limits().maxChunkSize()) {
-      throw ApiException.invalid("chunkSize must be between 1 and " + props.limits().maxChunkSize() + ", got " + chunk);
+      throw ApiException.invalid(
+          "chunkSize must be between 1 and " + props.limits().maxChunkSize() + ", got " + chunk);
     }
     int attempts = cmd.maxAttempts() == 0 ? dispatch.defaultMaxAttempts() : cmd.maxAttempts();
     if (attempts < 1 || attempts > MAX_ATTEMPTS) {
-      throw ApiException.invalid("maxAttempts must be between 1 and " + MAX_ATTEMPTS + ", got " + attempts);
+      throw ApiException.invalid(
+          "maxAttempts must be between 1 and " + MAX_ATTEMPTS + ", got " + attempts);
     }
     Duration timeout = cmd.timeout() == null ? dispatch.defaultTimeout() : cmd.timeout();
     if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(dispatch.maxTimeout()) > 0) {
@@ -94,21 +104,35 @@ public class SubmitService {
       throw ApiException.invalid("label must be at most " + MAX_LABEL + " characters");
     }
     dev.quarry.server.api.Texts.requirePrintable("label", cmd.label());
-    if (cmd.function().length() > MAX_NAME || cmd.profile() != null && cmd.profile().length() > MAX_NAME) {
-      throw ApiException.invalid("function and profile must be at most " + MAX_NAME + " characters");
+    if (cmd.function().length() > MAX_NAME
+        || cmd.profile() != null && cmd.profile().length() > MAX_NAME) {
+      throw ApiException.invalid(
+          "function and profile must be at most " + MAX_NAME + " characters");
     }
     long total = 0;
     for (int i = 0; i < n; i++) {
       int size = cmd.inputs().get(i).length;
       total += size;
       if (size > limits.maxInputBytes()) {
-        throw ApiException.overLimit(ErrorReason.PAYLOAD_TOO_LARGE, "maxInputBytes",
-            "maxInputBytes: input " + i + " has " + size + " bytes; the limit is " + limits.maxInputBytes());
+        throw ApiException.overLimit(
+            ErrorReason.PAYLOAD_TOO_LARGE,
+            "maxInputBytes",
+            "maxInputBytes: input "
+                + i
+                + " has "
+                + size
+                + " bytes; the limit is "
+                + limits.maxInputBytes());
       }
     }
     if (total > limits.maxRequestBytes()) {
-      throw ApiException.overLimit(ErrorReason.PAYLOAD_TOO_LARGE, "maxRequestBytes",
-          "maxRequestBytes: the inputs have " + total + " bytes; the limit is " + limits.maxRequestBytes());
+      throw ApiException.overLimit(
+          ErrorReason.PAYLOAD_TOO_LARGE,
+          "maxRequestBytes",
+          "maxRequestBytes: the inputs have "
+              + total
+              + " bytes; the limit is "
+              + limits.maxRequestBytes());
     }
     FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
     String profile = null;
@@ -124,8 +148,18 @@ public class SubmitService {
     String auditTarget = job + " (" + n + " inputs, function " + fn.name() + ")";
     NewJob newJob =
         new NewJob(
-            caller.tenantId(), job, fn, n, chunk, attempts, cmd.retryFunctionErrors(),
-            timeout.toMillis(), cmd.label(), profile, caller.keyId(), auditTarget);
+            caller.tenantId(),
+            job,
+            fn,
+            n,
+            chunk,
+            attempts,
+            cmd.retryFunctionErrors(),
+            timeout.toMillis(),
+            cmd.label(),
+            profile,
+            caller.keyId(),
+            auditTarget);
     boolean inserted;
     try {
       inserted = tasks.insert(newJob, rows, limits.maxJobsInFlight());
@@ -141,17 +175,33 @@ public class SubmitService {
     work.wakeUp();
     JobRecord created =
         new JobRecord(
-            caller.tenantId(), job, JobState.RUNNING, fn, n, chunk, attempts,
-            cmd.retryFunctionErrors(), timeout.toMillis(), cmd.label(), "", clock.instant(), null,
-            java.util.Map.of(TaskState.PENDING, n), profile);
+            caller.tenantId(),
+            job,
+            JobState.RUNNING,
+            fn,
+            n,
+            chunk,
+            attempts,
+            cmd.retryFunctionErrors(),
+            timeout.toMillis(),
+            cmd.label(),
+            "",
+            clock.instant(),
+            null,
+            java.util.Map.of(TaskState.PENDING, n),
+            profile);
     return new Submitted(job, n, created);
   }
 
   private ApiException tooManyJobs(String tenant, int limit) {
     return ApiException.overLimit(
-        ErrorReason.QUOTA_EXCEEDED, "maxJobsInFlight",
-        "maxJobsInFlight: the tenant has " + tasks.runningJobs(tenant) + " jobs running; the limit is "
-            + limit + ". Wait for one to finish or cancel one.");
+        ErrorReason.QUOTA_EXCEEDED,
+        "maxJobsInFlight",
+        "maxJobsInFlight: the tenant has "
+            + tasks.runningJobs(tenant)
+            + " jobs running; the limit is "
+            + limit
+            + ". Wait for one to finish or cancel one.");
   }
 
   /** Removes the inputs staged in storage for a job that was not created. */
@@ -201,6 +251,4 @@ public class SubmitService {
     }
     return rows;
   }
-
-
 }

@@ -3,8 +3,8 @@ package dev.quarry.server.jobs;
 import java.util.UUID;
 
 /**
- * One future of a job: the job's id and the input's index. Its text form {@code job:index} is
- * what workers and clients see as a task id; this record is the only place that builds it.
+ * One future of a job: the job's id and the input's index. Its text form {@code job:index} is what
+ * workers and clients see as a task id; this record is the only place that builds it.
  */
 public record TaskId(UUID job, int index) {
   public TaskId {

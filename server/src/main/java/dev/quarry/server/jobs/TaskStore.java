@@ -24,9 +24,9 @@ public interface TaskStore {
   // --- jobs -------------------------------------------------------------------------------
 
   /**
-   * Inserts the job, one PENDING task per row and its audit event, and tells every replica there
-   * is new work, in one transaction. Returns false (and changes nothing) when the tenant already
-   * has {@code maxJobsInFlight} jobs running.
+   * Inserts the job, one PENDING task per row and its audit event, and tells every replica there is
+   * new work, in one transaction. Returns false (and changes nothing) when the tenant already has
+   * {@code maxJobsInFlight} jobs running.
    */
   boolean insert(NewJob job, List<TaskRow> rows, int maxJobsInFlight);
 
@@ -60,8 +60,8 @@ public interface TaskStore {
 
   /**
    * Leases up to {@code request.chunks()} whole chunks of runnable tasks (oldest job first,
-   * skipping rows other replicas hold) and moves them to RUNNING with a lease of the job's
-   * timeout plus {@code request.leaseGrace()}; each claim starts a new attempt.
+   * skipping rows other replicas hold) and moves them to RUNNING with a lease of the job's timeout
+   * plus {@code request.leaseGrace()}; each claim starts a new attempt.
    */
   List<ClaimedTask> claim(ClaimRequest request);
 
@@ -77,9 +77,7 @@ public interface TaskStore {
    */
   Set<UUID> record(List<? extends Outcome> outcomes);
 
-  /**
-   * Running tasks whose lease ran out or whose replica sent no heartbeat for {@code deadAfter}.
-   */
+  /** Running tasks whose lease ran out or whose replica sent no heartbeat for {@code deadAfter}. */
   List<ExpiredTask> expired(Duration deadAfter, int limit);
 
   // --- results ------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * "Work may be runnable now": published after a submit commits, after outcomes put tasks back to
- * PENDING, after the reaper reclaims tasks, when an invocation ends, and when another replica
- * says so through {@code LISTEN}; the dispatcher waits on it. Signals are not counted: any number
- * of them before a wait wakes it once.
+ * PENDING, after the reaper reclaims tasks, when an invocation ends, and when another replica says
+ * so through {@code LISTEN}; the dispatcher waits on it. Signals are not counted: any number of
+ * them before a wait wakes it once.
  */
 @Component
 public class WorkSignal {
@@ -29,8 +29,8 @@ public class WorkSignal {
   }
 
   /**
-   * Returns at once if signalled since the last call, else waits for a signal or {@code
-   * timeout}; clears the signal either way.
+   * Returns at once if signalled since the last call, else waits for a signal or {@code timeout};
+   * clears the signal either way.
    */
   public void await(Duration timeout) throws InterruptedException {
     lock.lock();

@@ -3,10 +3,10 @@ package dev.quarry.server.limits;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorReason;
+import dev.quarry.server.api.JsonErrors;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
-import dev.quarry.server.api.JsonErrors;
 import dev.quarry.server.tenancy.TenantService;
 import java.util.Map;
 import java.util.Set;
@@ -24,13 +24,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class LimitsService {
   private static final long CACHE_MS = 5_000;
+
   /** Upper bound of maxConcurrentInvocations and maxJobsInFlight. */
   public static final int MAX_CONCURRENCY = 10_000;
+
   public static final int MAX_REQUESTS_PER_SECOND = 100_000;
+
   /** The limits an operator can set, by their API names. */
-  static final Set<String> NAMES = Set.of(
-      "maxConcurrentInvocations", "maxInputsPerJob", "maxInputBytes", "maxRequestBytes",
-      "maxJobsInFlight", "requestsPerSecond");
+  static final Set<String> NAMES =
+      Set.of(
+          "maxConcurrentInvocations",
+          "maxInputsPerJob",
+          "maxInputBytes",
+          "maxRequestBytes",
+          "maxJobsInFlight",
+          "requestsPerSecond");
 
   private final TenantLimitsRepository repository;
   private final TenantService tenants;
@@ -40,8 +48,11 @@ public class LimitsService {
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
   LimitsService(
-      TenantLimitsRepository repository, TenantService tenants, TransactionTemplate tx,
-      QuarryProperties props, AuditLog audit) {
+      TenantLimitsRepository repository,
+      TenantService tenants,
+      TransactionTemplate tx,
+      QuarryProperties props,
+      AuditLog audit) {
     this.repository = repository;
     this.tenants = tenants;
     this.tx = tx;
@@ -54,8 +65,12 @@ public class LimitsService {
     var d = props.tenantDefaults();
     var l = props.limits();
     return new TenantLimits(
-        d.maxConcurrentInvocations(), l.maxInputsPerJob(), l.maxInputBytes(), l.maxRequestBytes(),
-        d.maxJobsInFlight(), d.requestsPerSecond());
+        d.maxConcurrentInvocations(),
+        l.maxInputsPerJob(),
+        l.maxInputBytes(),
+        l.maxRequestBytes(),
+        d.maxJobsInFlight(),
+        d.requestsPerSecond());
   }
 
   public TenantLimits of(String tenant) {
@@ -76,7 +91,8 @@ public class LimitsService {
    *
    * @throws ApiException NOT_FOUND for an unknown tenant, INVALID_ARGUMENT for bad values
    */
-  public TenantLimits set(Principal operator, String tenant, Map<String, @Nullable Integer> values) {
+  public TenantLimits set(
+      Principal operator, String tenant, Map<String, @Nullable Integer> values) {
     operator.require(Role.OPERATOR);
     if (!tenants.exists(tenant)) {
       throw ApiException.notFound(ErrorReason.TENANT_NOT_FOUND, tenant);
@@ -88,7 +104,13 @@ public class LimitsService {
       }
       Integer v = e.getValue();
       if (v != null && (v < 1 || v > hardMax(e.getKey()))) {
-        throw ApiException.invalid("limit '" + e.getKey() + "' must be between 1 and " + hardMax(e.getKey()) + ", got " + v);
+        throw ApiException.invalid(
+            "limit '"
+                + e.getKey()
+                + "' must be between 1 and "
+                + hardMax(e.getKey())
+                + ", got "
+                + v);
       }
     }
     tx.executeWithoutResult(

@@ -10,7 +10,9 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 
-/** The per-key request rate limit (Resilience4j), applied by the REST filter and gRPC interceptor. */
+/**
+ * The per-key request rate limit (Resilience4j), applied by the REST filter and gRPC interceptor.
+ */
 @Component
 public class RequestRateLimiter {
   private final LimitsService limits;
@@ -38,8 +40,11 @@ public class RequestRateLimiter {
                 .build());
     if (!limiter.acquirePermission()) {
       throw ApiException.overLimit(
-          ErrorReason.RATE_LIMITED, "requestsPerSecond",
-          "rate limit exceeded: requestsPerSecond is " + rps + " per key for this tenant; retry shortly");
+          ErrorReason.RATE_LIMITED,
+          "requestsPerSecond",
+          "rate limit exceeded: requestsPerSecond is "
+              + rps
+              + " per key for this tenant; retry shortly");
     }
   }
 }

@@ -9,8 +9,8 @@ import java.time.Duration;
 /**
  * A container health check for images without curl or a shell: {@code java -cp /app/classes
  * dev.quarry.server.observability.HealthProbe [url]} exits 0 when the server answers 200 on its
- * readiness endpoint, 1 otherwise. The default URL is the REST port's {@code /readyz}
- * ({@code QUARRY_HTTP_PORT}, default 8080). No Spring: it starts in a fraction of a second.
+ * readiness endpoint, 1 otherwise. The default URL is the REST port's {@code /readyz} ({@code
+ * QUARRY_HTTP_PORT}, default 8080). No Spring: it starts in a fraction of a second.
  */
 public final class HealthProbe {
   private HealthProbe() {}
@@ -24,8 +24,10 @@ public final class HealthProbe {
   /** Whether {@code url} answers 200 within {@code timeout}; never throws. */
   static boolean check(URI url, Duration timeout) {
     try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
-      HttpResponse<Void> response = client.send(
-          HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> response =
+          client.send(
+              HttpRequest.newBuilder(url).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       return response.statusCode() == 200;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {

@@ -19,15 +19,21 @@ public class OpenApiConfiguration {
   @Bean
   OpenAPI quarryOpenApi() {
     return new OpenAPI()
-        .info(new Info()
-            .title("Quarry REST API")
-            .version("v1")
-            .description("Submit maps, watch jobs, stream results; manage tenants, keys, credentials "
-                + "and profiles. Every /v1 call needs `Authorization: Bearer <API key>`."))
-        .components(new Components().addSecuritySchemes(SCHEME, new SecurityScheme()
-            .type(SecurityScheme.Type.HTTP)
-            .scheme("bearer")
-            .description("An API key (qk_…) or the operator key")))
+        .info(
+            new Info()
+                .title("Quarry REST API")
+                .version("v1")
+                .description(
+                    "Submit maps, watch jobs, stream results; manage tenants, keys, credentials "
+                        + "and profiles. Every /v1 call needs `Authorization: Bearer <API key>`."))
+        .components(
+            new Components()
+                .addSecuritySchemes(
+                    SCHEME,
+                    new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP)
+                        .scheme("bearer")
+                        .description("An API key (qk_…) or the operator key")))
         .addSecurityItem(new SecurityRequirement().addList(SCHEME));
   }
 }

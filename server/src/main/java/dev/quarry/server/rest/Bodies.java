@@ -25,7 +25,8 @@ final class Bodies {
     if (request.getUserPrincipal() instanceof QuarryAuthentication auth) {
       return auth.caller();
     }
-    throw new ApiException(ErrorCode.UNAUTHENTICATED, "missing API key: send 'Authorization: Bearer <key>'");
+    throw new ApiException(
+        ErrorCode.UNAUTHENTICATED, "missing API key: send 'Authorization: Bearer <key>'");
   }
 
   /**
@@ -34,7 +35,8 @@ final class Bodies {
   static byte[] read(HttpServletRequest request, long max) throws IOException {
     long declared = request.getContentLengthLong();
     if (declared > max) {
-      throw ApiException.tooLarge("request body of " + declared + " bytes exceeds the limit of " + max);
+      throw ApiException.tooLarge(
+          "request body of " + declared + " bytes exceeds the limit of " + max);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
     byte[] buf = new byte[65536];
@@ -73,13 +75,16 @@ final class Bodies {
 
   private static JsonNode parseObject(byte[] body) {
     if (body.length == 0) {
-      throw new ApiException(ErrorReason.MALFORMED_REQUEST, "request body is empty; expected a JSON object");
+      throw new ApiException(
+          ErrorReason.MALFORMED_REQUEST, "request body is empty; expected a JSON object");
     }
     JsonNode node;
     try {
       node = JSON.readTree(body);
     } catch (JacksonException e) {
-      throw new ApiException(ErrorReason.MALFORMED_REQUEST, "malformed JSON: " + JsonErrors.clip(String.valueOf(e.getOriginalMessage())));
+      throw new ApiException(
+          ErrorReason.MALFORMED_REQUEST,
+          "malformed JSON: " + JsonErrors.clip(String.valueOf(e.getOriginalMessage())));
     }
     if (node == null || !node.isObject()) {
       throw new ApiException(ErrorReason.MALFORMED_REQUEST, "expected a JSON object");

@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /v1/credentials} (admins; write-only), {@code /v1/profiles} (admins write, everyone in
- * the tenant reads) and {@code /v1/admin/secrets/rotate} (operator).
+ * {@code /v1/credentials} (admins; write-only), {@code /v1/profiles} (admins write, everyone in the
+ * tenant reads) and {@code /v1/admin/secrets/rotate} (operator).
  */
 @RestController
 public class CredentialController {
@@ -34,12 +34,18 @@ public class CredentialController {
   }
 
   /** Body: {@code {"kind":"aws","fields":{"accessKeyId":"…","secretAccessKey":"…"}}}. */
-  @PutMapping(value = "/v1/credentials/{name}", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
+  @PutMapping(
+      value = "/v1/credentials/{name}",
+      consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   CredentialService.CredentialInfo put(@PathVariable String name, HttpServletRequest request)
       throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
     JsonNode body = Bodies.object(request, MAX_BODY, List.of("kind", "fields"));
-    return credentials.put(Bodies.principal(request), name, Bodies.requiredText(body, "kind"), strings(body, "fields", true));
+    return credentials.put(
+        Bodies.principal(request),
+        name,
+        Bodies.requiredText(body, "kind"),
+        strings(body, "fields", true));
   }
 
   @GetMapping("/v1/credentials")
@@ -52,8 +58,12 @@ public class CredentialController {
     return credentials.delete(Bodies.principal(request), name);
   }
 
-  /** Body: {@code {"backend":"lambda","settings":{"region":"eu-west-1"},"credential":"team-aws"}}. */
-  @PutMapping(value = "/v1/profiles/{name}", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
+  /**
+   * Body: {@code {"backend":"lambda","settings":{"region":"eu-west-1"},"credential":"team-aws"}}.
+   */
+  @PutMapping(
+      value = "/v1/profiles/{name}",
+      consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   ProfileService.Profile putProfile(@PathVariable String name, HttpServletRequest request)
       throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
@@ -63,7 +73,10 @@ public class CredentialController {
       throw ApiException.invalid("'credential' must be a string");
     }
     return profiles.put(
-        Bodies.principal(request), name, Bodies.requiredText(body, "backend"), strings(body, "settings", false),
+        Bodies.principal(request),
+        name,
+        Bodies.requiredText(body, "backend"),
+        strings(body, "settings", false),
         credential == null || credential.isNull() ? null : credential.asString());
   }
 
@@ -82,8 +95,6 @@ public class CredentialController {
     int n = credentials.rotate(Bodies.principal(request));
     return Map.of("resealed", n, "activeKeyId", credentials.activeKeyId());
   }
-
-
 
   private static Map<String, String> strings(JsonNode body, String field, boolean required) {
     JsonNode v = body.get(field);

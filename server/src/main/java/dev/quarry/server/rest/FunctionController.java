@@ -17,8 +17,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /v1/functions?name=&entryClass=} with a jar as the body registers a function by
- * name; {@code GET /v1/functions} lists builtins and registered functions.
+ * {@code POST /v1/functions?name=&entryClass=} with a jar as the body registers a function by name;
+ * {@code GET /v1/functions} lists builtins and registered functions.
  */
 @RestController
 public class FunctionController {

@@ -32,8 +32,14 @@ import tools.jackson.databind.JsonNode;
 public class JobController {
   private static final Set<String> SUBMIT_FIELDS =
       Set.of(
-          "function", "inputs", "chunkSize", "maxAttempts", "retryFunctionErrors", "timeoutMs",
-          "label", "profile");
+          "function",
+          "inputs",
+          "chunkSize",
+          "maxAttempts",
+          "retryFunctionErrors",
+          "timeoutMs",
+          "label",
+          "profile");
 
   private final SubmitService submits;
   private final JobService jobs;
@@ -52,7 +58,8 @@ public class JobController {
   ResponseEntity<JobView> submit(HttpServletRequest request) throws IOException {
     Principal p = Bodies.principal(request);
     p.require(dev.quarry.server.auth.Role.MEMBER);
-    JsonNode body = Bodies.jsonObject(Bodies.read(request, props.limits().maxRequestBytes()), "inputs");
+    JsonNode body =
+        Bodies.jsonObject(Bodies.read(request, props.limits().maxRequestBytes()), "inputs");
     for (String field : body.propertyNames()) {
       if (!SUBMIT_FIELDS.contains(field)) {
         throw ApiException.invalid("unknown field '" + field + "'; allowed: " + SUBMIT_FIELDS);
@@ -143,7 +150,8 @@ public class JobController {
       return 0;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-      throw ApiException.invalid("'" + field + "' must be a whole number between " + min + " and " + max);
+      throw ApiException.invalid(
+          "'" + field + "' must be a whole number between " + min + " and " + max);
     }
     return v.asLong();
   }

@@ -28,10 +28,23 @@ record JobView(
 
   static JobView of(JobRecord j) {
     return new JobView(
-        j.id().toString(), j.function().name(), j.state().name(), j.function().codec(),
-        j.total(), j.count(TaskState.PENDING), j.count(TaskState.RUNNING),
-        j.count(TaskState.SUCCEEDED), j.count(TaskState.FAILED), j.count(TaskState.CANCELLED),
-        j.chunkSize(), j.maxAttempts(), j.timeoutMs(), j.label(), j.message(), j.createdAt(),
-        j.finishedAt(), "/v1/jobs/" + j.id() + "/results");
+        j.id().toString(),
+        j.function().name(),
+        j.state().name(),
+        j.function().codec(),
+        j.total(),
+        j.count(TaskState.PENDING),
+        j.count(TaskState.RUNNING),
+        j.count(TaskState.SUCCEEDED),
+        j.count(TaskState.FAILED),
+        j.count(TaskState.CANCELLED),
+        j.chunkSize(),
+        j.maxAttempts(),
+        j.timeoutMs(),
+        j.label(),
+        j.message(),
+        j.createdAt(),
+        j.finishedAt(),
+        "/v1/jobs/" + j.id() + "/results");
   }
 }

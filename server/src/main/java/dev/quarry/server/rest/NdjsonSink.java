@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes one JSON object per finished future. JSON results are embedded as they are; Java
- * results (from the Java client) as base64 of their serialized bytes.
+ * Writes one JSON object per finished future. JSON results are embedded as they are; Java results
+ * (from the Java client) as base64 of their serialized bytes.
  */
 final class NdjsonSink implements ResultSink {
   private final OutputStream out;

@@ -58,7 +58,9 @@ public class RestErrors {
   /** Query parameters Tomcat cannot decode (e.g. {@code %ED%A0%80}, not UTF-8). */
   @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
   ResponseEntity<ErrorBody> undecodableParameters(Exception e) {
-    return body(ErrorReason.MALFORMED_REQUEST, "malformed query string: parameters must be valid UTF-8, percent-encoded");
+    return body(
+        ErrorReason.MALFORMED_REQUEST,
+        "malformed query string: parameters must be valid UTF-8, percent-encoded");
   }
 
   @ExceptionHandler(Exception.class)

@@ -12,7 +12,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /v1/profiles/{profile}/runtimes}: the worker deployments of a profile whose backend has a runtimes API (Lambda). */
+/**
+ * {@code /v1/profiles/{profile}/runtimes}: the worker deployments of a profile whose backend has a
+ * runtimes API (Lambda).
+ */
 @RestController
 public class RuntimeController {
   private final RuntimeService runtimes;
@@ -33,12 +36,14 @@ public class RuntimeController {
   }
 
   @PutMapping("/v1/profiles/{profile}/runtimes/{name}")
-  WorkerRuntime update(@PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
+  WorkerRuntime update(
+      @PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
     return runtimes.update(Bodies.principal(request), profile, name);
   }
 
   @DeleteMapping("/v1/profiles/{profile}/runtimes/{name}")
-  WorkerRuntime delete(@PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
+  WorkerRuntime delete(
+      @PathVariable String profile, @PathVariable String name, HttpServletRequest request) {
     return runtimes.delete(Bodies.principal(request), profile, name);
   }
 }

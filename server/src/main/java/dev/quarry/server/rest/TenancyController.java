@@ -33,7 +33,9 @@ public class TenancyController {
   private final dev.quarry.server.limits.LimitsService limits;
 
   public TenancyController(
-      TenantService tenants, KeyService keys, AuditLog audit,
+      TenantService tenants,
+      KeyService keys,
+      AuditLog audit,
       dev.quarry.server.limits.LimitsService limits) {
     this.tenants = tenants;
     this.keys = keys;
@@ -41,12 +43,19 @@ public class TenancyController {
     this.limits = limits;
   }
 
-  @PostMapping(value = "/v1/admin/tenants", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<TenantService.Created> createTenant(HttpServletRequest request) throws IOException {
+  @PostMapping(
+      value = "/v1/admin/tenants",
+      consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<TenantService.Created> createTenant(HttpServletRequest request)
+      throws IOException {
     Bodies.principal(request).require(Role.OPERATOR);
     JsonNode body = Bodies.object(request, MAX_BODY, Set.of("id", "name"));
     return ResponseEntity.status(201)
-        .body(tenants.create(Bodies.principal(request), Bodies.requiredText(body, "id"), Bodies.requiredText(body, "name")));
+        .body(
+            tenants.create(
+                Bodies.principal(request),
+                Bodies.requiredText(body, "id"),
+                Bodies.requiredText(body, "name")));
   }
 
   @GetMapping("/v1/admin/tenants")
@@ -60,14 +69,20 @@ public class TenancyController {
   }
 
   @GetMapping("/v1/admin/tenants/{id}/limits")
-  dev.quarry.server.limits.TenantLimits limits(@PathVariable String id, HttpServletRequest request) {
+  dev.quarry.server.limits.TenantLimits limits(
+      @PathVariable String id, HttpServletRequest request) {
     return limits.get(Bodies.principal(request), id);
   }
 
-  /** Body: limits to override, e.g. {@code {"maxJobsInFlight":10,"requestsPerSecond":null}} (null = default). */
-  @org.springframework.web.bind.annotation.PutMapping(value = "/v1/admin/tenants/{id}/limits", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
-  dev.quarry.server.limits.TenantLimits setLimits(@PathVariable String id, HttpServletRequest request)
-      throws IOException {
+  /**
+   * Body: limits to override, e.g. {@code {"maxJobsInFlight":10,"requestsPerSecond":null}} (null =
+   * default).
+   */
+  @org.springframework.web.bind.annotation.PutMapping(
+      value = "/v1/admin/tenants/{id}/limits",
+      consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
+  dev.quarry.server.limits.TenantLimits setLimits(
+      @PathVariable String id, HttpServletRequest request) throws IOException {
     Bodies.principal(request).require(Role.OPERATOR);
     JsonNode body = Bodies.jsonObject(Bodies.read(request, MAX_BODY));
     Map<String, Integer> values = new java.util.HashMap<>();
@@ -81,12 +96,18 @@ public class TenancyController {
     return limits.set(Bodies.principal(request), id, values);
   }
 
-  @PostMapping(value = "/v1/keys", consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      value = "/v1/keys",
+      consumes = org.springframework.http.MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<KeyService.Created> createKey(HttpServletRequest request) throws IOException {
     Bodies.principal(request).require(Role.ADMIN);
     JsonNode body = Bodies.object(request, MAX_BODY, Set.of("name", "role"));
     return ResponseEntity.status(201)
-        .body(keys.create(Bodies.principal(request), Bodies.requiredText(body, "name"), Bodies.requiredText(body, "role")));
+        .body(
+            keys.create(
+                Bodies.principal(request),
+                Bodies.requiredText(body, "name"),
+                Bodies.requiredText(body, "role")));
   }
 
   @GetMapping("/v1/keys")
@@ -104,6 +125,4 @@ public class TenancyController {
       @RequestParam(defaultValue = "100") int limit, HttpServletRequest request) {
     return Map.of("events", audit.list(Bodies.principal(request), limit));
   }
-
-
 }

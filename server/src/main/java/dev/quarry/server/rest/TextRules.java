@@ -4,9 +4,9 @@ import dev.quarry.server.api.ApiException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What every JSON request body must satisfy before any service sees it: text without NUL
- * characters (PostgreSQL cannot store them) and without lone surrogates (not Unicode), and only
- * finite numbers ({@code 1e400} is not silently turned into "Infinity").
+ * What every JSON request body must satisfy before any service sees it: text without NUL characters
+ * (PostgreSQL cannot store them) and without lone surrogates (not Unicode), and only finite numbers
+ * ({@code 1e400} is not silently turned into "Infinity").
  */
 final class TextRules {
   private TextRules() {}
@@ -45,10 +45,13 @@ final class TextRules {
       if (c == 0 && noNul) {
         throw ApiException.invalid("'" + name(path) + "' contains a NUL character");
       }
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw ApiException.invalid("'" + name(path) + "' contains an unpaired surrogate (not Unicode text)");
+        throw ApiException.invalid(
+            "'" + name(path) + "' contains an unpaired surrogate (not Unicode text)");
       }
     }
   }

@@ -6,9 +6,9 @@ import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.JobSignals;
 import dev.quarry.server.jobs.TaskStore;
 import dev.quarry.server.jobs.TaskStore.FinishedTask;
-import dev.quarry.server.jobs.JobSignals;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
@@ -16,9 +16,9 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 
 /**
- * Streams a job's finished futures until the job ends, one page at a time, so memory stays
- * bounded whatever the job's size. Completion order follows the finish sequence; a final sweep
- * catches futures whose sequence committed out of order. Input order waits for each next index.
+ * Streams a job's finished futures until the job ends, one page at a time, so memory stays bounded
+ * whatever the job's size. Completion order follows the finish sequence; a final sweep catches
+ * futures whose sequence committed out of order. Input order waits for each next index.
  */
 @Service
 public class ResultStreamer {
@@ -40,7 +40,8 @@ public class ResultStreamer {
    */
   public JobRecord open(Principal caller, UUID job) {
     caller.require(Role.VIEWER);
-    return jobs.findWithoutCounts(caller.tenantId(), job).orElseThrow(() -> ApiException.notFound(ErrorReason.JOB_NOT_FOUND, job.toString()));
+    return jobs.findWithoutCounts(caller.tenantId(), job)
+        .orElseThrow(() -> ApiException.notFound(ErrorReason.JOB_NOT_FOUND, job.toString()));
   }
 
   public void stream(JobRecord job, ResultOrder order, long afterSeq, ResultSink sink)
@@ -129,8 +130,8 @@ public class ResultStreamer {
   }
 
   /**
-   * Every result was sent; the job's state is written just after its last result, so wait for it:
-   * a caller that reads the job when the stream ends sees it finished.
+   * Every result was sent; the job's state is written just after its last result, so wait for it: a
+   * caller that reads the job when the stream ends sees it finished.
    */
   private void awaitEnd(JobRecord job, ResultSink sink, long version) throws InterruptedException {
     while (!sink.closed() && !terminal(job.id())) {

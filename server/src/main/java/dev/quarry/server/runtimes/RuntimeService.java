@@ -48,11 +48,14 @@ public class RuntimeService {
   public WorkerRuntime deploy(Principal admin, String profile) {
     admin.require(Role.ADMIN);
     WorkerRuntime r = call(admin, profile, BackendRuntimes::deploy);
-    audit.record(admin, "runtime.deploy", r.name() + " (" + r.change() + ", profile " + profile + ")");
+    audit.record(
+        admin, "runtime.deploy", r.name() + " (" + r.change() + ", profile " + profile + ")");
     return r;
   }
 
-  /** Pushes this server's worker and {@code profile}'s configuration to the deployment {@code name}. */
+  /**
+   * Pushes this server's worker and {@code profile}'s configuration to the deployment {@code name}.
+   */
   public WorkerRuntime update(Principal admin, String profile, String name) {
     admin.require(Role.ADMIN);
     WorkerRuntime r = call(admin, profile, rt -> rt.update(name));
@@ -69,11 +72,19 @@ public class RuntimeService {
   }
 
   private void requireRuntimes(Principal caller, String profile) {
-    var p = profiles.lookup(caller.tenantId(), profile).orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, profile));
+    var p =
+        profiles
+            .lookup(caller.tenantId(), profile)
+            .orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, profile));
     boolean has = plugins.find(p.backend()).map(b -> b.hasRuntimes()).orElse(false);
     if (!has) {
-      throw ApiException.invalid("profile '" + profile + "' uses backend " + p.backend()
-          + "; runtimes exist only for profiles of backends " + kindsWithRuntimes());
+      throw ApiException.invalid(
+          "profile '"
+              + profile
+              + "' uses backend "
+              + p.backend()
+              + "; runtimes exist only for profiles of backends "
+              + kindsWithRuntimes());
     }
   }
 
@@ -94,7 +105,9 @@ public class RuntimeService {
         throw new ApiException(ErrorReason.RUNTIME_NOT_FOUND, String.valueOf(e.getMessage()));
       }
       throw new ApiException(
-          e.kind() == BackendException.Kind.PERMANENT ? ErrorCode.INVALID_ARGUMENT : ErrorCode.UNAVAILABLE,
+          e.kind() == BackendException.Kind.PERMANENT
+              ? ErrorCode.INVALID_ARGUMENT
+              : ErrorCode.UNAVAILABLE,
           String.valueOf(e.getMessage()));
     }
   }

@@ -14,9 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals secrets with AES-256-GCM. Each sealed value is {@code nonce (12 bytes) || ciphertext+tag}
- * and is stored beside the id of the master key that sealed it; the associated data binds it to
- * its row, so a value copied to another tenant or name does not open. New values use the active
- * key; older keys stay configured until {@link #rotate rotation} has resealed everything.
+ * and is stored beside the id of the master key that sealed it; the associated data binds it to its
+ * row, so a value copied to another tenant or name does not open. New values use the active key;
+ * older keys stay configured until {@link #rotate rotation} has resealed everything.
  */
 public final class SecretCipher {
   private static final int NONCE = 12;
@@ -37,14 +37,20 @@ public final class SecretCipher {
   public SecretCipher(Map<String, byte[]> keys, String activeKeyId) {
     if (!keys.containsKey(activeKeyId)) {
       throw new IllegalArgumentException(
-          "the active master key '" + activeKeyId + "' is not among the configured keys " + keys.keySet());
+          "the active master key '"
+              + activeKeyId
+              + "' is not among the configured keys "
+              + keys.keySet());
     }
     Map<String, SecretKeySpec> specs = new LinkedHashMap<>();
     keys.forEach(
         (id, key) -> {
           if (key.length != 32) {
             throw new IllegalArgumentException(
-                "master key '" + id + "' must be 32 bytes (base64 of 32 random bytes), got " + key.length);
+                "master key '"
+                    + id
+                    + "' must be 32 bytes (base64 of 32 random bytes), got "
+                    + key.length);
           }
           specs.put(id, new SecretKeySpec(key, "AES"));
         });
@@ -66,7 +72,8 @@ public final class SecretCipher {
         throw new IllegalArgumentException("master keys must read id:base64[,id:base64...]");
       }
       try {
-        keys.put(trimmed.substring(0, colon), Base64.getDecoder().decode(trimmed.substring(colon + 1)));
+        keys.put(
+            trimmed.substring(0, colon), Base64.getDecoder().decode(trimmed.substring(colon + 1)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "master key '" + trimmed.substring(0, colon) + "' is not valid base64");
@@ -113,7 +120,9 @@ public final class SecretCipher {
       return c.doFinal(sealed.bytes(), NONCE, sealed.bytes().length - NONCE);
     } catch (AEADBadTagException e) {
       throw new WrongKeyException(
-          "master key '" + sealed.keyId() + "' does not open this value (wrong key or tampered data)");
+          "master key '"
+              + sealed.keyId()
+              + "' does not open this value (wrong key or tampered data)");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is not available", e);
     }
@@ -121,7 +130,9 @@ public final class SecretCipher {
 
   /** Opens with whatever key sealed it and seals again with the active key. */
   public Sealed rotate(Sealed sealed, String associatedData) {
-    return sealed.keyId().equals(activeKeyId) ? sealed : seal(open(sealed, associatedData), associatedData);
+    return sealed.keyId().equals(activeKeyId)
+        ? sealed
+        : seal(open(sealed, associatedData), associatedData);
   }
 
   /** A master key is missing or wrong. */

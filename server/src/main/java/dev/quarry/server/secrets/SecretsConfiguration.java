@@ -18,10 +18,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The cipher for team credentials, from {@code quarry.secrets.master-keys}
- * ({@code QUARRY_SECRETS_MASTER_KEYS}) or, when none is configured, a dev key kept in {@code
- * quarry.home/master-key}. Startup fails with a clear message when a configured key does not
- * open what it sealed before, or when stored credentials need a key that is not configured.
+ * The cipher for team credentials, from {@code quarry.secrets.master-keys} ({@code
+ * QUARRY_SECRETS_MASTER_KEYS}) or, when none is configured, a dev key kept in {@code
+ * quarry.home/master-key}. Startup fails with a clear message when a configured key does not open
+ * what it sealed before, or when stored credentials need a key that is not configured.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecretsConfiguration {
@@ -47,13 +47,14 @@ public class SecretsConfiguration {
   private static void check(SecretCipher cipher, Map<String, byte[]> keys, JdbcClient jdbc) {
     Map<String, byte[]> canaries =
         jdbc.sql("select key_id, sealed from master_key_canaries")
-            .query(rs -> {
-              Map<String, byte[]> m = new java.util.HashMap<>();
-              while (rs.next()) {
-                m.put(rs.getString(1), rs.getBytes(2));
-              }
-              return m;
-            });
+            .query(
+                rs -> {
+                  Map<String, byte[]> m = new java.util.HashMap<>();
+                  while (rs.next()) {
+                    m.put(rs.getString(1), rs.getBytes(2));
+                  }
+                  return m;
+                });
     for (var canary : canaries.entrySet()) {
       if (!cipher.hasKey(canary.getKey())) {
         continue;
@@ -62,7 +63,9 @@ public class SecretsConfiguration {
         cipher.open(new SecretCipher.Sealed(canary.getKey(), canary.getValue()), "canary");
       } catch (SecretCipher.WrongKeyException e) {
         throw new IllegalStateException(
-            "Master key '" + canary.getKey() + "' is not the key this database's secrets were"
+            "Master key '"
+                + canary.getKey()
+                + "' is not the key this database's secrets were"
                 + " sealed with. Configure the original quarry.secrets.master-keys.");
       }
     }
@@ -72,13 +75,15 @@ public class SecretsConfiguration {
             .toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
-          "Stored credentials are sealed with master key(s) " + missing
+          "Stored credentials are sealed with master key(s) "
+              + missing
               + " that are not configured in quarry.secrets.master-keys.");
     }
     for (String id : keys.keySet()) {
       if (!canaries.containsKey(id)) {
         SecretCipher one = new SecretCipher(Map.of(id, keys.get(id)), id);
-        jdbc.sql("insert into master_key_canaries (key_id, sealed) values (?, ?) on conflict do nothing")
+        jdbc.sql(
+                "insert into master_key_canaries (key_id, sealed) values (?, ?) on conflict do nothing")
             .params(id, one.seal(CANARY, "canary").bytes())
             .update();
       }

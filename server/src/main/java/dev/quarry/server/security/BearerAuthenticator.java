@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns an {@code Authorization: Bearer <key>} value into the caller and charges the caller's
- * per-key rate limit. The one authentication step of both REST ({@link BearerKeyFilter}) and
- * gRPC ({@code AuthInterceptor}); the key lookup itself stays in {@link ApiKeyService}.
+ * per-key rate limit. The one authentication step of both REST ({@link BearerKeyFilter}) and gRPC
+ * ({@code AuthInterceptor}); the key lookup itself stays in {@link ApiKeyService}.
  */
 @Component
 public class BearerAuthenticator {

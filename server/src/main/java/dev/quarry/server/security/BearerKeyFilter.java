@@ -12,9 +12,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates a request that carries an {@code Authorization} header; a request without one
- * goes on anonymous and the chain's rules answer 401. Not a bean, so the servlet container does
- * not run it outside the security chain.
+ * Authenticates a request that carries an {@code Authorization} header; a request without one goes
+ * on anonymous and the chain's rules answer 401. Not a bean, so the servlet container does not run
+ * it outside the security chain.
  */
 final class BearerKeyFilter extends OncePerRequestFilter {
   private final BearerAuthenticator authenticator;

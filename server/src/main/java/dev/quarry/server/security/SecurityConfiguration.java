@@ -20,10 +20,11 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
- * The HTTP edge. Two chains: {@code /v1/**} is stateless, bearer-key only (no session, no CSRF:
- * a browser never sends the key by itself), with every route's role in {@link #api}; everything
- * else (probes, the OpenAPI document and Swagger UI, the actuator on the management port, the
- * error page, and later the dashboard at {@code /}) keeps sessions and CSRF protection. Both sit behind {@link StrictHttpFirewall}; what it refuses is a JSON 400.
+ * The HTTP edge. Two chains: {@code /v1/**} is stateless, bearer-key only (no session, no CSRF: a
+ * browser never sends the key by itself), with every route's role in {@link #api}; everything else
+ * (probes, the OpenAPI document and Swagger UI, the actuator on the management port, the error
+ * page, and later the dashboard at {@code /}) keeps sessions and CSRF protection. Both sit behind
+ * {@link StrictHttpFirewall}; what it refuses is a JSON 400.
  *
  * <p>The services still check roles themselves ({@code Principal.require}), because gRPC does not
  * pass through this chain; the rules here decide first for REST.
@@ -37,8 +38,10 @@ public class SecurityConfiguration {
   static RoleHierarchy roleHierarchy() {
     // OPERATOR is apart: it manages tenants and nothing inside them.
     return RoleHierarchyImpl.withDefaultRolePrefix()
-        .role("ADMIN").implies("MEMBER")
-        .role("MEMBER").implies("VIEWER")
+        .role("ADMIN")
+        .implies("MEMBER")
+        .role("MEMBER")
+        .implies("VIEWER")
         .build();
   }
 
@@ -50,16 +53,37 @@ public class SecurityConfiguration {
         .csrf(c -> c.disable())
         .requestCache(c -> c.disable())
         .addFilterBefore(new BearerKeyFilter(authenticator), AnonymousAuthenticationFilter.class)
-        .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(denied()))
-        .authorizeHttpRequests(a -> a
-            .requestMatchers("/v1/admin/**").hasRole("OPERATOR")
-            .requestMatchers(HttpMethod.GET, "/v1/functions", "/v1/jobs", "/v1/jobs/*", "/v1/jobs/*/results",
-                "/v1/profiles", "/v1/profiles/*/runtimes").hasRole("VIEWER")
-            .requestMatchers(HttpMethod.POST, "/v1/functions", "/v1/jobs", "/v1/jobs/*/cancel").hasRole("MEMBER")
-            .requestMatchers("/v1/keys", "/v1/keys/**", "/v1/audit", "/v1/credentials", "/v1/credentials/**",
-                "/v1/profiles/*", "/v1/profiles/*/runtimes", "/v1/profiles/*/runtimes/*").hasRole("ADMIN")
-            // Unknown routes: any tenant key hears 404 (or 405) from the dispatcher.
-            .anyRequest().hasRole("VIEWER"));
+        .exceptionHandling(
+            e -> e.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(denied()))
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/v1/admin/**")
+                    .hasRole("OPERATOR")
+                    .requestMatchers(
+                        HttpMethod.GET,
+                        "/v1/functions",
+                        "/v1/jobs",
+                        "/v1/jobs/*",
+                        "/v1/jobs/*/results",
+                        "/v1/profiles",
+                        "/v1/profiles/*/runtimes")
+                    .hasRole("VIEWER")
+                    .requestMatchers(
+                        HttpMethod.POST, "/v1/functions", "/v1/jobs", "/v1/jobs/*/cancel")
+                    .hasRole("MEMBER")
+                    .requestMatchers(
+                        "/v1/keys",
+                        "/v1/keys/**",
+                        "/v1/audit",
+                        "/v1/credentials",
+                        "/v1/credentials/**",
+                        "/v1/profiles/*",
+                        "/v1/profiles/*/runtimes",
+                        "/v1/profiles/*/runtimes/*")
+                    .hasRole("ADMIN")
+                    // Unknown routes: any tenant key hears 404 (or 405) from the dispatcher.
+                    .anyRequest()
+                    .hasRole("VIEWER"));
     return http.build();
   }
 
@@ -68,15 +92,32 @@ public class SecurityConfiguration {
   SecurityFilterChain web(HttpSecurity http) throws Exception {
     // Sessions and CSRF stay on here. A dashboard adds its chain (form login, its own matcher)
     // before this one, or its rules and `formLogin(...)` here.
-    http.exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(denied()))
-        .authorizeHttpRequests(a -> a
-            // Probes and the API description on the REST port; on the management port (its own
-            // port, loopback by default) health, info and the Prometheus scrape need no key.
-            .requestMatchers("/error", "/livez", "/readyz", "/v3/api-docs", "/v3/api-docs/**",
-                "/swagger-ui.html", "/swagger-ui/**").permitAll()
-            .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info",
-                "/actuator/prometheus").permitAll()
-            .anyRequest().authenticated());
+    http.exceptionHandling(
+            e -> e.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(denied()))
+        .authorizeHttpRequests(
+            a ->
+                a
+                    // Probes and the API description on the REST port; on the management port (its
+                    // own
+                    // port, loopback by default) health, info and the Prometheus scrape need no
+                    // key.
+                    .requestMatchers(
+                        "/error",
+                        "/livez",
+                        "/readyz",
+                        "/v3/api-docs",
+                        "/v3/api-docs/**",
+                        "/swagger-ui.html",
+                        "/swagger-ui/**")
+                    .permitAll()
+                    .requestMatchers(
+                        "/actuator/health",
+                        "/actuator/health/**",
+                        "/actuator/info",
+                        "/actuator/prometheus")
+                    .permitAll()
+                    .anyRequest()
+                    .authenticated());
     return http.build();
   }
 
@@ -84,24 +125,29 @@ public class SecurityConfiguration {
   StrictHttpFirewall httpFirewall() {
     // Defaults refuse ';', encoded '/', '\\', '.', '%', '//', NUL and non-printable characters.
     StrictHttpFirewall firewall = new StrictHttpFirewall();
-    firewall.setAllowedHttpMethods(java.util.List.of("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"));
+    firewall.setAllowedHttpMethods(
+        java.util.List.of("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"));
     return firewall;
   }
 
   @Bean
   RequestRejectedHandler requestRejectedHandler() {
-    return (request, response, e) -> JsonErrors.write(
-        response, ErrorReason.REQUEST_REJECTED,
-        "request refused: " + JsonErrors.clip(String.valueOf(e.getMessage())));
+    return (request, response, e) ->
+        JsonErrors.write(
+            response,
+            ErrorReason.REQUEST_REJECTED,
+            "request refused: " + JsonErrors.clip(String.valueOf(e.getMessage())));
   }
 
   @Bean
-  WebSecurityCustomizer firewallCustomizer(StrictHttpFirewall firewall, RequestRejectedHandler handler) {
+  WebSecurityCustomizer firewallCustomizer(
+      StrictHttpFirewall firewall, RequestRejectedHandler handler) {
     return web -> web.httpFirewall(firewall).requestRejectedHandler(handler);
   }
 
   private static AuthenticationEntryPoint unauthenticated() {
-    return (request, response, e) -> JsonErrors.write(response, ErrorReason.UNAUTHENTICATED, MISSING_KEY);
+    return (request, response, e) ->
+        JsonErrors.write(response, ErrorReason.UNAUTHENTICATED, MISSING_KEY);
   }
 
   private static AccessDeniedHandler denied() {
@@ -111,9 +157,15 @@ public class SecurityConfiguration {
         JsonErrors.write(response, ErrorReason.UNAUTHENTICATED, MISSING_KEY);
         return;
       }
-      JsonErrors.write(response, ErrorReason.PERMISSION_DENIED,
-          "this API key has role " + a.caller().role().dbName() + ", which may not call "
-              + request.getMethod() + " " + JsonErrors.clip(request.getRequestURI()));
+      JsonErrors.write(
+          response,
+          ErrorReason.PERMISSION_DENIED,
+          "this API key has role "
+              + a.caller().role().dbName()
+              + ", which may not call "
+              + request.getMethod()
+              + " "
+              + JsonErrors.clip(request.getRequestURI()));
     };
   }
 }

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
-  private static final Set<String> SECRETS = Set.of("accessKeyId", "secretAccessKey", "sessionToken");
+  private static final Set<String> SECRETS =
+      Set.of("accessKeyId", "secretAccessKey", "sessionToken");
 
   @Bean(destroyMethod = "close")
   ObjectStore objectStore(QuarryProperties props) {

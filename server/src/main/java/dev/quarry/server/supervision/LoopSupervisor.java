@@ -22,15 +22,17 @@ import org.springframework.stereotype.Component;
  * (lease reaper) so that nothing they throw, {@link Error}s included, ends them for good: a loop
  * that throws is restarted after a backoff (doubling from {@link #INITIAL_BACKOFF} to {@link
  * #MAX_BACKOFF}), each restart counts in {@code quarry.loop.restarts{loop=…}}, and the health
- * component {@code loops} is DOWN while any loop has failed {@link #DOWN_AFTER} times in a row
- * or its thread is gone.
+ * component {@code loops} is DOWN while any loop has failed {@link #DOWN_AFTER} times in a row or
+ * its thread is gone.
  */
 @Component("loops")
 public class LoopSupervisor implements HealthIndicator {
   static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
   /** A run this long without throwing counts as healthy again. */
   static final Duration HEALTHY_RUN = Duration.ofSeconds(60);
+
   static final int DOWN_AFTER = 5;
 
   private static final Logger log = LoggerFactory.getLogger(LoopSupervisor.class);
@@ -63,7 +65,8 @@ public class LoopSupervisor implements HealthIndicator {
    */
   public Thread start(String name, BooleanSupplier running, Body body) {
     LoopState state = state(name);
-    Thread thread = Thread.ofPlatform().name(name).daemon().unstarted(() -> supervise(state, running, body));
+    Thread thread =
+        Thread.ofPlatform().name(name).daemon().unstarted(() -> supervise(state, running, body));
     state.thread = thread;
     thread.start();
     return thread;
@@ -129,9 +132,12 @@ public class LoopSupervisor implements HealthIndicator {
   private Counter counter(String name) {
     MeterRegistry registry = meters.getIfAvailable();
     return registry == null
-        ? Counter.builder("quarry.loop.restarts").register(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
-        : Counter.builder("quarry.loop.restarts").tag("loop", name)
-            .description("Restarts of a server loop after it threw").register(registry);
+        ? Counter.builder("quarry.loop.restarts")
+            .register(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+        : Counter.builder("quarry.loop.restarts")
+            .tag("loop", name)
+            .description("Restarts of a server loop after it threw")
+            .register(registry);
   }
 
   private LoopState state(String name) {
@@ -171,7 +177,8 @@ public class LoopSupervisor implements HealthIndicator {
       d.put("restarts", s.restarts);
       d.put("consecutiveFailures", s.consecutiveFailures);
       if (s.lastError != null) {
-        d.put("lastError", s.lastError.length() > 200 ? s.lastError.substring(0, 200) : s.lastError);
+        d.put(
+            "lastError", s.lastError.length() > 200 ? s.lastError.substring(0, 200) : s.lastError);
         d.put("lastFailure", String.valueOf(s.lastFailure));
       }
       details.put(s.name, d);

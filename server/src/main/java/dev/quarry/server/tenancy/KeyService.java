@@ -33,8 +33,13 @@ public class KeyService {
 
   /** A key without its secret. */
   public record KeyInfo(
-      UUID id, String prefix, String name, String role, Instant createdAt,
-      @Nullable Instant lastUsedAt, @Nullable Instant revokedAt) {}
+      UUID id,
+      String prefix,
+      String name,
+      String role,
+      Instant createdAt,
+      @Nullable Instant lastUsedAt,
+      @Nullable Instant revokedAt) {}
 
   /** A new key and its secret, shown once. */
   public record Created(KeyInfo key, String secret) {}
@@ -93,7 +98,12 @@ public class KeyService {
 
   private static KeyInfo info(ApiKeyEntity k) {
     return new KeyInfo(
-        k.getId(), k.getPrefix(), k.getName(), k.getRole(), k.getCreatedAt(), k.getLastUsedAt(),
+        k.getId(),
+        k.getPrefix(),
+        k.getName(),
+        k.getRole(),
+        k.getCreatedAt(),
+        k.getLastUsedAt(),
         k.getRevokedAt());
   }
 }

@@ -2,7 +2,6 @@ package dev.quarry.server.tenancy;
 
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorReason;
-import dev.quarry.server.api.ErrorCode;
 import dev.quarry.server.api.Texts;
 import dev.quarry.server.audit.AuditLog;
 import dev.quarry.server.auth.ApiKeyService;
@@ -54,7 +53,8 @@ public class TenantService {
     return tx.execute(
         s -> {
           if (tenants.insertIfAbsent(id, name) == 0) {
-            throw new ApiException(ErrorReason.ALREADY_EXISTS, "tenant '" + id + "' already exists");
+            throw new ApiException(
+                ErrorReason.ALREADY_EXISTS, "tenant '" + id + "' already exists");
           }
           ApiKeyService.CreatedKey key = keys.create(id, "admin", Role.ADMIN);
           audit.record(id, operator, "tenant.create", id);

@@ -21,24 +21,25 @@ class ContainerErrorConfiguration {
   /** Runs last, so it also removes the plain valve Spring Boot adds. */
   static final class ValveCustomizer
       implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
-      @Override
-      public void customize(TomcatServletWebServerFactory factory) {
-        factory.addContextCustomizers(context -> {
-          if (context.getParent() instanceof StandardHost host) {
-            for (Valve v : host.getPipeline().getValves()) {
-              if (v instanceof ErrorReportValve) {
-                host.getPipeline().removeValve(v);
+    @Override
+    public void customize(TomcatServletWebServerFactory factory) {
+      factory.addContextCustomizers(
+          context -> {
+            if (context.getParent() instanceof StandardHost host) {
+              for (Valve v : host.getPipeline().getValves()) {
+                if (v instanceof ErrorReportValve) {
+                  host.getPipeline().removeValve(v);
+                }
               }
+              host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+              host.getPipeline().addValve(new JsonErrorReportValve());
             }
-            host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
-            host.getPipeline().addValve(new JsonErrorReportValve());
-          }
-        });
-      }
+          });
+    }
 
-      @Override
-      public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
-      }
+    @Override
+    public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
+    }
   }
 }

@@ -14,17 +14,20 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Replaces Spring Boot's error page: whatever the container forwards to {@code /error} (an
- * unsupported method like TRACE, a failure outside a controller) answers an {@link ErrorBody}
- * like every other error.
+ * unsupported method like TRACE, a failure outside a controller) answers an {@link ErrorBody} like
+ * every other error.
  */
 @RestController
 class JsonErrorController implements ErrorController {
 
-  @RequestMapping(value = "${server.error.path:/error}", produces = MediaType.APPLICATION_JSON_VALUE)
+  @RequestMapping(
+      value = "${server.error.path:/error}",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<ErrorBody> error(HttpServletRequest request) {
     Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int code = status instanceof Integer i ? i : 404;
-    ErrorReason reason = code == 404 ? ErrorReason.ROUTE_NOT_FOUND : ErrorReason.of(ErrorCode.ofHttpStatus(code));
+    ErrorReason reason =
+        code == 404 ? ErrorReason.ROUTE_NOT_FOUND : ErrorReason.of(ErrorCode.ofHttpStatus(code));
     var builder = ResponseEntity.status(code).contentType(MediaType.APPLICATION_JSON);
     if (reason.code() == ErrorCode.RESOURCE_EXHAUSTED) {
       builder.header("Retry-After", JsonErrors.RETRY_AFTER_SECONDS);

@@ -13,8 +13,8 @@ import org.apache.coyote.ActionCode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Tomcat's last word on a request it refused before any servlet ran (a bad URL encoding, a
- * header too large, an illegal character): a JSON error body instead of Tomcat's HTML page.
+ * Tomcat's last word on a request it refused before any servlet ran (a bad URL encoding, a header
+ * too large, an illegal character): a JSON error body instead of Tomcat's HTML page.
  */
 public class JsonErrorReportValve extends ErrorReportValve {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -32,10 +32,16 @@ public class JsonErrorReportValve extends ErrorReportValve {
     }
     ErrorCode code = ErrorCode.ofHttpStatus(status);
     ErrorReason reason =
-        code == ErrorCode.INVALID_ARGUMENT ? ErrorReason.REQUEST_REJECTED
+        code == ErrorCode.INVALID_ARGUMENT
+            ? ErrorReason.REQUEST_REJECTED
             : status == 404 ? ErrorReason.ROUTE_NOT_FOUND : ErrorReason.of(code);
-    String message = status >= 500 ? "internal error" : "the server refused this request (HTTP " + status + ")"
-        + (status == 400 ? ": malformed URL, header or character" : "");
+    String message =
+        status >= 500
+            ? "internal error"
+            : "the server refused this request (HTTP "
+                + status
+                + ")"
+                + (status == 400 ? ": malformed URL, header or character" : "");
     try {
       response.setContentType("application/json");
       response.setCharacterEncoding("UTF-8");

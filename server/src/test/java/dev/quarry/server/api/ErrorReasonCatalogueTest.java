@@ -25,7 +25,11 @@ class ErrorReasonCatalogueTest {
   void reasonsAreValidErrorInfoReasons() {
     // google.rpc.ErrorInfo: UPPER_SNAKE_CASE, [A-Z][A-Z0-9_]+[A-Z0-9], at most 63 characters
     assertThat(ErrorReason.values())
-        .allSatisfy(r -> assertThat(r.name()).matches("[A-Z][A-Z0-9_]+[A-Z0-9]").hasSizeLessThanOrEqualTo(63));
+        .allSatisfy(
+            r ->
+                assertThat(r.name())
+                    .matches("[A-Z][A-Z0-9_]+[A-Z0-9]")
+                    .hasSizeLessThanOrEqualTo(63));
   }
 
   @Test
@@ -38,8 +42,10 @@ class ErrorReasonCatalogueTest {
 
   @Test
   void notFoundReasonsNameWhatWasNotFound() {
-    assertThat(ApiException.notFound(ErrorReason.JOB_NOT_FOUND, "x").getMessage()).isEqualTo("job 'x' not found");
-    assertThat(ApiException.notFound(ErrorReason.FUNCTION_NOT_FOUND, "f").code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(ApiException.notFound(ErrorReason.JOB_NOT_FOUND, "x").getMessage())
+        .isEqualTo("job 'x' not found");
+    assertThat(ApiException.notFound(ErrorReason.FUNCTION_NOT_FOUND, "f").code())
+        .isEqualTo(ErrorCode.NOT_FOUND);
     ApiException over = ApiException.overLimit(ErrorReason.QUOTA_EXCEEDED, "maxJobsInFlight", "m");
     assertThat(over.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
     assertThat(over.metadata()).containsExactly(Map.entry("limit", "maxJobsInFlight"));
@@ -50,7 +56,8 @@ class ErrorReasonCatalogueTest {
     List<String> client =
         Arrays.stream(dev.quarry.client.ErrorReason.values()).map(Enum::name).toList();
     List<String> server =
-        Stream.concat(Stream.of("UNKNOWN"), Arrays.stream(ErrorReason.values()).map(Enum::name)).toList();
+        Stream.concat(Stream.of("UNKNOWN"), Arrays.stream(ErrorReason.values()).map(Enum::name))
+            .toList();
     assertThat(client).containsExactlyElementsOf(server);
     assertThat(dev.quarry.client.ErrorReason.DOMAIN).isEqualTo(ErrorReason.DOMAIN);
   }

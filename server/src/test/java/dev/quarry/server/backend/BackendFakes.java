@@ -67,8 +67,8 @@ final class BackendFakes {
       FakeBackend backend = new FakeBackend();
       backends.add(backend);
       BackendRuntimes runtimes = budget == null ? new NoRuntimes() : null;
-      return new OpenedLane(backend, budget != null ? budget : request.key(), budget != null,
-          1024, 0, runtimes);
+      return new OpenedLane(
+          backend, budget != null ? budget : request.key(), budget != null, 1024, 0, runtimes);
     }
   }
 

@@ -52,12 +52,14 @@ class BackendPluginsTest {
     assertThat(CredentialRule.ANY.accepts("kubernetes")).isTrue();
 
     BackendPlugins strict =
-        new BackendPlugins(List.of(new FakePlugin("fake", "shared") {
-          @Override
-          public CredentialRule credentials() {
-            return aws;
-          }
-        }));
+        new BackendPlugins(
+            List.of(
+                new FakePlugin("fake", "shared") {
+                  @Override
+                  public CredentialRule credentials() {
+                    return aws;
+                  }
+                }));
     strict.validate("fake", Map.of(), "aws");
     assertThatThrownBy(() -> strict.validate("fake", Map.of(), "azure"))
         .isInstanceOf(ApiException.class)
@@ -66,16 +68,22 @@ class BackendPluginsTest {
 
   @Test
   void twoPlugInsForOneKindOrAPlugInShadowingACommonSettingStopStartUp() {
-    assertThatThrownBy(() ->
-            new BackendPlugins(List.of(new FakePlugin("fake", null), new FakePlugin("fake", null))))
+    assertThatThrownBy(
+            () ->
+                new BackendPlugins(
+                    List.of(new FakePlugin("fake", null), new FakePlugin("fake", null))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("two backend plug-ins for kind 'fake'");
-    assertThatThrownBy(() -> new BackendPlugins(List.of(new FakePlugin("fake", null) {
-          @Override
-          public Set<String> settingNames() {
-            return Set.of("maxAttempts");
-          }
-        })))
+    assertThatThrownBy(
+            () ->
+                new BackendPlugins(
+                    List.of(
+                        new FakePlugin("fake", null) {
+                          @Override
+                          public Set<String> settingNames() {
+                            return Set.of("maxAttempts");
+                          }
+                        })))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("common setting 'maxAttempts'");
   }

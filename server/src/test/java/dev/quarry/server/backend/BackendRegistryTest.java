@@ -56,7 +56,8 @@ class BackendRegistryTest {
     assertThat(unchanged).isSameAs(first);
     assertThat(withinRecheck).as("trusted for RECHECK").isSameAs(first);
     assertThat(changed).isNotSameAs(first);
-    assertThat(fake.opened).extracting(LaneRequest::key)
+    assertThat(fake.opened)
+        .extracting(LaneRequest::key)
         .containsExactly(LaneRequest.DEFAULT_KEY, "t/p", "t/p");
     assertThat(changed.key()).isEqualTo("t/p");
     assertThat(changed.kind()).isEqualTo("fake");
@@ -141,15 +142,20 @@ class BackendRegistryTest {
 
     BackendRegistry.Lane lane = registry.lane("t", null);
 
-    assertThat(other.opened).singleElement().satisfies(r -> {
-      assertThat(r.isDefault()).isTrue();
-      assertThat(r.settings()).containsEntry("mode", "fast");
-    });
+    assertThat(other.opened)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.isDefault()).isTrue();
+              assertThat(r.settings()).containsEntry("mode", "fast");
+            });
     assertThat(fake.opened).isEmpty();
     assertThat(lane.kind()).isEqualTo("other");
     assertThat(lane.key()).isEqualTo("t/");
     assertThat(lane.budget()).isEqualTo(LaneRequest.DEFAULT_KEY);
-    assertThat(registry.lane("u", "")).extracting(BackendRegistry.Lane::backend).isSameAs(lane.backend());
+    assertThat(registry.lane("u", ""))
+        .extracting(BackendRegistry.Lane::backend)
+        .isSameAs(lane.backend());
   }
 
   @Test
@@ -180,7 +186,8 @@ class BackendRegistryTest {
     profile("ok", "fake", Map.of());
 
     assertThatThrownBy(() -> registry.lane("t", "az"))
-        .isInstanceOfSatisfying(BackendException.class,
+        .isInstanceOfSatisfying(
+            BackendException.class,
             e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.PERMANENT))
         .hasMessageContaining("backend azure-functions of profile 'az'")
         .hasMessageContaining("[fake, other]");
@@ -193,7 +200,8 @@ class BackendRegistryTest {
     profile("old", "fake", Map.of("slidingWindowSize", "5000"));
 
     assertThatThrownBy(() -> registry.lane("t", "old"))
-        .isInstanceOfSatisfying(BackendException.class,
+        .isInstanceOfSatisfying(
+            BackendException.class,
             e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.PERMANENT))
         .hasMessageContaining("profile 'old' cannot be used: setting 'slidingWindowSize'")
         .hasMessageContaining("PUT /v1/profiles/old");

@@ -24,8 +24,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 /**
  * {@code quarry.backend.type} with the real plug-ins: the registry opens the default lane of that
- * kind at start, or refuses to start naming the property. No Spring context; opening a Lambda
- * lane calls no AWS API, and the local pool is not started unless the default lane is local.
+ * kind at start, or refuses to start naming the property. No Spring context; opening a Lambda lane
+ * calls no AWS API, and the local pool is not started unless the default lane is local.
  */
 class DefaultBackendKindTest {
   @TempDir Path temp;
@@ -44,11 +44,13 @@ class DefaultBackendKindTest {
 
   @Test
   void lambdaAsTheDefaultKindOpensALambdaLaneForJobsWithoutProfile() {
-    registry = registry(Map.of(
-        "quarry.backend.type", "lambda",
-        "quarry.storage.type", "s3",
-        "quarry.backend.settings.region", "eu-west-1",
-        "quarry.backend.settings.concurrency", "7"));
+    registry =
+        registry(
+            Map.of(
+                "quarry.backend.type", "lambda",
+                "quarry.storage.type", "s3",
+                "quarry.backend.settings.region", "eu-west-1",
+                "quarry.backend.settings.concurrency", "7"));
 
     BackendRegistry.Lane lane = registry.lane("t", null);
 
@@ -63,13 +65,20 @@ class DefaultBackendKindTest {
 
   @Test
   void lambdaWithoutS3OrWithoutARegionStopsStartUpNamingTheProperty() {
-    assertThatThrownBy(() -> registry(Map.of(
-            "quarry.backend.type", "lambda", "quarry.backend.settings.region", "eu-west-1")))
+    assertThatThrownBy(
+            () ->
+                registry(
+                    Map.of(
+                        "quarry.backend.type",
+                        "lambda",
+                        "quarry.backend.settings.region",
+                        "eu-west-1")))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("quarry.backend.type=lambda cannot be used:"
-            + " Lambda needs the server to use S3 storage (quarry.storage.type=s3)");
-    assertThatThrownBy(() -> registry(Map.of(
-            "quarry.backend.type", "lambda", "quarry.storage.type", "s3")))
+        .hasMessage(
+            "quarry.backend.type=lambda cannot be used:"
+                + " Lambda needs the server to use S3 storage (quarry.storage.type=s3)");
+    assertThatThrownBy(
+            () -> registry(Map.of("quarry.backend.type", "lambda", "quarry.storage.type", "s3")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("quarry.backend.settings (backend lambda)")
         .hasMessageContaining("'region'");

@@ -16,17 +16,25 @@ class ProfileSettingsTest {
 
   @Test
   void serverDefaultsOutsideTheRangesStopStartUpNamingTheProperty() {
-    assertThatThrownBy(() -> ProfileSettings.requireValidDefaults(
-        new QuarryProperties.Resilience(3, 50, 2_000_000, 10, Duration.ofSeconds(30), 0, 0)))
+    assertThatThrownBy(
+            () ->
+                ProfileSettings.requireValidDefaults(
+                    new QuarryProperties.Resilience(
+                        3, 50, 2_000_000, 10, Duration.ofSeconds(30), 0, 0)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("quarry.backend.resilience.sliding-window-size must be 1–1000");
-    assertThatThrownBy(() -> ProfileSettings.requireValidDefaults(
-        new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofDays(400), 0, 0)))
+    assertThatThrownBy(
+            () ->
+                ProfileSettings.requireValidDefaults(
+                    new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofDays(400), 0, 0)))
         .hasMessageContaining("wait-duration-in-open-state");
-    assertThatThrownBy(() -> ProfileSettings.requireValidDefaults(
-        new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofSeconds(30), -1, 0)))
+    assertThatThrownBy(
+            () ->
+                ProfileSettings.requireValidDefaults(
+                    new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofSeconds(30), -1, 0)))
         .hasMessageContaining("invocations-per-second");
-    ProfileSettings.requireValidDefaults(new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofSeconds(30), 0, 0));
+    ProfileSettings.requireValidDefaults(
+        new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofSeconds(30), 0, 0));
   }
 
   @Test
@@ -38,9 +46,18 @@ class ProfileSettingsTest {
       String hi = s.wholeNumber() ? Long.toString((long) s.max()) : Double.toString(s.max());
       assertThat(s.parse(lo)).isEqualTo(s.min());
       assertThat(s.parse(hi)).isEqualTo(s.max());
-      for (String bad : new String[] {
-          Long.toString((long) s.min() - 1), Long.toString((long) s.max() + 1), "Infinity", "NaN", "1e309", " ", "0x1"}) {
-        assertThatThrownBy(() -> s.parse(bad)).as(s.name() + "=" + bad)
+      for (String bad :
+          new String[] {
+            Long.toString((long) s.min() - 1),
+            Long.toString((long) s.max() + 1),
+            "Infinity",
+            "NaN",
+            "1e309",
+            " ",
+            "0x1"
+          }) {
+        assertThatThrownBy(() -> s.parse(bad))
+            .as(s.name() + "=" + bad)
             .isInstanceOf(ApiException.class)
             .hasMessageContaining("'" + s.name() + "'")
             .hasMessageContaining(s.range());
@@ -50,8 +67,10 @@ class ProfileSettingsTest {
 
   @Test
   void aWindowSmallerThanTheDefaultMinimumIsAccepted() {
-    var options = ProfileSettings.resilience(
-        new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofSeconds(30), 0, 0), Map.of("slidingWindowSize", "5"));
+    var options =
+        ProfileSettings.resilience(
+            new QuarryProperties.Resilience(3, 50, 20, 10, Duration.ofSeconds(30), 0, 0),
+            Map.of("slidingWindowSize", "5"));
     assertThat(options.minimumNumberOfCalls()).isEqualTo(5);
   }
 
@@ -63,8 +82,10 @@ class ProfileSettingsTest {
         .hasMessageContaining("'maxAttempts'");
     assertThatThrownBy(() -> ProfileSettings.validateResilience(Map.of("maxAttempts", "11")))
         .hasMessageContaining("1–10");
-    assertThatThrownBy(() -> ProfileSettings.requireValidDefaults(
-        new QuarryProperties.Resilience(50, 50, 20, 10, Duration.ofSeconds(30), 0, 0)))
+    assertThatThrownBy(
+            () ->
+                ProfileSettings.requireValidDefaults(
+                    new QuarryProperties.Resilience(50, 50, 20, 10, Duration.ofSeconds(30), 0, 0)))
         .hasMessageContaining("quarry.backend.resilience.max-attempts must be 1–10");
     ProfileSettings.requireValidDefaults(
         new QuarryProperties.Resilience(null, 50, 20, 10, Duration.ofSeconds(30), 0, 0));
@@ -76,11 +97,13 @@ class ProfileSettingsTest {
   @Test
   void lambdaSettingsNeedARegionAndAnHttpEndpoint() {
     assertThat(LambdaSettings.parse(Map.of("region", "eu-west-1")).concurrency()).isEqualTo(100);
-    assertThat(LambdaSettings.parse(Map.of("region", "eu-west-1")).inlineInputBytes()).isEqualTo(256);
+    assertThat(LambdaSettings.parse(Map.of("region", "eu-west-1")).inlineInputBytes())
+        .isEqualTo(256);
     assertThatThrownBy(() -> LambdaSettings.parse(Map.of()))
         .isInstanceOf(ApiException.class)
         .hasMessageContaining("'region'");
-    assertThatThrownBy(() -> LambdaSettings.parse(Map.of("region", "eu-west-1", "endpoint", "ftp://x")))
+    assertThatThrownBy(
+            () -> LambdaSettings.parse(Map.of("region", "eu-west-1", "endpoint", "ftp://x")))
         .hasMessageContaining("http(s)");
     assertThatThrownBy(() -> LambdaSettings.parse(Map.of("region", "eu-west-1", "memory", "64")))
         .hasMessageContaining("'memory'");

@@ -2,6 +2,11 @@ package dev.quarry.server.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.quarry.server.jobs.ClaimedTask;
+import dev.quarry.server.jobs.TaskStore;
+import dev.quarry.server.jobs.TaskStore.ClaimRequest;
+import dev.quarry.server.jobs.internal.PgTaskStore;
 import dev.quarry.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,12 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import dev.quarry.server.jobs.ClaimedTask;
-import dev.quarry.server.jobs.TaskStore;
-import dev.quarry.server.jobs.TaskStore.ClaimRequest;
-import dev.quarry.server.jobs.internal.PgTaskStore;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Two dispatchers racing on one database never take the same task and leave none behind. */
 class ConcurrentClaimTest {
@@ -63,25 +63,26 @@ class ConcurrentClaimTest {
     // Both claimers start each round together, so their statements really overlap.
     Phaser rounds = new Phaser(2);
     for (String owner : List.of("replica-a", "replica-b")) {
-      Callable<Integer> loop = () -> {
-        int mine = 0;
-        for (int round = 0; round < 10_000; round++) {
-          rounds.arriveAndAwaitAdvance();
-          List<ClaimedTask> got = claimer.claim(request(owner, 5));
-          if (got.isEmpty() && !claimer.hasRunnable()) {
-            rounds.arriveAndDeregister();
-            break;
-          }
-          for (ClaimedTask t : got) {
-            assertThat(t.attempt()).isEqualTo(1);
-            if (!seen.add(t.index())) {
-              duplicates.add(t.index());
+      Callable<Integer> loop =
+          () -> {
+            int mine = 0;
+            for (int round = 0; round < 10_000; round++) {
+              rounds.arriveAndAwaitAdvance();
+              List<ClaimedTask> got = claimer.claim(request(owner, 5));
+              if (got.isEmpty() && !claimer.hasRunnable()) {
+                rounds.arriveAndDeregister();
+                break;
+              }
+              for (ClaimedTask t : got) {
+                assertThat(t.attempt()).isEqualTo(1);
+                if (!seen.add(t.index())) {
+                  duplicates.add(t.index());
+                }
+                mine++;
+              }
             }
-            mine++;
-          }
-        }
-        return mine;
-      };
+            return mine;
+          };
       claimers.add(pool.submit(loop));
     }
     int a = claimers.get(0).get();
@@ -92,8 +93,13 @@ class ConcurrentClaimTest {
     assertThat(a + b).isEqualTo(5000);
     assertThat(a).isPositive();
     assertThat(b).isPositive();
-    assertThat(jdbc.sql("select count(*) from tasks where job_id = ? and state = 'RUNNING'"
-        + " and lease_owner in ('replica-a', 'replica-b')").param(job).query(Long.class).single())
+    assertThat(
+            jdbc.sql(
+                    "select count(*) from tasks where job_id = ? and state = 'RUNNING'"
+                        + " and lease_owner in ('replica-a', 'replica-b')")
+                .param(job)
+                .query(Long.class)
+                .single())
         .isEqualTo(5000L);
   }
 
@@ -110,9 +116,13 @@ class ConcurrentClaimTest {
     List<ClaimedTask> next = store.claim(request("replica-a", 2));
     assertThat(next).hasSize(20);
     assertThat(next.stream().filter(t -> t.jobId().equals(older)))
-        .extracting(ClaimedTask::chunk).hasSize(10).containsOnly(2);
+        .extracting(ClaimedTask::chunk)
+        .hasSize(10)
+        .containsOnly(2);
     assertThat(next.stream().filter(t -> t.jobId().equals(newer)))
-        .extracting(ClaimedTask::chunk).hasSize(10).containsOnly(0);
+        .extracting(ClaimedTask::chunk)
+        .hasSize(10)
+        .containsOnly(0);
   }
 
   private static TaskStore store() {
@@ -125,14 +135,20 @@ class ConcurrentClaimTest {
 
   private static UUID insertJob(int tasks, int chunk) {
     UUID job = UUID.randomUUID();
-    long seq = jdbc.sql("insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
-            + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors, timeout_ms)"
-            + " values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}', 'builtin:echo', 'JSON', ?, ?, 3,"
-            + " false, 60000) returning seq")
-        .params(job, tasks, chunk).query(Long.class).single();
-    jdbc.sql("insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, input)"
-            + " select 'default', ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea from generate_series(0, ? - 1) i")
-        .params(job, seq, chunk, tasks).update();
+    long seq =
+        jdbc.sql(
+                "insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
+                    + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors, timeout_ms)"
+                    + " values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}', 'builtin:echo', 'JSON', ?, ?, 3,"
+                    + " false, 60000) returning seq")
+            .params(job, tasks, chunk)
+            .query(Long.class)
+            .single();
+    jdbc.sql(
+            "insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, input)"
+                + " select 'default', ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea from generate_series(0, ? - 1) i")
+        .params(job, seq, chunk, tasks)
+        .update();
     return job;
   }
 }

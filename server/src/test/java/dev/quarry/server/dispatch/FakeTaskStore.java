@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * An in-memory task store for the decision classes' unit tests: it hands out what a test put in
- * and keeps what it was asked to record. What these tests do not use is refused loudly.
+ * An in-memory task store for the decision classes' unit tests: it hands out what a test put in and
+ * keeps what it was asked to record. What these tests do not use is refused loudly.
  */
 class FakeTaskStore implements TaskStore {
   final List<ExpiredTask> expired = new ArrayList<>();

@@ -21,10 +21,14 @@ class LeaseReaperTest {
   private final FakeTaskStore store = new FakeTaskStore();
   private final LeaseReaper reaper =
       new LeaseReaper(
-          store, new RetryPolicy(Duration.ofMillis(10)), new JobSignals(), new WorkSignal(),
+          store,
+          new RetryPolicy(Duration.ofMillis(10)),
+          new JobSignals(),
+          new WorkSignal(),
           Duration.ofSeconds(20),
           new LoopSupervisor(
-              Clock.systemUTC(), new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class)));
+              Clock.systemUTC(),
+              new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class)));
 
   @Test
   void anExpiredTaskWithAttemptsLeftRunsAgainAndOneWithoutFails() {
@@ -34,16 +38,22 @@ class LeaseReaperTest {
 
     assertThat(reaper.reapOnce()).isEqualTo(2);
 
-    assertThat(store.recorded.get(0)).isInstanceOfSatisfying(Outcome.Retry.class, r -> {
-      assertThat(r.task()).isEqualTo(new TaskId(job, 0));
-      assertThat(r.attempt()).isEqualTo(1);
-      assertThat(r.errorType()).isEqualTo(LeaseReaper.TYPE);
-    });
-    assertThat(store.recorded.get(1)).isInstanceOfSatisfying(Outcome.Finished.class, f -> {
-      assertThat(f.state()).isEqualTo(TaskState.FAILED);
-      assertThat(f.functionError()).isFalse();
-      assertThat(f.errorMessage()).endsWith("(attempt 3 of 3)");
-    });
+    assertThat(store.recorded.get(0))
+        .isInstanceOfSatisfying(
+            Outcome.Retry.class,
+            r -> {
+              assertThat(r.task()).isEqualTo(new TaskId(job, 0));
+              assertThat(r.attempt()).isEqualTo(1);
+              assertThat(r.errorType()).isEqualTo(LeaseReaper.TYPE);
+            });
+    assertThat(store.recorded.get(1))
+        .isInstanceOfSatisfying(
+            Outcome.Finished.class,
+            f -> {
+              assertThat(f.state()).isEqualTo(TaskState.FAILED);
+              assertThat(f.functionError()).isFalse();
+              assertThat(f.errorMessage()).endsWith("(attempt 3 of 3)");
+            });
   }
 
   @Test

@@ -34,8 +34,21 @@ class OutcomeMapperTest {
   private JobRecord job(int maxAttempts, boolean retryFunctionErrors) {
     FunctionRef fn = new FunctionRef(null, "echo", "BUILTIN", "JSON", null, null, List.of(), "b");
     return new JobRecord(
-        "t", jobId, JobState.RUNNING, fn, 3, 1, maxAttempts, retryFunctionErrors, 1000, "", "",
-        NOW, null, Map.of(), null);
+        "t",
+        jobId,
+        JobState.RUNNING,
+        fn,
+        3,
+        1,
+        maxAttempts,
+        retryFunctionErrors,
+        1000,
+        "",
+        "",
+        NOW,
+        null,
+        Map.of(),
+        null);
   }
 
   private ClaimedTask task(int index, int attempt) {
@@ -61,16 +74,22 @@ class OutcomeMapperTest {
     List<Outcome> out =
         mapper.fromSummary(job(3, false), List.of(task(5, 1), task(6, 1), task(7, 1)), summary);
 
-    assertThat(out.get(0)).isInstanceOfSatisfying(Outcome.Finished.class, f -> {
-      assertThat(f.task()).isEqualTo(new TaskId(jobId, 5));
-      assertThat(f.state()).isEqualTo(TaskState.SUCCEEDED);
-      assertThat(f.resultKey()).isEqualTo("r5");
-      assertThat(f.durationMs()).isEqualTo(25);
-    });
-    assertThat(out.get(1)).isInstanceOfSatisfying(Outcome.Retry.class,
-        r -> assertThat(r.errorType()).isEqualTo("dev.quarry.MissingOutcome"));
-    assertThat(out.get(2)).isInstanceOfSatisfying(Outcome.Finished.class,
-        f -> assertThat(f.resultKey()).isEqualTo("r7"));
+    assertThat(out.get(0))
+        .isInstanceOfSatisfying(
+            Outcome.Finished.class,
+            f -> {
+              assertThat(f.task()).isEqualTo(new TaskId(jobId, 5));
+              assertThat(f.state()).isEqualTo(TaskState.SUCCEEDED);
+              assertThat(f.resultKey()).isEqualTo("r5");
+              assertThat(f.durationMs()).isEqualTo(25);
+            });
+    assertThat(out.get(1))
+        .isInstanceOfSatisfying(
+            Outcome.Retry.class,
+            r -> assertThat(r.errorType()).isEqualTo("dev.quarry.MissingOutcome"));
+    assertThat(out.get(2))
+        .isInstanceOfSatisfying(
+            Outcome.Finished.class, f -> assertThat(f.resultKey()).isEqualTo("r7"));
   }
 
   @Test
@@ -79,18 +98,23 @@ class OutcomeMapperTest {
         TaskOutcome.newBuilder()
             .setIndex(0)
             .setResultKey("err0")
-            .setError(RemoteError.newBuilder().setType("java.lang.ArithmeticException")
-                .setMessage("/ by zero").setFunctionError(true))
+            .setError(
+                RemoteError.newBuilder()
+                    .setType("java.lang.ArithmeticException")
+                    .setMessage("/ by zero")
+                    .setFunctionError(true))
             .build();
     InvocationSummary summary = InvocationSummary.newBuilder().addOutcomes(thrown).build();
 
     assertThat(mapper.fromSummary(job(3, false), List.of(task(0, 1)), summary).get(0))
-        .isInstanceOfSatisfying(Outcome.Finished.class, f -> {
-          assertThat(f.state()).isEqualTo(TaskState.FAILED);
-          assertThat(f.functionError()).isTrue();
-          assertThat(f.resultKey()).isEqualTo("err0");
-          assertThat(f.errorMessage()).isEqualTo("/ by zero");
-        });
+        .isInstanceOfSatisfying(
+            Outcome.Finished.class,
+            f -> {
+              assertThat(f.state()).isEqualTo(TaskState.FAILED);
+              assertThat(f.functionError()).isTrue();
+              assertThat(f.resultKey()).isEqualTo("err0");
+              assertThat(f.errorMessage()).isEqualTo("/ by zero");
+            });
     assertThat(mapper.fromSummary(job(3, true), List.of(task(0, 1)), summary).get(0))
         .isInstanceOf(Outcome.Retry.class);
     assertThat(mapper.fromSummary(job(3, true), List.of(task(0, 3)), summary).get(0))
@@ -101,17 +125,20 @@ class OutcomeMapperTest {
   void anInvocationErrorFailsEveryTaskOfTheChunkTheSameWay() {
     InvocationSummary crashed =
         InvocationSummary.newBuilder()
-            .setInvocationError(RemoteError.newBuilder().setType("dev.quarry.WorkerCrashed")
-                .setMessage("exit 137"))
+            .setInvocationError(
+                RemoteError.newBuilder().setType("dev.quarry.WorkerCrashed").setMessage("exit 137"))
             .build();
 
     List<Outcome> out = mapper.fromSummary(job(2, false), List.of(task(0, 1), task(1, 2)), crashed);
 
     assertThat(out.get(0)).isInstanceOf(Outcome.Retry.class);
-    assertThat(out.get(1)).isInstanceOfSatisfying(Outcome.Finished.class, f -> {
-      assertThat(f.functionError()).isFalse();
-      assertThat(f.errorMessage()).isEqualTo("exit 137 (attempt 2 of 2)");
-    });
+    assertThat(out.get(1))
+        .isInstanceOfSatisfying(
+            Outcome.Finished.class,
+            f -> {
+              assertThat(f.functionError()).isFalse();
+              assertThat(f.errorMessage()).isEqualTo("exit 137 (attempt 2 of 2)");
+            });
   }
 
   @Test
@@ -120,13 +147,15 @@ class OutcomeMapperTest {
     var transientError = new CompletionException(new java.io.IOException("connection reset"));
 
     assertThat(mapper.fromFailure(job(5, false), List.of(task(0, 1)), permanent).get(0))
-        .isInstanceOfSatisfying(Outcome.Finished.class, f -> {
-          assertThat(f.errorType()).isEqualTo("dev.quarry.backend.permanent");
-          assertThat(f.errorMessage()).isEqualTo("no such function (attempt 1 of 5)");
-        });
+        .isInstanceOfSatisfying(
+            Outcome.Finished.class,
+            f -> {
+              assertThat(f.errorType()).isEqualTo("dev.quarry.backend.permanent");
+              assertThat(f.errorMessage()).isEqualTo("no such function (attempt 1 of 5)");
+            });
     assertThat(mapper.fromFailure(job(5, false), List.of(task(0, 1)), transientError).get(0))
-        .isInstanceOfSatisfying(Outcome.Retry.class,
-            r -> assertThat(r.errorType()).isEqualTo("java.io.IOException"));
+        .isInstanceOfSatisfying(
+            Outcome.Retry.class, r -> assertThat(r.errorType()).isEqualTo("java.io.IOException"));
   }
 
   @Test
@@ -135,10 +164,13 @@ class OutcomeMapperTest {
 
     List<Outcome> out = mapper.fromFailure(job(1, false), List.of(task(0, 1)), open);
 
-    assertThat(out.get(0)).isInstanceOfSatisfying(Outcome.Requeue.class, q -> {
-      assertThat(q.delay()).isEqualTo(Duration.ofSeconds(20));
-      assertThat(q.attempt()).isEqualTo(1);
-      assertThat(q.reason()).startsWith("waiting: ");
-    });
+    assertThat(out.get(0))
+        .isInstanceOfSatisfying(
+            Outcome.Requeue.class,
+            q -> {
+              assertThat(q.delay()).isEqualTo(Duration.ofSeconds(20));
+              assertThat(q.attempt()).isEqualTo(1);
+              assertThat(q.reason()).startsWith("waiting: ");
+            });
   }
 }

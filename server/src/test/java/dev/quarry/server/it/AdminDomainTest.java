@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The admin domain's repositories against the real database, through the services that own
- * them: every lookup is scoped by tenant (tenant B never loads tenant A's rows, even by id or
- * name), names are unique per tenant only, and upserts replace what they should.
+ * The admin domain's repositories against the real database, through the services that own them:
+ * every lookup is scoped by tenant (tenant B never loads tenant A's rows, even by id or name),
+ * names are unique per tenant only, and upserts replace what they should.
  */
 class AdminDomainTest {
   static final Principal OPERATOR = new Principal("", new UUID(0, 0), Role.OPERATOR);
-  static final Map<String, String> AWS = Map.of("accessKeyId", "AKIA0", "secretAccessKey", "s3cr3t");
+  static final Map<String, String> AWS =
+      Map.of("accessKeyId", "AKIA0", "secretAccessKey", "s3cr3t");
 
   static TenantService tenants;
   static KeyService keys;
@@ -82,7 +83,8 @@ class AdminDomainTest {
     credentials.put(a, "cloud", "aws", AWS);
     profiles.put(a, "prod", "local", Map.of(), null);
     KeyService.Created keyOfA = keys.create(a, "bot", "member");
-    String jar = blobs.put(a.tenantId(), ("jar of " + a.tenantId()).getBytes(StandardCharsets.UTF_8));
+    String jar =
+        blobs.put(a.tenantId(), ("jar of " + a.tenantId()).getBytes(StandardCharsets.UTF_8));
     String payload = blobs.put(a.tenantId(), new byte[] {1, 2, 3, (byte) a.tenantId().hashCode()});
     FunctionService.FunctionInfo named =
         functions.registerJarEntry(a.tenantId(), "shout", "com.example.Shout", List.of(jar));
@@ -110,13 +112,15 @@ class AdminDomainTest {
 
     assertThat(blobs.missing(b.tenantId(), List.of(jar, payload))).containsExactly(jar, payload);
     assertThat(blobs.missing(a.tenantId(), List.of(jar, payload))).isEmpty();
-    assertThat(codeOf(() -> functions.resolve(b.tenantId(), "shout"))).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(codeOf(() -> functions.resolve(b.tenantId(), "shout")))
+        .isEqualTo(ErrorCode.NOT_FOUND);
     for (UUID id : List.of(named.id(), anonymous.id())) {
       assertThat(functions.resolve(a.tenantId(), id.toString()).id()).isEqualTo(id);
       assertThat(codeOf(() -> functions.resolve(b.tenantId(), id.toString())))
           .isEqualTo(ErrorCode.NOT_FOUND);
     }
-    assertThat(functions.list(b.tenantId())).extracting(FunctionService.FunctionInfo::kind)
+    assertThat(functions.list(b.tenantId()))
+        .extracting(FunctionService.FunctionInfo::kind)
         .containsOnly("BUILTIN");
     assertThat(codeOf(() -> functions.registerSerialized(b.tenantId(), payload, List.of())))
         .isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -124,9 +128,11 @@ class AdminDomainTest {
     assertThat(limits.of(a.tenantId()).maxJobsInFlight()).isEqualTo(3);
     assertThat(limits.of(b.tenantId())).isEqualTo(limits.defaults());
 
-    assertThat(audit.list(a, 100)).extracting(AuditLog.Entry::action)
+    assertThat(audit.list(a, 100))
+        .extracting(AuditLog.Entry::action)
         .contains("credential.put", "profile.put", "key.create", "limits.set");
-    assertThat(audit.list(b, 100)).extracting(AuditLog.Entry::action)
+    assertThat(audit.list(b, 100))
+        .extracting(AuditLog.Entry::action)
         .containsExactly("tenant.create");
   }
 
@@ -135,21 +141,29 @@ class AdminDomainTest {
     Principal a = newTenantAdmin();
     Principal b = newTenantAdmin();
     CredentialService.CredentialInfo first = credentials.put(a, "cloud", "aws", AWS);
-    credentials.put(b, "cloud", "azure",
+    credentials.put(
+        b,
+        "cloud",
+        "azure",
         Map.of("tenantId", "t", "clientId", "c", "clientSecret", "s", "subscriptionId", "x"));
 
     Map<String, String> rotated = new HashMap<>(AWS);
     rotated.put("secretAccessKey", "n3w");
     CredentialService.CredentialInfo second = credentials.put(a, "cloud", "aws", rotated);
 
-    assertThat(credentials.list(a)).singleElement().satisfies(c -> {
-      assertThat(c.kind()).isEqualTo("aws");
-      assertThat(c.createdAt()).isEqualTo(first.createdAt());
-      assertThat(c.updatedAt()).isAfterOrEqualTo(first.updatedAt());
-    });
+    assertThat(credentials.list(a))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.kind()).isEqualTo("aws");
+              assertThat(c.createdAt()).isEqualTo(first.createdAt());
+              assertThat(c.updatedAt()).isAfterOrEqualTo(first.updatedAt());
+            });
     assertThat(second.createdAt()).isEqualTo(first.createdAt());
     assertThat(credentials.open(a, "cloud", "test")).isEqualTo(rotated);
-    assertThat(credentials.list(b)).singleElement().extracting(CredentialService.CredentialInfo::kind)
+    assertThat(credentials.list(b))
+        .singleElement()
+        .extracting(CredentialService.CredentialInfo::kind)
         .isEqualTo("azure");
 
     profiles.put(a, "p", "local", Map.of("maxAttempts", "2"), null);
@@ -170,7 +184,9 @@ class AdminDomainTest {
     assertThat(codeOf(() -> tenants.create(OPERATOR, a.tenantId(), "again")))
         .isEqualTo(ErrorCode.CONFLICT);
     assertThat(keys.list(a)).hasSize(keysBefore);
-    assertThat(audit.list(a, 10)).extracting(AuditLog.Entry::action).containsExactly("tenant.create");
+    assertThat(audit.list(a, 10))
+        .extracting(AuditLog.Entry::action)
+        .containsExactly("tenant.create");
     assertThat(tenants.list(OPERATOR)).filteredOn(t -> t.id().equals(a.tenantId())).hasSize(1);
   }
 

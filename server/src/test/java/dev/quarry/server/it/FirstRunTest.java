@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The server as a new user starts it ({@code ./quarry up}: no configuration, embedded
- * PostgreSQL under {@code ~/.quarry}), in a child JVM with its own empty {@code user.home}, and
- * restarted after {@code kill -9} of the server (and of its PostgreSQL) in the middle of a job.
+ * The server as a new user starts it ({@code ./quarry up}: no configuration, embedded PostgreSQL
+ * under {@code ~/.quarry}), in a child JVM with its own empty {@code user.home}, and restarted
+ * after {@code kill -9} of the server (and of its PostgreSQL) in the middle of a job.
  */
 class FirstRunTest {
   private static final Duration START = Duration.ofMinutes(3);
@@ -63,15 +63,18 @@ class FirstRunTest {
     String[] args = {"--quarry.dispatch.reaper-interval=500ms"};
     String job;
     String key;
-    try (ServerProcess first =
-        start("first.log", args).awaitUp(START)) {
+    try (ServerProcess first = start("first.log", args).awaitUp(START)) {
       firstStartChecks(first);
       key = DevConfig.read(quarryHome).apiKey();
       Http http = new Http(first.restUrl(), key);
       String inputs = String.join(",", IntStream.range(0, INPUTS).mapToObj(i -> "200").toList());
       job =
-          http.post("/v1/jobs", "{\"function\":\"sleep\",\"chunkSize\":1,\"inputs\":[" + inputs + "]}")
-              .json().get("id").asString();
+          http.post(
+                  "/v1/jobs",
+                  "{\"function\":\"sleep\",\"chunkSize\":1,\"inputs\":[" + inputs + "]}")
+              .json()
+              .get("id")
+              .asString();
       await()
           .atMost(Duration.ofMinutes(1))
           .until(() -> http.get("/v1/jobs/" + job).json().get("succeeded").asInt() >= 2);
@@ -83,18 +86,19 @@ class FirstRunTest {
       }
     }
 
-    try (ServerProcess second =
-        start("second.log", args).awaitUp(START)) {
+    try (ServerProcess second = start("second.log", args).awaitUp(START)) {
       Http http = new Http(second.restUrl(), key);
       List<JsonNode> results =
           RestEndToEndTest.ndjson(http.get("/v1/jobs/" + job + "/results?order=input"));
       assertThat(results)
           .extracting(r -> r.get("index").asInt())
           .containsExactlyElementsOf(IntStream.range(0, INPUTS).boxed().toList());
-      assertThat(results).allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
+      assertThat(results)
+          .allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
       assertThat(results).allSatisfy(r -> assertThat(r.get("result").asInt()).isEqualTo(200));
       assertThat(http.get("/v1/jobs/" + job).json().get("state").asString()).isEqualTo("SUCCEEDED");
-      assertThat(countRows("select count(*) from tasks where job_id = '" + job + "'")).isEqualTo(INPUTS);
+      assertThat(countRows("select count(*) from tasks where job_id = '" + job + "'"))
+          .isEqualTo(INPUTS);
     }
   }
 
@@ -131,7 +135,8 @@ class FirstRunTest {
   }
 
   private long postmasterPid() throws Exception {
-    return Long.parseLong(Files.readAllLines(quarryHome.resolve("pg/postmaster.pid")).get(0).trim());
+    return Long.parseLong(
+        Files.readAllLines(quarryHome.resolve("pg/postmaster.pid")).get(0).trim());
   }
 
   private String jdbcUrl() throws Exception {

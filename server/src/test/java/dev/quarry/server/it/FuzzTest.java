@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
- * Sends generated bad input to every REST route and gRPC method the running server registers (a
- * new endpoint is covered without a change here): type-confused and extreme field values, NUL,
- * lone surrogates, 1 MB strings, broken JSON, random bytes, malformed protobuf. Every answer must
- * be a 4xx with a JSON error body (gRPC: a status other than OK, INTERNAL and UNKNOWN), within a
+ * Sends generated bad input to every REST route and gRPC method the running server registers (a new
+ * endpoint is covered without a change here): type-confused and extreme field values, NUL, lone
+ * surrogates, 1 MB strings, broken JSON, random bytes, malformed protobuf. Every answer must be a
+ * 4xx with a JSON error body (gRPC: a status other than OK, INTERNAL and UNKNOWN), within a
  * timeout; afterwards the database and storage are unchanged and the server is healthy. Seeded,
  * bounded in count and time.
  */
@@ -57,14 +57,31 @@ class FuzzTest {
     server = TestServer.get();
     Http operator = new Http(server.restUrl(), TestServer.OPERATOR_KEY);
     String tenant = "fuzz-" + UUID.randomUUID().toString().substring(0, 8);
-    tenantKey = operator.post("/v1/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Fuzz\"}")
-        .json().get("adminKeySecret").asString();
-    assertThat(operator.put("/v1/admin/tenants/" + tenant + "/limits", "{\"requestsPerSecond\":100000}").status()).isEqualTo(200);
+    tenantKey =
+        operator
+            .post("/v1/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Fuzz\"}")
+            .json()
+            .get("adminKeySecret")
+            .asString();
+    assertThat(
+            operator
+                .put("/v1/admin/tenants/" + tenant + "/limits", "{\"requestsPerSecond\":100000}")
+                .status())
+        .isEqualTo(200);
     Http admin = new Http(server.restUrl(), tenantKey);
     assertThat(admin.put("/v1/profiles/fuzz-p", "{\"backend\":\"local\"}").status()).isEqualTo(200);
-    jobId = admin.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").json().get("id").asString();
+    jobId =
+        admin
+            .post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}")
+            .json()
+            .get("id")
+            .asString();
     RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + jobId + "/results"));
-    channel = NettyChannelBuilder.forTarget(server.grpcTarget()).usePlaintext().maxInboundMessageSize(16 << 20).build();
+    channel =
+        NettyChannelBuilder.forTarget(server.grpcTarget())
+            .usePlaintext()
+            .maxInboundMessageSize(16 << 20)
+            .build();
   }
 
   @AfterAll
@@ -73,22 +90,44 @@ class FuzzTest {
   }
 
   /** Valid bodies to mutate, by route; routes not listed start from an empty object. */
-  static final Map<String, String> SEEDS = Map.of(
-      "POST /v1/jobs", "{\"function\":\"echo\",\"inputs\":[1],\"chunkSize\":1,\"maxAttempts\":2,\"timeoutMs\":1000,"
-          + "\"label\":\"l\",\"profile\":\"fuzz-p\",\"retryFunctionErrors\":false}",
-      "POST /v1/admin/tenants", "{\"id\":\"fz-new\",\"name\":\"n\"}",
-      "PUT /v1/admin/tenants/{id}/limits", "{\"maxJobsInFlight\":5,\"requestsPerSecond\":100000}",
-      "POST /v1/keys", "{\"name\":\"k\",\"role\":\"viewer\"}",
-      "PUT /v1/credentials/{name}", "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/x\"}}",
-      "PUT /v1/profiles/{name}", "{\"backend\":\"local\",\"settings\":{\"maxAttempts\":\"2\"},\"credential\":\"c\"}");
+  static final Map<String, String> SEEDS =
+      Map.of(
+          "POST /v1/jobs",
+              "{\"function\":\"echo\",\"inputs\":[1],\"chunkSize\":1,\"maxAttempts\":2,\"timeoutMs\":1000,"
+                  + "\"label\":\"l\",\"profile\":\"fuzz-p\",\"retryFunctionErrors\":false}",
+          "POST /v1/admin/tenants", "{\"id\":\"fz-new\",\"name\":\"n\"}",
+          "PUT /v1/admin/tenants/{id}/limits",
+              "{\"maxJobsInFlight\":5,\"requestsPerSecond\":100000}",
+          "POST /v1/keys", "{\"name\":\"k\",\"role\":\"viewer\"}",
+          "PUT /v1/credentials/{name}",
+              "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/x\"}}",
+          "PUT /v1/profiles/{name}",
+              "{\"backend\":\"local\",\"settings\":{\"maxAttempts\":\"2\"},\"credential\":\"c\"}");
 
   static final List<String> BAD_QUERY =
       List.of("-1", "1e400", "99999999999999999999", "%00", "%ED%A0%80", "x".repeat(5000), "1.5");
-  /** Sent as JSON text; lone surrogates go in {@link #BAD_VALUES} as escapes (UTF-8 cannot carry them). */
-  static final List<String> BAD_TEXT = List.of("a\u0000b", "x".repeat(1 << 20), "\u0001\u007f\u0085");
-  static final List<String> BAD_VALUES = List.of(
-      "1e400", "-1e400", "-1", "2147483648", "9223372036854775808", "0.5", "[]", "{}", "\"\"",
-      "\"a\\u0000b\"", "\"\\ud800\"", "\"\\udc00x\"");
+
+  /**
+   * Sent as JSON text; lone surrogates go in {@link #BAD_VALUES} as escapes (UTF-8 cannot carry
+   * them).
+   */
+  static final List<String> BAD_TEXT =
+      List.of("a\u0000b", "x".repeat(1 << 20), "\u0001\u007f\u0085");
+
+  static final List<String> BAD_VALUES =
+      List.of(
+          "1e400",
+          "-1e400",
+          "-1",
+          "2147483648",
+          "9223372036854775808",
+          "0.5",
+          "[]",
+          "{}",
+          "\"\"",
+          "\"a\\u0000b\"",
+          "\"\\ud800\"",
+          "\"\\udc00x\"");
 
   @Test
   void badInputAnywhereIsA4xxAndChangesNothing() throws Exception {
@@ -99,7 +138,17 @@ class FuzzTest {
     int rest = fuzzRest(random, start, failures);
     int grpc = fuzzGrpc(random, start, failures);
     long took = System.currentTimeMillis() - start;
-    System.out.println("fuzz: " + (rest + grpc) + " cases (" + rest + " REST, " + grpc + " gRPC) in " + took + " ms, seed " + SEED);
+    System.out.println(
+        "fuzz: "
+            + (rest + grpc)
+            + " cases ("
+            + rest
+            + " REST, "
+            + grpc
+            + " gRPC) in "
+            + took
+            + " ms, seed "
+            + SEED);
     assertThat(failures).isEmpty();
     assertThat(fingerprint()).isEqualTo(before);
     RawHttp.Answer health = RawHttp.get(server.managementPort, "/actuator/health", "");
@@ -110,22 +159,47 @@ class FuzzTest {
   }
 
   private int fuzzRest(Random random, long start, List<String> failures) throws Exception {
-    var mapping = server.context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
+    var mapping =
+        server.context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
     TreeMap<String, String> routes = new TreeMap<>();
     Map<String, List<String>> params = new TreeMap<>();
-    mapping.getHandlerMethods().forEach((info, handler) -> info.getPatternValues().stream()
-        .filter(p -> p.startsWith("/v1/"))
-        .forEach(p -> info.getMethodsCondition().getMethods().forEach(m -> {
-          routes.put(m + " " + p, p);
-          params.put(m + " " + p, java.util.Arrays.stream(handler.getMethodParameters())
-              .filter(mp -> mp.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestParam.class))
-              .map(mp -> {
-                var rp = mp.getParameterAnnotation(org.springframework.web.bind.annotation.RequestParam.class);
-                mp.initParameterNameDiscovery(new org.springframework.core.DefaultParameterNameDiscoverer());
-                return !rp.name().isEmpty() ? rp.name() : java.util.Objects.requireNonNull(mp.getParameterName());
-              })
-              .toList());
-        })));
+    mapping
+        .getHandlerMethods()
+        .forEach(
+            (info, handler) ->
+                info.getPatternValues().stream()
+                    .filter(p -> p.startsWith("/v1/"))
+                    .forEach(
+                        p ->
+                            info.getMethodsCondition()
+                                .getMethods()
+                                .forEach(
+                                    m -> {
+                                      routes.put(m + " " + p, p);
+                                      params.put(
+                                          m + " " + p,
+                                          java.util.Arrays.stream(handler.getMethodParameters())
+                                              .filter(
+                                                  mp ->
+                                                      mp.hasParameterAnnotation(
+                                                          org.springframework.web.bind.annotation
+                                                              .RequestParam.class))
+                                              .map(
+                                                  mp -> {
+                                                    var rp =
+                                                        mp.getParameterAnnotation(
+                                                            org.springframework.web.bind.annotation
+                                                                .RequestParam.class);
+                                                    mp.initParameterNameDiscovery(
+                                                        new org.springframework.core
+                                                            .DefaultParameterNameDiscoverer());
+                                                    return !rp.name().isEmpty()
+                                                        ? rp.name()
+                                                        : java.util.Objects.requireNonNull(
+                                                            mp.getParameterName());
+                                                  })
+                                              .toList());
+                                    })));
     List<String[]> cases = new ArrayList<>();
     for (var r : routes.entrySet()) {
       String method = r.getKey().substring(0, r.getKey().indexOf(' '));
@@ -148,7 +222,13 @@ class FuzzTest {
           cases.add(new String[] {method, path, "", r.getKey()});
         }
       }
-      cases.add(new String[] {method, r.getValue().replaceAll("\\{[^}]+}", "x") + "?" + "q".repeat(20_000) + "=1", "", r.getKey()});
+      cases.add(
+          new String[] {
+            method,
+            r.getValue().replaceAll("\\{[^}]+}", "x") + "?" + "q".repeat(20_000) + "=1",
+            "",
+            r.getKey()
+          });
     }
     java.util.Collections.shuffle(cases, random);
     int n = 0;
@@ -158,10 +238,24 @@ class FuzzTest {
       }
       n++;
       String key = c[3].contains("/v1/admin/") ? TestServer.OPERATOR_KEY : tenantKey;
-      RawHttp.Answer a = RawHttp.send(server.httpPort, c[0], c[1],
-          "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\n", c[2].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      RawHttp.Answer a =
+          RawHttp.send(
+              server.httpPort,
+              c[0],
+              c[1],
+              "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\n",
+              c[2].getBytes(java.nio.charset.StandardCharsets.UTF_8));
       if (a.status() < 400 || a.status() >= 500 || !a.isJsonError()) {
-        failures.add(c[0] + " " + clip(c[1]) + " " + clip(c[2]) + " -> " + a.status() + " " + clip(a.body()));
+        failures.add(
+            c[0]
+                + " "
+                + clip(c[1])
+                + " "
+                + clip(c[2])
+                + " -> "
+                + a.status()
+                + " "
+                + clip(a.body()));
       }
     }
     return n;
@@ -169,8 +263,10 @@ class FuzzTest {
 
   /** The route with its variables filled with things that exist. */
   private static String existing(String pattern) {
-    return pattern.replace("{id}", pattern.contains("/jobs/") ? jobId : "default")
-        .replace("{profile}", "fuzz-p").replace("{name}", "fuzz-p");
+    return pattern
+        .replace("{id}", pattern.contains("/jobs/") ? jobId : "default")
+        .replace("{profile}", "fuzz-p")
+        .replace("{name}", "fuzz-p");
   }
 
   /**
@@ -206,9 +302,11 @@ class FuzzTest {
     for (String field : fields) {
       var original = node.get(field);
       for (String bad : BAD_VALUES) {
-        boolean sameShape = original != null
-            && (bad.equals("{}") && original.isObject() || bad.equals("[]") && original.isArray()
-                || bad.equals("\"\"") && original.isString() && !field.equals("function"));
+        boolean sameShape =
+            original != null
+                && (bad.equals("{}") && original.isObject()
+                    || bad.equals("[]") && original.isArray()
+                    || bad.equals("\"\"") && original.isString() && !field.equals("function"));
         if (!sameShape && random.nextInt(3) == 0) {
           out.add(replaceField(seed, field, bad));
         }
@@ -225,13 +323,17 @@ class FuzzTest {
   private static String replaceField(String seed, String field, String value) {
     var node = (tools.jackson.databind.node.ObjectNode) Http.JSON.readTree(seed);
     node.remove(field);
-    String rest = node.isEmpty() ? "" : "," + node.toString().substring(1, node.toString().length() - 1);
+    String rest =
+        node.isEmpty() ? "" : "," + node.toString().substring(1, node.toString().length() - 1);
     return "{\"" + field + "\":" + value + rest + "}";
   }
 
   private int fuzzGrpc(Random random, long start, List<String> failures) throws Exception {
     List<MethodDescriptor<?, ?>> methods = new ArrayList<>();
-    server.context.getBean(GrpcServerLifecycle.class).authenticatedServices()
+    server
+        .context
+        .getBean(GrpcServerLifecycle.class)
+        .authenticatedServices()
         .forEach(def -> def.getMethods().forEach(m -> methods.add(m.getMethodDescriptor())));
     int n = 0;
     outer:
@@ -243,7 +345,9 @@ class FuzzTest {
           }
           n++;
           Status s = call(md, request);
-          if (s.isOk() || s.getCode() == Status.Code.INTERNAL || s.getCode() == Status.Code.UNKNOWN
+          if (s.isOk()
+              || s.getCode() == Status.Code.INTERNAL
+              || s.getCode() == Status.Code.UNKNOWN
               || s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
             failures.add(md.getFullMethodName() + " " + request.length + " bytes -> " + s);
           }
@@ -285,54 +389,86 @@ class FuzzTest {
         channel.newCall(raw, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
     CompletableFuture<Status> closed = new CompletableFuture<>();
     Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + tenantKey);
-    call.start(new ClientCall.Listener<>() {
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        closed.complete(status);
-      }
-    }, headers);
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + tenantKey);
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            closed.complete(status);
+          }
+        },
+        headers);
     call.request(Integer.MAX_VALUE);
     call.sendMessage(new ByteArrayInputStream(request));
     call.halfClose();
     return closed.get(15, TimeUnit.SECONDS);
   }
 
-  private static final MethodDescriptor.Marshaller<InputStream> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(InputStream value) {
-      return value;
-    }
+  private static final MethodDescriptor.Marshaller<InputStream> RAW =
+      new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(InputStream value) {
+          return value;
+        }
 
-    @Override
-    public InputStream parse(InputStream stream) {
-      try {
-        return new ByteArrayInputStream(stream.readAllBytes());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-  };
+        @Override
+        public InputStream parse(InputStream stream) {
+          try {
+            return new ByteArrayInputStream(stream.readAllBytes());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
 
   /** Short and printable, for a failure message. */
   private static String clip(String s) {
     String cut = s.length() > 150 ? s.substring(0, 150) + "...(" + s.length() + ")" : s;
     StringBuilder out = new StringBuilder();
-    cut.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+    cut.chars()
+        .forEach(
+            c ->
+                out.append(
+                    c >= 0x20 && c < 0x7f
+                        ? String.valueOf((char) c)
+                        : String.format("\\u%04x", c)));
     return out.toString();
   }
 
   /** Every tenant's rows and every stored object, counted. */
   private static String fingerprint() throws Exception {
     StringBuilder sb = new StringBuilder();
-    try (Connection c = server.database.connect(); Statement s = c.createStatement()) {
-      for (String table : List.of("tenants", "api_keys", "jobs", "tasks", "functions", "blobs", "credentials",
-          "backend_profiles", "tenant_limits")) {
-        try (ResultSet rs = s.executeQuery("select count(*), md5(coalesce(string_agg(t::text, ',' order by t::text), ''))"
-            + " from " + table + " t" + (table.equals("api_keys") ? "" : ""))) {
+    try (Connection c = server.database.connect();
+        Statement s = c.createStatement()) {
+      for (String table :
+          List.of(
+              "tenants",
+              "api_keys",
+              "jobs",
+              "tasks",
+              "functions",
+              "blobs",
+              "credentials",
+              "backend_profiles",
+              "tenant_limits")) {
+        try (ResultSet rs =
+            s.executeQuery(
+                "select count(*), md5(coalesce(string_agg(t::text, ',' order by t::text), ''))"
+                    + " from "
+                    + table
+                    + " t"
+                    + (table.equals("api_keys") ? "" : ""))) {
           rs.next();
-          sb.append(table).append('=').append(rs.getLong(1)).append('/')
-              .append(table.equals("api_keys") || table.equals("tasks") || table.equals("jobs") ? "" : rs.getString(2)).append(' ');
+          sb.append(table)
+              .append('=')
+              .append(rs.getLong(1))
+              .append('/')
+              .append(
+                  table.equals("api_keys") || table.equals("tasks") || table.equals("jobs")
+                      ? ""
+                      : rs.getString(2))
+              .append(' ');
         }
       }
     }

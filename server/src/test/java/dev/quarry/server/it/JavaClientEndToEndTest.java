@@ -1,6 +1,5 @@
 package dev.quarry.server.it;
 
-import dev.quarry.testkit.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,6 +10,7 @@ import dev.quarry.client.JobFuture;
 import dev.quarry.client.MapOptions;
 import dev.quarry.client.RemoteFunctionException;
 import dev.quarry.client.WaitMode;
+import dev.quarry.testkit.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +33,9 @@ class JavaClientEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     server = TestServer.get();
-    fexec = FunctionExecutor.connect(server.grpcTarget(), ClientOptions.builder().apiKey(server.apiKey).build());
+    fexec =
+        FunctionExecutor.connect(
+            server.grpcTarget(), ClientOptions.builder().apiKey(server.apiKey).build());
   }
 
   @AfterAll
@@ -78,13 +80,14 @@ class JavaClientEndToEndTest {
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(RemoteFunctionException.class)
-        .satisfies(e -> {
-          RemoteFunctionException r = (RemoteFunctionException) e;
-          assertThat(r.remoteClassName()).isEqualTo("java.lang.NumberFormatException");
-          assertThat(r.remoteMessage()).contains("not a number");
-          assertThat(r.remoteStackTraceText()).contains("JavaClientEndToEndTest.parse");
-          assertThat(r.functionError()).isTrue();
-        });
+        .satisfies(
+            e -> {
+              RemoteFunctionException r = (RemoteFunctionException) e;
+              assertThat(r.remoteClassName()).isEqualTo("java.lang.NumberFormatException");
+              assertThat(r.remoteMessage()).contains("not a number");
+              assertThat(r.remoteStackTraceText()).contains("JavaClientEndToEndTest.parse");
+              assertThat(r.functionError()).isTrue();
+            });
     var futures = fexec.map(JavaClientEndToEndTest::parse, List.of("1", "x", "3"));
     assertThatThrownBy(() -> fexec.getResult(futures)).isInstanceOf(RemoteFunctionException.class);
     assertThat(futures.get(0).toCompletableFuture().join()).isEqualTo(1);
@@ -98,15 +101,24 @@ class JavaClientEndToEndTest {
     String key =
         new Http(server.restUrl(), TestServer.OPERATOR_KEY)
             .post("/v1/admin/tenants", "{\"id\":\"" + tenant + "\",\"name\":\"Chunky\"}")
-            .json().get("adminKeySecret").asString();
-    var registry = TestServer.sharedContext().getBean(io.micrometer.core.instrument.MeterRegistry.class);
-    try (var exec = FunctionExecutor.connect(server.grpcTarget(), ClientOptions.builder().apiKey(key).build())) {
+            .json()
+            .get("adminKeySecret")
+            .asString();
+    var registry =
+        TestServer.sharedContext().getBean(io.micrometer.core.instrument.MeterRegistry.class);
+    try (var exec =
+        FunctionExecutor.connect(
+            server.grpcTarget(), ClientOptions.builder().apiKey(key).build())) {
       List<JobFuture<Integer>> futures =
-          exec.map(x -> x + 1, IntStream.range(0, 95).boxed().toList(), MapOptions.builder().chunkSize(10).build());
+          exec.map(
+              x -> x + 1,
+              IntStream.range(0, 95).boxed().toList(),
+              MapOptions.builder().chunkSize(10).build());
       assertThat(exec.getResult(futures)).isEqualTo(IntStream.range(1, 96).boxed().toList());
     }
     assertThat(registry.get("quarry.invocations").tag("tenant", tenant).counter().count())
-        .as("one invocation per chunk of 10").isEqualTo(10.0);
+        .as("one invocation per chunk of 10")
+        .isEqualTo(10.0);
   }
 
   @Test
@@ -124,7 +136,9 @@ class JavaClientEndToEndTest {
 
   @Test
   void futuresFromTwoExecutorsCombineInOneCall() throws Exception {
-    try (var other = FunctionExecutor.connect(server.grpcTarget(), ClientOptions.builder().apiKey(server.apiKey).build())) {
+    try (var other =
+        FunctionExecutor.connect(
+            server.grpcTarget(), ClientOptions.builder().apiKey(server.apiKey).build())) {
       List<JobFuture<String>> all = new ArrayList<>();
       all.addAll(fexec.map(x -> "a" + x, List.of(1, 2)));
       all.addAll(other.map(x -> "b" + x, List.of(3, 4)));
@@ -135,7 +149,9 @@ class JavaClientEndToEndTest {
 
   @Test
   void cancelledJobCancelsItsFutures() throws Exception {
-    var futures = fexec.map(JavaClientEndToEndTest::sleepFor, IntStream.range(0, 100).mapToObj(i -> 200).toList());
+    var futures =
+        fexec.map(
+            JavaClientEndToEndTest::sleepFor, IntStream.range(0, 100).mapToObj(i -> 200).toList());
     fexec.cancel(futures.get(0).jobId());
     assertThatThrownBy(() -> fexec.getResult(futures)).isInstanceOf(CancellationException.class);
     assertThat(fexec.getJob(futures.get(0).jobId()).state()).hasToString("CANCELLED");
@@ -156,7 +172,11 @@ class JavaClientEndToEndTest {
         .pollDelay(Duration.ofMillis(1100))
         .atMost(Duration.ofSeconds(10))
         .until(
-            () -> ProcessHandle.current().descendants().filter(JavaClientEndToEndTest::isWorker).findFirst(),
+            () ->
+                ProcessHandle.current()
+                    .descendants()
+                    .filter(JavaClientEndToEndTest::isWorker)
+                    .findFirst(),
             Optional::isPresent)
         .orElseThrow();
   }
@@ -183,7 +203,8 @@ class JavaClientEndToEndTest {
   }
 
   /** A user class with state, shipped as an instance rather than a lambda. */
-  record Multiplier(int factor) implements dev.quarry.client.SerializableFunction<Integer, Integer> {
+  record Multiplier(int factor)
+      implements dev.quarry.client.SerializableFunction<Integer, Integer> {
     @Override
     public Integer apply(Integer x) {
       return x * factor;

@@ -38,8 +38,15 @@ class LambdaBackendTest {
     // the jobs' own attempts absorb transient failures (the backend does not retry); a window of
     // 50 calls keeps a 30-40 % failure rate from tripping the 50 % circuit by chance, and a short
     // open state keeps the test quick if it does
-    stack.profile("aws", Map.of("slidingWindowSize", "50", "minimumNumberOfCalls", "20",
-        "waitInOpenStateSeconds", "2"));
+    stack.profile(
+        "aws",
+        Map.of(
+            "slidingWindowSize",
+            "50",
+            "minimumNumberOfCalls",
+            "20",
+            "waitInOpenStateSeconds",
+            "2"));
   }
 
   @AfterEach
@@ -52,9 +59,14 @@ class LambdaBackendTest {
     // a memory size no other test uses: this map meets a new function, so cold instances first
     stack.profile("aws-fresh", Map.of("memory", "576"));
     int created = stack.emulator.stats().apiCalls("CreateFunction");
-    String body = "{\"function\":\"echo\",\"profile\":\"aws-fresh\",\"inputs\":["
-        + String.join(",", IntStream.range(0, 24).mapToObj(i -> "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i * 40) + "\"}").toList())
-        + "]}";
+    String body =
+        "{\"function\":\"echo\",\"profile\":\"aws-fresh\",\"inputs\":["
+            + String.join(
+                ",",
+                IntStream.range(0, 24)
+                    .mapToObj(i -> "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i * 40) + "\"}")
+                    .toList())
+            + "]}";
     Http.Response submit = admin.post("/v1/jobs", body);
     assertThat(submit.status()).as(submit.body()).isEqualTo(201);
     String job = submit.json().get("id").asString();
@@ -75,9 +87,11 @@ class LambdaBackendTest {
     var store = stack.context.getBean(dev.quarry.storage.ObjectStore.class);
     java.util.UUID jobId = java.util.UUID.fromString(job);
     assertThat(store.read(dev.quarry.server.jobs.StorageKeys.input("default", jobId, 2))).isEmpty();
-    assertThat(store.read(dev.quarry.server.jobs.StorageKeys.input("default", jobId, 20))).isPresent();
+    assertThat(store.read(dev.quarry.server.jobs.StorageKeys.input("default", jobId, 20)))
+        .isPresent();
     assertThat(stack.emulator.stats().apiCalls("CreateFunction")).isEqualTo(created + 1);
-    assertThat(stack.emulator.functions()).anyMatch(f -> f.name().matches("quarry-worker-[0-9a-f]{12}-576"));
+    assertThat(stack.emulator.functions())
+        .anyMatch(f -> f.name().matches("quarry-worker-[0-9a-f]{12}-576"));
   }
 
   @Test
@@ -85,10 +99,17 @@ class LambdaBackendTest {
     warmUp("aws");
     EmulatorStats before = stack.emulator.stats();
     // 30 % transient (throttling, 5xx), plus slow responses and crashed instances
-    stack.emulator.faults().throttleRate(0.15).serverErrorRate(0.15)
-        .slowResponses(0.1, java.time.Duration.ofMillis(300)).crashRate(0.08);
-    String body = "{\"function\":\"checksum\",\"profile\":\"aws\",\"maxAttempts\":8,\"inputs\":["
-        + String.join(",", IntStream.range(0, 80).mapToObj(i -> "\"input-" + i + "\"").toList()) + "]}";
+    stack
+        .emulator
+        .faults()
+        .throttleRate(0.15)
+        .serverErrorRate(0.15)
+        .slowResponses(0.1, java.time.Duration.ofMillis(300))
+        .crashRate(0.08);
+    String body =
+        "{\"function\":\"checksum\",\"profile\":\"aws\",\"maxAttempts\":8,\"inputs\":["
+            + String.join(",", IntStream.range(0, 80).mapToObj(i -> "\"input-" + i + "\"").toList())
+            + "]}";
     String job = admin.post("/v1/jobs", body).json().get("id").asString();
     List<JsonNode> lines = RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"));
     stack.emulator.faults().reset();
@@ -102,36 +123,73 @@ class LambdaBackendTest {
       assertThat(seen.add(line.get("index").asInt())).as("duplicate result " + line).isTrue();
     }
     // the same inputs on the local backend give the same checksums
-    String local = admin.post("/v1/jobs", body.replace("\"profile\":\"aws\",", "")).json().get("id").asString();
+    String local =
+        admin
+            .post("/v1/jobs", body.replace("\"profile\":\"aws\",", ""))
+            .json()
+            .get("id")
+            .asString();
     Map<Integer, String> expected = new HashMap<>();
     RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + local + "/results"))
         .forEach(l -> expected.put(l.get("index").asInt(), l.get("result").toString()));
-    lines.forEach(l -> assertThat(l.get("result").toString()).isEqualTo(expected.get(l.get("index").asInt())));
-    assertThat(count("select count(*) from tasks where job_id = '" + job + "'::uuid and state = 'SUCCEEDED'")).isEqualTo(80);
+    lines.forEach(
+        l ->
+            assertThat(l.get("result").toString()).isEqualTo(expected.get(l.get("index").asInt())));
+    assertThat(
+            count(
+                "select count(*) from tasks where job_id = '"
+                    + job
+                    + "'::uuid and state = 'SUCCEEDED'"))
+        .isEqualTo(80);
     // a crashed instance costs its tasks an attempt (retried), never a second result
     long crashes = stats.crashes() - before.crashes();
-    long retried = count("select count(*) from tasks where job_id = '" + job + "'::uuid and attempt > 1");
-    assertThat(retried).as("tasks retried after %d crashes", crashes).isGreaterThanOrEqualTo(crashes > 0 ? 1 : 0);
+    long retried =
+        count("select count(*) from tasks where job_id = '" + job + "'::uuid and attempt > 1");
+    assertThat(retried)
+        .as("tasks retried after %d crashes", crashes)
+        .isGreaterThanOrEqualTo(crashes > 0 ? 1 : 0);
   }
 
   @Test
   void aDeadBackendOpensTheProfilesCircuitAndTheJobSaysSo() throws Exception {
-    stack.profile("aws-dead", Map.of("slidingWindowSize", "4", "minimumNumberOfCalls", "4",
-        "waitInOpenStateSeconds", "60"));
+    stack.profile(
+        "aws-dead",
+        Map.of(
+            "slidingWindowSize", "4", "minimumNumberOfCalls", "4", "waitInOpenStateSeconds", "60"));
     warmUp("aws-dead");
     stack.emulator.faults().unavailable(true);
-    String job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws-dead\",\"inputs\":["
-        + String.join(",", IntStream.range(0, 20).mapToObj(Integer::toString).toList()) + "]}").json().get("id").asString();
+    String job =
+        admin
+            .post(
+                "/v1/jobs",
+                "{\"function\":\"echo\",\"profile\":\"aws-dead\",\"inputs\":["
+                    + String.join(",", IntStream.range(0, 20).mapToObj(Integer::toString).toList())
+                    + "]}")
+            .json()
+            .get("id")
+            .asString();
     String message = JobFixtures.awaitMessage(admin, job, "circuit", Duration.ofSeconds(30));
     assertThat(message).startsWith("waiting:").contains("circuit", "aws-dead", "open until");
     JsonNode status = admin.get("/v1/jobs/" + job).json();
     assertThat(status.get("state").asString()).isEqualTo("RUNNING");
-    assertThat(count("select max(attempt) from tasks where job_id = '" + job + "'::uuid")).isLessThanOrEqualTo(3);
+    assertThat(count("select max(attempt) from tasks where job_id = '" + job + "'::uuid"))
+        .isLessThanOrEqualTo(3);
     // the other profile's circuit is its own: it still runs (the outage is over for it)
     stack.emulator.faults().reset();
-    String other = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws\",\"inputs\":[5]}").json().get("id").asString();
-    assertThat(RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + other + "/results")).get(0).get("result").asInt()).isEqualTo(5);
-    assertThat(admin.post("/v1/jobs/" + job + "/cancel", "").json().get("state").asString()).isEqualTo("CANCELLED");
+    String other =
+        admin
+            .post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws\",\"inputs\":[5]}")
+            .json()
+            .get("id")
+            .asString();
+    assertThat(
+            RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + other + "/results"))
+                .get(0)
+                .get("result")
+                .asInt())
+        .isEqualTo(5);
+    assertThat(admin.post("/v1/jobs/" + job + "/cancel", "").json().get("state").asString())
+        .isEqualTo("CANCELLED");
   }
 
   @Test
@@ -141,16 +199,24 @@ class LambdaBackendTest {
     noRole.put("role", null);
     stack.profile("aws-norole", noRole);
     long start = System.nanoTime();
-    String job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws-norole\",\"inputs\":[1,2,3]}")
-        .json().get("id").asString();
+    String job =
+        admin
+            .post(
+                "/v1/jobs", "{\"function\":\"echo\",\"profile\":\"aws-norole\",\"inputs\":[1,2,3]}")
+            .json()
+            .get("id")
+            .asString();
     List<JsonNode> lines = RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"));
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertThat(ms).as("fails fast").isLessThan(15_000);
-    assertThat(lines).hasSize(3).allSatisfy(l -> {
-      assertThat(l.get("state").asString()).isEqualTo("FAILED");
-      assertThat(l.get("attempts").asInt()).isEqualTo(1);
-      assertThat(l.get("error").toString()).contains("no execution role", "quarry-worker-");
-    });
+    assertThat(lines)
+        .hasSize(3)
+        .allSatisfy(
+            l -> {
+              assertThat(l.get("state").asString()).isEqualTo("FAILED");
+              assertThat(l.get("attempts").asInt()).isEqualTo(1);
+              assertThat(l.get("error").toString()).contains("no execution role", "quarry-worker-");
+            });
     assertThat(admin.get("/v1/jobs/" + job).json().get("state").asString()).isEqualTo("FAILED");
   }
 
@@ -176,7 +242,8 @@ class LambdaBackendTest {
     admin.get("/v1/profiles/aws-a/runtimes").json().get("runtimes").forEach(listed::add);
     assertThat(listed).anyMatch(r -> r.get("name").asString().equals(name));
 
-    // a new timeout is pushed by update (UpdateFunctionCode + UpdateFunctionConfiguration + waiters)
+    // a new timeout is pushed by update (UpdateFunctionCode + UpdateFunctionConfiguration +
+    // waiters)
     stack.profile("aws-a", Map.of("memory", "768", "timeout", "45"));
     Http.Response updated = admin.put("/v1/profiles/aws-a/runtimes/" + name, "");
     assertThat(updated.status()).as(updated.body()).isEqualTo(200);
@@ -185,16 +252,20 @@ class LambdaBackendTest {
     assertThat(stack.emulator.function(name).orElseThrow().timeoutSeconds()).isEqualTo(45);
 
     // the Java client speaks gRPC RuntimeService
-    try (var runtimes = dev.quarry.client.QuarryRuntimes.connect(stack.grpcTarget,
-        ClientOptions.builder().apiKey(admin.key()).build())) {
-      assertThat(runtimes.list("aws-a")).anyMatch(r -> r.name().equals(name) && r.memoryMb() == 768 && r.current());
+    try (var runtimes =
+        dev.quarry.client.QuarryRuntimes.connect(
+            stack.grpcTarget, ClientOptions.builder().apiKey(admin.key()).build())) {
+      assertThat(runtimes.list("aws-a"))
+          .anyMatch(r -> r.name().equals(name) && r.memoryMb() == 768 && r.current());
       assertThat(runtimes.deploy("aws-b").change()).isEqualTo("unchanged");
       assertThat(runtimes.delete("aws-a", name).change()).isEqualTo("deleted");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtimes.delete("aws-a", name))
-          .isInstanceOfSatisfying(dev.quarry.client.QuarryException.class, e -> {
-            assertThat(e.getMessage()).contains("no Lambda function named");
-            assertThat(e.reason()).isEqualTo(dev.quarry.client.ErrorReason.RUNTIME_NOT_FOUND);
-          });
+          .isInstanceOfSatisfying(
+              dev.quarry.client.QuarryException.class,
+              e -> {
+                assertThat(e.getMessage()).contains("no Lambda function named");
+                assertThat(e.reason()).isEqualTo(dev.quarry.client.ErrorReason.RUNTIME_NOT_FOUND);
+              });
     }
     assertThat(stack.emulator.function(name)).isEmpty();
     Http.Response gone = admin.delete("/v1/profiles/aws-a/runtimes/" + name);
@@ -218,14 +289,22 @@ class LambdaBackendTest {
   }
 
   private static void warmUp(String profile) throws Exception {
-    String job = admin.post("/v1/jobs", "{\"function\":\"echo\",\"profile\":\"" + profile + "\",\"inputs\":[0,1]}")
-        .json().get("id").asString();
+    String job =
+        admin
+            .post(
+                "/v1/jobs",
+                "{\"function\":\"echo\",\"profile\":\"" + profile + "\",\"inputs\":[0,1]}")
+            .json()
+            .get("id")
+            .asString();
     assertThat(RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results")))
         .allMatch(l -> l.get("state").asString().equals("SUCCEEDED"));
   }
 
   private static long count(String sql) throws Exception {
-    try (var c = stack.database.connect(); var s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (var c = stack.database.connect();
+        var s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

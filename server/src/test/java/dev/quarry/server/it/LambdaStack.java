@@ -74,8 +74,13 @@ final class LambdaStack {
             .start();
     LambdaStack stack = new LambdaStack(s3, emulator, server);
     Http.Response credential =
-        stack.admin.put("/v1/credentials/team-aws",
-            "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"" + AWS_KEY_ID + "\",\"secretAccessKey\":\"" + AWS_SECRET + "\"}}");
+        stack.admin.put(
+            "/v1/credentials/team-aws",
+            "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\""
+                + AWS_KEY_ID
+                + "\",\"secretAccessKey\":\""
+                + AWS_SECRET
+                + "\"}}");
     if (credential.status() != 200) {
       throw new IllegalStateException("cannot store the test credential: " + credential.body());
     }
@@ -87,18 +92,32 @@ final class LambdaStack {
    * timeout and concurrency 4, with {@code overrides} on top (a null value removes a setting).
    */
   void profile(String name, Map<String, String> overrides) throws Exception {
-    Map<String, String> settings = new java.util.TreeMap<>(Map.of(
-        "region", "us-east-1", "endpoint", emulator.endpoint().toString(), "role", ROLE,
-        "memory", "512", "timeout", "30", "concurrency", "4"));
-    overrides.forEach((k, v) -> {
-      if (v == null) {
-        settings.remove(k);
-      } else {
-        settings.put(k, v);
-      }
-    });
-    String body = Http.JSON.writeValueAsString(
-        Map.of("backend", "lambda", "settings", settings, "credential", "team-aws"));
+    Map<String, String> settings =
+        new java.util.TreeMap<>(
+            Map.of(
+                "region",
+                "us-east-1",
+                "endpoint",
+                emulator.endpoint().toString(),
+                "role",
+                ROLE,
+                "memory",
+                "512",
+                "timeout",
+                "30",
+                "concurrency",
+                "4"));
+    overrides.forEach(
+        (k, v) -> {
+          if (v == null) {
+            settings.remove(k);
+          } else {
+            settings.put(k, v);
+          }
+        });
+    String body =
+        Http.JSON.writeValueAsString(
+            Map.of("backend", "lambda", "settings", settings, "credential", "team-aws"));
     Http.Response r = admin.put("/v1/profiles/" + name, body);
     if (r.status() != 200) {
       throw new IllegalStateException("cannot create profile " + name + ": " + r.body());

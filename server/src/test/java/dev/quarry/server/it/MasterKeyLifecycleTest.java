@@ -40,13 +40,23 @@ class MasterKeyLifecycleTest {
   void wrongKeyFailsAtStartAndRotationMovesSecretsToTheNewKey() throws Exception {
     try (var s1 = start(K1, "")) {
       Http admin = s1.http();
-      assertThat(admin.put("/v1/credentials/team-aws",
-          "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/r\",\"externalId\":\"x-secret\"}}").status()).isEqualTo(200);
-      assertThat(admin.put("/v1/profiles/p", "{\"backend\":\"local\",\"credential\":\"team-aws\"}").status()).isEqualTo(200);
+      assertThat(
+              admin
+                  .put(
+                      "/v1/credentials/team-aws",
+                      "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/r\",\"externalId\":\"x-secret\"}}")
+                  .status())
+          .isEqualTo(200);
+      assertThat(
+              admin
+                  .put("/v1/profiles/p", "{\"backend\":\"local\",\"credential\":\"team-aws\"}")
+                  .status())
+          .isEqualTo(200);
     }
 
     assertThatThrownBy(() -> start(K1_WRONG, "").close())
-        .hasStackTraceContaining("Master key 'k1' is not the key this database's secrets were sealed with");
+        .hasStackTraceContaining(
+            "Master key 'k1' is not the key this database's secrets were sealed with");
 
     try (var s3 = start(K1 + "," + K2, "k2")) {
       Http operator = s3.http(TestServer.OPERATOR_KEY);

@@ -3,15 +3,15 @@ package dev.quarry.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.testkit.Http;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.InetAddress;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Prometheus metrics on the management port: no key needed, JVM, Hikari, Resilience4j and
- * Quarry's own gauges present, and nothing of it on the REST port.
+ * Prometheus metrics on the management port: no key needed, JVM, Hikari, Resilience4j and Quarry's
+ * own gauges present, and nothing of it on the REST port.
  */
 class MetricsEndpointTest {
   static TestServer server;
@@ -23,10 +23,15 @@ class MetricsEndpointTest {
   static void start() throws Exception {
     server = TestServer.get();
     rest = new Http(server.restUrl(), server.apiKey);
-    managementPort = Integer.parseInt(server.context.getEnvironment().getProperty("local.management.port"));
+    managementPort =
+        Integer.parseInt(server.context.getEnvironment().getProperty("local.management.port"));
     management = new Http("http://127.0.0.1:" + managementPort, null);
     // one job, so the backend's retry and circuit breaker have been used at least once
-    String id = rest.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1,2,3]}").json().get("id").asString();
+    String id =
+        rest.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1,2,3]}")
+            .json()
+            .get("id")
+            .asString();
     assertThat(RestEndToEndTest.ndjson(rest.get("/v1/jobs/" + id + "/results"))).hasSize(3);
   }
 
@@ -71,10 +76,17 @@ class MetricsEndpointTest {
 
   /** Runs HealthProbe as the container engine would: a separate JVM on the server's class path. */
   private static int probe(String url) throws Exception {
-    String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(javaBin, "-cp", "target/classes",
-            dev.quarry.server.observability.HealthProbe.class.getName(), url)
-        .redirectErrorStream(true).start();
+    String javaBin =
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                javaBin,
+                "-cp",
+                "target/classes",
+                dev.quarry.server.observability.HealthProbe.class.getName(),
+                url)
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     return p.exitValue();
   }
@@ -88,7 +100,8 @@ class MetricsEndpointTest {
   @Test
   void managementPortListensOnLoopbackOnlyByDefault() throws Exception {
     InetAddress external = externalAddress();
-    org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this machine has no non-loopback address");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        external != null, "this machine has no non-loopback address");
     try (Socket s = new Socket()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> s.connect(new InetSocketAddress(external, managementPort), 2000))

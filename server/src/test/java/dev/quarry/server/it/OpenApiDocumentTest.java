@@ -11,9 +11,9 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 import tools.jackson.databind.JsonNode;
 
 /**
- * The OpenAPI document describes every REST route the running server has (the list comes from
- * the server, so a new route missing from the document fails this test), and it and Swagger UI
- * are reachable without a key.
+ * The OpenAPI document describes every REST route the running server has (the list comes from the
+ * server, so a new route missing from the document fails this test), and it and Swagger UI are
+ * reachable without a key.
  */
 class OpenApiDocumentTest {
   static TestServer server;
@@ -33,15 +33,32 @@ class OpenApiDocumentTest {
     assertThat(doc.get("openapi").asString()).startsWith("3.");
 
     TreeSet<String> documented = new TreeSet<>();
-    doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op ->
-        documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
+    doc.get("paths")
+        .properties()
+        .forEach(
+            path ->
+                path.getValue()
+                    .properties()
+                    .forEach(
+                        op ->
+                            documented.add(
+                                op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey())));
 
-    var mapping = server.context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
+    var mapping =
+        server.context.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class);
     TreeSet<String> routes = new TreeSet<>();
-    mapping.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().stream()
-        .filter(p -> p.startsWith("/v1/"))
-        .forEach(p -> info.getMethodsCondition().getMethods()
-            .forEach(m -> routes.add(m.name() + " " + p))));
+    mapping
+        .getHandlerMethods()
+        .keySet()
+        .forEach(
+            info ->
+                info.getPatternValues().stream()
+                    .filter(p -> p.startsWith("/v1/"))
+                    .forEach(
+                        p ->
+                            info.getMethodsCondition()
+                                .getMethods()
+                                .forEach(m -> routes.add(m.name() + " " + p))));
 
     assertThat(routes).hasSizeGreaterThan(20);
     assertThat(documented).containsAll(routes);

@@ -26,7 +26,12 @@ class QuotasTest {
   /** A new tenant with these limits; returns its admin client. */
   static Http tenantWith(String limits) throws Exception {
     String id = "quota-" + UUID.randomUUID().toString().substring(0, 8);
-    String key = operator.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Q\"}").json().get("adminKeySecret").asString();
+    String key =
+        operator
+            .post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Q\"}")
+            .json()
+            .get("adminKeySecret")
+            .asString();
     Http.Response set = operator.put("/v1/admin/tenants/" + id + "/limits", limits);
     assertThat(set.status()).as(set.body()).isEqualTo(200);
     return new Http(server.restUrl(), key);
@@ -39,11 +44,27 @@ class QuotasTest {
     String big = "\"" + "x".repeat(150) + "\"";
     String ninety = "\"" + "y".repeat(88) + "\"";
     record Case(Http.Response r, String limit) {}
-    var cases = List.of(
-        new Case(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1,2,3,4,5,6]}"), "maxInputsPerJob"),
-        new Case(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + big + "]}"), "maxInputBytes"),
-        new Case(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + ninety + "," + ninety + "," + ninety + "," + ninety + "]}"),
-            "maxRequestBytes"));
+    var cases =
+        List.of(
+            new Case(
+                t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1,2,3,4,5,6]}"),
+                "maxInputsPerJob"),
+            new Case(
+                t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + big + "]}"),
+                "maxInputBytes"),
+            new Case(
+                t.post(
+                    "/v1/jobs",
+                    "{\"function\":\"echo\",\"inputs\":["
+                        + ninety
+                        + ","
+                        + ninety
+                        + ","
+                        + ninety
+                        + ","
+                        + ninety
+                        + "]}"),
+                "maxRequestBytes"));
     for (Case c : cases) {
       assertThat(c.r().status()).as(c.r().body()).isEqualTo(413);
       assertThat(c.r().json().get("code").asString()).isEqualTo("PAYLOAD_TOO_LARGE");
@@ -52,13 +73,18 @@ class QuotasTest {
       assertThat(c.r().json().get("message").asString()).startsWith(c.limit());
     }
     assertThat(RestEndToEndTest.count("jobs")).isEqualTo(jobs);
-    assertThat(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1,2,3,4,5]}").status()).isEqualTo(201);
+    assertThat(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1,2,3,4,5]}").status())
+        .isEqualTo(201);
   }
 
   @Test
   void jobsInFlightLimitAnswers429UntilAJobEnds() throws Exception {
     Http t = tenantWith("{\"maxJobsInFlight\":1}");
-    String first = t.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[1500]}").json().get("id").asString();
+    String first =
+        t.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[1500]}")
+            .json()
+            .get("id")
+            .asString();
     long jobs = RestEndToEndTest.count("jobs");
     Http.Response second = t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}");
     assertThat(second.status()).isEqualTo(429);
@@ -69,20 +95,33 @@ class QuotasTest {
     assertThat(second.json().get("retryable").asBoolean()).isTrue();
     assertThat(RestEndToEndTest.count("jobs")).isEqualTo(jobs);
     t.post("/v1/jobs/" + first + "/cancel", "");
-    assertThat(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").status()).isEqualTo(201);
+    assertThat(t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").status())
+        .isEqualTo(201);
   }
 
   @Test
   void aRefusedSubmitLeavesNothingInStorage() throws Exception {
     String id = "quota-" + UUID.randomUUID().toString().substring(0, 8);
-    String key = operator.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Q\"}").json().get("adminKeySecret").asString();
-    assertThat(operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxJobsInFlight\":1}").status()).isEqualTo(200);
+    String key =
+        operator
+            .post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Q\"}")
+            .json()
+            .get("adminKeySecret")
+            .asString();
+    assertThat(
+            operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxJobsInFlight\":1}").status())
+        .isEqualTo(200);
     Http t = new Http(server.restUrl(), key);
-    String first = t.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[1500]}").json().get("id").asString();
+    String first =
+        t.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[1500]}")
+            .json()
+            .get("id")
+            .asString();
     // inputs over the inline limit (4 KiB) are staged in storage before the insert
     String large = "\"" + "z".repeat(6000) + "\"";
 
-    Http.Response refused = t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + large + "," + large + "]}");
+    Http.Response refused =
+        t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + large + "," + large + "]}");
 
     assertThat(refused.status()).isEqualTo(429);
     Path jobs = server.dataDir().resolve("tenants").resolve(id).resolve("jobs");
@@ -92,7 +131,11 @@ class QuotasTest {
     }
     t.post("/v1/jobs/" + first + "/cancel", "");
     // the same job, accepted, stages its inputs: the check above can see them
-    String accepted = t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + large + "]}").json().get("id").asString();
+    String accepted =
+        t.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + large + "]}")
+            .json()
+            .get("id")
+            .asString();
     assertThat(jobs.resolve(accepted).resolve("inputs").resolve("0")).exists();
   }
 
@@ -100,10 +143,17 @@ class QuotasTest {
   void concurrentInvocationsOfATenantAreCapped() throws Exception {
     Http t = tenantWith("{\"maxConcurrentInvocations\":1}");
     long start = System.nanoTime();
-    String job = t.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[300,300,300,300]}").json().get("id").asString();
-    List<tools.jackson.databind.JsonNode> lines = RestEndToEndTest.ndjson(t.get("/v1/jobs/" + job + "/results"));
+    String job =
+        t.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[300,300,300,300]}")
+            .json()
+            .get("id")
+            .asString();
+    List<tools.jackson.databind.JsonNode> lines =
+        RestEndToEndTest.ndjson(t.get("/v1/jobs/" + job + "/results"));
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    assertThat(lines).hasSize(4).allSatisfy(l -> assertThat(l.get("state").asString()).isEqualTo("SUCCEEDED"));
+    assertThat(lines)
+        .hasSize(4)
+        .allSatisfy(l -> assertThat(l.get("state").asString()).isEqualTo("SUCCEEDED"));
     assertThat(lines).allSatisfy(l -> assertThat(l.get("attempts").asInt()).isEqualTo(1));
     // Two workers could run two at once; one at a time takes at least 4 x 300 ms.
     assertThat(elapsedMs).isGreaterThanOrEqualTo(1150);
@@ -135,11 +185,29 @@ class QuotasTest {
   void badLimitsAreRejected() throws Exception {
     String id = "quota-" + UUID.randomUUID().toString().substring(0, 8);
     operator.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Q\"}");
-    assertThat(operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxCpus\":1}").status()).isEqualTo(400);
-    assertThat(operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxJobsInFlight\":0}").status()).isEqualTo(400);
-    assertThat(operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxJobsInFlight\":\"ten\"}").status()).isEqualTo(400);
-    assertThat(operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxInputsPerJob\":99999999}").status()).isEqualTo(400);
-    assertThat(operator.put("/v1/admin/tenants/ghost/limits", "{\"maxJobsInFlight\":1}").status()).isEqualTo(404);
-    assertThat(operator.get("/v1/admin/tenants/" + id + "/limits").json().get("maxJobsInFlight").asInt()).isEqualTo(100);
+    assertThat(operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxCpus\":1}").status())
+        .isEqualTo(400);
+    assertThat(
+            operator.put("/v1/admin/tenants/" + id + "/limits", "{\"maxJobsInFlight\":0}").status())
+        .isEqualTo(400);
+    assertThat(
+            operator
+                .put("/v1/admin/tenants/" + id + "/limits", "{\"maxJobsInFlight\":\"ten\"}")
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            operator
+                .put("/v1/admin/tenants/" + id + "/limits", "{\"maxInputsPerJob\":99999999}")
+                .status())
+        .isEqualTo(400);
+    assertThat(operator.put("/v1/admin/tenants/ghost/limits", "{\"maxJobsInFlight\":1}").status())
+        .isEqualTo(404);
+    assertThat(
+            operator
+                .get("/v1/admin/tenants/" + id + "/limits")
+                .json()
+                .get("maxJobsInFlight")
+                .asInt())
+        .isEqualTo(100);
   }
 }

@@ -21,7 +21,8 @@ class TenancyTest {
 
   static String newTenant() throws Exception {
     String id = "team-" + UUID.randomUUID().toString().substring(0, 8);
-    Http.Response r = operator.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Team\"}");
+    Http.Response r =
+        operator.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Team\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     assertThat(r.json().get("adminKey").get("role").asString()).isEqualTo("admin");
     return r.json().get("adminKeySecret").asString();
@@ -36,11 +37,14 @@ class TenancyTest {
     assertThat(secret).startsWith("qk_" + created.json().get("key").get("prefix").asString() + "_");
 
     Http member = admin.withKey(secret);
-    assertThat(member.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").status()).isEqualTo(201);
+    assertThat(member.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1]}").status())
+        .isEqualTo(201);
     assertThat(member.get("/v1/keys").status()).isEqualTo(403);
 
     Http.Response list = admin.get("/v1/keys");
-    assertThat(list.body()).doesNotContain(secret).doesNotContain(secret.substring(secret.lastIndexOf('_') + 1));
+    assertThat(list.body())
+        .doesNotContain(secret)
+        .doesNotContain(secret.substring(secret.lastIndexOf('_') + 1));
     JsonNode keys = list.json().get("keys");
     assertThat(keys).hasSize(2);
     assertThat(keys.get(1).get("lastUsedAt").isNull()).isFalse();
@@ -68,7 +72,13 @@ class TenancyTest {
     String id = admin.get("/v1/keys").json().get("keys").get(0).get("id").asString();
     long keysBefore = RestEndToEndTest.count("api_keys");
     String tenantId = findTenantOfKey(id);
-    assertThat(operator.post("/v1/admin/tenants/" + tenantId + "/disable", "").json().get("disabled").asBoolean()).isTrue();
+    assertThat(
+            operator
+                .post("/v1/admin/tenants/" + tenantId + "/disable", "")
+                .json()
+                .get("disabled")
+                .asBoolean())
+        .isTrue();
     assertThat(admin.get("/v1/jobs").status()).isEqualTo(401);
     assertThat(RestEndToEndTest.count("api_keys")).isEqualTo(keysBefore);
   }
@@ -76,12 +86,18 @@ class TenancyTest {
   @Test
   void auditLogRecordsWhoDidWhat() throws Exception {
     Http admin = new Http(server.restUrl(), newTenant());
-    String job = admin.post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[2000]}").json().get("id").asString();
+    String job =
+        admin
+            .post("/v1/jobs", "{\"function\":\"sleep\",\"inputs\":[2000]}")
+            .json()
+            .get("id")
+            .asString();
     admin.post("/v1/jobs/" + job + "/cancel", "");
     Http.Response created = admin.post("/v1/keys", "{\"name\":\"x\",\"role\":\"viewer\"}");
     admin.post("/v1/keys/" + created.json().get("key").get("id").asString() + "/revoke", "");
     JsonNode events = admin.get("/v1/audit").json().get("events");
-    assertThat(events).extracting(e -> e.get("action").asString())
+    assertThat(events)
+        .extracting(e -> e.get("action").asString())
         .containsExactly("key.revoke", "key.create", "job.cancel", "job.submit", "tenant.create");
     assertThat(events.get(3).get("target").asString()).startsWith(job);
     assertThat(events.get(3).get("actor").asString()).startsWith("key:");
@@ -94,19 +110,54 @@ class TenancyTest {
     long tenants = RestEndToEndTest.count("tenants");
     long keys = RestEndToEndTest.count("api_keys");
     record Case(String name, Http.Response r, int status, String text) {}
-    var cases = java.util.List.of(
-        new Case("bad tenant id", operator.post("/v1/admin/tenants", "{\"id\":\"Bad Id\",\"name\":\"x\"}"), 400, "tenant id"),
-        new Case("duplicate tenant", operator.post("/v1/admin/tenants", "{\"id\":\"default\",\"name\":\"x\"}"), 409, "already exists"),
-        new Case("missing name", operator.post("/v1/admin/tenants", "{\"id\":\"ok-id\"}"), 400, "name"),
-        new Case("unknown field", operator.post("/v1/admin/tenants", "{\"id\":\"ok-id\",\"name\":\"x\",\"plan\":\"gold\"}"), 400, "plan"),
-        new Case("unknown tenant", operator.post("/v1/admin/tenants/nope/disable", ""), 404, "nope"),
-        new Case("bad role", admin.post("/v1/keys", "{\"name\":\"k\",\"role\":\"root\"}"), 400, "role"),
-        new Case("bad key name", admin.post("/v1/keys", "{\"name\":\"\",\"role\":\"viewer\"}"), 400, "name"),
-        new Case("role wrong type", admin.post("/v1/keys", "{\"name\":\"k\",\"role\":3}"), 400, "role"),
-        new Case("malformed", admin.post("/v1/keys", "{\"name\""), 400, "malformed"),
-        new Case("unknown key", admin.post("/v1/keys/" + UUID.randomUUID() + "/revoke", ""), 404, "key"),
-        new Case("bad key id", admin.post("/v1/keys/xyz/revoke", ""), 404, "xyz"),
-        new Case("audit limit", admin.get("/v1/audit?limit=0"), 400, "limit"));
+    var cases =
+        java.util.List.of(
+            new Case(
+                "bad tenant id",
+                operator.post("/v1/admin/tenants", "{\"id\":\"Bad Id\",\"name\":\"x\"}"),
+                400,
+                "tenant id"),
+            new Case(
+                "duplicate tenant",
+                operator.post("/v1/admin/tenants", "{\"id\":\"default\",\"name\":\"x\"}"),
+                409,
+                "already exists"),
+            new Case(
+                "missing name",
+                operator.post("/v1/admin/tenants", "{\"id\":\"ok-id\"}"),
+                400,
+                "name"),
+            new Case(
+                "unknown field",
+                operator.post(
+                    "/v1/admin/tenants", "{\"id\":\"ok-id\",\"name\":\"x\",\"plan\":\"gold\"}"),
+                400,
+                "plan"),
+            new Case(
+                "unknown tenant", operator.post("/v1/admin/tenants/nope/disable", ""), 404, "nope"),
+            new Case(
+                "bad role",
+                admin.post("/v1/keys", "{\"name\":\"k\",\"role\":\"root\"}"),
+                400,
+                "role"),
+            new Case(
+                "bad key name",
+                admin.post("/v1/keys", "{\"name\":\"\",\"role\":\"viewer\"}"),
+                400,
+                "name"),
+            new Case(
+                "role wrong type",
+                admin.post("/v1/keys", "{\"name\":\"k\",\"role\":3}"),
+                400,
+                "role"),
+            new Case("malformed", admin.post("/v1/keys", "{\"name\""), 400, "malformed"),
+            new Case(
+                "unknown key",
+                admin.post("/v1/keys/" + UUID.randomUUID() + "/revoke", ""),
+                404,
+                "key"),
+            new Case("bad key id", admin.post("/v1/keys/xyz/revoke", ""), 404, "xyz"),
+            new Case("audit limit", admin.get("/v1/audit?limit=0"), 400, "limit"));
     for (Case c : cases) {
       assertThat(c.r().status()).as(c.name() + ": " + c.r().body()).isEqualTo(c.status());
       assertThat(c.r().json().get("message").asString()).as(c.name()).contains(c.text());
@@ -116,7 +167,8 @@ class TenancyTest {
   }
 
   private static String findTenantOfKey(String keyId) throws Exception {
-    try (var c = server.database.connect(); var s = c.prepareStatement("select tenant_id from api_keys where id = ?::uuid")) {
+    try (var c = server.database.connect();
+        var s = c.prepareStatement("select tenant_id from api_keys where id = ?::uuid")) {
       s.setString(1, keyId);
       try (var rs = s.executeQuery()) {
         rs.next();

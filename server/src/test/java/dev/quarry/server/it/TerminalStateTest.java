@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A job's terminal state is visible no later than its last result: a client that has read every
- * result and then asks for the job never sees it running. Many small jobs make the window (the
- * last outcome committed, the job not yet finished) likely to be hit if it exists.
+ * result and then asks for the job never sees it running. Many small jobs make the window (the last
+ * outcome committed, the job not yet finished) likely to be hit if it exists.
  */
 class TerminalStateTest {
   private static final int JOBS = 40;
@@ -66,7 +66,9 @@ class TerminalStateTest {
     for (int i = 0; i < JOBS; i++) {
       String id =
           http.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[1,2,3],\"chunkSize\":1}")
-              .json().get("id").asString();
+              .json()
+              .get("id")
+              .asString();
       assertThat(RestEndToEndTest.ndjson(http.get("/v1/jobs/" + id + "/results"))).hasSize(3);
       assertThat(http.get("/v1/jobs/" + id).json().get("state").asString())
           .as("job %d right after its last result", i)

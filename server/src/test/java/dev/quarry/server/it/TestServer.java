@@ -24,8 +24,10 @@ public final class TestServer {
   final Path home;
   final int httpPort;
   final int grpcPort;
+
   /** Actuator (health, metrics): its own port, a free one in tests. */
   final int managementPort;
+
   final String apiKey;
 
   private TestServer(ServerFixture fixture) {

@@ -113,8 +113,11 @@ class WorkerSandboxAttackTest {
     // tenant A's data on disk: a large input goes to storage
     String large = "tenant-a-secret-".repeat(400);
     String jobA =
-        tenantA.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[\"" + large + "\"]}")
-            .json().get("id").asString();
+        tenantA
+            .post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[\"" + large + "\"]}")
+            .json()
+            .get("id")
+            .asString();
     assertThat(results(tenantA, jobA).get(0).get("state").asString()).isEqualTo("SUCCEEDED");
     Path dataDir = home.resolve("data");
     Path inputOfA = dataDir.resolve("tenants/default/jobs/" + jobA + "/inputs/0");
@@ -123,16 +126,20 @@ class WorkerSandboxAttackTest {
 
     Map<String, String[]> attacks = new LinkedHashMap<>();
     attacks.put("master key file", new String[] {"read", home.resolve("master-key").toString()});
-    attacks.put("config with the dev key", new String[] {"read", home.resolve("config").toString()});
+    attacks.put(
+        "config with the dev key", new String[] {"read", home.resolve("config").toString()});
     attacks.put("tenant A's input", new String[] {"read", inputOfA.toString()});
     attacks.put("list the data dir", new String[] {"list", dataDir.toString()});
     attacks.put("list quarry.home", new String[] {"list", home.toString()});
     attacks.put("server cmdline", new String[] {"read", "/proc/" + serverPid + "/cmdline"});
     attacks.put("server environ", new String[] {"read", "/proc/" + serverPid + "/environ"});
-    attacks.put("database port", new String[] {"connect", "127.0.0.1:" + db.url().replaceAll(".*://[^:]+:(\\d+)/.*", "$1")});
+    attacks.put(
+        "database port",
+        new String[] {"connect", "127.0.0.1:" + db.url().replaceAll(".*://[^:]+:(\\d+)/.*", "$1")});
     attacks.put("REST port", new String[] {"connect", "127.0.0.1:" + httpPort});
     attacks.put("gRPC port", new String[] {"connect", "127.0.0.1:" + grpcPort});
-    attacks.put("REST port on the host address", new String[] {"connect", hostAddress() + ":" + httpPort});
+    attacks.put(
+        "REST port on the host address", new String[] {"connect", hostAddress() + ":" + httpPort});
 
     List<JsonNode> lines = runAttacks(attacks, 0);
     SoftAssertions softly = new SoftAssertions();
@@ -161,12 +168,20 @@ class WorkerSandboxAttackTest {
       softly.assertThat(noCanary(line.get("result").asString())).as("secret in " + line).isTrue();
     }
     String env = lines.get(0).get("result").asString();
-    softly.assertThat(env).doesNotContain("QUARRY_").doesNotContain("AWS_").doesNotContain("JAVA_TOOL");
+    softly
+        .assertThat(env)
+        .doesNotContain("QUARRY_")
+        .doesNotContain("AWS_")
+        .doesNotContain("JAVA_TOOL");
     String props = lines.get(1).get("result").asString();
-    softly.assertThat(props).doesNotContain(home.toString()).doesNotContain("quarry.worker.cacheDir");
+    softly
+        .assertThat(props)
+        .doesNotContain(home.toString())
+        .doesNotContain("quarry.worker.cacheDir");
     String processes = lines.get(2).get("result").asString().replaceFirst("^LEAK: ", "");
     // only the sandbox's own init (pid 1 in its namespace, naming the worker) may be visible
-    softly.assertThat(processes.lines().filter(l -> !l.startsWith("1 bwrap ")))
+    softly
+        .assertThat(processes.lines().filter(l -> !l.startsWith("1 bwrap ")))
         .as("processes visible to tenant code")
         .noneMatch(l -> l.contains("QuarryServer"))
         .noneMatch(l -> l.contains("LocalWorkerMain"))
@@ -204,8 +219,12 @@ class WorkerSandboxAttackTest {
     attacks.put("native memory bomb", new String[] {"nativeBomb", "48"});
     String bombs = submit(tenantB, attacks, 60_000);
     String echo =
-        tenantA.post("/v1/jobs", "{\"function\":\"echo\",\"chunkSize\":1,\"inputs\":[1,2,3,4,5,6,7,8]}")
-            .json().get("id").asString();
+        tenantA
+            .post(
+                "/v1/jobs", "{\"function\":\"echo\",\"chunkSize\":1,\"inputs\":[1,2,3,4,5,6,7,8]}")
+            .json()
+            .get("id")
+            .asString();
 
     List<JsonNode> a = results(tenantA, echo);
     assertThat(a).extracting(l -> l.get("state").asString()).containsOnly("SUCCEEDED").hasSize(8);
@@ -213,7 +232,8 @@ class WorkerSandboxAttackTest {
     List<JsonNode> lines = results(tenantB, bombs);
     JsonNode fork = lines.get(0);
     assertThat(fork.toString()).doesNotContain("LEAK");
-    assertThat(fork.get("result").asString()).startsWith("BLOCKED: java.io.IOException: stopped after");
+    assertThat(fork.get("result").asString())
+        .startsWith("BLOCKED: java.io.IOException: stopped after");
     var count =
         java.util.regex.Pattern.compile("stopped after (\\d+) processes")
             .matcher(fork.get("result").asString());
@@ -269,7 +289,8 @@ class WorkerSandboxAttackTest {
   }
 
   private static boolean noCanary(String text) {
-    return List.of(OPERATOR_CANARY, DB_PASSWORD_CANARY, masterKeyText, MASTER_FILE_CANARY, tenantA.key())
+    return List.of(
+            OPERATOR_CANARY, DB_PASSWORD_CANARY, masterKeyText, MASTER_FILE_CANARY, tenantA.key())
         .stream()
         .noneMatch(text::contains);
   }
@@ -298,7 +319,6 @@ class WorkerSandboxAttackTest {
   private static String token() {
     byte[] b = new byte[12];
     RANDOM.nextBytes(b);
-    return new String(
-        Base64.getUrlEncoder().withoutPadding().encode(b), StandardCharsets.US_ASCII);
+    return new String(Base64.getUrlEncoder().withoutPadding().encode(b), StandardCharsets.US_ASCII);
   }
 }

@@ -23,15 +23,18 @@ class SecretCipherTest {
     assertThat(sealed.keyId()).isEqualTo("k1");
     assertThat(new String(sealed.bytes(), StandardCharsets.ISO_8859_1)).doesNotContain("hush");
     assertThat(cipher.open(sealed, "t1/name")).asString(StandardCharsets.UTF_8).isEqualTo("hush");
-    assertThatThrownBy(() -> cipher.open(sealed, "t2/name")).isInstanceOf(SecretCipher.WrongKeyException.class);
+    assertThatThrownBy(() -> cipher.open(sealed, "t2/name"))
+        .isInstanceOf(SecretCipher.WrongKeyException.class);
   }
 
   @Test
   void tamperedOrForeignValuesDoNotOpen() {
-    SecretCipher.Sealed sealed = new SecretCipher(Map.of("k1", K1), "k1").seal(new byte[] {1, 2, 3}, "a");
+    SecretCipher.Sealed sealed =
+        new SecretCipher(Map.of("k1", K1), "k1").seal(new byte[] {1, 2, 3}, "a");
     sealed.bytes()[sealed.bytes().length - 1] ^= 1;
     assertThatThrownBy(() -> new SecretCipher(Map.of("k1", K1), "k1").open(sealed, "a"))
-        .isInstanceOf(SecretCipher.WrongKeyException.class).hasMessageContaining("k1");
+        .isInstanceOf(SecretCipher.WrongKeyException.class)
+        .hasMessageContaining("k1");
     SecretCipher.Sealed good = new SecretCipher(Map.of("k1", K1), "k1").seal(new byte[] {1}, "a");
     assertThatThrownBy(() -> new SecretCipher(Map.of("k1", K2), "k1").open(good, "a"))
         .isInstanceOf(SecretCipher.WrongKeyException.class);
@@ -53,7 +56,8 @@ class SecretCipherTest {
 
   @Test
   void rejectsBadKeyConfiguration() {
-    assertThatThrownBy(() -> new SecretCipher(Map.of("k1", new byte[16]), "k1")).hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> new SecretCipher(Map.of("k1", new byte[16]), "k1"))
+        .hasMessageContaining("32 bytes");
     assertThatThrownBy(() -> new SecretCipher(Map.of("k1", K1), "k9")).hasMessageContaining("k9");
     assertThatThrownBy(() -> SecretCipher.parseKeys("k1")).hasMessageContaining("id:base64");
     assertThatThrownBy(() -> SecretCipher.parseKeys("k1:!!!")).hasMessageContaining("base64");

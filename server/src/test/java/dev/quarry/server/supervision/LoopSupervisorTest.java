@@ -20,7 +20,8 @@ class LoopSupervisorTest {
   private LoopSupervisor supervisor() {
     StaticListableBeanFactory beans = new StaticListableBeanFactory();
     beans.addBean("meters", registry);
-    return new LoopSupervisor(Clock.systemUTC(), beans.getBeanProvider(MeterRegistry.class), Duration.ofMillis(5));
+    return new LoopSupervisor(
+        Clock.systemUTC(), beans.getBeanProvider(MeterRegistry.class), Duration.ofMillis(5));
   }
 
   @Test
@@ -29,18 +30,22 @@ class LoopSupervisorTest {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch stable = new CountDownLatch(1);
-    supervisor.start("test-loop", running::get, () -> {
-      if (runs.incrementAndGet() <= 3) {
-        throw new OutOfMemoryError("Requested array size exceeds VM limit");
-      }
-      stable.countDown();
-      while (running.get()) {
-        Thread.sleep(5);
-      }
-    });
+    supervisor.start(
+        "test-loop",
+        running::get,
+        () -> {
+          if (runs.incrementAndGet() <= 3) {
+            throw new OutOfMemoryError("Requested array size exceeds VM limit");
+          }
+          stable.countDown();
+          while (running.get()) {
+            Thread.sleep(5);
+          }
+        });
     stable.await();
     assertThat(supervisor.restarts("test-loop")).isEqualTo(3);
-    assertThat(registry.get("quarry.loop.restarts").tag("loop", "test-loop").counter().count()).isEqualTo(3.0);
+    assertThat(registry.get("quarry.loop.restarts").tag("loop", "test-loop").counter().count())
+        .isEqualTo(3.0);
     assertThat(supervisor.health().getStatus()).isEqualTo(Status.UP);
     running.set(false);
   }
@@ -49,11 +54,18 @@ class LoopSupervisorTest {
   void reportsDownWhileALoopKeepsFailing() {
     LoopSupervisor supervisor = supervisor();
     AtomicBoolean running = new AtomicBoolean(true);
-    supervisor.start("broken-loop", running::get, () -> {
-      throw new IllegalStateException("cannot start");
-    });
-    await().atMost(Duration.ofSeconds(30)).until(() -> supervisor.health().getStatus().equals(Status.DOWN));
-    assertThat(supervisor.health().getDetails().toString()).contains("broken-loop").contains("cannot start");
+    supervisor.start(
+        "broken-loop",
+        running::get,
+        () -> {
+          throw new IllegalStateException("cannot start");
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> supervisor.health().getStatus().equals(Status.DOWN));
+    assertThat(supervisor.health().getDetails().toString())
+        .contains("broken-loop")
+        .contains("cannot start");
     running.set(false);
   }
 
@@ -61,9 +73,11 @@ class LoopSupervisorTest {
   void aFailedPeriodicTaskIsReportedAndRecovers() {
     LoopSupervisor supervisor = supervisor();
     for (int i = 0; i < LoopSupervisor.DOWN_AFTER; i++) {
-      supervisor.runTask("task", () -> {
-        throw new StackOverflowError();
-      });
+      supervisor.runTask(
+          "task",
+          () -> {
+            throw new StackOverflowError();
+          });
     }
     assertThat(supervisor.health().getStatus()).isEqualTo(Status.DOWN);
     supervisor.runTask("task", () -> {});

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * A hostile tenant's function, used by {@code WorkerSandboxAttackTest}. Input {@code {"attack":
  * name, "arg": argument}}; the answer is {@code "LEAK: <what it got>"} when the attempt worked and
  * {@code "BLOCKED: <exception>"} when it did not. The resource attacks ({@code forkBomb}, {@code
- * heapBomb}, {@code nativeBomb}) are bounded so that running them unsandboxed cannot take the
- * host down.
+ * heapBomb}, {@code nativeBomb}) are bounded so that running them unsandboxed cannot take the host
+ * down.
  */
 public class Attack implements Function<Object, Object> {
   @Override

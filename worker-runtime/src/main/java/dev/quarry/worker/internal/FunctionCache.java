@@ -1,10 +1,9 @@
 package dev.quarry.worker.internal;
 
-import java.io.FileNotFoundException;
-import java.io.IOException;
-
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.storage.ObjectStore;
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

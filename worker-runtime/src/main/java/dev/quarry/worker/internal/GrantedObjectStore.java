@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The store of one invocation that holds no storage credentials: it reaches exactly the objects
- * its envelope grants, each through its own pre-signed URL (GET to read, PUT to write). Anything
- * else fails without a request; an expired or forged URL is refused by the store (HTTP 403).
+ * The store of one invocation that holds no storage credentials: it reaches exactly the objects its
+ * envelope grants, each through its own pre-signed URL (GET to read, PUT to write). Anything else
+ * fails without a request; an expired or forged URL is refused by the store (HTTP 403).
  */
 public final class GrantedObjectStore extends InvocationScopedStore {
   private static final HttpClient HTTP =
@@ -64,7 +64,8 @@ public final class GrantedObjectStore extends InvocationScopedStore {
   private static URI granted(Map<String, URI> grants, String key, String what) {
     URI url = grants.get(key);
     if (url == null) {
-      throw new StorageException("'" + key + "' is not granted to this invocation for " + what, false);
+      throw new StorageException(
+          "'" + key + "' is not granted to this invocation for " + what, false);
     }
     return url;
   }
@@ -72,7 +73,8 @@ public final class GrantedObjectStore extends InvocationScopedStore {
   private static HttpResponse<InputStream> send(HttpRequest.Builder request, String key) {
     try {
       return HTTP.send(
-          request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+          request.timeout(Duration.ofMinutes(5)).build(),
+          HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new StorageException("request for '" + key + "' failed", true, e);
     } catch (InterruptedException e) {

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Base of the stores a worker gets for one invocation (pre-signed URLs, the local worker pipe):
- * it may read and write the objects granted to that invocation and nothing else, so it never
- * deletes or lists. {@link #read} is {@link #open} read to the end; a stream is stored by
- * reading it into memory (granted objects are bounded) and calling {@link #put(String, byte[])}.
+ * Base of the stores a worker gets for one invocation (pre-signed URLs, the local worker pipe): it
+ * may read and write the objects granted to that invocation and nothing else, so it never deletes
+ * or lists. {@link #read} is {@link #open} read to the end; a stream is stored by reading it into
+ * memory (granted objects are bounded) and calling {@link #put(String, byte[])}.
  */
 public abstract class InvocationScopedStore implements ObjectStore {
 

@@ -48,7 +48,8 @@ public final class TaskExecutor {
     long start = clock.millis();
     if (deadlineMs > 0 && start > deadlineMs) {
       String message =
-          "invocation deadline %d passed before the task started (now %d)".formatted(deadlineMs, start);
+          "invocation deadline %d passed before the task started (now %d)"
+              .formatted(deadlineMs, start);
       return failed(task, RemoteErrors.platform(TIMEOUT_TYPE, message), start, store);
     }
     Optional<byte[]> input = input(task, store);

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Worker JVM started by the local process backend. Protocol, all messages length-delimited
  * protobuf: the backend writes {@link ToWorker} messages to stdin, the worker {@link FromWorker}
- * messages to stdout. On start the worker writes a summary with invocation id {@value #READY};
- * then it answers one summary per envelope, in order. While it runs an envelope of storage type
- * {@value TaskRunner#CHANNEL_STORAGE} it reads and writes objects with {@link
+ * messages to stdout. On start the worker writes a summary with invocation id {@value #READY}; then
+ * it answers one summary per envelope, in order. While it runs an envelope of storage type {@value
+ * TaskRunner#CHANNEL_STORAGE} it reads and writes objects with {@link
  * dev.quarry.proto.v1.StorageCall}s that the backend answers (the worker holds no storage
  * credentials). End of stdin makes it exit with status 0; a fatal error exits non-zero.
  *
@@ -85,7 +85,8 @@ public final class LocalWorkerMain {
       WorkerPipe pipe, TaskRunner runner, String workerId, AtomicReference<String> running)
       throws IOException, InterruptedException {
     pipe.start();
-    write(pipe, InvocationSummary.newBuilder().setInvocationId(READY).setWorkerId(workerId).build());
+    write(
+        pipe, InvocationSummary.newBuilder().setInvocationId(READY).setWorkerId(workerId).build());
     TaskEnvelope envelope;
     while ((envelope = pipe.nextEnvelope()) != null) {
       running.set(envelope.getInvocationId());

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The store of a local worker that holds no storage credentials: every read and write goes over
- * the protocol pipe to the backend, which checks the key against the grant of the invocation the
- * worker is running. Large objects travel in chunks. Listing and deleting are not granted.
+ * The store of a local worker that holds no storage credentials: every read and write goes over the
+ * protocol pipe to the backend, which checks the key against the grant of the invocation the worker
+ * is running. Large objects travel in chunks. Listing and deleting are not granted.
  */
 final class PipeObjectStore extends dev.quarry.worker.internal.InvocationScopedStore {
   static final int CHUNK = 4 << 20;
@@ -67,8 +67,7 @@ final class PipeObjectStore extends dev.quarry.worker.internal.InvocationScopedS
   private static StorageReply check(StorageReply reply, String key) {
     if (!reply.getError().isEmpty()) {
       throw new StorageException(
-          (reply.getDenied() ? "access denied to '" + key + "': " : "")
-              + reply.getError(),
+          (reply.getDenied() ? "access denied to '" + key + "': " : "") + reply.getError(),
           reply.getRetryable());
     }
     return reply;

@@ -26,13 +26,20 @@ final class FunctionErrors {
       type = node.path("errorType").asString("");
       message = node.path("errorMessage").asString("");
     } catch (RuntimeException e) {
-      message = new String(payload, 0, Math.min(payload.length, MAX_MESSAGE), StandardCharsets.UTF_8);
+      message =
+          new String(payload, 0, Math.min(payload.length, MAX_MESSAGE), StandardCharsets.UTF_8);
     }
     if (message.length() > MAX_MESSAGE) {
       message = message.substring(0, MAX_MESSAGE) + "...";
     }
     String text =
-        "function " + functionName + " failed (" + functionError + (type.isEmpty() ? "" : ", " + type) + "): " + message;
+        "function "
+            + functionName
+            + " failed ("
+            + functionError
+            + (type.isEmpty() ? "" : ", " + type)
+            + "): "
+            + message;
     return new BackendException(kind(type, message), text);
   }
 

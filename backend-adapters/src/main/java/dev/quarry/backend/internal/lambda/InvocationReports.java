@@ -9,13 +9,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads Lambda's {@code REPORT} line from the base64 log tail of an invoke ({@code LogType=Tail}):
- * duration, billed duration, memory size and used, and {@code Init Duration}, present only when
- * the invocation started a new instance.
+ * duration, billed duration, memory size and used, and {@code Init Duration}, present only when the
+ * invocation started a new instance.
  */
 final class InvocationReports {
   private static final Pattern REPORT = Pattern.compile("REPORT RequestId:[^\\n]*");
   private static final Pattern FIELD =
-      Pattern.compile("(Duration|Billed Duration|Memory Size|Max Memory Used|Init Duration): ([0-9.]+)");
+      Pattern.compile(
+          "(Duration|Billed Duration|Memory Size|Max Memory Used|Init Duration): ([0-9.]+)");
 
   private InvocationReports() {}
 

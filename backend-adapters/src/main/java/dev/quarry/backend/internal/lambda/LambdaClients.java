@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.lambda.LambdaAsyncClientBuilder;
 
 /**
- * Builds the async Lambda client: a Netty connection pool bounded by the backend's concurrency,
- * and no SDK retries (the resilience layer retries, so attempts are counted once).
+ * Builds the async Lambda client: a Netty connection pool bounded by the backend's concurrency, and
+ * no SDK retries (the resilience layer retries, so attempts are counted once).
  */
 final class LambdaClients {
   private LambdaClients() {}

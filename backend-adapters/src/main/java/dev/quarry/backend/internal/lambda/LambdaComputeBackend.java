@@ -10,8 +10,8 @@ import dev.quarry.proto.v1.PlatformReport;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.worker.lambda.LambdaPayloads;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -100,7 +100,8 @@ public final class LambdaComputeBackend implements LambdaBackend {
   }
 
   private InvocationSummary summary(InvokeResponse response) {
-    byte[] payload = response.payload() == null ? new byte[0] : response.payload().asByteArrayUnsafe();
+    byte[] payload =
+        response.payload() == null ? new byte[0] : response.payload().asByteArrayUnsafe();
     if (response.functionError() != null) {
       throw FunctionErrors.of(function, response.functionError(), payload);
     }
@@ -108,15 +109,18 @@ public final class LambdaComputeBackend implements LambdaBackend {
     try {
       summary = LambdaPayloads.decodeResponse(payload);
     } catch (IllegalArgumentException e) {
-      throw new BackendException(Kind.CRASH, "function " + function + " answered an unreadable response: " + e.getMessage(), e);
+      throw new BackendException(
+          Kind.CRASH,
+          "function " + function + " answered an unreadable response: " + e.getMessage(),
+          e);
     }
     PlatformReport report = InvocationReports.parse(response.logResult());
     return summary.toBuilder().setPlatform(report).build();
   }
 
   /**
-   * Deploys the function once (off the caller's thread: waiters block); a failed deploy is
-   * retried by the next invocation.
+   * Deploys the function once (off the caller's thread: waiters block); a failed deploy is retried
+   * by the next invocation.
    */
   private CompletableFuture<String> ensureDeployed() {
     synchronized (deployLock) {

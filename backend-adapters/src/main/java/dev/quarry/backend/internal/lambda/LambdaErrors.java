@@ -21,13 +21,27 @@ final class LambdaErrors {
   /** Error codes that mean the request itself is wrong and repeating it cannot help. */
   private static final Set<String> PERMANENT_CODES =
       Set.of(
-          "ResourceNotFoundException", "InvalidParameterValueException", "RequestTooLargeException",
-          "InvalidRequestContentException", "UnsupportedMediaTypeException", "AccessDeniedException",
-          "UnrecognizedClientException", "InvalidSignatureException", "KMSAccessDeniedException",
-          "KMSDisabledException", "KMSNotFoundException", "InvalidRuntimeException",
-          "InvalidZipFileException", "CodeStorageExceededException", "CodeVerificationFailedException",
-          "InvalidCodeSignatureException", "ValidationException", "InvalidSecurityGroupIDException",
-          "InvalidSubnetIDException", "ENILimitReachedException", "RecursiveInvocationException");
+          "ResourceNotFoundException",
+          "InvalidParameterValueException",
+          "RequestTooLargeException",
+          "InvalidRequestContentException",
+          "UnsupportedMediaTypeException",
+          "AccessDeniedException",
+          "UnrecognizedClientException",
+          "InvalidSignatureException",
+          "KMSAccessDeniedException",
+          "KMSDisabledException",
+          "KMSNotFoundException",
+          "InvalidRuntimeException",
+          "InvalidZipFileException",
+          "CodeStorageExceededException",
+          "CodeVerificationFailedException",
+          "InvalidCodeSignatureException",
+          "ValidationException",
+          "InvalidSecurityGroupIDException",
+          "InvalidSubnetIDException",
+          "ENILimitReachedException",
+          "RecursiveInvocationException");
 
   private LambdaErrors() {}
 
@@ -44,7 +58,8 @@ final class LambdaErrors {
     }
     if (e instanceof SdkServiceException service) {
       int status = service.statusCode();
-      return new BackendException(kind("", status), what + ": HTTP " + status + ": " + e.getMessage(), e);
+      return new BackendException(
+          kind("", status), what + ": HTTP " + status + ": " + e.getMessage(), e);
     }
     if (e instanceof ApiCallTimeoutException || e instanceof TimeoutException) {
       return new BackendException(Kind.TRANSIENT, what + ": timed out: " + e.getMessage(), e);
@@ -59,8 +74,12 @@ final class LambdaErrors {
     if (PERMANENT_CODES.contains(code)) {
       return Kind.PERMANENT;
     }
-    if (status == 429 || status >= 500 || status == 409 || code.contains("Throttl")
-        || code.equals("TooManyRequestsException") || code.equals("ResourceNotReadyException")) {
+    if (status == 429
+        || status >= 500
+        || status == 409
+        || code.contains("Throttl")
+        || code.equals("TooManyRequestsException")
+        || code.equals("ResourceNotReadyException")) {
       return Kind.TRANSIENT;
     }
     return status >= 400 ? Kind.PERMANENT : Kind.TRANSIENT;
@@ -73,7 +92,8 @@ final class LambdaErrors {
 
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

@@ -1,10 +1,10 @@
 package dev.quarry.backend.internal.lambda;
 
-import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.BackendException;
+import dev.quarry.backend.BackendException.Kind;
+import dev.quarry.backend.RuntimeNotFoundException;
 import dev.quarry.backend.lambda.LambdaRuntime;
 import dev.quarry.backend.lambda.LambdaRuntimes;
-import dev.quarry.backend.RuntimeNotFoundException;
 import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.backend.lambda.WorkerPackage;
 import java.time.Instant;
@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
  * functionUpdatedV2} after an update), so a returned runtime is ready to invoke.
  */
 final class LambdaRuntimeManager implements LambdaRuntimes {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LambdaRuntimeManager.class);
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(LambdaRuntimeManager.class);
   private static final Pattern NAME =
       Pattern.compile(Pattern.quote(RuntimeSpec.NAME_PREFIX) + "([0-9a-f]{12})-(\\d+)(-arm64)?");
 
@@ -78,7 +79,9 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
       if (spec.role() == null) {
         throw new BackendException(
             Kind.PERMANENT,
-            "function " + name + " does not exist and no execution role is set to create it (profile setting 'role')");
+            "function "
+                + name
+                + " does not exist and no execution role is set to create it (profile setting 'role')");
       }
       call(
           client.createFunction(
@@ -92,7 +95,10 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
                       .architectures(Architecture.fromValue(spec.architecture()))
                       .environment(Environment.builder().variables(spec.environment()).build())
                       .description("Quarry worker " + pkg.version())
-                      .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArrayUnsafe(pkg.zip())).build())),
+                      .code(
+                          FunctionCode.builder()
+                              .zipFile(SdkBytes.fromByteArrayUnsafe(pkg.zip()))
+                              .build())),
           "create function " + name);
       return view(waitActive(name), "created");
     }
@@ -103,7 +109,8 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   public LambdaRuntime update(String name, RuntimeSpec spec) {
     requireWorkerName(name);
     FunctionConfiguration existing =
-        find(name).orElseThrow(() -> new RuntimeNotFoundException("no Lambda function named " + name));
+        find(name)
+            .orElseThrow(() -> new RuntimeNotFoundException("no Lambda function named " + name));
     return converge(existing, spec, true, true);
   }
 
@@ -111,7 +118,8 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   public LambdaRuntime delete(String name) {
     requireWorkerName(name);
     FunctionConfiguration existing =
-        find(name).orElseThrow(() -> new RuntimeNotFoundException("no Lambda function named " + name));
+        find(name)
+            .orElseThrow(() -> new RuntimeNotFoundException("no Lambda function named " + name));
     call(client.deleteFunction(r -> r.functionName(name)), "delete function " + name);
     return view(existing, "deleted");
   }
@@ -137,9 +145,15 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
       changed = true;
     }
     if (configure && !sameConfiguration(f, spec)) {
-      log.info("Updating the configuration of {} (timeout {} -> {}, role {} -> {}, environment {} -> {})",
-          name, f.timeout(), spec.timeoutSeconds(), f.role(), spec.role(),
-          f.environment() == null ? null : f.environment().variables().keySet(), spec.environment().keySet());
+      log.info(
+          "Updating the configuration of {} (timeout {} -> {}, role {} -> {}, environment {} -> {})",
+          name,
+          f.timeout(),
+          spec.timeoutSeconds(),
+          f.role(),
+          spec.role(),
+          f.environment() == null ? null : f.environment().variables().keySet(),
+          spec.environment().keySet());
       call(
           client.updateFunctionConfiguration(
               r -> {
@@ -159,7 +173,9 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
 
   private static boolean sameConfiguration(FunctionConfiguration f, RuntimeSpec spec) {
     Map<String, String> env =
-        f.environment() == null || f.environment().variables() == null ? Map.of() : f.environment().variables();
+        f.environment() == null || f.environment().variables() == null
+            ? Map.of()
+            : f.environment().variables();
     return Objects.equals(f.timeout(), spec.timeoutSeconds())
         && env.equals(spec.environment())
         && (spec.role() == null || spec.role().equals(f.role()));
@@ -178,15 +194,25 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
 
   private FunctionConfiguration waitActive(String name) {
     var result =
-        call(client.waiter().waitUntilFunctionActiveV2(r -> r.functionName(name)), "wait for " + name + " to become active");
-    return result.matched().response().map(r -> r.configuration())
+        call(
+            client.waiter().waitUntilFunctionActiveV2(r -> r.functionName(name)),
+            "wait for " + name + " to become active");
+    return result
+        .matched()
+        .response()
+        .map(r -> r.configuration())
         .orElseThrow(() -> waitFailed(name, result.matched().exception().orElse(null)));
   }
 
   private FunctionConfiguration waitUpdated(String name) {
     var result =
-        call(client.waiter().waitUntilFunctionUpdatedV2(r -> r.functionName(name)), "wait for the update of " + name);
-    return result.matched().response().map(r -> r.configuration())
+        call(
+            client.waiter().waitUntilFunctionUpdatedV2(r -> r.functionName(name)),
+            "wait for the update of " + name);
+    return result
+        .matched()
+        .response()
+        .map(r -> r.configuration())
         .orElseThrow(() -> waitFailed(name, result.matched().exception().orElse(null)));
   }
 
@@ -199,17 +225,24 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   private LambdaRuntime view(FunctionConfiguration f, @Nullable String change) {
     Matcher m = NAME.matcher(f.functionName());
     String version = m.matches() ? m.group(1) : "";
-    String arch = f.architectures() == null || f.architectures().isEmpty() ? "x86_64" : f.architecturesAsStrings().get(0);
+    String arch =
+        f.architectures() == null || f.architectures().isEmpty()
+            ? "x86_64"
+            : f.architecturesAsStrings().get(0);
     return new LambdaRuntime(
-        f.functionName(), version, version.equals(pkg.version()),
+        f.functionName(),
+        version,
+        version.equals(pkg.version()),
         f.memorySize() == null ? 0 : f.memorySize(),
-        f.timeout() == null ? 0 : f.timeout(), arch,
+        f.timeout() == null ? 0 : f.timeout(),
+        arch,
         f.runtimeAsString() == null ? "" : f.runtimeAsString(),
         f.stateAsString() == null ? "" : f.stateAsString(),
         f.lastUpdateStatusAsString() == null ? "" : f.lastUpdateStatusAsString(),
         f.codeSha256() == null ? "" : f.codeSha256(),
         f.codeSize() == null ? 0 : f.codeSize(),
-        parseTime(f.lastModified()), change);
+        parseTime(f.lastModified()),
+        change);
   }
 
   private static @Nullable Instant parseTime(@Nullable String text) {
@@ -217,7 +250,8 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
       return null;
     }
     try {
-      return OffsetDateTime.parse(text, DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ")).toInstant();
+      return OffsetDateTime.parse(text, DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"))
+          .toInstant();
     } catch (DateTimeParseException e) {
       try {
         return OffsetDateTime.parse(text).toInstant();
@@ -230,7 +264,11 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   private static void requireWorkerName(String name) {
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "'" + name + "' is not a worker function name (" + RuntimeSpec.NAME_PREFIX + "<version>-<memory>)");
+          "'"
+              + name
+              + "' is not a worker function name ("
+              + RuntimeSpec.NAME_PREFIX
+              + "<version>-<memory>)");
     }
   }
 

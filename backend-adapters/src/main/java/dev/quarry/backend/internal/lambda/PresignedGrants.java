@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rewrites an envelope so that its worker needs no storage credentials: one pre-signed URL per
- * object the invocation may read (its stored inputs, its function's manifest, payload and jars)
- * or write (its results and status), valid until a minute after its deadline; storage type
- * {@value TaskRunner#GRANTED_STORAGE}, no settings.
+ * object the invocation may read (its stored inputs, its function's manifest, payload and jars) or
+ * write (its results and status), valid until a minute after its deadline; storage type {@value
+ * TaskRunner#GRANTED_STORAGE}, no settings.
  */
 final class PresignedGrants {
   static final Duration AFTER_DEADLINE = Duration.ofMinutes(1);
@@ -89,7 +89,9 @@ final class PresignedGrants {
               store
                   .read(k)
                   .orElseThrow(
-                      () -> new BackendException(Kind.PERMANENT, "function manifest " + k + " is missing"));
+                      () ->
+                          new BackendException(
+                              Kind.PERMANENT, "function manifest " + k + " is missing"));
           try {
             return FunctionSpec.parseFrom(data);
           } catch (com.google.protobuf.InvalidProtocolBufferException e) {

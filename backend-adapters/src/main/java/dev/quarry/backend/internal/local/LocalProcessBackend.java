@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A pool of warm worker JVMs, each sandboxed (see {@link WorkerCommand}) and reaching storage only
- * through the backend ({@link StorageChannel}) under its running invocation's grant. Invocations wait in a FIFO queue and go to the least-loaded worker
- * with fewer than {@code maxInFlightPerWorker} envelopes; a worker answers its envelopes in order.
- * A worker that dies fails its in-flight invocations with {@link Kind#CRASH} and is replaced. All
- * bookkeeping is guarded by one lock; futures are completed outside it.
+ * through the backend ({@link StorageChannel}) under its running invocation's grant. Invocations
+ * wait in a FIFO queue and go to the least-loaded worker with fewer than {@code
+ * maxInFlightPerWorker} envelopes; a worker answers its envelopes in order. A worker that dies
+ * fails its in-flight invocations with {@link Kind#CRASH} and is replaced. All bookkeeping is
+ * guarded by one lock; futures are completed outside it.
  */
 public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.Pool {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessBackend.class);
@@ -310,7 +311,9 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
         if (!recycling && idleOther != null) {
           recycling = true;
           idleOther.kill("recycled: the next invocation is another tenant's");
-        } else if (!recycling && busiestOther != null && workers.stream().noneMatch(w -> w.draining)) {
+        } else if (!recycling
+            && busiestOther != null
+            && workers.stream().noneMatch(w -> w.draining)) {
           // takes no new work, so the oldest waiting tenant cannot be starved by another's backlog
           busiestOther.draining = true;
         }

@@ -37,7 +37,8 @@ final class StorageChannel {
   StorageReply serve(String workerId, @Nullable PendingInvocation running, StorageCall call) {
     StorageReply.Builder reply = StorageReply.newBuilder().setCallId(call.getCallId());
     if (running == null || !running.id().equals(call.getInvocationId())) {
-      return deny(reply, workerId, call, "invocation '" + call.getInvocationId() + "' is not running");
+      return deny(
+          reply, workerId, call, "invocation '" + call.getInvocationId() + "' is not running");
     }
     InvocationGrant grant = running.grant();
     try {
@@ -67,7 +68,8 @@ final class StorageChannel {
         default -> reply.setError("unknown storage operation " + call.getOp()).build();
       };
     } catch (StorageException e) {
-      log.warn("Storage call of worker {} on '{}' failed: {}", workerId, call.getKey(), e.toString());
+      log.warn(
+          "Storage call of worker {} on '{}' failed: {}", workerId, call.getKey(), e.toString());
       return reply.setError(e.getMessage()).setRetryable(e.retryable()).build();
     } catch (IOException | RuntimeException e) {
       log.warn("Storage call of worker {} on '{}' failed", workerId, call.getKey(), e);

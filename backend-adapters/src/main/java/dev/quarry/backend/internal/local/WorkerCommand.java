@@ -79,7 +79,9 @@ final class WorkerCommand {
     // bubblewrap would create the parents of a bind point readable by root only
     Set<String> parents = new java.util.TreeSet<>();
     for (String bind : binds) {
-      for (Path p = Path.of(bind).getParent(); p != null && p.getNameCount() > 0; p = p.getParent()) {
+      for (Path p = Path.of(bind).getParent();
+          p != null && p.getNameCount() > 0;
+          p = p.getParent()) {
         if (!p.toString().equals("/tmp")) {
           parents.add(p.toString());
         }

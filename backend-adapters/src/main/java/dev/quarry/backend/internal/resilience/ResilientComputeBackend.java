@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * The decorator. Per invocation: deadline( bulkhead( rate limiter( tenant circuit( backend )))).
  * Exactly one call reaches the backend per invocation, or none: a failure is reported to the
  * caller, whose task retry policy is the one place attempts are counted (a retry here would
- * multiply them). Nothing blocks: rate limiter waits and deadlines are scheduled on a single
- * daemon thread.
+ * multiply them). Nothing blocks: rate limiter waits and deadlines are scheduled on a single daemon
+ * thread.
  */
 public final class ResilientComputeBackend implements ResilientBackend {
   private static final org.slf4j.Logger log =
@@ -140,7 +140,8 @@ public final class ResilientComputeBackend implements ResilientBackend {
     result.whenComplete((summary, error) -> bulkhead.onComplete());
     try {
       watchDeadline(envelope, result);
-      CircuitBreaker circuit = circuits.forTenant(TenantCircuits.key(envelope.getTenantId(), envelope.getProfile()));
+      CircuitBreaker circuit =
+          circuits.forTenant(TenantCircuits.key(envelope.getTenantId(), envelope.getProfile()));
       attempt(envelope, circuit, result)
           .whenComplete(
               (summary, error) -> {
@@ -223,8 +224,12 @@ public final class ResilientComputeBackend implements ResilientBackend {
             outcome.complete(summary);
           } else {
             BackendException failure = Failures.toBackendException(error, name);
-            log.debug("Invocation {} on {} failed ({}): {}", envelope.getInvocationId(), circuit.getName(),
-                failure.kind(), failure.getMessage());
+            log.debug(
+                "Invocation {} on {} failed ({}): {}",
+                envelope.getInvocationId(),
+                circuit.getName(),
+                failure.kind(),
+                failure.getMessage());
             circuit.onError(elapsed, circuit.getTimestampUnit(), failure);
             outcome.completeExceptionally(failure);
           }

@@ -75,7 +75,9 @@ class StorageChannelTest {
     }
     assertThat(write(running, "tenants/a/jobs/j1/inputs/0").getDenied()).isTrue();
     assertThat(write(running, INPUT).getDenied()).as("inputs are read-only").isTrue();
-    assertThat(new String(store.read("tenants/a/jobs/j1/inputs/0").orElseThrow(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                store.read("tenants/a/jobs/j1/inputs/0").orElseThrow(), StandardCharsets.UTF_8))
         .isEqualTo("tenant a's input");
   }
 

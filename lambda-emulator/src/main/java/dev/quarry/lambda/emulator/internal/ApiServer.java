@@ -57,9 +57,9 @@ final class ApiServer {
 
   /**
    * The JDK server closes idle keep-alive connections beyond 200 (and after 30 s), racing clients
-   * that reuse them at high concurrency ("connection closed during the request"). Real Lambda
-   * keeps them; so does the emulator. These properties are read once, when the JDK's server
-   * classes load, so they only take effect if nothing in this JVM created an HttpServer before.
+   * that reuse them at high concurrency ("connection closed during the request"). Real Lambda keeps
+   * them; so does the emulator. These properties are read once, when the JDK's server classes load,
+   * so they only take effect if nothing in this JVM created an HttpServer before.
    */
   private static void keepConnectionsOpen() {
     if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {

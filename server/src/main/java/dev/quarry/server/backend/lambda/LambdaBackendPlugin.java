@@ -40,7 +40,8 @@ public class LambdaBackendPlugin implements BackendPlugin {
   private final QuarryProperties props;
   private volatile @Nullable WorkerPackage workerPackage;
 
-  public LambdaBackendPlugin(CredentialService credentials, ObjectStore store, QuarryProperties props) {
+  public LambdaBackendPlugin(
+      CredentialService credentials, ObjectStore store, QuarryProperties props) {
     this.credentials = credentials;
     this.store = store;
     this.props = props;
@@ -84,9 +85,11 @@ public class LambdaBackendPlugin implements BackendPlugin {
 
   @Override
   public OpenedLane open(LaneRequest request) {
-    unavailable().ifPresent(why -> {
-      throw new BackendException(Kind.PERMANENT, why);
-    });
+    unavailable()
+        .ifPresent(
+            why -> {
+              throw new BackendException(Kind.PERMANENT, why);
+            });
     LambdaSettings settings = LambdaSettings.parse(request.settings());
     LambdaBackendOptions.Builder options =
         LambdaBackendOptions.builder()
@@ -102,8 +105,11 @@ public class LambdaBackendPlugin implements BackendPlugin {
           credentials.openForServer(
               request.tenant(), request.credential(), "lambda profile " + request.profile());
       if (!secret.containsKey("accessKeyId")) {
-        throw new BackendException(Kind.PERMANENT,
-            "credential '" + request.credential() + "' has no accessKeyId/secretAccessKey;"
+        throw new BackendException(
+            Kind.PERMANENT,
+            "credential '"
+                + request.credential()
+                + "' has no accessKeyId/secretAccessKey;"
                 + " role-only credentials are not supported for Lambda yet");
       }
       options.credentials(
@@ -113,7 +119,11 @@ public class LambdaBackendPlugin implements BackendPlugin {
     LambdaBackend raw = LambdaBackends.create(built);
     log.info("Opened Lambda lane {} (function {})", request.key(), built.functionName());
     return new OpenedLane(
-        raw, request.key(), false, settings.inlineInputBytes(), settings.concurrency(),
+        raw,
+        request.key(),
+        false,
+        settings.inlineInputBytes(),
+        settings.concurrency(),
         new LambdaRuntimesView(raw.runtimes(), settings.runtime()));
   }
 
@@ -122,9 +132,10 @@ public class LambdaBackendPlugin implements BackendPlugin {
     if (pkg == null) {
       try {
         String path = props.lambda().workerPackage();
-        pkg = path.isBlank()
-            ? WorkerPackage.fromClasspath(LambdaBackendPlugin.class.getClassLoader())
-            : WorkerPackage.fromFile(Path.of(path));
+        pkg =
+            path.isBlank()
+                ? WorkerPackage.fromClasspath(LambdaBackendPlugin.class.getClassLoader())
+                : WorkerPackage.fromFile(Path.of(path));
       } catch (RuntimeException e) {
         throw new BackendException(Kind.PERMANENT, e.getMessage(), e);
       }

@@ -49,8 +49,18 @@ record LambdaRuntimesView(LambdaRuntimes runtimes, RuntimeSpec spec) implements 
 
   static WorkerRuntime view(LambdaRuntime r) {
     return new WorkerRuntime(
-        r.name(), r.workerVersion(), r.current(), r.memoryMb(), r.timeoutSeconds(),
-        r.architecture(), r.runtime(), r.state(), r.lastUpdateStatus(), r.codeSha256(),
-        r.codeSize(), r.lastModified(), r.change());
+        r.name(),
+        r.workerVersion(),
+        r.current(),
+        r.memoryMb(),
+        r.timeoutSeconds(),
+        r.architecture(),
+        r.runtime(),
+        r.state(),
+        r.lastUpdateStatus(),
+        r.codeSha256(),
+        r.codeSize(),
+        r.lastModified(),
+        r.change());
   }
 }

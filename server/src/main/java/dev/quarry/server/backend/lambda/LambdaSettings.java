@@ -10,27 +10,41 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings of a Lambda profile (or of the default lane when {@code quarry.backend.type=lambda}):
- * {@code region} (required), {@code role}, {@code memory} (MB), {@code timeout} (seconds), {@code
- * architecture}, {@code concurrency}, {@code inlineInputBytes}, {@code endpoint} (only when the
- * server allows it).
+ * The settings of a Lambda profile (or of the default lane when {@code
+ * quarry.backend.type=lambda}): {@code region} (required), {@code role}, {@code memory} (MB),
+ * {@code timeout} (seconds), {@code architecture}, {@code concurrency}, {@code inlineInputBytes},
+ * {@code endpoint} (only when the server allows it).
  */
 public record LambdaSettings(
-    String region, @Nullable URI endpoint, RuntimeSpec runtime, int concurrency, int inlineInputBytes) {
+    String region,
+    @Nullable URI endpoint,
+    RuntimeSpec runtime,
+    int concurrency,
+    int inlineInputBytes) {
   public static final Setting MEMORY = Setting.whole("memory", 128, 10_240, "MB");
   public static final Setting TIMEOUT = Setting.whole("timeout", 1, 900, "seconds");
   public static final Setting CONCURRENCY = Setting.whole("concurrency", 1, 10_000, "invocations");
+
   /** Inputs up to this size ride inside a Lambda payload; larger ones go through S3. */
   public static final int DEFAULT_INLINE_INPUT_BYTES = 256;
+
   static final int MAX_INLINE_INPUT_BYTES = 4096;
   public static final Setting INLINE_INPUT_BYTES =
       Setting.whole("inlineInputBytes", 0, MAX_INLINE_INPUT_BYTES, "bytes");
 
   /** The numeric settings of Lambda profiles. */
-  public static final List<Setting> RANGES = List.of(MEMORY, TIMEOUT, CONCURRENCY, INLINE_INPUT_BYTES);
+  public static final List<Setting> RANGES =
+      List.of(MEMORY, TIMEOUT, CONCURRENCY, INLINE_INPUT_BYTES);
 
   static final Set<String> NAMES =
-      Set.of("region", "endpoint", "role", "memory", "timeout", "architecture", "concurrency",
+      Set.of(
+          "region",
+          "endpoint",
+          "role",
+          "memory",
+          "timeout",
+          "architecture",
+          "concurrency",
           "inlineInputBytes");
 
   /**
@@ -61,8 +75,11 @@ public record LambdaSettings(
     try {
       runtime =
           new RuntimeSpec(
-              memory, timeout, s.getOrDefault("architecture", RuntimeSpec.DEFAULT_ARCHITECTURE),
-              s.get("role"), Map.of());
+              memory,
+              timeout,
+              s.getOrDefault("architecture", RuntimeSpec.DEFAULT_ARCHITECTURE),
+              s.get("role"),
+              Map.of());
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(e.getMessage());
     }

@@ -19,14 +19,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Backend kind {@code local}: a pool of warm worker JVMs on this machine ({@code
- * quarry.backend.*}), shared by the default lane and every local profile. The pool starts with
- * the first lane that needs it (at start-up when {@code quarry.backend.type=local}) and stops with
- * the server. Local profiles take only the common settings; a credential they name is opened and
+ * quarry.backend.*}), shared by the default lane and every local profile. The pool starts with the
+ * first lane that needs it (at start-up when {@code quarry.backend.type=local}) and stops with the
+ * server. Local profiles take only the common settings; a credential they name is opened and
  * audited on submit but not used.
  */
 @Component
 public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
   public static final String KIND = "local";
+
   /** Every local lane shares the pool's capacity under this budget. */
   public static final String BUDGET = "local";
 

@@ -16,28 +16,37 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** Leasing tasks: claim, release, and finding leases that ran out. */
 final class ClaimStatements {
   private static final String CLAIMABLE =
-      taskMayBecome("t.state", TaskState.RUNNING) + " and (t.not_before is null or t.not_before <= now())";
+      taskMayBecome("t.state", TaskState.RUNNING)
+          + " and (t.not_before is null or t.not_before <= now())";
 
   // Picks whole chunks (oldest job first), then locks their pending rows, skipping rows another
   // replica holds; a chunk split that way just becomes a smaller invocation.
   private static final String CLAIM =
-      "with k as (select job_seq, chunk from tasks t where " + CLAIMABLE
+      "with k as (select job_seq, chunk from tasks t where "
+          + CLAIMABLE
           + " and tenant_id <> all(?::text[]) and job_id <> all(?::uuid[])"
           + " group by job_seq, chunk order by job_seq, chunk limit ?),"
           + " c as (select t.job_id, t.idx from k cross join lateral (select job_id, idx"
-          + " from tasks t where " + CLAIMABLE + " and t.job_seq = k.job_seq"
+          + " from tasks t where "
+          + CLAIMABLE
+          + " and t.job_seq = k.job_seq"
           + " and t.chunk = k.chunk for update skip locked) t limit ?)"
-          + " update tasks t set state = " + lit(TaskState.RUNNING) + ", attempt = t.attempt + 1,"
+          + " update tasks t set state = "
+          + lit(TaskState.RUNNING)
+          + ", attempt = t.attempt + 1,"
           + " lease_owner = ?,"
           + " lease_expires_at = now() + (j.timeout_ms + ?) * interval '1 millisecond',"
           + " started_at = now(), not_before = null"
           + " from c, jobs j where t.job_id = c.job_id and t.idx = c.idx and j.id = t.job_id"
           + " returning t.tenant_id, t.job_id, t.idx, t.attempt, t.chunk, t.input, t.input_key";
 
-  private static final String RUNNABLE = "select exists (select 1 from tasks t where " + CLAIMABLE + ")";
+  private static final String RUNNABLE =
+      "select exists (select 1 from tasks t where " + CLAIMABLE + ")";
 
   private static final String RELEASE =
-      "update tasks t set state = " + lit(TaskState.PENDING) + ", attempt = t.attempt - 1,"
+      "update tasks t set state = "
+          + lit(TaskState.PENDING)
+          + ", attempt = t.attempt - 1,"
           + " lease_owner = null, lease_expires_at = null, started_at = null"
           + " from unnest(?::uuid[], ?::int[], ?::int[]) as v(job_id, idx, attempt)"
           + " where t.job_id = v.job_id and t.idx = v.idx and t.attempt = v.attempt and "
@@ -45,7 +54,9 @@ final class ClaimStatements {
 
   private static final String EXPIRED =
       "select t.job_id, t.idx, t.attempt, j.max_attempts from tasks t join jobs j on j.id = t.job_id"
-          + " where t.state = " + lit(TaskState.RUNNING) + " and (t.lease_expires_at < now()"
+          + " where t.state = "
+          + lit(TaskState.RUNNING)
+          + " and (t.lease_expires_at < now()"
           + " or not exists (select 1 from replicas r where r.owner = t.lease_owner"
           + " and r.heartbeat_at > now() - ? * interval '1 millisecond')) limit ?";
 
@@ -58,8 +69,12 @@ final class ClaimStatements {
   List<ClaimedTask> claim(ClaimRequest r) {
     return jdbc.sql(CLAIM)
         .params(
-            r.skipTenants().toArray(String[]::new), r.skipJobs().toArray(UUID[]::new), r.chunks(),
-            r.maxRows(), r.owner(), r.leaseGrace().toMillis())
+            r.skipTenants().toArray(String[]::new),
+            r.skipJobs().toArray(UUID[]::new),
+            r.chunks(),
+            r.maxRows(),
+            r.owner(),
+            r.leaseGrace().toMillis())
         .query(
             (rs, n) ->
                 new ClaimedTask(

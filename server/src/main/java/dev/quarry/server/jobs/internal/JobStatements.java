@@ -28,30 +28,48 @@ final class JobStatements {
       "with f as (update jobs j set finished_at = now(),"
           + " message = case when j.message like 'waiting:%' then '' else j.message end,"
           + " state = case when exists (select 1 from tasks t where t.job_id = j.id and t.state = "
-          + lit(TaskState.FAILED) + ") then " + lit(JobState.FAILED) + " else "
-          + lit(JobState.SUCCEEDED) + " end"
-          + " where j.id = any(?) and " + jobMayBecome("j.state", JobState.SUCCEEDED)
+          + lit(TaskState.FAILED)
+          + ") then "
+          + lit(JobState.FAILED)
+          + " else "
+          + lit(JobState.SUCCEEDED)
+          + " end"
+          + " where j.id = any(?) and "
+          + jobMayBecome("j.state", JobState.SUCCEEDED)
           + " and not exists (select 1 from tasks t where t.job_id = j.id and "
-          + taskOpen("t.state") + ") returning j.id),"
+          + taskOpen("t.state")
+          + ") returning j.id),"
           + " n as (select pg_notify('quarry_job', x::text) from unnest(?::uuid[]) as x)"
           + " select (select count(*) from f) + (select count(*) from n)";
 
   private static final String CANCEL_JOB =
-      "update jobs set state = " + lit(JobState.CANCELLED) + ", finished_at = now(),"
+      "update jobs set state = "
+          + lit(JobState.CANCELLED)
+          + ", finished_at = now(),"
           + " message = 'cancelled by request'"
-          + " where tenant_id = ? and id = ? and " + jobMayBecome("state", JobState.CANCELLED);
+          + " where tenant_id = ? and id = ? and "
+          + jobMayBecome("state", JobState.CANCELLED);
 
   private static final String CANCEL_TASKS =
-      "update tasks set state = " + lit(TaskState.CANCELLED) + ", finished_at = now(),"
+      "update tasks set state = "
+          + lit(TaskState.CANCELLED)
+          + ", finished_at = now(),"
           + " finish_seq = nextval('finish_seq'), lease_owner = null,"
           + " error_type = 'java.util.concurrent.CancellationException',"
           + " error_message = 'job cancelled', function_error = false"
-          + " where job_id = ? and " + taskMayBecome("state", TaskState.CANCELLED);
+          + " where job_id = ? and "
+          + taskMayBecome("state", TaskState.CANCELLED);
 
   private static final String QUEUE_COUNTS =
-      "select (select count(*) from jobs where " + jobOpen("state") + ") as jobs_running,"
-          + " (select count(*) from tasks where state = " + lit(TaskState.PENDING) + "),"
-          + " (select count(*) from tasks where state = " + lit(TaskState.RUNNING) + ")";
+      "select (select count(*) from jobs where "
+          + jobOpen("state")
+          + ") as jobs_running,"
+          + " (select count(*) from tasks where state = "
+          + lit(TaskState.PENDING)
+          + "),"
+          + " (select count(*) from tasks where state = "
+          + lit(TaskState.RUNNING)
+          + ")";
 
   private final JdbcClient jdbc;
 
@@ -74,7 +92,8 @@ final class JobStatements {
   }
 
   List<JobRecord> list(String tenant, int limit) {
-    return jdbc.sql("select * from jobs where tenant_id = ? order by seq desc limit ?")
+    return jdbc
+        .sql("select * from jobs where tenant_id = ? order by seq desc limit ?")
         .params(tenant, limit)
         .query((rs, n) -> map(rs, Map.of()))
         .list()
@@ -85,18 +104,31 @@ final class JobStatements {
 
   private static JobRecord withCounts(JobRecord j, Map<TaskState, Integer> counts) {
     return new JobRecord(
-        j.tenantId(), j.id(), j.state(), j.function(), j.total(), j.chunkSize(), j.maxAttempts(),
-        j.retryFunctionErrors(), j.timeoutMs(), j.label(), j.message(), j.createdAt(),
-        j.finishedAt(), counts, j.profile());
+        j.tenantId(),
+        j.id(),
+        j.state(),
+        j.function(),
+        j.total(),
+        j.chunkSize(),
+        j.maxAttempts(),
+        j.retryFunctionErrors(),
+        j.timeoutMs(),
+        j.label(),
+        j.message(),
+        j.createdAt(),
+        j.finishedAt(),
+        counts,
+        j.profile());
   }
 
   Map<TaskState, Integer> counts(UUID job) {
     Map<TaskState, Integer> counts = new EnumMap<>(TaskState.class);
     jdbc.sql("select state, count(*) as n from tasks where job_id = ? group by state")
         .param(job)
-        .query(rs -> {
-          counts.put(TaskState.valueOf(rs.getString("state")), rs.getInt("n"));
-        });
+        .query(
+            rs -> {
+              counts.put(TaskState.valueOf(rs.getString("state")), rs.getInt("n"));
+            });
     return counts;
   }
 
@@ -130,9 +162,9 @@ final class JobStatements {
   }
 
   /**
-   * Locks the rows of {@code ids} until the transaction ends, in id order so that writers
-   * locking several jobs cannot deadlock. Every writer that may end a job's last task takes this
-   * lock before touching its tasks, so two writers cannot each miss the other's last rows.
+   * Locks the rows of {@code ids} until the transaction ends, in id order so that writers locking
+   * several jobs cannot deadlock. Every writer that may end a job's last task takes this lock
+   * before touching its tasks, so two writers cannot each miss the other's last rows.
    */
   void lockForUpdate(Collection<UUID> ids) {
     jdbc.sql("select id from jobs where id = any(?) order by id for update")

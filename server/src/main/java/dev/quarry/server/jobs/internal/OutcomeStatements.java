@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The writes of outcomes, each batch in one statement per kind, each row guarded by (task,
- * attempt, state) so that a late or duplicate outcome changes nothing.
+ * The writes of outcomes, each batch in one statement per kind, each row guarded by (task, attempt,
+ * state) so that a late or duplicate outcome changes nothing.
  */
 final class OutcomeStatements {
   private static final String GUARD =
@@ -30,24 +30,31 @@ final class OutcomeStatements {
           + " as v(job_id, idx, attempt, state, result_key, error_type, error_message,"
           + " function_error, duration_ms, cold, billed_ms, memory_used_mb, memory_size_mb)"
           // SUCCEEDED and FAILED have the same sources
-          + GUARD + taskMayBecome("t.state", TaskState.SUCCEEDED);
+          + GUARD
+          + taskMayBecome("t.state", TaskState.SUCCEEDED);
 
   private static final String RETRY =
-      "update tasks t set state = " + lit(TaskState.PENDING) + ", lease_owner = null,"
+      "update tasks t set state = "
+          + lit(TaskState.PENDING)
+          + ", lease_owner = null,"
           + " lease_expires_at = null, not_before = now() + v.delay_ms * interval '1 millisecond',"
           + " error_type = v.error_type, error_message = v.error_message"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[])"
           + " as v(job_id, idx, attempt, delay_ms, error_type, error_message)"
-          + GUARD + taskMayBecome("t.state", TaskState.PENDING);
+          + GUARD
+          + taskMayBecome("t.state", TaskState.PENDING);
 
   // The attempt was never made: it is given back.
   private static final String REQUEUE =
-      "update tasks t set state = " + lit(TaskState.PENDING) + ", attempt = t.attempt - 1,"
+      "update tasks t set state = "
+          + lit(TaskState.PENDING)
+          + ", attempt = t.attempt - 1,"
           + " lease_owner = null, lease_expires_at = null, started_at = null,"
           + " not_before = now() + v.delay_ms * interval '1 millisecond'"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[])"
           + " as v(job_id, idx, attempt, delay_ms)"
-          + GUARD + taskMayBecome("t.state", TaskState.PENDING);
+          + GUARD
+          + taskMayBecome("t.state", TaskState.PENDING);
 
   private final JdbcClient jdbc;
 
@@ -90,8 +97,19 @@ final class OutcomeStatements {
     }
     jdbc.sql(FINISH)
         .params(
-            job, idx, attempt, state, key, type, message, fnError, duration, cold, billed,
-            memoryUsed, memorySize)
+            job,
+            idx,
+            attempt,
+            state,
+            key,
+            type,
+            message,
+            fnError,
+            duration,
+            cold,
+            billed,
+            memoryUsed,
+            memorySize)
         .update();
   }
 

@@ -37,10 +37,18 @@ final class ResultStatements {
 
   private static FinishedTask map(ResultSet rs, int n) throws SQLException {
     return new FinishedTask(
-        rs.getInt("idx"), TaskState.valueOf(rs.getString("state")), rs.getInt("attempt"),
-        rs.getString("result_key"), rs.getString("error_type"), rs.getString("error_message"),
-        rs.getBoolean("function_error"), rs.getLong("finish_seq"), rs.getInt("duration_ms"),
-        rs.getBoolean("cold_start"), rs.getInt("billed_ms"), rs.getInt("memory_used_mb"),
+        rs.getInt("idx"),
+        TaskState.valueOf(rs.getString("state")),
+        rs.getInt("attempt"),
+        rs.getString("result_key"),
+        rs.getString("error_type"),
+        rs.getString("error_message"),
+        rs.getBoolean("function_error"),
+        rs.getLong("finish_seq"),
+        rs.getInt("duration_ms"),
+        rs.getBoolean("cold_start"),
+        rs.getInt("billed_ms"),
+        rs.getInt("memory_used_mb"),
         rs.getInt("memory_size_mb"));
   }
 }

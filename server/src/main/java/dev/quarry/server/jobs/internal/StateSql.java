@@ -9,9 +9,9 @@ import java.util.stream.Collectors;
 
 /**
  * State conditions of the task store's SQL, written from the {@link StateMachine} when the
- * statements are built. They are literals, not parameters, so that PostgreSQL matches them with
- * the partial indexes on pending, running and open rows (a parameter would not match them in a
- * generic plan).
+ * statements are built. They are literals, not parameters, so that PostgreSQL matches them with the
+ * partial indexes on pending, running and open rows (a parameter would not match them in a generic
+ * plan).
  */
 final class StateSql {
   private StateSql() {}
@@ -29,7 +29,9 @@ final class StateSql {
     if (states.size() == 1) {
       return column + " = " + lit(states.get(0));
     }
-    return column + " in (" + states.stream().map(StateSql::lit).collect(Collectors.joining(", "))
+    return column
+        + " in ("
+        + states.stream().map(StateSql::lit).collect(Collectors.joining(", "))
         + ")";
   }
 

@@ -19,12 +19,22 @@ final class TaskCopy {
   private TaskCopy() {}
 
   static void copy(
-      Connection connection, String tenant, UUID job, long jobSeq, int chunkSize, List<TaskRow> rows)
+      Connection connection,
+      String tenant,
+      UUID job,
+      long jobSeq,
+      int chunkSize,
+      List<TaskRow> rows)
       throws SQLException {
     StringBuilder text = new StringBuilder(rows.size() * 64);
     for (TaskRow row : rows) {
       text.append(tenant).append('\t').append(job).append('\t').append(row.index()).append('\t');
-      text.append(jobSeq).append('\t').append(row.index() / chunkSize).append('\t').append(TaskState.PENDING.name()).append('\t');
+      text.append(jobSeq)
+          .append('\t')
+          .append(row.index() / chunkSize)
+          .append('\t')
+          .append(TaskState.PENDING.name())
+          .append('\t');
       if (row.inline() != null) {
         text.append("\\\\x").append(HEX.formatHex(row.inline()));
       } else {

@@ -28,9 +28,11 @@ final class TaskInsert {
       "insert into jobs (tenant_id, id, state, function_id, function_name, function_kind,"
           + " entry_class, payload_digest, jar_digests, bundle_digest, codec, total, chunk_size,"
           + " max_attempts, retry_function_errors, timeout_ms, label, created_by, profile_name)"
-          + " select ?, ?, " + lit(JobState.RUNNING)
+          + " select ?, ?, "
+          + lit(JobState.RUNNING)
           + ", ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?"
-          + " where (select count(*) from jobs where tenant_id = ? and " + jobOpen("state")
+          + " where (select count(*) from jobs where tenant_id = ? and "
+          + jobOpen("state")
           + ") < ? returning seq";
 
   private static final String AUDIT =
@@ -38,15 +40,24 @@ final class TaskInsert {
           + " select ?, ?::uuid, ?, 'job.submit', ? from j";
 
   private static final String INSERT_ALL =
-      "with j as (" + INSERT_JOB + "), a as (" + AUDIT + "), t as (insert into tasks"
+      "with j as ("
+          + INSERT_JOB
+          + "), a as ("
+          + AUDIT
+          + "), t as (insert into tasks"
           + " (tenant_id, job_id, idx, job_seq, chunk, state, input, input_key)"
-          + " select ?, ?, i.idx, j.seq, i.idx / ?, " + lit(TaskState.PENDING)
+          + " select ?, ?, i.idx, j.seq, i.idx / ?, "
+          + lit(TaskState.PENDING)
           + ", i.input, i.input_key"
           + " from j, unnest(?::int[], ?::bytea[], ?::text[]) as i(idx, input, input_key))"
           + " select seq from j, pg_notify('quarry_work', '')";
 
   private static final String INSERT_JOB_ONLY =
-      "with j as (" + INSERT_JOB + "), a as (" + AUDIT + ")"
+      "with j as ("
+          + INSERT_JOB
+          + "), a as ("
+          + AUDIT
+          + ")"
           + " select seq from j, pg_notify('quarry_work', '')";
 
   private final JdbcClient jdbc;
@@ -62,11 +73,30 @@ final class TaskInsert {
   boolean insert(NewJob job, List<TaskRow> rows, int maxJobsInFlight) {
     FunctionRef fn = job.function();
     Object[] jobParams = {
-      job.tenantId(), job.id(), fn.id(), fn.name(), fn.kind(), fn.entryClass(),
-      fn.payloadDigest(), fn.jarDigests().toArray(String[]::new), fn.bundleDigest(), fn.codec(),
-      job.total(), job.chunkSize(), job.maxAttempts(), job.retryFunctionErrors(), job.timeoutMs(),
-      job.label(), job.createdBy(), job.profile(), job.tenantId(), maxJobsInFlight,
-      job.tenantId(), job.createdBy(), "key:" + job.createdBy(), job.auditTarget()
+      job.tenantId(),
+      job.id(),
+      fn.id(),
+      fn.name(),
+      fn.kind(),
+      fn.entryClass(),
+      fn.payloadDigest(),
+      fn.jarDigests().toArray(String[]::new),
+      fn.bundleDigest(),
+      fn.codec(),
+      job.total(),
+      job.chunkSize(),
+      job.maxAttempts(),
+      job.retryFunctionErrors(),
+      job.timeoutMs(),
+      job.label(),
+      job.createdBy(),
+      job.profile(),
+      job.tenantId(),
+      maxJobsInFlight,
+      job.tenantId(),
+      job.createdBy(),
+      "key:" + job.createdBy(),
+      job.auditTarget()
     };
     if (rows.size() <= SINGLE_STATEMENT_MAX) {
       int n = rows.size();
@@ -90,14 +120,19 @@ final class TaskInsert {
     return Boolean.TRUE.equals(
         tx.execute(
             s -> {
-              var inserted = jdbc.sql(INSERT_JOB_ONLY).params(jobParams).query(Long.class).optional();
+              var inserted =
+                  jdbc.sql(INSERT_JOB_ONLY).params(jobParams).query(Long.class).optional();
               if (inserted.isEmpty()) {
                 return false;
               }
               try {
                 TaskCopy.copy(
-                    DataSourceUtils.getConnection(dataSource), job.tenantId(), job.id(),
-                    inserted.get(), job.chunkSize(), rows);
+                    DataSourceUtils.getConnection(dataSource),
+                    job.tenantId(),
+                    job.id(),
+                    inserted.get(),
+                    job.chunkSize(),
+                    rows);
               } catch (SQLException e) {
                 throw new IllegalStateException("could not insert tasks", e);
               }

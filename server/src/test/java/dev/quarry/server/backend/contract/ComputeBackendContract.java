@@ -53,8 +53,8 @@ abstract class ComputeBackendContract {
   abstract StorageSettings storage();
 
   /**
-   * A {@code sleep} invocation of {@code millis} that this backend must abandon before it ends:
-   * by the envelope's deadline, or the platform's own time limit set up by the subclass.
+   * A {@code sleep} invocation of {@code millis} that this backend must abandon before it ends: by
+   * the envelope's deadline, or the platform's own time limit set up by the subclass.
    */
   TaskEnvelope pastItsTimeLimit(long millis) {
     return envelope("sleep", Long.toString(millis)).toBuilder()
@@ -94,10 +94,12 @@ abstract class ComputeBackendContract {
     assertThat(summary.getOutcomesList())
         .extracting(TaskOutcome::getTaskId)
         .containsExactlyInAnyOrder(
-            envelope.getTasks(0).getTaskId(), envelope.getTasks(1).getTaskId(),
+            envelope.getTasks(0).getTaskId(),
+            envelope.getTasks(1).getTaskId(),
             envelope.getTasks(2).getTaskId());
     for (TaskInput task : envelope.getTasksList()) {
-      String stored = new String(store().read(task.getResultKey()).orElseThrow(), StandardCharsets.UTF_8);
+      String stored =
+          new String(store().read(task.getResultKey()).orElseThrow(), StandardCharsets.UTF_8);
       assertThat(stored).isEqualTo(task.getInline().toStringUtf8());
     }
   }
@@ -117,7 +119,8 @@ abstract class ComputeBackendContract {
   @Test
   void aFailingFunctionIsAnOutcomeNotABackendFailure() throws Exception {
     InvocationSummary summary =
-        shared.invoke(envelope("fail", "\"boom\"", "\"again\""))
+        shared
+            .invoke(envelope("fail", "\"boom\"", "\"again\""))
             .get(ANSWER.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(summary.getOutcomesList()).hasSize(2).noneMatch(TaskOutcome::getOk);
@@ -131,7 +134,8 @@ abstract class ComputeBackendContract {
 
     assertThatThrownBy(() -> stuck.get(ANSWER.toSeconds(), TimeUnit.SECONDS))
         .cause()
-        .isInstanceOfSatisfying(BackendException.class,
+        .isInstanceOfSatisfying(
+            BackendException.class,
             e -> assertThat(e.kind().retryable()).as(e.toString()).isTrue());
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(50));
   }
@@ -146,7 +150,8 @@ abstract class ComputeBackendContract {
 
     assertThatThrownBy(() -> pending.get(30, TimeUnit.SECONDS))
         .cause()
-        .isInstanceOfSatisfying(BackendException.class,
+        .isInstanceOfSatisfying(
+            BackendException.class,
             e -> assertThat(e.kind().retryable()).as(e.toString()).isTrue());
     CompletableFuture<InvocationSummary> after = backend.invoke(envelope("echo", "1"));
     assertThatThrownBy(() -> after.get(30, TimeUnit.SECONDS))

@@ -1,7 +1,5 @@
 package dev.quarry.server.backend.contract;
 
-import dev.quarry.testkit.S3Fixture;
-
 import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.lambda.LambdaBackendOptions;
 import dev.quarry.backend.lambda.LambdaBackends;
@@ -13,6 +11,7 @@ import dev.quarry.proto.v1.StorageSettings;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.ObjectStores;
+import dev.quarry.testkit.S3Fixture;
 import java.time.Duration;
 import java.util.Map;
 
@@ -54,9 +53,13 @@ class LambdaBackendContractTest extends ComputeBackendContract {
             .endpoint(emulator.endpoint())
             .credentials(AWS_KEY_ID, AWS_SECRET, null)
             .concurrency(4)
-            .runtime(new RuntimeSpec(
-                512, 20, RuntimeSpec.DEFAULT_ARCHITECTURE,
-                "arn:aws:iam::000000000000:role/quarry-worker", Map.of()))
+            .runtime(
+                new RuntimeSpec(
+                    512,
+                    20,
+                    RuntimeSpec.DEFAULT_ARCHITECTURE,
+                    "arn:aws:iam::000000000000:role/quarry-worker",
+                    Map.of()))
             .workerPackage(workerPackage)
             .store(store)
             .build());

@@ -30,7 +30,9 @@ class ResilientBackendContractTest extends ComputeBackendContract {
   ComputeBackend open() {
     ComputeBackend local =
         LocalBackends.create(
-            LocalBackendContractTest.options(root, store).deadlineGrace(Duration.ofSeconds(20)).build());
+            LocalBackendContractTest.options(root, store)
+                .deadlineGrace(Duration.ofSeconds(20))
+                .build());
     return ResilientBackends.decorate(
         local,
         ResilienceOptions.DEFAULT.toBuilder()

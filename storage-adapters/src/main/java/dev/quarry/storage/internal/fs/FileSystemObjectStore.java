@@ -176,8 +176,7 @@ final class FileSystemObjectStore implements ObjectStore {
   private OutputStream createTemp(String key, Path temp) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return Files.newOutputStream(
-            temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       } catch (NoSuchFileException e) {
         if (attempt == MAX_ATTEMPTS) {
           throw e;
@@ -203,7 +202,8 @@ final class FileSystemObjectStore implements ObjectStore {
       try {
         n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
       } catch (IOException e) {
-        throw new StorageException("cannot put '" + key + "': reading input failed: " + e, false, e);
+        throw new StorageException(
+            "cannot put '" + key + "': reading input failed: " + e, false, e);
       }
       if (n < 0) {
         throw new StorageException(

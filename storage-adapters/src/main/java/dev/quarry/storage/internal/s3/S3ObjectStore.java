@@ -62,7 +62,8 @@ final class S3ObjectStore implements ObjectStore {
     } catch (SdkException | IllegalStateException e) {
       InputFailure input = in.failure();
       if (input != null) {
-        throw new StorageException("s3 put of '" + key + "' failed: " + input.getMessage(), false, e);
+        throw new StorageException(
+            "s3 put of '" + key + "' failed: " + input.getMessage(), false, e);
       }
       if (e instanceof SdkException sdk) {
         throw failure("put", key, sdk);
@@ -223,7 +224,8 @@ final class S3ObjectStore implements ObjectStore {
               || status == 408
               || service.isThrottlingException()
               || service.retryable();
-      String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      String code =
+          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
       detail = "HTTP " + status + (code == null ? "" : " " + code);
     } else {
       retryable = true; // client side: connection, timeout, IO
@@ -240,8 +242,8 @@ final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * Passes through exactly {@code length} bytes, fails if the source ends early, and does not
-   * close the source. Supports mark/reset (for SDK retries) when the source does.
+   * Passes through exactly {@code length} bytes, fails if the source ends early, and does not close
+   * the source. Supports mark/reset (for SDK retries) when the source does.
    */
   private static final class ExactLengthInputStream extends FilterInputStream {
     private final long length;

@@ -19,11 +19,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Provider of type {@code s3}: objects in an S3 bucket (AWS or any S3-compatible server).
@@ -87,7 +87,8 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
   private static S3Client client(S3Settings settings) {
     S3ClientBuilder builder =
         S3Client.builder()
-            .httpClientBuilder(Apache5HttpClient.builder().maxConnections(settings.maxConnections()))
+            .httpClientBuilder(
+                Apache5HttpClient.builder().maxConnections(settings.maxConnections()))
             .region(Region.of(settings.region()))
             .forcePathStyle(settings.pathStyle())
             .credentialsProvider(credentials(settings));

@@ -48,7 +48,8 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
       // leaves no temp file either
     }
 
-    assertThat(allFiles()).extracting(p -> root().relativize(p).toString())
+    assertThat(allFiles())
+        .extracting(p -> root().relativize(p).toString())
         .containsExactly("d/k0", "d/k1", "d/k2", "d/streamed");
   }
 

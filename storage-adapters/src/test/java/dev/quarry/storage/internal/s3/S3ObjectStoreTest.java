@@ -135,34 +135,63 @@ class S3ObjectStoreTest extends ObjectStoreContract {
       store.put("tenants/b/jobs/j/inputs/0", "b's input".getBytes());
       store.put("tenants/a/secret", "a's secret".getBytes());
       java.net.URI get =
-          store.presign("tenants/b/jobs/j/inputs/0", false, java.time.Duration.ofMinutes(1)).orElseThrow();
+          store
+              .presign("tenants/b/jobs/j/inputs/0", false, java.time.Duration.ofMinutes(1))
+              .orElseThrow();
       java.net.URI put =
-          store.presign("tenants/b/jobs/j/results/0", true, java.time.Duration.ofMinutes(1)).orElseThrow();
+          store
+              .presign("tenants/b/jobs/j/results/0", true, java.time.Duration.ofMinutes(1))
+              .orElseThrow();
       java.net.URI expired =
-          store.presign("tenants/b/jobs/j/inputs/0", false, java.time.Duration.ofSeconds(1)).orElseThrow();
+          store
+              .presign("tenants/b/jobs/j/inputs/0", false, java.time.Duration.ofSeconds(1))
+              .orElseThrow();
 
-      assertThat(http.send(java.net.http.HttpRequest.newBuilder(get).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+      assertThat(
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(get).build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .body())
           .isEqualTo("b's input");
-      assertThat(http.send(java.net.http.HttpRequest.newBuilder(put)
-                  .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("result")).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+      assertThat(
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(put)
+                          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("result"))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
           .isEqualTo(200);
-      assertThat(new String(store.read("tenants/b/jobs/j/results/0").orElseThrow())).isEqualTo("result");
+      assertThat(new String(store.read("tenants/b/jobs/j/results/0").orElseThrow()))
+          .isEqualTo("result");
       // the same signature on another key, a write with a read grant, a read with a write grant
-      java.net.URI other = java.net.URI.create(get.toString().replace("jobs/j/inputs/0", "secret").replace("tenants/b", "tenants/a"));
-      assertThat(http.send(java.net.http.HttpRequest.newBuilder(other).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+      java.net.URI other =
+          java.net.URI.create(
+              get.toString()
+                  .replace("jobs/j/inputs/0", "secret")
+                  .replace("tenants/b", "tenants/a"));
+      assertThat(
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(other).build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
           .isEqualTo(403);
-      assertThat(http.send(java.net.http.HttpRequest.newBuilder(get)
-                  .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("overwritten")).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+      assertThat(
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(get)
+                          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("overwritten"))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
           .isEqualTo(403);
       Thread.sleep(2100); // a signature's expiry has a one-second resolution
-      assertThat(http.send(java.net.http.HttpRequest.newBuilder(expired).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+      assertThat(
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(expired).build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
           .isEqualTo(403);
-      assertThat(new String(store.read("tenants/b/jobs/j/inputs/0").orElseThrow())).isEqualTo("b's input");
+      assertThat(new String(store.read("tenants/b/jobs/j/inputs/0").orElseThrow()))
+          .isEqualTo("b's input");
     }
   }
 }

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Connection settings of a {@link FunctionExecutor}. Immutable; build one with {@link #builder()}.
  * Everything is optional: the API key and the server address are looked up in the environment and
  * the config file when not set here (see {@link FunctionExecutor#connect()}).
+ *
+ * <p>Long because an options class with a builder: every setting is documented and validated here.
  */
 public final class ClientOptions {
   /** Default {@link Builder#maxInboundMessageSize(int)}: 64 MiB. */

@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An executor is thread-safe. Close it when done: {@link #close()} stops waiting for results
  * (the jobs keep running on the server).
+ *
+ * <p>Long because it is the client's public API (Lithops' executor: callAsync, map and its
+ * overloads, waitFor, getResult), each method documented; the work is in ClientCore.
  */
 public final class FunctionExecutor implements AutoCloseable {
   private final ClientCore core;

@@ -41,6 +41,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every method throws {@link QuarryException}: {@code PERMISSION_DENIED} when the key's role may
  * not do it, {@code NOT_FOUND} for an unknown name, {@code INVALID_ARGUMENT} for bad input.
+ *
+ * <p>Long because it is a public API with one documented method per admin and operator operation
+ * (keys, audit, credentials, profiles, tenants, limits).
  */
 public final class QuarryAdmin implements AutoCloseable {
   /** An API key as listed (never its secret). */

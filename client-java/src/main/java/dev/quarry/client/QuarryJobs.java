@@ -63,6 +63,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every method throws {@link QuarryException} when the call fails (unknown job: {@code
  * NOT_FOUND}, bad key: {@code UNAUTHENTICATED}, no server: {@code UNAVAILABLE}).
+ *
+ * <p>Long because it is a public API with one documented method per job operation the command-line
+ * tool needs.
  */
 public final class QuarryJobs implements AutoCloseable {
   private static final int UPLOAD_CHUNK = 1 << 20;

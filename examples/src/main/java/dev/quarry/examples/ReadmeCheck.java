@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  * caller sets {@code -Dquarry.config}); scripts run with {@code bash} in {@code WORKDIR}, where a
  * {@code my-functions.jar} holding {@code com.example.*} is created first. Exits 1 on any
  * difference.
+ *
+ * <p>Long because it is a small self-contained tool (parse the README's markers, run each example,
+ * compare with wildcards, report) that must not depend on the code it checks.
  */
 public final class ReadmeCheck {
   private static final Pattern MARK = Pattern.compile("<!-- example: (\\S+) -->");

@@ -27,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tenantDefaults per-tenant quotas every tenant starts with (the operator can override them
  *     per tenant)
  * @param lambda settings shared by every AWS Lambda profile
+ *     <p>Long because it is the one typed, documented list of the server's settings and their
+ *     defaults.
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(

@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  *     .store(objectStore) // workers reach it only through the backend
  *     .build();
  * }</pre>
+ *
+ * <p>Long because an options class with a builder: every setting (pool, sandbox, limits) is
+ * documented and validated here.
  */
 public final class LocalBackendOptions {
   private final int poolSize;

@@ -16,6 +16,8 @@ import java.time.Duration;
  * <p>{@link #maxAttempts()} and the backoff settings are deprecated and ignored: the decorator no
  * longer retries (one invocation is at most one call to the backend), so attempts are counted once,
  * by the caller. They are still validated and kept so existing configurations build.
+ *
+ * <p>Long because an options class with a builder: every setting is documented and validated here.
  */
 public final class ResilienceOptions {
   /** Value of {@link #maxConcurrentInvocations()} and {@link #invocationsPerSecond()}: no limit. */

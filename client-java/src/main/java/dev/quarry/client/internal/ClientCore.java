@@ -37,6 +37,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Everything behind a {@link dev.quarry.client.FunctionExecutor}: the channel, the function
  * registry, job submission and the result streams of open jobs.
+ *
+ * <p>Long because it is the one place that turns client calls into server calls (registration,
+ * submit, result streams, retries on machine-readable reasons), shared by every public facade.
  */
 public final class ClientCore implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ClientCore.class.getName());

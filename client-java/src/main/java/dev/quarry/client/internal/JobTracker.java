@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * completes it while futures are still pending, the job is checked with {@code GetJob}: still
  * running means reconnect; ended means the missing futures fail (or are cancelled if the job was).
  * The stream is cancelled once every future is done.
+ *
+ * <p>Long because it keeps a job's futures consistent with one result stream, its reconnects and
+ * cancellation, which must be read together.
  */
 final class JobTracker implements TaskHandle.Listener {
   private static final System.Logger LOG = System.getLogger(JobTracker.class.getName());

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  *     .maxInstancesPerFunction(4)
  *     .build();
  * }</pre>
+ *
+ * <p>Long because an options class with a builder: every setting is documented and validated here.
  */
 public final class EmulatorOptions {
 

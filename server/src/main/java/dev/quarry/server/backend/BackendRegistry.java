@@ -33,6 +33,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Lanes are opened on first use and rebuilt when their profile changes (checked at most every
  * {@link #RECHECK}). A replaced lane closes when its last invocation in flight ends.
+ *
+ * <p>Long because lane caching, rebuilding on a profile change and retiring replaced lanes share
+ * one lock and must be read together.
  */
 @Component
 public class BackendRegistry implements AutoCloseable {

@@ -41,7 +41,12 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** gRPC face of the job API; every call runs as the caller the {@link AuthInterceptor} found. */
+/**
+ * gRPC face of the job API; every call runs as the caller the {@link AuthInterceptor} found.
+ *
+ * <p>Long because it is the gRPC face of every job call (submit, get, list, cancel, watch,
+ * results), each a thin translation with its own input rules and flow control.
+ */
 @Component
 public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   private final BlobService blobs;

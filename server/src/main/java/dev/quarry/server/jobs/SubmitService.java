@@ -21,6 +21,9 @@ import org.springframework.stereotype.Service;
 /**
  * Creates a job and one task per input in a single transaction (one insert, one COPY, one notify),
  * after checking every limit, so a rejected request changes nothing.
+ *
+ * <p>Long because every limit of a submit (sizes, attempts, timeout, label, quotas) is checked
+ * here, in the order the README documents, before anything is written.
  */
 @Service
 public class SubmitService {

@@ -35,6 +35,9 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
  * Creates, updates, lists and deletes the worker functions. Each change is followed by the SDK
  * waiter for the state it leads to ({@code functionActiveV2} after create, {@code
  * functionUpdatedV2} after an update), so a returned runtime is ready to invoke.
+ *
+ * <p>Long because it covers the whole life of a deployment (create, update code and configuration,
+ * wait for each state transition, delete, list) through the Lambda API.
  */
 final class LambdaRuntimeManager implements LambdaRuntimes {
   private static final org.slf4j.Logger log =

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * maxInFlightPerWorker} envelopes; a worker answers its envelopes in order. A worker that dies
  * fails its in-flight invocations with {@link Kind#CRASH} and is replaced. All bookkeeping is
  * guarded by one lock; futures are completed outside it.
+ *
+ * <p>Long because it owns the worker pool's life: routing invocations to idle workers of the right
+ * tenant, replacing crashed ones, deadlines and shutdown, which share one state.
  */
 public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.Pool {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessBackend.class);

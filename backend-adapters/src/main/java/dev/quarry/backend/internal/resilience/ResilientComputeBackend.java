@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * caller, whose task retry policy is the one place attempts are counted (a retry here would
  * multiply them). Nothing blocks: rate limiter waits and deadlines are scheduled on a single daemon
  * thread.
+ *
+ * <p>Long because it composes four Resilience4j decorators (circuit breaker per tenant, bulkhead,
+ * rate limiter, time limit) around asynchronous calls and maps each one's refusal to a
+ * BackendException.
  */
 public final class ResilientComputeBackend implements ResilientBackend {
   private static final org.slf4j.Logger log =

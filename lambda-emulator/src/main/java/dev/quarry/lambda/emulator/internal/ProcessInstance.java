@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An instance backed by a child JVM running the AWS runtime interface client, which polls this
  * instance's own {@link RuntimeApiServer} for invocations.
+ *
+ * <p>Long because it runs a real worker process behind the Lambda runtime API: start, hand over
+ * events, collect answers, time-outs and crashes.
  */
 final class ProcessInstance implements Instance, RuntimeApiServer.Target {
 

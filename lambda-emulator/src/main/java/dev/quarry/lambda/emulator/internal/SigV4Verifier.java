@@ -28,6 +28,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * Verifies AWS Signature Version 4 on a request by signing it again, with the SDK's own signer,
  * over exactly the headers the client listed as signed and at the client's {@code X-Amz-Date}, then
  * comparing signatures in constant time.
+ *
+ * <p>Long because it implements the whole of AWS Signature Version 4 verification (canonical
+ * request, string to sign, key derivation, header and query-string forms) in one place.
  */
 final class SigV4Verifier {
 

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * the target directory, then are renamed over the target atomically (no fsync). Temporary names
  * contain {@code ~}, which keys cannot, so they never collide with objects and are not listed.
  * Deleting an object removes directories it leaves empty.
+ *
+ * <p>Long because one method per ObjectStore operation (put, streaming put, read, ranges, list with
+ * paging, delete) with atomic writes and path checks.
  */
 final class FileSystemObjectStore implements ObjectStore {
 

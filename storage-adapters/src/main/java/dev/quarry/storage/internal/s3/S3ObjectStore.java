@@ -24,6 +24,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Objects are S3 objects named {@code prefix + key}. A PUT replaces the whole object atomically.
+ *
+ * <p>Long because one method per ObjectStore operation (put, streaming put, read, ranges, list with
+ * paging, delete, presign) on the AWS SDK, with its error mapping.
  */
 final class S3ObjectStore implements ObjectStore {
 

@@ -56,7 +56,7 @@ class CliAdminTest {
     String secretValue = "cli-test-secret-access-key-value-0123456789";
     Path file = home.resolve("aws.properties");
     Files.writeString(
-        file, "accessKeyId=AKIACLITEST0123456789\nsecretAccessKey=" + secretValue + "\n");
+        file, "accessKeyId=cli-test-access-key-id-not-real\nsecretAccessKey=" + secretValue + "\n");
     Cli admin = Cli.forServer(server, home);
     Cli.Result put =
         admin.run("credentials", "put", "cli-aws", "--kind", "aws", "--from-file", file.toString());
@@ -67,7 +67,7 @@ class CliAdminTest {
     assertThat(list.out())
         .contains("cli-aws")
         .doesNotContain(secretValue)
-        .doesNotContain("AKIACLITEST");
+        .doesNotContain("cli-test-access-key-id");
 
     Cli.Result noValues =
         admin.run("credentials", "put", "x", "--kind", "aws", "--field", "secretAccessKey");

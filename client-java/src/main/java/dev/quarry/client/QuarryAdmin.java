@@ -1,9 +1,7 @@
 package dev.quarry.client;
 
-import dev.quarry.client.internal.AuthInterceptor;
-import dev.quarry.client.internal.Channels;
 import dev.quarry.client.internal.ClientConfig;
-import dev.quarry.client.internal.Errors;
+import dev.quarry.client.internal.Connection;
 import dev.quarry.proto.v1.CreateKeyRequest;
 import dev.quarry.proto.v1.CreateTenantRequest;
 import dev.quarry.proto.v1.CredentialServiceGrpc;
@@ -23,8 +21,6 @@ import dev.quarry.proto.v1.RevokeKeyRequest;
 import dev.quarry.proto.v1.SetTenantLimitsRequest;
 import dev.quarry.proto.v1.TenantLimits;
 import dev.quarry.proto.v1.TenantServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,20 +74,19 @@ public final class QuarryAdmin implements AutoCloseable {
   /** A tenant (team). */
   public record Tenant(String id, String name, Instant createdAt, boolean disabled) {}
 
-  private final ManagedChannel channel;
+  private final Connection connection;
   private final KeyServiceGrpc.KeyServiceBlockingStub keys;
   private final CredentialServiceGrpc.CredentialServiceBlockingStub credentials;
   private final TenantServiceGrpc.TenantServiceBlockingStub tenants;
-  private final Errors errors;
   private final ClientOptions options;
 
-  private QuarryAdmin(ManagedChannel channel, ClientConfig config, ClientOptions options) {
-    AuthInterceptor auth = new AuthInterceptor(config.apiKey());
-    this.channel = channel;
-    this.keys = KeyServiceGrpc.newBlockingStub(channel).withInterceptors(auth);
-    this.credentials = CredentialServiceGrpc.newBlockingStub(channel).withInterceptors(auth);
-    this.tenants = TenantServiceGrpc.newBlockingStub(channel).withInterceptors(auth);
-    this.errors = new Errors(config.target(), config.keySource());
+  private QuarryAdmin(Connection connection, ClientOptions options) {
+    this.connection = connection;
+    var channel = connection.channel();
+    this.keys = KeyServiceGrpc.newBlockingStub(channel).withInterceptors(connection.auth());
+    this.credentials =
+        CredentialServiceGrpc.newBlockingStub(channel).withInterceptors(connection.auth());
+    this.tenants = TenantServiceGrpc.newBlockingStub(channel).withInterceptors(connection.auth());
     this.options = options;
   }
 
@@ -103,7 +98,7 @@ public final class QuarryAdmin implements AutoCloseable {
 
   /** Connects as an already resolved {@link ClientConfig} says. */
   public static QuarryAdmin connect(ClientConfig config, ClientOptions options) {
-    return new QuarryAdmin(Channels.open(config, options), config, options);
+    return new QuarryAdmin(Connection.open(config, options), options);
   }
 
   public List<ApiKey> listKeys() {
@@ -290,11 +285,7 @@ public final class QuarryAdmin implements AutoCloseable {
   }
 
   private <T> T call(String action, Supplier<T> rpc) {
-    try {
-      return rpc.get();
-    } catch (StatusRuntimeException e) {
-      throw errors.fromGrpc(e, action);
-    }
+    return connection.call(action, rpc);
   }
 
   private static @Nullable Instant at(long ms) {
@@ -349,14 +340,6 @@ public final class QuarryAdmin implements AutoCloseable {
   /** Closes the connection (waiting up to 5 seconds). */
   @Override
   public void close() {
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      channel.shutdownNow();
-    }
+    connection.close();
   }
 }

@@ -1,11 +1,9 @@
 package dev.quarry.client;
 
 import com.google.protobuf.ByteString;
-import dev.quarry.client.internal.AuthInterceptor;
-import dev.quarry.client.internal.Channels;
 import dev.quarry.client.internal.ClientConfig;
+import dev.quarry.client.internal.Connection;
 import dev.quarry.client.internal.Digests;
-import dev.quarry.client.internal.Errors;
 import dev.quarry.client.internal.ProtoViews;
 import dev.quarry.proto.v1.BlobHeader;
 import dev.quarry.proto.v1.CancelJobRequest;
@@ -27,8 +25,6 @@ import dev.quarry.proto.v1.TaskResult;
 import dev.quarry.proto.v1.UploadBlobRequest;
 import dev.quarry.proto.v1.UploadBlobResponse;
 import dev.quarry.proto.v1.WatchJobRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,18 +66,16 @@ import org.jspecify.annotations.Nullable;
 public final class QuarryJobs implements AutoCloseable {
   private static final int UPLOAD_CHUNK = 1 << 20;
 
-  private final ManagedChannel channel;
+  private final Connection connection;
   private final JobServiceGrpc.JobServiceBlockingStub blocking;
   private final JobServiceGrpc.JobServiceStub async;
-  private final Errors errors;
   private final ClientOptions options;
 
-  private QuarryJobs(ManagedChannel channel, ClientConfig config, ClientOptions options) {
-    AuthInterceptor auth = new AuthInterceptor(config.apiKey());
-    this.channel = channel;
-    this.blocking = JobServiceGrpc.newBlockingStub(channel).withInterceptors(auth);
-    this.async = JobServiceGrpc.newStub(channel).withInterceptors(auth);
-    this.errors = new Errors(config.target(), config.keySource());
+  private QuarryJobs(Connection connection, ClientOptions options) {
+    this.connection = connection;
+    this.blocking =
+        JobServiceGrpc.newBlockingStub(connection.channel()).withInterceptors(connection.auth());
+    this.async = JobServiceGrpc.newStub(connection.channel()).withInterceptors(connection.auth());
     this.options = options;
   }
 
@@ -98,7 +92,7 @@ public final class QuarryJobs implements AutoCloseable {
 
   /** Connects as an already resolved {@link ClientConfig} says. */
   public static QuarryJobs connect(ClientConfig config, ClientOptions options) {
-    return new QuarryJobs(Channels.open(config, options), config, options);
+    return new QuarryJobs(Connection.open(config, options), options);
   }
 
   /** The tenant's {@code limit} (1-1000) most recent jobs, newest first. */
@@ -289,7 +283,7 @@ public final class QuarryJobs implements AutoCloseable {
       throw new QuarryException(
           io.grpc.Status.Code.INVALID_ARGUMENT, "cannot read " + jar + ": " + e.getMessage());
     } catch (ExecutionException e) {
-      throw errors.fromGrpc(e.getCause(), "upload " + jar);
+      throw connection.failure(e.getCause(), "upload " + jar);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QuarryException(
@@ -305,11 +299,7 @@ public final class QuarryJobs implements AutoCloseable {
   }
 
   private <T> T call(String action, Supplier<T> rpc) {
-    try {
-      return rpc.get();
-    } catch (StatusRuntimeException e) {
-      throw errors.fromGrpc(e, action);
-    }
+    return connection.call(action, rpc);
   }
 
   private static TaskOutcome outcome(TaskResult r, boolean json) {
@@ -342,14 +332,6 @@ public final class QuarryJobs implements AutoCloseable {
   /** Closes the connection (waiting up to 5 seconds). */
   @Override
   public void close() {
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      channel.shutdownNow();
-    }
+    connection.close();
   }
 }

@@ -1,17 +1,13 @@
 package dev.quarry.client;
 
-import dev.quarry.client.internal.AuthInterceptor;
-import dev.quarry.client.internal.Channels;
 import dev.quarry.client.internal.ClientConfig;
-import dev.quarry.client.internal.Errors;
+import dev.quarry.client.internal.Connection;
 import dev.quarry.proto.v1.DeleteRuntimeRequest;
 import dev.quarry.proto.v1.DeployRuntimeRequest;
 import dev.quarry.proto.v1.ListRuntimesRequest;
 import dev.quarry.proto.v1.Runtime;
 import dev.quarry.proto.v1.RuntimeServiceGrpc;
 import dev.quarry.proto.v1.UpdateRuntimeRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +28,14 @@ import java.util.function.Supplier;
 public final class QuarryRuntimes implements AutoCloseable {
   private static final long DEADLINE_MINUTES = 15;
 
-  private final ManagedChannel channel;
+  private final Connection connection;
   private final RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
-  private final Errors errors;
 
-  private QuarryRuntimes(ManagedChannel channel, ClientConfig config) {
-    this.channel = channel;
+  private QuarryRuntimes(Connection connection) {
+    this.connection = connection;
     this.stub =
-        RuntimeServiceGrpc.newBlockingStub(channel)
-            .withInterceptors(new AuthInterceptor(config.apiKey()));
-    this.errors = new Errors(config.target(), config.keySource());
+        RuntimeServiceGrpc.newBlockingStub(connection.channel())
+            .withInterceptors(connection.auth());
   }
 
   /**
@@ -55,7 +49,7 @@ public final class QuarryRuntimes implements AutoCloseable {
 
   /** Connects as an already resolved {@link ClientConfig} says (the command-line tool). */
   public static QuarryRuntimes connect(ClientConfig config, ClientOptions options) {
-    return new QuarryRuntimes(Channels.open(config, options), config);
+    return new QuarryRuntimes(Connection.open(config, options));
   }
 
   /**
@@ -118,11 +112,7 @@ public final class QuarryRuntimes implements AutoCloseable {
   }
 
   private <T> T call(String action, Supplier<T> rpc) {
-    try {
-      return rpc.get();
-    } catch (StatusRuntimeException e) {
-      throw errors.fromGrpc(e, action);
-    }
+    return connection.call(action, rpc);
   }
 
   private static RuntimeInfo info(Runtime r) {
@@ -141,14 +131,6 @@ public final class QuarryRuntimes implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      channel.shutdownNow();
-    }
+    connection.close();
   }
 }

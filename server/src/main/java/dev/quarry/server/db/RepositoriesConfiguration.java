@@ -1,0 +1,42 @@
+package dev.quarry.server.db;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.jpa.autoconfigure.EntityManagerFactoryBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.data.jpa.repository.config.EnableJpaRepositories;
+import org.springframework.data.jpa.repository.query.QueryEnhancerFactories;
+import org.springframework.data.jpa.repository.query.QueryEnhancerSelector;
+import org.springframework.data.repository.config.BootstrapMode;
+
+/**
+ * The admin domain's Spring Data repositories. Hibernate boots on a background thread while the
+ * rest of the server starts; the repositories are created once the context is refreshed.
+ *
+ * <p>Queries are rewritten (for sorting and counting) by Spring Data's plain enhancer instead of
+ * its HQL grammar: no repository asks for a sort or page it would need the grammar for, and the
+ * grammar's parser took a third of the server's start-up on two cores (ADR 0001). Hibernate still
+ * parses and checks every query when the repositories are created.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableJpaRepositories(
+    basePackages = "dev.quarry.server",
+    bootstrapMode = BootstrapMode.DEFERRED,
+    queryEnhancerSelector = RepositoriesConfiguration.PlainQueryEnhancer.class)
+class RepositoriesConfiguration {
+
+  /** Builds the entity manager factory on the application's task executor, off the main thread. */
+  @Bean
+  EntityManagerFactoryBuilderCustomizer backgroundBootstrap(
+      @Qualifier("applicationTaskExecutor") AsyncTaskExecutor executor) {
+    return builder -> builder.setBootstrapExecutor(executor);
+  }
+
+  /** Selects the plain (regular expression) enhancer for JPQL and native queries alike. */
+  static final class PlainQueryEnhancer extends QueryEnhancerSelector.DefaultQueryEnhancerSelector {
+    PlainQueryEnhancer() {
+      super(QueryEnhancerFactories.fallback(), QueryEnhancerFactories.fallback());
+    }
+  }
+}

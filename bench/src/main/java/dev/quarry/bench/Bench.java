@@ -31,14 +31,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Path home = Files.createTempDirectory("quarry-bench");
-    List<String> serverArgs =
-        new ArrayList<>(
-            List.of(
-                "--quarry.home=" + home,
-                "--server.port=0",
-                "--quarry.grpc.port=0",
-                "--logging.level.root=WARN",
-                "--quarry.limits.max-inputs-per-job=100000"));
+    List<String> serverArgs = serverArgs(home);
     serverArgs.addAll(Arrays.asList(args));
     long t0 = System.nanoTime();
     ConfigurableApplicationContext ctx =
@@ -71,6 +64,20 @@ public final class Bench {
     } finally {
       ctx.close();
     }
+  }
+
+  /** A bench server's arguments: {@code home}, ephemeral ports, quiet logs, large jobs allowed. */
+  static List<String> serverArgs(Path home, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--quarry.home=" + home,
+                "--server.port=0",
+                "--quarry.grpc.port=0",
+                "--logging.level.root=WARN",
+                "--quarry.limits.max-inputs-per-job=100000"));
+    args.addAll(Arrays.asList(more));
+    return args;
   }
 
   private static void latency(FunctionExecutor fexec) throws Exception {

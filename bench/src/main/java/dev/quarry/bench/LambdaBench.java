@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -57,15 +56,10 @@ public final class LambdaBench {
     emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
     Path home = Files.createTempDirectory("quarry-lambda-bench");
     List<String> serverArgs =
-        new ArrayList<>(
-            List.of(
-                "--quarry.home=" + home,
-                "--server.port=0",
-                "--quarry.grpc.port=0",
-                "--logging.level.root=WARN",
-                "--quarry.limits.max-inputs-per-job=100000",
-                "--quarry.lambda.allow-endpoint-override=true",
-                "--quarry.tenant-defaults.max-concurrent-invocations=2000"));
+        Bench.serverArgs(
+            home,
+            "--quarry.lambda.allow-endpoint-override=true",
+            "--quarry.tenant-defaults.max-concurrent-invocations=2000");
     serverArgs.addAll(s3.serverArgs("bench"));
     serverArgs.addAll(Arrays.asList(args));
     ConfigurableApplicationContext ctx =

@@ -1,6 +1,7 @@
 package dev.quarry.backend.lambda;
 
 import dev.quarry.backend.RuntimeNotFoundException;
+import dev.quarry.backend.WorkerRuntime;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
 public interface LambdaRuntimes {
 
   /** The worker functions in the account ({@code quarry-worker-*}), by name. */
-  List<LambdaRuntime> list();
+  List<WorkerRuntime> list();
 
   /**
    * Makes sure the function for {@code spec} and this server's worker version exists, is active and
@@ -21,7 +22,7 @@ public interface LambdaRuntimes {
    * Idempotent: a second call changes nothing and reports {@code unchanged}. An existing function
    * keeps its configuration (profiles sharing it may differ); {@link #update} changes it.
    */
-  LambdaRuntime deploy(RuntimeSpec spec);
+  WorkerRuntime deploy(RuntimeSpec spec);
 
   /**
    * Pushes this server's worker package and {@code spec}'s configuration to the existing function
@@ -29,7 +30,7 @@ public interface LambdaRuntimes {
    *
    * @throws RuntimeNotFoundException (PERMANENT) if there is no such function
    */
-  LambdaRuntime update(String name, RuntimeSpec spec);
+  WorkerRuntime update(String name, RuntimeSpec spec);
 
   /**
    * Deletes the worker function {@code name}.
@@ -37,5 +38,5 @@ public interface LambdaRuntimes {
    * @throws RuntimeNotFoundException (PERMANENT) if there is no such function
    * @throws IllegalArgumentException if {@code name} is not a worker function's name
    */
-  LambdaRuntime delete(String name);
+  WorkerRuntime delete(String name);
 }

@@ -1,5 +1,6 @@
 package dev.quarry.server.backend;
 
+import dev.quarry.backend.WorkerRuntime;
 import java.util.List;
 
 /**

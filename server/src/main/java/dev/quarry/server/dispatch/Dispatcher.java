@@ -9,6 +9,7 @@ import dev.quarry.server.jobs.TaskStore;
 import dev.quarry.server.jobs.TaskStore.ClaimRequest;
 import dev.quarry.server.jobs.WorkSignal;
 import dev.quarry.server.supervision.LoopSupervisor;
+import dev.quarry.server.supervision.SupervisedLoop;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * or the poll interval at most.
  */
 @Component
-public class Dispatcher implements SmartLifecycle {
+public class Dispatcher extends SupervisedLoop {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   /** Room to claim work of profiles whose backend is not open yet. */
@@ -48,10 +48,7 @@ public class Dispatcher implements SmartLifecycle {
   private final WorkSignal work;
   private final QuarryProperties props;
   private final String owner;
-  private final LoopSupervisor supervisor;
   private int lostRace;
-  private volatile boolean running;
-  private Thread thread = new Thread(() -> {});
 
   Dispatcher(
       BackendRegistry backends,
@@ -67,6 +64,7 @@ public class Dispatcher implements SmartLifecycle {
       QuarryProperties props,
       ReplicaHeartbeat replica,
       LoopSupervisor supervisor) {
+    super(supervisor, LOOP);
     this.backends = backends;
     this.tasks = tasks;
     this.specs = specs;
@@ -79,7 +77,6 @@ public class Dispatcher implements SmartLifecycle {
     this.work = work;
     this.props = props;
     this.owner = replica.owner();
-    this.supervisor = supervisor;
   }
 
   /** The lease owner name of this replica. */
@@ -88,26 +85,8 @@ public class Dispatcher implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    running = true;
-    thread = supervisor.start(LOOP, () -> running, this::loop);
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-    supervisor.stopped(LOOP);
+  protected void wake(Thread loopThread) {
     work.wakeUp();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
   }
 
   @Override
@@ -115,8 +94,9 @@ public class Dispatcher implements SmartLifecycle {
     return 200;
   }
 
-  private void loop() throws InterruptedException {
-    while (running) {
+  @Override
+  protected void loop() throws InterruptedException {
+    while (running()) {
       try {
         // Claim in batches: wait until a quarter of the capacity is free (or nothing runs), so
         // one statement claims several chunks instead of one statement per finished invocation.
@@ -124,13 +104,13 @@ public class Dispatcher implements SmartLifecycle {
         int free = capacity - invocations.inFlight();
         boolean worthIt = free >= Math.max(1, capacity / 4) || free == capacity;
         int dispatched = worthIt ? dispatchOnce(free) : 0;
-        supervisor.roundSucceeded(LOOP);
+        supervisor().roundSucceeded(LOOP);
         if (dispatched == 0 || invocations.inFlight() >= capacity) {
           work.await(props.dispatch().pollInterval());
         }
       } catch (RuntimeException e) {
         log.warn("Dispatch round failed; retrying shortly: {}", e.toString());
-        supervisor.roundFailed(LOOP, e);
+        supervisor().roundFailed(LOOP, e);
         Thread.sleep(500);
       }
     }

@@ -5,6 +5,7 @@ import dev.quarry.server.jobs.Outcome;
 import dev.quarry.server.jobs.TaskStore;
 import dev.quarry.server.jobs.WorkSignal;
 import dev.quarry.server.supervision.LoopSupervisor;
+import dev.quarry.server.supervision.SupervisedLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +14,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * changes nothing.
  */
 @Component
-class OutcomeRecorder implements SmartLifecycle {
+class OutcomeRecorder extends SupervisedLoop {
   private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
   private static final int MAX_BATCH = 2000;
 
@@ -31,14 +31,10 @@ class OutcomeRecorder implements SmartLifecycle {
   private final JobSignals signals;
   private final WorkSignal work;
   private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
-  private volatile boolean running;
-  private Thread thread = new Thread(() -> {});
-
   static final String LOOP = "quarry-recorder";
-  private final LoopSupervisor supervisor;
 
   OutcomeRecorder(TaskStore tasks, JobSignals signals, WorkSignal work, LoopSupervisor supervisor) {
-    this.supervisor = supervisor;
+    super(supervisor, LOOP);
     this.tasks = tasks;
     this.signals = signals;
     this.work = work;
@@ -49,27 +45,8 @@ class OutcomeRecorder implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    running = true;
-    thread = supervisor.start(LOOP, () -> running, this::loop);
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-    supervisor.stopped(LOOP);
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  protected void afterStop() {
     drainOnce();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
   }
 
   @Override
@@ -77,8 +54,9 @@ class OutcomeRecorder implements SmartLifecycle {
     return 100;
   }
 
-  private void loop() throws InterruptedException {
-    while (running) {
+  @Override
+  protected void loop() throws InterruptedException {
+    while (running()) {
       Outcome first = queue.poll(500, TimeUnit.MILLISECONDS);
       if (first == null) {
         continue;
@@ -88,9 +66,9 @@ class OutcomeRecorder implements SmartLifecycle {
       queue.drainTo(batch, MAX_BATCH - 1);
       try {
         write(batch);
-        supervisor.roundSucceeded(LOOP);
+        supervisor().roundSucceeded(LOOP);
       } catch (RuntimeException e) {
-        supervisor.roundFailed(LOOP, e);
+        supervisor().roundFailed(LOOP, e);
         writeOneByOne(batch, e);
       }
     }

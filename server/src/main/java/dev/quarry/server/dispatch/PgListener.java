@@ -2,6 +2,8 @@ package dev.quarry.server.dispatch;
 
 import dev.quarry.server.jobs.JobSignals;
 import dev.quarry.server.jobs.WorkSignal;
+import dev.quarry.server.supervision.LoopSupervisor;
+import dev.quarry.server.supervision.SupervisedLoop;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,7 +13,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
  * forget cached key checks), so every replica reacts to the others at once.
  */
 @Component
-class PgListener implements SmartLifecycle {
+class PgListener extends SupervisedLoop {
   private static final Logger log = LoggerFactory.getLogger(PgListener.class);
 
   private final DataSource dataSource;
@@ -28,17 +29,14 @@ class PgListener implements SmartLifecycle {
   private final JobSignals signals;
   private final dev.quarry.server.auth.ApiKeyService keys;
   static final String LOOP = "quarry-listen";
-  private final dev.quarry.server.supervision.LoopSupervisor supervisor;
-  private volatile boolean running;
-  private Thread thread = new Thread(() -> {});
 
   PgListener(
       DataSource dataSource,
       WorkSignal work,
       JobSignals signals,
       dev.quarry.server.auth.ApiKeyService keys,
-      dev.quarry.server.supervision.LoopSupervisor supervisor) {
-    this.supervisor = supervisor;
+      LoopSupervisor supervisor) {
+    super(supervisor, LOOP);
     this.keys = keys;
     this.dataSource = dataSource;
     this.work = work;
@@ -46,33 +44,16 @@ class PgListener implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    running = true;
-    thread = supervisor.start(LOOP, () -> running, this::loop);
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-    supervisor.stopped(LOOP);
-    thread.interrupt();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  private void loop() {
-    while (running) {
+  protected void loop() {
+    while (running()) {
       try (Connection c = dataSource.getConnection();
           Statement s = c.createStatement()) {
         s.execute("listen quarry_work");
         s.execute("listen quarry_job");
         s.execute("listen quarry_keys");
         PGConnection pg = c.unwrap(PGConnection.class);
-        supervisor.roundSucceeded(LOOP);
-        while (running) {
+        supervisor().roundSucceeded(LOOP);
+        while (running()) {
           PGNotification[] batch = pg.getNotifications(500);
           if (batch == null) {
             continue;
@@ -88,8 +69,8 @@ class PgListener implements SmartLifecycle {
           }
         }
       } catch (SQLException | RuntimeException e) {
-        if (running) {
-          supervisor.roundFailed(LOOP, e);
+        if (running()) {
+          supervisor().roundFailed(LOOP, e);
           log.warn("LISTEN connection lost ({}); reconnecting", e.toString());
           try {
             Thread.sleep(1000);

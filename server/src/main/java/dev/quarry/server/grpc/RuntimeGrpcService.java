@@ -1,5 +1,6 @@
 package dev.quarry.server.grpc;
 
+import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.proto.v1.DeleteRuntimeRequest;
 import dev.quarry.proto.v1.DeployRuntimeRequest;
 import dev.quarry.proto.v1.ListRuntimesRequest;
@@ -7,7 +8,6 @@ import dev.quarry.proto.v1.ListRuntimesResponse;
 import dev.quarry.proto.v1.Runtime;
 import dev.quarry.proto.v1.RuntimeServiceGrpc;
 import dev.quarry.proto.v1.UpdateRuntimeRequest;
-import dev.quarry.server.backend.WorkerRuntime;
 import dev.quarry.server.runtimes.RuntimeService;
 import io.grpc.stub.StreamObserver;
 import org.springframework.stereotype.Component;

@@ -16,17 +16,4 @@ public record SubmitCommand(
     boolean retryFunctionErrors,
     @Nullable Duration timeout,
     String label,
-    @Nullable String profile) {
-
-  /** A command without a profile (the server's default backend). */
-  public SubmitCommand(
-      String function,
-      List<byte[]> inputs,
-      int chunkSize,
-      int maxAttempts,
-      boolean retryFunctionErrors,
-      @Nullable Duration timeout,
-      String label) {
-    this(function, inputs, chunkSize, maxAttempts, retryFunctionErrors, timeout, label, null);
-  }
-}
+    @Nullable String profile) {}

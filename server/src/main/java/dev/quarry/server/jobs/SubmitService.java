@@ -149,33 +149,6 @@ public class SubmitService {
     List<TaskRow> rows =
         stageInputs(caller.tenantId(), job, cmd.inputs(), inlineLimit(caller.tenantId(), profile));
     String auditTarget = job + " (" + n + " inputs, function " + fn.name() + ")";
-    NewJob newJob =
-        new NewJob(
-            caller.tenantId(),
-            job,
-            fn,
-            n,
-            chunk,
-            attempts,
-            cmd.retryFunctionErrors(),
-            timeout.toMillis(),
-            cmd.label(),
-            profile,
-            caller.keyId(),
-            auditTarget);
-    boolean inserted;
-    try {
-      inserted = tasks.insert(newJob, rows, limits.maxJobsInFlight());
-    } catch (RuntimeException | Error e) {
-      deleteStaged(rows);
-      throw e;
-    }
-    if (!inserted) {
-      // another submit took the last slot between the check above and the insert
-      deleteStaged(rows);
-      throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
-    }
-    work.wakeUp();
     JobRecord created =
         new JobRecord(
             caller.tenantId(),
@@ -193,6 +166,20 @@ public class SubmitService {
             null,
             java.util.Map.of(TaskState.PENDING, n),
             profile);
+    NewJob newJob = new NewJob(created, caller.keyId(), auditTarget);
+    boolean inserted;
+    try {
+      inserted = tasks.insert(newJob, rows, limits.maxJobsInFlight());
+    } catch (RuntimeException | Error e) {
+      deleteStaged(rows);
+      throw e;
+    }
+    if (!inserted) {
+      // another submit took the last slot between the check above and the insert
+      deleteStaged(rows);
+      throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
+    }
+    work.wakeUp();
     return new Submitted(job, n, created);
   }
 

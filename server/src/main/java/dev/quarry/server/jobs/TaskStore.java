@@ -93,20 +93,11 @@ public interface TaskStore {
 
   // --- values ---------------------------------------------------------------------------------
 
-  /** A job to insert; {@code createdBy} is the submitting key. */
-  record NewJob(
-      String tenantId,
-      UUID id,
-      FunctionRef function,
-      int total,
-      int chunkSize,
-      int maxAttempts,
-      boolean retryFunctionErrors,
-      long timeoutMs,
-      String label,
-      @Nullable String profile,
-      UUID createdBy,
-      String auditTarget) {}
+  /**
+   * A job to insert (its state, message, times and counts are those of a new job and not read);
+   * {@code createdBy} is the submitting key.
+   */
+  record NewJob(JobRecord job, UUID createdBy, String auditTarget) {}
 
   /** One input of a new job: inline bytes, or the key of an input staged in storage. */
   record TaskRow(int index, byte @Nullable [] inline, @Nullable String inputKey) {}

@@ -1,6 +1,6 @@
 package dev.quarry.server.rest;
 
-import dev.quarry.server.backend.WorkerRuntime;
+import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.server.runtimes.RuntimeService;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;

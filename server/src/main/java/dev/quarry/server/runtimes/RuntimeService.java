@@ -2,6 +2,7 @@ package dev.quarry.server.runtimes;
 
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.RuntimeNotFoundException;
+import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorCode;
 import dev.quarry.server.api.ErrorReason;
@@ -11,7 +12,6 @@ import dev.quarry.server.auth.Role;
 import dev.quarry.server.backend.BackendPlugins;
 import dev.quarry.server.backend.BackendRegistry;
 import dev.quarry.server.backend.BackendRuntimes;
-import dev.quarry.server.backend.WorkerRuntime;
 import dev.quarry.server.credentials.ProfileService;
 import java.util.List;
 import java.util.function.Function;

@@ -1,6 +1,7 @@
 package dev.quarry.server.backend;
 
 import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.server.api.ApiException;

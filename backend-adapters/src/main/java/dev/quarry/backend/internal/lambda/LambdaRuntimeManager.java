@@ -3,7 +3,7 @@ package dev.quarry.backend.internal.lambda;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.RuntimeNotFoundException;
-import dev.quarry.backend.lambda.LambdaRuntime;
+import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.backend.lambda.LambdaRuntimes;
 import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.backend.lambda.WorkerPackage;
@@ -54,8 +54,8 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   }
 
   @Override
-  public List<LambdaRuntime> list() {
-    List<LambdaRuntime> out = new ArrayList<>();
+  public List<WorkerRuntime> list() {
+    List<WorkerRuntime> out = new ArrayList<>();
     String marker = null;
     do {
       ListFunctionsRequest.Builder request = ListFunctionsRequest.builder().maxItems(50);
@@ -70,12 +70,12 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
       }
       marker = page.nextMarker();
     } while (marker != null && !marker.isEmpty());
-    out.sort(java.util.Comparator.comparing(LambdaRuntime::name));
+    out.sort(java.util.Comparator.comparing(WorkerRuntime::name));
     return out;
   }
 
   @Override
-  public LambdaRuntime deploy(RuntimeSpec spec) {
+  public WorkerRuntime deploy(RuntimeSpec spec) {
     String name = spec.functionName(pkg.version());
     Optional<FunctionConfiguration> existing = find(name);
     if (existing.isEmpty()) {
@@ -109,7 +109,7 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   }
 
   @Override
-  public LambdaRuntime update(String name, RuntimeSpec spec) {
+  public WorkerRuntime update(String name, RuntimeSpec spec) {
     requireWorkerName(name);
     FunctionConfiguration existing =
         find(name)
@@ -118,7 +118,7 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   }
 
   @Override
-  public LambdaRuntime delete(String name) {
+  public WorkerRuntime delete(String name) {
     requireWorkerName(name);
     FunctionConfiguration existing =
         find(name)
@@ -132,7 +132,7 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
    * configuration. Deploy does not reconfigure an existing function: profiles that share it may
    * differ in timeout or role, and they would undo each other; an explicit update decides.
    */
-  private LambdaRuntime converge(
+  private WorkerRuntime converge(
       FunctionConfiguration f, RuntimeSpec spec, boolean forceCode, boolean configure) {
     String name = f.functionName();
     boolean changed = false;
@@ -225,14 +225,14 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
         : LambdaErrors.classify(error, "function " + name + " did not become ready");
   }
 
-  private LambdaRuntime view(FunctionConfiguration f, @Nullable String change) {
+  private WorkerRuntime view(FunctionConfiguration f, @Nullable String change) {
     Matcher m = NAME.matcher(f.functionName());
     String version = m.matches() ? m.group(1) : "";
     String arch =
         f.architectures() == null || f.architectures().isEmpty()
             ? "x86_64"
             : f.architecturesAsStrings().get(0);
-    return new LambdaRuntime(
+    return new WorkerRuntime(
         f.functionName(),
         version,
         version.equals(pkg.version()),

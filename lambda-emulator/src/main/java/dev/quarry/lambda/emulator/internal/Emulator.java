@@ -120,7 +120,7 @@ public final class Emulator implements LambdaEmulator {
     } else {
       Path taskRoot = codes.unpack(deployment.code());
       instance =
-          ProcessInstance.start(
+          new ProcessInstance(
               deployment,
               taskRoot,
               workDir.resolve("instances").resolve(RequestIds.hex(16)),

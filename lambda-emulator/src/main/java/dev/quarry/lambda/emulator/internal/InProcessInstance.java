@@ -10,27 +10,15 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** An instance whose function body is an {@link InProcessHandler} in this JVM. */
-final class InProcessInstance implements Instance {
+final class InProcessInstance extends Instance {
 
-  private final String id = RequestIds.hex(12);
-  private final Deployment deployment;
   private final InProcessHandler handler;
   private final long createdNanos = System.nanoTime();
   private volatile boolean dead;
 
   InProcessInstance(Deployment deployment, InProcessHandler handler) {
-    this.deployment = deployment;
+    super(deployment);
     this.handler = handler;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Deployment deployment() {
-    return deployment;
   }
 
   @Override
@@ -49,7 +37,7 @@ final class InProcessInstance implements Instance {
       return new RunResult(crash, System.nanoTime() - start, init, 0, List.of());
     }
     Thread worker = Thread.ofVirtual().start(() -> inv.complete(call(inv)));
-    int timeoutSeconds = deployment.config().timeoutSeconds();
+    int timeoutSeconds = deployment().config().timeoutSeconds();
     InvocationOutcome outcome;
     try {
       outcome = inv.outcome.get(timeoutSeconds, TimeUnit.SECONDS);

@@ -3,14 +3,24 @@ package dev.quarry.lambda.emulator.internal;
 import java.util.concurrent.CompletableFuture;
 
 /** An execution environment running one invocation at a time: a child JVM or in-process. */
-interface Instance {
+abstract class Instance {
+  private final String id = RequestIds.hex(12);
+  private final Deployment deployment;
 
-  String id();
+  Instance(Deployment deployment) {
+    this.deployment = deployment;
+  }
 
-  Deployment deployment();
+  final String id() {
+    return id;
+  }
+
+  final Deployment deployment() {
+    return deployment;
+  }
 
   /** False once it died, failed to initialise, or was killed; such instances are discarded. */
-  boolean isAlive();
+  abstract boolean isAlive();
 
   /**
    * Runs {@code invocation} to its outcome, enforcing the function's timeout (the instance is
@@ -19,11 +29,11 @@ interface Instance {
    * @param cold whether this is the instance's first invocation
    * @throws InterruptedException if the calling thread is interrupted (emulator shutting down)
    */
-  RunResult run(Invocation invocation, boolean cold) throws InterruptedException;
+  abstract RunResult run(Invocation invocation, boolean cold) throws InterruptedException;
 
   /** Stops the instance at once (for a child JVM: destroys it forcibly). Idempotent. */
-  void kill();
+  abstract void kill();
 
   /** Completes once the instance is gone (for a child JVM: its process exited). */
-  CompletableFuture<?> terminated();
+  abstract CompletableFuture<?> terminated();
 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Long because it runs a real worker process behind the Lambda runtime API: start, hand over
  * events, collect answers, time-outs and crashes.
  */
-final class ProcessInstance implements Instance, RuntimeApiServer.Target {
+final class ProcessInstance extends Instance implements RuntimeApiServer.Target {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessInstance.class);
 
@@ -36,8 +36,6 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
 
   private static final Invocation SHUTDOWN = new Invocation("", new byte[0], null, "", false);
 
-  private final String id = RequestIds.hex(12);
-  private final Deployment deployment;
   private final Path dir;
   private final ChildOutput output;
   private final RuntimeApiServer api;
@@ -52,7 +50,8 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
   private volatile long peakMemoryMb;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-  private ProcessInstance(
+  /** Starts the instance's child JVM. */
+  ProcessInstance(
       Deployment deployment,
       Path taskRoot,
       Path dir,
@@ -60,21 +59,21 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
       Executor executor,
       Consumer<Instance> onDeath)
       throws IOException {
-    this.deployment = deployment;
+    super(deployment);
     this.dir = dir;
-    FunctionConfig c = deployment.config();
+    FunctionConfig c = deployment().config();
     Files.createDirectories(dir.resolve("tmp"));
     Path outputFile = dir.resolve("output.log");
     this.output =
         new ChildOutput(
             outputFile,
             LoggerFactory.getLogger("dev.quarry.lambda.emulator.function." + c.name()),
-            "[" + id + "]");
+            "[" + id() + "]");
     this.api = new RuntimeApiServer(this, executor, c.timeoutSeconds());
     String logStream =
         LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy/MM/dd"))
             + "/[$LATEST]"
-            + id
+            + id()
             + RequestIds.hex(20);
     try {
       this.process =
@@ -88,28 +87,7 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
       throw e;
     }
     process.onExit().thenRun(() -> exited(onDeath));
-    log.debug("started instance {} of {} (pid {})", id, c.name(), process.pid());
-  }
-
-  static ProcessInstance start(
-      Deployment deployment,
-      Path taskRoot,
-      Path dir,
-      ChildJvmLauncher launcher,
-      Executor executor,
-      Consumer<Instance> onDeath)
-      throws IOException {
-    return new ProcessInstance(deployment, taskRoot, dir, launcher, executor, onDeath);
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public Deployment deployment() {
-    return deployment;
+    log.debug("started instance {} of {} (pid {})", id(), c.name(), process.pid());
   }
 
   @Override
@@ -133,7 +111,7 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
     long delivered = inv.deliveredNanos;
     long duration =
         outcome.kind() == InvocationOutcome.Kind.TIMEOUT
-            ? TimeUnit.SECONDS.toNanos(deployment.config().timeoutSeconds())
+            ? TimeUnit.SECONDS.toNanos(deployment().config().timeoutSeconds())
             : delivered == 0 ? 0 : Math.max(0, outcome.atNanos() - delivered);
     long ready = readyNanos;
     long init = !cold ? -1 : (ready != 0 ? ready - startNanos : outcome.atNanos() - startNanos);
@@ -156,14 +134,14 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
   private void warnInitExit(String how, List<String> lastLines) {
     log.warn(
         "instance {} of {} exited during init ({}); last output:\n{}",
-        id,
-        deployment.config().name(),
+        id(),
+        deployment().config().name(),
         how,
         String.join("\n", lastLines.subList(Math.max(0, lastLines.size() - 20), lastLines.size())));
   }
 
   private InvocationOutcome await(Invocation inv) throws InterruptedException {
-    int timeoutSeconds = deployment.config().timeoutSeconds();
+    int timeoutSeconds = deployment().config().timeoutSeconds();
     long timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
     try {
       CompletableFuture.anyOf(inv.delivered, inv.outcome)
@@ -175,7 +153,7 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
       return inv.outcome.join();
     } catch (TimeoutException e) {
       if (inv.complete(InvocationOutcome.timeout(inv.requestId, timeoutSeconds))) {
-        log.debug("instance {} timed out on {}; killing it", id, inv.requestId);
+        log.debug("instance {} timed out on {}; killing it", id(), inv.requestId);
         kill();
         awaitTermination();
       }
@@ -193,7 +171,7 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
     try {
       terminated.get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("instance {} did not exit within 5 s of being killed", id);
+      log.warn("instance {} did not exit within 5 s of being killed", id());
     }
   }
 
@@ -229,7 +207,7 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
   @Override
   public void delivered(Invocation inv) {
     if (inv.injectCrash) {
-      log.debug("instance {}: injected crash during {}", id, inv.requestId);
+      log.debug("instance {}: injected crash during {}", id(), inv.requestId);
       process.destroyForcibly();
     }
   }
@@ -267,7 +245,7 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
     if (inv != null) {
       inv.complete(failure);
     }
-    log.debug("instance {} failed to initialise: {}", id, failure);
+    log.debug("instance {} failed to initialise: {}", id(), failure);
   }
 
   private static String errorType(@Nullable String header, byte[] errorJson) {
@@ -283,7 +261,7 @@ final class ProcessInstance implements Instance, RuntimeApiServer.Target {
     String description = describeExit(status);
     exit = description;
     queue.offer(SHUTDOWN);
-    log.debug("instance {} of {} exited ({})", id, deployment.config().name(), description);
+    log.debug("instance {} of {} exited ({})", id(), deployment().config().name(), description);
     Invocation inv = current;
     if (inv != null) {
       // run() drains the output into the invocation's log, then closes it

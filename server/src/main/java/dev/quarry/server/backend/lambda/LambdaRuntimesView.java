@@ -1,10 +1,9 @@
 package dev.quarry.server.backend.lambda;
 
-import dev.quarry.backend.lambda.LambdaRuntime;
+import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.backend.lambda.LambdaRuntimes;
 import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.server.backend.BackendRuntimes;
-import dev.quarry.server.backend.WorkerRuntime;
 import java.util.List;
 
 /**
@@ -15,38 +14,21 @@ import java.util.List;
 record LambdaRuntimesView(LambdaRuntimes runtimes, RuntimeSpec spec) implements BackendRuntimes {
   @Override
   public List<WorkerRuntime> list() {
-    return runtimes.list().stream().map(LambdaRuntimesView::view).toList();
+    return runtimes.list();
   }
 
   @Override
   public WorkerRuntime deploy() {
-    return view(runtimes.deploy(spec));
+    return runtimes.deploy(spec);
   }
 
   @Override
   public WorkerRuntime update(String name) {
-    return view(runtimes.update(name, spec));
+    return runtimes.update(name, spec);
   }
 
   @Override
   public WorkerRuntime delete(String name) {
-    return view(runtimes.delete(name));
-  }
-
-  static WorkerRuntime view(LambdaRuntime r) {
-    return new WorkerRuntime(
-        r.name(),
-        r.workerVersion(),
-        r.current(),
-        r.memoryMb(),
-        r.timeoutSeconds(),
-        r.architecture(),
-        r.runtime(),
-        r.state(),
-        r.lastUpdateStatus(),
-        r.codeSha256(),
-        r.codeSize(),
-        r.lastModified(),
-        r.change());
+    return runtimes.delete(name);
   }
 }

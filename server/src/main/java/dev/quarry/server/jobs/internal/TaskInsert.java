@@ -4,6 +4,7 @@ import static dev.quarry.server.jobs.internal.StateSql.jobOpen;
 import static dev.quarry.server.jobs.internal.StateSql.lit;
 
 import dev.quarry.server.jobs.FunctionRef;
+import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobState;
 import dev.quarry.server.jobs.TaskState;
 import dev.quarry.server.jobs.TaskStore.NewJob;
@@ -70,7 +71,8 @@ final class TaskInsert {
     this.tx = tx;
   }
 
-  boolean insert(NewJob job, List<TaskRow> rows, int maxJobsInFlight) {
+  boolean insert(NewJob newJob, List<TaskRow> rows, int maxJobsInFlight) {
+    JobRecord job = newJob.job();
     FunctionRef fn = job.function();
     Object[] jobParams = {
       job.tenantId(),
@@ -89,14 +91,14 @@ final class TaskInsert {
       job.retryFunctionErrors(),
       job.timeoutMs(),
       job.label(),
-      job.createdBy(),
+      newJob.createdBy(),
       job.profile(),
       job.tenantId(),
       maxJobsInFlight,
       job.tenantId(),
-      job.createdBy(),
-      "key:" + job.createdBy(),
-      job.auditTarget()
+      newJob.createdBy(),
+      "key:" + newJob.createdBy(),
+      newJob.auditTarget()
     };
     if (rows.size() <= SINGLE_STATEMENT_MAX) {
       int n = rows.size();

@@ -1,20 +1,20 @@
-package dev.quarry.backend.lambda;
+package dev.quarry.backend;
 
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A deployed worker function as Lambda reports it.
+ * A deployed worker as its platform reports it (the REST and gRPC view of a runtime).
  *
- * @param name function name, {@code quarry-worker-<version>-<memory>}
- * @param workerVersion the worker version it runs (from its name)
+ * @param name deployment name, e.g. {@code quarry-worker-<version>-<memory>}
+ * @param workerVersion the worker version it runs
  * @param current whether it runs this server's worker version
- * @param state Lambda's {@code State}: Pending, Active, Inactive, Failed
- * @param lastUpdateStatus Lambda's {@code LastUpdateStatus}: InProgress, Successful, Failed
+ * @param state the platform's state, e.g. Pending, Active, Inactive, Failed
+ * @param lastUpdateStatus the platform's update status, e.g. InProgress, Successful, Failed
  * @param change what the last deploy or update call did: {@code created}, {@code updated}, {@code
  *     unchanged}, {@code deleted}, or {@code null} for a listing
  */
-public record LambdaRuntime(
+public record WorkerRuntime(
     String name,
     String workerVersion,
     boolean current,
@@ -30,8 +30,8 @@ public record LambdaRuntime(
     @Nullable String change) {
 
   /** This runtime with {@code change} set. */
-  public LambdaRuntime withChange(String change) {
-    return new LambdaRuntime(
+  public WorkerRuntime withChange(String change) {
+    return new WorkerRuntime(
         name,
         workerVersion,
         current,

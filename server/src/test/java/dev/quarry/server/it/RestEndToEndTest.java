@@ -50,6 +50,27 @@ class RestEndToEndTest {
     JsonNode job = http.get("/v1/jobs/" + id).json();
     assertThat(job.get("state").asString()).isEqualTo("SUCCEEDED");
     assertThat(job.get("succeeded").asInt()).isEqualTo(5);
+
+    // the listing carries each job's own counts (one grouped query for the page)
+    Http.Response other = http.post("/v1/jobs", "{\"function\":\"fail\",\"inputs\":[1,2]}");
+    String otherId = other.json().get("id").asString();
+    ndjson(http.get("/v1/jobs/" + otherId + "/results"));
+    JsonNode listed = http.get("/v1/jobs?limit=100").json().get("jobs");
+    JsonNode mine = null;
+    JsonNode theOther = null;
+    for (JsonNode j : listed) {
+      if (j.get("id").asString().equals(id)) {
+        mine = j;
+      } else if (j.get("id").asString().equals(otherId)) {
+        theOther = j;
+      }
+    }
+    assertThat(mine).isNotNull();
+    assertThat(theOther).isNotNull();
+    assertThat(mine.get("succeeded").asInt()).isEqualTo(5);
+    assertThat(mine.get("failed").asInt()).isZero();
+    assertThat(theOther.get("failed").asInt()).isEqualTo(2);
+    assertThat(theOther.get("succeeded").asInt()).isZero();
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,15 +92,29 @@ final class JobStatements {
         .optional();
   }
 
+  /** The newest jobs with their counts: two statements, whatever the number of jobs. */
   List<JobRecord> list(String tenant, int limit) {
-    return jdbc
-        .sql("select * from jobs where tenant_id = ? order by seq desc limit ?")
-        .params(tenant, limit)
-        .query((rs, n) -> map(rs, Map.of()))
-        .list()
-        .stream()
-        .map(j -> withCounts(j, counts(j.id())))
-        .toList();
+    List<JobRecord> jobs =
+        jdbc.sql("select * from jobs where tenant_id = ? order by seq desc limit ?")
+            .params(tenant, limit)
+            .query((rs, n) -> map(rs, Map.of()))
+            .list();
+    if (jobs.isEmpty()) {
+      return jobs;
+    }
+    Map<UUID, Map<TaskState, Integer>> counts = new HashMap<>();
+    jdbc.sql(
+            "select job_id, state, count(*) as n from tasks where job_id = any(?)"
+                + " group by job_id, state")
+        .param(jobs.stream().map(JobRecord::id).toArray(UUID[]::new))
+        .query(
+            rs -> {
+              counts
+                  .computeIfAbsent(
+                      rs.getObject("job_id", UUID.class), k -> new EnumMap<>(TaskState.class))
+                  .put(TaskState.valueOf(rs.getString("state")), rs.getInt("n"));
+            });
+    return jobs.stream().map(j -> withCounts(j, counts.getOrDefault(j.id(), Map.of()))).toList();
   }
 
   private static JobRecord withCounts(JobRecord j, Map<TaskState, Integer> counts) {

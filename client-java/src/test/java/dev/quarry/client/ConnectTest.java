@@ -71,4 +71,53 @@ class ConnectTest {
               });
     }
   }
+
+  @Test
+  void aListOfServersSkipsOneThatIsDown() throws Exception {
+    int dead = closedPort();
+    try (var server = new FakeQuarryServer(true);
+        var fexec =
+            FunctionExecutor.connect(
+                "127.0.0.1:" + dead + ",127.0.0.1:" + server.port(),
+                ClientOptions.builder().apiKey("k").build())) {
+      assertThat(fexec.callAsync((Integer x) -> x + 1, 41).get()).isEqualTo(42);
+      assertThat(server.authHeaders).isNotEmpty();
+    }
+  }
+
+  @Test
+  void whenTheServerInUseGoesAwayTheNextCallsGoToTheNextServer() throws Exception {
+    try (var first = new FakeQuarryServer(true);
+        var second = new FakeQuarryServer(true)) {
+      try (var fexec =
+          FunctionExecutor.connect(
+              "127.0.0.1:" + first.port() + ", 127.0.0.1:" + second.port(),
+              ClientOptions.builder().apiKey("k").build())) {
+        assertThat(fexec.callAsync((Integer x) -> x * 2, 1).get()).isEqualTo(2);
+        assertThat(first.authHeaders).isNotEmpty();
+        assertThat(second.authHeaders).isEmpty();
+
+        first.close();
+
+        assertThat(fexec.callAsync((Integer x) -> x * 2, 2).get()).isEqualTo(4);
+        assertThat(second.authHeaders).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aMalformedEntryInAListIsRefusedNamingIt() {
+    assertThatThrownBy(
+            () ->
+                FunctionExecutor.connect(
+                    "127.0.0.1:9090,nohost", ClientOptions.builder().apiKey("k").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'nohost'");
+  }
+
+  private static int closedPort() throws java.io.IOException {
+    try (var s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
 }

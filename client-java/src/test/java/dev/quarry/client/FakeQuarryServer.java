@@ -150,6 +150,12 @@ final class FakeQuarryServer implements AutoCloseable {
   public void close() {
     server.shutdownNow();
     runners.shutdownNow();
+    try {
+      // when close returns, the port is closed and every connection to it is gone
+      server.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static String sha256(byte[] data) {

@@ -19,11 +19,16 @@ public final class Channels {
 
   private Channels() {}
 
-  /** A channel to {@code config.target()}; the API key is added by {@link AuthInterceptor}. */
+  /**
+   * A channel to {@code config.target()} (one {@code host:port}, or several separated by commas,
+   * tried in order: see {@link AddressList}); the API key is added by {@link AuthInterceptor}.
+   *
+   * @throws IllegalArgumentException if an entry of an address list is not {@code host:port}
+   */
   public static ManagedChannel open(ClientConfig config, ClientOptions options) {
     ChannelCredentials credentials =
         config.tls() ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
-    return Grpc.newChannelBuilder(config.target(), credentials)
+    return Grpc.newChannelBuilder(AddressList.grpcTarget(config.target()), credentials)
         .maxInboundMessageSize(options.maxInboundMessageSize())
         .userAgent(USER_AGENT)
         .enableRetry()

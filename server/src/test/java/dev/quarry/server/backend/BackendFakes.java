@@ -29,6 +29,9 @@ final class BackendFakes {
     final List<FakeBackend> backends = new CopyOnWriteArrayList<>();
     @Nullable String unavailable;
 
+    /** Thrown by {@link #open} when set, as a plug-in with a bug would. */
+    @Nullable Error openError;
+
     FakePlugin(String kind, @Nullable String budget) {
       this.kind = kind;
       this.budget = budget;
@@ -63,6 +66,9 @@ final class BackendFakes {
 
     @Override
     public OpenedLane open(LaneRequest request) {
+      if (openError != null) {
+        throw openError;
+      }
       opened.add(request);
       FakeBackend backend = new FakeBackend();
       backends.add(backend);
@@ -75,6 +81,7 @@ final class BackendFakes {
   /** Invocations stay open until {@link #complete} ends them. */
   static final class FakeBackend implements ComputeBackend {
     final List<CompletableFuture<InvocationSummary>> calls = new CopyOnWriteArrayList<>();
+    final List<TaskEnvelope> envelopes = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
     @Override
@@ -90,6 +97,7 @@ final class BackendFakes {
     @Override
     public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
       CompletableFuture<InvocationSummary> call = new CompletableFuture<>();
+      envelopes.add(envelope);
       calls.add(call);
       return call;
     }

@@ -1,5 +1,6 @@
 package dev.quarry.server.backend;
 
+import dev.quarry.backend.BackendException;
 import dev.quarry.backend.ComputeBackend;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.TaskEnvelope;
@@ -29,8 +30,10 @@ final class BackendFakes {
     final List<FakeBackend> backends = new CopyOnWriteArrayList<>();
     @Nullable String unavailable;
 
-    /** Thrown by {@link #open} when set, as a plug-in with a bug would. */
-    @Nullable Error openError;
+    /**
+     * When set, {@link #open} throws a {@link LinkageError} with it, as a plug-in with a bug would.
+     */
+    @Nullable String openError;
 
     FakePlugin(String kind, @Nullable String budget) {
       this.kind = kind;
@@ -67,7 +70,11 @@ final class BackendFakes {
     @Override
     public OpenedLane open(LaneRequest request) {
       if (openError != null) {
-        throw openError;
+        throw new LinkageError(openError);
+      }
+      if (unavailable != null) {
+        // as the Lambda plug-in does: submit refuses the kind, a lane opened anyway fails
+        throw new BackendException(BackendException.Kind.PERMANENT, unavailable);
       }
       opened.add(request);
       FakeBackend backend = new FakeBackend();

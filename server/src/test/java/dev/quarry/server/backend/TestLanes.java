@@ -19,29 +19,33 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * A {@link BackendRegistry} over fake plug-ins, for tests outside this package: lanes of kind
  * {@link #FAKE} open a {@link BackendFakes.FakeBackend} each (its own budget, named like the lane,
  * of {@link #CAPACITY} slots, no backlog); opening a lane of kind {@link #BROKEN} throws an {@link
- * Error}; a profile of any other kind has no plug-in. Profiles live in memory.
+ * Error}, one of kind {@link #UNAVAILABLE} a {@link dev.quarry.backend.BackendException} (the kind
+ * cannot run on this server); a profile of any other kind has no plug-in. Profiles live in memory.
  */
 public final class TestLanes implements AutoCloseable {
   public static final String FAKE = "fake";
   public static final String BROKEN = "broken";
+  public static final String UNAVAILABLE = "unavailable";
 
   /** The capacity of every fake backend. */
   public static final int CAPACITY = 8;
 
   private final FakePlugin fake = new FakePlugin(FAKE, null);
   private final FakePlugin broken = new FakePlugin(BROKEN, null);
+  private final FakePlugin unavailable = new FakePlugin(UNAVAILABLE, null);
   private final Map<String, Profile> profiles = new ConcurrentHashMap<>();
   private final BackendRegistry registry;
 
   public TestLanes() {
-    broken.openError = new LinkageError("the broken plug-in cannot open lanes");
+    broken.openError = "the broken plug-in cannot open lanes";
+    unavailable.unavailable = "it needs S3 storage";
     QuarryProperties.Backend backend =
         new Binder(new MapConfigurationPropertySource(Map.of("quarry.backend.type", FAKE)))
             .bindOrCreate("quarry", QuarryProperties.class)
             .backend();
     registry =
         new BackendRegistry(
-            new BackendPlugins(List.of(fake, broken)),
+            new BackendPlugins(List.of(fake, broken, unavailable)),
             (tenant, name) -> Optional.ofNullable(profiles.get(tenant + "/" + name)),
             backend,
             new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class),

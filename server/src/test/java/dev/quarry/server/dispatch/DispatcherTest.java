@@ -179,25 +179,34 @@ class DispatcherTest {
   }
 
   @Test
-  void aLaneThatCannotOpenFailsItsJobsTasksAndOtherJobsStillRun() throws InterruptedException {
+  void lanesThatCannotOpenFailTheirJobsTasksAndOtherJobsStillRun() throws InterruptedException {
     lanes.profile("t", "az", "azure-functions");
+    lanes.profile("t", "s3", TestLanes.UNAVAILABLE);
     lanes.profile("t", "p", TestLanes.FAKE);
-    JobRecord broken = job("t", "az");
+    JobRecord noPlugIn = job("t", "az");
+    JobRecord unavailable = job("t", "s3");
     JobRecord fine = job("t", "p");
-    tasks(broken, 0, 0, 1);
+    tasks(noPlugIn, 0, 0, 1);
     tasks(fine, 0, 0);
+    tasks(unavailable, 0, 0);
 
     assertThat(dispatcher.dispatchOnce(FREE_SLOTS)).isEqualTo(1);
 
-    assertThat(lanes.invoked("t/p")).hasSize(1);
+    assertThat(lanes.invoked("t/p"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getJobId()).isEqualTo(fine.id().toString()));
     assertThat(store.messages)
-        .containsOnlyKeys(broken.id())
+        .containsOnlyKeys(noPlugIn.id(), unavailable.id())
         .hasEntrySatisfying(
-            broken.id(), m -> assertThat(m).contains("backend azure-functions of profile 'az'"));
+            noPlugIn.id(), m -> assertThat(m).contains("backend azure-functions of profile 'az'"))
+        .containsEntry(unavailable.id(), "it needs S3 storage");
     recorder.stop(); // writes what it was handed
     assertThat(store.recorded)
         .extracting(Outcome::task)
-        .containsExactly(new TaskId(broken.id(), 0), new TaskId(broken.id(), 1));
+        .containsExactly(
+            new TaskId(noPlugIn.id(), 0),
+            new TaskId(noPlugIn.id(), 1),
+            new TaskId(unavailable.id(), 0));
     assertThat(store.recorded)
         .allSatisfy(
             o ->
@@ -207,7 +216,8 @@ class DispatcherTest {
                         f -> {
                           assertThat(f.state()).isEqualTo(TaskState.FAILED);
                           assertThat(f.errorType()).isEqualTo("dev.quarry.backend.permanent");
-                          assertThat(f.errorMessage()).contains("azure-functions");
+                          assertThat(f.errorMessage())
+                              .startsWith(store.messages.get(f.task().job()));
                         }));
     assertThat(store.released).isEmpty();
   }

@@ -38,6 +38,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 /**
  * The dispatcher's decisions, one round at a time, against an in-memory task store and fake
  * backends: no Spring context, no database, no thread of its own.
+ *
+ * <p>Long because each of the round's decisions (group, give back, park, fail a job, bound the
+ * retries) needs its own scenario, and they share one set-up of the real collaborators.
  */
 class DispatcherTest {
   /** Invocations each tenant may run at once. */

@@ -33,7 +33,9 @@ public class Dispatcher extends SupervisedLoop {
   /** Room to claim work of profiles whose backend is not open yet. */
   private static final int DISCOVERY_SLOTS = 1;
 
-  private static final int MAX_LOST_RACES = 3;
+  /** Visible for tests. */
+  static final int MAX_LOST_RACES = 3;
+
   static final String LOOP = "quarry-dispatcher";
 
   private final BackendRegistry backends;
@@ -116,7 +118,8 @@ public class Dispatcher extends SupervisedLoop {
     }
   }
 
-  private int dispatchOnce(int freeSlots) throws InterruptedException {
+  /** One dispatch round; visible for tests. */
+  int dispatchOnce(int freeSlots) throws InterruptedException {
     List<ClaimedTask> claimed =
         tasks.claim(
             new ClaimRequest(

@@ -1,5 +1,6 @@
 package dev.quarry.server.backend;
 
+import dev.quarry.backend.BackendException;
 import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.proto.v1.InvocationSummary;
@@ -29,6 +30,11 @@ final class BackendFakes {
     final List<LaneRequest> opened = new CopyOnWriteArrayList<>();
     final List<FakeBackend> backends = new CopyOnWriteArrayList<>();
     @Nullable String unavailable;
+
+    /**
+     * When set, {@link #open} throws a {@link LinkageError} with it, as a plug-in with a bug would.
+     */
+    @Nullable String openError;
 
     FakePlugin(String kind, @Nullable String budget) {
       this.kind = kind;
@@ -64,6 +70,13 @@ final class BackendFakes {
 
     @Override
     public OpenedLane open(LaneRequest request) {
+      if (openError != null) {
+        throw new LinkageError(openError);
+      }
+      if (unavailable != null) {
+        // as the Lambda plug-in does: submit refuses the kind, a lane opened anyway fails
+        throw new BackendException(BackendException.Kind.PERMANENT, unavailable);
+      }
       opened.add(request);
       FakeBackend backend = new FakeBackend();
       backends.add(backend);
@@ -76,6 +89,7 @@ final class BackendFakes {
   /** Invocations stay open until {@link #complete} ends them. */
   static final class FakeBackend implements ComputeBackend {
     final List<CompletableFuture<InvocationSummary>> calls = new CopyOnWriteArrayList<>();
+    final List<TaskEnvelope> envelopes = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
     @Override
@@ -91,6 +105,7 @@ final class BackendFakes {
     @Override
     public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
       CompletableFuture<InvocationSummary> call = new CompletableFuture<>();
+      envelopes.add(envelope);
       calls.add(call);
       return call;
     }

@@ -8,6 +8,8 @@ import dev.quarry.server.jobs.TaskState;
 import dev.quarry.server.jobs.TaskStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +19,28 @@ import java.util.UUID;
 
 /**
  * An in-memory task store for the decision classes' unit tests: it hands out what a test put in and
- * keeps what it was asked to record. What these tests do not use is refused loudly.
+ * keeps what it was asked to record. Claims take whole chunks of {@link #pending} tasks in order,
+ * skipping the tenants and jobs the request names; released tasks go back to {@link #pending}. What
+ * these tests do not use is refused loudly.
  */
 class FakeTaskStore implements TaskStore {
   final List<ExpiredTask> expired = new ArrayList<>();
   final List<Outcome> recorded = new ArrayList<>();
+
+  /** Runnable tasks, oldest first, as the next claim of them would hand them out. */
+  final List<ClaimedTask> pending = new ArrayList<>();
+
+  final List<ClaimRequest> claims = new ArrayList<>();
+  final List<ClaimedTask> released = new ArrayList<>();
+  final Map<UUID, JobRecord> specs = new HashMap<>();
+
+  /** Reading these jobs' specs throws their error. */
+  final Map<UUID, Error> brokenSpecs = new HashMap<>();
+
+  final Map<UUID, String> messages = new HashMap<>();
+
+  /** Runnable tasks another replica holds: {@link #hasRunnable} sees them, claims do not. */
+  boolean lockedElsewhere;
 
   @Override
   public List<ExpiredTask> expired(Duration deadAfter, int limit) {
@@ -64,7 +83,11 @@ class FakeTaskStore implements TaskStore {
 
   @Override
   public Optional<JobRecord> spec(UUID id) {
-    throw unused();
+    Error broken = brokenSpecs.get(id);
+    if (broken != null) {
+      throw broken;
+    }
+    return Optional.ofNullable(specs.get(id));
   }
 
   @Override
@@ -84,22 +107,41 @@ class FakeTaskStore implements TaskStore {
 
   @Override
   public void setMessage(UUID id, String message) {
-    throw unused();
+    messages.put(id, message);
   }
 
   @Override
   public List<ClaimedTask> claim(ClaimRequest request) {
-    throw unused();
+    claims.add(request);
+    Map<String, List<ClaimedTask>> chunks = new LinkedHashMap<>();
+    for (ClaimedTask t : pending) {
+      if (!request.skipTenants().contains(t.tenantId())
+          && !request.skipJobs().contains(t.jobId())) {
+        chunks.computeIfAbsent(t.jobId() + "/" + t.chunk(), k -> new ArrayList<>()).add(t);
+      }
+    }
+    List<ClaimedTask> out = new ArrayList<>();
+    int taken = 0;
+    for (List<ClaimedTask> chunk : chunks.values()) {
+      if (taken == request.chunks() || out.size() + chunk.size() > request.maxRows()) {
+        break;
+      }
+      out.addAll(chunk);
+      taken++;
+    }
+    pending.removeAll(out);
+    return out;
   }
 
   @Override
   public boolean hasRunnable() {
-    throw unused();
+    return lockedElsewhere || !pending.isEmpty();
   }
 
   @Override
   public void release(List<ClaimedTask> tasks) {
-    throw unused();
+    released.addAll(tasks);
+    pending.addAll(tasks);
   }
 
   @Override

@@ -176,10 +176,9 @@ public class Dispatcher extends SupervisedLoop {
       giveBack.addAll(group);
       return 0;
     }
-    if (!budgets.tryAcquire(
-        lane.budget(), backlog.limit(lane.backend().capacity(), lane.queuesBacklog()))) {
+    if (!budgets.tryAcquireOrPark(
+        lane.budget(), backlog.limit(lane.backend().capacity(), lane.queuesBacklog()), job.id())) {
       tenants.release(job.tenantId());
-      budgets.park(lane.budget(), job.id());
       giveBack.addAll(group);
       return 0;
     }

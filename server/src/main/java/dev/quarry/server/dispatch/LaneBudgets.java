@@ -18,29 +18,30 @@ final class LaneBudgets {
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Set<UUID>> waiting = new ConcurrentHashMap<>();
 
-  /** Takes a slot of {@code budget} if fewer than {@code limit} are in flight. */
-  boolean tryAcquire(String budget, int limit) {
+  /**
+   * Takes a slot of {@code budget} if fewer than {@code limit} are in flight; otherwise parks
+   * {@code job} until a slot of the budget is given back. Both happen under the budget's counter,
+   * as does {@link #release}, so a slot given back meanwhile cannot leave the job parked.
+   */
+  boolean tryAcquireOrPark(String budget, int limit, UUID job) {
     AtomicInteger n = inFlight.computeIfAbsent(budget, b -> new AtomicInteger());
-    while (true) {
-      int now = n.get();
-      if (now >= limit) {
+    synchronized (n) {
+      if (n.get() >= limit) {
+        waiting.computeIfAbsent(budget, b -> ConcurrentHashMap.newKeySet()).add(job);
         return false;
       }
-      if (n.compareAndSet(now, now + 1)) {
-        return true;
-      }
+      n.incrementAndGet();
+      return true;
     }
   }
 
   /** Gives a slot back; jobs waiting for this budget become claimable again. */
   void release(String budget) {
-    inFlight.get(budget).decrementAndGet();
-    waiting.remove(budget);
-  }
-
-  /** Remembers that {@code job} waits for {@code budget}. */
-  void park(String budget, UUID job) {
-    waiting.computeIfAbsent(budget, b -> ConcurrentHashMap.newKeySet()).add(job);
+    AtomicInteger n = inFlight.get(budget);
+    synchronized (n) {
+      n.decrementAndGet();
+      waiting.remove(budget);
+    }
   }
 
   /** Jobs claims should skip now. */

@@ -22,21 +22,31 @@ class TenantConcurrency {
     this.limits = limits;
   }
 
-  /** Takes one of the tenant's slots, or marks it saturated and says no. */
+  /**
+   * Takes one of the tenant's slots, or marks it saturated and says no. The count and the mark
+   * change together under the tenant's counter, so an invocation that ends meanwhile cannot leave
+   * the tenant marked with nothing in flight.
+   */
   boolean tryAcquire(String tenant) {
+    int limit = limits.of(tenant).maxConcurrentInvocations();
     AtomicInteger running = inFlight.computeIfAbsent(tenant, t -> new AtomicInteger());
-    if (running.get() >= limits.of(tenant).maxConcurrentInvocations()) {
-      saturated.add(tenant);
-      return false;
+    synchronized (running) {
+      if (running.get() >= limit) {
+        saturated.add(tenant);
+        return false;
+      }
+      running.incrementAndGet();
+      return true;
     }
-    running.incrementAndGet();
-    return true;
   }
 
   void release(String tenant) {
-    int left = inFlight.get(tenant).decrementAndGet();
-    if (left < limits.of(tenant).maxConcurrentInvocations()) {
-      saturated.remove(tenant);
+    int limit = limits.of(tenant).maxConcurrentInvocations();
+    AtomicInteger running = inFlight.get(tenant);
+    synchronized (running) {
+      if (running.decrementAndGet() < limit) {
+        saturated.remove(tenant);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.quarry.server.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.server.limits.TestLimits;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -14,18 +15,51 @@ class CapacityTest {
     LaneBudgets budgets = new LaneBudgets();
     UUID job = UUID.randomUUID();
 
-    assertThat(budgets.tryAcquire("t/lambda", 2)).isTrue();
-    assertThat(budgets.tryAcquire("t/lambda", 2)).isTrue();
-    assertThat(budgets.tryAcquire("t/lambda", 2)).isFalse();
-    budgets.park("t/lambda", job);
+    assertThat(budgets.tryAcquireOrPark("t/lambda", 2, UUID.randomUUID())).isTrue();
+    assertThat(budgets.tryAcquireOrPark("t/lambda", 2, UUID.randomUUID())).isTrue();
+    assertThat(budgets.parked()).isEmpty();
+    assertThat(budgets.tryAcquireOrPark("t/lambda", 2, job)).isFalse();
     assertThat(budgets.parked()).containsExactly(job);
     // another budget is not affected
-    assertThat(budgets.tryAcquire("u/lambda", 1)).isTrue();
+    assertThat(budgets.tryAcquireOrPark("u/lambda", 1, UUID.randomUUID())).isTrue();
 
     budgets.release("t/lambda");
 
     assertThat(budgets.parked()).isEmpty();
-    assertThat(budgets.tryAcquire("t/lambda", 2)).isTrue();
+    assertThat(budgets.tryAcquireOrPark("t/lambda", 2, job)).isTrue();
+  }
+
+  @Test
+  void aSlotGivenBackWhileAJobIsBeingParkedNeverLeavesItParked() throws Exception {
+    // The dispatcher parks while invocations end on other threads: whatever the interleaving, a
+    // job is parked only while its budget is full.
+    LaneBudgets budgets = new LaneBudgets();
+    for (int round = 0; round < 2_000; round++) {
+      UUID job = UUID.randomUUID();
+      assertThat(budgets.tryAcquireOrPark("b", 1, UUID.randomUUID())).isTrue();
+      Thread ender = Thread.ofPlatform().start(() -> budgets.release("b"));
+      boolean took = budgets.tryAcquireOrPark("b", 1, job);
+      ender.join();
+      if (took) {
+        budgets.release("b");
+      }
+      assertThat(budgets.parked()).as("round %d", round).isEmpty();
+    }
+  }
+
+  @Test
+  void anInvocationEndingWhileItsTenantIsMarkedSaturatedNeverLeavesItMarked() throws Exception {
+    TenantConcurrency tenants = new TenantConcurrency(TestLimits.everyTenant(1));
+    for (int round = 0; round < 2_000; round++) {
+      assertThat(tenants.tryAcquire("t")).isTrue();
+      Thread ender = Thread.ofPlatform().start(() -> tenants.release("t"));
+      boolean took = tenants.tryAcquire("t");
+      ender.join();
+      if (took) {
+        tenants.release("t");
+      }
+      assertThat(tenants.saturated()).as("round %d", round).isEmpty();
+    }
   }
 
   @Test

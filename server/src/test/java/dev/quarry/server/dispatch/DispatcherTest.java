@@ -152,7 +152,7 @@ class DispatcherTest {
     JobRecord job = job("t", "p");
     List<ClaimedTask> waiting = tasks(job, 0, 0);
     for (int i = 0; i < TestLanes.CAPACITY; i++) {
-      assertThat(budgets.tryAcquire("t/p", TestLanes.CAPACITY)).isTrue();
+      assertThat(budgets.tryAcquireOrPark("t/p", TestLanes.CAPACITY, UUID.randomUUID())).isTrue();
     }
 
     assertThat(dispatcher.dispatchOnce(FREE_SLOTS)).isZero();

@@ -120,18 +120,18 @@ public class Dispatcher extends SupervisedLoop {
 
   /** One dispatch round; visible for tests. */
   int dispatchOnce(int freeSlots) throws InterruptedException {
-    List<ClaimedTask> claimed =
-        tasks.claim(
-            new ClaimRequest(
-                owner,
-                freeSlots,
-                props.dispatch().maxClaimRows(),
-                props.dispatch().leaseGrace(),
-                tenants.saturated(),
-                budgets.parked()));
+    ClaimRequest request =
+        new ClaimRequest(
+            owner,
+            freeSlots,
+            props.dispatch().maxClaimRows(),
+            props.dispatch().leaseGrace(),
+            tenants.saturated(),
+            budgets.parked());
+    List<ClaimedTask> claimed = tasks.claim(request);
     if (claimed.isEmpty()) {
       // another replica locked the runnable chunks first: look again at once, a few times
-      if (lostRace++ < MAX_LOST_RACES && tasks.hasRunnable()) {
+      if (lostRace++ < MAX_LOST_RACES && tasks.hasRunnable(request)) {
         Thread.sleep(5);
         return dispatchOnce(freeSlots);
       }

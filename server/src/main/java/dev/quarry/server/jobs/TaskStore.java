@@ -65,8 +65,12 @@ public interface TaskStore {
    */
   List<ClaimedTask> claim(ClaimRequest request);
 
-  /** Whether any task is runnable now (a claim can lose a race for it to another replica). */
-  boolean hasRunnable();
+  /**
+   * Whether any task {@code request} could claim is runnable now, locked by another replica or not
+   * (a claim can lose a race for it to another replica); tasks of the skipped tenants and jobs do
+   * not count.
+   */
+  boolean hasRunnable(ClaimRequest request);
 
   /** Puts claimed tasks back as if they had never been claimed (the attempt is not spent). */
   void release(List<ClaimedTask> tasks);

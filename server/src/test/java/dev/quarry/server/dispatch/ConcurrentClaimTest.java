@@ -69,7 +69,7 @@ class ConcurrentClaimTest {
             for (int round = 0; round < 10_000; round++) {
               rounds.arriveAndAwaitAdvance();
               List<ClaimedTask> got = claimer.claim(request(owner, 5));
-              if (got.isEmpty() && !claimer.hasRunnable()) {
+              if (got.isEmpty() && !claimer.hasRunnable(request(owner, 5))) {
                 rounds.arriveAndDeregister();
                 break;
               }

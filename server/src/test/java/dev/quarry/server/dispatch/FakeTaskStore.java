@@ -134,8 +134,13 @@ class FakeTaskStore implements TaskStore {
   }
 
   @Override
-  public boolean hasRunnable() {
-    return lockedElsewhere || !pending.isEmpty();
+  public boolean hasRunnable(ClaimRequest request) {
+    return lockedElsewhere
+        || pending.stream()
+            .anyMatch(
+                t ->
+                    !request.skipTenants().contains(t.tenantId())
+                        && !request.skipJobs().contains(t.jobId()));
   }
 
   @Override

@@ -41,7 +41,9 @@ final class ClaimStatements {
           + " returning t.tenant_id, t.job_id, t.idx, t.attempt, t.chunk, t.input, t.input_key";
 
   private static final String RUNNABLE =
-      "select exists (select 1 from tasks t where " + CLAIMABLE + ")";
+      "select exists (select 1 from tasks t where "
+          + CLAIMABLE
+          + " and tenant_id <> all(?::text[]) and job_id <> all(?::uuid[]))";
 
   private static final String RELEASE =
       "update tasks t set state = "
@@ -87,8 +89,11 @@ final class ClaimStatements {
         .list();
   }
 
-  boolean hasRunnable() {
-    return jdbc.sql(RUNNABLE).query(Boolean.class).single();
+  boolean hasRunnable(ClaimRequest r) {
+    return jdbc.sql(RUNNABLE)
+        .params(r.skipTenants().toArray(String[]::new), r.skipJobs().toArray(UUID[]::new))
+        .query(Boolean.class)
+        .single();
   }
 
   void release(List<ClaimedTask> tasks) {

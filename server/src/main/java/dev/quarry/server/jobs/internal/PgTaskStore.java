@@ -103,8 +103,8 @@ public class PgTaskStore implements TaskStore {
   }
 
   @Override
-  public boolean hasRunnable() {
-    return claims.hasRunnable();
+  public boolean hasRunnable(ClaimRequest request) {
+    return claims.hasRunnable(request);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.quarry.cli;
 
 import dev.quarry.client.JobInfo;
+import dev.quarry.client.RetriedJob;
 import dev.quarry.client.TaskOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,14 @@ final class Views {
     m.put("finishedAt", j.finished().map(Instant::toString).orElse(null));
     m.put("label", j.label());
     m.put("message", j.message());
+    return m;
+  }
+
+  /** {@code jobs retry-failed}: how many futures run again, and the job. */
+  static Map<String, Object> retried(RetriedJob r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("retried", r.retried());
+    m.put("job", job(r.job()));
     return m;
   }
 

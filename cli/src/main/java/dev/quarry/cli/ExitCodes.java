@@ -34,11 +34,12 @@ public final class ExitCodes {
       """
       Exit codes:
         0  ok
-        1  the thing asked failed (job failed or cancelled, input rejected)
+        1  the thing asked failed (job failed or cancelled, input rejected,
+           a limit reached, the server answered it cannot do it now)
         2  usage: bad command line or configuration
-        3  cannot connect to the server
+        3  cannot connect to the server (no answer)
         4  API key missing or wrong (401), or its role may not do this (403)
-        5  not found: unknown job, function or profile (404)
+        5  not found: unknown job, function, profile or key (404)
         6  not available yet on this server
       """;
 

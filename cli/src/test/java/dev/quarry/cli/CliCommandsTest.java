@@ -3,15 +3,12 @@ package dev.quarry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,7 +119,7 @@ class CliCommandsTest {
 
   @Test
   void watchOfAJobCancelledWhileWatchedEndsWithExit1() {
-    String id = submitNoWait("sleep", "[{\"ms\": 60000}, {\"ms\": 60000}, {\"ms\": 60000}]");
+    String id = submitNoWait("sleep", "[{\"ms\": 5000}, {\"ms\": 5000}, {\"ms\": 5000}]");
     Cli watcher = cli();
     StringWriter progress = new StringWriter();
     CompletableFuture<Cli.Result> watch =
@@ -148,22 +145,7 @@ class CliCommandsTest {
 
   @Test
   void functionsRegisterUploadsAJarAndTheFunctionRuns() throws Exception {
-    Path jar = home.resolve("upper.jar");
-    Path classes =
-        Path.of(
-            dev.quarry.cli.testfns.Upper.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
-    String entry = "dev/quarry/cli/testfns/Upper.class";
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (JarOutputStream out = new JarOutputStream(bytes)) {
-      out.putNextEntry(new JarEntry(entry));
-      out.write(Files.readAllBytes(classes.resolve(entry)));
-      out.closeEntry();
-    }
-    Files.write(jar, bytes.toByteArray());
+    Path jar = TestJars.of(dev.quarry.cli.testfns.Upper.class, home.resolve("upper.jar"));
 
     Cli.Result reg =
         cli()

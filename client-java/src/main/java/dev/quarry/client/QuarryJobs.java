@@ -332,7 +332,9 @@ public final class QuarryJobs implements AutoCloseable {
         r.getSeq(),
         r.getAttempts(),
         r.getDurationMs(),
-        r.getColdStart());
+        r.getColdStart(),
+        r.getStartedAtMs(),
+        r.getFinishedAtMs());
   }
 
   private static FunctionSummary summary(FunctionInfo f) {

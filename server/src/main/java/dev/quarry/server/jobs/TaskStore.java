@@ -138,7 +138,10 @@ public interface TaskStore {
     }
   }
 
-  /** A finished task's row: its state, where its result is, and what the invocation cost. */
+  /**
+   * A finished task's row: its state, where its result is, what the invocation cost, and when its
+   * last attempt was handed out and ended ({@code startedAt} null if it never started).
+   */
   record FinishedTask(
       int index,
       TaskState state,
@@ -152,7 +155,9 @@ public interface TaskStore {
       boolean coldStart,
       int billedMs,
       int memoryUsedMb,
-      int memorySizeMb) {}
+      int memorySizeMb,
+      java.time.@Nullable Instant startedAt,
+      java.time.@Nullable Instant finishedAt) {}
 
   record QueueCounts(long jobsRunning, long tasksPending, long tasksRunning) {}
 

@@ -56,6 +56,12 @@ class RetryFailedTest {
     assertThat(second).extracting(l -> l.get("index").asInt()).containsExactly(0, 1);
     assertThat(second).extracting(l -> l.get("attempts").asInt()).containsExactly(4, 4);
     assertThat(second).extracting(l -> l.get("state").asString()).containsOnly("FAILED");
+    assertThat(second)
+        .allSatisfy(
+            l ->
+                assertThat(l.get("finishedAtMs").asLong())
+                    .isGreaterThanOrEqualTo(l.get("startedAtMs").asLong())
+                    .isGreaterThan(first.get(0).get("finishedAtMs").asLong()));
     JsonNode again = http.get("/v1/jobs/" + id).json();
     assertThat(again.get("state").asString()).isEqualTo("FAILED");
     assertThat(again.get("failed").asInt()).isEqualTo(2);

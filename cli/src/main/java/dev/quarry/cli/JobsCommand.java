@@ -163,7 +163,7 @@ final class JobsCommand extends Cmd {
                 bad.incrementAndGet();
               }
               if (json) {
-                out().println(Output.COMPACT.writeValueAsString(Views.outcome(r)));
+                out().println(Output.Json.COMPACT.writeValueAsString(Views.outcome(r)));
               } else {
                 out()
                     .printf(

@@ -85,14 +85,14 @@ final class Views {
   static String resultText(TaskOutcome r) {
     if (r.state().equals("SUCCEEDED")) {
       return r.json()
-          ? Output.COMPACT.writeValueAsString(parse(r))
+          ? Output.Json.COMPACT.writeValueAsString(parse(r))
           : "<java-serialized, " + r.data().length + " bytes>";
     }
     return r.errorType() + ": " + r.errorMessage();
   }
 
   private static JsonNode parse(TaskOutcome r) {
-    return Output.COMPACT.readTree(r.data());
+    return Output.Json.COMPACT.readTree(r.data());
   }
 
   static String duration(Duration d) {

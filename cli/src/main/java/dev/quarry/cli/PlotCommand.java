@@ -25,9 +25,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code quarry jobs plot JOB}: PNG charts of a finished job's futures, as Lithops' {@code plot()}
- * draws them: a histogram of run times, and a timeline with one bar per future from when the server
- * handed its last attempt to a backend to when it recorded the end, in seconds since the job's
- * first future started.
+ * draws them: a histogram of run times, and a timeline with one bar per future over the time its
+ * function ran (its duration up to when the server recorded its end, never before the server handed
+ * it to a backend), in seconds since the job's first future was handed out.
  */
 @Command(
     name = "plot",
@@ -105,8 +105,10 @@ final class PlotCommand extends Cmd {
     XYIntervalSeries ok = new XYIntervalSeries("succeeded");
     XYIntervalSeries bad = new XYIntervalSeries("failed or cancelled");
     for (TaskOutcome r : results) {
+      // the function ran for durationMs before its end was recorded, after the claim at startedAt
+      long ran = Math.max(r.startedAtMs(), r.finishedAtMs() - r.durationMs());
       double end = (r.finishedAtMs() - origin) / 1000.0;
-      double start = r.startedAtMs() > 0 ? (r.startedAtMs() - origin) / 1000.0 : end;
+      double start = r.startedAtMs() > 0 ? (ran - origin) / 1000.0 : end;
       (r.state().equals("SUCCEEDED") ? ok : bad)
           .add(r.index(), r.index() - 0.4, r.index() + 0.4, end, start, end);
     }
@@ -119,14 +121,12 @@ final class PlotCommand extends Cmd {
     renderer.setBarPainter(new StandardXYBarPainter());
     renderer.setSeriesPaint(0, new Color(0x2e7d32));
     renderer.setSeriesPaint(1, new Color(0xc62828));
+    NumberAxis futures = new NumberAxis("future (input index)");
+    futures.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     XYPlot plot =
-        new XYPlot(
-            bars,
-            new NumberAxis("future (input index)"),
-            new NumberAxis("seconds since the first future started"),
-            renderer);
+        new XYPlot(bars, futures, new NumberAxis("seconds since the first claim"), renderer);
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     return new JFreeChart(
-        "Job " + id + ": each future from start to end", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        "Job " + id + ": when each future ran", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
   }
 }

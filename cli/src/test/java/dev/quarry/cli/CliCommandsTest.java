@@ -9,26 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Each command against a real server and PostgreSQL: output, JSON and exit codes. */
-class CliCommandsTest {
+class CliCommandsTest extends OnServer {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  static CliServer server;
-  @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = CliServer.get();
-  }
-
-  Cli cli() {
-    return Cli.forServer(server, home);
-  }
 
   @Test
   void testRunsASmallMapAndReportsTheRoundTrip() {

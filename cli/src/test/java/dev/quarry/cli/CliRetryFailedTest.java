@@ -5,27 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quarry.cli.testfns.Flaky;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code quarry jobs retry-failed} against a real server: futures that failed the first time run
  * again and the job ends SUCCEEDED with every result; a cancelled job is refused with exit 1.
  */
-class CliRetryFailedTest {
-  static CliServer server;
-  @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = CliServer.get();
-  }
-
-  Cli cli() {
-    return Cli.forServer(server, home);
-  }
+class CliRetryFailedTest extends OnServer {
 
   @Test
   void failedFuturesRunAgainAndTheJobSucceedsWithEveryResult() throws Exception {

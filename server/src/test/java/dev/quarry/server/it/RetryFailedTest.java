@@ -1,5 +1,7 @@
 package dev.quarry.server.it;
 
+import static dev.quarry.server.it.RestEndToEndTest.http;
+import static dev.quarry.server.it.RestEndToEndTest.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,13 +25,9 @@ import tools.jackson.databind.JsonNode;
  * sandboxed and can leave a marker file.)
  */
 class RetryFailedTest {
-  static TestServer server;
-  static Http http;
-
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.get();
-    http = new Http(server.restUrl(), server.apiKey);
+    RestEndToEndTest.start();
   }
 
   @Test

@@ -15,6 +15,7 @@ curl -s -N -H "Authorization: Bearer $KEY" $Q/v1/jobs/$JOB/results        # NDJS
 curl -s -N -H "Authorization: Bearer $KEY" "$Q/v1/jobs/$JOB/results?order=input"
 curl -s -w '\n' -H "Authorization: Bearer $KEY" $Q/v1/jobs/$JOB           # status and counts
 curl -s -w '\n' -X POST -H "Authorization: Bearer $KEY" $Q/v1/jobs/$JOB/cancel   # cancel unfinished futures
+curl -s -w '\n' -X POST -H "Authorization: Bearer $KEY" $Q/v1/jobs/$JOB/retry-failed   # run failed futures again: {"retried":N,"job":{…}}
 curl -s -w '\n' -H "Authorization: Bearer $KEY" "$Q/v1/jobs?limit=1"      # recent jobs
 
 # register your own function by name: a jar + a class implementing java.util.function.Function

@@ -2,6 +2,7 @@ package dev.quarry.cli;
 
 import dev.quarry.client.QuarryException;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /**
@@ -33,24 +34,43 @@ public final class ExitCodes {
       """
       Exit codes:
         0  ok
-        1  the thing asked failed (job failed or cancelled, input rejected)
+        1  the thing asked failed (job failed or cancelled, input rejected,
+           a limit reached, the server answered it cannot do it now)
         2  usage: bad command line or configuration
-        3  cannot connect to the server
+        3  cannot connect to the server (no answer)
         4  API key missing or wrong (401), or its role may not do this (403)
-        5  not found: unknown job, function or profile (404)
+        5  not found: unknown job, function, profile or key (404)
         6  not available yet on this server
       """;
 
   private ExitCodes() {}
 
   /**
-   * The exit code for a failed call. Uses the gRPC status code today; the errors' machine-readable
-   * reason can refine it later.
+   * The exit code for a failed call: from the server's reason when it gave one (it tells a server
+   * that answered "unavailable" from one that could not be reached), else from the gRPC status.
    */
   static int of(QuarryException e) {
-    return of(e.code());
+    return switch (e.reason()) {
+      case UNKNOWN -> of(e.code());
+      case UNAUTHENTICATED, PERMISSION_DENIED -> AUTH;
+      case NOT_FOUND,
+          JOB_NOT_FOUND,
+          FUNCTION_NOT_FOUND,
+          PROFILE_NOT_FOUND,
+          CREDENTIAL_NOT_FOUND,
+          TENANT_NOT_FOUND,
+          KEY_NOT_FOUND,
+          RUNTIME_NOT_FOUND ->
+          NOT_FOUND;
+      case ROUTE_NOT_FOUND, METHOD_NOT_ALLOWED -> NOT_AVAILABLE;
+      // the server answered: it is reachable, the thing asked failed (retry later)
+      default -> FAILED;
+    };
   }
 
+  /**
+   * The exit code from the gRPC status alone: the client failed before the server gave a reason.
+   */
   static int of(Status.Code code) {
     return switch (code) {
       case UNAVAILABLE, DEADLINE_EXCEEDED -> UNREACHABLE;
@@ -66,6 +86,10 @@ public final class ExitCodes {
   static String explain(QuarryException e, Settings settings) {
     // the client appends where the key came from; the advice below says it once
     String what = e.description().replace(" (API key: " + settings.config().keySource() + ")", "");
+    String byReason = explain(e, what);
+    if (byReason != null) {
+      return byReason;
+    }
     return switch (e.code()) {
       case UNAVAILABLE, DEADLINE_EXCEEDED ->
           "cannot connect to the Quarry server at "
@@ -93,6 +117,31 @@ public final class ExitCodes {
       case NOT_FOUND -> "not found (404): " + what;
       case UNIMPLEMENTED -> "this server does not offer that yet: " + what;
       default -> "failed (" + e.code() + "): " + what;
+    };
+  }
+
+  /** The advice a reason gives beyond its status code; null when the code says enough. */
+  private static @Nullable String explain(QuarryException e, String what) {
+    String limit = e.metadata().getOrDefault("limit", "");
+    return switch (e.reason()) {
+      case UNAVAILABLE, INTERNAL ->
+          "the server answered but could not do this now ("
+              + e.reason()
+              + "): "
+              + what
+              + "\n  Try again later; the server's log says more.";
+      case QUOTA_EXCEEDED ->
+          "a team limit is reached ("
+              + limit
+              + "): "
+              + what
+              + "\n  Wait for running jobs to end, or ask the operator (`quarry limits`).";
+      case RATE_LIMITED -> "too many requests for this API key (" + limit + "): " + what;
+      case JOB_CANCELLED, CONFLICT, ALREADY_EXISTS, RESOURCE_IN_USE ->
+          "refused (409 " + e.reason() + "): " + what;
+      case FUNCTION_NOT_FOUND ->
+          "not found (404): " + what + "\n  `quarry functions list` shows the team's functions.";
+      default -> null;
     };
   }
 }

@@ -2,6 +2,7 @@ package dev.quarry.cli;
 
 import dev.quarry.client.JobInfo;
 import dev.quarry.client.QuarryJobs;
+import dev.quarry.client.RetriedJob;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -99,21 +100,26 @@ final class JobsCommand extends Cmd {
   @Command(
       name = "retry-failed",
       mixinStandardHelpOptions = true,
-      description = "Run a job's failed futures again (not available yet).")
+      description = {
+        "Run a job's failed futures again, each with fresh attempts; a finished job runs again"
+            + " until they end (follow it with `quarry jobs watch JOB`).",
+        "A job without failed futures is left as it is; a cancelled job cannot be retried (exit 1)."
+      })
   static final class RetryFailed extends Cmd {
     @Parameters(paramLabel = "JOB", description = "The job id.")
     String id;
 
     @Override
     int run() {
-      err()
-          .println(
-              "quarry jobs retry-failed: not available yet: the server has no call to run a"
-                  + " job's failed futures again.\n  Resubmit their inputs with `quarry submit` (the"
-                  + " failed indexes are in `quarry jobs results "
-                  + id
-                  + "`).");
-      return ExitCodes.NOT_AVAILABLE;
+      try (QuarryJobs jobs = jobs()) {
+        RetriedJob r = jobs.retryFailed(id);
+        output().print(Views.retried(r), Views.JOB_HEADERS, List.of(Views.jobRow(r.job())));
+        if (!output().json()) {
+          out()
+              .println("retried " + r.retried() + " failed future" + (r.retried() == 1 ? "" : "s"));
+        }
+      }
+      return ExitCodes.OK;
     }
   }
 
@@ -157,7 +163,7 @@ final class JobsCommand extends Cmd {
                 bad.incrementAndGet();
               }
               if (json) {
-                out().println(Output.COMPACT.writeValueAsString(Views.outcome(r)));
+                out().println(Output.Json.COMPACT.writeValueAsString(Views.outcome(r)));
               } else {
                 out()
                     .printf(

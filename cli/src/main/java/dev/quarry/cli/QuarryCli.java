@@ -1,12 +1,18 @@
 package dev.quarry.cli;
 
 import dev.quarry.client.QuarryException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code quarry}: the user's command-line tool. Run {@code quarry --help}; {@link ExitCodes} lists
@@ -23,26 +29,17 @@ import picocli.CommandLine.Mixin;
       "~/.quarry/config (`quarry config show` says where each value came from).",
       "",
       ExitCodes.HELP
-    },
-    subcommands = {
-      TestCommand.class,
-      JobsCommand.class,
-      SubmitCommand.class,
-      FunctionsCommand.class,
-      RuntimesCommand.class,
-      KeysCommand.class,
-      KeysCommand.Audit.class,
-      CredentialsCommand.class,
-      ProfilesCommand.class,
-      TenantsCommand.class,
-      TenantsCommand.Limits.class,
-      ConfigCommand.class,
-      NotAvailable.Logs.class,
-      NotAvailable.Storage.class,
-      AutoComplete.GenerateCompletion.class,
     })
 public final class QuarryCli implements Callable<Integer> {
+  /**
+   * The top-level commands by name. A run whose command line names one builds only that command's
+   * model (picocli reads every command's annotations by reflection, a tenth of a second for all of
+   * them); help, completion and a bare {@code quarry} get all of them.
+   */
+  static final Map<String, Class<?>> COMMANDS = commands();
+
   @Mixin final GlobalOptions global = new GlobalOptions();
+  @Spec CommandSpec spec;
 
   private final Env env;
   private @Nullable Settings settings;
@@ -59,6 +56,13 @@ public final class QuarryCli implements Callable<Integer> {
   public static int run(Env env, String... args) {
     QuarryCli cli = new QuarryCli(env);
     CommandLine cmd = new CommandLine(cli);
+    String named = commandName(cmd.getCommandSpec(), args);
+    COMMANDS.forEach(
+        (name, command) -> {
+          if (named == null || named.equals(name)) {
+            cmd.addSubcommand(name, command);
+          }
+        });
     cmd.setOut(env.out());
     cmd.setErr(env.err());
     cmd.setExecutionExceptionHandler((e, line, parsed) -> cli.failed(e));
@@ -76,9 +80,51 @@ public final class QuarryCli implements Callable<Integer> {
     return code;
   }
 
+  private static Map<String, Class<?>> commands() {
+    Map<String, Class<?>> c = new LinkedHashMap<>();
+    c.put("test", TestCommand.class);
+    c.put("jobs", JobsCommand.class);
+    c.put("submit", SubmitCommand.class);
+    c.put("functions", FunctionsCommand.class);
+    c.put("runtimes", RuntimesCommand.class);
+    c.put("keys", KeysCommand.class);
+    c.put("audit", KeysCommand.Audit.class);
+    c.put("credentials", CredentialsCommand.class);
+    c.put("profiles", ProfilesCommand.class);
+    c.put("tenants", TenantsCommand.class);
+    c.put("limits", TenantsCommand.Limits.class);
+    c.put("config", ConfigCommand.class);
+    c.put("logs", NotAvailable.Logs.class);
+    c.put("storage", NotAvailable.Storage.class);
+    c.put("generate-completion", AutoComplete.GenerateCompletion.class);
+    return Collections.unmodifiableMap(c);
+  }
+
+  /**
+   * The top-level command the arguments name, skipping the global options and their values; null
+   * when they name none, or name the completion generator (which needs every command).
+   */
+  static @Nullable String commandName(CommandSpec root, String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        return null;
+      }
+      if (a.startsWith("-")) {
+        OptionSpec option = a.contains("=") ? null : root.findOption(a);
+        if (option != null && option.arity().max() > 0) {
+          i++;
+        }
+        continue;
+      }
+      return COMMANDS.containsKey(a) && !a.equals("generate-completion") ? a : null;
+    }
+    return null;
+  }
+
   @Override
   public Integer call() {
-    new CommandLine(this).usage(env.out());
+    spec.commandLine().usage(env.out());
     return ExitCodes.USAGE;
   }
 

@@ -82,13 +82,13 @@ final class SubmitCommand extends Cmd {
           true,
           (TaskOutcome r) -> {
             if (r.state().equals("SUCCEEDED")) {
-              out.add(r.json() ? Output.COMPACT.readTree(r.data()) : Views.resultText(r));
+              out.add(r.json() ? Output.Json.COMPACT.readTree(r.data()) : Views.resultText(r));
             } else {
               failed[0]++;
               out.add(Views.outcome(r));
             }
           });
-      out().println(Output.JSON.writeValueAsString(out));
+      out().println(Output.Json.PRETTY.writeValueAsString(out));
       if (failed[0] > 0) {
         err().println(failed[0] + " of " + in.size() + " futures failed");
         return ExitCodes.FAILED;
@@ -112,7 +112,7 @@ final class SubmitCommand extends Cmd {
     }
     JsonNode array;
     try {
-      array = Output.COMPACT.readTree(bytes);
+      array = Output.Json.COMPACT.readTree(bytes);
     } catch (JacksonException e) {
       throw new IllegalArgumentException("--inputs is not valid JSON: " + e.getOriginalMessage());
     }
@@ -120,7 +120,7 @@ final class SubmitCommand extends Cmd {
       throw new IllegalArgumentException("--inputs must be a JSON array, one element per input");
     }
     List<String> out = new ArrayList<>(array.size());
-    array.forEach(n -> out.add(Output.COMPACT.writeValueAsString(n)));
+    array.forEach(n -> out.add(Output.Json.COMPACT.writeValueAsString(n)));
     return out;
   }
 

@@ -92,7 +92,7 @@ final class TestCommand extends Cmd {
       report.put("roundTripMs", mapMs);
       report.put("ok", ok);
       if (json) {
-        out().println(Output.JSON.writeValueAsString(report));
+        out().println(Output.Json.PRETTY.writeValueAsString(report));
       } else {
         out()
             .println(

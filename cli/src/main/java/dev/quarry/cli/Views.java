@@ -1,6 +1,7 @@
 package dev.quarry.cli;
 
 import dev.quarry.client.JobInfo;
+import dev.quarry.client.RetriedJob;
 import dev.quarry.client.TaskOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,14 @@ final class Views {
     return m;
   }
 
+  /** {@code jobs retry-failed}: how many futures run again, and the job. */
+  static Map<String, Object> retried(RetriedJob r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("retried", r.retried());
+    m.put("job", job(r.job()));
+    return m;
+  }
+
   static List<String> jobRow(JobInfo j) {
     return List.of(
         j.id(),
@@ -76,14 +85,14 @@ final class Views {
   static String resultText(TaskOutcome r) {
     if (r.state().equals("SUCCEEDED")) {
       return r.json()
-          ? Output.COMPACT.writeValueAsString(parse(r))
+          ? Output.Json.COMPACT.writeValueAsString(parse(r))
           : "<java-serialized, " + r.data().length + " bytes>";
     }
     return r.errorType() + ": " + r.errorMessage();
   }
 
   private static JsonNode parse(TaskOutcome r) {
-    return Output.COMPACT.readTree(r.data());
+    return Output.Json.COMPACT.readTree(r.data());
   }
 
   static String duration(Duration d) {

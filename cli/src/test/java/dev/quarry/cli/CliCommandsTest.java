@@ -3,35 +3,19 @@ package dev.quarry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Each command against a real server and PostgreSQL: output, JSON and exit codes. */
-class CliCommandsTest {
+class CliCommandsTest extends OnServer {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  static CliServer server;
-  @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = CliServer.get();
-  }
-
-  Cli cli() {
-    return Cli.forServer(server, home);
-  }
 
   @Test
   void testRunsASmallMapAndReportsTheRoundTrip() {
@@ -122,7 +106,7 @@ class CliCommandsTest {
 
   @Test
   void watchOfAJobCancelledWhileWatchedEndsWithExit1() {
-    String id = submitNoWait("sleep", "[{\"ms\": 60000}, {\"ms\": 60000}, {\"ms\": 60000}]");
+    String id = submitNoWait("sleep", "[{\"ms\": 5000}, {\"ms\": 5000}, {\"ms\": 5000}]");
     Cli watcher = cli();
     StringWriter progress = new StringWriter();
     CompletableFuture<Cli.Result> watch =
@@ -148,22 +132,7 @@ class CliCommandsTest {
 
   @Test
   void functionsRegisterUploadsAJarAndTheFunctionRuns() throws Exception {
-    Path jar = home.resolve("upper.jar");
-    Path classes =
-        Path.of(
-            dev.quarry.cli.testfns.Upper.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
-    String entry = "dev/quarry/cli/testfns/Upper.class";
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (JarOutputStream out = new JarOutputStream(bytes)) {
-      out.putNextEntry(new JarEntry(entry));
-      out.write(Files.readAllBytes(classes.resolve(entry)));
-      out.closeEntry();
-    }
-    Files.write(jar, bytes.toByteArray());
+    Path jar = TestJars.of(dev.quarry.cli.testfns.Upper.class, home.resolve("upper.jar"));
 
     Cli.Result reg =
         cli()

@@ -49,6 +49,16 @@ class CliPlotAndCompletionTest {
       }
       assertThat(colours).as(name + ": a drawn chart, not a flat image").hasSizeGreaterThan(5);
     }
+    // the timeline draws each future as a bar from start to end: green succeeded, red failed ("x")
+    BufferedImage timeline = ImageIO.read(dir.resolve(id + "-timeline.png").toFile());
+    java.util.Map<Integer, Integer> pixels = new java.util.HashMap<>();
+    for (int x = 0; x < timeline.getWidth(); x++) {
+      for (int y = 0; y < timeline.getHeight(); y++) {
+        pixels.merge(timeline.getRGB(x, y) & 0xffffff, 1, Integer::sum);
+      }
+    }
+    assertThat(pixels.getOrDefault(0x2e7d32, 0)).as("succeeded bars").isGreaterThan(200);
+    assertThat(pixels.getOrDefault(0xc62828, 0)).as("failed bar").isGreaterThan(20);
     assertThat(
             cli.run("jobs", "plot", "00000000-0000-0000-0000-000000000000", "--dir", dir.toString())
                 .code())

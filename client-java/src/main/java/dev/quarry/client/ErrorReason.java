@@ -49,6 +49,8 @@ public enum ErrorReason {
   ALREADY_EXISTS,
   /** The resource is used by another one. */
   RESOURCE_IN_USE,
+  /** The job was cancelled: its futures cannot run again (retry-failed). */
+  JOB_CANCELLED,
   /** A size limit; {@link QuarryException#metadata()} {@code limit} names the tenant limit. */
   PAYLOAD_TOO_LARGE,
   /** A JSON endpoint called without {@code Content-Type: application/json}. */

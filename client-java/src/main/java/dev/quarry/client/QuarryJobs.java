@@ -19,6 +19,8 @@ import dev.quarry.proto.v1.ListFunctionsRequest;
 import dev.quarry.proto.v1.ListJobsRequest;
 import dev.quarry.proto.v1.RegisterFunctionRequest;
 import dev.quarry.proto.v1.ResultOrder;
+import dev.quarry.proto.v1.RetryFailedRequest;
+import dev.quarry.proto.v1.RetryFailedResponse;
 import dev.quarry.proto.v1.StreamResultsRequest;
 import dev.quarry.proto.v1.SubmitMapRequest;
 import dev.quarry.proto.v1.TaskResult;
@@ -122,6 +124,20 @@ public final class QuarryJobs implements AutoCloseable {
         () ->
             ProtoViews.job(
                 unary().cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build())));
+  }
+
+  /**
+   * Runs the job's failed futures again, each with fresh attempts; a finished job runs again until
+   * they end. Fails with {@link ErrorReason#JOB_CANCELLED} for a cancelled job.
+   */
+  public RetriedJob retryFailed(String jobId) {
+    return call(
+        "retry failed futures of job " + jobId,
+        () -> {
+          RetryFailedResponse r =
+              unary().retryFailed(RetryFailedRequest.newBuilder().setJobId(jobId).build());
+          return new RetriedJob(ProtoViews.job(r.getJob()), r.getRetried());
+        });
   }
 
   /**
@@ -316,7 +332,9 @@ public final class QuarryJobs implements AutoCloseable {
         r.getSeq(),
         r.getAttempts(),
         r.getDurationMs(),
-        r.getColdStart());
+        r.getColdStart(),
+        r.getStartedAtMs(),
+        r.getFinishedAtMs());
   }
 
   private static FunctionSummary summary(FunctionInfo f) {

@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param attempts attempts made
  * @param durationMs time the function ran, in milliseconds
  * @param coldStart whether the worker loaded the function (or the platform started an instance)
+ * @param startedAtMs when the server handed the last attempt to a backend (epoch ms; 0 if the
+ *     future never started or the server does not say)
+ * @param finishedAtMs when the server recorded the future's end (epoch ms; 0 if it does not say)
  */
 public record TaskOutcome(
     String taskId,
@@ -31,7 +34,9 @@ public record TaskOutcome(
     long seq,
     int attempts,
     long durationMs,
-    boolean coldStart) {
+    boolean coldStart,
+    long startedAtMs,
+    long finishedAtMs) {
 
   /** The JSON text of a succeeded future of a JSON job. */
   public Optional<String> jsonResult() {

@@ -36,6 +36,7 @@ public enum ErrorReason {
   CONFLICT(ErrorCode.CONFLICT, "the request conflicts with the resource's current state"),
   ALREADY_EXISTS(ErrorCode.CONFLICT, "a resource with this id already exists"),
   RESOURCE_IN_USE(ErrorCode.CONFLICT, "the resource is used by another one (e.g. a profile)"),
+  JOB_CANCELLED(ErrorCode.CONFLICT, "the job was cancelled: its futures cannot run again"),
   PAYLOAD_TOO_LARGE(
       ErrorCode.PAYLOAD_TOO_LARGE,
       "a body, blob or input over a size limit; metadata 'limit' names the tenant limit, if one"),

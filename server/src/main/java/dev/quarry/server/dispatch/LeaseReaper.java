@@ -88,7 +88,7 @@ class LeaseReaper {
 
   private Outcome decide(ExpiredTask t) {
     return retry
-        .retryAfter(Failure.TRANSIENT, t.attempt(), t.maxAttempts(), false)
+        .retryAfter(Failure.TRANSIENT, t.attemptInRun(), t.maxAttempts(), false)
         .<Outcome>map(delay -> new Outcome.Retry(t.task(), t.attempt(), delay, TYPE, MESSAGE))
         .orElseGet(
             () ->
@@ -98,7 +98,7 @@ class LeaseReaper {
                     TaskState.FAILED,
                     null,
                     TYPE,
-                    MESSAGE + " (attempt " + t.attempt() + " of " + t.maxAttempts() + ")",
+                    MESSAGE + " (attempt " + t.attemptInRun() + " of " + t.maxAttempts() + ")",
                     false,
                     0,
                     false,

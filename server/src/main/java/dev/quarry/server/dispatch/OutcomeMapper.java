@@ -48,14 +48,14 @@ class OutcomeMapper {
       int durationMs,
       @Nullable InvocationSummary summary) {
     Optional<Duration> again =
-        retry.retryAfter(kind, t.attempt(), job.maxAttempts(), job.retryFunctionErrors());
+        retry.retryAfter(kind, t.attemptInRun(), job.maxAttempts(), job.retryFunctionErrors());
     if (again.isPresent()) {
       return new Outcome.Retry(t.id(), t.attempt(), again.get(), type, clip(message));
     }
     String finalMessage =
         kind == Failure.FUNCTION
             ? message
-            : message + " (attempt " + t.attempt() + " of " + job.maxAttempts() + ")";
+            : message + " (attempt " + t.attemptInRun() + " of " + job.maxAttempts() + ")";
     return new Outcome.Finished(
         t.id(),
         t.attempt(),

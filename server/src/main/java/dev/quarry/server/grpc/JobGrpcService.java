@@ -14,6 +14,8 @@ import dev.quarry.proto.v1.ListFunctionsResponse;
 import dev.quarry.proto.v1.ListJobsRequest;
 import dev.quarry.proto.v1.ListJobsResponse;
 import dev.quarry.proto.v1.RegisterFunctionRequest;
+import dev.quarry.proto.v1.RetryFailedRequest;
+import dev.quarry.proto.v1.RetryFailedResponse;
 import dev.quarry.proto.v1.StreamResultsRequest;
 import dev.quarry.proto.v1.SubmitMapRequest;
 import dev.quarry.proto.v1.SubmitMapResponse;
@@ -236,6 +238,20 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   public void cancelJob(CancelJobRequest r, StreamObserver<Job> out) {
     unary(
         out, () -> ProtoViews.job(jobs.cancel(AuthInterceptor.principal(), Ids.job(r.getJobId()))));
+  }
+
+  @Override
+  public void retryFailed(RetryFailedRequest r, StreamObserver<RetryFailedResponse> out) {
+    unary(
+        out,
+        () -> {
+          JobService.Retried done =
+              jobs.retryFailed(AuthInterceptor.principal(), Ids.job(r.getJobId()));
+          return RetryFailedResponse.newBuilder()
+              .setJob(ProtoViews.job(done.job()))
+              .setRetried(done.retried())
+              .build();
+        });
   }
 
   @Override

@@ -20,11 +20,14 @@ public class JobService {
   private final JobSignals signals;
 
   private final dev.quarry.server.audit.AuditLog audit;
+  private final WorkSignal work;
 
-  public JobService(TaskStore jobs, JobSignals signals, dev.quarry.server.audit.AuditLog audit) {
+  public JobService(
+      TaskStore jobs, JobSignals signals, dev.quarry.server.audit.AuditLog audit, WorkSignal work) {
     this.jobs = jobs;
     this.signals = signals;
     this.audit = audit;
+    this.work = work;
   }
 
   /**
@@ -59,6 +62,34 @@ public class JobService {
     }
     return get(caller, id);
   }
+
+  /**
+   * Runs the job's failed futures again, each with fresh attempts; a finished job runs again until
+   * they end. A job without failed futures is returned as it is ({@code retried} 0).
+   *
+   * @throws ApiException NOT_FOUND if the job does not exist for the caller's tenant, CONFLICT
+   *     (JOB_CANCELLED) if it was cancelled
+   */
+  public Retried retryFailed(Principal caller, UUID id) {
+    caller.require(Role.MEMBER);
+    get(caller, id);
+    int retried =
+        jobs.retryFailed(caller.tenantId(), id)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorReason.JOB_CANCELLED,
+                        "job '" + id + "' was cancelled: its futures cannot run again"));
+    if (retried > 0) {
+      work.wakeUp();
+      signals.signal(id);
+      audit.record(caller, "job.retry-failed", id.toString());
+    }
+    return new Retried(get(caller, id), retried);
+  }
+
+  /** A job after retry-failed and how many of its futures run again. */
+  public record Retried(JobRecord job, int retried) {}
 
   /**
    * Sends the job now and after each change (at most every 100 ms) until it ends.

@@ -27,6 +27,17 @@ public final class StateMachine {
           JobState.FAILED, EnumSet.noneOf(JobState.class),
           JobState.CANCELLED, EnumSet.noneOf(JobState.class));
 
+  /**
+   * Changes made only when a caller asks to retry a job's failed futures ({@code retry-failed}),
+   * never by dispatching, outcomes or the reaper: a FAILED task runs again, and its FAILED job runs
+   * again with it (a SUCCEEDED job has no failed task, so it stays as it is). A cancelled job stays
+   * cancelled.
+   */
+  private static final Set<TaskState> TASK_RETRY_ON_REQUEST = EnumSet.of(TaskState.FAILED);
+
+  private static final Set<JobState> JOB_RETRY_ON_REQUEST =
+      EnumSet.of(JobState.RUNNING, JobState.SUCCEEDED, JobState.FAILED);
+
   private StateMachine() {}
 
   public static boolean allowed(TaskState from, TaskState to) {
@@ -35,6 +46,16 @@ public final class StateMachine {
 
   public static boolean allowed(JobState from, JobState to) {
     return JOB.get(from).contains(to);
+  }
+
+  /** Task states a caller's retry-failed puts back to {@link TaskState#PENDING}. */
+  public static java.util.List<TaskState> retriedOnRequest() {
+    return java.util.List.copyOf(TASK_RETRY_ON_REQUEST);
+  }
+
+  /** Job states in which a caller may retry the failed futures (the job is RUNNING after). */
+  public static java.util.List<JobState> retryableJobs() {
+    return java.util.List.copyOf(JOB_RETRY_ON_REQUEST);
   }
 
   /** Task states that are not terminal: the task can still change. */

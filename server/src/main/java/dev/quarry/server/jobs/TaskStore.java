@@ -53,6 +53,13 @@ public interface TaskStore {
    */
   boolean cancel(String tenant, UUID id);
 
+  /**
+   * Puts the job's FAILED tasks back to PENDING with fresh attempts (their error and result
+   * cleared) and a finished job back to RUNNING, and tells every replica there is work, in one
+   * transaction; returns how many tasks. Empty when the tenant has no such job or it was cancelled.
+   */
+  java.util.OptionalInt retryFailed(String tenant, UUID id);
+
   /** Records why a running job waits or fails, shown in its status. */
   void setMessage(UUID id, String message);
 
@@ -115,10 +122,21 @@ public interface TaskStore {
       Collection<String> skipTenants,
       Collection<UUID> skipJobs) {}
 
-  /** A running task whose lease is gone, with what the retry policy needs to decide. */
-  record ExpiredTask(TaskId task, int attempt, int maxAttempts) {}
+  /**
+   * A running task whose lease is gone, with what the retry policy needs to decide ({@code
+   * attemptBase} as in {@link ClaimedTask}).
+   */
+  record ExpiredTask(TaskId task, int attempt, int maxAttempts, int attemptBase) {
+    /** The attempt's number since the future last (re)started. */
+    public int attemptInRun() {
+      return attempt - attemptBase;
+    }
+  }
 
-  /** A finished task's row: its state, where its result is, and what the invocation cost. */
+  /**
+   * A finished task's row: its state, where its result is, what the invocation cost, and when its
+   * last attempt was handed out and ended ({@code startedAt} null if it never started).
+   */
   record FinishedTask(
       int index,
       TaskState state,
@@ -132,7 +150,9 @@ public interface TaskStore {
       boolean coldStart,
       int billedMs,
       int memoryUsedMb,
-      int memorySizeMb) {}
+      int memorySizeMb,
+      java.time.@Nullable Instant startedAt,
+      java.time.@Nullable Instant finishedAt) {}
 
   record QueueCounts(long jobsRunning, long tasksPending, long tasksRunning) {}
 

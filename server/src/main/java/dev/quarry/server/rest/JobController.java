@@ -108,6 +108,16 @@ public class JobController {
     return JobView.of(jobs.cancel(Bodies.principal(request), Ids.job(id)));
   }
 
+  /** Runs the job's failed futures again; {@code retried} says how many. */
+  @PostMapping("/v1/jobs/{id}/retry-failed")
+  RetryFailedView retryFailed(@PathVariable String id, HttpServletRequest request) {
+    JobService.Retried r = jobs.retryFailed(Bodies.principal(request), Ids.job(id));
+    return new RetryFailedView(r.retried(), JobView.of(r.job()));
+  }
+
+  /** The body of {@code retry-failed}: how many futures run again, and the job after. */
+  record RetryFailedView(int retried, JobView job) {}
+
   /** NDJSON, one finished future per line, until the job ends. */
   @GetMapping("/v1/jobs/{id}/results")
   void results(

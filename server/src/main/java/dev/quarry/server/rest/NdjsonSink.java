@@ -33,6 +33,8 @@ final class NdjsonSink implements ResultSink {
     line.put("attempts", r.getAttempts());
     line.put("durationMs", r.getDurationMs());
     line.put("coldStart", r.getColdStart());
+    line.put("startedAtMs", r.getStartedAtMs());
+    line.put("finishedAtMs", r.getFinishedAtMs());
     if (r.getMemorySizeMb() > 0) {
       line.put("billedMs", r.getBilledDurationMs());
       line.put("memoryUsedMb", r.getMemoryUsedMb());

@@ -35,6 +35,12 @@ class ResultReader {
             .setBilledDurationMs(row.billedMs())
             .setMemoryUsedMb(row.memoryUsedMb())
             .setMemorySizeMb(row.memorySizeMb());
+    if (row.startedAt() != null) {
+      r.setStartedAtMs(row.startedAt().toEpochMilli());
+    }
+    if (row.finishedAt() != null) {
+      r.setFinishedAtMs(row.finishedAt().toEpochMilli());
+    }
     if (row.state() == dev.quarry.server.jobs.TaskState.SUCCEEDED) {
       r.setData(ByteString.copyFrom(read(row.resultKey()).orElse(new byte[0])));
     } else {

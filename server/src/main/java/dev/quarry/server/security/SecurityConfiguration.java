@@ -69,7 +69,11 @@ public class SecurityConfiguration {
                         "/v1/profiles/*/runtimes")
                     .hasRole("VIEWER")
                     .requestMatchers(
-                        HttpMethod.POST, "/v1/functions", "/v1/jobs", "/v1/jobs/*/cancel")
+                        HttpMethod.POST,
+                        "/v1/functions",
+                        "/v1/jobs",
+                        "/v1/jobs/*/cancel",
+                        "/v1/jobs/*/retry-failed")
                     .hasRole("MEMBER")
                     .requestMatchers(
                         "/v1/keys",

@@ -101,6 +101,11 @@ class FakeTaskStore implements TaskStore {
   }
 
   @Override
+  public java.util.OptionalInt retryFailed(String tenant, UUID id) {
+    throw unused();
+  }
+
+  @Override
   public boolean cancel(String tenant, UUID id) {
     throw unused();
   }

@@ -33,8 +33,8 @@ class LeaseReaperTest {
   @Test
   void anExpiredTaskWithAttemptsLeftRunsAgainAndOneWithoutFails() {
     UUID job = UUID.randomUUID();
-    store.expired.add(new ExpiredTask(new TaskId(job, 0), 1, 3));
-    store.expired.add(new ExpiredTask(new TaskId(job, 1), 3, 3));
+    store.expired.add(new ExpiredTask(new TaskId(job, 0), 1, 3, 0));
+    store.expired.add(new ExpiredTask(new TaskId(job, 1), 3, 3, 0));
 
     assertThat(reaper.reapOnce()).isEqualTo(2);
 

@@ -52,7 +52,7 @@ class OutcomeMapperTest {
   }
 
   private ClaimedTask task(int index, int attempt) {
-    return new ClaimedTask("t", new TaskId(jobId, index), attempt, index, new byte[0], null);
+    return new ClaimedTask("t", new TaskId(jobId, index), attempt, index, new byte[0], null, 0);
   }
 
   private static TaskOutcome ok(int index) {

@@ -21,6 +21,7 @@ import dev.quarry.proto.v1.ListJobsRequest;
 import dev.quarry.proto.v1.ListKeysRequest;
 import dev.quarry.proto.v1.ListTenantsRequest;
 import dev.quarry.proto.v1.RegisterFunctionRequest;
+import dev.quarry.proto.v1.RetryFailedRequest;
 import dev.quarry.proto.v1.RevokeKeyRequest;
 import dev.quarry.proto.v1.StreamResultsRequest;
 import dev.quarry.proto.v1.SubmitMapRequest;
@@ -148,6 +149,9 @@ class AuthorizationMatrixTest {
     c.put(
         "POST /v1/jobs/{id}/cancel",
         new Rest("POST", "/v1/jobs/" + jobId + "/cancel", "", true, Cross.NOT_FOUND));
+    c.put(
+        "POST /v1/jobs/{id}/retry-failed",
+        new Rest("POST", "/v1/jobs/" + jobId + "/retry-failed", "", true, Cross.NOT_FOUND));
     c.put(
         "GET /v1/jobs/{id}/results",
         new Rest("GET", "/v1/jobs/" + jobId + "/results", null, false, Cross.NOT_FOUND));
@@ -292,6 +296,14 @@ class AuthorizationMatrixTest {
             ch ->
                 JobServiceGrpc.newBlockingStub(ch)
                     .cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build()),
+            true,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.JobService/RetryFailed",
+        new Grpc(
+            ch ->
+                JobServiceGrpc.newBlockingStub(ch)
+                    .retryFailed(RetryFailedRequest.newBuilder().setJobId(jobId).build()),
             true,
             Cross.NOT_FOUND));
     c.put(

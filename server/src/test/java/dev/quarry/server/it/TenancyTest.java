@@ -21,8 +21,8 @@ class TenancyTest {
 
   static String newTenant() throws Exception {
     String id = "team-" + UUID.randomUUID().toString().substring(0, 8);
-    Http.Response r =
-        operator.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Team\"}");
+    Http op = new Http(TestServer.get().restUrl(), TestServer.OPERATOR_KEY);
+    Http.Response r = op.post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Team\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     assertThat(r.json().get("adminKey").get("role").asString()).isEqualTo("admin");
     return r.json().get("adminKeySecret").asString();

@@ -31,4 +31,13 @@ class StateMachineTest {
     assertThat(StateMachine.allowed(JobState.SUCCEEDED, JobState.CANCELLED)).isFalse();
     assertThat(StateMachine.allowed(JobState.CANCELLED, JobState.RUNNING)).isFalse();
   }
+
+  @Test
+  void onlyACallersRetryRevivesFailedFuturesAndNeverCancelledJobs() {
+    assertThat(StateMachine.retriedOnRequest()).containsExactly(TaskState.FAILED);
+    assertThat(StateMachine.retryableJobs())
+        .containsExactlyInAnyOrder(JobState.RUNNING, JobState.SUCCEEDED, JobState.FAILED);
+    // outcomes and the reaper still cannot move a failed task
+    assertThat(StateMachine.sources(TaskState.PENDING)).doesNotContain("FAILED");
+  }
 }

@@ -38,7 +38,8 @@ final class ClaimStatements {
           + " lease_expires_at = now() + (j.timeout_ms + ?) * interval '1 millisecond',"
           + " started_at = now(), not_before = null"
           + " from c, jobs j where t.job_id = c.job_id and t.idx = c.idx and j.id = t.job_id"
-          + " returning t.tenant_id, t.job_id, t.idx, t.attempt, t.chunk, t.input, t.input_key";
+          + " returning t.tenant_id, t.job_id, t.idx, t.attempt, t.chunk, t.input, t.input_key,"
+          + " t.attempt_base";
 
   private static final String RUNNABLE =
       "select exists (select 1 from tasks t where "
@@ -55,7 +56,7 @@ final class ClaimStatements {
           + taskMayBecome("t.state", TaskState.PENDING);
 
   private static final String EXPIRED =
-      "select t.job_id, t.idx, t.attempt, j.max_attempts from tasks t join jobs j on j.id = t.job_id"
+      "select t.job_id, t.idx, t.attempt, j.max_attempts, t.attempt_base from tasks t join jobs j on j.id = t.job_id"
           + " where t.state = "
           + lit(TaskState.RUNNING)
           + " and (t.lease_expires_at < now()"
@@ -85,7 +86,8 @@ final class ClaimStatements {
                     rs.getInt("attempt"),
                     rs.getInt("chunk"),
                     rs.getBytes("input"),
-                    rs.getString("input_key")))
+                    rs.getString("input_key"),
+                    rs.getInt("attempt_base")))
         .list();
   }
 
@@ -117,7 +119,8 @@ final class ClaimStatements {
                 new ExpiredTask(
                     new TaskId(rs.getObject("job_id", UUID.class), rs.getInt("idx")),
                     rs.getInt("attempt"),
-                    rs.getInt("max_attempts")))
+                    rs.getInt("max_attempts"),
+                    rs.getInt("attempt_base")))
         .list();
   }
 }

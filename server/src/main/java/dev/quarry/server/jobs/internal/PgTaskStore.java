@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -32,6 +33,7 @@ public class PgTaskStore implements TaskStore {
   private final OutcomeStatements outcomes;
   private final JobStatements jobs;
   private final ResultStatements results;
+  private final RetryStatements retries;
 
   public PgTaskStore(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx) {
     this.tx = tx;
@@ -40,6 +42,7 @@ public class PgTaskStore implements TaskStore {
     this.outcomes = new OutcomeStatements(jdbc);
     this.jobs = new JobStatements(jdbc);
     this.results = new ResultStatements(jdbc);
+    this.retries = new RetryStatements(jdbc);
   }
 
   @Override
@@ -90,6 +93,15 @@ public class PgTaskStore implements TaskStore {
               jobs.lockForUpdate(List.of(id));
               return jobs.cancel(tenant, id);
             }));
+  }
+
+  @Override
+  public OptionalInt retryFailed(String tenant, UUID id) {
+    return tx.execute(
+        s -> {
+          jobs.lockForUpdate(List.of(id));
+          return retries.retryFailed(tenant, id);
+        });
   }
 
   @Override

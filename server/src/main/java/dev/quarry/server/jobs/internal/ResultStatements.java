@@ -4,15 +4,19 @@ import dev.quarry.server.jobs.TaskState;
 import dev.quarry.server.jobs.TaskStore.FinishedTask;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Pages of finished tasks, over the index of finished rows. */
 final class ResultStatements {
   private static final String COLUMNS =
       "select idx, state, attempt, result_key, error_type, error_message, function_error,"
-          + " finish_seq, duration_ms, cold_start, billed_ms, memory_used_mb, memory_size_mb"
+          + " finish_seq, duration_ms, cold_start, billed_ms, memory_used_mb, memory_size_mb,"
+          + " started_at, finished_at"
           + " from tasks where job_id = ?";
 
   private final JdbcClient jdbc;
@@ -49,6 +53,12 @@ final class ResultStatements {
         rs.getBoolean("cold_start"),
         rs.getInt("billed_ms"),
         rs.getInt("memory_used_mb"),
-        rs.getInt("memory_size_mb"));
+        rs.getInt("memory_size_mb"),
+        instant(rs.getTimestamp("started_at")),
+        instant(rs.getTimestamp("finished_at")));
+  }
+
+  private static @Nullable Instant instant(@Nullable Timestamp t) {
+    return t == null ? null : t.toInstant();
   }
 }

@@ -315,7 +315,7 @@ class DispatcherTest {
     for (int i : indexes) {
       out.add(
           new ClaimedTask(
-              job.tenantId(), new TaskId(job.id(), i), 1, chunk, new byte[] {'1'}, null));
+              job.tenantId(), new TaskId(job.id(), i), 1, chunk, new byte[] {'1'}, null, 0));
     }
     store.pending.addAll(out);
     return out;

@@ -140,11 +140,17 @@ public record QuarryProperties(
    * @param type {@code fs} (default) or {@code s3}
    * @param dataDir root of the {@code fs} store; default {@code home/data}
    * @param settings type-specific settings passed to the store (bucket, endpoint, ...)
+   * @param maxBytesPerTenant the Storage API quota: bytes of all of one tenant's stored objects
+   * @param maxObjectsPerTenant the Storage API quota: number of one tenant's stored objects
+   * @param maxObjectBytes largest single object put through the Storage API
    */
   public record Storage(
       @DefaultValue("fs") String type,
       @Nullable Path dataDir,
-      @DefaultValue Map<String, String> settings) {
+      @DefaultValue Map<String, String> settings,
+      @DefaultValue("10GB") org.springframework.util.unit.DataSize maxBytesPerTenant,
+      @DefaultValue("100000") long maxObjectsPerTenant,
+      @DefaultValue("5GB") org.springframework.util.unit.DataSize maxObjectBytes) {
     @Override
     public String toString() {
       return "Storage[type="

@@ -71,6 +71,12 @@ public class SecurityConfiguration {
                     .requestMatchers(
                         HttpMethod.POST, "/v1/functions", "/v1/jobs", "/v1/jobs/*/cancel")
                     .hasRole("MEMBER")
+                    .requestMatchers(HttpMethod.GET, "/v1/storage/**")
+                    .hasRole("VIEWER")
+                    .requestMatchers(HttpMethod.HEAD, "/v1/storage/**")
+                    .hasRole("VIEWER")
+                    .requestMatchers("/v1/storage/**")
+                    .hasRole("MEMBER")
                     .requestMatchers(
                         "/v1/keys",
                         "/v1/keys/**",

@@ -20,3 +20,7 @@ create table storage_uploads (
   started_at timestamptz not null default now()
 );
 create index storage_uploads_tenant on storage_uploads (tenant_id);
+
+-- The operator's per-tenant overrides of the Storage API quota (null = the server default).
+alter table tenant_limits add column max_storage_mib int;
+alter table tenant_limits add column max_storage_objects int;

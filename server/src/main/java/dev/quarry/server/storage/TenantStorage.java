@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Every method throws {@link ApiException}: {@code INVALID_OBJECT_NAME} for a bad bucket, key,
  * prefix or page token; {@code OBJECT_NOT_FOUND} for a missing object (another tenant's included);
  * {@code PERMISSION_DENIED} for a role below the call's; {@code PAYLOAD_TOO_LARGE} or {@code
- * QUOTA_EXCEEDED} naming the limit ({@code maxObjectBytes}, {@code maxStorageBytes}, {@code
+ * QUOTA_EXCEEDED} naming the limit ({@code maxObjectBytes}, {@code maxStorageMib}, {@code
  * maxStorageObjects}) when a put would pass it, in which case nothing is written.
  *
  * <pre>{@code

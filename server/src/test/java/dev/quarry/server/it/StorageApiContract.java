@@ -282,6 +282,83 @@ abstract class StorageApiContract {
     assertThat(send(admin, "GET", "/v1/storage/vdocs/doc").body()).isEqualTo("hello");
   }
 
+  @Test
+  void putsOverTheQuotaAreRefusedNamingTheLimitAndStoreNothing() throws Exception {
+    Team team = newTeam();
+    String key = team.key();
+    Http.Response limits =
+        new Http(restUrl(), operatorKey())
+            .put(
+                "/v1/admin/tenants/" + team.id() + "/limits",
+                "{\"maxStorageMib\":9,\"maxStorageObjects\":30}");
+    assertThat(limits.status()).as(limits.body()).isEqualTo(200);
+    String prefix = "tenants/" + team.id() + "/storage/";
+    long mib = 1024 * 1024;
+    long big = 5 * mib;
+    assertThat(put(key, "/v1/storage/quota/one", new Pattern(big), big).statusCode())
+        .isEqualTo(200);
+
+    // bytes: the second object would pass maxStorageBytes
+    HttpResponse<String> bytes = put(key, "/v1/storage/quota/two", new Pattern(big), big);
+    assertThat(bytes.statusCode()).isEqualTo(413);
+    assertThat(bytes.body()).contains("PAYLOAD_TOO_LARGE", "\"limit\":\"maxStorageMib\"");
+    // one object over maxObjectBytes (5 GB): refused on its declared length, before its bytes
+    String tooBig = refusalOfDeclaredLength(key, "/v1/storage/quota/huge", 6_000_000_000L);
+    assertThat(tooBig).startsWith("HTTP/1.1 413").contains("\"limit\":\"maxObjectBytes\"");
+    // replacing the object in place fits: its old bytes are freed
+    assertThat(put(key, "/v1/storage/quota/one", new Pattern(big), big).statusCode())
+        .isEqualTo(200);
+
+    // objects: 30 at most
+    for (int i = 1; i < 30; i++) {
+      assertThat(put(key, "/v1/storage/quota/small-" + i, "s").statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> count = put(key, "/v1/storage/quota/small-30", "s");
+    assertThat(count.statusCode()).isEqualTo(429);
+    assertThat(count.body()).contains("QUOTA_EXCEEDED", "\"limit\":\"maxStorageObjects\"");
+
+    Http admin = new Http(restUrl(), key);
+    assertThat(admin.get("/v1/storage/quota?prefix=two").json().get("objects")).isEmpty();
+    assertThat(admin.get("/v1/storage/quota?prefix=small-30").json().get("objects")).isEmpty();
+    assertThat(send(key, "GET", "/v1/storage/quota/two").statusCode()).isEqualTo(404);
+    // nothing half-written in the store: exactly the 30 accepted objects
+    assertThat(store().list(prefix)).hasSize(30);
+
+    // deleting frees room at once
+    assertThat(send(key, "DELETE", "/v1/storage/quota/small-1").statusCode()).isEqualTo(204);
+    assertThat(put(key, "/v1/storage/quota/small-30", "s").statusCode()).isEqualTo(200);
+  }
+
+  /** Declares a body of {@code length} bytes, sends none, and reads the answer's first bytes. */
+  String refusalOfDeclaredLength(String key, String path, long length) throws Exception {
+    try (java.net.Socket socket =
+        new java.net.Socket("127.0.0.1", URI.create(restUrl()).getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("PUT "
+                      + path
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                      + key
+                      + "\r\nContent-Length: "
+                      + length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      byte[] answer = new byte[4096];
+      int n = 0;
+      while (n < answer.length
+          && !new String(answer, 0, n, StandardCharsets.ISO_8859_1).contains("}")) {
+        int r = socket.getInputStream().read(answer, n, answer.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+      return new String(answer, 0, n, StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /** A long, deterministic byte sequence that never sits in memory. */
   static final class Pattern extends InputStream {
     private final long size;

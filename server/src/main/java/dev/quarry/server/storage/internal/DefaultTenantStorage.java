@@ -5,6 +5,8 @@ import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
+import dev.quarry.server.limits.LimitsService;
+import dev.quarry.server.limits.TenantLimits;
 import dev.quarry.server.storage.ObjectContent;
 import dev.quarry.server.storage.ObjectPage;
 import dev.quarry.server.storage.RangeRequest;
@@ -46,11 +48,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 class DefaultTenantStorage implements TenantStorage {
   private static final Logger log = LoggerFactory.getLogger(DefaultTenantStorage.class);
   private static final int OPEN_ATTEMPTS = 3;
+  private static final long MIB = 1024 * 1024;
 
   private final ObjectStore store;
   private final StorageIndex index;
   private final TransactionTemplate tx;
   private final QuarryProperties.Storage settings;
+  private final LimitsService limits;
   private final Clock clock;
 
   DefaultTenantStorage(
@@ -58,7 +62,9 @@ class DefaultTenantStorage implements TenantStorage {
       StorageIndex index,
       TransactionTemplate tx,
       QuarryProperties props,
+      LimitsService limits,
       Clock clock) {
+    this.limits = limits;
     this.store = store;
     this.index = index;
     this.tx = tx;
@@ -78,6 +84,11 @@ class DefaultTenantStorage implements TenantStorage {
         return put(caller, bucket, key, in, spool.size());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } catch (ApiException e) {
+        if (e.reason() == ErrorReason.PAYLOAD_TOO_LARGE && e.metadata().isEmpty()) {
+          checkObjectSize(settings.maxObjectBytes().toBytes() + 1);
+        }
+        throw e;
       }
     }
     checkObjectSize(length);
@@ -202,15 +213,16 @@ class DefaultTenantStorage implements TenantStorage {
       throw ApiException.overLimit(
           ErrorReason.PAYLOAD_TOO_LARGE,
           "maxObjectBytes",
-          "object of " + length + " bytes is larger than maxObjectBytes (" + maxObject + ")");
+          "maxObjectBytes (" + maxObject + ") is less than the object's " + length + " bytes");
     }
   }
 
   /** Checks the quota and, unless {@code upload} is null, reserves {@code length} bytes. */
   private void reserve(
       String tenant, String bucket, String key, long length, @Nullable UUID upload) {
-    long maxBytes = settings.maxBytesPerTenant().toBytes();
-    long maxObjects = settings.maxObjectsPerTenant();
+    TenantLimits limits = this.limits.of(tenant);
+    long maxBytes = limits.maxStorageMib() * MIB;
+    long maxObjects = limits.maxStorageObjects();
     tx.executeWithoutResult(
         s -> {
           index.lockTenant(tenant);
@@ -222,23 +234,24 @@ class DefaultTenantStorage implements TenantStorage {
           if (bytesAfter > maxBytes) {
             throw ApiException.overLimit(
                 ErrorReason.PAYLOAD_TOO_LARGE,
-                "maxStorageBytes",
-                "storing "
+                "maxStorageMib",
+                "maxStorageMib ("
+                    + limits.maxStorageMib()
+                    + " MiB) would be passed: storing "
                     + length
-                    + " bytes would bring the tenant's storage to "
+                    + " bytes would bring the tenant's objects to "
                     + bytesAfter
-                    + " bytes, over maxStorageBytes ("
-                    + maxBytes
-                    + "); delete objects first");
+                    + " bytes; delete objects first");
           }
           if (replaced < 0 && used.objects() + 1 > maxObjects) {
             throw ApiException.overLimit(
                 ErrorReason.QUOTA_EXCEEDED,
                 "maxStorageObjects",
-                "the tenant holds "
+                "maxStorageObjects ("
+                    + maxObjects
+                    + ") is reached: the tenant holds "
                     + used.objects()
-                    + " objects (puts in progress included), the maxStorageObjects limit;"
-                    + " delete objects first");
+                    + " objects, puts in progress included; delete objects first");
           }
           if (upload != null) {
             index.reserve(upload, tenant, length, now);

@@ -25,17 +25,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The Storage API over HTTP: {@code PUT|GET|HEAD|DELETE /v1/storage/{bucket}/{key...}} with
- * streaming bodies, single {@code Range} requests (206), {@code ETag} and {@code If-None-Match};
- * {@code GET /v1/storage/{bucket}?prefix=&pageToken=&limit=} lists a page; {@code POST
- * /v1/storage/{bucket}} with {@code {"delete":[keys]}} deletes up to 1000 objects.
+ * The Storage API over HTTP: {@code PUT|GET|HEAD|DELETE /v1/storage/{bucket}/{key...}} (HEAD
+ * through the GET route, as Spring maps it) with streaming bodies, single {@code Range} requests
+ * (206), {@code ETag} and {@code If-None-Match}; {@code GET
+ * /v1/storage/{bucket}?prefix=&pageToken=&limit=} lists a page; {@code POST /v1/storage/{bucket}}
+ * with {@code {"delete":[keys]}} deletes up to 1000 objects.
  */
 @RestController
 public class StorageController {
@@ -71,6 +70,13 @@ public class StorageController {
       HttpServletResponse response)
       throws IOException {
     Principal p = Bodies.principal(request);
+    if (request.getMethod().equals("HEAD")) {
+      // Spring routes HEAD here; answer from the index without opening the object
+      StoredObject o = storage.head(p, bucket, key(key));
+      describe(response, o);
+      response.setContentLengthLong(o.size());
+      return;
+    }
     RangeRequest range = RangeRequest.parseHeader(request.getHeader("Range")).orElse(null);
     ObjectContent content;
     try {
@@ -104,17 +110,6 @@ public class StorageController {
       }
       out.flush();
     }
-  }
-
-  @RequestMapping(path = "/v1/storage/{bucket}/{*key}", method = RequestMethod.HEAD)
-  void head(
-      @PathVariable String bucket,
-      @PathVariable String key,
-      HttpServletRequest request,
-      HttpServletResponse response) {
-    StoredObject o = storage.head(Bodies.principal(request), bucket, key(key));
-    describe(response, o);
-    response.setContentLengthLong(o.size());
   }
 
   @DeleteMapping("/v1/storage/{bucket}/{*key}")

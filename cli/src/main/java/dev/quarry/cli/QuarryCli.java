@@ -38,7 +38,7 @@ import picocli.CommandLine.Mixin;
       TenantsCommand.Limits.class,
       ConfigCommand.class,
       NotAvailable.Logs.class,
-      NotAvailable.Storage.class,
+      StorageCommand.class,
       AutoComplete.GenerateCompletion.class,
     })
 public final class QuarryCli implements Callable<Integer> {

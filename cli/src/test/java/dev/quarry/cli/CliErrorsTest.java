@@ -92,7 +92,6 @@ class CliErrorsTest {
         new String[][] {
           {"logs", "some-job", "3"},
           {"logs", "some-job", "--follow"},
-          {"storage", "ls"},
           {"jobs", "retry-failed", "some-job"}
         }) {
       Cli.Result r = cli.run(args);

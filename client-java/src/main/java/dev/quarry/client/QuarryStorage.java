@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * stream both ways; only the {@code byte[]} and {@code String} forms hold an object in memory.
  *
  * <pre>{@code
- * try (QuarryStorage storage = QuarryStorage.connect(null, ClientOptions.DEFAULT)) {
+ * try (QuarryStorage storage = QuarryStorage.connect("localhost:9090")) {
  *   storage.putObject("my-bucket", "test.txt", "Hello World");
  *   String text = storage.getObjectAsString("my-bucket", "test.txt");
  *   storage.listObjects("my-bucket", "logs/").forEach(o -> System.out.println(o.key()));
@@ -77,6 +77,11 @@ public final class QuarryStorage implements AutoCloseable {
     this.async =
         StorageServiceGrpc.newStub(connection.channel()).withInterceptors(connection.auth());
     this.options = options;
+  }
+
+  /** Connects to {@code target} with the configured API key, as {@link FunctionExecutor} does. */
+  public static QuarryStorage connect(String target) {
+    return connect(target, ClientOptions.DEFAULT);
   }
 
   /**

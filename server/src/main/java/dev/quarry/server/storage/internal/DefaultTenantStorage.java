@@ -23,6 +23,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -108,7 +109,7 @@ class DefaultTenantStorage implements TenantStorage {
               key,
               length,
               "\"" + HexFormat.of().formatHex(md5.digest()) + "\"",
-              clock.instant());
+              clock.instant().truncatedTo(ChronoUnit.MICROS)); // as PostgreSQL keeps it
       Optional<UUID> replaced =
           tx.execute(
               s -> {

@@ -5,23 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code quarry storage put|get|ls|rm|cp} against a real server. */
 class CliStorageTest {
-  static CliServer server;
-  @TempDir Path home;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = CliServer.get();
+  /** A CLI for the shared test server, with its home in {@code home}. */
+  private static Cli cliIn(Path home) throws Exception {
+    return Cli.forServer(CliServer.get(), home);
   }
 
   @Test
-  void putGetLsCpAndRmRoundTripObjects() throws Exception {
-    Cli cli = Cli.forServer(server, home);
+  void putGetLsCpAndRmRoundTripObjects(@TempDir Path home) throws Exception {
+    Cli cli = cliIn(home);
     String bucket = "cli-" + UUID.randomUUID().toString().substring(0, 8);
     Path file = home.resolve("report.csv");
     Files.writeString(file, "a,b\n1,2\n");
@@ -67,8 +63,8 @@ class CliStorageTest {
   }
 
   @Test
-  void missingObjectsAndBadNamesFailWithTheirExitCodes() {
-    Cli cli = Cli.forServer(server, home);
+  void missingObjectsAndBadNamesFailWithTheirExitCodes(@TempDir Path home) throws Exception {
+    Cli cli = cliIn(home);
     Cli.Result missing = cli.run("storage", "get", "cli-bucket/none.txt");
     assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(missing.err()).contains("none.txt");

@@ -63,25 +63,16 @@ public final class StreamedDownload<M> extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    return hasData() ? current.byteAt(position++) & 0xff : -1;
   }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    if (closed) {
-      throw new IOException("stream closed");
-    }
     if (len == 0) {
       return 0;
     }
-    while (position == current.size()) {
-      @Nullable M next = nextMessage();
-      if (next == null) {
-        return -1;
-      }
-      current = data.apply(next);
-      position = 0;
+    if (!hasData()) {
+      return -1;
     }
     int n = Math.min(len, current.size() - position);
     current.copyTo(b, position, off, n);
@@ -89,12 +80,25 @@ public final class StreamedDownload<M> extends InputStream {
     return n;
   }
 
-  private @Nullable M nextMessage() {
-    try {
-      return messages.hasNext() ? messages.next() : null;
-    } catch (StatusRuntimeException e) {
-      throw errors.apply(e);
+  /** Whether bytes are left, taking the next message when the current one is used up. */
+  private boolean hasData() throws IOException {
+    if (closed) {
+      throw new IOException("stream closed");
     }
+    while (position == current.size()) {
+      @Nullable M next;
+      try {
+        next = messages.hasNext() ? messages.next() : null;
+      } catch (StatusRuntimeException e) {
+        throw errors.apply(e);
+      }
+      if (next == null) {
+        return false;
+      }
+      current = data.apply(next);
+      position = 0;
+    }
+    return true;
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -48,17 +49,13 @@ public class StorageController {
   }
 
   @PutMapping("/v1/storage/{bucket}/{*key}")
-  StoredObject put(
-      @PathVariable String bucket,
-      @PathVariable String key,
-      HttpServletRequest request,
-      HttpServletResponse response)
+  ResponseEntity<StoredObject> put(
+      @PathVariable String bucket, @PathVariable String key, HttpServletRequest request)
       throws IOException {
-    Principal p = Bodies.principal(request);
+    Principal caller = Bodies.principal(request);
     try (InputStream body = request.getInputStream()) {
-      StoredObject o = storage.put(p, bucket, key(key), body, request.getContentLengthLong());
-      response.setHeader("ETag", o.etag());
-      return o;
+      StoredObject o = storage.put(caller, bucket, key(key), body, request.getContentLengthLong());
+      return ResponseEntity.ok().eTag(o.etag()).body(o);
     }
   }
 

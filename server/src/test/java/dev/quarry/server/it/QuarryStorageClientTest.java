@@ -93,6 +93,12 @@ class QuarryStorageClientTest {
     assertThat(storage.downloadFile(bucket, "docs/file.txt", out)).isEqualTo(11);
     assertThat(Files.readString(out)).isEqualTo("from a file");
     assertThat(storage.exists(bucket, "docs/file.txt")).isTrue();
+    try (var fexec =
+            dev.quarry.client.FunctionExecutor.connect(
+                server.grpcTarget(), ClientOptions.builder().apiKey(server.apiKey).build());
+        QuarryStorage same = fexec.storage()) {
+      assertThat(same.getObjectAsString(bucket, "docs/file.txt")).isEqualTo("from a file");
+    }
     assertThat(storage.exists(bucket, "docs/nope")).isFalse();
   }
 

@@ -17,6 +17,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code quarry storage put|get|ls|rm|cp}: the team's objects through the Storage API. Objects are
  * named {@code BUCKET/KEY} or {@code quarry://BUCKET/KEY}; {@code -} is stdin or stdout (text).
+ *
+ * <p>Long because it is five small subcommands and the name parsing and transfers they share.
  */
 @Command(
     name = "storage",

@@ -44,6 +44,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>A replica that dies mid-put leaves an unindexed blob (never visible, not counted) and a
  * reservation that stops counting after {@link StorageIndex#STALE_UPLOAD}.
+ *
+ * <p>Long because each Storage API operation (put with its quota reservation and cleanup, ranged
+ * get, head, paged list, bulk delete) is here with the rules it enforces, in one place.
  */
 @Service
 class DefaultTenantStorage implements TenantStorage {

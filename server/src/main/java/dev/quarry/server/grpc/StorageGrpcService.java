@@ -14,25 +14,23 @@ import dev.quarry.proto.v1.PutObjectHeader;
 import dev.quarry.proto.v1.PutObjectRequest;
 import dev.quarry.proto.v1.StorageServiceGrpc;
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.storage.ObjectContent;
 import dev.quarry.server.storage.ObjectPage;
 import dev.quarry.server.storage.RangeRequest;
-import dev.quarry.server.storage.SpooledBody;
 import dev.quarry.server.storage.StoredObject;
 import dev.quarry.server.storage.TenantStorage;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * gRPC face of the Storage API: a put streams in (spooled to a temporary file until complete), a
- * get streams out in chunks as fast as the client takes them.
+ * gRPC face of the Storage API: a put streams in, straight through to the store; a get streams out
+ * in chunks as fast as the client takes them.
  */
 @Component
 public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBase {
@@ -44,17 +42,24 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
     this.storage = storage;
   }
 
+  /**
+   * Streams the client's bytes straight into {@link TenantStorage#put} on a virtual thread: the
+   * header is checked (role, names, size, quota) before any byte is taken, and at most a few chunks
+   * wait in memory between the two.
+   */
   @Override
   public StreamObserver<PutObjectRequest> putObject(StreamObserver<ObjectInfo> out) {
     Principal p = AuthInterceptor.principal();
     return new StreamObserver<>() {
       private @Nullable PutObjectHeader header;
-      private @Nullable SpooledBody spool;
-      private boolean failed;
+      private final ChunkPipe pipe = new ChunkPipe();
+      private @Nullable CompletableFuture<StoredObject> stored;
+      private long received;
+      private boolean answered;
 
       @Override
       public void onNext(PutObjectRequest part) {
-        if (failed) {
+        if (answered) {
           return;
         }
         try {
@@ -63,62 +68,93 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
             if (!part.hasHeader()) {
               throw ApiException.invalid("the first PutObject message must carry the header");
             }
-            header = part.getHeader();
-            storage.check(p, header.getBucket(), header.getKey(), header.getSize());
-            spool = SpooledBody.create(header.getSize());
+            PutObjectHeader h = part.getHeader();
+            storage.check(p, h.getBucket(), h.getKey(), h.getSize());
+            header = h;
+            stored = new CompletableFuture<>();
+            CompletableFuture<StoredObject> result = stored;
+            Thread.ofVirtual()
+                .name("quarry-storage-put")
+                .start(
+                    () -> {
+                      try (ChunkPipe in = pipe) {
+                        result.complete(storage.put(p, h.getBucket(), h.getKey(), in, h.getSize()));
+                      } catch (Throwable t) {
+                        result.completeExceptionally(t);
+                      }
+                    });
           } else if (part.hasHeader()) {
             throw ApiException.invalid("only the first PutObject message may carry a header");
           } else {
-            ByteString data = part.getData();
-            spool.write(data.toByteArray(), 0, data.size());
+            received += part.getData().size();
+            if (received > header.getSize()) {
+              throw ApiException.invalid(
+                  "more bytes arrived than the header's size (" + header.getSize() + ")");
+            }
+            pipe.put(part.getData().toByteArray());
           }
-        } catch (RuntimeException | IOException e) {
-          failed = true;
-          closeSpool();
-          GrpcErrors.fail(
-              out,
-              e instanceof ApiException api
-                      && api.reason() == ErrorReason.PAYLOAD_TOO_LARGE
-                      && api.metadata().isEmpty()
-                  ? ApiException.invalid("more bytes arrived than the header's size")
-                  : e);
+        } catch (ChunkPipe.ReaderGone e) {
+          answer(GrpcErrors.exception(putFailure()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          abort(e);
+        } catch (RuntimeException e) {
+          abort(e);
         }
       }
 
       @Override
       public void onError(Throwable t) {
-        closeSpool();
+        pipe.fail(new IOException("the client cancelled the upload"));
       }
 
       @Override
       public void onCompleted() {
-        if (failed) {
+        if (answered) {
           return;
         }
-        JobGrpcService.unary(
-            out,
-            () -> {
-              if (header == null || spool == null) {
-                throw ApiException.invalid("PutObject needs a header message");
-              }
-              try (SpooledBody body = spool;
-                  InputStream in = body.open()) {
-                if (body.size() != header.getSize()) {
-                  throw ApiException.invalid(
-                      "header declared "
-                          + header.getSize()
-                          + " bytes but "
-                          + body.size()
-                          + " arrived");
-                }
-                return info(storage.put(p, header.getBucket(), header.getKey(), in, body.size()));
-              }
-            });
+        if (stored == null) {
+          answer(GrpcErrors.exception(ApiException.invalid("PutObject needs a header message")));
+          return;
+        }
+        try {
+          pipe.finish();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          abort(e);
+          return;
+        }
+        ObjectInfo info;
+        try {
+          info = info(stored.join());
+        } catch (java.util.concurrent.CompletionException e) {
+          answer(GrpcErrors.exception(e.getCause() == null ? e : e.getCause()));
+          return;
+        }
+        answered = true;
+        out.onNext(info);
+        out.onCompleted();
       }
 
-      private void closeSpool() {
-        if (spool != null) {
-          spool.close();
+      /** Why the put ended without storing the object. */
+      private Throwable putFailure() {
+        try {
+          stored.join();
+          return new IllegalStateException("the put ended before its bytes");
+        } catch (java.util.concurrent.CompletionException e) {
+          return e.getCause() == null ? e : e.getCause();
+        }
+      }
+
+      private void abort(Exception e) {
+        pipe.fail(new IOException("the upload was refused"));
+        answer(GrpcErrors.exception(e));
+      }
+
+      private void answer(io.grpc.StatusRuntimeException e) {
+        if (!answered) {
+          answered = true;
+          out.onError(e);
         }
       }
     };

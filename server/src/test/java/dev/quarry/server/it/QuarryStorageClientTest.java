@@ -142,6 +142,18 @@ class QuarryStorageClientTest {
               QuarryException.class,
               e -> assertThat(e.reason()).isEqualTo(ErrorReason.INVALID_OBJECT_NAME));
     }
+    // a stream shorter or longer than the size it was put with stores nothing
+    for (int actual : new int[] {5, 15}) {
+      assertThatThrownBy(
+              () ->
+                  storage.putObject(
+                      bucket, "lying", new java.io.ByteArrayInputStream(new byte[actual]), 10))
+          .as("%d bytes for 10", actual)
+          .isInstanceOfSatisfying(
+              QuarryException.class,
+              e -> assertThat(e.reason()).isEqualTo(ErrorReason.INVALID_ARGUMENT));
+    }
+    assertThat(storage.exists(bucket, "lying")).isFalse();
     assertThatThrownBy(() -> storage.getObject(bucket, "missing"))
         .isInstanceOfSatisfying(
             QuarryException.class,

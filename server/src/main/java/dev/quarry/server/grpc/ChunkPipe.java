@@ -21,7 +21,7 @@ final class ChunkPipe extends InputStream {
   private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CAPACITY);
   private volatile boolean readerGone;
   private volatile @Nullable IOException failure;
-  private byte @Nullable [] current;
+  private byte[] current = END;
   private int position;
 
   /** Thrown to the writer when the reader has stopped. */
@@ -58,9 +58,7 @@ final class ChunkPipe extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    return nextChunk() ? current[position++] & 0xff : -1;
   }
 
   @Override
@@ -68,7 +66,18 @@ final class ChunkPipe extends InputStream {
     if (len == 0) {
       return 0;
     }
-    while (current == null || position == current.length) {
+    if (!nextChunk()) {
+      return -1;
+    }
+    int n = Math.min(len, current.length - position);
+    System.arraycopy(current, position, b, off, n);
+    position += n;
+    return n;
+  }
+
+  /** Whether bytes are left in {@code current}, waiting for the next chunk if needed. */
+  private boolean nextChunk() throws IOException {
+    while (position == current.length) {
       byte[] next;
       try {
         next = chunks.take();
@@ -82,15 +91,12 @@ final class ChunkPipe extends InputStream {
       }
       if (next == END) {
         chunks.offer(END); // stays at the end for later reads
-        return -1;
+        return false;
       }
       current = next;
       position = 0;
     }
-    int n = Math.min(len, current.length - position);
-    System.arraycopy(current, position, b, off, n);
-    position += n;
-    return n;
+    return true;
   }
 
   /** The reader is done (or gave up): the writer stops waiting. */

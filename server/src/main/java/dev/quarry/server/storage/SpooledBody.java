@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A body whose size is not known up front (a chunked HTTP upload, a gRPC stream), written to a
- * temporary file, never memory, up to a bound; closing it deletes the file.
+ * A body whose size is not known up front (a chunked HTTP upload), written to a temporary file,
+ * never memory, up to a bound; closing it deletes the file.
  */
 public final class SpooledBody implements AutoCloseable {
   private final Path file;
@@ -31,7 +31,7 @@ public final class SpooledBody implements AutoCloseable {
    *
    * @throws UncheckedIOException if the temporary file cannot be created
    */
-  public static SpooledBody create(long max) {
+  private static SpooledBody create(long max) {
     Path file = null;
     try {
       file = Files.createTempFile("quarry-storage", ".part");
@@ -66,7 +66,7 @@ public final class SpooledBody implements AutoCloseable {
   /**
    * @throws ApiException PAYLOAD_TOO_LARGE past the bound
    */
-  public void write(byte[] data, int off, int len) throws IOException {
+  private void write(byte[] data, int off, int len) throws IOException {
     if (size + len > max) {
       throw ApiException.tooLarge("the object is larger than " + max + " bytes");
     }

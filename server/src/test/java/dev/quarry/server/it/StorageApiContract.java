@@ -329,6 +329,33 @@ abstract class StorageApiContract {
     assertThat(put(key, "/v1/storage/quota/small-30", "s").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void concurrentPutsNeverPassTheQuotaTogether() throws Exception {
+    Team team = newTeam();
+    Http.Response limits =
+        new Http(restUrl(), operatorKey())
+            .put("/v1/admin/tenants/" + team.id() + "/limits", "{\"maxStorageMib\":5}");
+    assertThat(limits.status()).as(limits.body()).isEqualTo(200);
+    long mib = 1024 * 1024;
+    List<java.util.concurrent.Future<HttpResponse<String>>> puts = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(12)) {
+      for (int i = 0; i < 12; i++) {
+        String path = "/v1/storage/race/part-" + i;
+        puts.add(pool.submit(() -> put(team.key(), path, new Pattern(mib), mib)));
+      }
+    }
+    int stored = 0;
+    for (var f : puts) {
+      int status = f.get().statusCode();
+      assertThat(status).isIn(200, 413);
+      stored += status == 200 ? 1 : 0;
+    }
+    assertThat(stored).isEqualTo(5);
+    assertThat(store().list("tenants/" + team.id() + "/storage/race/")).hasSize(5);
+    assertThat(new Http(restUrl(), team.key()).get("/v1/storage/race").json().get("objects"))
+        .hasSize(5);
+  }
+
   /** Declares a body of {@code length} bytes, sends none, and reads the answer's first bytes. */
   String refusalOfDeclaredLength(String key, String path, long length) throws Exception {
     try (java.net.Socket socket =

@@ -165,10 +165,10 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
     Principal p = AuthInterceptor.principal();
     var observer = (ServerCallStreamObserver<GetObjectResponse>) out;
     var sink = new FlowControlledSink<GetObjectResponse>(observer, r -> null);
-    RangeRequest range =
-        request.getHasRange() ? RangeRequest.of(request.getOffset(), request.getLength()) : null;
     ObjectContent content;
     try {
+      RangeRequest range =
+          request.getHasRange() ? RangeRequest.of(request.getOffset(), request.getLength()) : null;
       content = storage.get(p, request.getBucket(), request.getKey(), range);
     } catch (RuntimeException e) {
       GrpcErrors.fail(out, e);

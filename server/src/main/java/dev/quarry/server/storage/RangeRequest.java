@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
 public record RangeRequest(@Nullable Long first, @Nullable Long last, @Nullable Long suffix) {
   private static final int MAX_HEADER = 100;
 
-  /** {@code length} bytes from {@code offset}; {@code length <= 0} means to the end. */
+  /** {@code length} bytes from {@code offset}; {@code length} 0 means to the end. */
   public static RangeRequest of(long offset, long length) {
-    if (offset < 0) {
-      throw ApiException.invalid("range offset must not be negative, got " + offset);
+    if (offset < 0 || length < 0) {
+      throw ApiException.invalid(
+          "range offset and length must not be negative, got " + offset + " and " + length);
     }
     return new RangeRequest(offset, length > 0 ? offset + length - 1 : null, null);
   }

@@ -85,5 +85,7 @@ class StorageRulesTest {
     }
     assertThatThrownBy(() -> RangeRequest.parseHeader("bytes=-5").orElseThrow().resolve(0))
         .isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> RangeRequest.of(-1, 5)).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> RangeRequest.of(0, -5)).isInstanceOf(ApiException.class);
   }
 }

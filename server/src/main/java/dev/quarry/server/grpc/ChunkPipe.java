@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChunkPipe extends InputStream {
   static final int CAPACITY = 8;
+
+  /** A client that sends nothing for this long has its put failed (and its bytes dropped). */
+  static final long IDLE_SECONDS = 60;
+
   private static final byte[] END = new byte[0];
 
   private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CAPACITY);
@@ -80,7 +84,10 @@ final class ChunkPipe extends InputStream {
     while (position == current.length) {
       byte[] next;
       try {
-        next = chunks.take();
+        next = chunks.poll(IDLE_SECONDS, TimeUnit.SECONDS);
+        if (next == null) {
+          throw new IOException("no bytes from the client for " + IDLE_SECONDS + " s");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while waiting for the client's bytes");

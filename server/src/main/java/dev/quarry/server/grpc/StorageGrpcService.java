@@ -50,9 +50,12 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
   @Override
   public StreamObserver<PutObjectRequest> putObject(StreamObserver<ObjectInfo> out) {
     Principal p = AuthInterceptor.principal();
+    ChunkPipe pipe = new ChunkPipe();
+    // however the call ends (also when an interceptor refuses a message), the put stops waiting
+    ((ServerCallStreamObserver<ObjectInfo>) out)
+        .setOnCloseHandler(() -> pipe.fail(new IOException("the call ended")));
     return new StreamObserver<>() {
       private @Nullable PutObjectHeader header;
-      private final ChunkPipe pipe = new ChunkPipe();
       private @Nullable CompletableFuture<StoredObject> stored;
       private long received;
       private boolean answered;
@@ -146,8 +149,19 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
         }
       }
 
+      /** Stops the put, waits until it has cleaned up, then answers. */
       private void abort(Exception e) {
         pipe.fail(new IOException("the upload was refused"));
+        if (stored != null) {
+          try {
+            stored.get(ChunkPipe.IDLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException x) {
+            // failed as expected (or still cleaning up)
+          } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+          }
+        }
         answer(GrpcErrors.exception(e));
       }
 

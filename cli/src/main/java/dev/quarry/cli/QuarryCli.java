@@ -95,7 +95,7 @@ public final class QuarryCli implements Callable<Integer> {
     c.put("limits", TenantsCommand.Limits.class);
     c.put("config", ConfigCommand.class);
     c.put("logs", NotAvailable.Logs.class);
-    c.put("storage", NotAvailable.Storage.class);
+    c.put("storage", StorageCommand.class);
     c.put("generate-completion", AutoComplete.GenerateCompletion.class);
     return Collections.unmodifiableMap(c);
   }

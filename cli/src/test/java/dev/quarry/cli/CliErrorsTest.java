@@ -86,13 +86,12 @@ class CliErrorsTest {
   }
 
   @Test
-  void logsAndStorageSayTheyAreNotAvailableYet() {
+  void logsSaysItIsNotAvailableYet() {
     Cli cli = Cli.forServer(server, home);
     for (String[] args :
         new String[][] {
           {"logs", "some-job", "3"},
-          {"logs", "some-job", "--follow"},
-          {"storage", "ls"}
+          {"logs", "some-job", "--follow"}
         }) {
       Cli.Result r = cli.run(args);
       assertThat(r.code()).as(String.join(" ", args) + ": " + r).isEqualTo(ExitCodes.NOT_AVAILABLE);

@@ -19,6 +19,8 @@ public enum ErrorReason {
   REQUEST_REJECTED,
   /** A function names a blob the server does not hold: upload it, then register again. */
   BLOB_NOT_UPLOADED,
+  /** A storage bucket name, object key, prefix or page token breaks its rules. */
+  INVALID_OBJECT_NAME,
   /** No key, or a wrong, revoked or disabled-tenant key. */
   UNAUTHENTICATED,
   /** The key's role may not make this call. */
@@ -41,6 +43,8 @@ public enum ErrorReason {
   KEY_NOT_FOUND,
   /** No such Lambda runtime. */
   RUNTIME_NOT_FOUND,
+  /** No such object in the bucket. */
+  OBJECT_NOT_FOUND,
   /** The HTTP method is not allowed on the path. */
   METHOD_NOT_ALLOWED,
   /** The request conflicts with the resource's state. */
@@ -55,6 +59,8 @@ public enum ErrorReason {
   PAYLOAD_TOO_LARGE,
   /** A JSON endpoint called without {@code Content-Type: application/json}. */
   UNSUPPORTED_MEDIA_TYPE,
+  /** A byte range starts past the end of the object. */
+  RANGE_NOT_SATISFIABLE,
   /**
    * The key's {@code requestsPerSecond} is used up; retry after {@link
    * QuarryException#retryDelay()}.

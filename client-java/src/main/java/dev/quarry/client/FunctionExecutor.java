@@ -260,6 +260,14 @@ public final class FunctionExecutor implements AutoCloseable {
   }
 
   /**
+   * A {@link QuarryStorage} on the same server, with the same key and options (its own connection:
+   * close it when done).
+   */
+  public QuarryStorage storage() {
+    return QuarryStorage.connect(core.config(), core.options());
+  }
+
+  /**
    * Stops receiving results and closes the connection (waiting up to 5 seconds). Futures still
    * pending fail with a {@link QuarryException} ({@code CANCELLED}); the jobs keep running on the
    * server. Calling it again has no effect.

@@ -334,6 +334,8 @@ public final class QuarryAdmin implements AutoCloseable {
     m.put("maxRequestBytes", l.getMaxRequestBytes());
     m.put("maxJobsInFlight", l.getMaxJobsInFlight());
     m.put("requestsPerSecond", l.getRequestsPerSecond());
+    m.put("maxStorageMib", l.getMaxStorageMib());
+    m.put("maxStorageObjects", l.getMaxStorageObjects());
     return m;
   }
 

@@ -74,11 +74,15 @@ public record QuarryProperties(
    * @param maxConcurrentInvocations invocations of one tenant running at once
    * @param maxJobsInFlight jobs of one tenant running at once
    * @param requestsPerSecond API calls per second per key
+   * @param maxStorageMib the Storage API quota: MiB of all of one tenant's stored objects
+   * @param maxStorageObjects the Storage API quota: number of one tenant's stored objects
    */
   public record TenantDefaults(
       @DefaultValue("1000") int maxConcurrentInvocations,
       @DefaultValue("100") int maxJobsInFlight,
-      @DefaultValue("1000") int requestsPerSecond) {}
+      @DefaultValue("1000") int requestsPerSecond,
+      @DefaultValue("10240") int maxStorageMib,
+      @DefaultValue("100000") int maxStorageObjects) {}
 
   /**
    * @param masterKeys {@code id:base64,id:base64} of 32-byte keys; empty creates a dev key in
@@ -140,11 +144,13 @@ public record QuarryProperties(
    * @param type {@code fs} (default) or {@code s3}
    * @param dataDir root of the {@code fs} store; default {@code home/data}
    * @param settings type-specific settings passed to the store (bucket, endpoint, ...)
+   * @param maxObjectBytes largest single object put through the Storage API
    */
   public record Storage(
       @DefaultValue("fs") String type,
       @Nullable Path dataDir,
-      @DefaultValue Map<String, String> settings) {
+      @DefaultValue Map<String, String> settings,
+      @DefaultValue("5GB") org.springframework.util.unit.DataSize maxObjectBytes) {
     @Override
     public String toString() {
       return "Storage[type="

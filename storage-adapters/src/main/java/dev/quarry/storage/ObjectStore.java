@@ -68,6 +68,36 @@ public interface ObjectStore extends AutoCloseable {
   Optional<InputStream> open(String key);
 
   /**
+   * Opens {@code length} bytes of the object starting at byte {@code offset}; fewer if the object
+   * ends first. The default skips; stores that can seek (a file, an HTTP {@code Range}) override it
+   * so a range far into a large object costs no more than one at its start.
+   *
+   * @return empty when no object has this key
+   * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
+   * @throws InvalidKeyException if the key is not valid
+   * @throws StorageException if the store cannot be read
+   */
+  default Optional<InputStream> openRange(String key, long offset, long length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("offset and length must not be negative");
+    }
+    Optional<InputStream> whole = open(key);
+    if (whole.isEmpty()) {
+      return whole;
+    }
+    InputStream in = whole.get();
+    try {
+      in.skipNBytes(offset);
+    } catch (java.io.EOFException e) {
+      // the object is shorter than offset: an empty range
+      return Optional.of(InputStream.nullInputStream());
+    } catch (java.io.IOException e) {
+      throw new StorageException("cannot skip to " + offset + " in '" + key + "'", true, e);
+    }
+    return Optional.of(new BoundedInputStream(in, length));
+  }
+
+  /**
    * Reads a whole object into memory; use only for objects known to be small.
    *
    * @return empty when no object has this key

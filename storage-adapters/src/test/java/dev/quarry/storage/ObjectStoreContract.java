@@ -72,6 +72,24 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void openRangeReturnsExactlyTheRequestedBytes() throws IOException {
+    byte[] data = randomBytes(300_000, 11);
+    store.put("tenants/t1/storage/b/range", data);
+    try (InputStream in =
+        store.openRange("tenants/t1/storage/b/range", 123_456, 1000).orElseThrow()) {
+      assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 123_456, 124_456));
+    }
+    try (InputStream in =
+        store.openRange("tenants/t1/storage/b/range", 299_990, 100).orElseThrow()) {
+      assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(data, 299_990, 300_000));
+    }
+    try (InputStream in = store.openRange("tenants/t1/storage/b/range", 0, 0).orElseThrow()) {
+      assertThat(in.readAllBytes()).isEmpty();
+    }
+    assertThat(store.openRange("tenants/t1/storage/b/missing", 0, 10)).isEmpty();
+  }
+
+  @Test
   void putThenReadReturnsSameBytes() throws IOException {
     byte[] data = randomBytes(10_000, 1);
     store.put("tenants/t1/jobs/j1/results/0.1", data);

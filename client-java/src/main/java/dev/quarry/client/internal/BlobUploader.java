@@ -1,7 +1,5 @@
 package dev.quarry.client.internal;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.quarry.client.QuarryException;
 import dev.quarry.proto.v1.BlobHeader;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
@@ -9,10 +7,6 @@ import dev.quarry.proto.v1.FindMissingBlobsResponse;
 import dev.quarry.proto.v1.UploadBlobRequest;
 import dev.quarry.proto.v1.UploadBlobResponse;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Makes sure the server holds blobs: asks {@code FindMissingBlobs} about the digests not yet known
@@ -127,111 +120,34 @@ final class BlobUploader {
 
   /** Streams one blob; the future fails with a {@link QuarryException}. */
   CompletableFuture<UploadBlobResponse> upload(Blob blob) {
-    CompletableFuture<UploadBlobResponse> done = new CompletableFuture<>();
-    int chunkSize = core.options().uploadChunkSize();
     // allow at least 1 MiB/s on top of the usual call deadline
     long deadlineMs = core.options().callTimeout().toMillis() + blob.size() / 1024;
-    core.async()
-        .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
-        .uploadBlob(
-            new ClientResponseObserver<UploadBlobRequest, UploadBlobResponse>() {
-              private @Nullable ClientCallStreamObserver<UploadBlobRequest> out;
-              private @Nullable InputStream in;
-              private boolean headerSent;
-              private boolean finished;
-              private @Nullable UploadBlobResponse response;
-
-              @Override
-              public void beforeStart(ClientCallStreamObserver<UploadBlobRequest> requests) {
-                out = requests;
-                requests.setOnReadyHandler(this::pump);
+    StreamedUpload<UploadBlobRequest, UploadBlobResponse> upload =
+        new StreamedUpload<>(
+            blob::open,
+            UploadBlobRequest.newBuilder()
+                .setHeader(BlobHeader.newBuilder().setDigest(blob.digest()).setSize(blob.size()))
+                .build(),
+            data -> UploadBlobRequest.newBuilder().setData(data).build(),
+            core.options().uploadChunkSize(),
+            blob.describe(),
+            t -> core.errors().fromGrpc(t, "uploading " + blob.describe()));
+    core.async().withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS).uploadBlob(upload);
+    return upload
+        .result()
+        .thenApply(
+            r -> {
+              if (!r.getDigest().equals(blob.digest())) {
+                throw new QuarryException(
+                    Status.Code.DATA_LOSS,
+                    "uploading "
+                        + blob.describe()
+                        + ": the server stored digest "
+                        + r.getDigest()
+                        + ", expected "
+                        + blob.digest());
               }
-
-              private void pump() {
-                ClientCallStreamObserver<UploadBlobRequest> o = out;
-                if (o == null || finished) {
-                  return;
-                }
-                try {
-                  if (in == null) {
-                    in = blob.open();
-                  }
-                  while (o.isReady() && !finished) {
-                    if (!headerSent) {
-                      headerSent = true;
-                      o.onNext(
-                          UploadBlobRequest.newBuilder()
-                              .setHeader(
-                                  BlobHeader.newBuilder()
-                                      .setDigest(blob.digest())
-                                      .setSize(blob.size()))
-                              .build());
-                      continue;
-                    }
-                    byte[] chunk = in.readNBytes(chunkSize);
-                    if (chunk.length == 0) {
-                      finished = true;
-                      in.close();
-                      o.onCompleted();
-                      return;
-                    }
-                    ByteString data = UnsafeByteOperations.unsafeWrap(chunk);
-                    o.onNext(UploadBlobRequest.newBuilder().setData(data).build());
-                  }
-                } catch (IOException | RuntimeException e) {
-                  finished = true;
-                  closeQuietly();
-                  o.cancel("cannot read " + blob.describe(), e);
-                  done.completeExceptionally(
-                      new QuarryException(
-                          Status.Code.FAILED_PRECONDITION,
-                          "cannot read " + blob.describe() + ": " + e.getMessage(),
-                          false,
-                          e));
-                }
-              }
-
-              private void closeQuietly() {
-                try {
-                  if (in != null) {
-                    in.close();
-                  }
-                } catch (IOException ignored) {
-                  // nothing to do
-                }
-              }
-
-              @Override
-              public void onNext(UploadBlobResponse r) {
-                response = r;
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                finished = true;
-                closeQuietly();
-                done.completeExceptionally(
-                    core.errors().fromGrpc(t, "uploading " + blob.describe()));
-              }
-
-              @Override
-              public void onCompleted() {
-                UploadBlobResponse r = response;
-                if (r == null || !r.getDigest().equals(blob.digest())) {
-                  done.completeExceptionally(
-                      new QuarryException(
-                          Status.Code.DATA_LOSS,
-                          "uploading "
-                              + blob.describe()
-                              + ": the server stored digest "
-                              + (r == null ? "(none)" : r.getDigest())
-                              + ", expected "
-                              + blob.digest()));
-                  return;
-                }
-                done.complete(r);
-              }
+              return r;
             });
-    return done;
   }
 }

@@ -54,6 +54,7 @@ public final class ClientCore implements AutoCloseable {
   private final ExecutorService workers;
   private final Set<JobTracker> active = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private final ClientConfig config;
 
   /**
    * Uses {@code channel} (closed by {@link #close()}); adds the API key of {@code config}.
@@ -66,6 +67,7 @@ public final class ClientCore implements AutoCloseable {
     this.managedChannel = channel;
     this.channel = ClientInterceptors.intercept(channel, new AuthInterceptor(config.apiKey()));
     this.options = options;
+    this.config = config;
     this.errors = new Errors(config.target(), config.keySource());
     this.packer =
         new FunctionPacker(options.classpath().orElse(null), options.classpathRecheckInterval());
@@ -277,8 +279,14 @@ public final class ClientCore implements AutoCloseable {
     return JobServiceGrpc.newStub(channel);
   }
 
-  ClientOptions options() {
+  /** The options this client was made with. */
+  public ClientOptions options() {
     return options;
+  }
+
+  /** Where this client connects and with which key. */
+  public ClientConfig config() {
+    return config;
   }
 
   Errors errors() {

@@ -20,6 +20,10 @@ public enum ErrorReason {
       ErrorCode.INVALID_ARGUMENT,
       "a function names a blob (jar or payload) the server does not hold: upload it, then register"
           + " again"),
+  INVALID_OBJECT_NAME(
+      ErrorCode.INVALID_ARGUMENT,
+      "a storage bucket name, object key, prefix or page token breaks its rules (traversal, absolute,"
+          + " control characters, length)"),
   UNAUTHENTICATED(ErrorCode.UNAUTHENTICATED, "no key, or a wrong, revoked or disabled-tenant key"),
   PERMISSION_DENIED(ErrorCode.PERMISSION_DENIED, "the key's role may not make this call"),
   NOT_FOUND(ErrorCode.NOT_FOUND, "no such resource"),
@@ -32,6 +36,8 @@ public enum ErrorReason {
   TENANT_NOT_FOUND(ErrorCode.NOT_FOUND, "no such tenant", "tenant"),
   KEY_NOT_FOUND(ErrorCode.NOT_FOUND, "no such API key", "key"),
   RUNTIME_NOT_FOUND(ErrorCode.NOT_FOUND, "no such Lambda runtime in the profile's account"),
+  OBJECT_NOT_FOUND(
+      ErrorCode.NOT_FOUND, "no such object in the bucket (another tenant's included)", "object"),
   METHOD_NOT_ALLOWED(ErrorCode.METHOD_NOT_ALLOWED, "the path does not take this HTTP method"),
   CONFLICT(ErrorCode.CONFLICT, "the request conflicts with the resource's current state"),
   ALREADY_EXISTS(ErrorCode.CONFLICT, "a resource with this id already exists"),
@@ -42,6 +48,9 @@ public enum ErrorReason {
       "a body, blob or input over a size limit; metadata 'limit' names the tenant limit, if one"),
   UNSUPPORTED_MEDIA_TYPE(
       ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a JSON endpoint without 'Content-Type: application/json'"),
+  RANGE_NOT_SATISFIABLE(
+      ErrorCode.RANGE_NOT_SATISFIABLE,
+      "a byte range starts past the end of the object (metadata 'size')"),
   RATE_LIMITED(
       ErrorCode.RESOURCE_EXHAUSTED,
       "the key's requestsPerSecond is used up; retry after the delay (metadata 'limit')"),
@@ -97,6 +106,7 @@ public enum ErrorReason {
       case CONFLICT -> CONFLICT;
       case PAYLOAD_TOO_LARGE -> PAYLOAD_TOO_LARGE;
       case UNSUPPORTED_MEDIA_TYPE -> UNSUPPORTED_MEDIA_TYPE;
+      case RANGE_NOT_SATISFIABLE -> RANGE_NOT_SATISFIABLE;
       case RESOURCE_EXHAUSTED -> RATE_LIMITED;
       case INTERNAL -> INTERNAL;
       case UNAVAILABLE -> UNAVAILABLE;

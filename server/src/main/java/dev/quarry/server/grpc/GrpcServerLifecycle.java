@@ -34,11 +34,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
       TenancyGrpcServices.Keys keys,
       CredentialGrpcService credentials,
       RuntimeGrpcService runtimes,
+      StorageGrpcService storage,
       AuthInterceptor auth) {
     this.props = props;
     this.jobs = jobs;
     this.auth = auth;
-    this.services = java.util.List.of(jobs, tenants, keys, credentials, runtimes);
+    this.services = java.util.List.of(jobs, tenants, keys, credentials, runtimes, storage);
   }
 
   /** The services that require an API key (everything but reflection and health). */

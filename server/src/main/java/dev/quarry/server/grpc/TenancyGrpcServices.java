@@ -182,6 +182,8 @@ final class TenancyGrpcServices {
         .setMaxRequestBytes(l.maxRequestBytes())
         .setMaxJobsInFlight(l.maxJobsInFlight())
         .setRequestsPerSecond(l.requestsPerSecond())
+        .setMaxStorageMib(l.maxStorageMib())
+        .setMaxStorageObjects(l.maxStorageObjects())
         .build();
   }
 

@@ -38,7 +38,9 @@ public class LimitsService {
           "maxInputBytes",
           "maxRequestBytes",
           "maxJobsInFlight",
-          "requestsPerSecond");
+          "requestsPerSecond",
+          "maxStorageMib",
+          "maxStorageObjects");
 
   private final TenantLimitsRepository repository;
   private final TenantService tenants;
@@ -70,7 +72,9 @@ public class LimitsService {
         l.maxInputBytes(),
         l.maxRequestBytes(),
         d.maxJobsInFlight(),
-        d.requestsPerSecond());
+        d.requestsPerSecond(),
+        d.maxStorageMib(),
+        d.maxStorageObjects());
   }
 
   public TenantLimits of(String tenant) {
@@ -139,6 +143,7 @@ public class LimitsService {
       case "maxInputBytes" -> l.maxInputBytes();
       case "maxRequestBytes" -> l.maxRequestBytes();
       case "requestsPerSecond" -> MAX_REQUESTS_PER_SECOND;
+      case "maxStorageMib", "maxStorageObjects" -> Integer.MAX_VALUE;
       default -> MAX_CONCURRENCY;
     };
   }

@@ -9,6 +9,8 @@ package dev.quarry.server.limits;
  * @param maxRequestBytes bytes of all inputs of one submit
  * @param maxJobsInFlight jobs of the tenant running at once
  * @param requestsPerSecond API calls per second per key (per replica)
+ * @param maxStorageMib MiB of all objects the tenant keeps through the Storage API
+ * @param maxStorageObjects objects the tenant keeps through the Storage API
  */
 public record TenantLimits(
     int maxConcurrentInvocations,
@@ -16,4 +18,6 @@ public record TenantLimits(
     int maxInputBytes,
     int maxRequestBytes,
     int maxJobsInFlight,
-    int requestsPerSecond) {}
+    int requestsPerSecond,
+    int maxStorageMib,
+    int maxStorageObjects) {}

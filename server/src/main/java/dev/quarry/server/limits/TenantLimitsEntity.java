@@ -39,6 +39,12 @@ class TenantLimitsEntity {
   @Column(name = "requests_per_second")
   private @Nullable Integer requestsPerSecond;
 
+  @Column(name = "max_storage_mib")
+  private @Nullable Integer maxStorageMib;
+
+  @Column(name = "max_storage_objects")
+  private @Nullable Integer maxStorageObjects;
+
   @UpdateTimestamp
   @Column(name = "updated_at")
   private Instant updatedAt;
@@ -57,6 +63,8 @@ class TenantLimitsEntity {
       case "maxRequestBytes" -> maxRequestBytes = value;
       case "maxJobsInFlight" -> maxJobsInFlight = value;
       case "requestsPerSecond" -> requestsPerSecond = value;
+      case "maxStorageMib" -> maxStorageMib = value;
+      case "maxStorageObjects" -> maxStorageObjects = value;
       default -> throw new IllegalArgumentException("unknown limit " + limit);
     }
   }
@@ -69,7 +77,9 @@ class TenantLimitsEntity {
         or(maxInputBytes, d.maxInputBytes()),
         or(maxRequestBytes, d.maxRequestBytes()),
         or(maxJobsInFlight, d.maxJobsInFlight()),
-        or(requestsPerSecond, d.requestsPerSecond()));
+        or(requestsPerSecond, d.requestsPerSecond()),
+        or(maxStorageMib, d.maxStorageMib()),
+        or(maxStorageObjects, d.maxStorageObjects()));
   }
 
   private static int or(@Nullable Integer value, int fallback) {

@@ -75,6 +75,12 @@ public class SecurityConfiguration {
                         "/v1/jobs/*/cancel",
                         "/v1/jobs/*/retry-failed")
                     .hasRole("MEMBER")
+                    .requestMatchers(HttpMethod.GET, "/v1/storage/**")
+                    .hasRole("VIEWER")
+                    .requestMatchers(HttpMethod.HEAD, "/v1/storage/**")
+                    .hasRole("VIEWER")
+                    .requestMatchers("/v1/storage/**")
+                    .hasRole("MEMBER")
                     .requestMatchers(
                         "/v1/keys",
                         "/v1/keys/**",

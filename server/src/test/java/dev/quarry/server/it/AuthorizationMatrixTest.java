@@ -27,7 +27,6 @@ import dev.quarry.proto.v1.StreamResultsRequest;
 import dev.quarry.proto.v1.SubmitMapRequest;
 import dev.quarry.proto.v1.TenantServiceGrpc;
 import dev.quarry.proto.v1.UploadBlobRequest;
-import dev.quarry.proto.v1.UploadBlobResponse;
 import dev.quarry.proto.v1.WatchJobRequest;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
 import dev.quarry.testkit.Http;
@@ -40,7 +39,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -50,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -126,6 +123,9 @@ class AuthorizationMatrixTest {
             .get("id")
             .asString();
     RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + jobId + "/results"));
+    // a stored object whose key names the profile, so a listing that leaked it would show
+    assertThat(admin.put("/v1/storage/matrix/aws-prod.txt", "tenant A's object").status())
+        .isEqualTo(200);
     channel = NettyChannelBuilder.forTarget(server.grpcTarget()).usePlaintext().build();
   }
 
@@ -214,6 +214,22 @@ class AuthorizationMatrixTest {
     c.put(
         "POST /v1/admin/secrets/rotate",
         new Rest("POST", "/v1/admin/secrets/rotate", "", true, Cross.FORBIDDEN));
+    c.put(
+        "PUT /v1/storage/{bucket}/{*key}",
+        new Rest("PUT", "/v1/storage/matrix/b-own.txt", "own", true, Cross.OWN_DATA));
+    c.put(
+        "GET /v1/storage/{bucket}/{*key}",
+        new Rest("GET", "/v1/storage/matrix/aws-prod.txt", null, false, Cross.NOT_FOUND));
+    c.put(
+        "DELETE /v1/storage/{bucket}/{*key}",
+        new Rest("DELETE", "/v1/storage/matrix/aws-prod.txt", null, true, Cross.OWN_DATA));
+    c.put(
+        "GET /v1/storage/{bucket}",
+        new Rest("GET", "/v1/storage/matrix?prefix=aws", null, false, Cross.OWN_DATA));
+    c.put(
+        "POST /v1/storage/{bucket}",
+        new Rest(
+            "POST", "/v1/storage/matrix", "{\"delete\":[\"aws-prod.txt\"]}", true, Cross.OWN_DATA));
     String fn = "quarry-worker-000000000000-1024";
     c.put(
         "GET /v1/profiles/{profile}/runtimes",
@@ -476,6 +492,7 @@ class AuthorizationMatrixTest {
                             .build()),
             true,
             Cross.NOT_FOUND));
+    StorageGrpcCases.add(c);
     String fn = "quarry-worker-000000000000-1024";
     c.put(
         "quarry.v1.RuntimeService/ListRuntimes",
@@ -740,41 +757,17 @@ class AuthorizationMatrixTest {
   }
 
   private static Object upload(Channel ch) {
-    CompletableFuture<UploadBlobResponse> done = new CompletableFuture<>();
-    StreamObserver<UploadBlobRequest> requests =
-        JobServiceGrpc.newStub(ch)
-            .uploadBlob(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(UploadBlobResponse value) {
-                    done.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {}
-                });
-    byte[] data = "x".getBytes();
-    requests.onNext(
-        UploadBlobRequest.newBuilder()
-            .setHeader(
-                BlobHeader.newBuilder()
-                    .setDigest("2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881")
-                    .setSize(1))
-            .build());
-    requests.onNext(UploadBlobRequest.newBuilder().setData(ByteString.copyFrom(data)).build());
-    requests.onCompleted();
-    try {
-      return done.get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw (StatusRuntimeException) e.getCause();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return StorageGrpcCases.clientStream(
+        JobServiceGrpc.newStub(ch)::uploadBlob,
+        List.of(
+            UploadBlobRequest.newBuilder()
+                .setHeader(
+                    BlobHeader.newBuilder()
+                        .setDigest(
+                            "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881")
+                        .setSize(1))
+                .build(),
+            UploadBlobRequest.newBuilder().setData(ByteString.copyFrom("x".getBytes())).build()));
   }
 
   /** Tenant A's state (and, after "other:", tenant B's, which B's own calls may change). */
@@ -789,6 +782,7 @@ class AuthorizationMatrixTest {
                 + " || '/' || (select string_agg(name || key_id || encode(sealed, 'hex'), ',') from credentials where tenant_id = 'default')"
                 + " || '/' || (select string_agg(name || backend || coalesce(credential_name, ''), ',') from backend_profiles where tenant_id = 'default')"
                 + " || '/' || (select count(*) from tenant_limits where tenant_id = 'default')"
+                + " || '/' || (select string_agg(bucket || object_key || etag, ',') from storage_objects where tenant_id = 'default')"
                 + " || '/' || (select state from jobs where id = '"
                 + jobId
                 + "')")

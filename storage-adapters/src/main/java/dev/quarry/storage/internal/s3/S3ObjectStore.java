@@ -100,6 +100,28 @@ final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public Optional<InputStream> openRange(String key, long offset, long length) {
+    if (offset < 0 || length < 0) {
+      throw new IllegalArgumentException("offset and length must not be negative");
+    }
+    String name = name(key);
+    if (length == 0) {
+      return size(key).map(size -> InputStream.nullInputStream());
+    }
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    try {
+      return Optional.of(s3.getObject(b -> b.bucket(bucket).key(name).range(range)));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 416) {
+        return Optional.of(InputStream.nullInputStream()); // offset at or past the end
+      }
+      return absentOrThrow("get", key, e);
+    } catch (SdkException e) {
+      return absentOrThrow("get", key, e);
+    }
+  }
+
+  @Override
   public Optional<byte[]> read(String key) {
     String name = name(key);
     try {

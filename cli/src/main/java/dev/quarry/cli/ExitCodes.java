@@ -53,18 +53,10 @@ public final class ExitCodes {
     return switch (e.reason()) {
       case UNKNOWN -> of(e.code());
       case UNAUTHENTICATED, PERMISSION_DENIED -> AUTH;
-      case NOT_FOUND,
-          JOB_NOT_FOUND,
-          FUNCTION_NOT_FOUND,
-          PROFILE_NOT_FOUND,
-          CREDENTIAL_NOT_FOUND,
-          TENANT_NOT_FOUND,
-          KEY_NOT_FOUND,
-          RUNTIME_NOT_FOUND ->
-          NOT_FOUND;
       case ROUTE_NOT_FOUND, METHOD_NOT_ALLOWED -> NOT_AVAILABLE;
-      // the server answered: it is reachable, the thing asked failed (retry later)
-      default -> FAILED;
+      // every "no such thing" reason (job, function, profile, object, ...) travels as NOT_FOUND;
+      // any other answer means the server is reachable and the thing asked failed
+      default -> e.code() == Status.Code.NOT_FOUND ? NOT_FOUND : FAILED;
     };
   }
 

@@ -6,6 +6,7 @@ import dev.quarry.client.RetriedJob;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,19 +36,12 @@ final class JobsCommand extends Cmd {
       mixinStandardHelpOptions = true,
       description = "The team's most recent jobs, newest first.")
   static final class ListJobs extends Cmd {
-    @Option(
-        names = "--limit",
-        defaultValue = "20",
-        description = "How many (1-1000, default ${DEFAULT-VALUE}).")
-    int limit;
+    @Mixin LimitOption limit = new LimitOption(20);
 
     @Override
     int run() {
-      if (limit < 1 || limit > 1000) {
-        throw new IllegalArgumentException("--limit must be between 1 and 1000, got " + limit);
-      }
       try (QuarryJobs jobs = jobs()) {
-        List<JobInfo> list = jobs.list(limit);
+        List<JobInfo> list = jobs.list(limit.value());
         output()
             .print(
                 list.stream().map(Views::job).toList(),

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -99,19 +100,12 @@ final class KeysCommand extends AdminCmd {
       mixinStandardHelpOptions = true,
       description = "The team's audit log, newest first (admin key).")
   static final class Audit extends AdminCmd {
-    @Option(
-        names = "--limit",
-        defaultValue = "50",
-        description = "How many (1-1000, default ${DEFAULT-VALUE}).")
-    int limit;
+    @Mixin LimitOption limit = new LimitOption(50);
 
     @Override
     int run() {
-      if (limit < 1 || limit > 1000) {
-        throw new IllegalArgumentException("--limit must be between 1 and 1000, got " + limit);
-      }
       try (QuarryAdmin a = admin()) {
-        List<QuarryAdmin.AuditEvent> events = a.audit(limit);
+        List<QuarryAdmin.AuditEvent> events = a.audit(limit.value());
         output()
             .print(
                 events,

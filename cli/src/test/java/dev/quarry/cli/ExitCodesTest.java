@@ -27,6 +27,8 @@ class ExitCodesTest {
   void reasonsMapToTheDocumentedCodes() {
     assertThat(ExitCodes.of(refused(Status.Code.NOT_FOUND, ErrorReason.FUNCTION_NOT_FOUND)))
         .isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(ExitCodes.of(refused(Status.Code.NOT_FOUND, ErrorReason.OBJECT_NOT_FOUND)))
+        .isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(ExitCodes.of(refused(Status.Code.UNAUTHENTICATED, ErrorReason.UNAUTHENTICATED)))
         .isEqualTo(ExitCodes.AUTH);
     assertThat(ExitCodes.of(refused(Status.Code.FAILED_PRECONDITION, ErrorReason.JOB_CANCELLED)))

@@ -44,7 +44,8 @@ public record QuarryProperties(
     @DefaultValue("") String operatorKey,
     @DefaultValue Secrets secrets,
     @DefaultValue TenantDefaults tenantDefaults,
-    @DefaultValue Lambda lambda) {
+    @DefaultValue Lambda lambda,
+    @DefaultValue Shutdown shutdown) {
 
   public QuarryProperties {
     // Not a @DefaultValue: those are not resolved against system properties, so
@@ -57,6 +58,20 @@ public record QuarryProperties(
   /** {@code .quarry} in the user's home directory. */
   public static Path defaultHome() {
     return Path.of(System.getProperty("user.home"), ".quarry");
+  }
+
+  /**
+   * @param drainTimeout how long a stopping replica lets its running invocations finish before it
+   *     hands the rest back (they run again at once on another replica, without losing an attempt);
+   *     0 to 10 minutes
+   */
+  public record Shutdown(@DefaultValue("20s") Duration drainTimeout) {
+    public Shutdown {
+      if (drainTimeout.isNegative() || drainTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException(
+            "quarry.shutdown.drain-timeout must be between 0s and 10m, not " + drainTimeout);
+      }
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.quarry.server.jobs.TaskStore.ClaimRequest;
 import dev.quarry.server.jobs.WorkSignal;
 import dev.quarry.server.supervision.LoopSupervisor;
 import dev.quarry.server.supervision.SupervisedLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +116,42 @@ public class Dispatcher extends SupervisedLoop {
         supervisor().roundFailed(LOOP, e);
         Thread.sleep(500);
       }
+    }
+  }
+
+  /**
+   * Drains on stop: the loop has stopped claiming; running invocations get {@code
+   * quarry.shutdown.drain-timeout} to finish (their outcomes are recorded as usual), and what is
+   * still running then is handed back to the queue without spending its attempt, so another replica
+   * runs it at once instead of waiting for the lease reaper.
+   */
+  @Override
+  protected void afterStop() {
+    Duration timeout = props.shutdown().drainTimeout();
+    int running = invocations.inFlight();
+    boolean idle;
+    try {
+      idle = invocations.awaitIdle(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      idle = false;
+    }
+    if (idle) {
+      if (running > 0) {
+        log.info("Drained: the {} invocations running at stop finished", running);
+      }
+      return;
+    }
+    List<ClaimedTask> rest = invocations.handBack();
+    try {
+      tasks.release(rest);
+      log.info(
+          "Drain timeout ({}) reached: handed {} running tasks back to the queue",
+          timeout,
+          rest.size());
+    } catch (RuntimeException e) {
+      // the database is unreachable: the lease reaper of another replica reclaims them
+      log.warn("Could not hand {} tasks back: {}", rest.size(), e.toString());
     }
   }
 

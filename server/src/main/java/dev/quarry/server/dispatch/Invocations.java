@@ -9,9 +9,15 @@ import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.WorkSignal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,6 +41,12 @@ class Invocations {
   private final WorkSignal work;
   private final ObjectProvider<MeterRegistry> meters;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong nextId = new AtomicLong();
+
+  /** The claimed tasks of each invocation in flight, until it ends or is handed back. */
+  private final Map<Long, List<ClaimedTask>> held = new ConcurrentHashMap<>();
+
+  private final Object idle = new Object();
 
   Invocations(
       EnvelopeFactory envelopes,
@@ -67,11 +79,14 @@ class Invocations {
    */
   void invoke(JobRecord job, Lane lane, List<ClaimedTask> tasks) {
     inFlight.incrementAndGet();
+    long id = nextId.incrementAndGet();
+    held.put(id, tasks);
     TaskEnvelope envelope;
     try {
       envelope = envelopes.build(job, tasks);
     } catch (Throwable t) {
       // e.g. storage unreachable while writing the function's manifest: retried as transient
+      held.remove(id);
       recorder.add(mapper.fromFailure(job, tasks, t));
       ended(job, lane);
       return;
@@ -80,6 +95,7 @@ class Invocations {
     try {
       call = lane.backend().invoke(envelope);
     } catch (Throwable t) {
+      held.remove(id);
       recorder.add(
           mapper.fromFailure(
               job,
@@ -92,6 +108,11 @@ class Invocations {
     call.whenComplete(
         (summary, error) -> {
           try {
+            if (held.remove(id) == null) {
+              // handed back while stopping: the tasks may already run elsewhere under the same
+              // attempt number, so this late answer must not be recorded for them
+              return;
+            }
             if (summary != null) {
               backlog.observe(summary);
             }
@@ -127,9 +148,47 @@ class Invocations {
   }
 
   private void ended(JobRecord job, Lane lane) {
-    inFlight.decrementAndGet();
+    int left = inFlight.decrementAndGet();
     budgets.release(lane.budget());
     tenants.release(job.tenantId());
     work.wakeUp();
+    if (left == 0) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until no invocation is in flight, or {@code timeout}; true if none is. For a stopping
+   * replica, after the dispatcher stopped starting new ones.
+   */
+  boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (idle) {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The tasks of every invocation still in flight, which from now on record nothing when they end:
+   * a stopping replica gives them back to the queue.
+   */
+  List<ClaimedTask> handBack() {
+    List<ClaimedTask> tasks = new ArrayList<>();
+    for (Long id : List.copyOf(held.keySet())) {
+      List<ClaimedTask> group = held.remove(id);
+      if (group != null) {
+        tasks.addAll(group);
+      }
+    }
+    return tasks;
   }
 }

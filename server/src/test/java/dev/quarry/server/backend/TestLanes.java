@@ -72,6 +72,17 @@ public final class TestLanes implements AutoCloseable {
     return List.of();
   }
 
+  /** Answers the {@code call}-th invocation (from 0) on the lane {@code key}. */
+  public void complete(String key, int call) {
+    for (int i = 0; i < fake.opened.size(); i++) {
+      if (fake.opened.get(i).key().equals(key)) {
+        fake.backends.get(i).complete(call);
+        return;
+      }
+    }
+    throw new IllegalArgumentException("no lane " + key);
+  }
+
   @Override
   public void close() {
     registry.close();

@@ -53,43 +53,58 @@ class DispatcherTest {
   private final LaneBudgets budgets = new LaneBudgets();
   private final TenantConcurrency tenants =
       new TenantConcurrency(TestLimits.everyTenant(TENANT_LIMIT));
+  private final LoopSupervisor supervisor;
+  private final WorkSignal work;
+  private final AdaptiveBacklog backlog;
+  private final OutcomeMapper mapper;
   private final OutcomeRecorder recorder;
+  private final Invocations invocations;
   private final Dispatcher dispatcher;
 
   DispatcherTest() {
     Clock clock = Clock.systemUTC();
     ObjectProvider<MeterRegistry> meters =
         new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class);
-    LoopSupervisor supervisor = new LoopSupervisor(clock, meters);
-    QuarryProperties props =
-        new Binder(new MapConfigurationPropertySource(Map.of("quarry.dispatch.owner", "test")))
-            .bindOrCreate("quarry", QuarryProperties.class);
-    WorkSignal work = new WorkSignal();
-    AdaptiveBacklog backlog = new AdaptiveBacklog();
-    OutcomeMapper mapper = new OutcomeMapper(new RetryPolicy(Duration.ofMillis(10)), clock);
+    supervisor = new LoopSupervisor(clock, meters);
+    work = new WorkSignal();
+    backlog = new AdaptiveBacklog();
+    mapper = new OutcomeMapper(new RetryPolicy(Duration.ofMillis(10)), clock);
     recorder = new OutcomeRecorder(store, new JobSignals(), work, supervisor);
     // functions without jars never write a manifest: the envelope factory needs no object store
     EnvelopeFactory envelopes =
         new EnvelopeFactory(new WorkerStorage(StorageSettings.getDefaultInstance()), null, clock);
-    Invocations invocations =
+    invocations =
         new Invocations(envelopes, mapper, recorder, budgets, tenants, backlog, work, meters);
+    dispatcher = dispatcher("30s");
+  }
+
+  /** A dispatcher over this test's collaborators that drains for {@code drainTimeout} on stop. */
+  private Dispatcher dispatcher(String drainTimeout) {
+    QuarryProperties props =
+        new Binder(
+                new MapConfigurationPropertySource(
+                    Map.of(
+                        "quarry.dispatch.owner",
+                        "test",
+                        "quarry.shutdown.drain-timeout",
+                        drainTimeout)))
+            .bindOrCreate("quarry", QuarryProperties.class);
     // the heartbeat is never started: it needs no database to name the owner
     ReplicaHeartbeat replica = new ReplicaHeartbeat(null, props);
-    dispatcher =
-        new Dispatcher(
-            lanes.registry(),
-            store,
-            new JobSpecs(store),
-            invocations,
-            budgets,
-            tenants,
-            backlog,
-            mapper,
-            recorder,
-            work,
-            props,
-            replica,
-            supervisor);
+    return new Dispatcher(
+        lanes.registry(),
+        store,
+        new JobSpecs(store),
+        invocations,
+        budgets,
+        tenants,
+        backlog,
+        mapper,
+        recorder,
+        work,
+        props,
+        replica,
+        supervisor);
   }
 
   @AfterEach
@@ -283,6 +298,57 @@ class DispatcherTest {
 
     assertThat(dispatcher.dispatchOnce(FREE_SLOTS)).as("the count starts again").isZero();
     assertThat(store.claims).hasSize(1 + 2 * (1 + Dispatcher.MAX_LOST_RACES));
+  }
+
+  @Test
+  void stoppingWaitsForRunningInvocationsAndRecordsTheirOutcomes() throws InterruptedException {
+    lanes.profile("t", "p", TestLanes.FAKE);
+    JobRecord job = job("t", "p");
+    tasks(job, 0, 0);
+    assertThat(dispatcher.dispatchOnce(FREE_SLOTS)).isEqualTo(1);
+    // answers while the stop most likely waits for it (if it answers first, nothing changes)
+    Thread answer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  lanes.complete("t/p", 0);
+                });
+
+    dispatcher.stop();
+
+    answer.join();
+    assertThat(invocations.inFlight()).isZero();
+    assertThat(store.released).as("nothing handed back").isEmpty();
+    recorder.stop();
+    assertThat(store.recorded).extracting(Outcome::task).containsExactly(new TaskId(job.id(), 0));
+  }
+
+  @Test
+  void stoppingHandsBackWhatIsStillRunningAfterTheDrainTimeoutAndIgnoresItsLateAnswer()
+      throws InterruptedException {
+    Dispatcher impatient = dispatcher("100ms");
+    lanes.profile("t", "p", TestLanes.FAKE);
+    JobRecord job = job("t", "p");
+    tasks(job, 0, 0);
+    List<ClaimedTask> stuck = tasks(job, 1, 1);
+    assertThat(impatient.dispatchOnce(FREE_SLOTS)).isEqualTo(2);
+    lanes.complete("t/p", 0);
+
+    impatient.stop();
+
+    assertThat(store.released).containsExactlyElementsOf(stuck);
+    lanes.complete("t/p", 1); // the late answer of the handed-back invocation
+    recorder.stop();
+    assertThat(store.recorded).extracting(Outcome::task).containsExactly(new TaskId(job.id(), 0));
+    assertThat(invocations.inFlight()).isZero();
+    for (int i = 0; i < TENANT_LIMIT; i++) {
+      assertThat(tenants.tryAcquire("t")).as("the tenant's slots were given back").isTrue();
+    }
   }
 
   private JobRecord job(String tenant, @Nullable String profile) {

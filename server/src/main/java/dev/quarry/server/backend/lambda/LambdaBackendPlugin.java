@@ -96,6 +96,7 @@ public class LambdaBackendPlugin implements BackendPlugin {
             .region(settings.region())
             .endpoint(settings.endpoint())
             .concurrency(settings.concurrency())
+            .grantGrace(java.time.Duration.ofSeconds(settings.grantGraceSeconds()))
             .runtime(settings.runtime())
             .workerPackage(workerPackage())
             // workers reach exactly their invocation's objects through pre-signed URLs

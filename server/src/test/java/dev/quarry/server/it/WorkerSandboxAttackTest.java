@@ -188,14 +188,21 @@ class WorkerSandboxAttackTest {
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     JsonNode line = results(tenantB, r.json().get("id").asString()).get(0);
     assertThat(line.get("result").asString()).as(line.toString()).startsWith("LINGERING with ");
+    long ids = Long.parseLong(line.get("result").asString().replaceAll("\\D+", ""));
+    assertThat(ids).as("invocation ids the function found").isPositive();
 
-    // the calls reached the backend after the invocation, and were refused
-    String refusal = "denied OP_WRITE of '" + data.relativize(resultOfB) + "'";
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> Files.readString(serverLog).contains(refusal));
-    assertThat(Files.readString(serverLog).lines().filter(l -> l.contains(refusal)))
-        .allMatch(l -> l.endsWith("is not running"));
+    // every call reached the backend after the invocation (so the thread is done), and was refused
+    for (Path p : victims) {
+      String refusal = "denied OP_WRITE of '" + data.relativize(p) + "'";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Files.readString(serverLog).lines().filter(l -> l.contains(refusal)).count()
+                      >= ids);
+      assertThat(Files.readString(serverLog).lines().filter(l -> l.contains(refusal)))
+          .allMatch(l -> l.endsWith("is not running"));
+    }
     for (Path p : victims) {
       assertThat(Files.readAllBytes(p)).as(p.toString()).isEqualTo(before.get(p));
     }

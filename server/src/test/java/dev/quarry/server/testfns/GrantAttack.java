@@ -203,27 +203,48 @@ public class GrantAttack implements Function<Object, Object> {
                 long callId = 1L << 40;
                 for (String id : ids) {
                   for (String target : targets) {
-                    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
-                    dev.quarry.proto.v1.FromWorker.newBuilder()
-                        .setCall(
-                            dev.quarry.proto.v1.StorageCall.newBuilder()
-                                .setCallId(callId++)
-                                .setInvocationId(id)
-                                .setOp(dev.quarry.proto.v1.StorageCall.Op.OP_WRITE)
-                                .setKey(target)
-                                .setData(
-                                    com.google.protobuf.ByteString.copyFromUtf8(
-                                        "overwritten after the invocation")))
-                        .build()
-                        .writeDelimitedTo(frame);
-                    pipe.write(frame.toByteArray()); // one write: the frame stays whole
+                    // the worker's classes are not visible to tenant code: the protocol by hand
+                    pipe.write(
+                        storageWrite(callId++, id, target)); // one write: the frame stays whole
                   }
                 }
-              } catch (Exception e) {
+              } catch (Exception | LinkageError e) {
                 // nothing to report to: the invocation is over
               }
             });
     return "LINGERING with " + ids.size() + " ids";
+  }
+
+  /** A length-delimited {@code FromWorker{call: StorageCall{OP_WRITE}}}, encoded by hand. */
+  private static byte[] storageWrite(long callId, String invocation, String key) {
+    java.io.ByteArrayOutputStream call = new java.io.ByteArrayOutputStream();
+    call.write(0x08); // call_id
+    varint(call, callId);
+    bytesField(call, 0x12, invocation.getBytes(StandardCharsets.UTF_8)); // invocation_id
+    call.write(0x18); // op
+    varint(call, 2); // OP_WRITE
+    bytesField(call, 0x22, key.getBytes(StandardCharsets.UTF_8)); // key
+    bytesField(call, 0x3a, "overwritten after the invocation".getBytes(StandardCharsets.UTF_8));
+    java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+    bytesField(message, 0x12, call.toByteArray()); // FromWorker.call
+    java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+    varint(frame, message.size());
+    frame.writeBytes(message.toByteArray());
+    return frame.toByteArray();
+  }
+
+  private static void bytesField(java.io.ByteArrayOutputStream out, int tag, byte[] value) {
+    out.write(tag);
+    varint(out, value.length);
+    out.writeBytes(value);
+  }
+
+  private static void varint(java.io.ByteArrayOutputStream out, long value) {
+    while ((value & ~0x7FL) != 0) {
+      out.write((int) ((value & 0x7F) | 0x80));
+      value >>>= 7;
+    }
+    out.write((int) value);
   }
 
   private static void record(List<String> leaks, String method, String url, String body)

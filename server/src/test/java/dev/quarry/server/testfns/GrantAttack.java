@@ -24,11 +24,13 @@ import java.util.regex.Pattern;
 
 /**
  * A hostile tenant's function that goes after the storage grants of its own invocation, used by
- * {@code LambdaSandboxAttackTest}. It finds the pre-signed URLs its worker holds by dumping its own
- * heap and searching it, then tries to turn them into more: other keys, other methods, listings,
- * and the same URLs again once they expired. Input {@code {"attack": name, "targets": [keys]}}; the
- * answer is {@code "LEAK: <what worked>"} when any attempt got a 2xx answer, {@code "BLOCKED: ..."}
- * with the count of attempts and URLs when none did, and {@code "NOGRANT"} when it found no URL.
+ * {@code LambdaSandboxAttackTest} and {@code WorkerSandboxAttackTest}. On Lambda it finds the
+ * pre-signed URLs its worker holds by dumping its own heap and searching it, then tries to turn
+ * them into more: other keys, other methods, listings, and the same URLs again once they expired.
+ * On a local worker ({@code linger}) it leaves a thread that writes storage calls onto the worker's
+ * pipe after its invocation ended. Input {@code {"attack": name, "targets": [keys]}}; the answer is
+ * {@code "LEAK: <what worked>"} when any attempt got a 2xx answer, {@code "BLOCKED: ..."} with the
+ * count of attempts and URLs when none did, and {@code "NOGRANT"} when it found no URL.
  */
 public class GrantAttack implements Function<Object, Object> {
   private static final Pattern PRESIGNED =

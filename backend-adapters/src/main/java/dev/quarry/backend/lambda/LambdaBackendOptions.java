@@ -26,6 +26,11 @@ public final class LambdaBackendOptions {
   /** Added to the function timeout to bound one invoke call. */
   public static final Duration DEFAULT_INVOKE_GRACE = Duration.ofSeconds(30);
 
+  /** How long after an invocation's deadline its pre-signed URLs stay valid, by default. */
+  public static final Duration DEFAULT_GRANT_GRACE = Duration.ofMinutes(1);
+
+  static final Duration MAX_GRANT_GRACE = Duration.ofMinutes(15);
+
   private final String region;
   private final @Nullable URI endpoint;
   private final @Nullable String accessKeyId;
@@ -36,6 +41,7 @@ public final class LambdaBackendOptions {
   private final WorkerPackage workerPackage;
   private final Duration connectTimeout;
   private final Duration invokeGrace;
+  private final Duration grantGrace;
   private final dev.quarry.storage.@Nullable ObjectStore store;
 
   private LambdaBackendOptions(Builder b) {
@@ -49,6 +55,7 @@ public final class LambdaBackendOptions {
     this.workerPackage = Objects.requireNonNull(b.workerPackage, "workerPackage");
     this.connectTimeout = b.connectTimeout;
     this.invokeGrace = b.invokeGrace;
+    this.grantGrace = b.grantGrace;
     this.store = b.store;
   }
 
@@ -99,6 +106,14 @@ public final class LambdaBackendOptions {
   }
 
   /**
+   * How long after an invocation's deadline the pre-signed URLs of its envelope stay valid (they
+   * must outlive a worker still writing its last result at the deadline, and clock skew).
+   */
+  public Duration grantGrace() {
+    return grantGrace;
+  }
+
+  /**
    * The store whose objects workers reach through pre-signed URLs in each envelope, for exactly the
    * invocation's objects; envelopes then carry storage type {@code granted} and no settings, and
    * the worker function needs no storage permissions. When absent, workers open the store named in
@@ -142,6 +157,7 @@ public final class LambdaBackendOptions {
     private @Nullable WorkerPackage workerPackage;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration invokeGrace = DEFAULT_INVOKE_GRACE;
+    private Duration grantGrace = DEFAULT_GRANT_GRACE;
     private dev.quarry.storage.@Nullable ObjectStore store;
 
     private Builder() {}
@@ -207,6 +223,16 @@ public final class LambdaBackendOptions {
 
     public Builder invokeGrace(Duration grace) {
       this.invokeGrace = positive(grace, "invokeGrace");
+      return this;
+    }
+
+    /** See {@link LambdaBackendOptions#grantGrace()}; at least 1 s, at most 15 min. */
+    public Builder grantGrace(Duration grace) {
+      if (grace.compareTo(Duration.ofSeconds(1)) < 0 || grace.compareTo(MAX_GRANT_GRACE) > 0) {
+        throw new IllegalArgumentException(
+            "grantGrace must be between 1 s and 15 min, got " + grace);
+      }
+      this.grantGrace = grace;
       return this;
     }
 

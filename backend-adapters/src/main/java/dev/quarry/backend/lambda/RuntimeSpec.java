@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the worker function is deployed: everything but the code. Functions are named by worker
- * version and memory ({@link #functionName}), so two profiles with the same memory share one
- * function.
+ * version, memory and tenant ({@link #functionName}), so two profiles of one tenant with the same
+ * memory share one function, and two tenants never do: a warm instance, and whatever one tenant's
+ * code left running or in memory there, never serves another tenant.
  *
  * @param memoryMb 128 to 10240
  * @param timeoutSeconds 1 to 900
@@ -15,13 +16,16 @@ import org.jspecify.annotations.Nullable;
  * @param role the execution role ARN (it must allow reading and writing the bucket); required to
  *     create a function
  * @param environment extra environment variables of the function
+ * @param tenantTag {@link #tenantTag(String)} of the tenant the function serves, or empty for a
+ *     function not bound to a tenant
  */
 public record RuntimeSpec(
     int memoryMb,
     int timeoutSeconds,
     String architecture,
     @Nullable String role,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    String tenantTag) {
   public static final int DEFAULT_MEMORY_MB = 1024;
   public static final int DEFAULT_TIMEOUT_SECONDS = 300;
   public static final String DEFAULT_ARCHITECTURE = "x86_64";
@@ -38,6 +42,7 @@ public record RuntimeSpec(
   private static final Pattern ROLE =
       Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
   private static final Pattern ENV_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,127}");
+  private static final Pattern TAG = Pattern.compile("(t[0-9a-f]{10})?");
 
   /**
    * @throws IllegalArgumentException naming the first invalid field
@@ -66,6 +71,37 @@ public record RuntimeSpec(
       }
     }
     environment = Map.copyOf(environment);
+    if (!TAG.matcher(tenantTag).matches()) {
+      throw new IllegalArgumentException("tenantTag must be empty or t + 10 hex digits");
+    }
+  }
+
+  /** A function not bound to a tenant. */
+  public RuntimeSpec(
+      int memoryMb,
+      int timeoutSeconds,
+      String architecture,
+      @Nullable String role,
+      Map<String, String> environment) {
+    this(memoryMb, timeoutSeconds, architecture, role, environment, "");
+  }
+
+  /** This spec for the function that serves only {@code tenant}. */
+  public RuntimeSpec forTenant(String tenant) {
+    return new RuntimeSpec(
+        memoryMb, timeoutSeconds, architecture, role, environment, tenantTag(tenant));
+  }
+
+  /** {@code t} and the first 10 hex digits of the SHA-256 of {@code tenant}. */
+  public static String tenantTag(String tenant) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(tenant.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "t" + java.util.HexFormat.of().formatHex(digest).substring(0, 10);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Defaults for everything but the role. */
@@ -74,12 +110,16 @@ public record RuntimeSpec(
         DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, DEFAULT_ARCHITECTURE, role, Map.of());
   }
 
-  /** {@code quarry-worker-<version>-<memory>} (plus {@code -arm64} on Graviton). */
+  /**
+   * {@code quarry-worker-<version>-<memory>} (plus {@code -arm64} on Graviton, and {@code
+   * -<tenantTag>} for a tenant's function).
+   */
   public String functionName(String workerVersion) {
     return NAME_PREFIX
         + workerVersion
         + "-"
         + memoryMb
-        + (architecture.equals("arm64") ? "-arm64" : "");
+        + (architecture.equals("arm64") ? "-arm64" : "")
+        + (tenantTag.isEmpty() ? "" : "-" + tenantTag);
   }
 }

@@ -18,6 +18,19 @@ class RuntimeSpecTest {
   }
 
   @Test
+  void aTenantsFunctionIsItsOwnAndNoOtherTenantsFunction() {
+    RuntimeSpec spec = new RuntimeSpec(2048, 60, "x86_64", null, Map.of());
+    String a = spec.forTenant("team-a").functionName("0123456789ab");
+    String b = spec.forTenant("team-b").functionName("0123456789ab");
+
+    assertThat(a).matches("quarry-worker-0123456789ab-2048-t[0-9a-f]{10}").hasSizeLessThan(64);
+    assertThat(b).isNotEqualTo(a).startsWith("quarry-worker-0123456789ab-2048-t");
+    assertThat(spec.forTenant("team-a").functionName("0123456789ab")).isEqualTo(a);
+    assertThatThrownBy(() -> new RuntimeSpec(2048, 60, "x86_64", null, Map.of(), "../x"))
+        .hasMessageContaining("tenantTag");
+  }
+
+  @Test
   void invalidSettingsAreRefusedWithTheFieldName() {
     assertThatThrownBy(() -> new RuntimeSpec(64, 60, "x86_64", null, Map.of()))
         .hasMessageContaining("memory");

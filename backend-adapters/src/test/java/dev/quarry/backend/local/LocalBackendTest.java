@@ -73,7 +73,7 @@ class LocalBackendTest {
   void runsASerializedLambdaFromAStoredJarInTheWorkerJvm() throws Exception {
     backend = LocalBackends.create(options().poolSize(1).build());
     String jarKey;
-    String payloadKey = "blobs/payload-times-3";
+    String payloadKey = "tenants/t/blobs/payload-times-3";
     try (ObjectStore store = store()) {
       jarKey = SampleJars.storeJarOf(Lambdas.class, store, temp);
       store.put(payloadKey, SampleJars.javaBytes(Lambdas.times(3)));
@@ -81,6 +81,7 @@ class LocalBackendTest {
     TaskEnvelope envelope =
         TaskEnvelope.newBuilder()
             .setInvocationId("serialized")
+            .setTenantId("t")
             .setFunction(
                 FunctionSpec.newBuilder()
                     .setDigest("times-3")
@@ -92,7 +93,7 @@ class LocalBackendTest {
                 TaskInput.newBuilder()
                     .setTaskId("t")
                     .setInline(ByteString.copyFrom(SampleJars.javaBytes(14)))
-                    .setResultKey("results/serialized"))
+                    .setResultKey("tenants/t/results/serialized"))
             .setStorage(storage())
             .build();
 
@@ -101,7 +102,7 @@ class LocalBackendTest {
     assertThat(summary.getOutcomes(0).getOk()).as("%s", summary).isTrue();
     assertThat(summary.getColdStart()).isTrue();
     try (ObjectStore store = store()) {
-      assertThat(SampleJars.fromJavaBytes(store.read("results/serialized").orElseThrow()))
+      assertThat(SampleJars.fromJavaBytes(store.read("tenants/t/results/serialized").orElseThrow()))
           .isEqualTo(42);
     }
   }
@@ -236,7 +237,11 @@ class LocalBackendTest {
   }
 
   private static TaskEnvelope tenant(String tenant, TaskEnvelope envelope) {
-    return envelope.toBuilder().setTenantId(tenant).build();
+    TaskEnvelope.Builder b = envelope.toBuilder().setTenantId(tenant);
+    b.getTasksBuilderList()
+        .forEach(
+            t -> t.setResultKey(t.getResultKey().replace("tenants/t/", "tenants/" + tenant + "/")));
+    return b.build();
   }
 
   @Test
@@ -271,6 +276,7 @@ class LocalBackendTest {
     TaskEnvelope.Builder envelope =
         TaskEnvelope.newBuilder()
             .setInvocationId(id)
+            .setTenantId("t")
             .setFunction(
                 FunctionSpec.newBuilder()
                     .setDigest("builtin:" + builtin)
@@ -284,7 +290,7 @@ class LocalBackendTest {
               .setTaskId(id + "-" + i)
               .setIndex(i)
               .setInline(ByteString.copyFromUtf8(jsonInputs[i]))
-              .setResultKey("results/" + id + "/" + i));
+              .setResultKey("tenants/t/results/" + id + "/" + i));
     }
     return envelope.build();
   }

@@ -38,7 +38,7 @@ final class SampleJars {
       }
     }
     byte[] bytes = Files.readAllBytes(jar);
-    String key = "blobs/" + sha256(bytes);
+    String key = "tenants/t/blobs/" + sha256(bytes);
     store.put(key, bytes);
     return key;
   }

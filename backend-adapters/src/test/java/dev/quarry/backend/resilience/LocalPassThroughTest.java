@@ -100,7 +100,7 @@ class LocalPassThroughTest {
               .setTaskId(id + "-" + i)
               .setIndex(i)
               .setInline(ByteString.copyFromUtf8(jsonInputs[i]))
-              .setResultKey("results/" + id + "/" + i));
+              .setResultKey("tenants/tenant-a/results/" + id + "/" + i));
     }
     return envelope.build();
   }

@@ -91,7 +91,7 @@ class LambdaBackendTest {
         .isPresent();
     assertThat(stack.emulator.stats().apiCalls("CreateFunction")).isEqualTo(created + 1);
     assertThat(stack.emulator.functions())
-        .anyMatch(f -> f.name().matches("quarry-worker-[0-9a-f]{12}-576"));
+        .anyMatch(f -> f.name().matches("quarry-worker-[0-9a-f]{12}-576-t[0-9a-f]{10}"));
   }
 
   @Test
@@ -228,7 +228,7 @@ class LambdaBackendTest {
     Http.Response first = admin.post("/v1/profiles/aws-a/runtimes", "");
     assertThat(first.status()).as(first.body()).isEqualTo(200);
     String name = first.json().get("name").asString();
-    assertThat(name).matches("quarry-worker-[0-9a-f]{12}-768");
+    assertThat(name).matches("quarry-worker-[0-9a-f]{12}-768-t[0-9a-f]{10}");
     assertThat(first.json().get("change").asString()).isEqualTo("created");
     assertThat(first.json().get("state").asString()).isEqualTo("Active");
     assertThat(first.json().get("current").asBoolean()).isTrue();

@@ -73,8 +73,17 @@ final class LambdaStack {
                 "--quarry.operator-key=" + TestServer.OPERATOR_KEY)
             .start();
     LambdaStack stack = new LambdaStack(s3, emulator, server);
+    storeCredential(stack.admin);
+    return stack;
+  }
+
+  /**
+   * Stores the emulator's credential as {@code team-aws} of the tenant whose key {@code tenant}
+   * holds.
+   */
+  static void storeCredential(Http tenant) throws Exception {
     Http.Response credential =
-        stack.admin.put(
+        tenant.put(
             "/v1/credentials/team-aws",
             "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\""
                 + AWS_KEY_ID
@@ -84,7 +93,6 @@ final class LambdaStack {
     if (credential.status() != 200) {
       throw new IllegalStateException("cannot store the test credential: " + credential.body());
     }
-    return stack;
   }
 
   /**
@@ -92,6 +100,11 @@ final class LambdaStack {
    * timeout and concurrency 4, with {@code overrides} on top (a null value removes a setting).
    */
   void profile(String name, Map<String, String> overrides) throws Exception {
+    profile(admin, name, overrides);
+  }
+
+  /** As {@link #profile(String, Map)}, for the tenant whose key {@code tenant} holds. */
+  void profile(Http tenant, String name, Map<String, String> overrides) throws Exception {
     Map<String, String> settings =
         new java.util.TreeMap<>(
             Map.of(
@@ -118,7 +131,7 @@ final class LambdaStack {
     String body =
         Http.JSON.writeValueAsString(
             Map.of("backend", "lambda", "settings", settings, "credential", "team-aws"));
-    Http.Response r = admin.put("/v1/profiles/" + name, body);
+    Http.Response r = tenant.put("/v1/profiles/" + name, body);
     if (r.status() != 200) {
       throw new IllegalStateException("cannot create profile " + name + ": " + r.body());
     }

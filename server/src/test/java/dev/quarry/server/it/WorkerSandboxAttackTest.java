@@ -1,6 +1,7 @@
 package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarry.server.QuarryServer;
 import dev.quarry.testkit.DevConfig;
@@ -93,6 +94,12 @@ class WorkerSandboxAttackTest {
             RestEndToEndTest.jarOf("dev/quarry/server/testfns/Attack.class"),
             "application/java-archive");
     assertThat(reg.status()).as(reg.body()).isEqualTo(201);
+    Http.Response grab =
+        tenantB.postBytes(
+            "/v1/functions?name=grab&entryClass=dev.quarry.server.testfns.GrantAttack",
+            RestEndToEndTest.jarOf("dev/quarry/server/testfns/GrantAttack.class"),
+            "application/java-archive");
+    assertThat(grab.status()).as(grab.body()).isEqualTo(201);
   }
 
   @AfterAll
@@ -153,6 +160,63 @@ class WorkerSandboxAttackTest {
       softly.assertThat(result).as(name).doesNotContain("tenant-a-secret");
     }
     softly.assertAll();
+  }
+
+  @Test
+  void aThreadLeftRunningCannotUseTheWorkerPipeOnceItsInvocationEnded() throws Exception {
+    String large = "\"" + "secret-".repeat(900) + "\"";
+    String jobA = echo(tenantA, large);
+    String jobB = echo(tenantB, large);
+    Path data = home.resolve("data");
+    Path inputOfA = data.resolve("tenants/default/jobs/" + jobA + "/inputs/0");
+    Path resultOfB;
+    try (var results = Files.list(data.resolve("tenants/hostile-b/jobs/" + jobB + "/results"))) {
+      resultOfB = results.findFirst().orElseThrow();
+    }
+    List<Path> victims = List.of(inputOfA, resultOfB);
+    Map<Path, byte[]> before = new LinkedHashMap<>();
+    for (Path p : victims) {
+      before.put(p, Files.readAllBytes(p));
+    }
+    ObjectNode body = Http.JSON.createObjectNode();
+    body.put("function", "grab").put("maxAttempts", 1);
+    ObjectNode input = body.putArray("inputs").addObject().put("attack", "linger");
+    for (Path p : victims) {
+      input.withArray("targets").add(data.relativize(p).toString());
+    }
+    Http.Response r = tenantB.post("/v1/jobs", body.toString());
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    JsonNode line = results(tenantB, r.json().get("id").asString()).get(0);
+    assertThat(line.get("result").asString()).as(line.toString()).startsWith("LINGERING with ");
+    long ids = Long.parseLong(line.get("result").asString().replaceAll("\\D+", ""));
+    assertThat(ids).as("invocation ids the function found").isPositive();
+
+    // every call reached the backend after the invocation (so the thread is done), and was refused
+    for (Path p : victims) {
+      String refusal = "denied OP_WRITE of '" + data.relativize(p) + "'";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Files.readString(serverLog).lines().filter(l -> l.contains(refusal)).count()
+                      >= ids);
+      assertThat(Files.readString(serverLog).lines().filter(l -> l.contains(refusal)))
+          .allMatch(l -> l.endsWith("is not running"));
+    }
+    for (Path p : victims) {
+      assertThat(Files.readAllBytes(p)).as(p.toString()).isEqualTo(before.get(p));
+    }
+    // the worker still serves B
+    List<JsonNode> after = runAttacks(Map.of("env again", new String[] {"env", ""}), 0);
+    assertThat(after.get(0).get("state").asString()).isEqualTo("SUCCEEDED");
+  }
+
+  private static String echo(Http tenant, String input) throws Exception {
+    Http.Response r = tenant.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + input + "]}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String job = r.json().get("id").asString();
+    assertThat(results(tenant, job).get(0).get("state").asString()).isEqualTo("SUCCEEDED");
+    return job;
   }
 
   @Test

@@ -41,7 +41,10 @@ public final class LambdaComputeBackend implements LambdaBackend {
     this.runtimes = new LambdaRuntimeManager(client, options.workerPackage());
     this.function = options.functionName();
     this.grants =
-        options.store().map(s -> new PresignedGrants(s, java.time.Clock.systemUTC())).orElse(null);
+        options
+            .store()
+            .map(s -> new PresignedGrants(s, java.time.Clock.systemUTC(), options.grantGrace()))
+            .orElse(null);
     this.deployed = new CompletableFuture<>();
     this.deployed.completeExceptionally(new IllegalStateException("not deployed yet"));
   }

@@ -43,7 +43,9 @@ final class LambdaRuntimeManager implements LambdaRuntimes {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(LambdaRuntimeManager.class);
   private static final Pattern NAME =
-      Pattern.compile(Pattern.quote(RuntimeSpec.NAME_PREFIX) + "([0-9a-f]{12})-(\\d+)(-arm64)?");
+      Pattern.compile(
+          Pattern.quote(RuntimeSpec.NAME_PREFIX)
+              + "([0-9a-f]{12})-(\\d+)(-arm64)?(-t[0-9a-f]{10})?");
 
   private final LambdaAsyncClient client;
   private final WorkerPackage pkg;

@@ -2,6 +2,7 @@ package dev.quarry.backend.internal.lambda;
 
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
+import dev.quarry.backend.internal.grants.TenantScope;
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.proto.v1.ObjectGrant;
 import dev.quarry.proto.v1.StorageSettings;
@@ -19,37 +20,42 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Rewrites an envelope so that its worker needs no storage credentials: one pre-signed URL per
  * object the invocation may read (its stored inputs, its function's manifest, payload and jars) or
- * write (its results and status), valid until a minute after its deadline; storage type {@value
- * TaskRunner#GRANTED_STORAGE}, no settings.
+ * write (its results and status), valid until a grace period (a minute by default) after its
+ * deadline; storage type {@value TaskRunner#GRANTED_STORAGE}, no settings. It never signs a key
+ * outside the invocation's tenant prefix ({@link TenantScope}): such an envelope fails permanently
+ * instead.
  */
 final class PresignedGrants {
-  static final Duration AFTER_DEADLINE = Duration.ofMinutes(1);
   static final Duration WITHOUT_DEADLINE = Duration.ofMinutes(16);
 
   private final ObjectStore store;
   private final Clock clock;
+  private final Duration afterDeadline;
   private final Map<String, FunctionSpec> manifests = new ConcurrentHashMap<>();
 
-  PresignedGrants(ObjectStore store, Clock clock) {
+  PresignedGrants(ObjectStore store, Clock clock, Duration afterDeadline) {
     this.store = store;
     this.clock = clock;
+    this.afterDeadline = afterDeadline;
   }
 
   /**
-   * @throws BackendException ({@link Kind#PERMANENT}) if the store cannot presign
+   * @throws BackendException ({@link Kind#PERMANENT}) if the store cannot presign, or a key the
+   *     envelope or its manifest names is outside the envelope's tenant prefix
    */
   TaskEnvelope grant(TaskEnvelope envelope) {
     long now = clock.millis();
     Duration ttl =
         envelope.getDeadlineMs() > now
-            ? Duration.ofMillis(envelope.getDeadlineMs() - now).plus(AFTER_DEADLINE)
+            ? Duration.ofMillis(envelope.getDeadlineMs() - now).plus(afterDeadline)
             : WITHOUT_DEADLINE;
     Set<String> reads = new LinkedHashSet<>();
     Set<String> writes = new LinkedHashSet<>();
     FunctionSpec fn = envelope.getFunction();
     addFunction(fn, reads);
+    TenantScope scope = scope(envelope.getTenantId());
     if (!fn.getManifestKey().isEmpty()) {
-      addFunction(manifest(fn.getManifestKey()), reads);
+      addFunction(manifest(require(scope, fn.getManifestKey())), reads);
     }
     for (TaskInput task : envelope.getTasksList()) {
       if (task.hasKey()) {
@@ -59,6 +65,12 @@ final class PresignedGrants {
         writes.add(task.getResultKey());
       }
     }
+    for (String key : reads) {
+      require(scope, key);
+    }
+    for (String key : writes) {
+      require(scope, key);
+    }
     TaskEnvelope.Builder b =
         envelope.toBuilder()
             .setStorage(StorageSettings.newBuilder().setType(TaskRunner.GRANTED_STORAGE))
@@ -66,6 +78,22 @@ final class PresignedGrants {
     reads.forEach(k -> b.addGrants(presign(k, false, ttl)));
     writes.forEach(k -> b.addGrants(presign(k, true, ttl)));
     return b.build();
+  }
+
+  private static TenantScope scope(String tenant) {
+    try {
+      return TenantScope.of(tenant);
+    } catch (IllegalArgumentException e) {
+      throw new BackendException(Kind.PERMANENT, "refusing to pre-sign: " + e.getMessage(), e);
+    }
+  }
+
+  private static String require(TenantScope scope, String key) {
+    try {
+      return scope.require(key);
+    } catch (IllegalArgumentException e) {
+      throw new BackendException(Kind.PERMANENT, "refusing to pre-sign: " + e.getMessage(), e);
+    }
   }
 
   private ObjectGrant presign(String key, boolean write, Duration ttl) {

@@ -1,5 +1,6 @@
 package dev.quarry.backend.internal.local;
 
+import dev.quarry.backend.internal.grants.TenantScope;
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
@@ -10,20 +11,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * The objects one invocation may reach, derived from its envelope as the server built it: it reads
  * its function's manifest, payload and jars and its tasks' stored inputs, and writes its tasks'
  * results and its status. The jars and payload named by a manifest are granted when the worker
- * reads the manifest. A grant lasts while its invocation is the one its worker runs.
+ * reads the manifest. A grant lasts while its invocation is the one its worker runs. Only keys
+ * under the invocation's tenant prefix ({@link TenantScope}) are ever granted, whatever the
+ * envelope or a manifest names.
  */
 final class InvocationGrant {
+  private final TenantScope scope;
   private final String manifestKey;
   private final Set<String> reads = ConcurrentHashMap.newKeySet();
   private final Set<String> writes = ConcurrentHashMap.newKeySet();
 
-  private InvocationGrant(String manifestKey) {
+  private InvocationGrant(TenantScope scope, String manifestKey) {
+    this.scope = scope;
     this.manifestKey = manifestKey;
   }
 
+  /**
+   * @throws IllegalArgumentException if the envelope's tenant id is not one
+   */
   static InvocationGrant of(TaskEnvelope envelope) {
     FunctionSpec fn = envelope.getFunction();
-    InvocationGrant grant = new InvocationGrant(fn.getManifestKey());
+    InvocationGrant grant =
+        new InvocationGrant(TenantScope.of(envelope.getTenantId()), fn.getManifestKey());
     grant.addFunction(fn);
     for (TaskInput task : envelope.getTasksList()) {
       if (task.hasKey()) {
@@ -37,15 +46,15 @@ final class InvocationGrant {
   }
 
   boolean mayRead(String key) {
-    return reads.contains(key);
+    return scope.contains(key) && reads.contains(key);
   }
 
   boolean mayWrite(String key) {
-    return writes.contains(key);
+    return scope.contains(key) && writes.contains(key);
   }
 
   boolean isManifest(String key) {
-    return !manifestKey.isEmpty() && manifestKey.equals(key);
+    return !manifestKey.isEmpty() && manifestKey.equals(key) && scope.contains(key);
   }
 
   /** Grants what a manifest read from storage names. */

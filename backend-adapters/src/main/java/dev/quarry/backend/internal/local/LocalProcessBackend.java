@@ -105,12 +105,15 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
             : envelope.toBuilder()
                 .setStorage(StorageSettings.newBuilder().setType(TaskRunner.CHANNEL_STORAGE))
                 .build();
+    InvocationGrant grant;
+    try {
+      grant = InvocationGrant.of(envelope);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new BackendException(Kind.PERMANENT, e.getMessage(), e));
+    }
     PendingInvocation pending =
-        new PendingInvocation(
-            sent,
-            new CompletableFuture<>(),
-            System.currentTimeMillis(),
-            InvocationGrant.of(envelope));
+        new PendingInvocation(sent, new CompletableFuture<>(), System.currentTimeMillis(), grant);
     lock.lock();
     try {
       if (closed) {

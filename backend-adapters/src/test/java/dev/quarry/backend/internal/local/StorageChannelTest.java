@@ -82,6 +82,46 @@ class StorageChannelTest {
   }
 
   @Test
+  void grantsNothingOutsideTheTenantPrefixWhateverTheEnvelopeOrItsManifestNames() {
+    String evilManifest = "tenants/b/functions/evil";
+    store.put(
+        evilManifest,
+        FunctionSpec.newBuilder()
+            .setKind(FunctionKind.FUNCTION_KIND_JAR_ENTRY)
+            .addJarKeys("tenants/a/jobs/j1/inputs/0")
+            .addJarKeys("tenants/b/../a/jobs/j1/inputs/0")
+            .build()
+            .toByteArray());
+    TaskEnvelope envelope =
+        TaskEnvelope.newBuilder()
+            .setInvocationId("inv-4")
+            .setTenantId("b")
+            .setFunction(
+                FunctionSpec.newBuilder()
+                    .setKind(FunctionKind.FUNCTION_KIND_JAR_ENTRY)
+                    .setManifestKey(evilManifest))
+            .addTasks(TaskInput.newBuilder().setKey("tenants/a/jobs/j1/inputs/0"))
+            .addTasks(TaskInput.newBuilder().setResultKey("tenants/a/jobs/j1/results/0.1"))
+            .addTasks(TaskInput.newBuilder().setResultKey("tenants/b/../a/jobs/j1/inputs/0"))
+            .build();
+    PendingInvocation running =
+        new PendingInvocation(envelope, new CompletableFuture<>(), 0, InvocationGrant.of(envelope));
+
+    assertThat(read(running, evilManifest).getFound()).isTrue();
+    for (String key :
+        new String[] {"tenants/a/jobs/j1/inputs/0", "tenants/b/../a/jobs/j1/inputs/0"}) {
+      assertThat(read(running, key).getDenied()).as(key).isTrue();
+    }
+    assertThat(write(running, "tenants/a/jobs/j1/results/0.1").getDenied()).isTrue();
+    assertThat(write(running, "tenants/b/../a/jobs/j1/inputs/0").getDenied()).isTrue();
+    assertThat(store.exists("tenants/a/jobs/j1/results/0.1")).isFalse();
+    assertThat(
+            new String(
+                store.read("tenants/a/jobs/j1/inputs/0").orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("tenant a's input");
+  }
+
+  @Test
   void jarsNamedByTheManifestAreGrantedOnlyOnceTheManifestWasRead() {
     PendingInvocation running = invocation("inv-2");
 

@@ -5,6 +5,7 @@ import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.lambda.LambdaBackend;
 import dev.quarry.backend.lambda.LambdaBackendOptions;
 import dev.quarry.backend.lambda.LambdaBackends;
+import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.backend.lambda.WorkerPackage;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
@@ -91,12 +92,17 @@ public class LambdaBackendPlugin implements BackendPlugin {
               throw new BackendException(Kind.PERMANENT, why);
             });
     LambdaSettings settings = LambdaSettings.parse(request.settings());
+    // one function per tenant: a warm instance never runs two tenants' code (the default lane,
+    // shared by every tenant, has one function)
+    RuntimeSpec runtime =
+        request.isDefault() ? settings.runtime() : settings.runtime().forTenant(request.tenant());
     LambdaBackendOptions.Builder options =
         LambdaBackendOptions.builder()
             .region(settings.region())
             .endpoint(settings.endpoint())
             .concurrency(settings.concurrency())
-            .runtime(settings.runtime())
+            .grantGrace(java.time.Duration.ofSeconds(settings.grantGraceSeconds()))
+            .runtime(runtime)
             .workerPackage(workerPackage())
             // workers reach exactly their invocation's objects through pre-signed URLs
             .store(store);
@@ -124,7 +130,7 @@ public class LambdaBackendPlugin implements BackendPlugin {
         false,
         settings.inlineInputBytes(),
         settings.concurrency(),
-        new LambdaRuntimesView(raw.runtimes(), settings.runtime()));
+        new LambdaRuntimesView(raw.runtimes(), runtime));
   }
 
   private WorkerPackage workerPackage() {

@@ -13,14 +13,16 @@ import org.jspecify.annotations.Nullable;
  * The settings of a Lambda profile (or of the default lane when {@code
  * quarry.backend.type=lambda}): {@code region} (required), {@code role}, {@code memory} (MB),
  * {@code timeout} (seconds), {@code architecture}, {@code concurrency}, {@code inlineInputBytes},
- * {@code endpoint} (only when the server allows it).
+ * {@code grantGraceSeconds} (how long after its deadline an invocation's pre-signed URLs stay
+ * valid), {@code endpoint} (only when the server allows it).
  */
 public record LambdaSettings(
     String region,
     @Nullable URI endpoint,
     RuntimeSpec runtime,
     int concurrency,
-    int inlineInputBytes) {
+    int inlineInputBytes,
+    int grantGraceSeconds) {
   public static final Setting MEMORY = Setting.whole("memory", 128, 10_240, "MB");
   public static final Setting TIMEOUT = Setting.whole("timeout", 1, 900, "seconds");
   public static final Setting CONCURRENCY = Setting.whole("concurrency", 1, 10_000, "invocations");
@@ -32,9 +34,11 @@ public record LambdaSettings(
   public static final Setting INLINE_INPUT_BYTES =
       Setting.whole("inlineInputBytes", 0, MAX_INLINE_INPUT_BYTES, "bytes");
 
+  public static final Setting GRANT_GRACE = Setting.whole("grantGraceSeconds", 1, 900, "seconds");
+
   /** The numeric settings of Lambda profiles. */
   public static final List<Setting> RANGES =
-      List.of(MEMORY, TIMEOUT, CONCURRENCY, INLINE_INPUT_BYTES);
+      List.of(MEMORY, TIMEOUT, CONCURRENCY, INLINE_INPUT_BYTES, GRANT_GRACE);
 
   static final Set<String> NAMES =
       Set.of(
@@ -45,7 +49,8 @@ public record LambdaSettings(
           "timeout",
           "architecture",
           "concurrency",
-          "inlineInputBytes");
+          "inlineInputBytes",
+          "grantGraceSeconds");
 
   /**
    * Parses and checks Lambda settings.
@@ -85,6 +90,7 @@ public record LambdaSettings(
     }
     int concurrency = CONCURRENCY.intValue(s, 100);
     int inline = INLINE_INPUT_BYTES.intValue(s, DEFAULT_INLINE_INPUT_BYTES);
-    return new LambdaSettings(region, endpoint, runtime, concurrency, inline);
+    int grantGrace = GRANT_GRACE.intValue(s, 60);
+    return new LambdaSettings(region, endpoint, runtime, concurrency, inline, grantGrace);
   }
 }

@@ -179,7 +179,7 @@ abstract class ComputeBackendContract {
               .setTaskId(id + ":" + i)
               .setIndex(i)
               .setInline(ByteString.copyFromUtf8(jsonInputs[i]))
-              .setResultKey("results/" + id + "/" + i));
+              .setResultKey("tenants/contract/results/" + id + "/" + i));
     }
     return envelope.build();
   }

@@ -76,7 +76,8 @@ final class PresignedGrants {
                 () ->
                     new BackendException(
                         Kind.PERMANENT,
-                        "the server's store cannot pre-sign URLs; Lambda workers need S3 storage"))
+                        "the server's store cannot pre-sign URLs; Lambda workers need s3 storage,"
+                            + " or azure-blob storage with an account key"))
             .toString();
     return ObjectGrant.newBuilder().setKey(key).setUrl(url).setWrite(write).build();
   }

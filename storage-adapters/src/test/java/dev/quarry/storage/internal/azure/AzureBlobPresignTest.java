@@ -58,6 +58,12 @@ class AzureBlobPresignTest {
               HTTP.send(HttpRequest.newBuilder(get).build(), HttpResponse.BodyHandlers.ofString())
                   .body())
           .isEqualTo("b's input");
+      // Azure requires the blob type on a Put Blob: the worker runtime always sends it
+      assertThat(
+              status(
+                  HttpRequest.newBuilder(write)
+                      .PUT(HttpRequest.BodyPublishers.ofString("untyped"))))
+          .isEqualTo(400);
       assertThat(status(put(write, "result"))).isEqualTo(201);
       assertThat(store.read("tenants/b/jobs/j/results/0")).hasValue("result".getBytes(UTF_8));
       // a second write through the same grant replaces the blob (a retried invocation)

@@ -12,12 +12,16 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Opens the store named by {@code quarry.storage.type} ({@code fs} under {@code
- * quarry.storage.data-dir} by default, or {@code s3} with {@code quarry.storage.settings.*}).
+ * quarry.storage.data-dir} by default, or {@code s3} / {@code azure-blob} with {@code
+ * quarry.storage.settings.*}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
   private static final Set<String> SECRETS =
-      Set.of("accessKeyId", "secretAccessKey", "sessionToken");
+      Set.of("accessKeyId", "secretAccessKey", "sessionToken", "accountKey", "sasToken");
+
+  /** Settings only the server acts on (at start). */
+  private static final Set<String> SERVER_ONLY = Set.of("createBucket", "createContainer");
 
   @Bean(destroyMethod = "close")
   ObjectStore objectStore(QuarryProperties props) {
@@ -31,7 +35,7 @@ public class StorageConfiguration {
         .forEach(
             (k, v) -> {
               // workers never create the bucket (the server did at start) nor get its secrets
-              if (!SECRETS.contains(k) && !k.equals("createBucket")) {
+              if (!SECRETS.contains(k) && !SERVER_ONLY.contains(k)) {
                 open.put(k, v);
               }
             });

@@ -5,6 +5,7 @@ import dev.quarry.server.QuarryProperties;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.ObjectStores;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
@@ -18,10 +19,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
   private static final Set<String> SECRETS =
-      Set.of("accessKeyId", "secretAccessKey", "sessionToken", "accountKey", "sasToken");
+      Set.of("accesskeyid", "secretaccesskey", "sessiontoken", "accountkey", "sastoken");
 
   /** Settings only the server acts on (at start). */
-  private static final Set<String> SERVER_ONLY = Set.of("createBucket", "createContainer");
+  private static final Set<String> SERVER_ONLY = Set.of("createbucket", "createcontainer");
 
   @Bean(destroyMethod = "close")
   ObjectStore objectStore(QuarryProperties props) {
@@ -35,7 +36,9 @@ public class StorageConfiguration {
         .forEach(
             (k, v) -> {
               // workers never create the bucket (the server did at start) nor get its secrets
-              if (!SECRETS.contains(k) && !SERVER_ONLY.contains(k)) {
+              // names compare ignoring case: from environment variables they arrive lower-cased
+              if (!SECRETS.contains(k.toLowerCase(Locale.ROOT))
+                  && !SERVER_ONLY.contains(k.toLowerCase(Locale.ROOT))) {
                 open.put(k, v);
               }
             });

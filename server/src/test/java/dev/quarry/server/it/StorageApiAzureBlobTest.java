@@ -33,7 +33,7 @@ class StorageApiAzureBlobTest extends StorageApiContract {
             .args(azurite.serverArgs("quarry-server"))
             .arg(
                 "--quarry.storage.settings.maxSingleUpload=128KB",
-                "--quarry.storage.settings.blockSize=64KB",
+                "--quarry.storage.settings.blockSize=256KB",
                 "--quarry.dispatch.retry-initial-backoff=50ms",
                 "--quarry.operator-key=" + TestServer.OPERATOR_KEY)
             .start();

@@ -76,8 +76,7 @@ final class PresignedGrants {
                 () ->
                     new BackendException(
                         Kind.PERMANENT,
-                        "the server's store cannot pre-sign URLs; Lambda workers need s3 storage,"
-                            + " or azure-blob storage with an account key"))
+                        "the server's store cannot pre-sign URLs; Lambda workers need S3 storage"))
             .toString();
     return ObjectGrant.newBuilder().setKey(key).setUrl(url).setWrite(write).build();
   }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Provider of type {@code azure-blob}: objects in a container of an Azure storage account (or
  * Azurite).
  *
- * <p>Settings:
+ * <p>Settings (names match ignoring case, so they can come from environment variables):
  *
  * <ul>
  *   <li>{@code account} (required): the storage account name
@@ -69,8 +69,9 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
   @Override
   public ObjectStore create(Map<String, String> settings) {
     AzureBlobSettings parsed = AzureBlobSettings.parse(settings);
-    Set<String> unknown = new TreeSet<>(settings.keySet());
-    unknown.removeAll(AzureBlobSettings.KNOWN);
+    Set<String> unknown = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    unknown.addAll(settings.keySet());
+    AzureBlobSettings.KNOWN.forEach(unknown::remove); // by the set's case-insensitive order
     if (!unknown.isEmpty()) {
       log.warn("azure-blob object store ignores unknown settings {}", unknown);
     }

@@ -79,10 +79,14 @@ record AzureBlobSettings(
   /**
    * Parses and checks settings.
    *
+   * @param given settings by name, matched ignoring case
    * @throws IllegalArgumentException if a setting is missing or invalid; the message never holds a
    *     secret's value
    */
-  static AzureBlobSettings parse(Map<String, String> settings) {
+  static AzureBlobSettings parse(Map<String, String> given) {
+    // names are matched ignoring case: settings from environment variables arrive lower-cased
+    Map<String, String> settings = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    settings.putAll(given);
     String account = optional(settings, ACCOUNT);
     if (account == null || !ACCOUNT_NAME.matcher(account).matches()) {
       throw invalid(ACCOUNT, "must be a storage account name (3-24 lowercase letters and digits)");

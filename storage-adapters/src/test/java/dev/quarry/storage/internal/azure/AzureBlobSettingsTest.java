@@ -87,6 +87,21 @@ class AzureBlobSettingsTest {
   }
 
   @Test
+  void namesMatchIgnoringCaseAsEnvironmentVariablesGiveThem() {
+    AzureBlobSettings s =
+        AzureBlobSettings.parse(
+            Map.of(
+                "account", "acct1",
+                "container", "quarry-data",
+                "accountkey", KEY,
+                "createcontainer", "true",
+                "MAXTRIES", "2"));
+    assertThat(s.accountKey()).isEqualTo(KEY);
+    assertThat(s.createContainer()).isTrue();
+    assertThat(s.maxTries()).isEqualTo(2);
+  }
+
+  @Test
   void needsExactlyOneCredentialAndAValidSas() {
     Map<String, String> none = valid();
     none.remove("accountKey");

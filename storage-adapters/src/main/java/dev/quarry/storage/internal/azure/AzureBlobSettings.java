@@ -134,27 +134,20 @@ record AzureBlobSettings(
 
   @Override
   public String toString() {
-    return "AzureBlobSettings[endpoint="
-        + endpoint
-        + ", account="
-        + account
-        + ", container="
-        + container
-        + ", prefix="
-        + prefix
-        + ", credentials="
-        + (accountKey != null ? "shared key" : "SAS token")
-        + ", createContainer="
-        + createContainer
-        + ", blockSize="
-        + blockSize
-        + ", maxSingleUpload="
-        + maxSingleUpload
-        + ", maxTries="
-        + maxTries
-        + ", listPageSize="
-        + listPageSize
-        + "]";
+    return String.format(
+        "AzureBlobSettings[endpoint=%s, account=%s, container=%s, prefix=%s, credentials=%s,"
+            + " createContainer=%s, blockSize=%d, maxSingleUpload=%d, maxTries=%d,"
+            + " listPageSize=%d]",
+        endpoint,
+        account,
+        container,
+        prefix,
+        accountKey != null ? "shared key" : "SAS token",
+        createContainer,
+        blockSize,
+        maxSingleUpload,
+        maxTries,
+        listPageSize);
   }
 
   private static IllegalArgumentException invalid(String name, String problem) {

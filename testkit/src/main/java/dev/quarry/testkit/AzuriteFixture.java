@@ -76,6 +76,10 @@ public final class AzuriteFixture implements AutoCloseable {
                 "127.0.0.1",
                 "--blobPort",
                 "0",
+                // longer than the JDK HTTP client's 30 s idle timeout, so the client always closes
+                // an idle connection first and never sends on one the server is closing
+                "--blobKeepAliveTimeout",
+                "120",
                 "--inMemoryPersistence",
                 "--extentMemoryLimit",
                 "1024",

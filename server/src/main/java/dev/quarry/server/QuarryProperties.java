@@ -156,7 +156,7 @@ public record QuarryProperties(
   }
 
   /**
-   * @param type {@code fs} (default) or {@code s3}
+   * @param type {@code fs} (default), {@code s3} or {@code azure-blob}
    * @param dataDir root of the {@code fs} store; default {@code home/data}
    * @param settings type-specific settings passed to the store (bucket, endpoint, ...)
    * @param maxObjectBytes largest single object put through the Storage API

@@ -7,11 +7,11 @@ import java.util.Optional;
 /**
  * A flat namespace of immutable-ish byte objects addressed by slash-separated keys.
  *
- * <p>Implementations: local filesystem ({@code fs}, the default) and the S3 API ({@code s3}). Keys
- * are validated with {@link ObjectKeys#validate(String)}: relative, slash-separated, at most 1024
- * characters of ASCII letters, digits and {@code - _ . = + @}, no {@code .}, {@code ..} or empty
- * segments. Writes of the same key are last-writer-wins and atomic: a reader sees the whole old
- * object or the whole new one.
+ * <p>Implementations: local filesystem ({@code fs}, the default), the S3 API ({@code s3}) and Azure
+ * Blob Storage ({@code azure-blob}). Keys are validated with {@link ObjectKeys#validate(String)}:
+ * relative, slash-separated, at most 1024 characters of ASCII letters, digits and {@code - _ . =
+ * + @}, no {@code .}, {@code ..} or empty segments. Writes of the same key are last-writer-wins and
+ * atomic: a reader sees the whole old object or the whole new one.
  *
  * <pre>{@code
  * try (ObjectStore store = ObjectStores.open("fs", Map.of("root", "/var/lib/quarry"))) {
@@ -148,7 +148,8 @@ public interface ObjectStore extends AutoCloseable {
   /**
    * A URL that lets its holder, without credentials, read ({@code write=false}: HTTP GET) or
    * replace ({@code write=true}: HTTP PUT) exactly the object {@code key}, until {@code ttl} has
-   * passed. Workers that must not hold storage credentials get these for their invocation only.
+   * passed. Workers that must not hold storage credentials get these for their invocation only. A
+   * PUT should carry {@code x-ms-blob-type: BlockBlob}: Azure requires it, S3 ignores it.
    *
    * @return empty if this store cannot presign (the filesystem store)
    * @throws IllegalArgumentException if the key is invalid or {@code ttl} not positive

@@ -10,7 +10,7 @@ class ObjectStoresTest {
 
   @Test
   void knowsBuiltInTypes() {
-    assertThat(ObjectStores.types()).containsExactly("fs", "s3");
+    assertThat(ObjectStores.types()).containsExactly("azure-blob", "fs", "s3");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.quarry.server.QuarryProperties;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.ObjectStores;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
@@ -12,12 +13,16 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Opens the store named by {@code quarry.storage.type} ({@code fs} under {@code
- * quarry.storage.data-dir} by default, or {@code s3} with {@code quarry.storage.settings.*}).
+ * quarry.storage.data-dir} by default, or {@code s3} / {@code azure-blob} with {@code
+ * quarry.storage.settings.*}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfiguration {
   private static final Set<String> SECRETS =
-      Set.of("accessKeyId", "secretAccessKey", "sessionToken");
+      Set.of("accesskeyid", "secretaccesskey", "sessiontoken", "accountkey", "sastoken");
+
+  /** Settings only the server acts on (at start). */
+  private static final Set<String> SERVER_ONLY = Set.of("createbucket", "createcontainer");
 
   @Bean(destroyMethod = "close")
   ObjectStore objectStore(QuarryProperties props) {
@@ -31,7 +36,9 @@ public class StorageConfiguration {
         .forEach(
             (k, v) -> {
               // workers never create the bucket (the server did at start) nor get its secrets
-              if (!SECRETS.contains(k) && !k.equals("createBucket")) {
+              // names compare ignoring case: from environment variables they arrive lower-cased
+              if (!SECRETS.contains(k.toLowerCase(Locale.ROOT))
+                  && !SERVER_ONLY.contains(k.toLowerCase(Locale.ROOT))) {
                 open.put(k, v);
               }
             });

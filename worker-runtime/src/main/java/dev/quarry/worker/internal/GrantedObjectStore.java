@@ -18,10 +18,16 @@ import java.util.Optional;
  * The store of one invocation that holds no storage credentials: it reaches exactly the objects its
  * envelope grants, each through its own pre-signed URL (GET to read, PUT to write). Anything else
  * fails without a request; an expired or forged URL is refused by the store (HTTP 403).
+ *
+ * <p>Every PUT carries {@code x-ms-blob-type: BlockBlob}: Azure Blob Storage requires it on a PUT
+ * to a SAS URL, and S3 ignores it (it is not an {@code x-amz-} header, and a pre-signed S3 URL
+ * signs only the host), so one request works for both stores.
  */
 public final class GrantedObjectStore extends InvocationScopedStore {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  static final String BLOB_TYPE_HEADER = "x-ms-blob-type";
 
   private final Map<String, URI> reads = new HashMap<>();
   private final Map<String, URI> writes = new HashMap<>();
@@ -36,7 +42,11 @@ public final class GrantedObjectStore extends InvocationScopedStore {
   public void put(String key, byte[] data) {
     URI url = granted(writes, key, "writing");
     HttpResponse<InputStream> r =
-        send(HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofByteArray(data)), key);
+        send(
+            HttpRequest.newBuilder(url)
+                .header(BLOB_TYPE_HEADER, "BlockBlob")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(data)),
+            key);
     drain(r);
     check(r, key);
   }

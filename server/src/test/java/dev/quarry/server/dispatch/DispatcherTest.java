@@ -126,7 +126,9 @@ class DispatcherTest {
         .extracting(DispatcherTest::indexes)
         .containsExactly(List.of(0, 1), List.of(2));
     assertThat(lanes.invoked("t/p"))
-        .allSatisfy(e -> assertThat(e.getJobId()).isEqualTo(job.id().toString()));
+        .allSatisfy(e -> assertThat(e.getJobId()).isEqualTo(job.id().toString()))
+        .as("the submitting request's id, for the worker's log lines")
+        .allSatisfy(e -> assertThat(e.getRequestId()).isEqualTo("req-1"));
     assertThat(lanes.invoked("t/")).as("nothing on the default lane").isEmpty();
     assertThat(store.claims)
         .singleElement()
@@ -371,7 +373,8 @@ class DispatcherTest {
             Instant.EPOCH,
             null,
             Map.of(),
-            profile);
+            profile,
+            "req-1");
     store.specs.put(job.id(), job);
     return job;
   }

@@ -156,6 +156,41 @@ public interface TaskStore {
 
   record QueueCounts(long jobsRunning, long tasksPending, long tasksRunning) {}
 
+  // --- dashboard ----------------------------------------------------------------------------
+
+  /**
+   * A page of the tenant's jobs matching {@code query}, newest first, from before {@code
+   * query.beforeSeq()} (keyset paging); with {@code limit + 1} rows read, to tell whether more
+   * follow. Without task counts.
+   */
+  JobPage page(String tenant, JobQuery query, int limit);
+
+  /**
+   * The tasks of the tenant's job from input index {@code fromIndex} on, in input order, any state
+   * ({@code seq} 0 for unfinished ones); only failed ones when {@code failedOnly}.
+   */
+  List<FinishedTask> tasks(String tenant, UUID job, int fromIndex, boolean failedOnly, int limit);
+
+  /**
+   * Start and end of the job's started tasks whose index is a multiple of {@code step} (a
+   * downsample for big jobs), at most {@code limit}, in input order.
+   */
+  List<Span> spans(String tenant, UUID job, int step, int limit);
+
+  /** What to list: each filter null or empty for all; {@code beforeSeq} null for the first page. */
+  record JobQuery(
+      @Nullable JobState state,
+      @Nullable String function,
+      @Nullable String profile,
+      @Nullable String label,
+      @Nullable Long beforeSeq) {}
+
+  /** A page of jobs with the seq of each row, and the cursor of the next page (null at the end). */
+  record JobPage(List<JobRecord> jobs, List<Long> seqs, @Nullable Long next) {}
+
+  /** One started task's run: epoch milliseconds, {@code endMs} 0 while it runs. */
+  record Span(int index, TaskState state, long startMs, long endMs) {}
+
   /** Task counts per state, for a job's status. */
   Map<TaskState, Integer> counts(UUID job);
 }

@@ -203,7 +203,7 @@ final class JobStatements {
         .single();
   }
 
-  private static JobRecord map(ResultSet rs, Map<TaskState, Integer> counts) throws SQLException {
+  static JobRecord map(ResultSet rs, Map<TaskState, Integer> counts) throws SQLException {
     Timestamp finished = rs.getTimestamp("finished_at");
     FunctionRef fn =
         new FunctionRef(

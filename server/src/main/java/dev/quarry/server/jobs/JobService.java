@@ -60,6 +60,12 @@ public class JobService {
     return jobs.page(caller.tenantId(), query, limit);
   }
 
+  /** The caller's jobs per state and queue per profile. */
+  public TaskStore.Overview overview(Principal caller) {
+    caller.require(Role.VIEWER);
+    return jobs.overview(caller.tenantId());
+  }
+
   /**
    * The futures of the caller's job from input index {@code fromIndex} on, in input order.
    *

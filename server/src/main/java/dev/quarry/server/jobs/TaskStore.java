@@ -177,6 +177,18 @@ public interface TaskStore {
    */
   List<Span> spans(String tenant, UUID job, int step, int limit);
 
+  /**
+   * The tenant's jobs per state and, per profile ("" for the default backend), its tasks pending
+   * and running in running jobs.
+   */
+  Overview overview(String tenant);
+
+  /** Jobs per state and the queue per profile of one tenant. */
+  record Overview(Map<JobState, Long> jobs, List<Queue> queues) {}
+
+  /** Tasks of running jobs waiting and running on one profile ("" for the default backend). */
+  record Queue(String profile, long pending, long running) {}
+
   /** What to list: each filter null or empty for all; {@code beforeSeq} null for the first page. */
   record JobQuery(
       @Nullable JobState state,

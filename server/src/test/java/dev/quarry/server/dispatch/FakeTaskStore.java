@@ -186,6 +186,11 @@ class FakeTaskStore implements TaskStore {
   }
 
   @Override
+  public Overview overview(String tenant) {
+    throw unused();
+  }
+
+  @Override
   public List<Span> spans(String tenant, UUID job, int step, int limit) {
     throw unused();
   }

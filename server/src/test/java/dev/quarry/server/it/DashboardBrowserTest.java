@@ -78,9 +78,9 @@ class DashboardBrowserTest {
 
     await()
         .atMost(WAIT)
-        .until(() -> browser.driver.findElement(By.id("percent")).getText().equals("100 %"));
+        .until(() -> browser.driver.findElement(By.id("state")).getText().equals("SUCCEEDED"));
+    assertThat(browser.driver.findElement(By.id("percent")).getText()).isEqualTo("100 %");
     assertThat(browser.script("return window.notReloaded === true;")).isEqualTo(true);
-    assertThat(browser.driver.findElement(By.id("state")).getText()).isEqualTo("SUCCEEDED");
     assertThat(browser.driver.findElement(By.id("n-succeeded")).getText()).isEqualTo("2000");
     browser.screenshot("dashboard-job");
     // the timeline's segments and the histogram's bars are in the succeeded colour

@@ -2,13 +2,11 @@ package dev.quarry.server.dashboard.internal;
 
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.auth.Principal;
-import dev.quarry.server.auth.Role;
 import dev.quarry.server.security.BearerAuthenticator;
 import dev.quarry.server.security.QuarryAuthentication;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -34,11 +32,6 @@ class SignInController {
   SignInController(BearerAuthenticator authenticator, SecurityContextRepository contexts) {
     this.authenticator = authenticator;
     this.contexts = contexts;
-  }
-
-  @GetMapping("/")
-  String home(@AuthenticationPrincipal Principal caller) {
-    return caller.role() == Role.OPERATOR ? "redirect:/tenants" : "redirect:/jobs";
   }
 
   @GetMapping("/login")

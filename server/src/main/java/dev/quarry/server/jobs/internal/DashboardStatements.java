@@ -1,13 +1,17 @@
 package dev.quarry.server.jobs.internal;
 
 import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.JobState;
 import dev.quarry.server.jobs.TaskState;
 import dev.quarry.server.jobs.TaskStore.FinishedTask;
 import dev.quarry.server.jobs.TaskStore.JobPage;
 import dev.quarry.server.jobs.TaskStore.JobQuery;
+import dev.quarry.server.jobs.TaskStore.Overview;
+import dev.quarry.server.jobs.TaskStore.Queue;
 import dev.quarry.server.jobs.TaskStore.Span;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -84,6 +88,30 @@ final class DashboardStatements {
         .params(tenant, job, fromIndex, limit)
         .query(ResultStatements::map)
         .list();
+  }
+
+  Overview overview(String tenant) {
+    Map<JobState, Long> jobs = new EnumMap<>(JobState.class);
+    jdbc.sql("select state, count(*) from jobs where tenant_id = ? group by state")
+        .param(tenant)
+        .query(
+            rs -> {
+              jobs.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+            });
+    // over the open tasks of running jobs only (partial indexes jobs_running and tasks_open)
+    List<Queue> queues =
+        jdbc.sql(
+                "select coalesce(j.profile_name, '') as profile,"
+                    + " count(*) filter (where t.state = 'PENDING') as pending,"
+                    + " count(*) filter (where t.state = 'RUNNING') as running"
+                    + " from jobs j join tasks t on t.job_id = j.id"
+                    + " where j.tenant_id = ? and j.state = 'RUNNING'"
+                    + " and t.state in ('PENDING', 'RUNNING')"
+                    + " group by 1 order by 1")
+            .param(tenant)
+            .query((rs, n) -> new Queue(rs.getString(1), rs.getLong(2), rs.getLong(3)))
+            .list();
+    return new Overview(jobs, queues);
   }
 
   List<Span> spans(String tenant, UUID job, int step, int limit) {

@@ -89,6 +89,11 @@ public class PgTaskStore implements TaskStore {
   }
 
   @Override
+  public Overview overview(String tenant) {
+    return dashboard.overview(tenant);
+  }
+
+  @Override
   public List<Span> spans(String tenant, UUID job, int step, int limit) {
     return dashboard.spans(tenant, job, step, limit);
   }

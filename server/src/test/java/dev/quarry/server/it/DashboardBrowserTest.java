@@ -112,6 +112,7 @@ class DashboardBrowserTest {
     assertThat(browser.driver.findElement(By.id("error-type")).getText()).isNotBlank();
     assertThat(browser.driver.findElement(By.id("error-message")).getText()).isNotBlank();
     assertThat(browser.driver.findElement(By.id("stack-trace")).getText()).contains("at ");
+    browser.script("document.getElementById('future-error').scrollIntoView({block: 'center'});");
     browser.screenshot("dashboard-failed-future");
   }
 

@@ -90,7 +90,7 @@ class JobPages {
       @RequestParam(defaultValue = "false") boolean failed,
       Model model) {
     UUID jobId = Ids.job(id);
-    JobRecord job = jobs.get(caller, jobId);
+    JobRecord job = results.open(caller, jobId); // one row, no counts
     List<FinishedTask> rows = jobs.futures(caller, jobId, from, failed, FUTURES_PER_PAGE + 1);
     boolean more = rows.size() > FUTURES_PER_PAGE;
     List<FinishedTask> shown = more ? rows.subList(0, FUTURES_PER_PAGE) : rows;
@@ -109,7 +109,7 @@ class JobPages {
       @PathVariable int index,
       Model model) {
     UUID jobId = Ids.job(id);
-    JobRecord job = jobs.get(caller, jobId);
+    JobRecord job = results.open(caller, jobId);
     FinishedTask task =
         jobs.futures(caller, jobId, index, false, 1).stream()
             .filter(t -> t.index() == index && t.errorType() != null)

@@ -210,6 +210,24 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void revokingTheKeyEndsItsSessions() throws Exception {
+    Http.Response created =
+        admin.post("/v1/keys", "{\"name\":\"dash-revoked\",\"role\":\"member\"}");
+    browser.signIn(created.json().get("secret").asString());
+    browser.open("/jobs");
+    assertThat(browser.driver.getCurrentUrl()).endsWith("/jobs");
+    String keyId = created.json().get("key").get("id").asString();
+    assertThat(admin.post("/v1/keys/" + keyId + "/revoke", "").status()).isEqualTo(200);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              browser.open("/jobs");
+              return browser.driver.getCurrentUrl().contains("/login");
+            });
+  }
+
+  @Test
   void signingOutEndsTheSession() throws Exception {
     browser.signIn(server.apiKey);
     browser.open("/jobs");

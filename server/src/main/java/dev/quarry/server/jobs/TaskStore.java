@@ -178,13 +178,18 @@ public interface TaskStore {
   List<Span> spans(String tenant, UUID job, int step, int limit);
 
   /**
-   * The tenant's jobs per state and, per profile ("" for the default backend), its tasks pending
-   * and running in running jobs.
+   * The tenant's jobs per state; per profile ("" for the default backend) its tasks pending and
+   * running in running jobs; and how many of its tasks ended in the last minute and hour (over the
+   * jobs running or ended within the hour).
    */
   Overview overview(String tenant);
 
-  /** Jobs per state and the queue per profile of one tenant. */
-  record Overview(Map<JobState, Long> jobs, List<Queue> queues) {}
+  /**
+   * Jobs per state, the queue per profile, and the futures that ended in the last minute and hour
+   * of one tenant.
+   */
+  record Overview(
+      Map<JobState, Long> jobs, List<Queue> queues, long endedLastMinute, long endedLastHour) {}
 
   /** Tasks of running jobs waiting and running on one profile ("" for the default backend). */
   record Queue(String profile, long pending, long running) {}

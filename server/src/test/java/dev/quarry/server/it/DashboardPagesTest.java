@@ -46,6 +46,8 @@ class DashboardPagesTest {
             .getText();
     assertThat(Long.parseLong(succeeded)).isPositive();
     assertThat(browser.driver.findElement(By.id("circuit")).getText()).isEqualTo("CLOSED");
+    assertThat(Double.parseDouble(browser.driver.findElement(By.id("rate-hour")).getText()))
+        .isPositive();
     browser.screenshot("dashboard-overview");
   }
 

@@ -42,6 +42,11 @@ class OverviewPage {
     model.addAttribute("states", states);
     model.addAttribute("queues", o.queues());
     model.addAttribute("circuit", circuit(caller.tenantId()));
+    model.addAttribute(
+        "rateMinute", String.format(java.util.Locale.ROOT, "%.1f", o.endedLastMinute() / 60.0));
+    model.addAttribute(
+        "rateHour", String.format(java.util.Locale.ROOT, "%.1f", o.endedLastHour() / 3600.0));
+    model.addAttribute("endedHour", o.endedLastHour());
     return "dashboard/overview";
   }
 

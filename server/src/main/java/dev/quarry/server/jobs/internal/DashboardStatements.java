@@ -111,7 +111,20 @@ final class DashboardStatements {
             .param(tenant)
             .query((rs, n) -> new Queue(rs.getString(1), rs.getLong(2), rs.getLong(3)))
             .list();
-    return new Overview(jobs, queues);
+    long[] ended = new long[2];
+    jdbc.sql(
+            "select count(*) filter (where t.finished_at > now() - interval '1 minute'),"
+                + " count(*) filter (where t.finished_at > now() - interval '1 hour')"
+                + " from jobs j join tasks t on t.job_id = j.id"
+                + " where j.tenant_id = ? and t.finish_seq is not null"
+                + " and (j.state = 'RUNNING' or j.finished_at > now() - interval '1 hour')")
+        .param(tenant)
+        .query(
+            rs -> {
+              ended[0] = rs.getLong(1);
+              ended[1] = rs.getLong(2);
+            });
+    return new Overview(jobs, queues, ended[0], ended[1]);
   }
 
   List<Span> spans(String tenant, UUID job, int step, int limit) {

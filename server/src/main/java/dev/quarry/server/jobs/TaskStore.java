@@ -194,12 +194,16 @@ public interface TaskStore {
   /** Tasks of running jobs waiting and running on one profile ("" for the default backend). */
   record Queue(String profile, long pending, long running) {}
 
-  /** What to list: each filter null or empty for all; {@code beforeSeq} null for the first page. */
+  /**
+   * What to list: each filter null or empty for all ({@code label} matches a part of the label,
+   * {@code createdAfter} excludes older jobs); {@code beforeSeq} null for the first page.
+   */
   record JobQuery(
       @Nullable JobState state,
       @Nullable String function,
       @Nullable String profile,
       @Nullable String label,
+      java.time.@Nullable Instant createdAfter,
       @Nullable Long beforeSeq) {}
 
   /** A page of jobs with the seq of each row, and the cursor of the next page (null at the end). */

@@ -46,6 +46,11 @@ class DashboardPagesTest {
             .getText();
     assertThat(Long.parseLong(succeeded)).isPositive();
     assertThat(browser.driver.findElement(By.id("circuit")).getText()).isEqualTo("CLOSED");
+    browser.open("/jobs?state=SUCCEEDED&function=echo&within=1h");
+    assertThat(browser.driver.findElements(By.linkText(id.substring(0, 8)))).hasSize(1);
+    browser.open("/jobs?state=FAILED&function=echo&within=1h");
+    assertThat(browser.driver.findElements(By.linkText(id.substring(0, 8)))).isEmpty();
+    browser.open("/");
     assertThat(Double.parseDouble(browser.driver.findElement(By.id("rate-hour")).getText()))
         .isPositive();
     browser.screenshot("dashboard-overview");

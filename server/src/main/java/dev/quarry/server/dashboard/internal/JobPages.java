@@ -14,8 +14,12 @@ import dev.quarry.server.jobs.TaskStore.JobPage;
 import dev.quarry.server.jobs.TaskStore.JobQuery;
 import dev.quarry.server.results.ResultStreamer;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.SequencedMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -54,23 +58,46 @@ class JobPages {
       @RequestParam(defaultValue = "") String function,
       @RequestParam(defaultValue = "") String profile,
       @RequestParam(defaultValue = "") String label,
+      @RequestParam(defaultValue = "") String within,
       @RequestParam(required = false) @Nullable Long before,
       @RequestHeader(name = "HX-Request", required = false) @Nullable String htmx,
       Model model) {
     JobQuery query =
-        new JobQuery(state(state), filter(function), filter(profile), filter(label), before);
+        new JobQuery(
+            state(state), filter(function), filter(profile), filter(label), within(within), before);
     JobPage page = jobs.page(caller, query, JOBS_PER_PAGE);
     model.addAttribute("caller", caller);
     model.addAttribute("jobs", page.jobs().stream().map(Views.JobRow::of).toList());
     model.addAttribute("next", page.next());
     model.addAttribute("before", before);
     model.addAttribute("states", Arrays.stream(JobState.values()).map(Enum::name).toList());
-    model.addAttribute("q", new Filters(state, function, profile, label));
+    model.addAttribute("q", new Filters(state, function, profile, label, within));
+    model.addAttribute("withins", WITHIN.keySet());
     return htmx != null ? "dashboard/jobs :: rows" : "dashboard/jobs";
   }
 
   /** The filters as typed, to fill the form again. */
-  record Filters(String state, String function, String profile, String label) {}
+  record Filters(String state, String function, String profile, String label, String within) {}
+
+  /** The time filter's choices: jobs created within this long before now. */
+  static final SequencedMap<String, Duration> WITHIN = new LinkedHashMap<>();
+
+  static {
+    WITHIN.put("1h", Duration.ofHours(1));
+    WITHIN.put("24h", Duration.ofDays(1));
+    WITHIN.put("7d", Duration.ofDays(7));
+  }
+
+  private @Nullable Instant within(String within) {
+    if (within.isEmpty()) {
+      return null;
+    }
+    Duration d = WITHIN.get(within);
+    if (d == null) {
+      throw ApiException.invalid("within must be one of " + WITHIN.keySet());
+    }
+    return clock.instant().minus(d);
+  }
 
   @GetMapping("/jobs/{id}")
   String job(@AuthenticationPrincipal Principal caller, @PathVariable String id, Model model) {

@@ -62,6 +62,10 @@ final class DashboardStatements {
       sql.append(" and strpos(label, ?) > 0");
       params.add(q.label());
     }
+    if (q.createdAfter() != null) {
+      sql.append(" and created_at > ?");
+      params.add(Timestamp.from(q.createdAfter()));
+    }
     sql.append(" order by seq desc limit ?");
     params.add(limit + 1);
     List<JobRecord> jobs = new ArrayList<>();

@@ -24,6 +24,12 @@ interface ApiKeyRepository extends Repository<ApiKeyEntity, UUID> {
           + " (select 1 from TenantEntity t where t.id = k.tenantId and t.disabledAt is null)")
   Optional<ApiKeyEntity> findUsable(@Param("prefix") String prefix);
 
+  /** 1 when the key is unrevoked and its tenant not disabled, else 0. */
+  @Query(
+      "select count(k) from ApiKeyEntity k where k.id = :id and k.revokedAt is null and exists"
+          + " (select 1 from TenantEntity t where t.id = k.tenantId and t.disabledAt is null)")
+  long countUsable(@Param("id") UUID id);
+
   @Transactional
   @Modifying(flushAutomatically = true, clearAutomatically = true)
   @Query("update ApiKeyEntity k set k.lastUsedAt = current_timestamp where k.id = :id")

@@ -123,6 +123,14 @@ public class ApiKeyService {
     return principal;
   }
 
+  /**
+   * Whether the key {@code caller} signed in with is still unrevoked and its tenant not disabled
+   * (always true for the operator), for sessions that outlive the sign-in.
+   */
+  public boolean stillUsable(Principal caller) {
+    return caller.role() == Role.OPERATOR || repository.countUsable(caller.keyId()) > 0;
+  }
+
   /** Whether {@code key} is a valid, unrevoked key. */
   public boolean isValid(String key) {
     return lookup(key).isPresent();

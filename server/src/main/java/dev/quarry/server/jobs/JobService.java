@@ -48,6 +48,53 @@ public class JobService {
   }
 
   /**
+   * A page of the caller's jobs for the dashboard, newest first, without task counts.
+   *
+   * @throws ApiException INVALID_ARGUMENT unless {@code limit} is between 1 and 1000
+   */
+  public TaskStore.JobPage page(Principal caller, TaskStore.JobQuery query, int limit) {
+    caller.require(Role.VIEWER);
+    if (limit < 1 || limit > 1000) {
+      throw ApiException.invalid("limit must be between 1 and 1000");
+    }
+    return jobs.page(caller.tenantId(), query, limit);
+  }
+
+  /** The caller's jobs per state and queue per profile. */
+  public TaskStore.Overview overview(Principal caller) {
+    caller.require(Role.VIEWER);
+    return jobs.overview(caller.tenantId());
+  }
+
+  /**
+   * The futures of the caller's job from input index {@code fromIndex} on, in input order.
+   *
+   * @throws ApiException NOT_FOUND if the job does not exist for the caller's tenant
+   */
+  public List<TaskStore.FinishedTask> futures(
+      Principal caller, UUID id, int fromIndex, boolean failedOnly, int limit) {
+    caller.require(Role.VIEWER);
+    if (jobs.findWithoutCounts(caller.tenantId(), id).isEmpty()) {
+      throw ApiException.notFound(ErrorReason.JOB_NOT_FOUND, id.toString());
+    }
+    return jobs.tasks(caller.tenantId(), id, Math.max(0, fromIndex), failedOnly, limit);
+  }
+
+  /**
+   * A downsample of at most about {@code max} runs of the caller's job's futures, for charts.
+   *
+   * @throws ApiException NOT_FOUND if the job does not exist for the caller's tenant
+   */
+  public List<TaskStore.Span> spans(Principal caller, JobRecord job, int max) {
+    caller.require(Role.VIEWER);
+    if (!job.tenantId().equals(caller.tenantId())) {
+      throw ApiException.notFound(ErrorReason.JOB_NOT_FOUND, job.id().toString());
+    }
+    int step = Math.max(1, (job.total() + max - 1) / max);
+    return jobs.spans(caller.tenantId(), job.id(), step, max);
+  }
+
+  /**
    * Cancels the job's unfinished futures. Cancelling a finished job is not an error: the job is
    * returned as it is.
    *

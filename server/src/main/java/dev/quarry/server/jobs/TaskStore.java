@@ -156,6 +156,62 @@ public interface TaskStore {
 
   record QueueCounts(long jobsRunning, long tasksPending, long tasksRunning) {}
 
+  // --- dashboard ----------------------------------------------------------------------------
+
+  /**
+   * A page of the tenant's jobs matching {@code query}, newest first, from before {@code
+   * query.beforeSeq()} (keyset paging); with {@code limit + 1} rows read, to tell whether more
+   * follow. Without task counts.
+   */
+  JobPage page(String tenant, JobQuery query, int limit);
+
+  /**
+   * The tasks of the tenant's job from input index {@code fromIndex} on, in input order, any state
+   * ({@code seq} 0 for unfinished ones); only failed ones when {@code failedOnly}.
+   */
+  List<FinishedTask> tasks(String tenant, UUID job, int fromIndex, boolean failedOnly, int limit);
+
+  /**
+   * Start and end of the job's started tasks whose index is a multiple of {@code step} (a
+   * downsample for big jobs), at most {@code limit}, in input order.
+   */
+  List<Span> spans(String tenant, UUID job, int step, int limit);
+
+  /**
+   * The tenant's jobs per state; per profile ("" for the default backend) its tasks pending and
+   * running in running jobs; and how many of its tasks ended in the last minute and hour (over the
+   * jobs running or ended within the hour).
+   */
+  Overview overview(String tenant);
+
+  /**
+   * Jobs per state, the queue per profile, and the futures that ended in the last minute and hour
+   * of one tenant.
+   */
+  record Overview(
+      Map<JobState, Long> jobs, List<Queue> queues, long endedLastMinute, long endedLastHour) {}
+
+  /** Tasks of running jobs waiting and running on one profile ("" for the default backend). */
+  record Queue(String profile, long pending, long running) {}
+
+  /**
+   * What to list: each filter null or empty for all ({@code label} matches a part of the label,
+   * {@code createdAfter} excludes older jobs); {@code beforeSeq} null for the first page.
+   */
+  record JobQuery(
+      @Nullable JobState state,
+      @Nullable String function,
+      @Nullable String profile,
+      @Nullable String label,
+      java.time.@Nullable Instant createdAfter,
+      @Nullable Long beforeSeq) {}
+
+  /** A page of jobs with the seq of each row, and the cursor of the next page (null at the end). */
+  record JobPage(List<JobRecord> jobs, List<Long> seqs, @Nullable Long next) {}
+
+  /** One started task's run: epoch milliseconds, {@code endMs} 0 while it runs. */
+  record Span(int index, TaskState state, long startMs, long endMs) {}
+
   /** Task counts per state, for a job's status. */
   Map<TaskState, Integer> counts(UUID job);
 }

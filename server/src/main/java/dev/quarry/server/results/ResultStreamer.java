@@ -44,6 +44,15 @@ public class ResultStreamer {
         .orElseThrow(() -> ApiException.notFound(ErrorReason.JOB_NOT_FOUND, job.toString()));
   }
 
+  /**
+   * A finished task's remote error (type, message, stack trace), read from storage; the task's
+   * columns when storage has none. For the dashboard's failed-future view.
+   */
+  public dev.quarry.proto.v1.RemoteError error(
+      JobRecord job, dev.quarry.server.jobs.TaskStore.FinishedTask row) {
+    return reader.toResult(job.id(), row).getError();
+  }
+
   public void stream(JobRecord job, ResultOrder order, long afterSeq, ResultSink sink)
       throws InterruptedException {
     long version = signals.version(job.id());

@@ -16,6 +16,11 @@ public final class QuarryAuthentication extends AbstractAuthenticationToken {
     setAuthenticated(true);
   }
 
+  /** The authentication of {@code caller}, e.g. for a dashboard session signed in with a key. */
+  public static QuarryAuthentication of(Principal caller) {
+    return new QuarryAuthentication(caller);
+  }
+
   static String authority(Role role) {
     return "ROLE_" + role.name();
   }

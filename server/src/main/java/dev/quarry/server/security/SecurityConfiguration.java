@@ -20,11 +20,12 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
- * The HTTP edge. Two chains: {@code /v1/**} is stateless, bearer-key only (no session, no CSRF: a
+ * The HTTP edge. Three chains: {@code /v1/**} is stateless, bearer-key only (no session, no CSRF: a
  * browser never sends the key by itself), with every route's role in {@link #api}; everything else
  * (probes, the OpenAPI document and Swagger UI, the actuator on the management port, the error
- * page, and later the dashboard at {@code /}) keeps sessions and CSRF protection. Both sit behind
- * {@link StrictHttpFirewall}; what it refuses is a JSON 400.
+ * page) keeps sessions and CSRF protection; the dashboard at {@code /} has its own session chain
+ * ({@code dashboard.internal.DashboardSecurity}), ordered between the two. Both sit behind {@link
+ * StrictHttpFirewall}; what it refuses is a JSON 400.
  *
  * <p>The services still check roles themselves ({@code Principal.require}), because gRPC does not
  * pass through this chain; the rules here decide first for REST.
@@ -98,10 +99,9 @@ public class SecurityConfiguration {
   }
 
   @Bean
-  @Order(2)
+  @Order(3)
   SecurityFilterChain web(HttpSecurity http) throws Exception {
-    // Sessions and CSRF stay on here. A dashboard adds its chain (form login, its own matcher)
-    // before this one, or its rules and `formLogin(...)` here.
+    // Sessions and CSRF stay on here. The dashboard's chain (order 2, its own paths) comes first.
     http.exceptionHandling(
             e -> e.authenticationEntryPoint(unauthenticated()).accessDeniedHandler(denied()))
         .authorizeHttpRequests(

@@ -173,4 +173,25 @@ class FakeTaskStore implements TaskStore {
   public Map<TaskState, Integer> counts(UUID job) {
     throw unused();
   }
+
+  @Override
+  public JobPage page(String tenant, JobQuery query, int limit) {
+    throw unused();
+  }
+
+  @Override
+  public List<FinishedTask> tasks(
+      String tenant, UUID job, int fromIndex, boolean failedOnly, int limit) {
+    throw unused();
+  }
+
+  @Override
+  public Overview overview(String tenant) {
+    throw unused();
+  }
+
+  @Override
+  public List<Span> spans(String tenant, UUID job, int step, int limit) {
+    throw unused();
+  }
 }

@@ -79,10 +79,14 @@ final class JobStatements {
   }
 
   Optional<JobRecord> find(String tenant, UUID id, boolean withCounts) {
-    return jdbc.sql("select * from jobs where tenant_id = ? and id = ?")
-        .params(tenant, id)
-        .query((rs, n) -> map(rs, withCounts ? counts(id) : Map.of()))
-        .optional();
+    // counts after the row is read, not in the row mapper: a query nested in the mapper holds
+    // two pool connections at once, and enough concurrent reads then starve the pool
+    Optional<JobRecord> job =
+        jdbc.sql("select * from jobs where tenant_id = ? and id = ?")
+            .params(tenant, id)
+            .query((rs, n) -> map(rs, Map.of()))
+            .optional();
+    return withCounts ? job.map(j -> withCounts(j, counts(id))) : job;
   }
 
   Optional<JobRecord> spec(UUID id) {
@@ -204,7 +208,7 @@ final class JobStatements {
         .single();
   }
 
-  private static JobRecord map(ResultSet rs, Map<TaskState, Integer> counts) throws SQLException {
+  static JobRecord map(ResultSet rs, Map<TaskState, Integer> counts) throws SQLException {
     Timestamp finished = rs.getTimestamp("finished_at");
     FunctionRef fn =
         new FunctionRef(

@@ -34,6 +34,7 @@ public class PgTaskStore implements TaskStore {
   private final JobStatements jobs;
   private final ResultStatements results;
   private final RetryStatements retries;
+  private final DashboardStatements dashboard;
 
   public PgTaskStore(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx) {
     this.tx = tx;
@@ -43,6 +44,7 @@ public class PgTaskStore implements TaskStore {
     this.jobs = new JobStatements(jdbc);
     this.results = new ResultStatements(jdbc);
     this.retries = new RetryStatements(jdbc);
+    this.dashboard = new DashboardStatements(jdbc);
   }
 
   @Override
@@ -73,6 +75,27 @@ public class PgTaskStore implements TaskStore {
   @Override
   public List<JobRecord> list(String tenant, int limit) {
     return jobs.list(tenant, limit);
+  }
+
+  @Override
+  public JobPage page(String tenant, JobQuery query, int limit) {
+    return dashboard.page(tenant, query, limit);
+  }
+
+  @Override
+  public List<FinishedTask> tasks(
+      String tenant, UUID job, int fromIndex, boolean failedOnly, int limit) {
+    return dashboard.tasks(tenant, job, fromIndex, failedOnly, limit);
+  }
+
+  @Override
+  public Overview overview(String tenant) {
+    return dashboard.overview(tenant);
+  }
+
+  @Override
+  public List<Span> spans(String tenant, UUID job, int step, int limit) {
+    return dashboard.spans(tenant, job, step, limit);
   }
 
   @Override

@@ -39,7 +39,7 @@ final class ResultStatements {
         .list();
   }
 
-  private static FinishedTask map(ResultSet rs, int n) throws SQLException {
+  static FinishedTask map(ResultSet rs, int n) throws SQLException {
     return new FinishedTask(
         rs.getInt("idx"),
         TaskState.valueOf(rs.getString("state")),

@@ -1,0 +1,158 @@
+package dev.quarry.server.dashboard.internal;
+
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.JobSignals;
+import dev.quarry.server.jobs.TaskStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The live updates of open job pages. However many pages watch a job, one ticker thread reads the
+ * job once per change (a {@link JobSignals} wake-up, at most every {@link #TICK}) or every {@link
+ * #IDLE_REFRESH} while it runs, and sends the same {@link Progress} to every page; when the job
+ * ends its pages get the last event and their streams close. The database sees one read per job and
+ * change, not one per open page.
+ */
+@Component
+class LiveJobs implements DisposableBean {
+  static final Duration TICK = Duration.ofMillis(250);
+  static final Duration IDLE_REFRESH = Duration.ofSeconds(2);
+  static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
+  private static final Logger log = LoggerFactory.getLogger(LiveJobs.class);
+
+  private final TaskStore store;
+  private final JobSignals signals;
+  private final Clock clock;
+  private final Map<UUID, Watch> watches = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("dashboard-live").unstarted(r));
+
+  LiveJobs(TaskStore store, JobSignals signals, Clock clock) {
+    this.store = store;
+    this.signals = signals;
+    this.clock = clock;
+    ticker.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens a stream for a job the caller may see (checked by the caller of this method). */
+  SseEmitter open(JobRecord job) {
+    SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
+    Progress now = Progress.of(job, clock.instant());
+    if (!send(emitter, now) || now.terminal()) {
+      complete(emitter);
+      return emitter;
+    }
+    Watch watch;
+    synchronized (watches) {
+      watch =
+          watches.computeIfAbsent(
+              job.id(), id -> new Watch(job.tenantId(), id, signals.version(id)));
+      watch.emitters.add(emitter);
+    }
+    Runnable leave = () -> leave(watch, emitter);
+    emitter.onCompletion(leave);
+    emitter.onTimeout(leave);
+    emitter.onError(e -> leave.run());
+    return emitter;
+  }
+
+  /** How many pages watch a job now, over all jobs (for tests and metrics). */
+  int open() {
+    return watches.values().stream().mapToInt(w -> w.emitters.size()).sum();
+  }
+
+  private void leave(Watch watch, SseEmitter emitter) {
+    synchronized (watches) {
+      if (watch.emitters.remove(emitter) && watch.emitters.isEmpty()) {
+        watches.remove(watch.job, watch);
+        signals.release(watch.job);
+      }
+    }
+  }
+
+  private void tickSafely() {
+    long nowNanos = System.nanoTime();
+    for (Watch w : List.copyOf(watches.values())) {
+      try {
+        tick(w, nowNanos);
+      } catch (RuntimeException e) {
+        log.warn("dashboard live update of job {} failed; the next tick retries", w.job, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void tick(Watch w, long nowNanos) throws InterruptedException {
+    long version = signals.await(w.job, w.version, Duration.ZERO);
+    if (version == w.version && nowNanos - w.readAt < IDLE_REFRESH.toNanos()) {
+      return;
+    }
+    w.version = version;
+    w.readAt = nowNanos;
+    JobRecord job = store.find(w.tenant, w.job).orElse(null);
+    Progress p = job == null ? null : Progress.of(job, clock.instant());
+    for (SseEmitter e : w.emitters) {
+      if (p == null || !send(e, p)) {
+        leave(w, e); // the page went away (or the job did): nothing more to send
+        complete(e);
+      } else if (p.terminal()) {
+        complete(e);
+      }
+    }
+  }
+
+  private static void complete(SseEmitter emitter) {
+    try {
+      emitter.complete();
+    } catch (RuntimeException e) {
+      // already completed or the connection broke: the container cleans up
+    }
+  }
+
+  private static boolean send(SseEmitter emitter, Progress p) {
+    try {
+      emitter.send(SseEmitter.event().name("progress").data(p, MediaType.APPLICATION_JSON));
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void destroy() {
+    ticker.shutdownNow();
+    watches.values().forEach(w -> w.emitters.forEach(LiveJobs::complete));
+  }
+
+  private static final class Watch {
+    final String tenant;
+    final UUID job;
+    final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+    volatile long version;
+    volatile long readAt = System.nanoTime();
+
+    Watch(String tenant, UUID job, long version) {
+      this.tenant = tenant;
+      this.job = job;
+      this.version = version;
+    }
+  }
+}

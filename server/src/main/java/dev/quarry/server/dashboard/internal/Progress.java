@@ -1,0 +1,59 @@
+package dev.quarry.server.dashboard.internal;
+
+import dev.quarry.server.jobs.JobRecord;
+import dev.quarry.server.jobs.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A job's progress as the page shows it and each live event carries: counts per state, percent of
+ * futures ended, futures per second since the job started, and the time left at that rate.
+ */
+record Progress(
+    String id,
+    String state,
+    boolean terminal,
+    int total,
+    int pending,
+    int running,
+    int succeeded,
+    int failed,
+    int cancelled,
+    int percent,
+    String perSecond,
+    String eta,
+    String message) {
+
+  static Progress of(JobRecord job, Instant now) {
+    int done =
+        job.count(TaskState.SUCCEEDED)
+            + job.count(TaskState.FAILED)
+            + job.count(TaskState.CANCELLED);
+    int percent = job.total() == 0 ? 100 : (int) Math.floor(100.0 * done / job.total());
+    Instant end = job.finishedAt() == null ? now : job.finishedAt();
+    double seconds = Math.max(0.001, Duration.between(job.createdAt(), end).toMillis() / 1000.0);
+    double rate = done / seconds;
+    String eta;
+    if (job.state().terminal()) {
+      eta = "ended";
+    } else if (rate <= 0) {
+      eta = "unknown";
+    } else {
+      eta = Views.duration(Duration.ofMillis((long) ((job.total() - done) / rate * 1000)));
+    }
+    return new Progress(
+        job.id().toString(),
+        job.state().name(),
+        job.state().terminal(),
+        job.total(),
+        job.count(TaskState.PENDING),
+        job.count(TaskState.RUNNING),
+        job.count(TaskState.SUCCEEDED),
+        job.count(TaskState.FAILED),
+        job.count(TaskState.CANCELLED),
+        percent,
+        String.format(java.util.Locale.ROOT, "%.1f", rate),
+        eta,
+        job.message());
+  }
+}

@@ -1,0 +1,5 @@
+/** The dashboard's security chain, controllers, live-update hub and view models. Not API. */
+@NullMarked
+package dev.quarry.server.dashboard.internal;
+
+import org.jspecify.annotations.NullMarked;

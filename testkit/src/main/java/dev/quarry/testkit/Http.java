@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,6 +54,25 @@ public final class Http {
     public JsonNode json() {
       return JSON.readTree(body);
     }
+  }
+
+  /**
+   * The job's results in input order (REST NDJSON), one object per line; waits until the job ends.
+   *
+   * @throws IllegalStateException if the server does not answer 200
+   */
+  public List<JsonNode> results(String job) throws IOException, InterruptedException {
+    Response r = get("/v1/jobs/" + job + "/results?order=input");
+    if (r.status() != 200) {
+      throw new IllegalStateException("results of " + job + ": " + r.status() + " " + r.body());
+    }
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : r.body().split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    return lines;
   }
 
   public Response get(String path) throws IOException, InterruptedException {

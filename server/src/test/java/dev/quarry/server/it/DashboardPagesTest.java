@@ -63,7 +63,7 @@ class DashboardPagesTest {
             admin
                 .put(
                     "/v1/credentials/dash-aws",
-                    "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"AKIADASHBOARDTEST\","
+                    "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"TESTKEYIDDASHBOARD\","
                         + "\"secretAccessKey\":\""
                         + secret
                         + "\"}}")
@@ -78,7 +78,7 @@ class DashboardPagesTest {
     assertThat(browser.driver.findElement(By.id("keys")).getText()).contains("admin");
     assertThat(browser.driver.findElement(By.id("limits")).getText()).contains("inputs per job");
     assertThat(browser.driver.findElement(By.id("audit")).getText()).contains("credential");
-    assertThat(browser.driver.getPageSource()).doesNotContain(secret, "AKIADASHBOARDTEST");
+    assertThat(browser.driver.getPageSource()).doesNotContain(secret, "TESTKEYIDDASHBOARD");
     browser.screenshot("dashboard-admin");
 
     browser.open("/functions");

@@ -126,7 +126,7 @@ class TwoReplicasTest {
     assertThat(b.output()).containsPattern("handed [1-9]\\d* running tasks back");
     Files.createFile(gate);
 
-    List<JsonNode> results = results(new Http(a2.restUrl(), key), job);
+    List<JsonNode> results = new Http(a2.restUrl(), key).results(job);
     assertThat(results).hasSize(INPUTS);
     for (int i = 0; i < INPUTS; i++) {
       JsonNode r = results.get(i);
@@ -216,17 +216,5 @@ class TwoReplicasTest {
         return rs.getInt(1);
       }
     }
-  }
-
-  private static List<JsonNode> results(Http tenant, String job) throws Exception {
-    Http.Response r = tenant.get("/v1/jobs/" + job + "/results?order=input");
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : r.body().split("\n")) {
-      if (!line.isBlank()) {
-        lines.add(Http.JSON.readTree(line));
-      }
-    }
-    return lines;
   }
 }

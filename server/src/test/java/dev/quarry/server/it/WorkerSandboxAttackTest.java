@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +124,7 @@ class WorkerSandboxAttackTest {
             .json()
             .get("id")
             .asString();
-    assertThat(results(tenantA, jobA).get(0).get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(tenantA.results(jobA).get(0).get("state").asString()).isEqualTo("SUCCEEDED");
     Path dataDir = home.resolve("data");
     Path inputOfA = dataDir.resolve("tenants/default/jobs/" + jobA + "/inputs/0");
     assertThat(inputOfA).exists();
@@ -186,7 +185,7 @@ class WorkerSandboxAttackTest {
     }
     Http.Response r = tenantB.post("/v1/jobs", body.toString());
     assertThat(r.status()).as(r.body()).isEqualTo(201);
-    JsonNode line = results(tenantB, r.json().get("id").asString()).get(0);
+    JsonNode line = tenantB.results(r.json().get("id").asString()).get(0);
     assertThat(line.get("result").asString()).as(line.toString()).startsWith("LINGERING with ");
     long ids = Long.parseLong(line.get("result").asString().replaceAll("\\D+", ""));
     assertThat(ids).as("invocation ids the function found").isPositive();
@@ -215,7 +214,7 @@ class WorkerSandboxAttackTest {
     Http.Response r = tenant.post("/v1/jobs", "{\"function\":\"echo\",\"inputs\":[" + input + "]}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     String job = r.json().get("id").asString();
-    assertThat(results(tenant, job).get(0).get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(tenant.results(job).get(0).get("state").asString()).isEqualTo("SUCCEEDED");
     return job;
   }
 
@@ -290,10 +289,10 @@ class WorkerSandboxAttackTest {
             .get("id")
             .asString();
 
-    List<JsonNode> a = results(tenantA, echo);
+    List<JsonNode> a = tenantA.results(echo);
     assertThat(a).extracting(l -> l.get("state").asString()).containsOnly("SUCCEEDED").hasSize(8);
 
-    List<JsonNode> lines = results(tenantB, bombs);
+    List<JsonNode> lines = tenantB.results(bombs);
     JsonNode fork = lines.get(0);
     assertThat(fork.toString()).doesNotContain("LEAK");
     assertThat(fork.get("result").asString())
@@ -319,7 +318,7 @@ class WorkerSandboxAttackTest {
 
   private static List<JsonNode> runAttacks(Map<String, String[]> attacks, long timeoutMs)
       throws Exception {
-    return results(tenantB, submit(tenantB, attacks, timeoutMs));
+    return tenantB.results(submit(tenantB, attacks, timeoutMs));
   }
 
   private static String submit(Http tenant, Map<String, String[]> attacks, long timeoutMs)
@@ -338,18 +337,6 @@ class WorkerSandboxAttackTest {
     Http.Response r = tenant.post("/v1/jobs", body.toString());
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return r.json().get("id").asString();
-  }
-
-  private static List<JsonNode> results(Http tenant, String job) throws Exception {
-    Http.Response r = tenant.get("/v1/jobs/" + job + "/results?order=input");
-    assertThat(r.status()).as(r.body()).isEqualTo(200);
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : r.body().split("\n")) {
-      if (!line.isBlank()) {
-        lines.add(Http.JSON.readTree(line));
-      }
-    }
-    return lines;
   }
 
   private static boolean noCanary(String text) {

@@ -129,11 +129,11 @@ public final class TaskRunner implements AutoCloseable {
             default -> stores.open(envelope.getStorage());
           };
     } catch (RuntimeException e) {
-      fail(summary, e, false);
-      return finish(summary);
+      fail(envelope, summary, e, false);
+      return finish(envelope, summary);
     }
     execute(envelope, store, summary);
-    return finish(summary);
+    return finish(envelope, summary);
   }
 
   private void execute(
@@ -142,10 +142,10 @@ public final class TaskRunner implements AutoCloseable {
     try {
       lookup = functions.get(envelope.getFunction(), store);
     } catch (StorageException e) {
-      fail(summary, e, false);
+      fail(envelope, summary, e, false);
       return;
     } catch (Exception | LinkageError e) {
-      fail(summary, e, true);
+      fail(envelope, summary, e, true);
       return;
     }
     summary.setColdStart(lookup.coldStart());
@@ -155,24 +155,40 @@ public final class TaskRunner implements AutoCloseable {
     try {
       executor.runAll(envelope, function, PayloadCodec.of(codec), store, summary::addOutcomes);
     } catch (RuntimeException e) {
-      fail(summary, e, false);
+      fail(envelope, summary, e, false);
     }
   }
 
-  private void fail(InvocationSummary.Builder summary, Throwable error, boolean functionError) {
-    log.warn("Invocation {} failed: {}", summary.getInvocationId(), error.toString());
+  private void fail(
+      TaskEnvelope envelope,
+      InvocationSummary.Builder summary,
+      Throwable error,
+      boolean functionError) {
+    log.warn(
+        "Invocation {} ({}) failed: {}",
+        summary.getInvocationId(),
+        context(envelope),
+        error.toString());
     summary.setInvocationError(RemoteErrors.of(error, functionError));
   }
 
-  private InvocationSummary finish(InvocationSummary.Builder summary) {
+  private InvocationSummary finish(TaskEnvelope envelope, InvocationSummary.Builder summary) {
     InvocationSummary result = summary.setEndMs(clock.millis()).build();
     log.debug(
-        "Invocation {}: {} outcomes in {} ms (cold start: {})",
+        "Invocation {} ({}): {} outcomes in {} ms (cold start: {})",
         result.getInvocationId(),
+        context(envelope),
         result.getOutcomesCount(),
         result.getEndMs() - result.getStartMs(),
         result.getColdStart());
     return result;
+  }
+
+  /** What an invocation's log lines name: its job and the request that submitted the job. */
+  static String context(TaskEnvelope envelope) {
+    return "job "
+        + envelope.getJobId()
+        + (envelope.getRequestId().isEmpty() ? "" : ", request " + envelope.getRequestId());
   }
 
   /** Closes cached stores and function class loaders. */

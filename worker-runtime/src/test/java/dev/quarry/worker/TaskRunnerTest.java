@@ -15,6 +15,7 @@ import dev.quarry.proto.v1.FunctionKind;
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.RemoteError;
+import dev.quarry.proto.v1.StorageSettings;
 import dev.quarry.proto.v1.TaskInput;
 import dev.quarry.proto.v1.TaskOutcome;
 import dev.quarry.storage.ObjectStore;
@@ -48,6 +49,27 @@ class TaskRunnerTest {
   void tearDown() {
     runner.close();
     store.close();
+  }
+
+  @Test
+  void aFailedInvocationsLogLineNamesItsJobAndTheSubmittingRequest() {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      InvocationSummary s =
+          runner.run(
+              envelope(storeRoot, builtin("echo"), Codec.CODEC_JSON, jsonInput("a", "1"))
+                  .setJobId("job-9")
+                  .setRequestId("req-77")
+                  .setStorage(StorageSettings.newBuilder().setType("no-such-store"))
+                  .build());
+      assertThat(s.hasInvocationError()).isTrue();
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("(job job-9, request req-77) failed");
   }
 
   @Test

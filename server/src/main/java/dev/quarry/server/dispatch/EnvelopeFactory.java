@@ -48,7 +48,8 @@ class EnvelopeFactory {
             .setFunction(slimSpec(tenant, job.function()))
             .setCodec(Codec.valueOf("CODEC_" + job.function().codec()))
             .setDeadlineMs(clock.millis() + job.timeoutMs())
-            .setStorage(storage.settings());
+            .setStorage(storage.settings())
+            .setRequestId(job.requestId());
     if (job.profile() != null) {
       b.setProfile(job.profile());
     }

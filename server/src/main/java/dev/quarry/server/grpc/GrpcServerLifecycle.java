@@ -52,6 +52,9 @@ public class GrpcServerLifecycle implements SmartLifecycle {
     return server == null ? props.grpc().port() : server.getPort();
   }
 
+  /** The last interceptor runs first: the request id is set before anything logs. */
+  private static final RequestIdInterceptor REQUEST_IDS = new RequestIdInterceptor();
+
   @Override
   public void start() {
     try {
@@ -65,7 +68,10 @@ public class GrpcServerLifecycle implements SmartLifecycle {
                       .map(
                           svc ->
                               ServerInterceptors.intercept(
-                                  GrpcInputRules.wrap(svc.bindService()), auth, INPUT_RULES))
+                                  GrpcInputRules.wrap(svc.bindService()),
+                                  auth,
+                                  INPUT_RULES,
+                                  REQUEST_IDS))
                       .toList())
               .addService(ProtoReflectionServiceV1.newInstance())
               .addService(health.getHealthService())

@@ -24,7 +24,8 @@ public record JobRecord(
     Instant createdAt,
     @Nullable Instant finishedAt,
     Map<TaskState, Integer> counts,
-    @Nullable String profile) {
+    @Nullable String profile,
+    String requestId) {
 
   public int count(TaskState state) {
     return counts.getOrDefault(state, 0);

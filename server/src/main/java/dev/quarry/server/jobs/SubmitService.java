@@ -10,6 +10,7 @@ import dev.quarry.server.backend.BackendRegistry;
 import dev.quarry.server.functions.FunctionService;
 import dev.quarry.server.jobs.TaskStore.NewJob;
 import dev.quarry.server.jobs.TaskStore.TaskRow;
+import dev.quarry.server.observability.RequestIds;
 import dev.quarry.storage.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,7 +166,8 @@ public class SubmitService {
             clock.instant(),
             null,
             java.util.Map.of(TaskState.PENDING, n),
-            profile);
+            profile,
+            RequestIds.current());
     NewJob newJob = new NewJob(created, caller.keyId(), auditTarget);
     boolean inserted;
     try {

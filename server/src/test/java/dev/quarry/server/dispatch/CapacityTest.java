@@ -3,6 +3,7 @@ package dev.quarry.server.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.server.cluster.ReplicaShare;
 import dev.quarry.server.limits.TestLimits;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,8 @@ class CapacityTest {
 
   @Test
   void anInvocationEndingWhileItsTenantIsMarkedSaturatedNeverLeavesItMarked() throws Exception {
-    TenantConcurrency tenants = new TenantConcurrency(TestLimits.everyTenant(1));
+    TenantConcurrency tenants =
+        new TenantConcurrency(TestLimits.everyTenant(1), new ReplicaShare());
     for (int round = 0; round < 2_000; round++) {
       assertThat(tenants.tryAcquire("t")).isTrue();
       Thread ender = Thread.ofPlatform().start(() -> tenants.release("t"));

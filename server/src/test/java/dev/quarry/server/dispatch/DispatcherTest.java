@@ -7,6 +7,7 @@ import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.backend.TestLanes;
+import dev.quarry.server.cluster.ReplicaShare;
 import dev.quarry.server.jobs.ClaimedTask;
 import dev.quarry.server.jobs.FunctionRef;
 import dev.quarry.server.jobs.JobRecord;
@@ -52,7 +53,7 @@ class DispatcherTest {
   private final TestLanes lanes = new TestLanes();
   private final LaneBudgets budgets = new LaneBudgets();
   private final TenantConcurrency tenants =
-      new TenantConcurrency(TestLimits.everyTenant(TENANT_LIMIT));
+      new TenantConcurrency(TestLimits.everyTenant(TENANT_LIMIT), new ReplicaShare());
   private final LoopSupervisor supervisor;
   private final WorkSignal work;
   private final AdaptiveBacklog backlog;
@@ -90,7 +91,7 @@ class DispatcherTest {
                         drainTimeout)))
             .bindOrCreate("quarry", QuarryProperties.class);
     // the heartbeat is never started: it needs no database to name the owner
-    ReplicaHeartbeat replica = new ReplicaHeartbeat(null, props);
+    ReplicaHeartbeat replica = new ReplicaHeartbeat(null, props, new ReplicaShare());
     return new Dispatcher(
         lanes.registry(),
         store,
@@ -125,7 +126,9 @@ class DispatcherTest {
         .extracting(DispatcherTest::indexes)
         .containsExactly(List.of(0, 1), List.of(2));
     assertThat(lanes.invoked("t/p"))
-        .allSatisfy(e -> assertThat(e.getJobId()).isEqualTo(job.id().toString()));
+        .allSatisfy(e -> assertThat(e.getJobId()).isEqualTo(job.id().toString()))
+        .as("the submitting request's id, for the worker's log lines")
+        .allSatisfy(e -> assertThat(e.getRequestId()).isEqualTo("req-1"));
     assertThat(lanes.invoked("t/")).as("nothing on the default lane").isEmpty();
     assertThat(store.claims)
         .singleElement()
@@ -370,7 +373,8 @@ class DispatcherTest {
             Instant.EPOCH,
             null,
             Map.of(),
-            profile);
+            profile,
+            "req-1");
     store.specs.put(job.id(), job);
     return job;
   }

@@ -48,7 +48,8 @@ class OutcomeMapperTest {
         NOW,
         null,
         Map.of(),
-        null);
+        null,
+        "req-1");
   }
 
   private ClaimedTask task(int index, int attempt) {

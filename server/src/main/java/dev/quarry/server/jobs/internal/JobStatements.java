@@ -133,7 +133,8 @@ final class JobStatements {
         j.createdAt(),
         j.finishedAt(),
         counts,
-        j.profile());
+        j.profile(),
+        j.requestId());
   }
 
   Map<TaskState, Integer> counts(UUID job) {
@@ -230,6 +231,7 @@ final class JobStatements {
         rs.getTimestamp("created_at").toInstant(),
         finished == null ? null : finished.toInstant(),
         counts,
-        rs.getString("profile_name"));
+        rs.getString("profile_name"),
+        rs.getString("request_id"));
   }
 }

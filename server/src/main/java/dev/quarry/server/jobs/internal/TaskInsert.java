@@ -28,10 +28,11 @@ final class TaskInsert {
   private static final String INSERT_JOB =
       "insert into jobs (tenant_id, id, state, function_id, function_name, function_kind,"
           + " entry_class, payload_digest, jar_digests, bundle_digest, codec, total, chunk_size,"
-          + " max_attempts, retry_function_errors, timeout_ms, label, created_by, profile_name)"
+          + " max_attempts, retry_function_errors, timeout_ms, label, created_by, profile_name,"
+          + " request_id)"
           + " select ?, ?, "
           + lit(JobState.RUNNING)
-          + ", ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?"
+          + ", ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?"
           + " where (select count(*) from jobs where tenant_id = ? and "
           + jobOpen("state")
           + ") < ? returning seq";
@@ -93,6 +94,7 @@ final class TaskInsert {
       job.label(),
       newJob.createdBy(),
       job.profile(),
+      job.requestId(),
       job.tenantId(),
       maxJobsInFlight,
       job.tenantId(),

@@ -34,8 +34,9 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>The workers run unsandboxed (trusted mode) so that the gate file is visible to them.
  */
-class RollingRestartTest {
+class TwoReplicasTest {
   private static final int INPUTS = 24;
+  private static final int LIMIT = 4;
 
   static TestDatabase db;
   static Path shared;
@@ -70,7 +71,7 @@ class RollingRestartTest {
   }
 
   @Test
-  void aMapSurvivesARollingRestartWithEveryResultOnceAndNoAttemptSpent() throws Exception {
+  void quotasHoldAcrossReplicasAndAMapSurvivesARollingRestart() throws Exception {
     ServerProcess a = replica("a1");
     ServerProcess b = replica("b1");
     a.awaitUp(Duration.ofMinutes(3));
@@ -80,6 +81,11 @@ class RollingRestartTest {
         operator.post("/v1/admin/tenants", "{\"id\":\"rolling\",\"name\":\"Rolling\"}");
     assertThat(tenant.status()).as(tenant.body()).isEqualTo(201);
     String key = tenant.json().get("adminKeySecret").asString();
+    Http.Response limits =
+        operator.put(
+            "/v1/admin/tenants/rolling/limits", "{\"maxConcurrentInvocations\":" + LIMIT + "}");
+    assertThat(limits.status()).as(limits.body()).isEqualTo(200);
+    awaitBothHeartbeatsAfterBothJoined();
     Http.Response fn =
         new Http(b.restUrl(), key)
             .postBytes(
@@ -101,14 +107,21 @@ class RollingRestartTest {
     assertThat(submitted.status()).as(submitted.body()).isEqualTo(201);
     String job = submitted.json().get("id").asString();
 
+    // each replica runs its half of the tenant's quota, and together never more than the quota
+    awaitRunningOn("a1", LIMIT / 2);
+    awaitRunningOn("b1", LIMIT / 2);
+    for (int i = 0; i < 20; i++) {
+      assertThat(runningOn("")).as("running invocations of the tenant").isLessThanOrEqualTo(LIMIT);
+      Thread.sleep(100);
+    }
+
     // A stops while it holds tasks of the map: they go back to the queue
-    awaitRunningOn("a1");
     a.close();
     assertThat(a.output()).containsPattern("handed [1-9]\\d* running tasks back");
     ServerProcess a2 = replica("a2");
     a2.awaitUp(Duration.ofMinutes(3));
     // then B stops while it holds tasks, and the restarted A finishes the map
-    awaitRunningOn("b1");
+    awaitRunningOn("b1", 1);
     b.close();
     assertThat(b.output()).containsPattern("handed [1-9]\\d* running tasks back");
     Files.createFile(gate);
@@ -152,15 +165,46 @@ class RollingRestartTest {
     return p;
   }
 
-  /** Waits until the replica {@code name} holds some of the map's tasks. */
-  private static void awaitRunningOn(String name) {
+  /** Waits until the replica {@code name} holds at least {@code tasks} of the map's tasks. */
+  private static void awaitRunningOn(String name, int tasks) {
     await()
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> runningOn(name) > 0);
+        .until(() -> runningOn(name) >= tasks);
   }
 
-  /** Tasks leased by the replica: its lease owner is its name plus a unique suffix. */
+  /**
+   * Waits until each replica wrote a heartbeat after both had joined: each then read both rows, and
+   * knows its share.
+   */
+  private static void awaitBothHeartbeatsAfterBothJoined() throws SQLException {
+    await().atMost(Duration.ofMinutes(1)).until(() -> query("select count(*) from replicas") == 2);
+    long joined = query("select (extract(epoch from now()) * 1000)::bigint");
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () ->
+                query(
+                        "select count(*) from replicas where heartbeat_at"
+                            + " > to_timestamp("
+                            + joined
+                            + " / 1000.0)")
+                    == 2);
+  }
+
+  private static long query(String sql) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement st = c.prepareStatement(sql);
+        ResultSet rs = st.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Tasks leased by the replica (its lease owner is its name plus a unique suffix), or by any
+   * replica for {@code ""}.
+   */
   private static int runningOn(String name) throws SQLException {
     try (Connection c = db.connect();
         PreparedStatement st =

@@ -156,6 +156,9 @@ class AuthorizationMatrixTest {
         "GET /v1/jobs/{id}/results",
         new Rest("GET", "/v1/jobs/" + jobId + "/results", null, false, Cross.NOT_FOUND));
     c.put(
+        "GET /v1/jobs/{id}/futures/{index}/logs",
+        new Rest("GET", "/v1/jobs/" + jobId + "/futures/0/logs", null, false, Cross.NOT_FOUND));
+    c.put(
         "POST /v1/admin/tenants",
         new Rest(
             "POST",

@@ -1,7 +1,12 @@
 package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quarry.client.ClientOptions;
+import dev.quarry.client.ErrorReason;
+import dev.quarry.client.QuarryException;
+import dev.quarry.client.QuarryJobs;
 import dev.quarry.testkit.Http;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +20,12 @@ class FutureLogsTest {
   static TestServer server;
   static Http http;
   static String jobId;
+  static String otherKey;
 
   @BeforeAll
   static void runAChattyJob() throws Exception {
     server = TestServer.get();
+    otherKey = TenancyTest.newTenant();
     http = new Http(server.restUrl(), server.apiKey);
     Http.Response reg =
         http.postBytes(
@@ -56,7 +63,7 @@ class FutureLogsTest {
 
   @Test
   void anotherTenantsJobAndAMissingFutureAre404WithAReason() throws Exception {
-    Http other = http.withKey(TenancyTest.newTenant());
+    Http other = http.withKey(otherKey);
 
     Http.Response foreign = other.get("/v1/jobs/" + jobId + "/futures/0/logs");
     Http.Response missingJob =
@@ -72,6 +79,26 @@ class FutureLogsTest {
     assertThat(outOfRange.status()).isEqualTo(404);
     assertThat(outOfRange.json().get("reason").asString()).isEqualTo("NOT_FOUND");
     assertThat(notANumber.status()).isEqualTo(400);
+  }
+
+  @Test
+  void theJavaClientReadsLogsOverGrpcAndGetsTheSameNotFoundReasons() {
+    try (QuarryJobs jobs =
+            QuarryJobs.connect(
+                server.grpcTarget(), ClientOptions.builder().apiKey(server.apiKey).build());
+        QuarryJobs other =
+            QuarryJobs.connect(
+                server.grpcTarget(), ClientOptions.builder().apiKey(otherKey).build())) {
+      assertThat(jobs.logs(jobId, 2)).isEqualTo("out three\nerr three\n");
+      assertThat(jobs.logs(jobId, 1)).isEmpty();
+      assertThatThrownBy(() -> jobs.logs(jobId, 3))
+          .isInstanceOfSatisfying(
+              QuarryException.class, e -> assertThat(e.reason()).isEqualTo(ErrorReason.NOT_FOUND));
+      assertThatThrownBy(() -> other.logs(jobId, 0))
+          .isInstanceOfSatisfying(
+              QuarryException.class,
+              e -> assertThat(e.reason()).isEqualTo(ErrorReason.JOB_NOT_FOUND));
+    }
   }
 
   private static String contentType(String path) throws Exception {

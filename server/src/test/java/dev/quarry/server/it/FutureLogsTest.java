@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quarry.client.ClientOptions;
 import dev.quarry.client.ErrorReason;
+import dev.quarry.client.FunctionExecutor;
+import dev.quarry.client.JobFuture;
 import dev.quarry.client.QuarryException;
 import dev.quarry.client.QuarryJobs;
 import dev.quarry.testkit.Http;
@@ -12,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +101,25 @@ class FutureLogsTest {
           .isInstanceOfSatisfying(
               QuarryException.class,
               e -> assertThat(e.reason()).isEqualTo(ErrorReason.JOB_NOT_FOUND));
+    }
+  }
+
+  @Test
+  void aJavaFutureReadsWhatItsLambdaPrinted() throws Exception {
+    try (FunctionExecutor fexec =
+        FunctionExecutor.connect(
+            server.grpcTarget(), ClientOptions.builder().apiKey(server.apiKey).build())) {
+      List<JobFuture<Integer>> futures =
+          fexec.map(
+              (Integer x) -> {
+                System.out.print("x=" + x);
+                return x * 2;
+              },
+              List.of(20, 21));
+      assertThat(fexec.getResult(futures)).containsExactly(40, 42);
+
+      assertThat(futures.get(1).logs()).isEqualTo("x=21");
+      assertThat(futures.get(0).logs()).isEqualTo("x=20");
     }
   }
 

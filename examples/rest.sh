@@ -25,4 +25,5 @@ curl -s -w '\n' -H "Authorization: Bearer $KEY" -H 'Content-Type: application/ja
 UPPER=$(curl -s -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
   -d '{"function":"upper","inputs":["quarry"]}' $Q/v1/jobs | sed 's/.*"id":"\([^"]*\)".*/\1/')
 curl -s -N -H "Authorization: Bearer $KEY" $Q/v1/jobs/$UPPER/results
+curl -s -H "Authorization: Bearer $KEY" $Q/v1/jobs/$UPPER/futures/0/logs   # what future 0 printed (text/plain)
 # README:end

@@ -94,7 +94,7 @@ public final class QuarryCli implements Callable<Integer> {
     c.put("tenants", TenantsCommand.class);
     c.put("limits", TenantsCommand.Limits.class);
     c.put("config", ConfigCommand.class);
-    c.put("logs", NotAvailable.Logs.class);
+    c.put("logs", LogsCommand.class);
     c.put("storage", StorageCommand.class);
     c.put("generate-completion", AutoComplete.GenerateCompletion.class);
     return Collections.unmodifiableMap(c);

@@ -84,18 +84,4 @@ class CliErrorsTest {
     assertThat(noProfile.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(noProfile.err()).contains("--profile");
   }
-
-  @Test
-  void logsSaysItIsNotAvailableYet() {
-    Cli cli = Cli.forServer(server, home);
-    for (String[] args :
-        new String[][] {
-          {"logs", "some-job", "3"},
-          {"logs", "some-job", "--follow"}
-        }) {
-      Cli.Result r = cli.run(args);
-      assertThat(r.code()).as(String.join(" ", args) + ": " + r).isEqualTo(ExitCodes.NOT_AVAILABLE);
-      assertThat(r.err()).contains("not available yet");
-    }
-  }
 }

@@ -157,7 +157,7 @@ public final class FunctionExecutor implements AutoCloseable {
     List<TaskHandle> tasks = core.map(function, inputs, options);
     List<JobFuture<R>> futures = new ArrayList<>(tasks.size());
     for (TaskHandle t : tasks) {
-      futures.add(new JobFuture<>(t));
+      futures.add(new JobFuture<>(t, core));
     }
     return Collections.unmodifiableList(futures);
   }

@@ -1,5 +1,6 @@
 package dev.quarry.client;
 
+import dev.quarry.client.internal.ClientCore;
 import dev.quarry.client.internal.TaskHandle;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +26,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JobFuture<R extends @Nullable Object> implements Future<R> {
   private final TaskHandle task;
+  private final @Nullable ClientCore core;
 
   JobFuture(TaskHandle task) {
+    this(task, null);
+  }
+
+  JobFuture(TaskHandle task, @Nullable ClientCore core) {
     this.task = task;
+    this.core = core;
   }
 
   /** The id of the job (map) this future belongs to. */
@@ -43,6 +50,22 @@ public final class JobFuture<R extends @Nullable Object> implements Future<R> {
   /** The position of this future's input in the map's input list. */
   public int index() {
     return task.index();
+  }
+
+  /**
+   * What this future's function printed to stdout and stderr in its latest attempt (at most 1 MiB,
+   * then a {@code ...[truncated N bytes]} line); empty if it printed nothing or has not finished an
+   * attempt yet.
+   *
+   * @throws QuarryException if the server cannot be reached or refuses the call
+   * @throws IllegalStateException if the future was not made by an executor, or its executor is
+   *     closed
+   */
+  public String logs() {
+    if (core == null) {
+      throw new IllegalStateException("this future belongs to no executor");
+    }
+    return core.futureLogs(task.jobId(), task.index());
   }
 
   /**

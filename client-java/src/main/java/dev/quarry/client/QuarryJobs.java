@@ -11,6 +11,7 @@ import dev.quarry.proto.v1.Codec;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FunctionInfo;
 import dev.quarry.proto.v1.FunctionKind;
+import dev.quarry.proto.v1.GetFutureLogsRequest;
 import dev.quarry.proto.v1.GetJobRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.JobEvent;
@@ -138,6 +139,24 @@ public final class QuarryJobs implements AutoCloseable {
               unary().retryFailed(RetryFailedRequest.newBuilder().setJobId(jobId).build());
           return new RetriedJob(ProtoViews.job(r.getJob()), r.getRetried());
         });
+  }
+
+  /**
+   * What future {@code index} of the job printed to stdout and stderr in its latest attempt (at
+   * most 1 MiB, then a {@code ...[truncated N bytes]} line), decoded as UTF-8; empty if it printed
+   * nothing or has not finished an attempt. Fails with {@link ErrorReason#JOB_NOT_FOUND} for an
+   * unknown job (another tenant's included) and {@link ErrorReason#NOT_FOUND} for an index the job
+   * does not have.
+   */
+  public String logs(String jobId, int index) {
+    return call(
+        "read the logs of future " + index + " of job " + jobId,
+        () ->
+            unary()
+                .getFutureLogs(
+                    GetFutureLogsRequest.newBuilder().setJobId(jobId).setIndex(index).build())
+                .getLog()
+                .toStringUtf8());
   }
 
   /**

@@ -141,6 +141,23 @@ class TaskRunnerTest {
   }
 
   @Test
+  void storesWhatATaskPrintedAtItsLogKeyAndNothingForASilentTask() throws Exception {
+    FunctionSpec printing = serialized("printing", SampleFunctions.printing());
+    TaskInput loud = javaInput("a", 7).toBuilder().setLogKey("logs/a").build();
+    TaskInput silent = jsonInput("b", "1").toBuilder().setLogKey("logs/b").build();
+
+    InvocationSummary printed =
+        runner.run(envelope(storeRoot, printing, Codec.CODEC_JAVA, loud).build());
+    InvocationSummary quiet =
+        runner.run(envelope(storeRoot, builtin("echo"), Codec.CODEC_JSON, silent).build());
+
+    assertThat(printed.getOutcomes(0).getLogKey()).isEqualTo("logs/a");
+    assertThat(text(store.read("logs/a").orElseThrow())).isEqualTo("out 7\nerr 7\n");
+    assertThat(quiet.getOutcomes(0).getLogKey()).isEmpty();
+    assertThat(store.read("logs/b")).isEmpty();
+  }
+
+  @Test
   void runsSerializedFunctionsInAnIsolatedClassLoaderWithCapturedValues() throws Exception {
     var loader =
         runner.run(

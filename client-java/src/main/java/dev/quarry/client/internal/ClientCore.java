@@ -7,6 +7,7 @@ import dev.quarry.client.JobInfo;
 import dev.quarry.client.MapOptions;
 import dev.quarry.client.QuarryException;
 import dev.quarry.proto.v1.CancelJobRequest;
+import dev.quarry.proto.v1.GetFutureLogsRequest;
 import dev.quarry.proto.v1.GetJobRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.Job;
@@ -223,6 +224,23 @@ public final class ClientCore implements AutoCloseable {
             "cancelling job " + jobId,
             s -> s.cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build()));
     return ProtoViews.job(job);
+  }
+
+  /**
+   * What future {@code index} of the job printed in its latest attempt, as UTF-8 text.
+   *
+   * @throws IllegalArgumentException if {@code jobId} is blank
+   * @throws QuarryException if the job or index does not exist or the call fails
+   */
+  public String futureLogs(String jobId, int index) {
+    requireJobId(jobId);
+    return call(
+            "reading the logs of future " + index + " of job " + jobId,
+            s ->
+                s.getFutureLogs(
+                    GetFutureLogsRequest.newBuilder().setJobId(jobId).setIndex(index).build()))
+        .getLog()
+        .toStringUtf8();
   }
 
   private static void requireJobId(String jobId) {

@@ -59,7 +59,8 @@ class EnvelopeFactory {
               .setTaskId(t.id().toString())
               .setIndex(t.index())
               .setAttempt(t.attempt())
-              .setResultKey(StorageKeys.result(tenant, job.id(), t.index(), t.attempt()));
+              .setResultKey(StorageKeys.result(tenant, job.id(), t.index(), t.attempt()))
+              .setLogKey(StorageKeys.log(tenant, job.id(), t.index(), t.attempt()));
       if (t.input() != null) {
         in.setInline(ByteString.copyFrom(t.input()));
       } else if (t.inputKey() != null) {

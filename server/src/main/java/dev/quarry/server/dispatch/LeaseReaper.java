@@ -89,7 +89,7 @@ class LeaseReaper {
   private Outcome decide(ExpiredTask t) {
     return retry
         .retryAfter(Failure.TRANSIENT, t.attemptInRun(), t.maxAttempts(), false)
-        .<Outcome>map(delay -> new Outcome.Retry(t.task(), t.attempt(), delay, TYPE, MESSAGE))
+        .<Outcome>map(delay -> new Outcome.Retry(t.task(), t.attempt(), delay, TYPE, MESSAGE, null))
         .orElseGet(
             () ->
                 new Outcome.Finished(
@@ -102,6 +102,7 @@ class LeaseReaper {
                     false,
                     0,
                     false,
+                    null,
                     null));
   }
 }

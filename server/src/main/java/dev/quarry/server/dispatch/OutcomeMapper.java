@@ -9,6 +9,7 @@ import dev.quarry.server.dispatch.RetryPolicy.Failure;
 import dev.quarry.server.jobs.ClaimedTask;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.Outcome;
+import dev.quarry.server.jobs.StorageKeys;
 import dev.quarry.server.jobs.TaskState;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,11 +47,12 @@ class OutcomeMapper {
       String message,
       @Nullable String resultKey,
       int durationMs,
-      @Nullable InvocationSummary summary) {
+      @Nullable InvocationSummary summary,
+      @Nullable String logKey) {
     Optional<Duration> again =
         retry.retryAfter(kind, t.attemptInRun(), job.maxAttempts(), job.retryFunctionErrors());
     if (again.isPresent()) {
-      return new Outcome.Retry(t.id(), t.attempt(), again.get(), type, clip(message));
+      return new Outcome.Retry(t.id(), t.attempt(), again.get(), type, clip(message), logKey);
     }
     String finalMessage =
         kind == Failure.FUNCTION
@@ -66,7 +68,8 @@ class OutcomeMapper {
         kind == Failure.FUNCTION,
         durationMs,
         summary != null && cold(summary),
-        summary == null ? null : platform(summary));
+        summary == null ? null : platform(summary),
+        logKey);
   }
 
   List<Outcome> fromSummary(JobRecord job, List<ClaimedTask> tasks, InvocationSummary summary) {
@@ -91,7 +94,8 @@ class OutcomeMapper {
                 "worker gave no outcome",
                 null,
                 0,
-                summary));
+                summary,
+                null));
       } else if (o.getOk()) {
         out.add(
             new Outcome.Finished(
@@ -104,7 +108,8 @@ class OutcomeMapper {
                 false,
                 duration(o),
                 cold(summary),
-                platform(summary)));
+                platform(summary),
+                logKey(job, t, o)));
       } else {
         RemoteError e = o.getError();
         String key = o.getResultKey().isEmpty() ? null : o.getResultKey();
@@ -117,7 +122,8 @@ class OutcomeMapper {
                 e.getMessage(),
                 remote(e).kind == Failure.FUNCTION ? key : null,
                 duration(o),
-                summary));
+                summary,
+                logKey(job, t, o)));
       }
     }
     return out;
@@ -142,7 +148,9 @@ class OutcomeMapper {
             ? "dev.quarry.backend." + be.kind().name().toLowerCase(Locale.ROOT)
             : cause.getClass().getName();
     String message = String.valueOf(cause.getMessage());
-    return tasks.stream().map(t -> failure(job, t, kind, type, message, null, 0, null)).toList();
+    return tasks.stream()
+        .map(t -> failure(job, t, kind, type, message, null, 0, null, null))
+        .toList();
   }
 
   private record Remote(Failure kind, String type, String message) {}
@@ -153,7 +161,13 @@ class OutcomeMapper {
   }
 
   private Outcome failure(JobRecord job, ClaimedTask t, Remote e, InvocationSummary summary) {
-    return failure(job, t, e.kind(), e.type(), e.message(), null, 0, summary);
+    return failure(job, t, e.kind(), e.type(), e.message(), null, 0, summary, null);
+  }
+
+  /** The log key a worker reported, if it is the one this attempt was given (else none). */
+  private static @Nullable String logKey(JobRecord job, ClaimedTask t, TaskOutcome o) {
+    String expected = StorageKeys.log(job.tenantId(), job.id(), t.index(), t.attempt());
+    return expected.equals(o.getLogKey()) ? expected : null;
   }
 
   private static Throwable unwrap(Throwable error) {

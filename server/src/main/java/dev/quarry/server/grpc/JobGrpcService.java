@@ -1,9 +1,12 @@
 package dev.quarry.server.grpc;
 
+import com.google.protobuf.ByteString;
 import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FindMissingBlobsResponse;
 import dev.quarry.proto.v1.FunctionInfo;
+import dev.quarry.proto.v1.GetFutureLogsRequest;
+import dev.quarry.proto.v1.GetFutureLogsResponse;
 import dev.quarry.proto.v1.GetJobRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.Job;
@@ -33,6 +36,7 @@ import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobService;
 import dev.quarry.server.jobs.SubmitCommand;
 import dev.quarry.server.jobs.SubmitService;
+import dev.quarry.server.results.FutureLogs;
 import dev.quarry.server.results.ResultStreamer;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -56,18 +60,21 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   private final SubmitService submits;
   private final JobService jobs;
   private final ResultStreamer results;
+  private final FutureLogs logs;
 
   public JobGrpcService(
       BlobService blobs,
       FunctionService functions,
       SubmitService submits,
       JobService jobs,
-      ResultStreamer results) {
+      ResultStreamer results,
+      FutureLogs logs) {
     this.blobs = blobs;
     this.functions = functions;
     this.submits = submits;
     this.jobs = jobs;
     this.results = results;
+    this.logs = logs;
   }
 
   @Override
@@ -251,6 +258,16 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
               .setJob(ProtoViews.job(done.job()))
               .setRetried(done.retried())
               .build();
+        });
+  }
+
+  @Override
+  public void getFutureLogs(GetFutureLogsRequest r, StreamObserver<GetFutureLogsResponse> out) {
+    unary(
+        out,
+        () -> {
+          byte[] log = logs.read(AuthInterceptor.principal(), Ids.job(r.getJobId()), r.getIndex());
+          return GetFutureLogsResponse.newBuilder().setLog(ByteString.copyFrom(log)).build();
         });
   }
 

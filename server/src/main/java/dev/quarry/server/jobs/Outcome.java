@@ -17,7 +17,10 @@ public sealed interface Outcome {
     return task().job();
   }
 
-  /** The attempt ended: SUCCEEDED, or FAILED with an error (stored at resultKey when present). */
+  /**
+   * The attempt ended: SUCCEEDED, or FAILED with an error (stored at resultKey when present);
+   * logKey holds what its function printed, when it printed.
+   */
   record Finished(
       TaskId task,
       int attempt,
@@ -28,7 +31,8 @@ public sealed interface Outcome {
       boolean functionError,
       int durationMs,
       boolean coldStart,
-      @Nullable Platform platform)
+      @Nullable Platform platform,
+      @Nullable String logKey)
       implements Outcome {
     public Finished {
       if (!state.terminal()) {
@@ -46,7 +50,16 @@ public sealed interface Outcome {
    */
   record Requeue(TaskId task, int attempt, Duration delay, String reason) implements Outcome {}
 
-  /** The attempt failed in a retryable way: back to PENDING after {@code delay}. */
-  record Retry(TaskId task, int attempt, Duration delay, String errorType, String errorMessage)
+  /**
+   * The attempt failed in a retryable way: back to PENDING after {@code delay}; logKey holds what
+   * its function printed, when it printed.
+   */
+  record Retry(
+      TaskId task,
+      int attempt,
+      Duration delay,
+      String errorType,
+      String errorMessage,
+      @Nullable String logKey)
       implements Outcome {}
 }

@@ -21,4 +21,9 @@ public final class StorageKeys {
   public static String result(String tenant, UUID job, int index, int attempt) {
     return "tenants/" + tenant + "/jobs/" + job + "/results/" + index + "." + attempt;
   }
+
+  /** What one attempt of a future printed to stdout and stderr. */
+  public static String log(String tenant, UUID job, int index, int attempt) {
+    return "tenants/" + tenant + "/jobs/" + job + "/logs/" + index + "." + attempt;
+  }
 }

@@ -99,6 +99,9 @@ public interface TaskStore {
   /** Finished tasks of a job from input index {@code index} on, in input order. */
   List<FinishedTask> finishedFrom(UUID job, int index, int limit);
 
+  /** Where the latest recorded attempt of a future stored what it printed; empty if nothing. */
+  Optional<String> logKey(UUID job, int index);
+
   /** Jobs running and tasks pending or running, over all tenants. */
   QueueCounts queueCounts();
 

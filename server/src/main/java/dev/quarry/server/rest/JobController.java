@@ -9,6 +9,7 @@ import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobService;
 import dev.quarry.server.jobs.SubmitCommand;
 import dev.quarry.server.jobs.SubmitService;
+import dev.quarry.server.results.FutureLogs;
 import dev.quarry.server.results.ResultStreamer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -44,13 +45,19 @@ public class JobController {
   private final SubmitService submits;
   private final JobService jobs;
   private final ResultStreamer results;
+  private final FutureLogs logs;
   private final QuarryProperties props;
 
   public JobController(
-      SubmitService submits, JobService jobs, ResultStreamer results, QuarryProperties props) {
+      SubmitService submits,
+      JobService jobs,
+      ResultStreamer results,
+      FutureLogs logs,
+      QuarryProperties props) {
     this.submits = submits;
     this.jobs = jobs;
     this.results = results;
+    this.logs = logs;
     this.props = props;
   }
 
@@ -138,6 +145,27 @@ public class JobController {
     NdjsonSink sink = new NdjsonSink(response.getOutputStream(), job.function().codec());
     results.stream(job, resultOrder, 0, sink);
     sink.flush();
+  }
+
+  /** What the future's function printed (stdout and stderr) in its latest attempt, as text. */
+  @GetMapping("/v1/jobs/{id}/futures/{index}/logs")
+  ResponseEntity<byte[]> logs(
+      @PathVariable String id, @PathVariable String index, HttpServletRequest request) {
+    byte[] log = logs.read(Bodies.principal(request), Ids.job(id), futureIndex(index));
+    return ResponseEntity.ok()
+        .contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+        .body(log);
+  }
+
+  private static int futureIndex(String index) {
+    if (index.isEmpty() || index.length() > 10 || !index.chars().allMatch(Character::isDigit)) {
+      throw ApiException.invalid("a future index is a whole number from 0");
+    }
+    long value = Long.parseLong(index);
+    if (value > Integer.MAX_VALUE) {
+      throw ApiException.invalid("a future index is a whole number from 0");
+    }
+    return (int) value;
   }
 
   private static String text(JsonNode body, String field, boolean required) {

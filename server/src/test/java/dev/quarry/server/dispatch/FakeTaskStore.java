@@ -165,6 +165,11 @@ class FakeTaskStore implements TaskStore {
   }
 
   @Override
+  public java.util.Optional<String> logKey(UUID job, int index) {
+    throw unused();
+  }
+
+  @Override
   public QueueCounts queueCounts() {
     throw unused();
   }

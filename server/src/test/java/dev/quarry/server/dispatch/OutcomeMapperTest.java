@@ -12,6 +12,7 @@ import dev.quarry.server.jobs.FunctionRef;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobState;
 import dev.quarry.server.jobs.Outcome;
+import dev.quarry.server.jobs.StorageKeys;
 import dev.quarry.server.jobs.TaskId;
 import dev.quarry.server.jobs.TaskState;
 import java.time.Clock;
@@ -91,6 +92,37 @@ class OutcomeMapperTest {
     assertThat(out.get(2))
         .isInstanceOfSatisfying(
             Outcome.Finished.class, f -> assertThat(f.resultKey()).isEqualTo("r7"));
+  }
+
+  @Test
+  void recordsALogKeyOnlyWhenItIsTheOneTheAttemptWasGiven() {
+    String given = StorageKeys.log("t", jobId, 1, 2);
+    TaskOutcome failed =
+        TaskOutcome.newBuilder()
+            .setIndex(2)
+            .setLogKey(StorageKeys.log("t", jobId, 2, 1))
+            .setError(RemoteError.newBuilder().setType("java.io.IOException"))
+            .build();
+    InvocationSummary summary =
+        InvocationSummary.newBuilder()
+            .addOutcomes(ok(1).toBuilder().setLogKey(given))
+            .addOutcomes(ok(0).toBuilder().setLogKey("tenants/other/jobs/x/results/0.1"))
+            .addOutcomes(failed)
+            .build();
+
+    List<Outcome> out =
+        mapper.fromSummary(job(3, false), List.of(task(1, 2), task(0, 1), task(2, 1)), summary);
+
+    assertThat(out.get(0))
+        .isInstanceOfSatisfying(
+            Outcome.Finished.class, f -> assertThat(f.logKey()).isEqualTo(given));
+    assertThat(out.get(1))
+        .isInstanceOfSatisfying(Outcome.Finished.class, f -> assertThat(f.logKey()).isNull());
+    assertThat(out.get(2))
+        .as("a retried attempt keeps its own log")
+        .isInstanceOfSatisfying(
+            Outcome.Retry.class,
+            r -> assertThat(r.logKey()).isEqualTo(StorageKeys.log("t", jobId, 2, 1)));
   }
 
   @Test

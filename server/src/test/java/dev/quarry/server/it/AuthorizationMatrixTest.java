@@ -11,6 +11,7 @@ import dev.quarry.proto.v1.CredentialServiceGrpc;
 import dev.quarry.proto.v1.DisableTenantRequest;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FunctionKind;
+import dev.quarry.proto.v1.GetFutureLogsRequest;
 import dev.quarry.proto.v1.GetJobRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.JobServiceGrpc;
@@ -155,6 +156,9 @@ class AuthorizationMatrixTest {
     c.put(
         "GET /v1/jobs/{id}/results",
         new Rest("GET", "/v1/jobs/" + jobId + "/results", null, false, Cross.NOT_FOUND));
+    c.put(
+        "GET /v1/jobs/{id}/futures/{index}/logs",
+        new Rest("GET", "/v1/jobs/" + jobId + "/futures/0/logs", null, false, Cross.NOT_FOUND));
     c.put(
         "POST /v1/admin/tenants",
         new Rest(
@@ -321,6 +325,15 @@ class AuthorizationMatrixTest {
                 JobServiceGrpc.newBlockingStub(ch)
                     .retryFailed(RetryFailedRequest.newBuilder().setJobId(jobId).build()),
             true,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.JobService/GetFutureLogs",
+        new Grpc(
+            ch ->
+                JobServiceGrpc.newBlockingStub(ch)
+                    .getFutureLogs(
+                        GetFutureLogsRequest.newBuilder().setJobId(jobId).setIndex(0).build()),
+            false,
             Cross.NOT_FOUND));
     c.put(
         "quarry.v1.JobService/WatchJob",

@@ -133,7 +133,7 @@ class LambdaSandboxAttackTest {
 
   @Test
   void urlsKeptByAnEarlierInvocationAreRefusedOnceTheyExpired() throws Exception {
-    // a stored input (over 256 bytes) and a result: one URL to read, one to write
+    // a stored input (over 256 bytes), a result and a log: one URL to read, two to write
     String job =
         submit(
             PROFILE_B,
@@ -150,7 +150,7 @@ class LambdaSandboxAttackTest {
 
     String replay = attack(Map.of("attack", "replay", "job", job), 0).get("result").asString();
 
-    assertThat(replay).isEqualTo("BLOCKED: 2 captured URLs replayed");
+    assertThat(replay).isEqualTo("BLOCKED: 3 captured URLs replayed");
     for (String key : store.list("tenants/" + TENANT_B + "/jobs/" + job + "/")) {
       assertThat(new String(store.read(key).orElseThrow(), StandardCharsets.UTF_8))
           .as(key)

@@ -144,7 +144,7 @@ public class GrantAttack implements Function<Object, Object> {
         record(leaks, "GET", listing, null);
       }
       attempts++;
-      if (path.contains("/results/")) {
+      if (isWrite(path)) {
         record(leaks, "GET", url, null); // a write URL does not read
       } else {
         record(leaks, "PUT", url, "overwritten by tenant B"); // a read URL does not write
@@ -164,7 +164,12 @@ public class GrantAttack implements Function<Object, Object> {
     return "CAPTURED " + urls.size() + " " + urls;
   }
 
-  /** The captured URLs used as they are: GET the read ones, PUT over the results. */
+  /** The invocation's write URLs: its tasks' results and logs. */
+  private static boolean isWrite(String path) {
+    return path.contains("/results/") || path.contains("/logs/");
+  }
+
+  /** The captured URLs used as they are: GET the read ones, PUT over the results and logs. */
   private static String replay(String job) throws Exception {
     List<String> urls = CAPTURED.stream().filter(u -> u.contains("/jobs/" + job + "/")).toList();
     if (urls.isEmpty()) {
@@ -172,7 +177,7 @@ public class GrantAttack implements Function<Object, Object> {
     }
     List<String> leaks = new ArrayList<>();
     for (String url : urls) {
-      if (URI.create(url).getRawPath().contains("/results/")) {
+      if (isWrite(URI.create(url).getRawPath())) {
         record(leaks, "PUT", url, "overwritten after expiry");
       } else {
         record(leaks, "GET", url, null);

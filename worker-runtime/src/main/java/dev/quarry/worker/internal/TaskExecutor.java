@@ -11,14 +11,27 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
-/** Runs the tasks of one envelope, in order, writing each result or error to its result key. */
+/**
+ * Runs the tasks of one envelope, in order, writing each result or error to its result key and what
+ * the function printed (bounded, see {@link OutputCapture}) to its log key.
+ */
 public final class TaskExecutor {
   static final String TIMEOUT_TYPE = "java.util.concurrent.TimeoutException";
 
   private final Clock clock;
+  private final int logLimit;
 
   public TaskExecutor(Clock clock) {
+    this(clock, OutputCapture.DEFAULT_LIMIT);
+  }
+
+  /**
+   * @param logLimit how many bytes of a task's printed output are kept
+   */
+  public TaskExecutor(Clock clock, int logLimit) {
     this.clock = clock;
+    this.logLimit = logLimit;
+    OutputCapture.install();
   }
 
   /**
@@ -50,26 +63,43 @@ public final class TaskExecutor {
       String message =
           "invocation deadline %d passed before the task started (now %d)"
               .formatted(deadlineMs, start);
-      return failed(task, RemoteErrors.platform(TIMEOUT_TYPE, message), start, store);
+      return failed(task, RemoteErrors.platform(TIMEOUT_TYPE, message), start, store).build();
     }
     Optional<byte[]> input = input(task, store);
     if (input.isEmpty()) {
       FileNotFoundException missing =
           new FileNotFoundException("task input not found in storage: " + task.getKey());
-      return failed(task, RemoteErrors.of(missing, false), start, store);
+      return failed(task, RemoteErrors.of(missing, false), start, store).build();
     }
     byte[] result;
-    try {
-      result = apply(function, codec, input.get());
-    } catch (Throwable e) {
-      if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
-        throw fatal;
+    String logKey;
+    try (OutputCapture.Capture printed = OutputCapture.start(logLimit)) {
+      try {
+        result = apply(function, codec, input.get());
+      } catch (Throwable e) {
+        if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+          throw fatal;
+        }
+        printed.close();
+        logKey = storeLog(task, printed, store);
+        // decode/encode failures count too: they are about the user's own types
+        return failed(task, RemoteErrors.of(e, true), start, store).setLogKey(logKey).build();
       }
-      // decode/encode failures count too: they are about the user's own types
-      return failed(task, RemoteErrors.of(e, true), start, store);
+      printed.close();
+      logKey = storeLog(task, printed, store);
     }
     store.put(task.getResultKey(), result);
-    return outcome(task, start).setOk(true).setResultSize(result.length).build();
+    return outcome(task, start).setOk(true).setResultSize(result.length).setLogKey(logKey).build();
+  }
+
+  /** Writes the task's printed output when there is some and a key for it; the key or "". */
+  private static String storeLog(TaskInput task, OutputCapture.Capture printed, ObjectStore store) {
+    byte[] log = printed.bytes();
+    if (log.length == 0 || task.getLogKey().isEmpty()) {
+      return "";
+    }
+    store.put(task.getLogKey(), log);
+    return task.getLogKey();
   }
 
   private static Optional<byte[]> input(TaskInput task, ObjectStore store) {
@@ -93,9 +123,10 @@ public final class TaskExecutor {
     }
   }
 
-  private TaskOutcome failed(TaskInput task, RemoteError error, long start, ObjectStore store) {
+  private TaskOutcome.Builder failed(
+      TaskInput task, RemoteError error, long start, ObjectStore store) {
     store.put(task.getResultKey(), error.toByteArray());
-    return outcome(task, start).setOk(false).setError(error).build();
+    return outcome(task, start).setOk(false).setError(error);
   }
 
   private TaskOutcome.Builder outcome(TaskInput task, long start) {

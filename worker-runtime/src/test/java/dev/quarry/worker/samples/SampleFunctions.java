@@ -26,4 +26,13 @@ public final class SampleFunctions {
   public static Function<Object, Object> unserializableResult() {
     return (Function<Object, Object> & Serializable) x -> new Object();
   }
+
+  public static Function<Object, Object> printing() {
+    return (Function<Object, Object> & Serializable)
+        x -> {
+          System.out.println("out " + x);
+          System.err.println("err " + x);
+          return x;
+        };
+  }
 }

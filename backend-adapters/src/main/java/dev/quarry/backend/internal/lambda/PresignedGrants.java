@@ -64,6 +64,9 @@ final class PresignedGrants {
       if (!task.getResultKey().isEmpty()) {
         writes.add(task.getResultKey());
       }
+      if (!task.getLogKey().isEmpty()) {
+        writes.add(task.getLogKey());
+      }
     }
     for (String key : reads) {
       require(scope, key);

@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The objects one invocation may reach, derived from its envelope as the server built it: it reads
  * its function's manifest, payload and jars and its tasks' stored inputs, and writes its tasks'
- * results and its status. The jars and payload named by a manifest are granted when the worker
- * reads the manifest. A grant lasts while its invocation is the one its worker runs. Only keys
- * under the invocation's tenant prefix ({@link TenantScope}) are ever granted, whatever the
+ * results and logs and its status. The jars and payload named by a manifest are granted when the
+ * worker reads the manifest. A grant lasts while its invocation is the one its worker runs. Only
+ * keys under the invocation's tenant prefix ({@link TenantScope}) are ever granted, whatever the
  * envelope or a manifest names.
  */
 final class InvocationGrant {
@@ -40,6 +40,9 @@ final class InvocationGrant {
       }
       if (!task.getResultKey().isEmpty()) {
         grant.writes.add(task.getResultKey());
+      }
+      if (!task.getLogKey().isEmpty()) {
+        grant.writes.add(task.getLogKey());
       }
     }
     return grant;

@@ -62,13 +62,22 @@ class PresignedGrantsTest {
 
   @Test
   void signsEveryObjectOfTheInvocationUnderItsTenantPrefixOnly() throws Exception {
-    TaskEnvelope granted =
-        grants.grant(envelope("b", MANIFEST, "tenants/b/jobs/j2/inputs/0", "tenants/b/jobs/j2/r"));
+    TaskEnvelope withLog =
+        envelope("b", MANIFEST, "tenants/b/jobs/j2/inputs/0", "tenants/b/jobs/j2/r");
+    withLog =
+        withLog.toBuilder()
+            .setTasks(0, withLog.getTasks(0).toBuilder().setLogKey("tenants/b/jobs/j2/logs/0.1"))
+            .build();
+    TaskEnvelope granted = grants.grant(withLog);
 
     assertThat(granted.getGrantsList())
         .extracting(ObjectGrant::getKey)
         .containsExactlyInAnyOrder(
-            MANIFEST, JAR_OF_B, "tenants/b/jobs/j2/inputs/0", "tenants/b/jobs/j2/r");
+            MANIFEST,
+            JAR_OF_B,
+            "tenants/b/jobs/j2/inputs/0",
+            "tenants/b/jobs/j2/r",
+            "tenants/b/jobs/j2/logs/0.1");
     for (ObjectGrant g : granted.getGrantsList()) {
       assertThat(URI.create(g.getUrl()).getPath()).startsWith("/" + BUCKET + "/tenants/b/");
     }
@@ -93,6 +102,11 @@ class PresignedGrantsTest {
     assertRefused(
         envelope("b", MANIFEST, "tenants/b/../a/jobs/j1/inputs/0", "tenants/b/jobs/j2/r"));
     assertRefused(envelope("b", MANIFEST, "tenants/b//x", "tenants/b/jobs/j2/r"));
+    TaskEnvelope foreignLog = envelope("b", MANIFEST, null, "tenants/b/jobs/j2/r");
+    assertRefused(
+        foreignLog.toBuilder()
+            .setTasks(0, foreignLog.getTasks(0).toBuilder().setLogKey(INPUT_OF_A))
+            .build());
     assertRefused(envelope("", MANIFEST, null, "tenants/b/jobs/j2/r"));
     assertRefused(envelope("../a", MANIFEST, null, "tenants/b/jobs/j2/r"));
   }

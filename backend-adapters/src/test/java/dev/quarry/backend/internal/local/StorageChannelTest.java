@@ -25,6 +25,7 @@ class StorageChannelTest {
   private static final String JAR = "tenants/b/blobs/jar1";
   private static final String INPUT = "tenants/b/jobs/j2/inputs/0";
   private static final String RESULT = "tenants/b/jobs/j2/results/0-1";
+  private static final String LOG = "tenants/b/jobs/j2/logs/0.1";
 
   @TempDir Path temp;
   private ObjectStore store;
@@ -55,6 +56,9 @@ class StorageChannelTest {
     assertThat(read(running, INPUT).getData().toStringUtf8()).isEqualTo("input of j2");
     assertThat(write(running, RESULT).getError()).isEmpty();
     assertThat(store.read(RESULT)).isPresent();
+    assertThat(write(running, LOG).getError()).isEmpty();
+    assertThat(store.read(LOG)).isPresent();
+    assertThat(read(running, LOG).getDenied()).as("logs are write-only").isTrue();
   }
 
   @Test
@@ -103,6 +107,7 @@ class StorageChannelTest {
             .addTasks(TaskInput.newBuilder().setKey("tenants/a/jobs/j1/inputs/0"))
             .addTasks(TaskInput.newBuilder().setResultKey("tenants/a/jobs/j1/results/0.1"))
             .addTasks(TaskInput.newBuilder().setResultKey("tenants/b/../a/jobs/j1/inputs/0"))
+            .addTasks(TaskInput.newBuilder().setLogKey("tenants/a/jobs/j1/logs/0.1"))
             .build();
     PendingInvocation running =
         new PendingInvocation(envelope, new CompletableFuture<>(), 0, InvocationGrant.of(envelope));
@@ -113,6 +118,7 @@ class StorageChannelTest {
       assertThat(read(running, key).getDenied()).as(key).isTrue();
     }
     assertThat(write(running, "tenants/a/jobs/j1/results/0.1").getDenied()).isTrue();
+    assertThat(write(running, "tenants/a/jobs/j1/logs/0.1").getDenied()).isTrue();
     assertThat(write(running, "tenants/b/../a/jobs/j1/inputs/0").getDenied()).isTrue();
     assertThat(store.exists("tenants/a/jobs/j1/results/0.1")).isFalse();
     assertThat(
@@ -196,7 +202,7 @@ class StorageChannelTest {
                 FunctionSpec.newBuilder()
                     .setKind(FunctionKind.FUNCTION_KIND_JAR_ENTRY)
                     .setManifestKey(MANIFEST))
-            .addTasks(TaskInput.newBuilder().setKey(INPUT).setResultKey(RESULT))
+            .addTasks(TaskInput.newBuilder().setKey(INPUT).setResultKey(RESULT).setLogKey(LOG))
             .build();
     return new PendingInvocation(
         envelope, new CompletableFuture<>(), 0, InvocationGrant.of(envelope));

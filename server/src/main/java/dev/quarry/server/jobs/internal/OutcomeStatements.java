@@ -24,11 +24,13 @@ final class OutcomeStatements {
           + " duration_ms = v.duration_ms, cold_start = v.cold, billed_ms = v.billed_ms,"
           + " memory_used_mb = v.memory_used_mb, memory_size_mb = v.memory_size_mb,"
           + " finished_at = now(), finish_seq = nextval('finish_seq'), lease_owner = null,"
-          + " lease_expires_at = null"
+          + " lease_expires_at = null, log_key = v.log_key"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[],"
-          + " ?::text[], ?::boolean[], ?::int[], ?::boolean[], ?::int[], ?::int[], ?::int[])"
+          + " ?::text[], ?::boolean[], ?::int[], ?::boolean[], ?::int[], ?::int[], ?::int[],"
+          + " ?::text[])"
           + " as v(job_id, idx, attempt, state, result_key, error_type, error_message,"
-          + " function_error, duration_ms, cold, billed_ms, memory_used_mb, memory_size_mb)"
+          + " function_error, duration_ms, cold, billed_ms, memory_used_mb, memory_size_mb,"
+          + " log_key)"
           // SUCCEEDED and FAILED have the same sources
           + GUARD
           + taskMayBecome("t.state", TaskState.SUCCEEDED);
@@ -38,9 +40,10 @@ final class OutcomeStatements {
           + lit(TaskState.PENDING)
           + ", lease_owner = null,"
           + " lease_expires_at = null, not_before = now() + v.delay_ms * interval '1 millisecond',"
-          + " error_type = v.error_type, error_message = v.error_message"
-          + " from unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[])"
-          + " as v(job_id, idx, attempt, delay_ms, error_type, error_message)"
+          + " error_type = v.error_type, error_message = v.error_message, log_key = v.log_key"
+          + " from unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[],"
+          + " ?::text[])"
+          + " as v(job_id, idx, attempt, delay_ms, error_type, error_message, log_key)"
           + GUARD
           + taskMayBecome("t.state", TaskState.PENDING);
 
@@ -77,6 +80,7 @@ final class OutcomeStatements {
     Integer[] billed = new Integer[n];
     Integer[] memoryUsed = new Integer[n];
     Integer[] memorySize = new Integer[n];
+    String[] log = new String[n];
     for (int i = 0; i < n; i++) {
       Outcome.Finished f = rows.get(i);
       job[i] = f.task().job();
@@ -89,6 +93,7 @@ final class OutcomeStatements {
       fnError[i] = f.functionError();
       duration[i] = f.durationMs();
       cold[i] = f.coldStart();
+      log[i] = f.logKey();
       if (f.platform() != null) {
         billed[i] = f.platform().billedMs();
         memoryUsed[i] = f.platform().memoryUsedMb();
@@ -109,7 +114,8 @@ final class OutcomeStatements {
             cold,
             billed,
             memoryUsed,
-            memorySize)
+            memorySize,
+            log)
         .update();
   }
 
@@ -121,6 +127,7 @@ final class OutcomeStatements {
     Long[] delay = new Long[n];
     String[] type = new String[n];
     String[] message = new String[n];
+    String[] log = new String[n];
     for (int i = 0; i < n; i++) {
       Outcome.Retry r = rows.get(i);
       job[i] = r.task().job();
@@ -129,8 +136,9 @@ final class OutcomeStatements {
       delay[i] = r.delay().toMillis();
       type[i] = text(r.errorType());
       message[i] = text(r.errorMessage());
+      log[i] = r.logKey();
     }
-    jdbc.sql(RETRY).params(job, idx, attempt, delay, type, message).update();
+    jdbc.sql(RETRY).params(job, idx, attempt, delay, type, message, log).update();
   }
 
   void requeues(List<Outcome.Requeue> rows) {

@@ -202,6 +202,11 @@ public class PgTaskStore implements TaskStore {
   }
 
   @Override
+  public Optional<String> logKey(UUID job, int index) {
+    return results.logKey(job, index);
+  }
+
+  @Override
   public QueueCounts queueCounts() {
     return jobs.queueCounts();
   }

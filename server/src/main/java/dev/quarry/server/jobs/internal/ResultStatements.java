@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,6 +38,14 @@ final class ResultStatements {
         .params(job, index, limit)
         .query(ResultStatements::map)
         .list();
+  }
+
+  Optional<String> logKey(UUID job, int index) {
+    return jdbc.sql(
+            "select log_key from tasks where job_id = ? and idx = ? and log_key is not null")
+        .params(job, index)
+        .query(String.class)
+        .optional();
   }
 
   static FinishedTask map(ResultSet rs, int n) throws SQLException {

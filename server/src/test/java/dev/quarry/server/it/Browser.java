@@ -53,8 +53,10 @@ final class Browser implements AutoCloseable {
     open("/login");
     driver.findElement(By.id("key")).sendKeys(key);
     driver.findElement(By.id("sign-in")).click();
-    new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+    wait.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
+    // the URL changes when the next page starts loading: wait until it has
+    wait.until(d -> "complete".equals(script("return document.readyState")));
   }
 
   void signOutAll() {

@@ -233,8 +233,9 @@ class DashboardBrowserTest {
     browser.open("/jobs");
     Cookie before = browser.driver.manage().getCookieNamed("QUARRY_SESSION");
     browser.driver.findElement(By.id("sign-out")).click();
-    await().atMost(WAIT).until(() -> browser.driver.getCurrentUrl().contains("/login"));
-    assertThat(browser.driver.findElements(By.id("signed-out"))).isNotEmpty();
+    // the login page that says so, once it has loaded (the URL changes before the page is there)
+    await().atMost(WAIT).until(() -> !browser.driver.findElements(By.id("signed-out")).isEmpty());
+    assertThat(browser.driver.getCurrentUrl()).contains("/login");
     browser.screenshot("dashboard-sign-in");
     // the old session cookie no longer signs anyone in
     browser.driver.manage().deleteAllCookies();

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard's other pages in headless Chromium: overview, functions and profiles, the admin
@@ -115,7 +117,11 @@ class DashboardPagesTest {
       browser.open("/login");
       browser.driver.findElement(By.id("key")).sendKeys(key);
       browser.driver.findElement(By.id("sign-in")).click();
-      assertThat(browser.driver.findElement(By.id("sign-in-error")).getText())
+      // the click only starts the form's POST: wait for the answer page
+      assertThat(
+              new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                  .until(ExpectedConditions.presenceOfElementLocated(By.id("sign-in-error")))
+                  .getText())
           .contains("not valid");
       browser.open("/jobs");
       assertThat(browser.driver.getCurrentUrl()).contains("/login");

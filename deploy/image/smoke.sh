@@ -75,6 +75,10 @@ fi
 if ! ps -o user= -p "$pid" >/dev/null || [[ $(ps -o uid= -p "$pid" | tr -d ' ') -ne ${user%%:*} ]]; then
   echo "image smoke: server is not running as ${user%%:*}" >&2; exit 1
 fi
-curl -sf "http://127.0.0.1:$mgmt/actuator/prometheus" | grep -q '^quarry_tasks' \
-  || { echo "image smoke: no metrics on the management port" >&2; exit 1; }
+# Read the whole scrape first: piped into `grep -q`, which stops at the first match, curl could
+# fail writing the rest (exit 23), and under pipefail the check failed although the metric was there.
+metrics=$(curl -sf "http://127.0.0.1:$mgmt/actuator/prometheus") \
+  || { echo "image smoke: the management port did not answer the Prometheus scrape" >&2; exit 1; }
+grep -q '^quarry_tasks' <<< "$metrics" \
+  || { echo "image smoke: no quarry_tasks metric on the management port" >&2; exit 1; }
 echo "image smoke: ok (server as uid ${user%%:*}, map of 2 on a worker JVM from the image's class path)"

@@ -43,6 +43,7 @@ public final class LocalBackendOptions {
   private final long maxTmpBytes;
   private final long maxObjectBytes;
   private final @Nullable ObjectStore store;
+  private final @Nullable StoreSelector storeSelector;
 
   private LocalBackendOptions(Builder builder) {
     this.poolSize = builder.poolSize;
@@ -63,6 +64,7 @@ public final class LocalBackendOptions {
     this.maxTmpBytes = builder.maxTmpBytes;
     this.maxObjectBytes = builder.maxObjectBytes;
     this.store = builder.store;
+    this.storeSelector = builder.storeSelector;
   }
 
   /** A builder holding the defaults. */
@@ -90,7 +92,8 @@ public final class LocalBackendOptions {
         .maxCpuSeconds(maxCpuSeconds)
         .maxTmpBytes(maxTmpBytes)
         .maxObjectBytes(maxObjectBytes)
-        .store(store);
+        .store(store)
+        .storeSelector(storeSelector);
   }
 
   /**
@@ -217,6 +220,14 @@ public final class LocalBackendOptions {
     return Optional.ofNullable(store);
   }
 
+  /**
+   * Chooses, per invocation, the store its worker reaches through the backend instead of {@link
+   * #store()} (which must then be set too). Absent: every invocation uses {@link #store()}.
+   */
+  public Optional<StoreSelector> storeSelector() {
+    return Optional.ofNullable(storeSelector);
+  }
+
   @Override
   public String toString() {
     return "LocalBackendOptions{poolSize="
@@ -270,6 +281,7 @@ public final class LocalBackendOptions {
     private long maxTmpBytes = 1L << 30;
     private long maxObjectBytes = 256L << 20;
     private @Nullable ObjectStore store;
+    private @Nullable StoreSelector storeSelector;
 
     private Builder() {}
 
@@ -366,6 +378,12 @@ public final class LocalBackendOptions {
     /** The store workers reach through the backend; null to let them open it themselves. */
     public Builder store(@Nullable ObjectStore store) {
       this.store = store;
+      return this;
+    }
+
+    /** See {@link LocalBackendOptions#storeSelector()}; null for {@link #store} alone. */
+    public Builder storeSelector(@Nullable StoreSelector storeSelector) {
+      this.storeSelector = storeSelector;
       return this;
     }
 

@@ -11,6 +11,7 @@ import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;
 import dev.quarry.proto.v1.StorageSettings;
 import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.storage.ObjectStore;
 import dev.quarry.worker.TaskRunner;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -112,8 +113,21 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
       return CompletableFuture.failedFuture(
           new BackendException(Kind.PERMANENT, e.getMessage(), e));
     }
+    @Nullable ObjectStore store = null;
+    if (channel != null && options.storeSelector().isPresent()) {
+      try {
+        store = options.storeSelector().get().storeFor(envelope);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(
+            e instanceof BackendException b
+                ? b
+                : new BackendException(
+                    Kind.PERMANENT, "cannot open the invocation's store: " + e.getMessage(), e));
+      }
+    }
     PendingInvocation pending =
-        new PendingInvocation(sent, new CompletableFuture<>(), System.currentTimeMillis(), grant);
+        new PendingInvocation(
+            sent, new CompletableFuture<>(), System.currentTimeMillis(), grant, store);
     lock.lock();
     try {
       if (closed) {

@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves workers' storage calls from the server's store: a key is read or written only when the
- * grant of the invocation the worker is running covers it. Workers thus need no credentials, no
- * network and no view of the data directory.
+ * Serves workers' storage calls from the server's store (or the store chosen for the running
+ * invocation, see {@link PendingInvocation#store()}): a key is read or written only when the grant
+ * of the invocation the worker is running covers it. Workers thus need no credentials, no network
+ * and no view of the data directory.
  */
 final class StorageChannel {
   private static final Logger log = LoggerFactory.getLogger(StorageChannel.class);
@@ -41,13 +42,14 @@ final class StorageChannel {
           reply, workerId, call, "invocation '" + call.getInvocationId() + "' is not running");
     }
     InvocationGrant grant = running.grant();
+    ObjectStore store = running.store() == null ? this.store : running.store();
     try {
       return switch (call.getOp()) {
         case OP_READ -> {
           if (!grant.mayRead(call.getKey())) {
             yield deny(reply, workerId, call, "not granted for reading");
           }
-          yield read(reply, call, grant);
+          yield read(store, reply, call, grant);
         }
         case OP_WRITE -> {
           if (!grant.mayWrite(call.getKey())) {
@@ -77,7 +79,8 @@ final class StorageChannel {
     }
   }
 
-  private StorageReply read(StorageReply.Builder reply, StorageCall call, InvocationGrant grant)
+  private static StorageReply read(
+      ObjectStore store, StorageReply.Builder reply, StorageCall call, InvocationGrant grant)
       throws IOException {
     Optional<Long> size = store.size(call.getKey());
     if (size.isEmpty()) {

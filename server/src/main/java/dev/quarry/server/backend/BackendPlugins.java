@@ -2,6 +2,8 @@ package dev.quarry.server.backend;
 
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.JsonErrors;
+import dev.quarry.server.storage.BucketNames;
+import dev.quarry.server.storage.ProfileStores;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +41,7 @@ public class BackendPlugins {
                 + p.getClass().getName());
       }
       for (String name : p.settingNames()) {
-        if (ProfileSettings.RESILIENCE.contains(name)) {
+        if (ProfileSettings.RESILIENCE.contains(name) || name.equals(ProfileStores.BUCKET)) {
           throw new IllegalStateException(
               "backend plug-in " + p.kind() + " declares the common setting '" + name + "'");
         }
@@ -71,7 +73,8 @@ public class BackendPlugins {
 
   /**
    * Checks a profile's backend, settings and credential kind: unknown settings, values over {@value
-   * #MAX_TEXT} characters, the common resilience settings, then the plug-in's own.
+   * #MAX_TEXT} characters, the common resilience settings and {@code bucket} (its name only), then
+   * the plug-in's own.
    *
    * @param credentialKind kind of the credential the profile names, null when it names none
    * @throws ApiException INVALID_ARGUMENT naming the first problem
@@ -93,6 +96,7 @@ public class BackendPlugins {
    */
   public static void validateSettings(BackendPlugin plugin, Map<String, String> settings) {
     Set<String> allowed = new TreeSet<>(ProfileSettings.RESILIENCE);
+    allowed.add(ProfileStores.BUCKET);
     allowed.addAll(plugin.settingNames());
     for (var e : settings.entrySet()) {
       if (!allowed.contains(e.getKey())) {
@@ -110,6 +114,10 @@ public class BackendPlugins {
       }
     }
     ProfileSettings.validateResilience(settings);
+    String bucket = settings.get(ProfileStores.BUCKET);
+    if (bucket != null) {
+      BucketNames.validate(bucket);
+    }
     plugin.validate(settings);
   }
 }

@@ -118,6 +118,14 @@ public class CredentialService {
     return cipher.activeKeyId();
   }
 
+  /**
+   * When a tenant's credential was last written, for caches of what was opened with it; empty when
+   * there is none by that name.
+   */
+  public java.util.Optional<Instant> version(String tenant, String name) {
+    return repository.findById(new TenantScopedName(tenant, name)).map(c -> c.info().updatedAt());
+  }
+
   boolean exists(String tenant, String name) {
     return kind(tenant, name) != null;
   }

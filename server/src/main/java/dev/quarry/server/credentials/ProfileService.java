@@ -8,12 +8,14 @@ import dev.quarry.server.auth.Role;
 import dev.quarry.server.backend.BackendPlugin;
 import dev.quarry.server.backend.BackendPlugins;
 import dev.quarry.server.db.TenantScopedName;
+import dev.quarry.server.storage.ProfileStores;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -34,18 +36,21 @@ public class ProfileService {
   private final CredentialService credentials;
   private final AuditLog audit;
   private final BackendPlugins plugins;
+  private final ObjectProvider<ProfileStores> stores;
 
   ProfileService(
       ProfileRepository repository,
       TransactionTemplate tx,
       CredentialService credentials,
       AuditLog audit,
-      BackendPlugins plugins) {
+      BackendPlugins plugins,
+      ObjectProvider<ProfileStores> stores) {
     this.repository = repository;
     this.tx = tx;
     this.credentials = credentials;
     this.audit = audit;
     this.plugins = plugins;
+    this.stores = stores;
   }
 
   /** A profile: which backend, its settings, and the credential set it uses (by name). */
@@ -58,7 +63,8 @@ public class ProfileService {
       Instant updatedAt) {}
 
   /**
-   * @throws ApiException INVALID_ARGUMENT for bad fields, NOT_FOUND for an unknown credential
+   * @throws ApiException INVALID_ARGUMENT for bad fields or a {@code bucket} the credential cannot
+   *     write, read and delete in; NOT_FOUND for an unknown credential
    */
   public Profile put(
       Principal admin,
@@ -82,6 +88,8 @@ public class ProfileService {
       throw ApiException.notFound(ErrorReason.CREDENTIAL_NOT_FOUND, credential);
     }
     plugins.validate(backend, settings, kind);
+    // a bucket must be reachable with the profile's credential before any job is sent there
+    stores.getObject().check(admin.tenantId(), settings, credential, kind);
     String json = JSON.writeValueAsString(new TreeMap<>(settings));
     return tx.execute(
         s -> {

@@ -10,8 +10,8 @@ import dev.quarry.server.jobs.ClaimedTask;
 import dev.quarry.server.jobs.FunctionRef;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.StorageKeys;
+import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.server.storage.WorkerStorage;
-import dev.quarry.storage.ObjectStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +23,13 @@ import org.springframework.stereotype.Component;
 @Component
 class EnvelopeFactory {
   private final WorkerStorage storage;
-  private final ObjectStore store;
+  private final ProfileStores stores;
   private final Clock clock;
   private final Map<String, FunctionSpec> manifests = new ConcurrentHashMap<>();
 
-  EnvelopeFactory(WorkerStorage storage, ObjectStore store, Clock clock) {
+  EnvelopeFactory(WorkerStorage storage, ProfileStores stores, Clock clock) {
     this.storage = storage;
-    this.store = store;
+    this.stores = stores;
     this.clock = clock;
   }
 
@@ -45,7 +45,7 @@ class EnvelopeFactory {
             .setInvocationId(invocation)
             .setTenantId(tenant)
             .setJobId(job.id().toString())
-            .setFunction(slimSpec(tenant, job.function()))
+            .setFunction(slimSpec(job, job.function()))
             .setCodec(Codec.valueOf("CODEC_" + job.function().codec()))
             .setDeadlineMs(clock.millis() + job.timeoutMs())
             .setStorage(storage.settings())
@@ -73,23 +73,26 @@ class EnvelopeFactory {
 
   /**
    * Functions with a classpath travel as a manifest key: the full spec is written to storage once
-   * per bundle (idempotent) and read by a worker only when it has not loaded the function yet.
+   * per bundle and store (idempotent: the job's profile may name its own bucket) and read by a
+   * worker only when it has not loaded the function yet.
    */
-  private FunctionSpec slimSpec(String tenant, FunctionRef fn) {
+  private FunctionSpec slimSpec(JobRecord job, FunctionRef fn) {
+    String tenant = job.tenantId();
     FunctionSpec full = spec(tenant, fn);
     if (fn.jarDigests().isEmpty()) {
       return full;
     }
+    ProfileStores.Located at = stores.forProfile(tenant, job.profile());
     String key = StorageKeys.functionManifest(tenant, fn.bundleDigest());
     return manifests.computeIfAbsent(
-        key,
+        at.location() + "|" + key,
         k -> {
-          store.put(k, full.toByteArray());
+          at.store().put(key, full.toByteArray());
           return FunctionSpec.newBuilder()
               .setDigest(full.getDigest())
               .setKind(full.getKind())
               .setName(full.getName())
-              .setManifestKey(k)
+              .setManifestKey(key)
               .build();
         });
   }

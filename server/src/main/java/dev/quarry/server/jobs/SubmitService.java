@@ -11,6 +11,7 @@ import dev.quarry.server.functions.FunctionService;
 import dev.quarry.server.jobs.TaskStore.NewJob;
 import dev.quarry.server.jobs.TaskStore.TaskRow;
 import dev.quarry.server.observability.RequestIds;
+import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public class SubmitService {
   private final BackendRegistry backends;
   private final WorkSignal work;
   private final FunctionService functions;
-  private final ObjectStore store;
+  private final ProfileStores stores;
   private final QuarryProperties props;
   private final java.time.Clock clock;
   private final dev.quarry.server.credentials.ProfileService profiles;
@@ -51,7 +52,7 @@ public class SubmitService {
       BackendRegistry backends,
       WorkSignal work,
       FunctionService functions,
-      ObjectStore store,
+      ProfileStores stores,
       QuarryProperties props,
       java.time.Clock clock,
       dev.quarry.server.credentials.ProfileService profiles,
@@ -63,7 +64,7 @@ public class SubmitService {
     this.backends = backends;
     this.work = work;
     this.functions = functions;
-    this.store = store;
+    this.stores = stores;
     this.props = props;
   }
 
@@ -146,9 +147,14 @@ public class SubmitService {
     if (tasks.runningJobs(caller.tenantId()) >= limits.maxJobsInFlight()) {
       throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
     }
+    // a profile naming its own bucket gets the job's objects there, the function's bundle included
+    ProfileStores.Located at = stores.forProfile(caller.tenantId(), profile);
+    stores.stage(at, bundleKeys(caller.tenantId(), fn));
+    ObjectStore store = at.store();
     UUID job = UUID.randomUUID();
     List<TaskRow> rows =
-        stageInputs(caller.tenantId(), job, cmd.inputs(), inlineLimit(caller.tenantId(), profile));
+        stageInputs(
+            store, caller.tenantId(), job, cmd.inputs(), inlineLimit(caller.tenantId(), profile));
     String auditTarget = job + " (" + n + " inputs, function " + fn.name() + ")";
     JobRecord created =
         new JobRecord(
@@ -173,12 +179,12 @@ public class SubmitService {
     try {
       inserted = tasks.insert(newJob, rows, limits.maxJobsInFlight());
     } catch (RuntimeException | Error e) {
-      deleteStaged(rows);
+      deleteStaged(store, rows);
       throw e;
     }
     if (!inserted) {
       // another submit took the last slot between the check above and the insert
-      deleteStaged(rows);
+      deleteStaged(store, rows);
       throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
     }
     work.wakeUp();
@@ -197,7 +203,16 @@ public class SubmitService {
   }
 
   /** Removes the inputs staged in storage for a job that was not created. */
-  private void deleteStaged(List<TaskRow> rows) {
+  private static List<String> bundleKeys(String tenant, FunctionRef fn) {
+    List<String> keys = new ArrayList<>();
+    if (fn.payloadDigest() != null) {
+      keys.add(StorageKeys.blob(tenant, fn.payloadDigest()));
+    }
+    fn.jarDigests().forEach(d -> keys.add(StorageKeys.blob(tenant, d)));
+    return keys;
+  }
+
+  private static void deleteStaged(ObjectStore store, List<TaskRow> rows) {
     for (TaskRow r : rows) {
       if (r.inputKey() != null) {
         try {
@@ -224,7 +239,8 @@ public class SubmitService {
     }
   }
 
-  private List<TaskRow> stageInputs(String tenant, UUID job, List<byte[]> inputs, int inline) {
+  private static List<TaskRow> stageInputs(
+      ObjectStore store, String tenant, UUID job, List<byte[]> inputs, int inline) {
     List<TaskRow> rows = new ArrayList<>(inputs.size());
     try {
       for (int i = 0; i < inputs.size(); i++) {
@@ -238,7 +254,7 @@ public class SubmitService {
         }
       }
     } catch (RuntimeException | Error e) {
-      deleteStaged(rows);
+      deleteStaged(store, rows);
       throw e;
     }
     return rows;

@@ -6,7 +6,7 @@ import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.TaskStore;
-import dev.quarry.storage.ObjectStore;
+import dev.quarry.server.storage.ProfileStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,11 +25,11 @@ public class FutureLogs {
   public static final int MAX_BYTES = 1024 * 1024 + 256;
 
   private final TaskStore jobs;
-  private final ObjectStore store;
+  private final ProfileStores stores;
 
-  public FutureLogs(TaskStore jobs, ObjectStore store) {
+  public FutureLogs(TaskStore jobs, ProfileStores stores) {
     this.jobs = jobs;
-    this.store = store;
+    this.stores = stores;
   }
 
   /**
@@ -53,7 +53,9 @@ public class FutureLogs {
     if (key.isEmpty()) {
       return new byte[0];
     }
-    Optional<InputStream> in = store.open(key.get());
+    // the job's profile may keep its objects in its own bucket
+    Optional<InputStream> in =
+        stores.forProfile(record.tenantId(), record.profile()).store().open(key.get());
     if (in.isEmpty()) {
       return new byte[0];
     }

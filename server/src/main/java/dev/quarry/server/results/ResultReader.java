@@ -5,8 +5,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.quarry.proto.v1.RemoteError;
 import dev.quarry.proto.v1.TaskResult;
 import dev.quarry.proto.v1.TaskState;
+import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.TaskId;
 import dev.quarry.server.jobs.TaskStore.FinishedTask;
+import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,13 +18,21 @@ import org.springframework.stereotype.Component;
 /** Turns finished tasks into {@link TaskResult}s with their bytes from storage. */
 @Component
 class ResultReader {
-  private final ObjectStore store;
+  private final ProfileStores stores;
 
-  ResultReader(ObjectStore store) {
-    this.store = store;
+  ResultReader(ProfileStores stores) {
+    this.stores = stores;
   }
 
-  TaskResult toResult(UUID job, FinishedTask row) {
+  /** The store holding the objects of {@code job}: its profile's bucket, or the server's. */
+  ObjectStore storeOf(JobRecord job) {
+    return stores.forProfile(job.tenantId(), job.profile()).store();
+  }
+
+  /**
+   * @param store the job's store ({@link #storeOf})
+   */
+  TaskResult toResult(ObjectStore store, UUID job, FinishedTask row) {
     TaskResult.Builder r =
         TaskResult.newBuilder()
             .setTaskId(new TaskId(job, row.index()).toString())
@@ -42,16 +52,16 @@ class ResultReader {
       r.setFinishedAtMs(row.finishedAt().toEpochMilli());
     }
     if (row.state() == dev.quarry.server.jobs.TaskState.SUCCEEDED) {
-      r.setData(ByteString.copyFrom(read(row.resultKey()).orElse(new byte[0])));
+      r.setData(ByteString.copyFrom(read(store, row.resultKey()).orElse(new byte[0])));
     } else {
-      r.setError(error(row));
+      r.setError(error(store, row));
     }
     return r.build();
   }
 
-  private RemoteError error(FinishedTask row) {
+  private static RemoteError error(ObjectStore store, FinishedTask row) {
     if (row.resultKey() != null) {
-      Optional<byte[]> stored = read(row.resultKey());
+      Optional<byte[]> stored = read(store, row.resultKey());
       if (stored.isPresent()) {
         try {
           return RemoteError.parseFrom(stored.get());
@@ -67,7 +77,7 @@ class ResultReader {
         .build();
   }
 
-  private Optional<byte[]> read(@Nullable String key) {
+  private static Optional<byte[]> read(ObjectStore store, @Nullable String key) {
     return key == null ? Optional.empty() : store.read(key);
   }
 }

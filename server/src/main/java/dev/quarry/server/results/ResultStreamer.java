@@ -9,6 +9,7 @@ import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobSignals;
 import dev.quarry.server.jobs.TaskStore;
 import dev.quarry.server.jobs.TaskStore.FinishedTask;
+import dev.quarry.storage.ObjectStore;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
@@ -50,24 +51,27 @@ public class ResultStreamer {
    */
   public dev.quarry.proto.v1.RemoteError error(
       JobRecord job, dev.quarry.server.jobs.TaskStore.FinishedTask row) {
-    return reader.toResult(job.id(), row).getError();
+    return reader.toResult(reader.storeOf(job), job.id(), row).getError();
   }
 
   public void stream(JobRecord job, ResultOrder order, long afterSeq, ResultSink sink)
       throws InterruptedException {
     long version = signals.version(job.id());
     try {
+      // resolved once per stream: the job's profile may keep its objects in its own bucket
+      ObjectStore store = reader.storeOf(job);
       if (order == ResultOrder.RESULT_ORDER_INPUT) {
-        inputOrder(job, sink, version);
+        inputOrder(store, job, sink, version);
       } else {
-        completionOrder(job, afterSeq, sink, version);
+        completionOrder(store, job, afterSeq, sink, version);
       }
     } finally {
       signals.release(job.id());
     }
   }
 
-  private void completionOrder(JobRecord job, long afterSeq, ResultSink sink, long version)
+  private void completionOrder(
+      ObjectStore store, JobRecord job, long afterSeq, ResultSink sink, long version)
       throws InterruptedException {
     BitSet sent = new BitSet(job.total());
     long cursor = afterSeq;
@@ -77,14 +81,14 @@ public class ResultStreamer {
         cursor = Math.max(cursor, row.seq());
         if (!sent.get(row.index())) {
           sent.set(row.index());
-          sink.send(reader.toResult(job.id(), row));
+          sink.send(reader.toResult(store, job.id(), row));
         }
       }
       if (page.size() == PAGE) {
         continue;
       }
       if (terminal(job.id())) {
-        sweep(job, afterSeq, sent, sink);
+        sweep(store, job, afterSeq, sent, sink);
         return;
       }
       sink.flush();
@@ -92,7 +96,7 @@ public class ResultStreamer {
     }
   }
 
-  private void sweep(JobRecord job, long afterSeq, BitSet sent, ResultSink sink)
+  private void sweep(ObjectStore store, JobRecord job, long afterSeq, BitSet sent, ResultSink sink)
       throws InterruptedException {
     long cursor = afterSeq;
     List<FinishedTask> page;
@@ -102,13 +106,13 @@ public class ResultStreamer {
         cursor = Math.max(cursor, row.seq());
         if (!sent.get(row.index())) {
           sent.set(row.index());
-          sink.send(reader.toResult(job.id(), row));
+          sink.send(reader.toResult(store, job.id(), row));
         }
       }
     } while (page.size() == PAGE && !sink.closed());
   }
 
-  private void inputOrder(JobRecord job, ResultSink sink, long version)
+  private void inputOrder(ObjectStore store, JobRecord job, ResultSink sink, long version)
       throws InterruptedException {
     int next = 0;
     while (next < job.total() && !sink.closed()) {
@@ -117,7 +121,7 @@ public class ResultStreamer {
         if (row.index() != next) {
           break;
         }
-        sink.send(reader.toResult(job.id(), row));
+        sink.send(reader.toResult(store, job.id(), row));
         next++;
       }
       if (next >= job.total()) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.backend.lambda.LambdaBackendPlugin;
 import dev.quarry.server.backend.local.LocalBackendPlugin;
+import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.ObjectStores;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -97,10 +98,12 @@ class DefaultBackendKindTest {
             .bindOrCreate("quarry", QuarryProperties.class);
     ObjectStore store = ObjectStores.open("fs", Map.of("root", temp.resolve("store").toString()));
     opened.add(store);
-    LocalBackendPlugin local = new LocalBackendPlugin(props, store);
+    // no profile lane here: the profile stores are never asked
+    var noStores = new StaticListableBeanFactory().getBeanProvider(ProfileStores.class);
+    LocalBackendPlugin local = new LocalBackendPlugin(props, store, noStores);
     opened.add(local);
     // the default lane names no stored credential, so the credential service is never asked
-    LambdaBackendPlugin lambda = new LambdaBackendPlugin(null, store, props);
+    LambdaBackendPlugin lambda = new LambdaBackendPlugin(null, store, noStores, props);
     return new BackendRegistry(
         new BackendPlugins(List.of(local, lambda)),
         (tenant, name) -> Optional.empty(),

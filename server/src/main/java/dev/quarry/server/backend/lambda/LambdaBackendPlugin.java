@@ -14,6 +14,7 @@ import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
 import dev.quarry.server.credentials.CredentialService;
+import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,13 +40,18 @@ public class LambdaBackendPlugin implements BackendPlugin {
 
   private final CredentialService credentials;
   private final ObjectStore store;
+  private final ObjectProvider<ProfileStores> stores;
   private final QuarryProperties props;
   private volatile @Nullable WorkerPackage workerPackage;
 
   public LambdaBackendPlugin(
-      CredentialService credentials, ObjectStore store, QuarryProperties props) {
+      CredentialService credentials,
+      ObjectStore store,
+      ObjectProvider<ProfileStores> stores,
+      QuarryProperties props) {
     this.credentials = credentials;
     this.store = store;
+    this.stores = stores;
     this.props = props;
   }
 
@@ -104,8 +111,9 @@ public class LambdaBackendPlugin implements BackendPlugin {
             .grantGrace(java.time.Duration.ofSeconds(settings.grantGraceSeconds()))
             .runtime(runtime)
             .workerPackage(workerPackage())
-            // workers reach exactly their invocation's objects through pre-signed URLs
-            .store(store);
+            // workers reach exactly their invocation's objects through pre-signed URLs, signed for
+            // the profile's own bucket when it names one
+            .store(storeOf(request));
     if (request.credential() != null) {
       Map<String, String> secret =
           credentials.openForServer(
@@ -131,6 +139,17 @@ public class LambdaBackendPlugin implements BackendPlugin {
         settings.inlineInputBytes(),
         settings.concurrency(),
         new LambdaRuntimesView(raw.runtimes(), runtime));
+  }
+
+  private ObjectStore storeOf(LaneRequest request) {
+    if (request.isDefault()) {
+      return store;
+    }
+    try {
+      return stores.getObject().forProfile(request.tenant(), request.profile()).store();
+    } catch (ApiException e) {
+      throw new BackendException(Kind.PERMANENT, e.getMessage(), e);
+    }
   }
 
   private WorkerPackage workerPackage() {

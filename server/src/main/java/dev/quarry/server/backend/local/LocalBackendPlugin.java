@@ -8,6 +8,7 @@ import dev.quarry.server.backend.BackendPlugin;
 import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.worker.TaskRunner;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,8 +38,9 @@ public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
   /**
    * @throws IllegalArgumentException for a {@code quarry.backend.sandbox} other than bwrap/none
    */
-  public LocalBackendPlugin(QuarryProperties props, ObjectStore store) {
-    LocalBackendOptions options = options(props, store);
+  public LocalBackendPlugin(
+      QuarryProperties props, ObjectStore store, ObjectProvider<ProfileStores> stores) {
+    LocalBackendOptions options = options(props, store, stores);
     this.pool = new LocalPool(() -> LocalBackends.create(options));
   }
 
@@ -69,7 +72,8 @@ public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
     pool.close();
   }
 
-  private static LocalBackendOptions options(QuarryProperties props, ObjectStore store) {
+  private static LocalBackendOptions options(
+      QuarryProperties props, ObjectStore store, ObjectProvider<ProfileStores> stores) {
     var backend = props.backend();
     var worker = backend.worker();
     WorkerSandbox sandbox =
@@ -86,6 +90,15 @@ public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
             .maxInFlightPerWorker(backend.maxInFlightPerWorker())
             .sandbox(sandbox)
             .store(store)
+            // a profile naming its own bucket: its invocations read and write there
+            .storeSelector(
+                envelope ->
+                    envelope.getProfile().isEmpty()
+                        ? store
+                        : stores
+                            .getObject()
+                            .forProfile(envelope.getTenantId(), envelope.getProfile())
+                            .store())
             .maxAddressSpaceBytes(worker.maxAddressSpace().toBytes())
             .maxProcesses(worker.maxProcesses())
             .maxOpenFiles(worker.maxOpenFiles())

@@ -28,9 +28,11 @@ import java.util.regex.Pattern;
  * pre-signed URLs its worker holds by dumping its own heap and searching it, then tries to turn
  * them into more: other keys, other methods, listings, and the same URLs again once they expired.
  * On a local worker ({@code linger}) it leaves a thread that writes storage calls onto the worker's
- * pipe after its invocation ended. Input {@code {"attack": name, "targets": [keys]}}; the answer is
- * {@code "LEAK: <what worked>"} when any attempt got a 2xx answer, {@code "BLOCKED: ..."} with the
- * count of attempts and URLs when none did, and {@code "NOGRANT"} when it found no URL.
+ * pipe after its invocation ended. Input {@code {"attack": name, "targets": [keys]}} (and for
+ * {@code abuse}, {@code "buckets": [names]}: other buckets to try each URL's signature, own key and
+ * the targets in); the answer is {@code "LEAK: <what worked>"} when any attempt got a 2xx answer,
+ * {@code "BLOCKED: ..."} with the count of attempts and URLs when none did, and {@code "NOGRANT"}
+ * when it found no URL.
  */
 public class GrantAttack implements Function<Object, Object> {
   private static final Pattern PRESIGNED =
@@ -54,7 +56,11 @@ public class GrantAttack implements Function<Object, Object> {
       return switch (attack) {
         case "env" ->
             "ENV: " + new TreeMap<>(System.getenv()) + "\nPROPS: " + System.getProperties();
-        case "abuse" -> abuse(harvest(), targets, (String) in.getOrDefault("self", "tenants/"));
+        case "abuse" -> {
+          @SuppressWarnings("unchecked")
+          List<String> buckets = (List<String>) in.getOrDefault("buckets", List.of());
+          yield abuse(harvest(), targets, (String) in.getOrDefault("self", "tenants/"), buckets);
+        }
         case "capture" -> capture();
         case "replay" -> replay(String.valueOf(in.get("job")));
         case "linger" -> linger(targets);
@@ -100,7 +106,8 @@ public class GrantAttack implements Function<Object, Object> {
    * Other keys, other methods, listings and no signature, with each URL this JVM holds; a URL of
    * another tenant ({@code self} is the attacker's own prefix) is used as it is.
    */
-  private static String abuse(List<String> urls, List<String> targets, String self)
+  private static String abuse(
+      List<String> urls, List<String> targets, String self, List<String> otherBuckets)
       throws Exception {
     if (urls.isEmpty()) {
       return "NOGRANT";
@@ -131,6 +138,20 @@ public class GrantAttack implements Function<Object, Object> {
         record(leaks, "GET", swapped, null);
         record(leaks, "PUT", swapped, "overwritten by tenant B");
         record(leaks, "GET", origin + bucketPath + "/" + target, null);
+      }
+      for (String other : otherBuckets) {
+        // the same signature on another bucket: its own key there, then every target there
+        String there = origin + "/" + other + "/";
+        attempts += 4;
+        record(leaks, "GET", there + ownKey + "?" + query, null);
+        record(leaks, "PUT", there + ownKey + "?" + query, "overwritten by tenant B");
+        record(leaks, "GET", origin + "/" + other + "?list-type=2&prefix=tenants/&" + query, null);
+        record(leaks, "GET", origin + "/" + other + "?list-type=2&prefix=tenants/", null);
+        for (String target : targets) {
+          attempts += 2;
+          record(leaks, "GET", there + target + "?" + query, null);
+          record(leaks, "PUT", there + target + "?" + query, "overwritten by tenant B");
+        }
       }
       int slash = bucketPath.indexOf('/', 1);
       String bucket = origin + (slash < 0 ? bucketPath : bucketPath.substring(0, slash));

@@ -55,7 +55,7 @@ class BucketGrantAttackTest {
               "application/java-archive");
       assertThat(reg.status()).as(reg.body()).isEqualTo(201);
     }
-    String large = "\"" + "secret-of-a-".repeat(40) + "\"";
+    String large = "\"" + "secret-of-a-".repeat(420) + "\"";
     // another job in the team's bucket, one of A in the server's bucket, one of tenant B there
     keep(BucketStack.TEAM_A, stack.teamBucket, "default", echo(a, "lambda-victim", large));
     keep(BucketStack.SERVER_BUCKET, stack.serverBucket, "default", echo(a, null, large));
@@ -66,6 +66,7 @@ class BucketGrantAttackTest {
         echo(stack.tenantB, "local-b", large.replace("-of-a-", "-of-b-")));
     assertThat(victims.get(BucketStack.TEAM_A)).isNotEmpty();
     assertThat(victims.get(BucketStack.SERVER_BUCKET).keySet())
+        .anyMatch(k -> k.startsWith("tenants/default/") && k.contains("/inputs/"))
         .anyMatch(k -> k.startsWith("tenants/default/") && k.contains("/results/"))
         .anyMatch(k -> k.startsWith("tenants/" + BucketStack.TENANT_B + "/"));
   }
@@ -92,7 +93,12 @@ class BucketGrantAttackTest {
     assertThat(result).startsWith("BLOCKED: ");
     Matcher urls = Pattern.compile("(\\d+) attempts with (\\d+) URLs").matcher(result);
     assertThat(urls.find()).as(result).isTrue();
-    assertThat(Integer.parseInt(urls.group(2))).as("URLs found in the worker's heap").isPositive();
+    int held = Integer.parseInt(urls.group(2));
+    assertThat(held).as("URLs found in the worker's heap").isGreaterThan(1);
+    assertThat(Integer.parseInt(urls.group(1)))
+        .as("attempts: each URL on every target and listing of the server's bucket too")
+        .isGreaterThanOrEqualTo(held * (2 * targets.size() + 4));
+    System.out.println("Attack on a team-a grant: " + result.replaceFirst("; held.*", ""));
     assertThat(result.substring(result.indexOf("held [")))
         .as("the URLs held are of the attack's own invocation")
         .contains("tenants/default/jobs/" + job + "/");

@@ -62,6 +62,7 @@ class ProfileBucketTest {
               List.of(1, 2, 3));
       assertThat(futures.get(0).get(60, TimeUnit.SECONDS)).isEqualTo(3);
       assertThat(futures.get(2).get(60, TimeUnit.SECONDS)).isEqualTo(9);
+      assertThat(futures.get(1).get(60, TimeUnit.SECONDS)).isEqualTo(6);
       assertThat(futures.get(1).logs()).contains("tripled 2");
       String job = futures.get(0).jobId();
       String prefix = "tenants/default/jobs/" + job + "/";
@@ -70,6 +71,34 @@ class ProfileBucketTest {
       // the client's bundle (uploaded to the server) was staged into the team's bucket
       assertThat(stack.teamBucket.list("tenants/default/functions/")).isNotEmpty();
     }
+  }
+
+  @Test
+  void retryFailedRunsAgainFromTheTeamsBucketAndItsErrorsAreReadFromThere() throws Exception {
+    Http.Response r =
+        a.post(
+            "/v1/jobs",
+            "{\"function\":\"fail\",\"profile\":\"local-a\",\"maxAttempts\":1,\"inputs\":[\""
+                + "f".repeat(5000)
+                + "\"]}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String job = r.json().get("id").asString();
+    assertThat(awaitResults(job, 1).get(0).get("attempts").asInt()).isEqualTo(1);
+
+    Http.Response retry = a.post("/v1/jobs/" + job + "/retry-failed", "");
+    assertThat(retry.status()).as(retry.body()).isEqualTo(200);
+    JsonNode line = awaitResults(job, 1).get(0);
+
+    assertThat(line.get("attempts").asInt()).isEqualTo(2);
+    assertThat(line.get("state").asString()).isEqualTo("FAILED");
+    // the stack trace is only in the stored error object, which lives in the team's bucket
+    assertThat(line.get("error").get("stackTrace").asString()).isNotEmpty();
+    String prefix = "tenants/default/jobs/" + job + "/";
+    assertThat(stack.teamBucket.list(prefix))
+        .anyMatch(k -> k.contains("/inputs/"))
+        .anyMatch(k -> k.endsWith("/results/0.1"))
+        .anyMatch(k -> k.endsWith("/results/0.2"));
+    assertThat(stack.serverBucket.list(prefix)).isEmpty();
   }
 
   @Test

@@ -245,6 +245,46 @@ class LocalBackendTest {
   }
 
   @Test
+  void aStoreSelectorPutsEachInvocationsObjectsInTheStoreItChooses() throws Exception {
+    try (ObjectStore teamStore =
+        ObjectStores.open("fs", Map.of("root", temp.resolve("team").toString()))) {
+      backend =
+          LocalBackends.create(
+              options()
+                  .poolSize(1)
+                  .storeSelector(
+                      e -> {
+                        if (e.getProfile().equals("broken")) {
+                          throw new IllegalStateException("bucket unreachable");
+                        }
+                        return e.getProfile().equals("own") ? teamStore : store();
+                      })
+                  .build());
+
+      TaskEnvelope own = envelope("echo", "\"team\"").toBuilder().setProfile("own").build();
+      String ownKey = backend.invoke(own).get(20, TimeUnit.SECONDS).getOutcomes(0).getResultKey();
+      String sharedKey =
+          backend
+              .invoke(envelope("echo", "\"shared\""))
+              .get(20, TimeUnit.SECONDS)
+              .getOutcomes(0)
+              .getResultKey();
+
+      assertThat(new String(teamStore.read(ownKey).orElseThrow(), StandardCharsets.UTF_8))
+          .isEqualTo("\"team\"");
+      try (ObjectStore server = store()) {
+        assertThat(server.exists(ownKey)).as("the server's store").isFalse();
+        assertThat(server.read(sharedKey)).isPresent();
+      }
+      assertThat(teamStore.exists(sharedKey)).isFalse();
+      TaskEnvelope broken = own.toBuilder().setProfile("broken").build();
+      assertThatThrownBy(() -> backend.invoke(broken).join())
+          .hasCauseInstanceOf(BackendException.class)
+          .hasMessageContaining("bucket unreachable");
+    }
+  }
+
+  @Test
   void createFailsPermanentlyWhenTheWorkerCannotStart() {
     var options = options().poolSize(1).classpath(temp.toString()).build();
 

@@ -2,6 +2,9 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.quarry.client.ClientOptions;
 import dev.quarry.client.FunctionExecutor;
 import dev.quarry.client.JobFuture;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -123,6 +127,31 @@ class ProfileBucketTest {
 
   @Test
   void aProfileIsRefusedWhenItsBucketIsInvalidOrUnreachable() throws Exception {
+    var appender = new ListAppender<ILoggingEvent>();
+    appender.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(appender);
+    try {
+      refusals();
+    } finally {
+      root.detachAppender(appender);
+    }
+    assertThat(appender.list)
+        .as("log lines")
+        .anyMatch(e -> e.getFormattedMessage().contains("is not reachable with credential"))
+        .noneMatch(e -> logged(e).contains(BucketStack.SECRET))
+        .noneMatch(e -> logged(e).contains("not-the-secret"));
+  }
+
+  private static String logged(ILoggingEvent e) {
+    StringBuilder text = new StringBuilder(e.getFormattedMessage());
+    for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+      text.append(' ').append(t.getMessage());
+    }
+    return text.toString();
+  }
+
+  private static void refusals() throws Exception {
     assertRefused("bad", Map.of("bucket", "Team_A"), "team-aws", "S3 bucket name");
     assertRefused("bad", Map.of("bucket", "192.168.1.10"), "team-aws", "IP address");
     assertRefused("bad", Map.of("bucket", "x".repeat(64)), "team-aws", "3-63");

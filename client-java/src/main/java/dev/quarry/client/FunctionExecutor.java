@@ -1,6 +1,7 @@
 package dev.quarry.client;
 
 import dev.quarry.client.internal.ClientCore;
+import dev.quarry.client.internal.ContextAdapter;
 import dev.quarry.client.internal.TaskHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,6 +156,87 @@ public final class FunctionExecutor implements AutoCloseable {
   public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
       SerializableFunction<T, R> function, List<? extends T> inputs, MapOptions options) {
     List<TaskHandle> tasks = core.map(function, inputs, options);
+    List<JobFuture<R>> futures = new ArrayList<>(tasks.size());
+    for (TaskHandle t : tasks) {
+      futures.add(new JobFuture<>(t, core));
+    }
+    return Collections.unmodifiableList(futures);
+  }
+
+  /**
+   * Runs a {@link ContextFunction} on {@code input} remotely: it also receives a {@link
+   * FunctionContext} through which it reads and writes the team's stored objects.
+   *
+   * @throws IllegalArgumentException if the function or the input cannot be serialized
+   * @throws QuarryException if the server rejects the call or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> JobFuture<R> callAsync(
+      ContextFunction<T, R> function, T input) {
+    return map(function, Collections.singletonList(input), MapOptions.DEFAULT).getFirst();
+  }
+
+  /**
+   * Runs a {@link ContextFunction} on every input remotely, as one job; each call also receives a
+   * {@link FunctionContext}.
+   *
+   * @throws IllegalArgumentException if the function or an input cannot be serialized
+   * @throws QuarryException if the server rejects the job or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<T, R> function, List<? extends T> inputs) {
+    return map(function, inputs, MapOptions.DEFAULT);
+  }
+
+  /** Like {@link #map(ContextFunction, List)}, with these options. */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<T, R> function, List<? extends T> inputs, MapOptions options) {
+    return futures(core.map(ContextAdapter.of(function), function, inputs, options));
+  }
+
+  /**
+   * Maps {@code function} over stored objects: the server lists {@code data}'s objects and plans
+   * one future per object, or per byte range of whole lines when {@code data} asks to split them
+   * ({@link StoredData#objChunkSize}, {@link StoredData#objChunkNumber}). Each call receives its
+   * {@link DataChunk}.
+   *
+   * <pre>{@code
+   * List<JobFuture<Long>> counts = fexec.map(
+   *     (DataChunk c) -> c.lines().count(), StoredData.prefix("logs", "2026/").objChunkNumber(8));
+   * }</pre>
+   *
+   * @return one future per planned range, in key order, then range order
+   * @throws QuarryException if the server rejects the job (no such objects: {@code
+   *     OBJECT_NOT_FOUND}; too many ranges; bad names) or cannot be reached
+   */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      SerializableFunction<DataChunk, R> function, StoredData data) {
+    return map(function, data, MapOptions.DEFAULT);
+  }
+
+  /** Like {@link #map(SerializableFunction, StoredData)}, with these options. */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      SerializableFunction<DataChunk, R> function, StoredData data, MapOptions options) {
+    return futures(core.mapData(ContextAdapter.ofChunks(function), function, data, options));
+  }
+
+  /**
+   * Like {@link #map(SerializableFunction, StoredData)}, with a function that also receives a
+   * {@link FunctionContext} (e.g. to write its own output objects).
+   */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<DataChunk, R> function, StoredData data) {
+    return map(function, data, MapOptions.DEFAULT);
+  }
+
+  /** Like {@link #map(ContextFunction, StoredData)}, with these options. */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<DataChunk, R> function, StoredData data, MapOptions options) {
+    return futures(core.mapData(ContextAdapter.ofChunks(function), function, data, options));
+  }
+
+  private <R extends @Nullable Object> List<JobFuture<R>> futures(List<TaskHandle> tasks) {
     List<JobFuture<R>> futures = new ArrayList<>(tasks.size());
     for (TaskHandle t : tasks) {
       futures.add(new JobFuture<>(t, core));

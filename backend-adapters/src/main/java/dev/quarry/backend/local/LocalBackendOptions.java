@@ -43,6 +43,7 @@ public final class LocalBackendOptions {
   private final long maxTmpBytes;
   private final long maxObjectBytes;
   private final @Nullable ObjectStore store;
+  private final @Nullable TenantObjects tenantObjects;
 
   private LocalBackendOptions(Builder builder) {
     this.poolSize = builder.poolSize;
@@ -63,6 +64,7 @@ public final class LocalBackendOptions {
     this.maxTmpBytes = builder.maxTmpBytes;
     this.maxObjectBytes = builder.maxObjectBytes;
     this.store = builder.store;
+    this.tenantObjects = builder.tenantObjects;
   }
 
   /** A builder holding the defaults. */
@@ -90,7 +92,8 @@ public final class LocalBackendOptions {
         .maxCpuSeconds(maxCpuSeconds)
         .maxTmpBytes(maxTmpBytes)
         .maxObjectBytes(maxObjectBytes)
-        .store(store);
+        .store(store)
+        .tenantObjects(tenantObjects);
   }
 
   /**
@@ -217,6 +220,14 @@ public final class LocalBackendOptions {
     return Optional.ofNullable(store);
   }
 
+  /**
+   * The tenants' Storage API objects that context functions reach over their worker's pipe (only
+   * with a {@link #store()}); when absent, such calls are refused.
+   */
+  public Optional<TenantObjects> tenantObjects() {
+    return Optional.ofNullable(tenantObjects);
+  }
+
   @Override
   public String toString() {
     return "LocalBackendOptions{poolSize="
@@ -270,6 +281,7 @@ public final class LocalBackendOptions {
     private long maxTmpBytes = 1L << 30;
     private long maxObjectBytes = 256L << 20;
     private @Nullable ObjectStore store;
+    private @Nullable TenantObjects tenantObjects;
 
     private Builder() {}
 
@@ -360,6 +372,12 @@ public final class LocalBackendOptions {
           maxObjectBytes >= 1L << 20 && maxObjectBytes <= Integer.MAX_VALUE - 1024,
           "maxObjectBytes must be between 1 MiB and 2 GiB, got " + maxObjectBytes);
       this.maxObjectBytes = maxObjectBytes;
+      return this;
+    }
+
+    /** The tenants' objects context functions reach over the pipe; null to refuse such calls. */
+    public Builder tenantObjects(@Nullable TenantObjects tenantObjects) {
+      this.tenantObjects = tenantObjects;
       return this;
     }
 

@@ -97,7 +97,7 @@ class DefaultBackendKindTest {
             .bindOrCreate("quarry", QuarryProperties.class);
     ObjectStore store = ObjectStores.open("fs", Map.of("root", temp.resolve("store").toString()));
     opened.add(store);
-    LocalBackendPlugin local = new LocalBackendPlugin(props, store);
+    LocalBackendPlugin local = new LocalBackendPlugin(props, store, null);
     opened.add(local);
     // the default lane names no stored credential, so the credential service is never asked
     LambdaBackendPlugin lambda = new LambdaBackendPlugin(null, store, props);

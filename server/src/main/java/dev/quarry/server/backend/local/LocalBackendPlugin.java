@@ -2,6 +2,7 @@ package dev.quarry.server.backend.local;
 
 import dev.quarry.backend.local.LocalBackendOptions;
 import dev.quarry.backend.local.LocalBackends;
+import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.backend.local.WorkerSandbox;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.backend.BackendPlugin;
@@ -36,8 +37,8 @@ public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
   /**
    * @throws IllegalArgumentException for a {@code quarry.backend.sandbox} other than bwrap/none
    */
-  public LocalBackendPlugin(QuarryProperties props, ObjectStore store) {
-    LocalBackendOptions options = options(props, store);
+  public LocalBackendPlugin(QuarryProperties props, ObjectStore store, TenantObjects objects) {
+    LocalBackendOptions options = options(props, store).toBuilder().tenantObjects(objects).build();
     this.pool = new LocalPool(() -> LocalBackends.create(options));
   }
 

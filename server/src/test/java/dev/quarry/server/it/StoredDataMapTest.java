@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * points at odd sizes, and no line is cut, lost or read twice.
  */
 class StoredDataMapTest {
-  static final long BIG = 24L << 20;
+  /** Size of the generated text: 24 MiB, or {@code -Dquarry.test.dataMib=N}. */
+  static final long BIG = Long.getLong("quarry.test.dataMib", 24) << 20;
 
   static TestServer server;
   static String key;
@@ -128,7 +129,11 @@ class StoredDataMapTest {
             StoredData.keys(bucket, List.of("logs/big.txt")).objChunkSize(3_333_331),
             StoredData.keys(bucket, List.of("logs/big.txt")).objChunkNumber(7),
             StoredData.keys(bucket, List.of("logs/big.txt")))) {
+      long started = System.nanoTime();
       List<long[]> chunks = fexec.getResult(fexec.map(StoredDataMapTest::countChunk, data));
+      System.err.printf(
+          "word count of %d MiB in %d ranges (%s): %d ms%n",
+          text.length >> 20, chunks.size(), data, (System.nanoTime() - started) / 1_000_000);
 
       long words = 0;
       long lines = 0;

@@ -162,10 +162,10 @@ class ContextStorageTest {
                       });
               late.setDaemon(true);
               late.start();
-              while (lateSuccesses.get() == 0) {
+              while (lateSuccesses.get() == 0 && !lateRefused.get()) {
                 Thread.onSpinWait();
               }
-              return "started";
+              return lateRefused.get() ? "refused while running" : "started";
             },
             "in/hello.txt");
     assertThat(first.get()).isEqualTo("started");

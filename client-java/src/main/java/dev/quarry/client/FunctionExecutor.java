@@ -1,6 +1,8 @@
 package dev.quarry.client;
 
 import dev.quarry.client.internal.ClientCore;
+import dev.quarry.client.internal.ContextAdapter;
+import dev.quarry.client.internal.MapReduceStages;
 import dev.quarry.client.internal.TaskHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,6 +157,181 @@ public final class FunctionExecutor implements AutoCloseable {
   public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
       SerializableFunction<T, R> function, List<? extends T> inputs, MapOptions options) {
     List<TaskHandle> tasks = core.map(function, inputs, options);
+    List<JobFuture<R>> futures = new ArrayList<>(tasks.size());
+    for (TaskHandle t : tasks) {
+      futures.add(new JobFuture<>(t, core));
+    }
+    return Collections.unmodifiableList(futures);
+  }
+
+  /**
+   * Runs a {@link ContextFunction} on {@code input} remotely: it also receives a {@link
+   * FunctionContext} through which it reads and writes the team's stored objects.
+   *
+   * @throws IllegalArgumentException if the function or the input cannot be serialized
+   * @throws QuarryException if the server rejects the call or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> JobFuture<R> callAsync(
+      ContextFunction<T, R> function, T input) {
+    return map(function, Collections.singletonList(input), MapOptions.DEFAULT).getFirst();
+  }
+
+  /**
+   * Runs a {@link ContextFunction} on every input remotely, as one job; each call also receives a
+   * {@link FunctionContext}.
+   *
+   * @throws IllegalArgumentException if the function or an input cannot be serialized
+   * @throws QuarryException if the server rejects the job or cannot be reached
+   * @throws IllegalStateException if this executor is closed
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<T, R> function, List<? extends T> inputs) {
+    return map(function, inputs, MapOptions.DEFAULT);
+  }
+
+  /** Like {@link #map(ContextFunction, List)}, with these options. */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<T, R> function, List<? extends T> inputs, MapOptions options) {
+    return futures(core.map(ContextAdapter.of(function), function, inputs, options));
+  }
+
+  /**
+   * Maps {@code function} over stored objects: the server lists {@code data}'s objects and plans
+   * one future per object, or per byte range of whole lines when {@code data} asks to split them
+   * ({@link StoredData#objChunkSize}, {@link StoredData#objChunkNumber}). Each call receives its
+   * {@link DataChunk}.
+   *
+   * <pre>{@code
+   * List<JobFuture<Long>> counts = fexec.map(
+   *     (DataChunk c) -> c.lines().count(), StoredData.prefix("logs", "2026/").objChunkNumber(8));
+   * }</pre>
+   *
+   * @return one future per planned range, in key order, then range order
+   * @throws QuarryException if the server rejects the job (no such objects: {@code
+   *     OBJECT_NOT_FOUND}; too many ranges; bad names) or cannot be reached
+   */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      SerializableFunction<DataChunk, R> function, StoredData data) {
+    return map(function, data, MapOptions.DEFAULT);
+  }
+
+  /** Like {@link #map(SerializableFunction, StoredData)}, with these options. */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      SerializableFunction<DataChunk, R> function, StoredData data, MapOptions options) {
+    return futures(core.mapData(ContextAdapter.ofChunks(function), function, data, options));
+  }
+
+  /**
+   * Like {@link #map(SerializableFunction, StoredData)}, with a function that also receives a
+   * {@link FunctionContext} (e.g. to write its own output objects).
+   */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<DataChunk, R> function, StoredData data) {
+    return map(function, data, MapOptions.DEFAULT);
+  }
+
+  /** Like {@link #map(ContextFunction, StoredData)}, with these options. */
+  public <R extends @Nullable Object> List<JobFuture<R>> map(
+      ContextFunction<DataChunk, R> function, StoredData data, MapOptions options) {
+    return futures(core.mapData(ContextAdapter.ofChunks(function), function, data, options));
+  }
+
+  /**
+   * Maps {@code mapFn} over {@code inputs}, then reduces all map results with {@code reduceFn} in
+   * one more remote call that receives them as a stream. The results go from the maps to the
+   * reducer through the team's storage (bucket {@value MapReduceStages#BUCKET}, removed by the
+   * reducer once it succeeded; they count towards the storage quota meanwhile): the client does not
+   * download them. The reducer is submitted when {@link MapOptions#spawnReducerAt()} of the maps
+   * are done (this call waits until then); a failed map fails the reducer.
+   *
+   * <pre>{@code
+   * MapReduce<Integer, Integer> mr = fexec.mapReduce(
+   *     (Integer x) -> x * x, List.of(1, 2, 3), squares -> squares.mapToInt(i -> i).sum());
+   * int sum = mr.reducer().get(); // 14
+   * }</pre>
+   *
+   * @throws QuarryException if the server rejects a job or cannot be reached, or {@code CANCELLED}
+   *     if the thread was interrupted while waiting to submit the reducer
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object, S extends @Nullable Object>
+      MapReduce<R, S> mapReduce(
+          SerializableFunction<T, R> mapFn,
+          List<? extends T> inputs,
+          ReduceFunction<R, S> reduceFn,
+          MapOptions options) {
+    String prefix = java.util.UUID.randomUUID() + "/";
+    List<MapReduceStages.Indexed> indexed = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      indexed.add(new MapReduceStages.Indexed(i, inputs.get(i)));
+    }
+    @SuppressWarnings("unchecked")
+    SerializableFunction<@Nullable Object, @Nullable Object> plain =
+        (SerializableFunction<@Nullable Object, @Nullable Object>) mapFn;
+    ContextFunction<MapReduceStages.Indexed, @Nullable Object> stage =
+        MapReduceStages.mapOver((x, ctx) -> plain.apply(x), prefix);
+    List<JobFuture<R>> maps = futures(core.map(ContextAdapter.of(stage), mapFn, indexed, options));
+    return new MapReduce<>(maps, reducer(maps, prefix, reduceFn, options));
+  }
+
+  /** {@link #mapReduce(SerializableFunction, List, ReduceFunction, MapOptions)} with defaults. */
+  public <T extends @Nullable Object, R extends @Nullable Object, S extends @Nullable Object>
+      MapReduce<R, S> mapReduce(
+          SerializableFunction<T, R> mapFn,
+          List<? extends T> inputs,
+          ReduceFunction<R, S> reduceFn) {
+    return mapReduce(mapFn, inputs, reduceFn, MapOptions.DEFAULT);
+  }
+
+  /**
+   * Like {@link #mapReduce(SerializableFunction, List, ReduceFunction, MapOptions)}, over stored
+   * data ({@link #map(SerializableFunction, StoredData)}): e.g. a word count over a bucket prefix.
+   */
+  public <R extends @Nullable Object, S extends @Nullable Object> MapReduce<R, S> mapReduce(
+      SerializableFunction<DataChunk, R> mapFn,
+      StoredData data,
+      ReduceFunction<R, S> reduceFn,
+      MapOptions options) {
+    String prefix = java.util.UUID.randomUUID() + "/";
+    ContextFunction<DataChunk, @Nullable Object> stage =
+        MapReduceStages.mapOverChunks((chunk, ctx) -> mapFn.apply(chunk), prefix);
+    List<JobFuture<R>> maps =
+        futures(core.mapData(ContextAdapter.ofChunks(stage), mapFn, data, options));
+    return new MapReduce<>(maps, reducer(maps, prefix, reduceFn, options));
+  }
+
+  private <R extends @Nullable Object, S extends @Nullable Object> JobFuture<S> reducer(
+      List<JobFuture<R>> maps, String prefix, ReduceFunction<R, S> reduceFn, MapOptions options) {
+    Waits.waitFor(maps, WaitThreshold.share(options.spawnReducerAt()), null);
+    @SuppressWarnings("unchecked")
+    ReduceFunction<@Nullable Object, @Nullable Object> reduce =
+        (ReduceFunction<@Nullable Object, @Nullable Object>) (ReduceFunction<?, ?>) reduceFn;
+    List<JobFuture<S>> reducer =
+        futures(
+            core.map(
+                ContextAdapter.of(MapReduceStages.reduceOver(reduce)),
+                reduceFn,
+                List.of(new MapReduceStages.Where(MapReduceStages.BUCKET, prefix, maps.size())),
+                options));
+    return reducer.getFirst();
+  }
+
+  /**
+   * Waits until {@code threshold} of the futures are done (a share or a count; failed and cancelled
+   * count as done) or {@code timeout} elapses.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws QuarryException {@code CANCELLED} if the thread was interrupted
+   */
+  public <R extends @Nullable Object> WaitResult<R> waitFor(
+      List<? extends JobFuture<R>> futures, WaitThreshold threshold, Duration timeout) {
+    return Waits.waitFor(
+        futures,
+        Objects.requireNonNull(threshold, "threshold"),
+        Objects.requireNonNull(timeout, "timeout"));
+  }
+
+  private <R extends @Nullable Object> List<JobFuture<R>> futures(List<TaskHandle> tasks) {
     List<JobFuture<R>> futures = new ArrayList<>(tasks.size());
     for (TaskHandle t : tasks) {
       futures.add(new JobFuture<>(t, core));

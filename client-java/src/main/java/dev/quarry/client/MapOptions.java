@@ -34,8 +34,10 @@ public final class MapOptions {
   private final @Nullable Duration timeout;
   private final boolean retryFunctionErrors;
   private final String label;
+  private final double spawnReducerAt;
 
   private MapOptions(Builder b) {
+    this.spawnReducerAt = b.spawnReducerAt;
     this.chunkSize = b.chunkSize;
     this.maxAttempts = b.maxAttempts;
     this.timeout = b.timeout;
@@ -56,6 +58,7 @@ public final class MapOptions {
     b.timeout = timeout;
     b.retryFunctionErrors = retryFunctionErrors;
     b.label = label;
+    b.spawnReducerAt = spawnReducerAt;
     return b;
   }
 
@@ -84,9 +87,18 @@ public final class MapOptions {
     return label;
   }
 
+  /**
+   * For {@link FunctionExecutor#mapReduce}: the share of maps done (0..1) when the reducer is
+   * submitted; it then streams the remaining results as they arrive. Default 1 (all maps done).
+   */
+  public double spawnReducerAt() {
+    return spawnReducerAt;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof MapOptions m
+        && spawnReducerAt == m.spawnReducerAt
         && chunkSize == m.chunkSize
         && maxAttempts == m.maxAttempts
         && Objects.equals(timeout, m.timeout)
@@ -96,7 +108,8 @@ public final class MapOptions {
 
   @Override
   public int hashCode() {
-    return Objects.hash(chunkSize, maxAttempts, timeout, retryFunctionErrors, label);
+    return Objects.hash(
+        chunkSize, maxAttempts, timeout, retryFunctionErrors, label, spawnReducerAt);
   }
 
   @Override
@@ -111,7 +124,9 @@ public final class MapOptions {
         + retryFunctionErrors
         + ", label='"
         + label
-        + "'}";
+        + "', spawnReducerAt="
+        + spawnReducerAt
+        + "}";
   }
 
   /** Builds {@link MapOptions}; every setter validates its argument. */
@@ -121,6 +136,7 @@ public final class MapOptions {
     private @Nullable Duration timeout;
     private boolean retryFunctionErrors;
     private String label = "";
+    private double spawnReducerAt = 1;
 
     private Builder() {}
 
@@ -192,6 +208,19 @@ public final class MapOptions {
             "label must be at most " + MAX_LABEL_LENGTH + " characters, got " + l.length());
       }
       this.label = l;
+      return this;
+    }
+
+    /**
+     * The share of maps done (0..1) when {@link FunctionExecutor#mapReduce} submits the reducer.
+     *
+     * @throws IllegalArgumentException if not between 0 and 1
+     */
+    public Builder spawnReducerAt(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("spawnReducerAt must be between 0 and 1, got " + share);
+      }
+      this.spawnReducerAt = share;
       return this;
     }
 

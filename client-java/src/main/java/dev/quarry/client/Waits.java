@@ -85,6 +85,35 @@ final class Waits {
     return new WaitResult<>(done, notDone);
   }
 
+  /** Waits until {@code threshold} of the futures are done, at most {@code timeout}. */
+  static <R extends @Nullable Object> WaitResult<R> waitFor(
+      List<? extends JobFuture<R>> futures, WaitThreshold threshold, @Nullable Duration timeout) {
+    checkTimeout(timeout);
+    List<CompletableFuture<@Nullable Object>> promises = promises(futures);
+    int needed = threshold.of(promises.size());
+    CompletableFuture<@Nullable Void> gate = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger done =
+        new java.util.concurrent.atomic.AtomicInteger();
+    if (needed == 0) {
+      gate.complete(null);
+    }
+    for (CompletableFuture<@Nullable Object> p : promises) {
+      p.whenComplete(
+          (value, error) -> {
+            if (done.incrementAndGet() >= needed) {
+              gate.complete(null);
+            }
+          });
+    }
+    await(gate, timeout);
+    List<JobFuture<R>> doneList = new ArrayList<>();
+    List<JobFuture<R>> notDone = new ArrayList<>();
+    for (JobFuture<R> f : futures) {
+      (f.isDone() ? doneList : notDone).add(f);
+    }
+    return new WaitResult<>(doneList, notDone);
+  }
+
   private static List<CompletableFuture<@Nullable Object>> promises(
       List<? extends JobFuture<?>> futures) {
     List<CompletableFuture<@Nullable Object>> out = new ArrayList<>(futures.size());

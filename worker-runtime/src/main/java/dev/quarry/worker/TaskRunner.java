@@ -6,6 +6,7 @@ import dev.quarry.proto.v1.RemoteError;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.StorageException;
+import dev.quarry.worker.internal.ContextBridge;
 import dev.quarry.worker.internal.FunctionCache;
 import dev.quarry.worker.internal.FunctionLoader;
 import dev.quarry.worker.internal.JarCache;
@@ -67,6 +68,7 @@ public final class TaskRunner implements AutoCloseable {
   private final FunctionCache functions;
   private final TaskExecutor executor;
   private final @Nullable ObjectStore channel;
+  private final @Nullable WorkerObjects objects;
 
   /**
    * @param workerId reported in every summary, e.g. {@code local-1234}
@@ -82,7 +84,21 @@ public final class TaskRunner implements AutoCloseable {
    *     envelopes fail without one
    */
   public TaskRunner(String workerId, Path jarCacheDir, Clock clock, @Nullable ObjectStore channel) {
+    this(workerId, jarCacheDir, clock, channel, null);
+  }
+
+  /**
+   * @param objects the tenant's Storage API objects that context functions of envelopes of storage
+   *     type {@value #CHANNEL_STORAGE} reach; null: such functions get a context without storage
+   */
+  public TaskRunner(
+      String workerId,
+      Path jarCacheDir,
+      Clock clock,
+      @Nullable ObjectStore channel,
+      @Nullable WorkerObjects objects) {
     this.channel = channel;
+    this.objects = objects;
     this.workerId = workerId;
     this.clock = clock;
     this.jars = new JarCache(jarCacheDir);
@@ -153,7 +169,17 @@ public final class TaskRunner implements AutoCloseable {
     Codec codec =
         envelope.getCodec() == Codec.CODEC_UNSPECIFIED ? function.codec() : envelope.getCodec();
     try {
-      executor.runAll(envelope, function, PayloadCodec.of(codec), store, summary::addOutcomes);
+      WorkerObjects tenantObjects =
+          objects != null && CHANNEL_STORAGE.equals(envelope.getStorage().getType())
+              ? objects.forInvocation(envelope.getInvocationId())
+              : null;
+      executor.runAll(
+          envelope,
+          function,
+          PayloadCodec.of(codec),
+          store,
+          new ContextBridge(tenantObjects),
+          summary::addOutcomes);
     } catch (RuntimeException e) {
       fail(envelope, summary, e, false);
     }

@@ -44,6 +44,7 @@ public final class LocalBackendOptions {
   private final long maxObjectBytes;
   private final @Nullable ObjectStore store;
   private final @Nullable StoreSelector storeSelector;
+  private final @Nullable TenantObjects tenantObjects;
 
   private LocalBackendOptions(Builder builder) {
     this.poolSize = builder.poolSize;
@@ -65,6 +66,7 @@ public final class LocalBackendOptions {
     this.maxObjectBytes = builder.maxObjectBytes;
     this.store = builder.store;
     this.storeSelector = builder.storeSelector;
+    this.tenantObjects = builder.tenantObjects;
   }
 
   /** A builder holding the defaults. */
@@ -93,7 +95,8 @@ public final class LocalBackendOptions {
         .maxTmpBytes(maxTmpBytes)
         .maxObjectBytes(maxObjectBytes)
         .store(store)
-        .storeSelector(storeSelector);
+        .storeSelector(storeSelector)
+        .tenantObjects(tenantObjects);
   }
 
   /**
@@ -226,6 +229,11 @@ public final class LocalBackendOptions {
    */
   public Optional<StoreSelector> storeSelector() {
     return Optional.ofNullable(storeSelector);
+   * The tenants' Storage API objects that context functions reach over their worker's pipe (only
+   * with a {@link #store()}); when absent, such calls are refused.
+   */
+  public Optional<TenantObjects> tenantObjects() {
+    return Optional.ofNullable(tenantObjects);
   }
 
   @Override
@@ -282,6 +290,7 @@ public final class LocalBackendOptions {
     private long maxObjectBytes = 256L << 20;
     private @Nullable ObjectStore store;
     private @Nullable StoreSelector storeSelector;
+    private @Nullable TenantObjects tenantObjects;
 
     private Builder() {}
 
@@ -372,6 +381,12 @@ public final class LocalBackendOptions {
           maxObjectBytes >= 1L << 20 && maxObjectBytes <= Integer.MAX_VALUE - 1024,
           "maxObjectBytes must be between 1 MiB and 2 GiB, got " + maxObjectBytes);
       this.maxObjectBytes = maxObjectBytes;
+      return this;
+    }
+
+    /** The tenants' objects context functions reach over the pipe; null to refuse such calls. */
+    public Builder tenantObjects(@Nullable TenantObjects tenantObjects) {
+      this.tenantObjects = tenantObjects;
       return this;
     }
 

@@ -6,6 +6,7 @@ import dev.quarry.client.ErrorReason;
 import dev.quarry.client.JobInfo;
 import dev.quarry.client.MapOptions;
 import dev.quarry.client.QuarryException;
+import dev.quarry.client.StoredData;
 import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.GetFutureLogsRequest;
 import dev.quarry.proto.v1.GetJobRequest;
@@ -102,6 +103,15 @@ public final class ClientCore implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public List<TaskHandle> map(Object function, List<?> inputs, MapOptions mapOptions) {
+    return map(function, function, inputs, mapOptions);
+  }
+
+  /**
+   * Like {@link #map(Object, List, MapOptions)}; result classes are resolved through {@code
+   * userFunction}'s class loader (the function the caller wrote, when {@code function} wraps it).
+   */
+  public List<TaskHandle> map(
+      Object function, Object userFunction, List<?> inputs, MapOptions mapOptions) {
     Objects.requireNonNull(function, "function");
     Objects.requireNonNull(inputs, "inputs");
     Objects.requireNonNull(mapOptions, "mapOptions");
@@ -110,19 +120,7 @@ public final class ClientCore implements AutoCloseable {
       return List.of();
     }
     List<Input> encoded = encode(inputs);
-    PackedFunction packed = packer.pack(function);
-    boolean wasCached = registry.isCached(packed);
-    SubmitMapResponse response;
-    try {
-      response = submit(registry.functionId(packed), encoded, mapOptions);
-    } catch (QuarryException e) {
-      if (!wasCached || e.reason() != ErrorReason.FUNCTION_NOT_FOUND) {
-        throw e;
-      }
-      // the server forgot the function (e.g. its database was reset): register it again
-      registry.forget(packed);
-      response = submit(registry.functionId(packed), encoded, mapOptions);
-    }
+    SubmitMapResponse response = submit(function, r -> r.addAllInputs(encoded), mapOptions);
     if (response.getTaskIdsCount() != inputs.size()) {
       throw new QuarryException(
           Status.Code.INTERNAL,
@@ -132,9 +130,52 @@ public final class ClientCore implements AutoCloseable {
               + inputs.size()
               + " inputs");
     }
+    return track(response, userFunction);
+  }
+
+  /**
+   * Submits {@code function} over stored data: the server lists the objects and plans one future
+   * per object or byte range.
+   */
+  public List<TaskHandle> mapData(
+      Object function, Object userFunction, StoredData data, MapOptions mapOptions) {
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(mapOptions, "mapOptions");
+    ensureOpen();
+    dev.quarry.proto.v1.StoredData.Builder spec =
+        dev.quarry.proto.v1.StoredData.newBuilder()
+            .setBucket(data.bucket())
+            .setPrefix(data.prefix())
+            .addAllKeys(data.keys())
+            .setObjChunkSize(data.objChunkSize())
+            .setObjChunkNumber(data.objChunkNumber());
+    SubmitMapResponse response = submit(function, r -> r.setData(spec), mapOptions);
+    return track(response, userFunction);
+  }
+
+  private SubmitMapResponse submit(
+      Object function,
+      java.util.function.Consumer<SubmitMapRequest.Builder> what,
+      MapOptions mapOptions) {
+    PackedFunction packed = packer.pack(function);
+    boolean wasCached = registry.isCached(packed);
+    try {
+      return submit(registry.functionId(packed), what, mapOptions);
+    } catch (QuarryException e) {
+      if (!wasCached || e.reason() != ErrorReason.FUNCTION_NOT_FOUND) {
+        throw e;
+      }
+      // the server forgot the function (e.g. its database was reset): register it again
+      registry.forget(packed);
+      return submit(registry.functionId(packed), what, mapOptions);
+    }
+  }
+
+  private List<TaskHandle> track(SubmitMapResponse response, Object userFunction) {
     JobTracker tracker =
         new JobTracker(
-            this, response.getJob().getId(), response.getTaskIdsList(), loaders(function));
+            this, response.getJob().getId(), response.getTaskIdsList(), loaders(userFunction));
     active.add(tracker);
     tracker.start();
     if (closed) {
@@ -143,15 +184,16 @@ public final class ClientCore implements AutoCloseable {
     return tracker.tasks();
   }
 
-  private SubmitMapResponse submit(String functionId, List<Input> inputs, MapOptions o) {
+  private SubmitMapResponse submit(
+      String functionId, java.util.function.Consumer<SubmitMapRequest.Builder> what, MapOptions o) {
     SubmitMapRequest.Builder request =
         SubmitMapRequest.newBuilder()
             .setFunction(functionId)
-            .addAllInputs(inputs)
             .setChunkSize(o.chunkSize())
             .setMaxAttempts(o.maxAttempts())
             .setRetryFunctionErrors(o.retryFunctionErrors())
             .setLabel(o.label());
+    what.accept(request);
     o.timeout().ifPresent(t -> request.setTimeoutMs(Math.max(1, t.toMillis())));
     options.profile().ifPresent(request::setProfile);
     return call("submitting the map", stub -> stub.submitMap(request.build()));

@@ -19,6 +19,7 @@ import dev.quarry.proto.v1.ListJobsResponse;
 import dev.quarry.proto.v1.RegisterFunctionRequest;
 import dev.quarry.proto.v1.RetryFailedRequest;
 import dev.quarry.proto.v1.RetryFailedResponse;
+import dev.quarry.proto.v1.StoredData;
 import dev.quarry.proto.v1.StreamResultsRequest;
 import dev.quarry.proto.v1.SubmitMapRequest;
 import dev.quarry.proto.v1.SubmitMapResponse;
@@ -30,6 +31,8 @@ import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.Ids;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
+import dev.quarry.server.data.DataPlanner;
+import dev.quarry.server.data.DataSpec;
 import dev.quarry.server.functions.BlobService;
 import dev.quarry.server.functions.FunctionService;
 import dev.quarry.server.jobs.JobRecord;
@@ -61,6 +64,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   private final JobService jobs;
   private final ResultStreamer results;
   private final FutureLogs logs;
+  private final DataPlanner data;
 
   public JobGrpcService(
       BlobService blobs,
@@ -68,7 +72,9 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
       SubmitService submits,
       JobService jobs,
       ResultStreamer results,
-      FutureLogs logs) {
+      FutureLogs logs,
+      DataPlanner data) {
+    this.data = data;
     this.blobs = blobs;
     this.functions = functions;
     this.submits = submits;
@@ -194,6 +200,22 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
         () -> {
           Principal p = AuthInterceptor.principal();
           List<byte[]> inputs = new ArrayList<>(r.getInputsCount());
+          if (r.hasData()) {
+            if (r.getInputsCount() > 0) {
+              throw ApiException.invalid("a map takes inputs or data, not both");
+            }
+            StoredData d = r.getData();
+            inputs =
+                data.inputs(
+                    p,
+                    r.getFunction(),
+                    new DataSpec(
+                        d.getBucket(),
+                        d.getPrefix(),
+                        d.getKeysList(),
+                        d.getObjChunkSize(),
+                        d.getObjChunkNumber()));
+          }
           for (Input in : r.getInputsList()) {
             inputs.add(
                 switch (in.getValueCase()) {

@@ -5,6 +5,8 @@ import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.Ids;
 import dev.quarry.server.auth.Principal;
+import dev.quarry.server.data.DataPlanner;
+import dev.quarry.server.data.DataSpec;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobService;
 import dev.quarry.server.jobs.SubmitCommand;
@@ -35,6 +37,7 @@ public class JobController {
       Set.of(
           "function",
           "inputs",
+          "data",
           "chunkSize",
           "maxAttempts",
           "retryFunctionErrors",
@@ -47,13 +50,16 @@ public class JobController {
   private final ResultStreamer results;
   private final FutureLogs logs;
   private final QuarryProperties props;
+  private final DataPlanner data;
 
   public JobController(
       SubmitService submits,
       JobService jobs,
       ResultStreamer results,
       FutureLogs logs,
-      QuarryProperties props) {
+      QuarryProperties props,
+      DataPlanner data) {
+    this.data = data;
     this.submits = submits;
     this.jobs = jobs;
     this.results = results;
@@ -74,12 +80,20 @@ public class JobController {
     }
     String function = text(body, "function", true);
     JsonNode inputs = body.get("inputs");
-    if (inputs == null || !inputs.isArray()) {
-      throw ApiException.invalid("'inputs' must be a JSON array");
-    }
-    List<byte[]> encoded = new ArrayList<>(inputs.size());
-    for (JsonNode input : inputs) {
-      encoded.add(Bodies.JSON.writeValueAsBytes(input));
+    List<byte[]> encoded;
+    if (body.has("data")) {
+      if (inputs != null) {
+        throw ApiException.invalid("a map takes 'inputs' or 'data', not both");
+      }
+      encoded = this.data.inputs(p, function, dataSpec(body.get("data")));
+    } else {
+      if (inputs == null || !inputs.isArray()) {
+        throw ApiException.invalid("'inputs' must be a JSON array");
+      }
+      encoded = new ArrayList<>(inputs.size());
+      for (JsonNode input : inputs) {
+        encoded.add(Bodies.JSON.writeValueAsBytes(input));
+      }
     }
     // Absent means the server default; a value given must be in range (0 is not "default").
     long timeoutMs = integer(body, "timeoutMs", 1, props.dispatch().maxTimeout().toMillis());
@@ -96,6 +110,41 @@ public class JobController {
                 body.has("label") ? text(body, "label", false) : "",
                 body.has("profile") ? text(body, "profile", false) : null));
     return ResponseEntity.status(201).body(JobView.of(submitted.job()));
+  }
+
+  private static final Set<String> DATA_FIELDS =
+      Set.of("bucket", "prefix", "keys", "objChunkSize", "objChunkNumber");
+
+  /** {@code {"bucket", "prefix" | "keys": [...], "objChunkSize" | "objChunkNumber"}}. */
+  private static DataSpec dataSpec(JsonNode d) {
+    if (!d.isObject()) {
+      throw ApiException.invalid("'data' must be a JSON object");
+    }
+    for (String field : d.propertyNames()) {
+      if (!DATA_FIELDS.contains(field)) {
+        throw ApiException.invalid("unknown field 'data." + field + "'; allowed: " + DATA_FIELDS);
+      }
+    }
+    List<String> keys = new ArrayList<>();
+    JsonNode k = d.get("keys");
+    if (k != null) {
+      if (!k.isArray() || k.isEmpty() || k.size() > DataPlanner.MAX_KEYS) {
+        throw ApiException.invalid(
+            "'data.keys' must be an array of 1 to " + DataPlanner.MAX_KEYS + " strings");
+      }
+      for (JsonNode key : k) {
+        if (!key.isString()) {
+          throw ApiException.invalid("'data.keys' must hold strings");
+        }
+        keys.add(key.asString());
+      }
+    }
+    return new DataSpec(
+        text(d, "bucket", true),
+        d.has("prefix") ? text(d, "prefix", false) : "",
+        keys,
+        integer(d, "objChunkSize", DataPlanner.MIN_CHUNK_SIZE, Long.MAX_VALUE),
+        (int) integer(d, "objChunkNumber", 1, DataPlanner.MAX_CHUNK_NUMBER));
   }
 
   @GetMapping("/v1/jobs")

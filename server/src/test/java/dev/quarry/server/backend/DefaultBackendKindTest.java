@@ -100,7 +100,7 @@ class DefaultBackendKindTest {
     opened.add(store);
     // no profile lane here: the profile stores are never asked
     var noStores = new StaticListableBeanFactory().getBeanProvider(ProfileStores.class);
-    LocalBackendPlugin local = new LocalBackendPlugin(props, store, noStores);
+    LocalBackendPlugin local = new LocalBackendPlugin(props, store, noStores, null);
     opened.add(local);
     // the default lane names no stored credential, so the credential service is never asked
     LambdaBackendPlugin lambda = new LambdaBackendPlugin(null, store, noStores, props);

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.ObjectInputStream;
 import java.lang.reflect.InvocationTargetException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -80,6 +81,10 @@ public final class FunctionLoader {
     try (ObjectInputStream in =
         new LoaderObjectInputStream(new ByteArrayInputStream(payload), loader)) {
       Object instance = in.readObject();
+      if (instance instanceof BiFunction<?, ?, ?> withContext
+          && !(instance instanceof Function<?, ?>)) {
+        return LoadedFunction.withContext(asBiFunction(withContext), loader, Codec.CODEC_JAVA);
+      }
       if (!(instance instanceof Function<?, ?>)) {
         throw new ClassCastException(
             "serialized function is a "
@@ -90,6 +95,12 @@ public final class FunctionLoader {
     } finally {
       thread.setContextClassLoader(previous);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static BiFunction<@Nullable Object, Object, @Nullable Object> asBiFunction(
+      Object instance) {
+    return (BiFunction<@Nullable Object, Object, @Nullable Object>) instance;
   }
 
   @SuppressWarnings("unchecked")

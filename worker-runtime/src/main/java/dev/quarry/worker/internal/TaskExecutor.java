@@ -8,6 +8,7 @@ import dev.quarry.storage.ObjectStore;
 import java.io.FileNotFoundException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -47,8 +48,23 @@ public final class TaskExecutor {
       PayloadCodec codec,
       ObjectStore store,
       Consumer<TaskOutcome> outcomes) {
+    runAll(envelope, function, codec, store, new ContextBridge(null), outcomes);
+  }
+
+  /**
+   * Like {@link #runAll(TaskEnvelope, LoadedFunction, PayloadCodec, ObjectStore, Consumer)}; a
+   * context function ({@link LoadedFunction#withContext()}) gets {@code context} as its second
+   * argument.
+   */
+  public void runAll(
+      TaskEnvelope envelope,
+      LoadedFunction function,
+      PayloadCodec codec,
+      ObjectStore store,
+      ContextBridge context,
+      Consumer<TaskOutcome> outcomes) {
     for (TaskInput task : envelope.getTasksList()) {
-      outcomes.accept(run(task, envelope.getDeadlineMs(), function, codec, store));
+      outcomes.accept(run(task, envelope.getDeadlineMs(), function, codec, store, context));
     }
   }
 
@@ -57,7 +73,8 @@ public final class TaskExecutor {
       long deadlineMs,
       LoadedFunction function,
       PayloadCodec codec,
-      ObjectStore store) {
+      ObjectStore store,
+      ContextBridge context) {
     long start = clock.millis();
     if (deadlineMs > 0 && start > deadlineMs) {
       String message =
@@ -75,7 +92,7 @@ public final class TaskExecutor {
     String logKey;
     try (OutputCapture.Capture printed = OutputCapture.start(logLimit)) {
       try {
-        result = apply(function, codec, input.get());
+        result = apply(function, codec, input.get(), context);
       } catch (Throwable e) {
         if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
           throw fatal;
@@ -110,14 +127,20 @@ public final class TaskExecutor {
     };
   }
 
-  private static byte[] apply(LoadedFunction function, PayloadCodec codec, byte[] input)
+  private static byte[] apply(
+      LoadedFunction function, PayloadCodec codec, byte[] input, ContextBridge context)
       throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(function.loader());
     try {
       @Nullable Object argument = codec.decode(input, function.loader());
-      return codec.encode(function.function().apply(argument));
+      // a context function (the client's adapter) is a BiFunction taking the JDK-typed bridge
+      BiFunction<@Nullable Object, Object, @Nullable Object> withContext = function.withContext();
+      return codec.encode(
+          withContext != null
+              ? withContext.apply(argument, context)
+              : function.function().apply(argument));
     } finally {
       thread.setContextClassLoader(previous);
     }

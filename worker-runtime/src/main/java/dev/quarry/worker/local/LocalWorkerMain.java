@@ -57,7 +57,8 @@ public final class LocalWorkerMain {
             workerId,
             TaskRunner.defaultJarCacheDir(),
             Clock.systemUTC(),
-            new PipeObjectStore(pipe, running::get))) {
+            new PipeObjectStore(pipe, running::get),
+            new PipeObjects(pipe, running::get))) {
       serve(pipe, runner, workerId, running);
       log.debug("Worker {}: end of input, exiting", workerId);
     } catch (IOException e) {

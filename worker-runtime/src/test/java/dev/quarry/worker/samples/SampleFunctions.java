@@ -10,6 +10,21 @@ import java.util.function.Function;
 public final class SampleFunctions {
   private SampleFunctions() {}
 
+  /**
+   * A context function (as the client's adapter): reads {@code docs/<input>} through the bridge.
+   */
+  @SuppressWarnings("unchecked")
+  public static java.util.function.BiFunction<Object, Object, Object> readsObject() {
+    return (java.util.function.BiFunction<Object, Object, Object> & Serializable)
+        (key, bridge) -> {
+          Object[] part =
+              (Object[])
+                  ((java.util.function.BiFunction<String, Object[], Object>) bridge)
+                      .apply("read", new Object[] {"docs", key, 0L, 100});
+          return part == null ? "missing" : new String((byte[]) part[2]);
+        };
+  }
+
   public static Function<Object, Object> square() {
     return (Function<Object, Object> & Serializable) x -> (Integer) x * (Integer) x;
   }

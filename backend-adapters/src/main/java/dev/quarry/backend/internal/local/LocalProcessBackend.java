@@ -56,7 +56,13 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
     this.starter = new WorkerStarter(options, this);
     this.dedicatedWorkers = options.sandbox() != WorkerSandbox.NONE;
     this.channel =
-        options.store().map(s -> new StorageChannel(s, options.maxObjectBytes())).orElse(null);
+        options
+            .store()
+            .map(
+                s ->
+                    new StorageChannel(
+                        s, options.maxObjectBytes(), options.tenantObjects().orElse(null)))
+            .orElse(null);
   }
 
   /**

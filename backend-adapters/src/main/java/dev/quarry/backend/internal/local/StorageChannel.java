@@ -2,7 +2,9 @@ package dev.quarry.backend.internal.local;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.proto.v1.FunctionSpec;
+import dev.quarry.proto.v1.ListedObject;
 import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;
 import dev.quarry.storage.ObjectStore;
@@ -24,12 +26,16 @@ final class StorageChannel {
   private static final Logger log = LoggerFactory.getLogger(StorageChannel.class);
   private static final int MAX_CHUNK = 8 << 20;
 
+  private static final int MAX_LIST = 1000;
+
   private final ObjectStore store;
   private final long maxObjectBytes;
+  private final @Nullable TenantObjects objects;
 
-  StorageChannel(ObjectStore store, long maxObjectBytes) {
+  StorageChannel(ObjectStore store, long maxObjectBytes, @Nullable TenantObjects objects) {
     this.store = store;
     this.maxObjectBytes = maxObjectBytes;
+    this.objects = objects;
   }
 
   /**
@@ -67,6 +73,8 @@ final class StorageChannel {
           store.put(call.getKey(), call.getData().toByteArray());
           yield reply.build();
         }
+        case OP_OBJECT_READ, OP_OBJECT_WRITE, OP_OBJECT_LIST, OP_OBJECT_DELETE ->
+            tenantObject(reply, workerId, running.envelope().getTenantId(), call);
         default -> reply.setError("unknown storage operation " + call.getOp()).build();
       };
     } catch (StorageException e) {
@@ -76,6 +84,67 @@ final class StorageChannel {
     } catch (IOException | RuntimeException e) {
       log.warn("Storage call of worker {} on '{}' failed", workerId, call.getKey(), e);
       return reply.setError(e.toString()).setRetryable(true).build();
+    }
+  }
+
+  /**
+   * A context function's call on its tenant's Storage API objects: the tenant is the running
+   * invocation's, whatever the call says; names, limits and quota are the Storage API's.
+   */
+  private StorageReply tenantObject(
+      StorageReply.Builder reply, String workerId, String tenant, StorageCall call) {
+    if (objects == null) {
+      return deny(reply, workerId, call, "this backend gives functions no storage");
+    }
+    String bucket = call.getBucket();
+    String key = call.getKey();
+    try {
+      return switch (call.getOp()) {
+        case OP_OBJECT_READ -> {
+          int length = Math.max(0, Math.min(call.getLength(), MAX_CHUNK));
+          TenantObjects.Read r = objects.read(tenant, bucket, key, call.getOffset(), length);
+          yield reply
+              .setFound(r.found())
+              .setSize(r.size())
+              .setEtag(r.etag())
+              .setData(ByteString.copyFrom(r.data()))
+              .build();
+        }
+        case OP_OBJECT_WRITE -> {
+          if (call.getData().size() > maxObjectBytes) {
+            yield reply
+                .setReason("PAYLOAD_TOO_LARGE")
+                .setError(
+                    "object of "
+                        + call.getData().size()
+                        + " bytes exceeds the limit of "
+                        + maxObjectBytes
+                        + " for one write from a function")
+                .build();
+          }
+          objects.write(tenant, bucket, key, call.getData().toByteArray());
+          yield reply.build();
+        }
+        case OP_OBJECT_LIST -> {
+          TenantObjects.Page page =
+              objects.list(tenant, bucket, key, call.getPageToken(), MAX_LIST);
+          for (TenantObjects.Entry e : page.objects()) {
+            reply.addObjects(
+                ListedObject.newBuilder().setKey(e.key()).setSize(e.size()).setEtag(e.etag()));
+          }
+          yield reply.setNextPageToken(page.nextPageToken()).build();
+        }
+        case OP_OBJECT_DELETE -> reply.setFound(objects.delete(tenant, bucket, key)).build();
+        default -> reply.setError("unknown storage operation " + call.getOp()).build();
+      };
+    } catch (TenantObjects.Refused e) {
+      return reply.setReason(e.reason()).setError(e.getMessage()).build();
+    } catch (RuntimeException e) {
+      log.warn("Object call of worker {} on bucket '{}' failed", workerId, bucket, e);
+      return reply
+          .setError("storage failed: " + e.getClass().getSimpleName())
+          .setRetryable(true)
+          .build();
     }
   }
 

@@ -34,7 +34,7 @@ class StorageChannelTest {
   @BeforeEach
   void fill() {
     store = ObjectStores.open("fs", Map.of("root", temp.toString()));
-    channel = new StorageChannel(store, 1 << 20);
+    channel = new StorageChannel(store, 1 << 20, null);
     store.put(
         MANIFEST,
         FunctionSpec.newBuilder()

@@ -2,6 +2,7 @@ package dev.quarry.server.backend.local;
 
 import dev.quarry.backend.local.LocalBackendOptions;
 import dev.quarry.backend.local.LocalBackends;
+import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.backend.local.WorkerSandbox;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.backend.BackendPlugin;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -39,8 +41,12 @@ public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
    * @throws IllegalArgumentException for a {@code quarry.backend.sandbox} other than bwrap/none
    */
   public LocalBackendPlugin(
-      QuarryProperties props, ObjectStore store, ObjectProvider<ProfileStores> stores) {
-    LocalBackendOptions options = options(props, store, stores);
+      QuarryProperties props,
+      ObjectStore store,
+      ObjectProvider<ProfileStores> stores,
+      @Nullable TenantObjects objects) {
+    LocalBackendOptions options =
+        options(props, store, stores).toBuilder().tenantObjects(objects).build();
     this.pool = new LocalPool(() -> LocalBackends.create(options));
   }
 

@@ -229,6 +229,9 @@ public final class LocalBackendOptions {
    */
   public Optional<StoreSelector> storeSelector() {
     return Optional.ofNullable(storeSelector);
+  }
+
+  /**
    * The tenants' Storage API objects that context functions reach over their worker's pipe (only
    * with a {@link #store()}); when absent, such calls are refused.
    */

@@ -32,8 +32,17 @@ public final class WorkerPodOptions {
   public static final Duration DEFAULT_ACTIVE_DEADLINE = Duration.ofHours(12);
   public static final Duration DEFAULT_FINISHED_TTL = Duration.ofMinutes(5);
 
-  /** The worker's entry point in Quarry's container image (deploy/image). */
-  public static final List<String> DEFAULT_COMMAND = List.of("/opt/quarry/bin/quarry-worker");
+  /**
+   * The pull worker's entry point in Quarry's container image (Jib's class-path file; the image has
+   * no shell). The worker runs tenant code in its own JVM, so it takes most of the pod's memory.
+   */
+  public static final List<String> DEFAULT_COMMAND =
+      List.of(
+          "java",
+          "-XX:MaxRAMPercentage=75",
+          "-cp",
+          "@/app/jib-classpath-file",
+          "dev.quarry.worker.pull.PullWorkerMain");
 
   /** DNS-1123 label: namespaces, service accounts, secret names. */
   static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");

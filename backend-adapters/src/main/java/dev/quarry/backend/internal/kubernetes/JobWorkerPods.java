@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,10 @@ public final class JobWorkerPods implements WorkerPods {
    * @throws WorkerPodsException when the API server refuses the Secret
    */
   public JobWorkerPods(
-      KubernetesClient client, WorkerPodOptions options, String token, Clock clock) {
+      KubernetesClient client,
+      WorkerPodOptions options,
+      UnaryOperator<@Nullable String> token,
+      Clock clock) {
     this.client = client;
     this.options = options;
     this.clock = clock;
@@ -223,7 +227,25 @@ public final class JobWorkerPods implements WorkerPods {
         .build();
   }
 
-  private Secret writeSecret(String token) {
+  private @Nullable Secret writeSecret(UnaryOperator<@Nullable String> tokenFor) {
+    var existing = client.secrets().inNamespace(options.namespace()).withName(names.secret()).get();
+    String current = null;
+    if (existing != null
+        && existing.getData() != null
+        && existing.getData().get(PodTemplates.TOKEN_KEY) != null) {
+      try {
+        current =
+            new String(
+                Base64.getDecoder().decode(existing.getData().get(PodTemplates.TOKEN_KEY)),
+                StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        current = null;
+      }
+    }
+    String token = tokenFor.apply(current);
+    if (token.equals(current)) {
+      return existing;
+    }
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
@@ -238,7 +260,7 @@ public final class JobWorkerPods implements WorkerPods {
                     Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8))))
             .build();
     var resource = client.secrets().inNamespace(options.namespace()).resource(secret);
-    return resource.get() == null ? resource.create() : resource.update();
+    return existing == null ? resource.create() : resource.update();
   }
 
   private Map<String, String> labels() {

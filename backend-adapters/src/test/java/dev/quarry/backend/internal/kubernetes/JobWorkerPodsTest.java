@@ -114,7 +114,8 @@ class JobWorkerPodsTest {
 
   @Test
   void scalesUpWithAJobWhoseTokenIsInASecretOnly() {
-    try (WorkerPods pods = KubernetesPools.open(client, options().build(), TOKEN, clock)) {
+    try (WorkerPods pods =
+        KubernetesPools.open(client, options().build(), current -> TOKEN, clock)) {
       pods.scaleTo(3);
       List<Job> jobs = jobs();
       assertThat(jobs).hasSize(1);
@@ -166,8 +167,31 @@ class JobWorkerPodsTest {
   }
 
   @Test
+  void aSecondReplicaKeepsTheTokenTheSecretHolds() {
+    KubernetesPools.open(client, options().build(), current -> TOKEN, clock);
+    AtomicReference<String> seen = new AtomicReference<>();
+    KubernetesPools.open(
+        client,
+        options().build(),
+        current -> {
+          seen.set(current);
+          return current;
+        },
+        clock);
+    assertThat(seen.get()).isEqualTo(TOKEN);
+    KubernetesPools.open(client, options().build(), current -> "qwt_new", clock);
+    var secret =
+        client.secrets().inNamespace(NS).withName(PoolNames.of("acme", "k8s").secret()).get();
+    assertThat(
+            new String(
+                Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8))
+        .isEqualTo("qwt_new");
+  }
+
+  @Test
   void aJobWindingDownIsLeftAloneAndANewGenerationStarts() {
-    try (WorkerPods pods = KubernetesPools.open(client, options().build(), TOKEN, clock)) {
+    try (WorkerPods pods =
+        KubernetesPools.open(client, options().build(), current -> TOKEN, clock)) {
       pods.scaleTo(2);
       Job first = jobs().get(0);
       pod(first, "a", "Running");
@@ -202,7 +226,8 @@ class JobWorkerPodsTest {
 
   @Test
   void finishedJobsAreDeletedAfterTheirTtl() {
-    try (WorkerPods pods = KubernetesPools.open(client, options().build(), TOKEN, clock)) {
+    try (WorkerPods pods =
+        KubernetesPools.open(client, options().build(), current -> TOKEN, clock)) {
       pods.scaleTo(1);
       Job job = jobs().get(0);
       pod(job, "a", "Succeeded");
@@ -235,7 +260,8 @@ class JobWorkerPodsTest {
 
   @Test
   void podProblemsAreReportedOnceInPlainWords() {
-    try (WorkerPods pods = KubernetesPools.open(client, options().build(), TOKEN, clock)) {
+    try (WorkerPods pods =
+        KubernetesPools.open(client, options().build(), current -> TOKEN, clock)) {
       pods.scaleTo(4);
       Job job = jobs().get(0);
       Pod pulling = pod(job, "pull", "Pending");
@@ -325,7 +351,7 @@ class JobWorkerPodsTest {
 
   @Test
   void closeDeletesThePoolAndBadOptionsAreRefused() {
-    WorkerPods pods = KubernetesPools.open(client, options().build(), TOKEN, clock);
+    WorkerPods pods = KubernetesPools.open(client, options().build(), current -> TOKEN, clock);
     pods.scaleTo(2);
     pod(jobs().get(0), "a", "Running");
     pods.close();
@@ -347,7 +373,7 @@ class JobWorkerPodsTest {
 
   @Test
   void anUnreachableApiServerIsAWorkerPodsException() {
-    WorkerPods pods = KubernetesPools.open(client, options().build(), TOKEN, clock);
+    WorkerPods pods = KubernetesPools.open(client, options().build(), current -> TOKEN, clock);
     server.destroy();
     assertThatThrownBy(() -> pods.scaleTo(1))
         .isInstanceOf(WorkerPodsException.class)

@@ -45,7 +45,8 @@ record KubernetesSettings(Map<String, String> raw) {
    *
    * @throws ApiException INVALID_ARGUMENT naming the first invalid setting
    */
-  WorkerPodOptions options(String tenant, String profile, String serverAddress) {
+  WorkerPodOptions options(
+      String tenant, String profile, String serverAddress, Duration finishedTtl) {
     Map<String, String> s = raw;
     if (!s.containsKey("image")) {
       throw ApiException.invalid("kubernetes profiles need setting 'image' (the worker image)");
@@ -63,7 +64,8 @@ record KubernetesSettings(Map<String, String> raw) {
             .slotsPerPod(SLOTS.intValue(s, 2))
             .idleTimeout(Duration.ofSeconds(IDLE.intValue(s, 120)))
             .pendingTimeout(Duration.ofSeconds(PENDING.intValue(s, 180)))
-            .serviceAccount(s.get("serviceAccount"));
+            .serviceAccount(s.get("serviceAccount"))
+            .finishedTtl(finishedTtl);
     for (String pair : list(s.get("nodeSelector"))) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {

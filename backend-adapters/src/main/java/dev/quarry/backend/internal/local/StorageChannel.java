@@ -1,117 +1,24 @@
 package dev.quarry.backend.internal.local;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.quarry.proto.v1.FunctionSpec;
+import dev.quarry.backend.internal.grants.GrantedStorage;
 import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;
 import dev.quarry.storage.ObjectStore;
-import dev.quarry.storage.StorageException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/**
- * Serves workers' storage calls from the server's store: a key is read or written only when the
- * grant of the invocation the worker is running covers it. Workers thus need no credentials, no
- * network and no view of the data directory.
- */
+/** A local worker's storage calls, served within the grant of the invocation it runs now. */
 final class StorageChannel {
-  private static final Logger log = LoggerFactory.getLogger(StorageChannel.class);
-  private static final int MAX_CHUNK = 8 << 20;
-
-  private final ObjectStore store;
-  private final long maxObjectBytes;
+  private final GrantedStorage storage;
 
   StorageChannel(ObjectStore store, long maxObjectBytes) {
-    this.store = store;
-    this.maxObjectBytes = maxObjectBytes;
+    this.storage = new GrantedStorage(store, maxObjectBytes);
   }
 
   /**
    * @param running the invocation the worker runs now, if any
    */
   StorageReply serve(String workerId, @Nullable PendingInvocation running, StorageCall call) {
-    StorageReply.Builder reply = StorageReply.newBuilder().setCallId(call.getCallId());
-    if (running == null || !running.id().equals(call.getInvocationId())) {
-      return deny(
-          reply, workerId, call, "invocation '" + call.getInvocationId() + "' is not running");
-    }
-    InvocationGrant grant = running.grant();
-    try {
-      return switch (call.getOp()) {
-        case OP_READ -> {
-          if (!grant.mayRead(call.getKey())) {
-            yield deny(reply, workerId, call, "not granted for reading");
-          }
-          yield read(reply, call, grant);
-        }
-        case OP_WRITE -> {
-          if (!grant.mayWrite(call.getKey())) {
-            yield deny(reply, workerId, call, "not granted for writing");
-          }
-          if (call.getData().size() > maxObjectBytes) {
-            yield reply
-                .setError(
-                    "object of "
-                        + call.getData().size()
-                        + " bytes exceeds the limit of "
-                        + maxObjectBytes)
-                .build();
-          }
-          store.put(call.getKey(), call.getData().toByteArray());
-          yield reply.build();
-        }
-        default -> reply.setError("unknown storage operation " + call.getOp()).build();
-      };
-    } catch (StorageException e) {
-      log.warn(
-          "Storage call of worker {} on '{}' failed: {}", workerId, call.getKey(), e.toString());
-      return reply.setError(e.getMessage()).setRetryable(e.retryable()).build();
-    } catch (IOException | RuntimeException e) {
-      log.warn("Storage call of worker {} on '{}' failed", workerId, call.getKey(), e);
-      return reply.setError(e.toString()).setRetryable(true).build();
-    }
-  }
-
-  private StorageReply read(StorageReply.Builder reply, StorageCall call, InvocationGrant grant)
-      throws IOException {
-    Optional<Long> size = store.size(call.getKey());
-    if (size.isEmpty()) {
-      return reply.setFound(false).build();
-    }
-    int length = Math.max(0, Math.min(call.getLength(), MAX_CHUNK));
-    byte[] data;
-    Optional<InputStream> opened = store.open(call.getKey());
-    if (opened.isEmpty()) {
-      return reply.setFound(false).build();
-    }
-    try (InputStream in = opened.get()) {
-      in.skipNBytes(Math.min(call.getOffset(), size.get()));
-      data = in.readNBytes(length);
-    }
-    if (grant.isManifest(call.getKey()) && call.getOffset() == 0 && data.length == size.get()) {
-      try {
-        grant.addFunction(FunctionSpec.parseFrom(data));
-      } catch (InvalidProtocolBufferException e) {
-        return reply.setError("function manifest '" + call.getKey() + "' is corrupt").build();
-      }
-    }
-    return reply.setFound(true).setSize(size.get()).setData(ByteString.copyFrom(data)).build();
-  }
-
-  private static StorageReply deny(
-      StorageReply.Builder reply, String workerId, StorageCall call, String why) {
-    log.warn(
-        "Worker {} denied {} of '{}' for invocation {}: {}",
-        workerId,
-        call.getOp(),
-        call.getKey(),
-        call.getInvocationId(),
-        why);
-    return reply.setDenied(true).setError(why).build();
+    boolean current = running != null && running.id().equals(call.getInvocationId());
+    return storage.serve(workerId, current ? running.grant() : null, call);
   }
 }

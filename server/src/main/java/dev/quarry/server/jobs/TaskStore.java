@@ -67,8 +67,8 @@ public interface TaskStore {
   int setProfileMessage(String tenant, String profile, String message);
 
   /**
-   * Open tasks (PENDING or RUNNING) of a tenant's profile, counted up to {@code limit}: the
-   * backlog a backend that scales its own workers sizes them by.
+   * Open tasks (PENDING or RUNNING) of a tenant's profile, counted up to {@code limit}: the backlog
+   * a backend that scales its own workers sizes them by.
    */
   int openTasks(String tenant, String profile, int limit);
 

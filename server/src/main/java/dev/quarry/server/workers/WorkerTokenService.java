@@ -34,6 +34,12 @@ public class WorkerTokenService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_TOKEN_LENGTH = 200;
 
+  /** Name of the tokens the server issues for a Kubernetes profile's pods. */
+  public static final String POD_TOKEN_NAME = "kubernetes pods";
+
+  /** Backends whose workers pull with a token: standalone machines and Kubernetes pods. */
+  static final List<String> POOL_BACKENDS = List.of(StandaloneBackendPlugin.KIND, "kubernetes");
+
   private final WorkerTokenRepository repository;
   private final ProfileService profiles;
   private final WorkerSessions sessions;
@@ -83,14 +89,14 @@ public class WorkerTokenService {
         profiles
             .lookup(admin.tenantId(), profile)
             .orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, profile));
-    if (!p.backend().equals(StandaloneBackendPlugin.KIND)) {
+    if (!POOL_BACKENDS.contains(p.backend())) {
       throw ApiException.invalid(
           "profile '"
               + profile
               + "' has backend "
               + p.backend()
               + ": worker tokens are for profiles of backend "
-              + StandaloneBackendPlugin.KIND);
+              + String.join(" or ", POOL_BACKENDS));
     }
     String prefix = randomToken(6);
     String secret = "qw_" + prefix + "_" + randomToken(24);
@@ -103,6 +109,36 @@ public class WorkerTokenService {
           audit.record(admin, "worker-token.create", id + " profile=" + profile);
           return new Created(find(admin.tenantId(), id).orElseThrow(), secret);
         });
+  }
+
+  /**
+   * The worker token of a Kubernetes profile's pods: {@code current} (the token the pool's Secret
+   * holds) while it is valid for that tenant and profile, so that replicas and restarts share it;
+   * else a new token named {@value #POD_TOKEN_NAME}, created by the server and audited as such.
+   * Admins see and revoke it like any other worker token.
+   */
+  public String podToken(String tenant, String profile, @Nullable String current) {
+    if (current != null) {
+      try {
+        WorkerIdentity id = authenticate("Bearer " + current);
+        if (id.tenantId().equals(tenant) && id.profile().equals(profile)) {
+          return current;
+        }
+      } catch (ApiException e) {
+        // revoked or unknown: a new one replaces it in the Secret
+      }
+    }
+    String prefix = randomToken(6);
+    String secret = "qw_" + prefix + "_" + randomToken(24);
+    UUID id = UUID.randomUUID();
+    tx.executeWithoutResult(
+        s -> {
+          repository.save(
+              new WorkerTokenEntity(
+                  id, tenant, profile, prefix, sha256(secret), POD_TOKEN_NAME, null));
+          audit.recordServer(tenant, "worker-token.create", id + " profile=" + profile);
+        });
+    return secret;
   }
 
   /**

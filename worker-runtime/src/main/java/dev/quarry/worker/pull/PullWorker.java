@@ -79,6 +79,7 @@ public final class PullWorker {
   private volatile boolean draining;
   private volatile @Nullable Connection connection;
   private volatile long maxWriteBytes = 60 << 20;
+  private volatile long lastBusyNanos = System.nanoTime();
 
   public PullWorker(PullWorkerOptions options) {
     this.options = options;
@@ -109,6 +110,9 @@ public final class PullWorker {
    * @return {@link #EXIT_OK} or {@link #EXIT_REFUSED}
    */
   public int run() throws InterruptedException {
+    if (!options.idleExit().isZero()) {
+      timer.scheduleWithFixedDelay(this::exitWhenIdle, 1, 1, TimeUnit.SECONDS);
+    }
     Duration backoff = MIN_BACKOFF;
     try {
       while (!draining) {
@@ -168,6 +172,25 @@ public final class PullWorker {
       c.finish();
     }
     stopped.countDown();
+  }
+
+  /** Drains once nothing has run for the idle-exit time (the pod of a Kubernetes pool ends). */
+  private void exitWhenIdle() {
+    if (draining) {
+      return;
+    }
+    if (running.get() > 0) {
+      lastBusyNanos = System.nanoTime();
+      return;
+    }
+    if (System.nanoTime() - lastBusyNanos >= options.idleExit().toNanos()) {
+      log.info("Idle for {} s: draining and exiting", options.idleExit().toSeconds());
+      try {
+        drain();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void shutdown() {
@@ -332,6 +355,7 @@ public final class PullWorker {
         }
       } finally {
         current.remove();
+        lastBusyNanos = System.nanoTime();
         running.decrementAndGet();
       }
     }

@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code java -cp ... dev.quarry.worker.pull.PullWorkerMain --server host:port --token-file FILE
- * --slots N [--name NAME] [--tls] [--drain-timeout SECONDS]}. The token comes from {@code
- * --token-file}, else the environment variable {@value #TOKEN_ENV}, else {@code --token} (visible
- * in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds, then exits 0. Exits
- * 3 when the server refuses the token, 2 on bad arguments.
+ * --slots N [--name NAME] [--tls] [--drain-timeout SECONDS] [--idle-exit SECONDS]}. The token comes
+ * from {@code --token-file}, else the environment variable {@value #TOKEN_ENV}, else {@code
+ * --token} (visible in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds,
+ * then exits 0. Exits 3 when the server refuses the token, 2 on bad arguments.
  */
 public final class PullWorkerMain {
   /** Environment variable holding the worker token. */
@@ -29,7 +29,7 @@ public final class PullWorkerMain {
       System.err.println("quarry worker: " + e.getMessage());
       System.err.println(
           "usage: quarry worker --server host:port (--token-file FILE | --token TOKEN) --slots N"
-              + " [--name NAME] [--tls] [--drain-timeout SECONDS]");
+              + " [--name NAME] [--tls] [--drain-timeout SECONDS] [--idle-exit SECONDS]");
       System.exit(2);
       return;
     }
@@ -72,6 +72,7 @@ public final class PullWorkerMain {
     String name = defaultName();
     boolean tls = false;
     Duration drain = Duration.ofMinutes(15);
+    Duration idleExit = Duration.ZERO;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -82,6 +83,7 @@ public final class PullWorkerMain {
         case "--name" -> name = value(args, ++i, a);
         case "--tls" -> tls = true;
         case "--drain-timeout" -> drain = Duration.ofSeconds(integer(value(args, ++i, a), a));
+        case "--idle-exit" -> idleExit = Duration.ofSeconds(seconds(value(args, ++i, a), a));
         default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
       }
     }
@@ -90,7 +92,7 @@ public final class PullWorkerMain {
     } else if (token.isEmpty() && tokenFromEnv != null) {
       token = tokenFromEnv.strip();
     }
-    return new PullWorkerOptions(server, token, slots, name, tls, drain);
+    return new PullWorkerOptions(server, token, slots, name, tls, drain, idleExit);
   }
 
   private static String value(String[] args, int i, String flag) {
@@ -98,6 +100,11 @@ public final class PullWorkerMain {
       throw new IllegalArgumentException(flag + " needs a value");
     }
     return args[i];
+  }
+
+  /** Whole seconds, written {@code 30} or {@code 30s}. */
+  private static int seconds(String s, String flag) {
+    return integer(s.endsWith("s") ? s.substring(0, s.length() - 1) : s, flag);
   }
 
   private static int integer(String s, String flag) {

@@ -11,10 +11,26 @@ import java.time.Duration;
  * @param name free text the server logs (host and pid by default)
  * @param tls whether to use TLS (a server behind a TLS-terminating proxy)
  * @param drainTimeout how long a draining worker waits for what it holds before it exits anyway
+ * @param idleExit a worker that has run nothing for this long drains and exits (a Kubernetes pod
+ *     ends so); zero to serve until stopped
  */
 public record PullWorkerOptions(
-    String target, String token, int slots, String name, boolean tls, Duration drainTimeout) {
+    String target,
+    String token,
+    int slots,
+    String name,
+    boolean tls,
+    Duration drainTimeout,
+    Duration idleExit) {
+  public PullWorkerOptions(
+      String target, String token, int slots, String name, boolean tls, Duration drainTimeout) {
+    this(target, token, slots, name, tls, drainTimeout, Duration.ZERO);
+  }
+
   public PullWorkerOptions {
+    if (idleExit.isNegative() || idleExit.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("--idle-exit must be between 0 and 1 day");
+    }
     if (target.isBlank()) {
       throw new IllegalArgumentException("--server host:port is required");
     }

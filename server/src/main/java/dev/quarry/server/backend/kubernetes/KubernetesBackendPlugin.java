@@ -158,7 +158,12 @@ public class KubernetesBackendPlugin implements BackendPlugin, AutoCloseable {
         options.maxPods(),
         options.slotsPerPod());
     return new OpenedLane(
-        lane, StandaloneBackendPlugin.budget(request.key()), true, StandaloneBackendPlugin.INLINE_INPUT_BYTES, 0, null);
+        lane,
+        StandaloneBackendPlugin.budget(request.key()),
+        true,
+        StandaloneBackendPlugin.INLINE_INPUT_BYTES,
+        0,
+        null);
   }
 
   private synchronized void startScaler() {

@@ -46,7 +46,8 @@ final class KubernetesClients {
       config.withOauthToken(require(credential, "token"));
       String ca = credential.get("caCertificate");
       if (ca != null) {
-        config.withCaCertData(Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)));
+        config.withCaCertData(
+            Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)));
       }
     }
     checkServer(server, allowInsecure);

@@ -36,7 +36,7 @@ public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
   public static final String KIND = PullPools.TYPE;
 
   /** Inputs up to this size travel in the envelope, larger ones through storage. */
-  static final int INLINE_INPUT_BYTES = 64 << 10;
+  public static final int INLINE_INPUT_BYTES = 64 << 10;
 
   private final Map<String, PullPool> pools = new ConcurrentHashMap<>();
   private final ObjectStore store;
@@ -105,7 +105,8 @@ public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
                     .build()));
   }
 
-  private static String budget(String laneKey) {
+  /** The dispatcher budget of a pool's lane; capacity changes of the pool wake it. */
+  public static String budget(String laneKey) {
     return KIND + ":" + laneKey;
   }
 

@@ -49,7 +49,11 @@ class KubernetesBackendTest {
   static void start() throws Exception {
     api =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     api.init(InetAddress.getLoopbackAddress(), 0);
     kube =
         api.createClient(
@@ -72,8 +76,7 @@ class KubernetesBackendTest {
                 "--quarry.dispatch.retry-initial-backoff=50ms")
             .start();
     work = Files.createTempDirectory("kubelet");
-    kubelet =
-        new TestKubelet(kube, NS, Map.of(SERVICE, "127.0.0.1:" + server.grpcPort()), work);
+    kubelet = new TestKubelet(kube, NS, Map.of(SERVICE, "127.0.0.1:" + server.grpcPort()), work);
     admin = server.http();
     Http.Response cred =
         admin.put(
@@ -127,7 +130,13 @@ class KubernetesBackendTest {
   }
 
   private static List<Job> jobsOf(String profile) {
-    return kube.batch().v1().jobs().inNamespace(NS).withLabel("quarry.dev/profile", profile).list().getItems();
+    return kube.batch()
+        .v1()
+        .jobs()
+        .inNamespace(NS)
+        .withLabel("quarry.dev/profile", profile)
+        .list()
+        .getItems();
   }
 
   @Test
@@ -140,7 +149,8 @@ class KubernetesBackendTest {
     String job = submit("k8s-main", inputs);
     List<JsonNode> results = admin.results(job);
     assertThat(results).hasSize(60);
-    assertThat(results).allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
     assertThat(results.stream().map(r -> r.get("value").asInt()).toList())
         .containsExactlyElementsOf(IntStream.range(0, 60).boxed().toList());
     List<Job> jobs = jobsOf("k8s-main");
@@ -197,7 +207,8 @@ class KubernetesBackendTest {
     kube.pods().inNamespace(NS).withName(victim).withGracePeriod(0).delete();
     List<JsonNode> results = admin.results(job);
     assertThat(results).hasSize(8);
-    assertThat(results).allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
+    assertThat(results)
+        .allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
     assertThat(results.stream().map(r -> r.get("value").asInt()).toList())
         .containsExactlyElementsOf(IntStream.range(0, 8).boxed().toList());
     assertThat(results).anySatisfy(r -> assertThat(r.get("attempts").asInt()).isEqualTo(2));
@@ -206,7 +217,9 @@ class KubernetesBackendTest {
 
   @Test
   void aPodStuckPendingIsReportedOnTheJobInPlainWords() throws Exception {
-    profile("k8s-stuck", ",\"nodeSelector\":\"" + TestKubelet.UNSCHEDULABLE + "=yes\",\"pendingTimeout\":\"10\"");
+    profile(
+        "k8s-stuck",
+        ",\"nodeSelector\":\"" + TestKubelet.UNSCHEDULABLE + "=yes\",\"pendingTimeout\":\"10\"");
     String job = submit("k8s-stuck", "[1]");
     await()
         .atMost(Duration.ofSeconds(60))

@@ -28,9 +28,9 @@ import java.util.stream.Collectors;
  * What a cluster does for the Kubernetes backend, for the fabric8 mock API server (which runs no
  * controllers): the Job controller (pods up to a Job's parallelism until one has succeeded, then
  * the Job completes) and a kubelet that runs each pod's container command as a child JVM on this
- * machine. The command is the pod's own, with three things mapped as a node would: {@code java}
- * to this JVM's binary, the image's class-path file to this JVM's class path, the Secret volume to
- * a file holding the Secret's token, and the server's Service address to its loopback port.
+ * machine. The command is the pod's own, with three things mapped as a node would: {@code java} to
+ * this JVM's binary, the image's class-path file to this JVM's class path, the Secret volume to a
+ * file holding the Secret's token, and the server's Service address to its loopback port.
  *
  * <p>A pod whose node selector asks for {@code quarry.test/unschedulable} stays Pending with the
  * scheduler's message. A pod deleted through the API has its process killed at once ({@code kill
@@ -49,7 +49,8 @@ final class TestKubelet implements AutoCloseable {
   private final Thread loop;
   private volatile boolean running = true;
 
-  TestKubelet(KubernetesClient client, String namespace, Map<String, String> services, Path workDir) {
+  TestKubelet(
+      KubernetesClient client, String namespace, Map<String, String> services, Path workDir) {
     this.client = client;
     this.namespace = namespace;
     this.services = Map.copyOf(services);
@@ -92,7 +93,8 @@ final class TestKubelet implements AutoCloseable {
   private void tick() throws IOException {
     List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).list().getItems();
     List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
-    Set<String> live = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> live =
+        pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     // a deleted pod's container is killed
     for (var e : processes.entrySet()) {
       if (!live.contains(e.getKey()) && e.getValue().isAlive()) {
@@ -109,13 +111,16 @@ final class TestKubelet implements AutoCloseable {
 
   /** The Job controller's part. */
   private void controlJob(Job job, List<Pod> pods) {
-    if (job.getStatus() != null && job.getStatus().getConditions() != null
+    if (job.getStatus() != null
+        && job.getStatus().getConditions() != null
         && !job.getStatus().getConditions().isEmpty()) {
       return; // finished
     }
     String name = job.getMetadata().getName();
     List<Pod> mine =
-        pods.stream().filter(p -> name.equals(p.getMetadata().getLabels().get("job-name"))).toList();
+        pods.stream()
+            .filter(p -> name.equals(p.getMetadata().getLabels().get("job-name")))
+            .toList();
     long active = mine.stream().filter(p -> isActive(phase(p))).count();
     long succeeded = mine.stream().filter(p -> "Succeeded".equals(phase(p))).count();
     long failed = mine.stream().filter(p -> "Failed".equals(phase(p))).count();
@@ -147,12 +152,14 @@ final class TestKubelet implements AutoCloseable {
   }
 
   private void createPod(Job job) {
-    Map<String, String> labels = new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
+    Map<String, String> labels =
+        new HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
     labels.put("job-name", job.getMetadata().getName());
     Pod pod =
         new PodBuilder()
             .withNewMetadata()
-            .withName(job.getMetadata().getName() + "-" + UUID.randomUUID().toString().substring(0, 5))
+            .withName(
+                job.getMetadata().getName() + "-" + UUID.randomUUID().toString().substring(0, 5))
             .withNamespace(namespace)
             .withLabels(labels)
             .withOwnerReferences(
@@ -185,7 +192,8 @@ final class TestKubelet implements AutoCloseable {
                         .withType("PodScheduled")
                         .withStatus("False")
                         .withReason("Unschedulable")
-                        .withMessage("0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.")
+                        .withMessage(
+                            "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.")
                         .build()));
         client.pods().inNamespace(namespace).resource(pod).updateStatus();
       }
@@ -222,22 +230,24 @@ final class TestKubelet implements AutoCloseable {
 
   private Process launch(Pod pod) throws IOException {
     var container = pod.getSpec().getContainers().get(0);
-    String secretName = pod.getSpec().getVolumes().stream()
-        .filter(v -> v.getSecret() != null)
-        .findFirst()
-        .orElseThrow()
-        .getSecret()
-        .getSecretName();
+    String secretName =
+        pod.getSpec().getVolumes().stream()
+            .filter(v -> v.getSecret() != null)
+            .findFirst()
+            .orElseThrow()
+            .getSecret()
+            .getSecretName();
     var secret = client.secrets().inNamespace(namespace).withName(secretName).get();
     Path mount = Files.createDirectories(workDir.resolve(pod.getMetadata().getName()));
     for (var e : secret.getData().entrySet()) {
       Files.write(mount.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
     }
-    String mountPath = container.getVolumeMounts().stream()
-        .filter(m -> m.getName().equals("token"))
-        .findFirst()
-        .orElseThrow()
-        .getMountPath();
+    String mountPath =
+        container.getVolumeMounts().stream()
+            .filter(m -> m.getName().equals("token"))
+            .findFirst()
+            .orElseThrow()
+            .getMountPath();
     List<String> command = new ArrayList<>();
     for (String word : container.getCommand()) {
       String w = word;

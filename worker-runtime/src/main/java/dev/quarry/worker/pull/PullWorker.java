@@ -179,8 +179,9 @@ public final class PullWorker {
     if (draining) {
       return;
     }
-    if (running.get() > 0) {
-      lastBusyNanos = System.nanoTime();
+    Connection c = connection;
+    if (running.get() > 0 || c == null || c.welcomedForMs() == 0) {
+      lastBusyNanos = System.nanoTime(); // busy, or not connected: not idle
       return;
     }
     if (System.nanoTime() - lastBusyNanos >= options.idleExit().toNanos()) {
@@ -313,6 +314,7 @@ public final class PullWorker {
 
     private void welcome(WorkerWelcome welcome) {
       welcomedAtMs = System.currentTimeMillis();
+      lastBusyNanos = System.nanoTime(); // idle time counts from the welcome
       if (welcome.getMaxMessageBytes() > 0) {
         // room for the message's other fields
         maxWriteBytes = Math.max(1, welcome.getMaxMessageBytes() - (64 << 10));

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,7 +44,8 @@ public class KubernetesBackendPlugin implements BackendPlugin, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubernetesBackendPlugin.class);
 
   private final StandaloneBackendPlugin pools;
-  private final WorkerTokenService tokens;
+  // lazily: worker tokens check profiles, which check plug-ins
+  private final ObjectProvider<WorkerTokenService> tokens;
   private final CredentialService credentials;
   private final TaskStore tasks;
   private final KubernetesProperties props;
@@ -54,7 +56,7 @@ public class KubernetesBackendPlugin implements BackendPlugin, AutoCloseable {
 
   public KubernetesBackendPlugin(
       StandaloneBackendPlugin pools,
-      WorkerTokenService tokens,
+      ObjectProvider<WorkerTokenService> tokens,
       CredentialService credentials,
       TaskStore tasks,
       KubernetesProperties props,
@@ -130,7 +132,7 @@ public class KubernetesBackendPlugin implements BackendPlugin, AutoCloseable {
           KubernetesPools.open(
               client,
               options,
-              current -> tokens.podToken(request.tenant(), request.profile(), current),
+              current -> tokens.getObject().podToken(request.tenant(), request.profile(), current),
               clock);
     } catch (RuntimeException e) {
       client.close();

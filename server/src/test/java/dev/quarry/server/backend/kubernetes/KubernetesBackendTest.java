@@ -101,7 +101,7 @@ class KubernetesBackendTest {
     if (api != null) {
       api.destroy();
     }
-    if (work != null) {
+    if (work != null && System.getProperty("keepKubelet") == null) {
       ServerFixture.deleteRecursively(work);
     }
   }

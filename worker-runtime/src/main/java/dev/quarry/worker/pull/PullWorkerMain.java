@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * {@code java -cp ... dev.quarry.worker.pull.PullWorkerMain --server host:port --token-file FILE
  * --slots N [--name NAME] [--tls] [--drain-timeout SECONDS]}. The token comes from {@code
  * --token-file}, else the environment variable {@value #TOKEN_ENV}, else {@code --token} (visible
- * in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds, then exits 0. Exits
+ * in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds (up to the drain timeout), then exits 0. Exits
  * 3 when the server refuses the token, 2 on bad arguments.
  */
 public final class PullWorkerMain {
@@ -46,7 +46,10 @@ public final class PullWorkerMain {
                 worker.drain();
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
               }
+              // drained: exit 0 rather than the 143 of a JVM ended by SIGTERM
+              Runtime.getRuntime().halt(0);
             },
             "quarry-drain");
     Runtime.getRuntime().addShutdownHook(hook);

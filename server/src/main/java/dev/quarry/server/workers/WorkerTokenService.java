@@ -34,6 +34,7 @@ public class WorkerTokenService {
 
   /** Profile names as profiles are named (lower-case letters, digits and '-'). */
   private static final Pattern PROFILE = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_TOKEN_LENGTH = 200;
 

@@ -166,9 +166,9 @@ class StandaloneWorkersTest {
     long revokedAt = System.nanoTime();
     assertThat(t.admin.post("/v1/worker-tokens/" + doomedId + "/revoke", "").status())
         .isEqualTo(200);
-    // PERMISSION_DENIED ends the worker (exit 3) well before its 3 s invocations could finish
+    // PERMISSION_DENIED ends the worker (exit 4) well before its 3 s invocations could finish
     assertThat(doomed.waitFor(2500, TimeUnit.MILLISECONDS)).isTrue();
-    assertThat(doomed.exitValue()).isEqualTo(3);
+    assertThat(doomed.exitValue()).isEqualTo(4);
     assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofMillis(2500));
     assertThat(t.admin.get("/v1/worker-tokens").body()).contains("\"connected\":0");
 
@@ -321,10 +321,10 @@ class StandaloneWorkersTest {
       assertThat(t.admin.post("/v1/worker-tokens/not-a-uuid/revoke", "").status()).isEqualTo(404);
       // the list never shows a secret
       assertThat(t.admin.get("/v1/worker-tokens").body()).doesNotContain(token);
-      // a worker started with a bad token exits with status 3 instead of retrying forever
+      // a worker started with a bad token exits with status 4 instead of retrying forever
       Process refused = worker("qw_bad_token", 1, "refused");
       assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(refused.exitValue()).isEqualTo(3);
+      assertThat(refused.exitValue()).isEqualTo(4);
     } finally {
       channel.shutdownNow();
     }

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * {@code java -cp ... dev.quarry.worker.pull.PullWorkerMain --server host:port --token-file FILE
  * --slots N [--name NAME] [--tls] [--drain-timeout SECONDS]}. The token comes from {@code
  * --token-file}, else the environment variable {@value #TOKEN_ENV}, else {@code --token} (visible
- * in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds (up to the drain timeout), then exits 0. Exits
- * 3 when the server refuses the token, 2 on bad arguments.
+ * in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds (up to the drain
+ * timeout), then exits 0. Exits 4 when the server refuses the token (the CLI's AUTH status), 2 on
+ * bad arguments.
  */
 public final class PullWorkerMain {
   /** Environment variable holding the worker token. */
@@ -111,7 +112,8 @@ public final class PullWorkerMain {
     }
   }
 
-  private static String defaultName() {
+  /** The host name and process id. */
+  public static String defaultName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

@@ -31,6 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class WorkerTokenService {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
+
+  /** Profile names as profiles are named (lower-case letters, digits and '-'). */
+  private static final Pattern PROFILE = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_TOKEN_LENGTH = 200;
 
@@ -82,7 +86,7 @@ public class WorkerTokenService {
     if (!NAME.matcher(name).matches()) {
       throw ApiException.invalid("token name must be 1-64 letters, digits, spaces or ._-");
     }
-    if (profile.isEmpty() || profile.length() > 64) {
+    if (!PROFILE.matcher(profile).matches()) {
       throw ApiException.invalid("'profile' must name a profile of backend standalone");
     }
     ProfileService.Profile p =

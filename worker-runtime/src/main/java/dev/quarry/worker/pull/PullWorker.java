@@ -57,7 +57,7 @@ public final class PullWorker {
   public static final int EXIT_OK = 0;
 
   /** {@link #run()}'s result when the server refused the token or the hello. */
-  public static final int EXIT_REFUSED = 3;
+  public static final int EXIT_REFUSED = 4;
 
   private static final Logger log = LoggerFactory.getLogger(PullWorker.class);
   private static final Metadata.Key<String> AUTHORIZATION =

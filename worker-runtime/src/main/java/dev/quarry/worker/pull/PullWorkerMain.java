@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * {@code java -cp ... dev.quarry.worker.pull.PullWorkerMain --server host:port --token-file FILE
  * --slots N [--name NAME] [--tls] [--drain-timeout SECONDS] [--idle-exit SECONDS]}. The token comes
  * from {@code --token-file}, else the environment variable {@value #TOKEN_ENV}, else {@code
- * --token} (visible in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds,
- * then exits 0. Exits 3 when the server refuses the token, 2 on bad arguments.
+ * --token} (visible in {@code ps}; for tests). SIGTERM drains: the worker finishes what it holds
+ * (up to the drain timeout), then exits 0; so does a worker idle for {@code --idle-exit}. Exits 4
+ * when the server refuses the token (the CLI's AUTH status), 2 on bad arguments.
  */
 public final class PullWorkerMain {
   /** Environment variable holding the worker token. */
@@ -46,7 +47,10 @@ public final class PullWorkerMain {
                 worker.drain();
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
               }
+              // drained: exit 0 rather than the 143 of a JVM ended by SIGTERM
+              Runtime.getRuntime().halt(0);
             },
             "quarry-drain");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -115,7 +119,8 @@ public final class PullWorkerMain {
     }
   }
 
-  private static String defaultName() {
+  /** The host name and process id. */
+  public static String defaultName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

@@ -14,6 +14,8 @@ import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;
 import dev.quarry.proto.v1.StorageSettings;
 import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.proto.v1.TaskInput;
+import dev.quarry.proto.v1.TaskOutcome;
 import dev.quarry.worker.TaskRunner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -270,6 +272,33 @@ public final class PullPoolImpl implements PullPool {
     return after;
   }
 
+  /**
+   * The summary with only outcomes of the envelope's own tasks, each pointing at the keys the
+   * server chose for it: a worker cannot name another task's (or tenant's) object as a result.
+   */
+  static InvocationSummary confined(TaskEnvelope envelope, InvocationSummary summary) {
+    Map<String, TaskInput> tasks = new HashMap<>();
+    for (TaskInput t : envelope.getTasksList()) {
+      tasks.put(t.getTaskId() + "#" + t.getAttempt(), t);
+    }
+    InvocationSummary.Builder out = summary.toBuilder().clearOutcomes();
+    for (TaskOutcome o : summary.getOutcomesList()) {
+      TaskInput t = tasks.remove(o.getTaskId() + "#" + o.getAttempt());
+      if (t == null) {
+        continue;
+      }
+      TaskOutcome.Builder b = o.toBuilder().setIndex(t.getIndex());
+      if (!o.getResultKey().isEmpty()) {
+        b.setResultKey(t.getResultKey());
+      }
+      if (!o.getLogKey().isEmpty()) {
+        b.setLogKey(t.getLogKey());
+      }
+      out.addOutcomes(b);
+    }
+    return out.build();
+  }
+
   private static Runnable fail(
       CompletableFuture<InvocationSummary> future, Kind kind, String message) {
     return () -> future.completeExceptionally(new BackendException(kind, message));
@@ -367,7 +396,7 @@ public final class PullPoolImpl implements PullPool {
         leases.remove(lease.id());
         after = handOut();
       }
-      lease.future.complete(summary);
+      lease.future.complete(confined(lease.envelope, summary));
       after.forEach(Runnable::run);
       return true;
     }

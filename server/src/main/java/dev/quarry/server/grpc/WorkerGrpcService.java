@@ -120,7 +120,12 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
           if (s == null) {
             refuse("the first message must be a hello");
           } else {
-            s.drain();
+            long handed = s.drain();
+            write(
+                ServerMessage.newBuilder()
+                    .setDrained(
+                        dev.quarry.proto.v1.WorkerDrained.newBuilder().setInvocationsHanded(handed))
+                    .build());
           }
         }
         default -> refuse("empty or unknown worker message");

@@ -151,26 +151,27 @@ class KubernetesBackendTest {
     assertThat(results).hasSize(60);
     assertThat(results)
         .allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
-    assertThat(results.stream().map(r -> r.get("value").asInt()).toList())
+    assertThat(results.stream().map(r -> r.get("result").asInt()).toList())
         .containsExactlyElementsOf(IntStream.range(0, 60).boxed().toList());
     List<Job> jobs = jobsOf("k8s-main");
     assertThat(jobs).isNotEmpty();
     assertThat(jobs).allSatisfy(j -> assertThat(j.getSpec().getParallelism()).isBetween(1, 3));
-    assertThat(kubelet.podsStarted()).hasSizeBetween(2, 6);
+    assertThat(kubelet.podsStarted("k8s-main")).hasSizeBetween(2, 6);
 
     // nothing queued: idle workers exit, the Jobs finish and are deleted, no pod is started again
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              assertThat(kubelet.runningPods()).isEmpty();
+              assertThat(kubelet.runningPods())
+                  .doesNotContainAnyElementsOf(kubelet.podsStarted("k8s-main"));
               assertThat(jobsOf("k8s-main")).isEmpty();
             });
-    int started = kubelet.podsStarted().size();
+    int started = kubelet.podsStarted("k8s-main").size();
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(kubelet.podsStarted()).hasSize(started));
+        .untilAsserted(() -> assertThat(kubelet.podsStarted("k8s-main")).hasSize(started));
   }
 
   @Test
@@ -209,7 +210,7 @@ class KubernetesBackendTest {
     assertThat(results).hasSize(8);
     assertThat(results)
         .allSatisfy(r -> assertThat(r.get("state").asString()).isEqualTo("SUCCEEDED"));
-    assertThat(results.stream().map(r -> r.get("value").asInt()).toList())
+    assertThat(results.stream().map(r -> r.get("result").asInt()).toList())
         .containsExactlyElementsOf(IntStream.range(0, 8).boxed().toList());
     assertThat(results).anySatisfy(r -> assertThat(r.get("attempts").asInt()).isEqualTo(2));
     assertThat(results).allSatisfy(r -> assertThat(r.get("attempts").asInt()).isBetween(1, 2));

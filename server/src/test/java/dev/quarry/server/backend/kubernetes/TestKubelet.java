@@ -46,6 +46,7 @@ final class TestKubelet implements AutoCloseable {
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
   private final Set<String> launchedPods = ConcurrentHashMap.newKeySet();
   private final List<String> podsStarted = new ArrayList<>();
+  private final Map<String, String> profiles = new ConcurrentHashMap<>();
   private final Thread loop;
   private volatile boolean running = true;
 
@@ -58,9 +59,9 @@ final class TestKubelet implements AutoCloseable {
     this.loop = Thread.ofPlatform().daemon().name("test-kubelet").start(this::run);
   }
 
-  /** Names of every pod the kubelet started a process for, in order. */
-  synchronized List<String> podsStarted() {
-    return List.copyOf(podsStarted);
+  /** Names of every pod of a profile the kubelet started a process for, in order. */
+  synchronized List<String> podsStarted(String profile) {
+    return podsStarted.stream().filter(p -> profile.equals(profiles.get(p))).toList();
   }
 
   /** Pods that have a live worker process now. */
@@ -203,6 +204,7 @@ final class TestKubelet implements AutoCloseable {
       processes.put(name, launch(pod));
       synchronized (this) {
         podsStarted.add(name);
+        profiles.put(name, pod.getMetadata().getLabels().getOrDefault("quarry.dev/profile", ""));
       }
       pod.getStatus().setPhase("Running");
       client.pods().inNamespace(namespace).resource(pod).updateStatus();

@@ -28,6 +28,14 @@ public interface WorkerPods extends AutoCloseable {
    */
   void scaleTo(int desired);
 
+  /**
+   * Asks the token function again with the token the Secret holds, and writes a new one if it
+   * answers so (the old one was revoked).
+   *
+   * @throws WorkerPodsException when the API server refuses or cannot be reached
+   */
+  void refreshToken();
+
   /** Pods of the pool that are Pending or Running, as of the last {@link #scaleTo}. */
   int activePods();
 

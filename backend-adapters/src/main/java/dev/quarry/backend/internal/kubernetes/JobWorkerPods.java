@@ -58,6 +58,7 @@ public final class JobWorkerPods implements WorkerPods {
   private final WorkerPodOptions options;
   private final Clock clock;
   private final PoolNames names;
+  private final UnaryOperator<@Nullable String> token;
   private final Set<String> reported = new LinkedHashSet<>();
   private final List<PodProblem> problems = new ArrayList<>();
   private volatile int active;
@@ -76,6 +77,7 @@ public final class JobWorkerPods implements WorkerPods {
     this.options = options;
     this.clock = clock;
     this.names = PoolNames.of(options.tenant(), options.profile());
+    this.token = token;
     call("write the worker token Secret", () -> writeSecret(token));
   }
 
@@ -88,6 +90,11 @@ public final class JobWorkerPods implements WorkerPods {
           reconcile(want);
           return null;
         });
+  }
+
+  @Override
+  public synchronized void refreshToken() {
+    call("write the worker token Secret", () -> writeSecret(token));
   }
 
   @Override

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class KubernetesLane implements ComputeBackend {
   private static final Logger log = LoggerFactory.getLogger(KubernetesLane.class);
 
+  /** Scaling rounds between two checks of the pods' token (about a minute at the default). */
+  static final int TOKEN_CHECK_ROUNDS = 30;
+
   private final String key;
   private final String tenant;
   private final String profile;
@@ -37,6 +40,7 @@ final class KubernetesLane implements ComputeBackend {
   private final MeterRegistry meters;
   private final BiConsumer<String, KubernetesLane> onClose;
   private @Nullable String lastError;
+  private int rounds;
 
   KubernetesLane(
       String key,
@@ -81,6 +85,9 @@ final class KubernetesLane implements ComputeBackend {
   /** Scales the pods to the backlog and reports their problems; never throws. */
   void scale() {
     try {
+      if (++rounds % TOKEN_CHECK_ROUNDS == 0) {
+        pods.refreshToken(); // a revoked token is replaced; pods holding it exit and are replaced
+      }
       int open = tasks.openTasks(tenant, profile, maxPods * slotsPerPod);
       int desired = (open + slotsPerPod - 1) / slotsPerPod;
       pods.scaleTo(desired);

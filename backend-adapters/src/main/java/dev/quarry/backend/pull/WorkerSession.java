@@ -32,13 +32,8 @@ public interface WorkerSession {
   /** Serves a storage call within the grant of the named invocation, if this worker holds it. */
   StorageReply storage(StorageCall call);
 
-  /**
-   * The worker finishes what it holds and gets nothing new.
-   *
-   * @return how many invocations this session was handed in all, so the worker can wait for those
-   *     still in flight before it ends its stream
-   */
-  long drain();
+  /** The worker finishes what it holds and gets nothing new. */
+  void drain();
 
   /**
    * Ends the session (connection lost, token revoked): the invocations it holds fail retryably so

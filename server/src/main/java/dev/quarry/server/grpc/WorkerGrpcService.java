@@ -120,12 +120,7 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
           if (s == null) {
             refuse("the first message must be a hello");
           } else {
-            long handed = s.drain();
-            write(
-                ServerMessage.newBuilder()
-                    .setDrained(
-                        dev.quarry.proto.v1.WorkerDrained.newBuilder().setInvocationsHanded(handed))
-                    .build());
+            s.drain();
           }
         }
         default -> refuse("empty or unknown worker message");

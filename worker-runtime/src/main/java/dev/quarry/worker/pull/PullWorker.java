@@ -166,8 +166,7 @@ public final class PullWorker {
     if (c != null) {
       c.send(WorkerMessage.newBuilder().setDrain(WorkerDrain.getDefaultInstance()).build());
       long until = System.nanoTime() + options.drainTimeout().toNanos();
-      // an invocation may be in flight when the drain arrives: wait for the server's count
-      while (!c.settled() && System.nanoTime() < until) {
+      while (running.get() > 0 && System.nanoTime() < until) {
         Thread.sleep(20);
       }
       c.finish();
@@ -223,16 +222,6 @@ public final class PullWorker {
     volatile @Nullable StreamObserver<WorkerMessage> out;
     volatile @Nullable ScheduledFuture<?> heartbeat;
     volatile long welcomedAtMs;
-    final AtomicLong received = new AtomicLong();
-
-    /** What the server's answer to our drain says it handed us in all; -1 until it answers. */
-    volatile long handedBeforeDrain = -1;
-
-    /** Drained: the server answered, every invocation it handed arrived, and none runs. */
-    boolean settled() {
-      long handed = handedBeforeDrain;
-      return handed >= 0 && received.get() >= handed && running.get() == 0;
-    }
 
     void start() {
       CallCredentials token =
@@ -305,11 +294,7 @@ public final class PullWorker {
     public void onNext(ServerMessage message) {
       switch (message.getMessageCase()) {
         case WELCOME -> welcome(message.getWelcome());
-        case INVOCATION -> {
-          received.incrementAndGet();
-          start(message.getInvocation());
-        }
-        case DRAINED -> handedBeforeDrain = message.getDrained().getInvocationsHanded();
+        case INVOCATION -> start(message.getInvocation());
         case STORAGE -> {
           CompletableFuture<StorageReply> waiting = calls.get(message.getStorage().getCallId());
           if (waiting != null) {

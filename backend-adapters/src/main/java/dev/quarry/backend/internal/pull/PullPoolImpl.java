@@ -190,7 +190,6 @@ public final class PullPoolImpl implements PullPool {
       Lease lease = new Lease(envelope, q.grant, q.future, best, now + leaseMs());
       leases.put(lease.id(), lease);
       best.held.put(lease.id(), lease);
-      best.handed++;
       Session to = best;
       TaskEnvelope sent = envelope;
       after.add(() -> send(to, sent));
@@ -351,7 +350,6 @@ public final class PullPoolImpl implements PullPool {
     final WorkerLink link;
     final Map<String, Lease> held = new HashMap<>();
     boolean draining;
-    long handed;
     boolean open = true;
     long lastSeenMs = now();
 
@@ -415,18 +413,15 @@ public final class PullPoolImpl implements PullPool {
     }
 
     @Override
-    public long drain() {
-      long sent;
+    public void drain() {
       synchronized (PullPoolImpl.this) {
-        sent = handed;
         if (draining || !open) {
-          return sent;
+          return;
         }
         draining = true;
       }
       log.info("Worker {} ({}) is draining", id, name);
       options.onCapacityChange().run();
-      return sent;
     }
 
     @Override

@@ -221,6 +221,14 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
     }
 
     @Override
+    public void drained() {
+      write(
+          ServerMessage.newBuilder()
+              .setDrained(dev.quarry.proto.v1.WorkerDrained.getDefaultInstance())
+              .build());
+    }
+
+    @Override
     public void disconnect(String reason) {
       end(Status.UNAVAILABLE.withDescription(reason), reason);
     }

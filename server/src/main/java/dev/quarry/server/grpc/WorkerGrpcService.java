@@ -149,7 +149,13 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
         if (ended) {
           return;
         }
-        session = pool.connect(name, hello.getSlots(), this);
+        try {
+          session = pool.connect(name, hello.getSlots(), this);
+        } catch (IllegalStateException e) {
+          // the pool closed: the server is stopping; the worker reconnects with backoff
+          end(Status.UNAVAILABLE.withDescription("the server is stopping"), "server stopping");
+          return;
+        }
         sessions.add(worker.tokenId(), this);
         write(
             ServerMessage.newBuilder()

@@ -18,6 +18,12 @@ public interface WorkerLink {
   /** Tells the worker the server gave up on one of its invocations (best effort). */
   void leaseLost(String invocationId, String reason);
 
+  /**
+   * The worker drains and holds no invocation any more: nothing more will be sent to it, it may end
+   * its stream.
+   */
+  void drained();
+
   /** Ends the worker's connection (missed heartbeats, pool closed); the session is already gone. */
   void disconnect(String reason);
 }

@@ -149,7 +149,13 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
         if (ended) {
           return;
         }
-        session = pool.connect(name, hello.getSlots(), this);
+        try {
+          session = pool.connect(name, hello.getSlots(), this);
+        } catch (IllegalStateException e) {
+          // the pool closed: the server is stopping; the worker reconnects with backoff
+          end(Status.UNAVAILABLE.withDescription("the server is stopping"), "server stopping");
+          return;
+        }
         sessions.add(worker.tokenId(), this);
         write(
             ServerMessage.newBuilder()
@@ -217,6 +223,14 @@ public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {
                   dev.quarry.proto.v1.LeaseLost.newBuilder()
                       .setInvocationId(invocationId)
                       .setReason(reason))
+              .build());
+    }
+
+    @Override
+    public void drained() {
+      write(
+          ServerMessage.newBuilder()
+              .setDrained(dev.quarry.proto.v1.WorkerDrained.getDefaultInstance())
               .build());
     }
 

@@ -233,6 +233,26 @@ class StandaloneWorkersTest {
   }
 
   @Test
+  void aWorkerReconnectsWhenItsConnectionIsCut() throws Exception {
+    Tenant t = tenant("reconnect");
+    String token = t.token("pool");
+    try (CuttableProxy proxy = new CuttableProxy(server.grpcPort())) {
+      worker(token, 2, "flaky", "127.0.0.1:" + proxy.port());
+      awaitWorkers(t, "pool", 1);
+      proxy.cutAll();
+      // the server drops the session, the worker dials again after its backoff
+      await().atMost(Duration.ofSeconds(30)).until(() -> proxy.accepted() >= 2);
+      awaitWorkers(t, "pool", 1);
+      String job =
+          JobFixtures.submit(
+              t.admin, "{\"function\":\"echo\",\"profile\":\"pool\",\"inputs\":[1,2,3]}");
+      assertThat(JobFixtures.awaitTerminal(t.admin, job, JOB_TIMEOUT).get("state").asString())
+          .isEqualTo("SUCCEEDED");
+      assertEachResultOnce(t.admin, job, 3, i -> i + 1);
+    }
+  }
+
+  @Test
   void refusesBadTokensAndMalformedMessagesWithAClearStatus() throws Exception {
     Tenant t = tenant("refuse");
     String token = t.token("pool");
@@ -360,6 +380,10 @@ class StandaloneWorkersTest {
   }
 
   private Process worker(String token, int slots, String name) throws IOException {
+    return worker(token, slots, name, server.grpcTarget());
+  }
+
+  private Process worker(String token, int slots, String name, String target) throws IOException {
     Path tokenFile = Files.createTempFile(logs, "token", "");
     Files.writeString(tokenFile, token);
     Path log = logs.resolve(name + "-" + System.nanoTime() + ".log");
@@ -371,7 +395,7 @@ class StandaloneWorkersTest {
                 System.getProperty("java.class.path"),
                 "dev.quarry.worker.pull.PullWorkerMain",
                 "--server",
-                server.grpcTarget(),
+                target,
                 "--token-file",
                 tokenFile.toString(),
                 "--slots",
@@ -419,6 +443,77 @@ class StandaloneWorkersTest {
       assertThat(line.get("result").asInt()).isEqualTo(expected.applyAsInt(index));
     }
     assertThat(seen).hasSize(n);
+  }
+
+  /** A TCP forwarder on a free loopback port whose connections the test can cut. */
+  private static final class CuttableProxy implements AutoCloseable {
+    private final java.net.ServerSocket listener;
+    private final List<java.net.Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger accepted =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    CuttableProxy(int targetPort) throws IOException {
+      listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!listener.isClosed()) {
+                  try {
+                    java.net.Socket client = listener.accept();
+                    java.net.Socket upstream =
+                        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), targetPort);
+                    open.add(client);
+                    open.add(upstream);
+                    accepted.incrementAndGet();
+                    pump(client, upstream);
+                    pump(upstream, client);
+                  } catch (IOException e) {
+                    // closed
+                  }
+                }
+              });
+    }
+
+    private void pump(java.net.Socket from, java.net.Socket to) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  from.getInputStream().transferTo(to.getOutputStream());
+                } catch (IOException e) {
+                  // cut
+                }
+                closeQuietly(from);
+                closeQuietly(to);
+              });
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    int accepted() {
+      return accepted.get();
+    }
+
+    void cutAll() {
+      open.forEach(CuttableProxy::closeQuietly);
+      open.clear();
+    }
+
+    private static void closeQuietly(java.net.Socket s) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // already closed
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+      cutAll();
+    }
   }
 
   private static void signal(Process p, String signal) {

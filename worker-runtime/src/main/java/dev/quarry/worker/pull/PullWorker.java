@@ -165,11 +165,21 @@ public final class PullWorker {
     Connection c = connection;
     if (c != null) {
       c.send(WorkerMessage.newBuilder().setDrain(WorkerDrain.getDefaultInstance()).build());
-      long until = System.nanoTime() + options.drainTimeout().toNanos();
-      while (running.get() > 0 && System.nanoTime() < until) {
-        Thread.sleep(20);
+      // invocations sent before the server saw the drain still arrive and run; the server says
+      // "drained" once this worker holds none
+      try {
+        c.drained.get(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("Drain did not complete ({}); leaving anyway", e.toString());
       }
       c.finish();
+      // the server closes its side once it has read everything before the half-close: only then
+      // are the last outcomes surely delivered
+      try {
+        c.ended.get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("The server did not confirm the end of the stream: {}", e.toString());
+      }
     }
     stopped.countDown();
   }
@@ -217,6 +227,7 @@ public final class PullWorker {
   /** One Connect stream; a new one after each reconnect. */
   private final class Connection implements StreamObserver<ServerMessage> {
     final CompletableFuture<Status> ended = new CompletableFuture<>();
+    final CompletableFuture<Void> drained = new CompletableFuture<>();
     final Map<Long, CompletableFuture<StorageReply>> calls = new ConcurrentHashMap<>();
     final Map<String, Boolean> held = new ConcurrentHashMap<>();
     volatile @Nullable StreamObserver<WorkerMessage> out;
@@ -308,6 +319,7 @@ public final class PullWorker {
               message.getLeaseLost().getInvocationId(),
               message.getLeaseLost().getReason());
         }
+        case DRAINED -> drained.complete(null);
         default -> log.debug("Ignoring unknown server message {}", message.getMessageCase());
       }
     }
@@ -381,6 +393,7 @@ public final class PullWorker {
       StorageException lost = new StorageException("connection to the server lost", true);
       calls.values().forEach(c -> c.completeExceptionally(lost));
       ended.complete(status);
+      drained.complete(null);
     }
   }
 }

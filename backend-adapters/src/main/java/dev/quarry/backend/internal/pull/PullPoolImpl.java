@@ -243,6 +243,9 @@ public final class PullPoolImpl implements PullPool {
           after.add(fail(l.future, Kind.CRASH, why));
           Session s = l.session;
           after.add(() -> s.link.leaseLost(l.id(), why));
+          if (s.draining && s.held.isEmpty()) {
+            after.add(s.link::drained);
+          }
         }
       }
       after.addAll(handOut());
@@ -395,6 +398,9 @@ public final class PullPoolImpl implements PullPool {
         }
         leases.remove(lease.id());
         after = handOut();
+        if (draining && held.isEmpty()) {
+          after.add(link::drained);
+        }
       }
       lease.future.complete(confined(lease.envelope, summary));
       after.forEach(Runnable::run);
@@ -414,13 +420,18 @@ public final class PullPoolImpl implements PullPool {
 
     @Override
     public void drain() {
+      boolean idle;
       synchronized (PullPoolImpl.this) {
         if (draining || !open) {
           return;
         }
         draining = true;
+        idle = held.isEmpty();
       }
       log.info("Worker {} ({}) is draining", id, name);
+      if (idle) {
+        link.drained();
+      }
       options.onCapacityChange().run();
     }
 

@@ -103,6 +103,10 @@ class PullPoolTest {
     s.complete(summary(link.sent.get(0)));
     assertThat(link.sent).hasSize(2);
     assertThat(pool.queued()).isEqualTo(3);
+    // told it may leave once it holds nothing, and only then
+    assertThat(link.drained).isZero();
+    s.complete(summary(link.sent.get(1)));
+    assertThat(link.drained).isEqualTo(1);
   }
 
   @Test
@@ -257,6 +261,7 @@ class PullPoolTest {
     final List<TaskEnvelope> sent = new CopyOnWriteArrayList<>();
     final List<String> lost = new CopyOnWriteArrayList<>();
     volatile boolean disconnected;
+    volatile int drained;
 
     @Override
     public void send(TaskEnvelope envelope) {
@@ -266,6 +271,11 @@ class PullPoolTest {
     @Override
     public void leaseLost(String invocationId, String reason) {
       lost.add(invocationId);
+    }
+
+    @Override
+    public void drained() {
+      drained++;
     }
 
     @Override

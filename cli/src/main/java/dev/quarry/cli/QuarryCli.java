@@ -96,6 +96,7 @@ public final class QuarryCli implements Callable<Integer> {
     c.put("config", ConfigCommand.class);
     c.put("logs", LogsCommand.class);
     c.put("storage", StorageCommand.class);
+    c.put("worker", WorkerCommand.class);
     c.put("generate-completion", AutoComplete.GenerateCompletion.class);
     return Collections.unmodifiableMap(c);
   }

@@ -41,6 +41,8 @@ public enum ErrorReason {
   TENANT_NOT_FOUND,
   /** No such API key. */
   KEY_NOT_FOUND,
+  /** No such worker token. */
+  WORKER_TOKEN_NOT_FOUND,
   /** No such Lambda runtime. */
   RUNTIME_NOT_FOUND,
   /** No such object in the bucket. */

@@ -35,6 +35,7 @@ public enum ErrorReason {
   CREDENTIAL_NOT_FOUND(ErrorCode.NOT_FOUND, "no such team credential", "credential"),
   TENANT_NOT_FOUND(ErrorCode.NOT_FOUND, "no such tenant", "tenant"),
   KEY_NOT_FOUND(ErrorCode.NOT_FOUND, "no such API key", "key"),
+  WORKER_TOKEN_NOT_FOUND(ErrorCode.NOT_FOUND, "no such worker token", "worker token"),
   RUNTIME_NOT_FOUND(ErrorCode.NOT_FOUND, "no such Lambda runtime in the profile's account"),
   OBJECT_NOT_FOUND(
       ErrorCode.NOT_FOUND, "no such object in the bucket (another tenant's included)", "object"),

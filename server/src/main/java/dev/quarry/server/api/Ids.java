@@ -14,6 +14,10 @@ public final class Ids {
     return parse(ErrorReason.KEY_NOT_FOUND, id);
   }
 
+  public static UUID workerToken(String id) {
+    return parse(ErrorReason.WORKER_TOKEN_NOT_FOUND, id);
+  }
+
   static UUID parse(ErrorReason what, String id) {
     if (id.length() == 36) {
       try {

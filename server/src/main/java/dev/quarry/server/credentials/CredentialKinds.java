@@ -11,7 +11,7 @@ final class CredentialKinds {
       Map.of(
           "aws", Set.of("accessKeyId", "secretAccessKey", "sessionToken", "roleArn", "externalId"),
           "azure", Set.of("tenantId", "clientId", "clientSecret", "subscriptionId"),
-          "kubernetes", Set.of("kubeconfig", "token", "server"));
+          "kubernetes", Set.of("kubeconfig", "token", "server", "caCertificate"));
 
   private CredentialKinds() {}
 
@@ -39,7 +39,9 @@ final class CredentialKinds {
               fields.containsKey("accessKeyId") && fields.containsKey("secretAccessKey")
                   || fields.containsKey("roleArn") && !fields.containsKey("accessKeyId");
           case "azure" -> fields.keySet().containsAll(allowed);
-          default -> fields.containsKey("kubeconfig") || fields.containsKey("token");
+          default ->
+              fields.containsKey("kubeconfig")
+                  || fields.containsKey("token") && fields.containsKey("server");
         };
     if (!complete) {
       throw ApiException.invalid(
@@ -47,7 +49,7 @@ final class CredentialKinds {
             case "aws" -> "aws credentials need accessKeyId and secretAccessKey, or roleArn";
             case "azure" ->
                 "azure credentials need tenantId, clientId, clientSecret and subscriptionId";
-            default -> "kubernetes credentials need kubeconfig or token";
+            default -> "kubernetes credentials need kubeconfig, or token and server";
           });
     }
   }

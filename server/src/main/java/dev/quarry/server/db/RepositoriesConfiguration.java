@@ -46,7 +46,8 @@ class RepositoriesConfiguration {
           "dev.quarry.server.functions.BlobEntity$Key",
           "dev.quarry.server.functions.FunctionEntity",
           "dev.quarry.server.limits.TenantLimitsEntity",
-          "dev.quarry.server.tenancy.TenantEntity");
+          "dev.quarry.server.tenancy.TenantEntity",
+          "dev.quarry.server.workers.WorkerTokenEntity");
 
   @Bean
   PersistenceManagedTypes persistenceManagedTypes() {

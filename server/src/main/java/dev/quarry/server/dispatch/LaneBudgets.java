@@ -44,6 +44,14 @@ final class LaneBudgets {
     }
   }
 
+  /** The budget's capacity changed: its parked jobs become claimable again. */
+  void unpark(String budget) {
+    AtomicInteger n = inFlight.computeIfAbsent(budget, b -> new AtomicInteger());
+    synchronized (n) {
+      waiting.remove(budget);
+    }
+  }
+
   /** Jobs claims should skip now. */
   Set<UUID> parked() {
     return waiting.values().stream().flatMap(Set::stream).collect(Collectors.toSet());

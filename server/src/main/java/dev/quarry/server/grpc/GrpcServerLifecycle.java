@@ -21,6 +21,8 @@ public class GrpcServerLifecycle implements SmartLifecycle {
   private final QuarryProperties props;
   private final JobGrpcService jobs;
   private final AuthInterceptor auth;
+  private final WorkerGrpcService workers;
+  private final WorkerAuthInterceptor workerAuth;
   private final java.util.List<io.grpc.BindableService> services;
   private static final GrpcInputRules INPUT_RULES = new GrpcInputRules();
   private final HealthStatusManager health = new HealthStatusManager();
@@ -35,11 +37,22 @@ public class GrpcServerLifecycle implements SmartLifecycle {
       CredentialGrpcService credentials,
       RuntimeGrpcService runtimes,
       StorageGrpcService storage,
-      AuthInterceptor auth) {
+      WorkerTokenGrpcService workerTokens,
+      WorkerGrpcService workers,
+      AuthInterceptor auth,
+      WorkerAuthInterceptor workerAuth) {
     this.props = props;
     this.jobs = jobs;
     this.auth = auth;
-    this.services = java.util.List.of(jobs, tenants, keys, credentials, runtimes, storage);
+    this.services =
+        java.util.List.of(jobs, tenants, keys, credentials, runtimes, storage, workerTokens);
+    this.workers = workers;
+    this.workerAuth = workerAuth;
+  }
+
+  /** The pull workers' service: a worker token, never an API key, opens it. */
+  public io.grpc.ServerServiceDefinition workerService() {
+    return workers.bindService();
   }
 
   /** The services that require an API key (everything but reflection and health). */
@@ -73,6 +86,12 @@ public class GrpcServerLifecycle implements SmartLifecycle {
                                   INPUT_RULES,
                                   REQUEST_IDS))
                       .toList())
+              .addService(
+                  ServerInterceptors.intercept(
+                      GrpcInputRules.wrap(workers.bindService()),
+                      workerAuth,
+                      INPUT_RULES,
+                      REQUEST_IDS))
               .addService(ProtoReflectionServiceV1.newInstance())
               .addService(health.getHealthService())
               .build()

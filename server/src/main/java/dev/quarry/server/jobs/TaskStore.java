@@ -63,6 +63,15 @@ public interface TaskStore {
   /** Records why a running job waits or fails, shown in its status. */
   void setMessage(UUID id, String message);
 
+  /** Records a message on every running job of a tenant's profile; returns how many jobs. */
+  int setProfileMessage(String tenant, String profile, String message);
+
+  /**
+   * Open tasks (PENDING or RUNNING) of a tenant's profile, counted up to {@code limit}: the backlog
+   * a backend that scales its own workers sizes them by.
+   */
+  int openTasks(String tenant, String profile, int limit);
+
   // --- dispatching --------------------------------------------------------------------------
 
   /**

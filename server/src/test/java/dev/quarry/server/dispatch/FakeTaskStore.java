@@ -116,6 +116,16 @@ class FakeTaskStore implements TaskStore {
   }
 
   @Override
+  public int setProfileMessage(String tenant, String profile, String message) {
+    throw new UnsupportedOperationException("not used by the dispatcher");
+  }
+
+  @Override
+  public int openTasks(String tenant, String profile, int limit) {
+    throw new UnsupportedOperationException("not used by the dispatcher");
+  }
+
+  @Override
   public List<ClaimedTask> claim(ClaimRequest request) {
     claims.add(request);
     Map<String, List<ClaimedTask>> chunks = new LinkedHashMap<>();

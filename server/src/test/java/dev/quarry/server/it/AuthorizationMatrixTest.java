@@ -71,6 +71,7 @@ class AuthorizationMatrixTest {
   static String otherTenantKey;
   static String jobId;
   static String viewerKeyId;
+  static String workerTokenId;
   static ManagedChannel channel;
 
   /** How the fourth caller (another tenant's admin) must be answered. */
@@ -127,6 +128,15 @@ class AuthorizationMatrixTest {
     // a stored object whose key names the profile, so a listing that leaked it would show
     assertThat(admin.put("/v1/storage/matrix/aws-prod.txt", "tenant A's object").status())
         .isEqualTo(200);
+    assertThat(admin.put("/v1/profiles/workers", "{\"backend\":\"standalone\"}").status())
+        .isEqualTo(200);
+    workerTokenId =
+        admin
+            .post("/v1/worker-tokens", "{\"name\":\"matrix\",\"profile\":\"workers\"}")
+            .json()
+            .get("token")
+            .get("id")
+            .asString();
     channel = NettyChannelBuilder.forTarget(server.grpcTarget()).usePlaintext().build();
   }
 
@@ -179,6 +189,20 @@ class AuthorizationMatrixTest {
     c.put(
         "POST /v1/keys/{id}/revoke",
         new Rest("POST", "/v1/keys/" + viewerKeyId + "/revoke", "", true, Cross.NOT_FOUND));
+    c.put(
+        "POST /v1/worker-tokens",
+        new Rest(
+            "POST",
+            "/v1/worker-tokens",
+            "{\"name\":\"w\",\"profile\":\"workers\"}",
+            true,
+            Cross.NOT_FOUND));
+    c.put(
+        "GET /v1/worker-tokens", new Rest("GET", "/v1/worker-tokens", null, true, Cross.OWN_DATA));
+    c.put(
+        "POST /v1/worker-tokens/{id}/revoke",
+        new Rest(
+            "POST", "/v1/worker-tokens/" + workerTokenId + "/revoke", "", true, Cross.NOT_FOUND));
     c.put("GET /v1/audit", new Rest("GET", "/v1/audit", null, true, Cross.OWN_DATA));
     c.put(
         "PUT /v1/credentials/{name}",
@@ -399,6 +423,38 @@ class AuthorizationMatrixTest {
             ch ->
                 KeyServiceGrpc.newBlockingStub(ch)
                     .revokeKey(RevokeKeyRequest.newBuilder().setId(viewerKeyId).build()),
+            true,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.WorkerTokenService/CreateWorkerToken",
+        new Grpc(
+            ch ->
+                dev.quarry.proto.v1.WorkerTokenServiceGrpc.newBlockingStub(ch)
+                    .createWorkerToken(
+                        dev.quarry.proto.v1.CreateWorkerTokenRequest.newBuilder()
+                            .setName("w")
+                            .setProfile("workers")
+                            .build()),
+            true,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.WorkerTokenService/ListWorkerTokens",
+        new Grpc(
+            ch ->
+                dev.quarry.proto.v1.WorkerTokenServiceGrpc.newBlockingStub(ch)
+                    .listWorkerTokens(
+                        dev.quarry.proto.v1.ListWorkerTokensRequest.getDefaultInstance()),
+            true,
+            Cross.OWN_DATA));
+    c.put(
+        "quarry.v1.WorkerTokenService/RevokeWorkerToken",
+        new Grpc(
+            ch ->
+                dev.quarry.proto.v1.WorkerTokenServiceGrpc.newBlockingStub(ch)
+                    .revokeWorkerToken(
+                        dev.quarry.proto.v1.RevokeWorkerTokenRequest.newBuilder()
+                            .setId(workerTokenId)
+                            .build()),
             true,
             Cross.NOT_FOUND));
     c.put(

@@ -125,7 +125,9 @@ class CredentialsTest {
 
   @Test
   void profilesCheckTheirBackendAndCredentialsCannotBeDeletedWhileUsed() throws Exception {
-    admin.put("/v1/credentials/k8s", "{\"kind\":\"kubernetes\",\"fields\":{\"token\":\"t0ken\"}}");
+    admin.put(
+        "/v1/credentials/k8s",
+        "{\"kind\":\"kubernetes\",\"fields\":{\"token\":\"t0ken\",\"server\":\"https://k8s.example.com\"}}");
     Http.Response wrongKind =
         admin.put(
             "/v1/profiles/lambda-prod",

@@ -99,6 +99,7 @@ class FuzzTest {
           "PUT /v1/admin/tenants/{id}/limits",
               "{\"maxJobsInFlight\":5,\"requestsPerSecond\":100000}",
           "POST /v1/keys", "{\"name\":\"k\",\"role\":\"viewer\"}",
+          "POST /v1/worker-tokens", "{\"name\":\"w\",\"profile\":\"fuzz-p\"}",
           "PUT /v1/credentials/{name}",
               "{\"kind\":\"aws\",\"fields\":{\"roleArn\":\"arn:aws:iam::1:role/x\"}}",
           "PUT /v1/profiles/{name}",

@@ -5,6 +5,7 @@ import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.ToWorker;
 import dev.quarry.worker.TaskRunner;
+import dev.quarry.worker.internal.ChannelObjectStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -57,7 +58,7 @@ public final class LocalWorkerMain {
             workerId,
             TaskRunner.defaultJarCacheDir(),
             Clock.systemUTC(),
-            new PipeObjectStore(pipe, running::get),
+            new ChannelObjectStore(pipe::call, running::get, () -> Long.MAX_VALUE),
             new PipeObjects(pipe, running::get))) {
       serve(pipe, runner, workerId, running);
       log.debug("Worker {}: end of input, exiting", workerId);

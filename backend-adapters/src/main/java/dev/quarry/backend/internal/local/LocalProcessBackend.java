@@ -3,6 +3,7 @@ package dev.quarry.backend.internal.local;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.internal.grants.InvocationGrant;
 import dev.quarry.backend.local.LocalBackendOptions;
 import dev.quarry.backend.local.LocalBackends;
 import dev.quarry.backend.local.WorkerSandbox;

@@ -1,5 +1,6 @@
 package dev.quarry.backend.internal.local;
 
+import dev.quarry.backend.internal.grants.InvocationGrant;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.storage.ObjectStore;

@@ -1,39 +1,32 @@
 package dev.quarry.backend.internal.local;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.quarry.backend.internal.grants.GrantedStorage;
 import dev.quarry.backend.local.TenantObjects;
-import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.proto.v1.ListedObject;
 import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;
 import dev.quarry.storage.ObjectStore;
-import dev.quarry.storage.StorageException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves workers' storage calls from the server's store (or the store chosen for the running
- * invocation, see {@link PendingInvocation#store()}): a key is read or written only when the grant
- * of the invocation the worker is running covers it. Workers thus need no credentials, no network
- * and no view of the data directory.
+ * A local worker's storage calls: object calls within the grant of the invocation it runs now, on
+ * the store chosen for that invocation (see {@link PendingInvocation#store()}) or the server's;
+ * and a context function's calls on its tenant's Storage API objects.
  */
 final class StorageChannel {
   private static final Logger log = LoggerFactory.getLogger(StorageChannel.class);
   private static final int MAX_CHUNK = 8 << 20;
-
   private static final int MAX_LIST = 1000;
 
-  private final ObjectStore store;
+  private final GrantedStorage storage;
   private final long maxObjectBytes;
   private final @Nullable TenantObjects objects;
 
   StorageChannel(ObjectStore store, long maxObjectBytes, @Nullable TenantObjects objects) {
-    this.store = store;
+    this.storage = new GrantedStorage(store, maxObjectBytes);
     this.maxObjectBytes = maxObjectBytes;
     this.objects = objects;
   }
@@ -42,48 +35,20 @@ final class StorageChannel {
    * @param running the invocation the worker runs now, if any
    */
   StorageReply serve(String workerId, @Nullable PendingInvocation running, StorageCall call) {
-    StorageReply.Builder reply = StorageReply.newBuilder().setCallId(call.getCallId());
-    if (running == null || !running.id().equals(call.getInvocationId())) {
-      return deny(
-          reply, workerId, call, "invocation '" + call.getInvocationId() + "' is not running");
-    }
-    InvocationGrant grant = running.grant();
-    ObjectStore store = running.store() == null ? this.store : running.store();
-    try {
-      return switch (call.getOp()) {
-        case OP_READ -> {
-          if (!grant.mayRead(call.getKey())) {
-            yield deny(reply, workerId, call, "not granted for reading");
-          }
-          yield read(store, reply, call, grant);
+    boolean current = running != null && running.id().equals(call.getInvocationId());
+    switch (call.getOp()) {
+      case OP_OBJECT_READ, OP_OBJECT_WRITE, OP_OBJECT_LIST, OP_OBJECT_DELETE -> {
+        StorageReply.Builder reply = StorageReply.newBuilder().setCallId(call.getCallId());
+        if (!current) {
+          return deny(
+              reply, workerId, call, "invocation '" + call.getInvocationId() + "' is not running");
         }
-        case OP_WRITE -> {
-          if (!grant.mayWrite(call.getKey())) {
-            yield deny(reply, workerId, call, "not granted for writing");
-          }
-          if (call.getData().size() > maxObjectBytes) {
-            yield reply
-                .setError(
-                    "object of "
-                        + call.getData().size()
-                        + " bytes exceeds the limit of "
-                        + maxObjectBytes)
-                .build();
-          }
-          store.put(call.getKey(), call.getData().toByteArray());
-          yield reply.build();
-        }
-        case OP_OBJECT_READ, OP_OBJECT_WRITE, OP_OBJECT_LIST, OP_OBJECT_DELETE ->
-            tenantObject(reply, workerId, running.envelope().getTenantId(), call);
-        default -> reply.setError("unknown storage operation " + call.getOp()).build();
-      };
-    } catch (StorageException e) {
-      log.warn(
-          "Storage call of worker {} on '{}' failed: {}", workerId, call.getKey(), e.toString());
-      return reply.setError(e.getMessage()).setRetryable(e.retryable()).build();
-    } catch (IOException | RuntimeException e) {
-      log.warn("Storage call of worker {} on '{}' failed", workerId, call.getKey(), e);
-      return reply.setError(e.toString()).setRetryable(true).build();
+        return tenantObject(reply, workerId, running.envelope().getTenantId(), call);
+      }
+      default -> {
+        return storage.serve(
+            workerId, current ? running.grant() : null, current ? running.store() : null, call);
+      }
     }
   }
 
@@ -148,33 +113,6 @@ final class StorageChannel {
     }
   }
 
-  private static StorageReply read(
-      ObjectStore store, StorageReply.Builder reply, StorageCall call, InvocationGrant grant)
-      throws IOException {
-    Optional<Long> size = store.size(call.getKey());
-    if (size.isEmpty()) {
-      return reply.setFound(false).build();
-    }
-    int length = Math.max(0, Math.min(call.getLength(), MAX_CHUNK));
-    byte[] data;
-    Optional<InputStream> opened = store.open(call.getKey());
-    if (opened.isEmpty()) {
-      return reply.setFound(false).build();
-    }
-    try (InputStream in = opened.get()) {
-      in.skipNBytes(Math.min(call.getOffset(), size.get()));
-      data = in.readNBytes(length);
-    }
-    if (grant.isManifest(call.getKey()) && call.getOffset() == 0 && data.length == size.get()) {
-      try {
-        grant.addFunction(FunctionSpec.parseFrom(data));
-      } catch (InvalidProtocolBufferException e) {
-        return reply.setError("function manifest '" + call.getKey() + "' is corrupt").build();
-      }
-    }
-    return reply.setFound(true).setSize(size.get()).setData(ByteString.copyFrom(data)).build();
-  }
-
   private static StorageReply deny(
       StorageReply.Builder reply, String workerId, StorageCall call, String why) {
     log.warn(
@@ -185,5 +123,4 @@ final class StorageChannel {
         call.getInvocationId(),
         why);
     return reply.setDenied(true).setError(why).build();
-  }
 }

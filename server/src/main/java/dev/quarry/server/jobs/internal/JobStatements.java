@@ -181,6 +181,27 @@ final class JobStatements {
         .update();
   }
 
+  int setProfileMessage(String tenant, String profile, String message) {
+    return jdbc.sql(
+            "update jobs set message = ? where tenant_id = ? and profile_name = ? and "
+                + jobOpen("state"))
+        .params(message, tenant, profile)
+        .update();
+  }
+
+  int openTasks(String tenant, String profile, int limit) {
+    return jdbc.sql(
+            "select count(*) from (select 1 from tasks t join jobs j on j.id = t.job_id"
+                + " where j.tenant_id = ? and j.profile_name = ? and "
+                + jobOpen("j.state")
+                + " and "
+                + taskOpen("t.state")
+                + " limit ?) w")
+        .params(tenant, profile, limit)
+        .query(Integer.class)
+        .single();
+  }
+
   /**
    * Locks the rows of {@code ids} until the transaction ends, in id order so that writers locking
    * several jobs cannot deadlock. Every writer that may end a job's last task takes this lock

@@ -133,6 +133,16 @@ public class PgTaskStore implements TaskStore {
   }
 
   @Override
+  public int setProfileMessage(String tenant, String profile, String message) {
+    return jobs.setProfileMessage(tenant, profile, message);
+  }
+
+  @Override
+  public int openTasks(String tenant, String profile, int limit) {
+    return jobs.openTasks(tenant, profile, limit);
+  }
+
+  @Override
   public List<ClaimedTask> claim(ClaimRequest request) {
     return claims.claim(request);
   }

@@ -1,6 +1,5 @@
-package dev.quarry.backend.internal.local;
+package dev.quarry.backend.internal.grants;
 
-import dev.quarry.backend.internal.grants.TenantScope;
 import dev.quarry.proto.v1.FunctionSpec;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
@@ -11,11 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * The objects one invocation may reach, derived from its envelope as the server built it: it reads
  * its function's manifest, payload and jars and its tasks' stored inputs, and writes its tasks'
  * results and logs and its status. The jars and payload named by a manifest are granted when the
- * worker reads the manifest. A grant lasts while its invocation is the one its worker runs. Only
- * keys under the invocation's tenant prefix ({@link TenantScope}) are ever granted, whatever the
- * envelope or a manifest names.
+ * worker reads the manifest. A grant lasts while its invocation is one its worker runs (the local
+ * pipe, a pull worker's lease). Only keys under the invocation's tenant prefix ({@link
+ * TenantScope}) are ever granted, whatever the envelope or a manifest names.
  */
-final class InvocationGrant {
+public final class InvocationGrant {
   private final TenantScope scope;
   private final String manifestKey;
   private final Set<String> reads = ConcurrentHashMap.newKeySet();
@@ -29,7 +28,7 @@ final class InvocationGrant {
   /**
    * @throws IllegalArgumentException if the envelope's tenant id is not one
    */
-  static InvocationGrant of(TaskEnvelope envelope) {
+  public static InvocationGrant of(TaskEnvelope envelope) {
     FunctionSpec fn = envelope.getFunction();
     InvocationGrant grant =
         new InvocationGrant(TenantScope.of(envelope.getTenantId()), fn.getManifestKey());
@@ -48,20 +47,20 @@ final class InvocationGrant {
     return grant;
   }
 
-  boolean mayRead(String key) {
+  public boolean mayRead(String key) {
     return scope.contains(key) && reads.contains(key);
   }
 
-  boolean mayWrite(String key) {
+  public boolean mayWrite(String key) {
     return scope.contains(key) && writes.contains(key);
   }
 
-  boolean isManifest(String key) {
+  public boolean isManifest(String key) {
     return !manifestKey.isEmpty() && manifestKey.equals(key) && scope.contains(key);
   }
 
   /** Grants what a manifest read from storage names. */
-  void addFunction(FunctionSpec fn) {
+  public void addFunction(FunctionSpec fn) {
     for (String key : fn.getJarKeysList()) {
       reads.add(key);
     }

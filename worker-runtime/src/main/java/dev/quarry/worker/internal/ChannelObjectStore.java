@@ -1,4 +1,4 @@
-package dev.quarry.worker.local;
+package dev.quarry.worker.internal;
 
 import com.google.protobuf.ByteString;
 import dev.quarry.proto.v1.StorageCall;
@@ -7,28 +7,47 @@ import dev.quarry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The store of a local worker that holds no storage credentials: every read and write goes over the
- * protocol pipe to the backend, which checks the key against the grant of the invocation the worker
- * is running. Large objects travel in chunks. Listing and deleting are not granted.
+ * The store of a worker that holds no storage credentials: every read and write goes over the
+ * worker's channel to the server (the local worker pipe, a pull worker's stream), which checks the
+ * key against the grant of the invocation the worker is running. Large objects travel in chunks.
+ * Listing and deleting are not granted.
  */
-final class PipeObjectStore extends dev.quarry.worker.internal.InvocationScopedStore {
-  static final int CHUNK = 4 << 20;
+public final class ChannelObjectStore extends InvocationScopedStore {
+  public static final int CHUNK = 4 << 20;
 
-  private final WorkerPipe pipe;
+  private final Function<StorageCall.Builder, StorageReply> pipe;
   private final Supplier<String> invocation;
+  private final LongSupplier maxWriteBytes;
 
-  PipeObjectStore(WorkerPipe pipe, Supplier<String> invocation) {
+  /**
+   * @param pipe sends a call (it sets the call id) and waits for its reply; throws a {@link
+   *     StorageException} when the channel fails
+   * @param invocation the invocation the calling thread runs
+   * @param maxWriteBytes the largest object the channel carries in one call (it may change)
+   */
+  public ChannelObjectStore(
+      Function<StorageCall.Builder, StorageReply> pipe,
+      Supplier<String> invocation,
+      LongSupplier maxWriteBytes) {
     this.pipe = pipe;
     this.invocation = invocation;
+    this.maxWriteBytes = maxWriteBytes;
   }
 
   @Override
   public void put(String key, byte[] data) {
+    long max = maxWriteBytes.getAsLong();
+    if (data.length > max) {
+      throw new StorageException(
+          "object of " + data.length + " bytes exceeds the limit of " + max, false);
+    }
     check(
-        pipe.call(
+        pipe.apply(
             StorageCall.newBuilder()
                 .setInvocationId(invocation.get())
                 .setOp(StorageCall.Op.OP_WRITE)
@@ -54,7 +73,7 @@ final class PipeObjectStore extends dev.quarry.worker.internal.InvocationScopedS
 
   private StorageReply readChunk(String key, long offset) {
     StorageReply reply =
-        pipe.call(
+        pipe.apply(
             StorageCall.newBuilder()
                 .setInvocationId(invocation.get())
                 .setOp(StorageCall.Op.OP_READ)

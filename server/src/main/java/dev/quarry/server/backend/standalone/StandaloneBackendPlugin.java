@@ -1,0 +1,139 @@
+package dev.quarry.server.backend.standalone;
+
+import dev.quarry.backend.BackendException;
+import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.pull.PullPool;
+import dev.quarry.backend.pull.PullPoolOptions;
+import dev.quarry.backend.pull.PullPools;
+import dev.quarry.proto.v1.InvocationSummary;
+import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.server.QuarryProperties;
+import dev.quarry.server.backend.BackendPlugin;
+import dev.quarry.server.backend.CredentialRule;
+import dev.quarry.server.backend.LaneCapacityChanged;
+import dev.quarry.server.backend.LaneRequest;
+import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.workers.WorkerProperties;
+import dev.quarry.storage.ObjectStore;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+
+/**
+ * Backend kind {@code standalone}: each profile's lane is a {@link PullPool} that workers join with
+ * a worker token for that profile ({@code quarry worker --server ... --token-file ...}). The pool
+ * lives as long as the server, not the lane: workers may connect before the first job, and a
+ * profile change that replaces the lane keeps them. Its capacity is the sum of the connected
+ * workers' slots; a change is published as a {@link LaneCapacityChanged}. The default lane cannot
+ * be standalone (a worker token names a profile). No settings and no credential.
+ */
+@Component
+public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
+  public static final String KIND = PullPools.TYPE;
+
+  /** Inputs up to this size travel in the envelope, larger ones through storage. */
+  public static final int INLINE_INPUT_BYTES = 64 << 10;
+
+  private final Map<String, PullPool> pools = new ConcurrentHashMap<>();
+  private final ObjectStore store;
+  private final WorkerProperties workers;
+  private final long maxObjectBytes;
+  private final Clock clock;
+  private final ApplicationEventPublisher events;
+
+  public StandaloneBackendPlugin(
+      ObjectStore store,
+      WorkerProperties workers,
+      QuarryProperties props,
+      Clock clock,
+      ApplicationEventPublisher events) {
+    this.store = store;
+    this.workers = workers;
+    this.maxObjectBytes = props.backend().worker().maxObject().toBytes();
+    this.clock = clock;
+    this.events = events;
+  }
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public Set<String> settingNames() {
+    return Set.of();
+  }
+
+  @Override
+  public void validate(Map<String, String> settings) {}
+
+  @Override
+  public CredentialRule credentials() {
+    return CredentialRule.ANY;
+  }
+
+  @Override
+  public OpenedLane open(LaneRequest request) {
+    if (request.isDefault()) {
+      throw new BackendException(
+          BackendException.Kind.PERMANENT,
+          "backend standalone needs a profile: workers join a profile with a worker token");
+    }
+    PullPool pool = pool(request.tenant(), request.profile());
+    return new OpenedLane(
+        new LaneView(pool), budget(request.key()), true, INLINE_INPUT_BYTES, 0, null);
+  }
+
+  /** The pool of a tenant's profile, created on first use (a worker or a lane). */
+  public PullPool pool(String tenant, String profile) {
+    String key = tenant + "/" + profile;
+    return pools.computeIfAbsent(
+        key,
+        k ->
+            PullPools.create(
+                PullPoolOptions.builder()
+                    .store(store)
+                    .leaseTime(workers.leaseTime())
+                    .maxSlots(workers.maxSlots())
+                    .maxObjectBytes(maxObjectBytes)
+                    .clock(clock)
+                    .onCapacityChange(() -> events.publishEvent(new LaneCapacityChanged(budget(k))))
+                    .build()));
+  }
+
+  /** The dispatcher budget of a pool's lane; capacity changes of the pool wake it. */
+  public static String budget(String laneKey) {
+    return KIND + ":" + laneKey;
+  }
+
+  @Override
+  public void close() {
+    pools.values().forEach(PullPool::close);
+    pools.clear();
+  }
+
+  /** The lane's face of a pool: closing the lane leaves the pool and its workers alone. */
+  private record LaneView(PullPool pool) implements ComputeBackend {
+    @Override
+    public String type() {
+      return pool.type();
+    }
+
+    @Override
+    public int capacity() {
+      return pool.capacity();
+    }
+
+    @Override
+    public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
+      return pool.invoke(envelope);
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -52,6 +52,14 @@ public interface BackendPlugin {
    */
   OpenedLane open(LaneRequest request);
 
+  /**
+   * Whether a profile of this kind may name its own bucket ({@code bucket}): its workers then reach
+   * that bucket instead of the server's store.
+   */
+  default boolean supportsProfileBucket() {
+    return true;
+  }
+
   /** Whether lanes of this kind have a runtimes API ({@link OpenedLane#runtimes()}). */
   default boolean hasRuntimes() {
     return false;

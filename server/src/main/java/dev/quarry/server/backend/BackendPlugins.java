@@ -116,6 +116,12 @@ public class BackendPlugins {
     ProfileSettings.validateResilience(settings);
     String bucket = settings.get(ProfileStores.BUCKET);
     if (bucket != null) {
+      if (!plugin.supportsProfileBucket()) {
+        throw ApiException.invalid(
+            "setting 'bucket' is not supported for backend "
+                + plugin.kind()
+                + " yet: its workers reach a job's objects through the server's own store");
+      }
       BucketNames.validate(bucket);
     }
     plugin.validate(settings);

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local worker's storage calls: object calls within the grant of the invocation it runs now, on
- * the store chosen for that invocation (see {@link PendingInvocation#store()}) or the server's;
- * and a context function's calls on its tenant's Storage API objects.
+ * the store chosen for that invocation (see {@link PendingInvocation#store()}) or the server's; and
+ * a context function's calls on its tenant's Storage API objects.
  */
 final class StorageChannel {
   private static final Logger log = LoggerFactory.getLogger(StorageChannel.class);
@@ -123,4 +123,5 @@ final class StorageChannel {
         call.getInvocationId(),
         why);
     return reply.setDenied(true).setError(why).build();
+  }
 }

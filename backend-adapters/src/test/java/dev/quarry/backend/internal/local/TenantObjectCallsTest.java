@@ -3,6 +3,7 @@ package dev.quarry.backend.internal.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.quarry.backend.internal.grants.InvocationGrant;
 import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;

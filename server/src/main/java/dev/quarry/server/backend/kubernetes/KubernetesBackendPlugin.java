@@ -87,6 +87,12 @@ public class KubernetesBackendPlugin implements BackendPlugin, AutoCloseable {
         .options("tenant", "profile", "server.invalid:9090", props.finishedTtl());
   }
 
+  /** Pull pools serve their workers' storage calls from the server's store only. */
+  @Override
+  public boolean supportsProfileBucket() {
+    return false;
+  }
+
   @Override
   public CredentialRule credentials() {
     return CredentialRule.required("kubernetes");

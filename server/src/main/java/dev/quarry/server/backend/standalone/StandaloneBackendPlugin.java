@@ -71,6 +71,12 @@ public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
   @Override
   public void validate(Map<String, String> settings) {}
 
+  /** Pull pools serve their workers' storage calls from the server's store only. */
+  @Override
+  public boolean supportsProfileBucket() {
+    return false;
+  }
+
   @Override
   public CredentialRule credentials() {
     return CredentialRule.ANY;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the container image without a container engine: unpacks server/target/jib-image.tar into a
 # root file system, starts its entrypoint there with chroot as the image's user, on PostgreSQL at
-# 127.0.0.1:5432, and checks that /readyz answers and a map runs on a worker JVM started from
-# the image's class path. Needs root (chroot, mount) and psql; skips otherwise.
+# 127.0.0.1:5432, and checks that /readyz answers, that a map runs on a worker JVM started from
+# the image's class path, and that the image's pull-worker entry point joins a standalone profile
+# and runs a map. Needs root (chroot, mount) and psql; skips otherwise.
 #
 #   deploy/image/smoke.sh [image.tar]
 set -euo pipefail
@@ -19,7 +20,9 @@ work="$(mktemp -d)"
 root="$work/rootfs"
 db="quarry_smoke_$$"
 pid=""
+wpid=""
 cleanup() {
+  [[ -n "$wpid" ]] && kill "$wpid" 2>/dev/null && wait "$wpid" 2>/dev/null || true
   [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   umount "$root/proc" 2>/dev/null || true
   umount "$root/dev" 2>/dev/null || true
@@ -81,4 +84,30 @@ metrics=$(curl -sf "http://127.0.0.1:$mgmt/actuator/prometheus") \
   || { echo "image smoke: the management port did not answer the Prometheus scrape" >&2; exit 1; }
 grep -q '^quarry_tasks' <<< "$metrics" \
   || { echo "image smoke: no quarry_tasks metric on the management port" >&2; exit 1; }
-echo "image smoke: ok (server as uid ${user%%:*}, map of 2 on a worker JVM from the image's class path)"
+# The same image as a pull worker (its other entry point, used by standalone machines and the
+# Kubernetes backend's pods): a standalone profile, a worker token, and the worker started in the
+# chroot as the image's user; a map on that profile runs on it.
+auth=(-H "Authorization: Bearer $key" -H 'Content-Type: application/json')
+curl -sf -X PUT "${auth[@]}" -d '{"backend":"standalone"}' \
+  "http://127.0.0.1:$http/v1/profiles/smoke-pull" >/dev/null
+token=$(curl -sf "${auth[@]}" -d '{"name":"smoke","profile":"smoke-pull"}' \
+  "http://127.0.0.1:$http/v1/worker-tokens" | grep -o '"secret":"[^"]*"' | cut -d'"' -f4)
+[[ -n "$token" ]] || { echo "image smoke: no worker token" >&2; exit 1; }
+printf '%s' "$token" > "$root/tmp/worker-token"
+chown "${user%%:*}" "$root/tmp/worker-token"
+chmod 0400 "$root/tmp/worker-token"
+env -i "${image_env[@]}" "$(command -v chroot)" --userspec="$user" "$root" "$java_bin" \
+  -cp @/app/jib-classpath-file dev.quarry.worker.pull.PullWorkerMain \
+  --server "127.0.0.1:$grpc" --token-file /tmp/worker-token --slots 2 > "$work/worker.log" 2>&1 &
+wpid=$!
+job=$(curl -sf "${auth[@]}" -d '{"function":"echo","inputs":[3,"four"],"profile":"smoke-pull"}' \
+  "http://127.0.0.1:$http/v1/jobs" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+results=$(curl -sf --max-time 120 -H "Authorization: Bearer $key" "http://127.0.0.1:$http/v1/jobs/$job/results")
+if [[ $(grep -c '"state":"SUCCEEDED"' <<< "$results") -ne 2 ]]; then
+  echo "image smoke: map on the image's pull worker failed: $results" >&2
+  tail -40 "$work/worker.log" >&2; exit 1
+fi
+if [[ $(ps -o uid= -p "$wpid" | tr -d ' ') -ne ${user%%:*} ]]; then
+  echo "image smoke: the pull worker is not running as ${user%%:*}" >&2; exit 1
+fi
+echo "image smoke: ok (server as uid ${user%%:*}, map of 2 on a worker JVM from the image's class path, map of 2 on the image's pull worker)"

@@ -51,7 +51,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- $chart := dict "quarry" (dict
       "db" (dict "url" .Values.database.url "username" .Values.database.username "poolSize" .Values.database.poolSize)
       "storage" (dict "type" "s3" "settings" $settings)
-      "grpc" (dict "port" .Values.ports.grpc))
+      "grpc" (dict "port" .Values.ports.grpc)
+      "kubernetes" (dict "server-address" (printf "%s.%s.svc:%v" (include "quarry.fullname" .) .Release.Namespace .Values.ports.grpc)))
     "server" (dict "port" .Values.ports.http)
     "management" (dict "server" (dict "port" .Values.ports.management "address" "0.0.0.0")) }}
 {{- toYaml (mergeOverwrite $chart (deepCopy .Values.config)) }}

@@ -55,6 +55,14 @@ final class WorkerCommand extends Cmd {
       description = "How long SIGTERM waits for running invocations. Default: 900.")
   int drainSeconds = 900;
 
+  @Option(
+      names = "--idle-exit",
+      paramLabel = "SECONDS",
+      description =
+          "Drain and exit after this long with nothing to run (0 = never, at most 86400)."
+              + " Default: 0.")
+  int idleExitSeconds;
+
   @Override
   int run() throws Exception {
     String secret;
@@ -75,7 +83,8 @@ final class WorkerCommand extends Cmd {
               slots,
               name != null ? name : PullWorkerMain.defaultName(),
               s.config().tls(),
-              Duration.ofSeconds(Math.max(0, drainSeconds)));
+              Duration.ofSeconds(Math.max(0, drainSeconds)),
+              Duration.ofSeconds(idleExitSeconds));
     } catch (IllegalArgumentException e) {
       err().println("quarry worker: " + e.getMessage());
       return ExitCodes.USAGE;

@@ -363,6 +363,11 @@ public final class PullWorker {
     private void runOne(TaskEnvelope envelope) {
       try {
         current.set(envelope.getInvocationId());
+        log.info(
+            "Running invocation {} (job {}, {} tasks)",
+            envelope.getInvocationId(),
+            envelope.getJobId(),
+            envelope.getTasksCount());
         InvocationSummary summary = runner.run(envelope);
         if (held.remove(envelope.getInvocationId()) != null) {
           send(WorkerMessage.newBuilder().setOutcome(summary).build());

@@ -115,7 +115,9 @@ class MapReduceTest {
               }
               return ms;
             },
-            List.of(0, 0, 0, 0, 120_000));
+            // the straggler ends by itself: a cancelled job's running invocation would go on
+            // in its worker and write its result while later tests run
+            List.of(0, 0, 0, 0, 15_000));
     try {
       WaitResult<Integer> three =
           fexec.waitFor(futures, WaitThreshold.count(3), Duration.ofMinutes(1));
@@ -126,7 +128,7 @@ class MapReduceTest {
       assertThat(most.done()).hasSize(4);
       assertThat(most.notDone()).containsExactly(futures.get(4));
     } finally {
-      fexec.cancel(futures.getFirst().jobId());
+      fexec.waitFor(futures, WaitThreshold.count(5), Duration.ofMinutes(2));
     }
   }
 }

@@ -155,7 +155,8 @@ public interface TaskStore {
       int memoryUsedMb,
       int memorySizeMb,
       java.time.@Nullable Instant startedAt,
-      java.time.@Nullable Instant finishedAt) {}
+      java.time.@Nullable Instant finishedAt,
+      @Nullable String worker) {}
 
   record QueueCounts(long jobsRunning, long tasksPending, long tasksRunning) {}
 

@@ -19,12 +19,27 @@ final class ClaimStatements {
       taskMayBecome("t.state", TaskState.RUNNING)
           + " and (t.not_before is null or t.not_before <= now())";
 
-  // Picks whole chunks (oldest job first), then locks their pending rows, skipping rows another
-  // replica holds; a chunk split that way just becomes a smaller invocation.
+  private static final String CHUNKS =
+      "select job_seq, chunk from tasks t where "
+          + CLAIMABLE
+          + " and tenant_id <> all(?::text[]) and job_id <> all(?::uuid[])"
+          + " group by job_seq, chunk order by job_seq, chunk limit ?";
+
+  // The lock order of every writer of tasks: the job rows first (in id order), then the tasks;
+  // the claim's counter update (trigger of V13) then touches rows this transaction holds.
+  private static final String LOCK_JOBS =
+      "select id from jobs where seq in (select job_seq from ("
+          + CHUNKS
+          + ") k)"
+          + " order by id for update";
+
+  // Picks whole chunks (oldest job first) of the jobs locked above, then locks their pending
+  // rows, skipping rows another replica holds; a chunk split that way just becomes a smaller
+  // invocation.
   private static final String CLAIM =
       "with k as (select job_seq, chunk from tasks t where "
           + CLAIMABLE
-          + " and tenant_id <> all(?::text[]) and job_id <> all(?::uuid[])"
+          + " and job_id = any(?::uuid[])"
           + " group by job_seq, chunk order by job_seq, chunk limit ?),"
           + " c as (select t.job_id, t.idx from k cross join lateral (select job_id, idx"
           + " from tasks t where "
@@ -69,15 +84,22 @@ final class ClaimStatements {
     this.jdbc = jdbc;
   }
 
+  /** Claims tasks; call inside a transaction (the jobs' rows stay locked until it ends). */
   List<ClaimedTask> claim(ClaimRequest r) {
+    UUID[] jobs =
+        jdbc.sql(LOCK_JOBS)
+            .params(
+                r.skipTenants().toArray(String[]::new),
+                r.skipJobs().toArray(UUID[]::new),
+                r.chunks())
+            .query(UUID.class)
+            .list()
+            .toArray(UUID[]::new);
+    if (jobs.length == 0) {
+      return List.of();
+    }
     return jdbc.sql(CLAIM)
-        .params(
-            r.skipTenants().toArray(String[]::new),
-            r.skipJobs().toArray(UUID[]::new),
-            r.chunks(),
-            r.maxRows(),
-            r.owner(),
-            r.leaseGrace().toMillis())
+        .params(jobs, r.chunks(), r.maxRows(), r.owner(), r.leaseGrace().toMillis())
         .query(
             (rs, n) ->
                 new ClaimedTask(
@@ -98,6 +120,7 @@ final class ClaimStatements {
         .single();
   }
 
+  /** Gives tasks back; call inside a transaction that locked their jobs' rows first. */
   void release(List<ClaimedTask> tasks) {
     int n = tasks.size();
     UUID[] job = new UUID[n];

@@ -59,12 +59,12 @@ public class PgTaskStore implements TaskStore {
 
   @Override
   public Optional<JobRecord> find(String tenant, UUID id) {
-    return jobs.find(tenant, id, true);
+    return jobs.find(tenant, id);
   }
 
   @Override
   public Optional<JobRecord> findWithoutCounts(String tenant, UUID id) {
-    return jobs.find(tenant, id, false);
+    return jobs.find(tenant, id);
   }
 
   @Override
@@ -134,7 +134,7 @@ public class PgTaskStore implements TaskStore {
 
   @Override
   public List<ClaimedTask> claim(ClaimRequest request) {
-    return claims.claim(request);
+    return tx.execute(s -> claims.claim(request));
   }
 
   @Override
@@ -144,7 +144,14 @@ public class PgTaskStore implements TaskStore {
 
   @Override
   public void release(List<ClaimedTask> tasks) {
-    claims.release(tasks);
+    if (tasks.isEmpty()) {
+      return;
+    }
+    tx.executeWithoutResult(
+        s -> {
+          jobs.lockForUpdate(tasks.stream().map(ClaimedTask::jobId).distinct().toList());
+          claims.release(tasks);
+        });
   }
 
   @Override

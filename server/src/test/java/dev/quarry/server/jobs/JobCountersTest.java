@@ -138,6 +138,44 @@ class JobCountersTest {
   }
 
   @Test
+  void aSubmittedJobStartsWithAllItsInputsPendingOnItsRow() {
+    // up to 1,000 inputs: one statement (job and tasks in CTEs); more: an insert and a COPY
+    for (int inputs : new int[] {10, 1500}) {
+      UUID id = UUID.randomUUID();
+      JobRecord job =
+          new JobRecord(
+              "default",
+              id,
+              JobState.RUNNING,
+              new FunctionRef(
+                  null, "echo", "BUILTIN", "JSON", null, null, List.of(), "builtin:echo"),
+              inputs,
+              10,
+              3,
+              false,
+              60_000,
+              "",
+              "",
+              java.time.Instant.now(),
+              null,
+              Map.of(),
+              null,
+              "req-" + inputs);
+      List<TaskStore.TaskRow> rows = new ArrayList<>();
+      for (int i = 0; i < inputs; i++) {
+        rows.add(new TaskStore.TaskRow(i, new byte[] {'1'}, null));
+      }
+      assertThat(store.insert(new TaskStore.NewJob(job, UUID.randomUUID(), "job"), rows, 1000))
+          .isTrue();
+      assertThat(store.find("default", id).orElseThrow().counts())
+          .isEqualTo(Map.of(TaskState.PENDING, inputs))
+          .isEqualTo(countTasks(id));
+      assertThat(store.cancel("default", id)).isTrue();
+      assertThat(store.counts(id)).isEqualTo(Map.of(TaskState.CANCELLED, inputs));
+    }
+  }
+
+  @Test
   void theWorkerOfAFinishedFutureIsStored() {
     UUID job = insertJob(2, 2);
     List<ClaimedTask> got = store.claim(request("replica-w"));

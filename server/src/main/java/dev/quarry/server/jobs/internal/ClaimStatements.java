@@ -26,20 +26,17 @@ final class ClaimStatements {
           + " group by job_seq, chunk order by job_seq, chunk limit ?";
 
   // The lock order of every writer of tasks: the job rows first (in id order), then the tasks;
-  // the claim's counter update (trigger of V13) then touches rows this transaction holds.
-  private static final String LOCK_JOBS =
-      "select id from jobs where seq in (select job_seq from ("
-          + CHUNKS
-          + ") k)"
-          + " order by id for update";
-
-  // Picks whole chunks (oldest job first) of the jobs locked above, then locks their pending
-  // rows, skipping rows another replica holds; a chunk split that way just becomes a smaller
-  // invocation.
+  // the claim's counter update (trigger of V13) then touches rows this statement holds. lj locks
+  // the jobs of the oldest claimable chunks; k picks whole chunks (oldest job first) of those
+  // jobs only, so a task is locked (c) only after its job's row; c skips rows another replica
+  // holds, and a chunk split that way just becomes a smaller invocation.
   private static final String CLAIM =
-      "with k as (select job_seq, chunk from tasks t where "
+      "with lj as materialized (select id, seq from jobs where seq in (select job_seq from ("
+          + CHUNKS
+          + ") k0) order by id for update),"
+          + " k as (select job_seq, chunk from tasks t where "
           + CLAIMABLE
-          + " and job_id = any(?::uuid[])"
+          + " and t.job_seq in (select seq from lj)"
           + " group by job_seq, chunk order by job_seq, chunk limit ?),"
           + " c as (select t.job_id, t.idx from k cross join lateral (select job_id, idx"
           + " from tasks t where "
@@ -84,22 +81,17 @@ final class ClaimStatements {
     this.jdbc = jdbc;
   }
 
-  /** Claims tasks; call inside a transaction (the jobs' rows stay locked until it ends). */
+  /** Claims tasks in one statement (it locks their jobs' rows first). */
   List<ClaimedTask> claim(ClaimRequest r) {
-    UUID[] jobs =
-        jdbc.sql(LOCK_JOBS)
-            .params(
-                r.skipTenants().toArray(String[]::new),
-                r.skipJobs().toArray(UUID[]::new),
-                r.chunks())
-            .query(UUID.class)
-            .list()
-            .toArray(UUID[]::new);
-    if (jobs.length == 0) {
-      return List.of();
-    }
     return jdbc.sql(CLAIM)
-        .params(jobs, r.chunks(), r.maxRows(), r.owner(), r.leaseGrace().toMillis())
+        .params(
+            r.skipTenants().toArray(String[]::new),
+            r.skipJobs().toArray(UUID[]::new),
+            r.chunks(),
+            r.chunks(),
+            r.maxRows(),
+            r.owner(),
+            r.leaseGrace().toMillis())
         .query(
             (rs, n) ->
                 new ClaimedTask(

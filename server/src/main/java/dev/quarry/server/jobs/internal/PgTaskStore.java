@@ -134,7 +134,7 @@ public class PgTaskStore implements TaskStore {
 
   @Override
   public List<ClaimedTask> claim(ClaimRequest request) {
-    return tx.execute(s -> claims.claim(request));
+    return claims.claim(request);
   }
 
   @Override

@@ -26,6 +26,15 @@ public interface ResilientBackend extends ComputeBackend {
   CircuitBreaker.State circuitState(String tenantId);
 
   /**
+   * A tenant's circuit for its envelopes on {@code profile} ("" for the default backend), with the
+   * last failure it counted: what the dashboard shows as the lane's state and why.
+   */
+  CircuitStatus circuit(String tenantId, String profile);
+
+  /** Invocations running now (holding a bulkhead permit), at most {@link #capacity()}. */
+  int inFlight();
+
+  /**
    * Queues one invocation through bulkhead, rate limiter and the tenant's circuit breaker.
    *
    * @return completes with the worker's summary (even if the function threw), or exceptionally with

@@ -8,6 +8,7 @@ import static dev.quarry.backend.resilience.FaultyBackend.TRANSIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.quarry.backend.BackendException;
 import dev.quarry.proto.v1.InvocationSummary;
@@ -129,6 +130,13 @@ class ResilientBackendsTest {
     Instant opened = Instant.now();
 
     assertThat(resilient.circuitState("t1")).isEqualTo(CircuitBreaker.State.OPEN);
+    // what the dashboard shows: open, why, and until when
+    CircuitStatus status = resilient.circuit("t1", "");
+    assertThat(status.state()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(status.lastFailure()).isNotBlank();
+    assertThat(status.lastFailureAt()).isBetween(opened.minusSeconds(5), opened.plusMillis(300));
+    assertThat(status.openUntil()).isBetween(opened.minusMillis(100), opened.plusMillis(300));
+    assertThat(resilient.circuit("t1", "other-profile")).isEqualTo(CircuitStatus.UNUSED);
     for (int i = 0; i < 3; i++) {
       assertFailure(resilient.invoke(envelope("t1")))
           .isInstanceOfSatisfying(
@@ -165,6 +173,8 @@ class ResilientBackendsTest {
         .isTrue();
     assertThat(resilient.circuitState("bad")).isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(resilient.circuitState("good")).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(resilient.circuit("good", "").lastFailure()).isNull();
+    assertThat(resilient.circuit("bad", "").lastFailure()).isNotBlank();
   }
 
   @Test
@@ -176,6 +186,7 @@ class ResilientBackendsTest {
 
     var first = resilient.invoke(envelope("t1"));
     var second = resilient.invoke(envelope("t1"));
+    assertThat(resilient.inFlight()).isEqualTo(2);
     var third = resilient.invoke(envelope("t1"));
 
     assertFailure(third)
@@ -188,6 +199,8 @@ class ResilientBackendsTest {
         .isTrue();
     assertThat(backend.maxRunning.get()).isEqualTo(2);
     assertThat(resilient.capacity()).isEqualTo(2);
+    // the permit comes back in a callback of the completion the test just saw
+    await().atMost(Duration.ofSeconds(5)).until(() -> resilient.inFlight() == 0);
   }
 
   @Test

@@ -3,7 +3,9 @@ package dev.quarry.server.backend;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.resilience.CircuitStatus;
 import dev.quarry.backend.resilience.ResilienceOptions;
+import dev.quarry.backend.resilience.ResilientBackend;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.credentials.ProfileService;
@@ -64,6 +66,19 @@ public class BackendRegistry implements AutoCloseable {
       String kind,
       boolean queuesBacklog,
       @Nullable BackendRuntimes runtimes) {}
+
+  /**
+   * What the dashboard shows of one of a tenant's open lanes.
+   *
+   * @param profile the profile's name, empty for the default lane
+   * @param kind the backend kind
+   * @param circuit the tenant's circuit on it and its last counted failure
+   * @param busy invocations running on the lane's backend now (worker processes of a local pool,
+   *     Lambda invocations in flight; shared lanes count every tenant's)
+   * @param capacity how many may run at once
+   */
+  public record LaneStatus(
+      String profile, String kind, CircuitStatus circuit, int busy, int capacity) {}
 
   private record Entry(
       Lane lane, RetiringBackend backend, Instant profileUpdatedAt, Instant checkedAt) {}
@@ -218,6 +233,36 @@ public class BackendRegistry implements AutoCloseable {
       out.merge(e.lane().budget(), e.lane().backend().capacity(), Math::max);
     }
     return out;
+  }
+
+  /**
+   * The default lane and the tenant's profile lanes open on this replica (a profile no job used
+   * since the replica started has no lane yet), default first, then by profile name.
+   */
+  public List<LaneStatus> lanes(String tenant) {
+    List<LaneStatus> out = new ArrayList<>();
+    out.add(status(tenant, "", defaultKind, defaultBackend));
+    String prefix = tenant + "/";
+    lanes.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix) && !e.getValue().backend().closed())
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e ->
+                out.add(
+                    status(
+                        tenant,
+                        e.getValue().lane().profile(),
+                        e.getValue().lane().kind(),
+                        e.getValue().backend().delegate())));
+    return out;
+  }
+
+  private static LaneStatus status(
+      String tenant, String profile, String kind, ComputeBackend backend) {
+    if (backend instanceof ResilientBackend r) {
+      return new LaneStatus(profile, kind, r.circuit(tenant, profile), r.inFlight(), r.capacity());
+    }
+    return new LaneStatus(profile, kind, CircuitStatus.UNUSED, 0, backend.capacity());
   }
 
   /** Whether the backends of {@code budget} queue a backlog beyond their capacity themselves. */

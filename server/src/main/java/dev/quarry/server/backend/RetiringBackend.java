@@ -62,6 +62,11 @@ final class RetiringBackend implements ComputeBackend {
     return call;
   }
 
+  /** The backend this one passes invocations to until it retires. */
+  ComputeBackend delegate() {
+    return delegate;
+  }
+
   /** Invocations started and not yet ended. */
   synchronized int inFlight() {
     return inFlight;

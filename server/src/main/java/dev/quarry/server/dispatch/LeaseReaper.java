@@ -103,6 +103,7 @@ class LeaseReaper {
                     0,
                     false,
                     null,
+                    null,
                     null));
   }
 }

@@ -30,6 +30,7 @@ import org.springframework.stereotype.Component;
 @Component
 class OutcomeMapper {
   private static final int MAX_MESSAGE = 4000;
+  private static final int MAX_WORKER = 200;
   private final RetryPolicy retry;
   private final Clock clock;
 
@@ -69,7 +70,8 @@ class OutcomeMapper {
         durationMs,
         summary != null && cold(summary),
         summary == null ? null : platform(summary),
-        logKey);
+        logKey,
+        summary == null ? null : worker(summary));
   }
 
   List<Outcome> fromSummary(JobRecord job, List<ClaimedTask> tasks, InvocationSummary summary) {
@@ -109,7 +111,8 @@ class OutcomeMapper {
                 duration(o),
                 cold(summary),
                 platform(summary),
-                logKey(job, t, o)));
+                logKey(job, t, o),
+                worker(summary)));
       } else {
         RemoteError e = o.getError();
         String key = o.getResultKey().isEmpty() ? null : o.getResultKey();
@@ -197,11 +200,21 @@ class OutcomeMapper {
         (int) p.getBilledDurationMs(), p.getMaxMemoryUsedMb(), p.getMemorySizeMb());
   }
 
+  /** The worker's id as it reported it, bounded (it is the tenant's text), or none. */
+  private static @Nullable String worker(InvocationSummary summary) {
+    String id = summary.getWorkerId().strip();
+    return id.isEmpty() ? null : clip(id, MAX_WORKER);
+  }
+
   private static int duration(TaskOutcome o) {
     return (int) Math.max(0, o.getEndMs() - o.getStartMs());
   }
 
   private static String clip(String s) {
-    return s.length() > MAX_MESSAGE ? s.substring(0, MAX_MESSAGE) : s;
+    return clip(s, MAX_MESSAGE);
+  }
+
+  private static String clip(String s, int max) {
+    return s.length() > max ? s.substring(0, max) : s;
   }
 }

@@ -19,7 +19,8 @@ public sealed interface Outcome {
 
   /**
    * The attempt ended: SUCCEEDED, or FAILED with an error (stored at resultKey when present);
-   * logKey holds what its function printed, when it printed.
+   * logKey holds what its function printed, when it printed; worker names the worker (host or
+   * instance) that ran it, when one reported.
    */
   record Finished(
       TaskId task,
@@ -32,7 +33,8 @@ public sealed interface Outcome {
       int durationMs,
       boolean coldStart,
       @Nullable Platform platform,
-      @Nullable String logKey)
+      @Nullable String logKey,
+      @Nullable String worker)
       implements Outcome {
     public Finished {
       if (!state.terminal()) {

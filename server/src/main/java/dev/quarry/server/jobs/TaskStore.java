@@ -33,10 +33,13 @@ public interface TaskStore {
   /** Jobs of the tenant not finished yet. */
   long runningJobs(String tenant);
 
-  /** The tenant's job with its task counts per state. */
+  /**
+   * The tenant's job with its task counts per state, read from the job row in the same statement as
+   * its state (the counters of migration V13), so a finished job never shows open tasks.
+   */
   Optional<JobRecord> find(String tenant, UUID id);
 
-  /** The tenant's job without counts (one query). */
+  /** The tenant's job; the same single-row read as {@link #find} since the counters are on it. */
   Optional<JobRecord> findWithoutCounts(String tenant, UUID id);
 
   /** The job's spec without counts, for dispatching (which works across tenants). */
@@ -164,7 +167,8 @@ public interface TaskStore {
       int memoryUsedMb,
       int memorySizeMb,
       java.time.@Nullable Instant startedAt,
-      java.time.@Nullable Instant finishedAt) {}
+      java.time.@Nullable Instant finishedAt,
+      @Nullable String worker) {}
 
   record QueueCounts(long jobsRunning, long tasksPending, long tasksRunning) {}
 
@@ -173,7 +177,7 @@ public interface TaskStore {
   /**
    * A page of the tenant's jobs matching {@code query}, newest first, from before {@code
    * query.beforeSeq()} (keyset paging); with {@code limit + 1} rows read, to tell whether more
-   * follow. Without task counts.
+   * follow. With the counters each job row holds.
    */
   JobPage page(String tenant, JobQuery query, int limit);
 
@@ -224,6 +228,6 @@ public interface TaskStore {
   /** One started task's run: epoch milliseconds, {@code endMs} 0 while it runs. */
   record Span(int index, TaskState state, long startMs, long endMs) {}
 
-  /** Task counts per state, for a job's status. */
+  /** Task counts per state, for a job's status, from the job row (no scan of its tasks). */
   Map<TaskState, Integer> counts(UUID job);
 }

@@ -35,6 +35,9 @@ final class NdjsonSink implements ResultSink {
     line.put("coldStart", r.getColdStart());
     line.put("startedAtMs", r.getStartedAtMs());
     line.put("finishedAtMs", r.getFinishedAtMs());
+    if (!r.getWorkerId().isEmpty()) {
+      line.put("workerId", r.getWorkerId());
+    }
     if (r.getMemorySizeMb() > 0) {
       line.put("billedMs", r.getBilledDurationMs());
       line.put("memoryUsedMb", r.getMemoryUsedMb());

@@ -51,6 +51,9 @@ class ResultReader {
     if (row.finishedAt() != null) {
       r.setFinishedAtMs(row.finishedAt().toEpochMilli());
     }
+    if (row.worker() != null) {
+      r.setWorkerId(row.worker());
+    }
     if (row.state() == dev.quarry.server.jobs.TaskState.SUCCEEDED) {
       r.setData(ByteString.copyFrom(read(store, row.resultKey()).orElse(new byte[0])));
     } else {

@@ -89,6 +89,10 @@ class DashboardBrowserTest {
     await()
         .atMost(WAIT)
         .until(() -> !browser.driver.findElements(By.cssSelector(".future-row")).isEmpty());
+    // each future names the worker that ran it
+    assertThat(browser.driver.findElements(By.cssSelector(".future-row .worker")))
+        .isNotEmpty()
+        .allSatisfy(w -> assertThat(w.getText()).isNotBlank());
     browser.screenshot("dashboard-job");
 
     browser.open("/jobs");

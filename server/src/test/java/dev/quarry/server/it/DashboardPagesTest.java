@@ -48,6 +48,13 @@ class DashboardPagesTest {
             .getText();
     assertThat(Long.parseLong(succeeded)).isPositive();
     assertThat(browser.driver.findElement(By.id("circuit")).getText()).isEqualTo("CLOSED");
+    // the default lane: its circuit, why, and its workers busy out of the pool
+    String lane = browser.driver.findElement(By.cssSelector("#lanes .lane")).getText();
+    assertThat(lane).contains("default", "local", "CLOSED");
+    assertThat(browser.driver.findElement(By.cssSelector("#lanes .lane .why")).getText())
+        .isNotBlank();
+    assertThat(browser.driver.findElement(By.cssSelector("#lanes .lane .busy")).getText())
+        .matches("\\d+ / [1-9]\\d*");
     browser.open("/jobs?state=SUCCEEDED&function=echo&within=1h");
     assertThat(browser.driver.findElements(By.linkText(id.substring(0, 8)))).hasSize(1);
     browser.open("/jobs?state=FAILED&function=echo&within=1h");

@@ -2,6 +2,7 @@ package dev.quarry.backend.internal.resilience;
 
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.resilience.CircuitStatus;
 import dev.quarry.backend.resilience.ResilienceMetrics;
 import dev.quarry.backend.resilience.ResilienceOptions;
 import dev.quarry.backend.resilience.ResilientBackend;
@@ -122,6 +123,17 @@ public final class ResilientComputeBackend implements ResilientBackend {
   @Override
   public CircuitBreaker.State circuitState(String tenantId) {
     return circuits.state(tenantId);
+  }
+
+  @Override
+  public CircuitStatus circuit(String tenantId, String profile) {
+    return circuits.status(TenantCircuits.key(tenantId, profile));
+  }
+
+  @Override
+  public int inFlight() {
+    Bulkhead.Metrics m = bulkhead.getMetrics();
+    return m.getMaxAllowedConcurrentCalls() - m.getAvailableConcurrentCalls();
   }
 
   @Override

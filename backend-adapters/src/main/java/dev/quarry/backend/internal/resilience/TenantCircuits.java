@@ -1,6 +1,7 @@
 package dev.quarry.backend.internal.resilience;
 
 import dev.quarry.backend.resilience.CircuitOpenException;
+import dev.quarry.backend.resilience.CircuitStatus;
 import dev.quarry.backend.resilience.ResilienceOptions;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -19,6 +20,11 @@ final class TenantCircuits {
   /** Circuit key of envelopes without a tenant. */
   static final String NO_TENANT = "-";
 
+  /** Failure messages are the backend's text: kept this long at most. */
+  static final int MAX_REASON = 500;
+
+  private record Failure(String message, Instant at) {}
+
   private final CircuitBreakerRegistry registry;
   private final CircuitBreakerConfig config;
   private final String name;
@@ -26,6 +32,7 @@ final class TenantCircuits {
   private final Clock clock;
   private final Map<String, CircuitBreaker> byTenant = new ConcurrentHashMap<>();
   private final Map<String, Instant> openedAt = new ConcurrentHashMap<>();
+  private final Map<String, Failure> lastFailure = new ConcurrentHashMap<>();
 
   TenantCircuits(
       CircuitBreakerRegistry registry, ResilienceOptions options, String name, Clock clock) {
@@ -61,6 +68,22 @@ final class TenantCircuits {
     return circuit == null ? CircuitBreaker.State.CLOSED : circuit.getState();
   }
 
+  /** The circuit of {@code tenantKey} (see {@link #key}) and the last failure it counted. */
+  CircuitStatus status(String tenantKey) {
+    CircuitBreaker circuit = byTenant.get(tenantKey.isEmpty() ? NO_TENANT : tenantKey);
+    if (circuit == null) {
+      return CircuitStatus.UNUSED;
+    }
+    CircuitBreaker.State state = circuit.getState();
+    Failure failure = lastFailure.get(circuit.getName());
+    Instant opened = openedAt.get(circuit.getName());
+    return new CircuitStatus(
+        state,
+        failure == null ? null : failure.message(),
+        failure == null ? null : failure.at(),
+        state == CircuitBreaker.State.OPEN && opened != null ? opened.plus(waitInOpenState) : null);
+  }
+
   /** The exception for a call {@code circuit} refused. */
   CircuitOpenException refused(CircuitBreaker circuit) {
     Instant opened = openedAt.get(circuit.getName());
@@ -74,12 +97,22 @@ final class TenantCircuits {
       registry.remove(circuit.getName());
     }
     byTenant.clear();
+    lastFailure.clear();
+  }
+
+  private static String reason(Throwable error) {
+    String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
+    return message.length() > MAX_REASON ? message.substring(0, MAX_REASON) + "…" : message;
   }
 
   private CircuitBreaker create(String tenantKey) {
     CircuitBreaker circuit = registry.circuitBreaker(name + "/" + tenantKey, config);
     circuit
         .getEventPublisher()
+        .onError(
+            event ->
+                lastFailure.put(
+                    circuit.getName(), new Failure(reason(event.getThrowable()), clock.instant())))
         .onStateTransition(
             event -> {
               if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {

@@ -1,9 +1,10 @@
 package dev.quarry.server.dashboard.internal;
 
-import dev.quarry.backend.resilience.ResilientBackend;
+import dev.quarry.backend.resilience.CircuitStatus;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.backend.BackendRegistry;
+import dev.quarry.server.backend.BackendRegistry.LaneStatus;
 import dev.quarry.server.jobs.JobService;
 import dev.quarry.server.jobs.JobState;
 import dev.quarry.server.jobs.TaskStore.Overview;
@@ -15,8 +16,9 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The first page after sign-in: the team's jobs per state, its queue per profile, and the state of
- * its circuit on the default backend. The operator lands on the tenants instead.
+ * The first page after sign-in: the team's jobs per state, its queue per profile, and each backend
+ * lane open on this replica with the team's circuit on it, the last failure that circuit counted,
+ * and its workers busy. The operator lands on the tenants instead.
  */
 @Controller
 class OverviewPage {
@@ -41,7 +43,9 @@ class OverviewPage {
     model.addAttribute("caller", caller);
     model.addAttribute("states", states);
     model.addAttribute("queues", o.queues());
-    model.addAttribute("circuit", circuit(caller.tenantId()));
+    List<LaneRow> lanes = backends.lanes(caller.tenantId()).stream().map(LaneRow::of).toList();
+    model.addAttribute("lanes", lanes);
+    model.addAttribute("circuit", lanes.get(0).circuit());
     model.addAttribute(
         "rateMinute", String.format(java.util.Locale.ROOT, "%.1f", o.endedLastMinute() / 60.0));
     model.addAttribute(
@@ -53,9 +57,25 @@ class OverviewPage {
   /** A job state and how many of the team's jobs are in it. */
   record StateCount(String state, long jobs) {}
 
-  private String circuit(String tenant) {
-    return backends.lane(tenant, null).backend() instanceof ResilientBackend r
-        ? r.circuitState(tenant).name()
-        : "not guarded";
+  /** One backend lane: its circuit for the team, why, and how busy its workers are. */
+  record LaneRow(String profile, String kind, String circuit, String why, String busy) {
+    static LaneRow of(LaneStatus s) {
+      CircuitStatus c = s.circuit();
+      String why;
+      if (c.lastFailure() == null) {
+        why = "no failure counted";
+      } else {
+        why = "last failure " + Views.time(c.lastFailureAt()) + ": " + c.lastFailure();
+      }
+      if (c.openUntil() != null) {
+        why = "open until " + Views.time(c.openUntil()) + "; " + why;
+      }
+      return new LaneRow(
+          s.profile().isEmpty() ? "default" : s.profile(),
+          s.kind(),
+          c.state().name(),
+          why,
+          s.busy() + " / " + s.capacity());
+    }
   }
 }

@@ -49,6 +49,7 @@ final class Views {
       boolean cold,
       int billedMs,
       String memory,
+      String worker,
       boolean hasError,
       String errorType,
       String errorMessage) {
@@ -68,6 +69,7 @@ final class Views {
           t.coldStart(),
           t.billedMs(),
           t.memorySizeMb() == 0 ? "" : t.memoryUsedMb() + " / " + t.memorySizeMb() + " MB",
+          t.worker() == null ? "" : t.worker(),
           t.state() == dev.quarry.server.jobs.TaskState.FAILED,
           t.errorType() == null ? "" : t.errorType(),
           t.errorMessage() == null ? "" : t.errorMessage());

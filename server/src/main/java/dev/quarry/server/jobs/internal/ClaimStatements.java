@@ -19,12 +19,24 @@ final class ClaimStatements {
       taskMayBecome("t.state", TaskState.RUNNING)
           + " and (t.not_before is null or t.not_before <= now())";
 
-  // Picks whole chunks (oldest job first), then locks their pending rows, skipping rows another
-  // replica holds; a chunk split that way just becomes a smaller invocation.
-  private static final String CLAIM =
-      "with k as (select job_seq, chunk from tasks t where "
+  private static final String CHUNKS =
+      "select job_seq, chunk from tasks t where "
           + CLAIMABLE
           + " and tenant_id <> all(?::text[]) and job_id <> all(?::uuid[])"
+          + " group by job_seq, chunk order by job_seq, chunk limit ?";
+
+  // The lock order of every writer of tasks: the job rows first (in id order), then the tasks;
+  // the claim's counter update (trigger of V13) then touches rows this statement holds. lj locks
+  // the jobs of the oldest claimable chunks; k picks whole chunks (oldest job first) of those
+  // jobs only, so a task is locked (c) only after its job's row; c skips rows another replica
+  // holds, and a chunk split that way just becomes a smaller invocation.
+  private static final String CLAIM =
+      "with lj as materialized (select id, seq from jobs where seq in (select job_seq from ("
+          + CHUNKS
+          + ") k0) order by id for update),"
+          + " k as (select job_seq, chunk from tasks t where "
+          + CLAIMABLE
+          + " and t.job_seq in (select seq from lj)"
           + " group by job_seq, chunk order by job_seq, chunk limit ?),"
           + " c as (select t.job_id, t.idx from k cross join lateral (select job_id, idx"
           + " from tasks t where "
@@ -69,11 +81,13 @@ final class ClaimStatements {
     this.jdbc = jdbc;
   }
 
+  /** Claims tasks in one statement (it locks their jobs' rows first). */
   List<ClaimedTask> claim(ClaimRequest r) {
     return jdbc.sql(CLAIM)
         .params(
             r.skipTenants().toArray(String[]::new),
             r.skipJobs().toArray(UUID[]::new),
+            r.chunks(),
             r.chunks(),
             r.maxRows(),
             r.owner(),
@@ -98,6 +112,7 @@ final class ClaimStatements {
         .single();
   }
 
+  /** Gives tasks back; call inside a transaction that locked their jobs' rows first. */
   void release(List<ClaimedTask> tasks) {
     int n = tasks.size();
     UUID[] job = new UUID[n];

@@ -29,7 +29,7 @@ final class DashboardStatements {
           + " coalesce(finish_seq, 0) as finish_seq, coalesce(duration_ms, 0) as duration_ms,"
           + " coalesce(cold_start, false) as cold_start, coalesce(billed_ms, 0) as billed_ms,"
           + " coalesce(memory_used_mb, 0) as memory_used_mb,"
-          + " coalesce(memory_size_mb, 0) as memory_size_mb, started_at, finished_at"
+          + " coalesce(memory_size_mb, 0) as memory_size_mb, started_at, finished_at, worker_id"
           + " from tasks where tenant_id = ? and job_id = ? and idx >= ?";
 
   private final JdbcClient jdbc;
@@ -74,7 +74,7 @@ final class DashboardStatements {
         .params(params)
         .query(
             rs -> {
-              jobs.add(JobStatements.map(rs, Map.of()));
+              jobs.add(JobStatements.map(rs));
               seqs.add(rs.getLong("seq"));
             });
     if (jobs.size() <= limit) {
@@ -102,15 +102,11 @@ final class DashboardStatements {
             rs -> {
               jobs.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
             });
-    // over the open tasks of running jobs only (partial indexes jobs_running and tasks_open)
+    // the running jobs' counters (partial index jobs_running), not their tasks
     List<Queue> queues =
         jdbc.sql(
-                "select coalesce(j.profile_name, '') as profile,"
-                    + " count(*) filter (where t.state = 'PENDING') as pending,"
-                    + " count(*) filter (where t.state = 'RUNNING') as running"
-                    + " from jobs j join tasks t on t.job_id = j.id"
-                    + " where j.tenant_id = ? and j.state = 'RUNNING'"
-                    + " and t.state in ('PENDING', 'RUNNING')"
+                "select coalesce(profile_name, '') as profile, sum(pending), sum(running)"
+                    + " from jobs where tenant_id = ? and state = 'RUNNING'"
                     + " group by 1 order by 1")
             .param(tenant)
             .query((rs, n) -> new Queue(rs.getString(1), rs.getLong(2), rs.getLong(3)))

@@ -4,7 +4,6 @@ import static dev.quarry.server.jobs.internal.StateSql.jobMayBecome;
 import static dev.quarry.server.jobs.internal.StateSql.jobOpen;
 import static dev.quarry.server.jobs.internal.StateSql.lit;
 import static dev.quarry.server.jobs.internal.StateSql.taskMayBecome;
-import static dev.quarry.server.jobs.internal.StateSql.taskOpen;
 
 import dev.quarry.server.jobs.FunctionRef;
 import dev.quarry.server.jobs.JobRecord;
@@ -16,8 +15,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,21 +24,19 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The statements on whole jobs: reads, cancel, finishing, locking. */
 final class JobStatements {
+  // The counters on the row are the transaction's own (the statement-level triggers of V13 keep
+  // them, and the caller holds the row lock), so "no open task left" needs no scan of the tasks.
   private static final String FINISH_IF_DONE =
       "with f as (update jobs j set finished_at = now(),"
           + " message = case when j.message like 'waiting:%' then '' else j.message end,"
-          + " state = case when exists (select 1 from tasks t where t.job_id = j.id and t.state = "
-          + lit(TaskState.FAILED)
-          + ") then "
+          + " state = case when j.failed > 0 then "
           + lit(JobState.FAILED)
           + " else "
           + lit(JobState.SUCCEEDED)
           + " end"
           + " where j.id = any(?) and "
           + jobMayBecome("j.state", JobState.SUCCEEDED)
-          + " and not exists (select 1 from tasks t where t.job_id = j.id and "
-          + taskOpen("t.state")
-          + ") returning j.id),"
+          + " and j.pending = 0 and j.running = 0 returning j.id),"
           + " n as (select pg_notify('quarry_job', x::text) from unnest(?::uuid[]) as x)"
           + " select (select count(*) from f) + (select count(*) from n)";
 
@@ -61,16 +58,10 @@ final class JobStatements {
           + " where job_id = ? and "
           + taskMayBecome("state", TaskState.CANCELLED);
 
+  // Open tasks belong to running jobs only (cancel and finishing close them all).
   private static final String QUEUE_COUNTS =
-      "select (select count(*) from jobs where "
-          + jobOpen("state")
-          + ") as jobs_running,"
-          + " (select count(*) from tasks where state = "
-          + lit(TaskState.PENDING)
-          + "),"
-          + " (select count(*) from tasks where state = "
-          + lit(TaskState.RUNNING)
-          + ")";
+      "select count(*), coalesce(sum(pending), 0), coalesce(sum(running), 0) from jobs where "
+          + jobOpen("state");
 
   private final JdbcClient jdbc;
 
@@ -78,78 +69,36 @@ final class JobStatements {
     this.jdbc = jdbc;
   }
 
-  Optional<JobRecord> find(String tenant, UUID id, boolean withCounts) {
-    // counts after the row is read, not in the row mapper: a query nested in the mapper holds
-    // two pool connections at once, and enough concurrent reads then starve the pool
-    Optional<JobRecord> job =
-        jdbc.sql("select * from jobs where tenant_id = ? and id = ?")
-            .params(tenant, id)
-            .query((rs, n) -> map(rs, Map.of()))
-            .optional();
-    return withCounts ? job.map(j -> withCounts(j, counts(id))) : job;
+  /** The job with its counters, read in one statement with its state (they always agree). */
+  Optional<JobRecord> find(String tenant, UUID id) {
+    return jdbc.sql("select * from jobs where tenant_id = ? and id = ?")
+        .params(tenant, id)
+        .query((rs, n) -> map(rs))
+        .optional();
   }
 
   Optional<JobRecord> spec(UUID id) {
     return jdbc.sql("select * from jobs where id = ?")
         .param(id)
-        .query((rs, n) -> map(rs, Map.of()))
+        .query((rs, n) -> map(rs))
         .optional();
   }
 
-  /** The newest jobs with their counts: two statements, whatever the number of jobs. */
+  /** The newest jobs with their counts, in one statement. */
   List<JobRecord> list(String tenant, int limit) {
-    List<JobRecord> jobs =
-        jdbc.sql("select * from jobs where tenant_id = ? order by seq desc limit ?")
-            .params(tenant, limit)
-            .query((rs, n) -> map(rs, Map.of()))
-            .list();
-    if (jobs.isEmpty()) {
-      return jobs;
-    }
-    Map<UUID, Map<TaskState, Integer>> counts = new HashMap<>();
-    jdbc.sql(
-            "select job_id, state, count(*) as n from tasks where job_id = any(?)"
-                + " group by job_id, state")
-        .param(jobs.stream().map(JobRecord::id).toArray(UUID[]::new))
-        .query(
-            rs -> {
-              counts
-                  .computeIfAbsent(
-                      rs.getObject("job_id", UUID.class), k -> new EnumMap<>(TaskState.class))
-                  .put(TaskState.valueOf(rs.getString("state")), rs.getInt("n"));
-            });
-    return jobs.stream().map(j -> withCounts(j, counts.getOrDefault(j.id(), Map.of()))).toList();
+    return jdbc.sql("select * from jobs where tenant_id = ? order by seq desc limit ?")
+        .params(tenant, limit)
+        .query((rs, n) -> map(rs))
+        .list();
   }
 
-  private static JobRecord withCounts(JobRecord j, Map<TaskState, Integer> counts) {
-    return new JobRecord(
-        j.tenantId(),
-        j.id(),
-        j.state(),
-        j.function(),
-        j.total(),
-        j.chunkSize(),
-        j.maxAttempts(),
-        j.retryFunctionErrors(),
-        j.timeoutMs(),
-        j.label(),
-        j.message(),
-        j.createdAt(),
-        j.finishedAt(),
-        counts,
-        j.profile(),
-        j.requestId());
-  }
-
+  /** The job's counters as its row holds them (empty map for an unknown job). */
   Map<TaskState, Integer> counts(UUID job) {
-    Map<TaskState, Integer> counts = new EnumMap<>(TaskState.class);
-    jdbc.sql("select state, count(*) as n from tasks where job_id = ? group by state")
+    return jdbc.sql("select * from jobs where id = ?")
         .param(job)
-        .query(
-            rs -> {
-              counts.put(TaskState.valueOf(rs.getString("state")), rs.getInt("n"));
-            });
-    return counts;
+        .query((rs, n) -> counts(rs))
+        .optional()
+        .orElse(Map.of());
   }
 
   Optional<JobState> state(UUID id) {
@@ -229,7 +178,19 @@ final class JobStatements {
         .single();
   }
 
-  static JobRecord map(ResultSet rs, Map<TaskState, Integer> counts) throws SQLException {
+  /** The per-state counters of a {@code jobs} row; states with no task are left out. */
+  static Map<TaskState, Integer> counts(ResultSet rs) throws SQLException {
+    Map<TaskState, Integer> counts = new EnumMap<>(TaskState.class);
+    for (TaskState state : TaskState.values()) {
+      int n = rs.getInt(state.name().toLowerCase(Locale.ROOT));
+      if (n != 0) {
+        counts.put(state, n);
+      }
+    }
+    return counts;
+  }
+
+  static JobRecord map(ResultSet rs) throws SQLException {
     Timestamp finished = rs.getTimestamp("finished_at");
     FunctionRef fn =
         new FunctionRef(
@@ -255,7 +216,7 @@ final class JobStatements {
         rs.getString("message"),
         rs.getTimestamp("created_at").toInstant(),
         finished == null ? null : finished.toInstant(),
-        counts,
+        counts(rs),
         rs.getString("profile_name"),
         rs.getString("request_id"));
   }

@@ -24,13 +24,13 @@ final class OutcomeStatements {
           + " duration_ms = v.duration_ms, cold_start = v.cold, billed_ms = v.billed_ms,"
           + " memory_used_mb = v.memory_used_mb, memory_size_mb = v.memory_size_mb,"
           + " finished_at = now(), finish_seq = nextval('finish_seq'), lease_owner = null,"
-          + " lease_expires_at = null, log_key = v.log_key"
+          + " lease_expires_at = null, log_key = v.log_key, worker_id = v.worker_id"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[],"
           + " ?::text[], ?::boolean[], ?::int[], ?::boolean[], ?::int[], ?::int[], ?::int[],"
-          + " ?::text[])"
+          + " ?::text[], ?::text[])"
           + " as v(job_id, idx, attempt, state, result_key, error_type, error_message,"
           + " function_error, duration_ms, cold, billed_ms, memory_used_mb, memory_size_mb,"
-          + " log_key)"
+          + " log_key, worker_id)"
           // SUCCEEDED and FAILED have the same sources
           + GUARD
           + taskMayBecome("t.state", TaskState.SUCCEEDED);
@@ -81,8 +81,10 @@ final class OutcomeStatements {
     Integer[] memoryUsed = new Integer[n];
     Integer[] memorySize = new Integer[n];
     String[] log = new String[n];
+    String[] worker = new String[n];
     for (int i = 0; i < n; i++) {
       Outcome.Finished f = rows.get(i);
+      worker[i] = text(f.worker());
       job[i] = f.task().job();
       idx[i] = f.task().index();
       attempt[i] = f.attempt();
@@ -115,7 +117,8 @@ final class OutcomeStatements {
             billed,
             memoryUsed,
             memorySize,
-            log)
+            log,
+            worker)
         .update();
   }
 

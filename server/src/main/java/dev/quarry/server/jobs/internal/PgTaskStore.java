@@ -59,12 +59,12 @@ public class PgTaskStore implements TaskStore {
 
   @Override
   public Optional<JobRecord> find(String tenant, UUID id) {
-    return jobs.find(tenant, id, true);
+    return jobs.find(tenant, id);
   }
 
   @Override
   public Optional<JobRecord> findWithoutCounts(String tenant, UUID id) {
-    return jobs.find(tenant, id, false);
+    return jobs.find(tenant, id);
   }
 
   @Override
@@ -154,7 +154,14 @@ public class PgTaskStore implements TaskStore {
 
   @Override
   public void release(List<ClaimedTask> tasks) {
-    claims.release(tasks);
+    if (tasks.isEmpty()) {
+      return;
+    }
+    tx.executeWithoutResult(
+        s -> {
+          jobs.lockForUpdate(tasks.stream().map(ClaimedTask::jobId).distinct().toList());
+          claims.release(tasks);
+        });
   }
 
   @Override

@@ -17,7 +17,7 @@ final class ResultStatements {
   private static final String COLUMNS =
       "select idx, state, attempt, result_key, error_type, error_message, function_error,"
           + " finish_seq, duration_ms, cold_start, billed_ms, memory_used_mb, memory_size_mb,"
-          + " started_at, finished_at"
+          + " started_at, finished_at, worker_id"
           + " from tasks where job_id = ?";
 
   private final JdbcClient jdbc;
@@ -64,7 +64,8 @@ final class ResultStatements {
         rs.getInt("memory_used_mb"),
         rs.getInt("memory_size_mb"),
         instant(rs.getTimestamp("started_at")),
-        instant(rs.getTimestamp("finished_at")));
+        instant(rs.getTimestamp("finished_at")),
+        rs.getString("worker_id"));
   }
 
   private static @Nullable Instant instant(@Nullable Timestamp t) {

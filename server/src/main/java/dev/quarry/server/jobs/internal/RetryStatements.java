@@ -30,7 +30,8 @@ final class RetryStatements {
           + " error_message = null, function_error = null, lease_owner = null,"
           + " lease_expires_at = null, not_before = null, started_at = null, finished_at = null,"
           + " finish_seq = null, duration_ms = null, cold_start = null, billed_ms = null,"
-          + " memory_used_mb = null, memory_size_mb = null, log_key = null"
+          + " memory_used_mb = null, memory_size_mb = null, log_key = null,"
+          + " worker_id = null"
           + " where job_id = ? and "
           + is("state", StateMachine.retriedOnRequest());
 

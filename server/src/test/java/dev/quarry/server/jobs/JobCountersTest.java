@@ -1,0 +1,240 @@
+package dev.quarry.server.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.quarry.server.jobs.TaskStore.ClaimRequest;
+import dev.quarry.server.jobs.internal.PgTaskStore;
+import dev.quarry.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The per-state counters on the job row (V13's triggers) always equal a count over the tasks, under
+ * every writer of tasks.state racing on one database: claims of two replicas, outcomes of every
+ * kind, hand-backs, a cancel in the middle, retry-failed. A deadlock between writers that lock in
+ * different orders would fail a writer here (PostgreSQL aborts one of them).
+ */
+class JobCountersTest {
+  static TestDatabase db;
+  static HikariDataSource ds;
+  static JdbcClient jdbc;
+  static TaskStore store;
+
+  @BeforeAll
+  static void database() throws Exception {
+    db = TestDatabase.create();
+    ds = new HikariDataSource();
+    ds.setJdbcUrl(db.url());
+    ds.setUsername(db.user());
+    ds.setPassword(db.password());
+    ds.setMaximumPoolSize(8);
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    jdbc = JdbcClient.create(ds);
+    store =
+        new PgTaskStore(jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    ds.close();
+    db.close();
+  }
+
+  @Test
+  void countersMatchTheTasksWhileEveryWriterRaces() throws Exception {
+    // the older job is claimed first: it is cancelled while its tasks are claimed and recorded
+    UUID cancelled = insertJob(2000, 5);
+    UUID big = insertJob(3000, 5);
+    assertThat(store.counts(big)).isEqualTo(Map.of(TaskState.PENDING, 3000));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> workers = new ArrayList<>();
+    for (String owner : List.of("replica-a", "replica-b", "replica-c")) {
+      workers.add(
+          pool.submit(
+              () -> {
+                int round = 0;
+                while (true) {
+                  List<ClaimedTask> got = store.claim(request(owner));
+                  if (got.isEmpty()) {
+                    if (!store.hasRunnable(request(owner))) {
+                      return null;
+                    }
+                    continue;
+                  }
+                  round++;
+                  // every kind of write: results, failures, retries, requeues, a hand-back
+                  List<Outcome> outcomes = new ArrayList<>();
+                  List<ClaimedTask> giveBack = new ArrayList<>();
+                  for (ClaimedTask t : got) {
+                    switch ((t.index() + round) % 6) {
+                      case 0, 1, 2 -> outcomes.add(finished(t, TaskState.SUCCEEDED, owner));
+                      case 3 ->
+                          outcomes.add(
+                              t.attempt() < 3
+                                  ? new Outcome.Retry(
+                                      t.id(), t.attempt(), Duration.ZERO, "T", "again", null)
+                                  : finished(t, TaskState.FAILED, owner));
+                      case 4 ->
+                          outcomes.add(
+                              t.attempt() < 3
+                                  ? new Outcome.Requeue(
+                                      t.id(), t.attempt(), Duration.ZERO, "waiting: test")
+                                  : finished(t, TaskState.SUCCEEDED, owner));
+                      default -> giveBack.add(t);
+                    }
+                  }
+                  store.release(giveBack);
+                  store.record(outcomes);
+                }
+              }));
+    }
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(5))
+        .failFast("a writer ended early", () -> workers.stream().anyMatch(Future::isDone))
+        .until(() -> store.counts(cancelled).getOrDefault(TaskState.SUCCEEDED, 0) >= 50);
+    assertThat(store.cancel("default", cancelled)).isTrue();
+    for (Future<?> w : workers) {
+      w.get();
+    }
+    pool.shutdown();
+
+    assertThat(store.counts(big)).isEqualTo(countTasks(big));
+    assertThat(store.counts(cancelled)).isEqualTo(countTasks(cancelled));
+    assertThat(store.counts(cancelled)).containsKey(TaskState.CANCELLED);
+    JobRecord done = store.find("default", big).orElseThrow();
+    // attempts 1 and 2 of case 3 retry, a third in case 3 fails: thousands of tasks give some
+    assertThat(done.counts()).containsKey(TaskState.FAILED);
+    assertThat(done.state()).isEqualTo(JobState.FAILED);
+    assertThat(done.counts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3000);
+    assertThat(done.counts()).doesNotContainKeys(TaskState.PENDING, TaskState.RUNNING);
+
+    // retry-failed moves the failed ones back to PENDING, on the row as well
+    int failed = done.counts().get(TaskState.FAILED);
+    assertThat(store.retryFailed("default", big).orElseThrow()).isEqualTo(failed);
+    JobRecord reopened = store.find("default", big).orElseThrow();
+    assertThat(reopened.state()).isEqualTo(JobState.RUNNING);
+    assertThat(reopened.counts()).isEqualTo(countTasks(big));
+    assertThat(reopened.counts().get(TaskState.PENDING)).isEqualTo(failed);
+    assertThat(store.cancel("default", big)).isTrue();
+    assertThat(store.counts(big)).isEqualTo(countTasks(big)).doesNotContainKey(TaskState.PENDING);
+  }
+
+  @Test
+  void aSubmittedJobStartsWithAllItsInputsPendingOnItsRow() {
+    // up to 1,000 inputs: one statement (job and tasks in CTEs); more: an insert and a COPY
+    for (int inputs : new int[] {10, 1500}) {
+      UUID id = UUID.randomUUID();
+      JobRecord job =
+          new JobRecord(
+              "default",
+              id,
+              JobState.RUNNING,
+              new FunctionRef(
+                  null, "echo", "BUILTIN", "JSON", null, null, List.of(), "builtin:echo"),
+              inputs,
+              10,
+              3,
+              false,
+              60_000,
+              "",
+              "",
+              java.time.Instant.now(),
+              null,
+              Map.of(),
+              null,
+              "req-" + inputs);
+      List<TaskStore.TaskRow> rows = new ArrayList<>();
+      for (int i = 0; i < inputs; i++) {
+        rows.add(new TaskStore.TaskRow(i, new byte[] {'1'}, null));
+      }
+      assertThat(store.insert(new TaskStore.NewJob(job, UUID.randomUUID(), "job"), rows, 1000))
+          .isTrue();
+      assertThat(store.find("default", id).orElseThrow().counts())
+          .isEqualTo(Map.of(TaskState.PENDING, inputs))
+          .isEqualTo(countTasks(id));
+      assertThat(store.cancel("default", id)).isTrue();
+      assertThat(store.counts(id)).isEqualTo(Map.of(TaskState.CANCELLED, inputs));
+    }
+  }
+
+  @Test
+  void theWorkerOfAFinishedFutureIsStored() {
+    UUID job = insertJob(2, 2);
+    List<ClaimedTask> got = store.claim(request("replica-w"));
+    assertThat(got).hasSize(2);
+    store.record(got.stream().map(t -> finished(t, TaskState.SUCCEEDED, "host-7/pid-42")).toList());
+    assertThat(store.tasks("default", job, 0, false, 10))
+        .extracting(TaskStore.FinishedTask::worker)
+        .containsOnly("host-7/pid-42");
+    assertThat(store.find("default", job).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
+  private static Outcome finished(ClaimedTask t, TaskState state, String worker) {
+    return new Outcome.Finished(
+        t.id(),
+        t.attempt(),
+        state,
+        null,
+        state == TaskState.FAILED ? "T" : null,
+        state == TaskState.FAILED ? "boom" : null,
+        state == TaskState.FAILED,
+        1,
+        false,
+        null,
+        null,
+        worker);
+  }
+
+  private static Map<TaskState, Integer> countTasks(UUID job) {
+    Map<TaskState, Integer> counts = new EnumMap<>(TaskState.class);
+    jdbc.sql("select state, count(*) from tasks where job_id = ? group by state")
+        .param(job)
+        .query(
+            rs -> {
+              counts.put(TaskState.valueOf(rs.getString(1)), rs.getInt(2));
+            });
+    return counts;
+  }
+
+  private static ClaimRequest request(String owner) {
+    return new ClaimRequest(owner, 4, 40, Duration.ofMinutes(1), Set.of(), Set.of());
+  }
+
+  private static UUID insertJob(int tasks, int chunk) {
+    UUID job = UUID.randomUUID();
+    long seq =
+        jdbc.sql(
+                "insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
+                    + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors,"
+                    + " timeout_ms) values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}',"
+                    + " 'builtin:echo', 'JSON', ?, ?, 3, false, 60000) returning seq")
+            .params(job, tasks, chunk)
+            .query(Long.class)
+            .single();
+    jdbc.sql(
+            "insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, input)"
+                + " select 'default', ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea"
+                + " from generate_series(0, ? - 1) i")
+        .params(job, seq, chunk, tasks)
+        .update();
+    return job;
+  }
+}

@@ -139,16 +139,16 @@ final class JobStatements {
   }
 
   int openTasks(String tenant, String profile, int limit) {
-    return jdbc.sql(
-            "select count(*) from (select 1 from tasks t join jobs j on j.id = t.job_id"
-                + " where j.tenant_id = ? and j.profile_name = ? and "
-                + jobOpen("j.state")
-                + " and "
-                + taskOpen("t.state")
-                + " limit ?) w")
-        .params(tenant, profile, limit)
-        .query(Integer.class)
-        .single();
+    // the job rows' counters (V13), never a count over the tasks
+    long open =
+        jdbc.sql(
+                "select coalesce(sum(pending + running), 0) from jobs"
+                    + " where tenant_id = ? and profile_name = ? and "
+                    + jobOpen("state"))
+            .params(tenant, profile)
+            .query(Long.class)
+            .single();
+    return (int) Math.min(open, limit);
   }
 
   /**

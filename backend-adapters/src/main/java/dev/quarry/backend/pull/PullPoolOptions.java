@@ -1,9 +1,11 @@
 package dev.quarry.backend.pull;
 
+import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.storage.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +40,7 @@ public final class PullPoolOptions {
   private final Clock clock;
   private final Runnable onCapacityChange;
   private final ScheduledExecutorService scheduler;
+  private final @Nullable TenantObjects tenantObjects;
 
   private PullPoolOptions(Builder b) {
     this.store = Objects.requireNonNull(b.store, "store is required");
@@ -48,6 +51,7 @@ public final class PullPoolOptions {
     this.clock = b.clock;
     this.onCapacityChange = b.onCapacityChange;
     this.scheduler = b.scheduler;
+    this.tenantObjects = b.tenantObjects;
   }
 
   public static Builder builder() {
@@ -93,6 +97,14 @@ public final class PullPoolOptions {
     return scheduler;
   }
 
+  /**
+   * The tenants' Storage API objects that context functions reach over their worker's stream, as
+   * the tenant of an invocation the worker holds a lease on; empty: such calls are refused.
+   */
+  public Optional<TenantObjects> tenantObjects() {
+    return Optional.ofNullable(tenantObjects);
+  }
+
   /** Builder of {@link PullPoolOptions}. */
   public static final class Builder {
     private @Nullable ObjectStore store;
@@ -103,6 +115,7 @@ public final class PullPoolOptions {
     private Clock clock = Clock.systemUTC();
     private Runnable onCapacityChange = () -> {};
     private ScheduledExecutorService scheduler = SHARED_SCHEDULER;
+    private @Nullable TenantObjects tenantObjects;
 
     private Builder() {}
 
@@ -170,6 +183,12 @@ public final class PullPoolOptions {
 
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** The tenants' objects context functions reach over the stream; null to refuse such calls. */
+    public Builder tenantObjects(@Nullable TenantObjects tenantObjects) {
+      this.tenantObjects = tenantObjects;
       return this;
     }
 

@@ -6,8 +6,6 @@ import dev.quarry.client.ClientOptions;
 import dev.quarry.client.FunctionContext;
 import dev.quarry.client.FunctionExecutor;
 import dev.quarry.client.QuarryStorage;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -15,11 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Functions that use storage ({@code ContextFunction}) on the local backend: a function reads and
- * writes its own team's objects by key; another team's function reaches none of them, nor the
- * server's own objects; a thread left behind is refused once its future has ended.
+ * Functions that use storage ({@code ContextFunction}) on the local backend: the cases every
+ * backend passes ({@link ContextStorageCases}), and a thread left behind is refused once its future
+ * has ended.
  */
-class ContextStorageTest {
+class ContextStorageTest extends ContextStorageCases {
   static TestServer server;
   static String keyA;
   static String keyB;
@@ -43,6 +41,21 @@ class ContextStorageTest {
     storageA.putObject("docs", "in/hello.txt", "hello world");
   }
 
+  @Override
+  FunctionExecutor a() {
+    return fexecA;
+  }
+
+  @Override
+  FunctionExecutor b() {
+    return fexecB;
+  }
+
+  @Override
+  QuarryStorage storageA() {
+    return storageA;
+  }
+
   @AfterAll
   static void stop() {
     storageA.close();
@@ -53,87 +66,6 @@ class ContextStorageTest {
   static FunctionExecutor executor(String key) {
     return FunctionExecutor.connect(
         server.grpcTarget(), ClientOptions.builder().apiKey(key).build());
-  }
-
-  @Test
-  void aFunctionReadsAnObjectByKeyAndWritesAnotherThroughItsContext() {
-    var futures =
-        fexecA.map(
-            (String key, FunctionContext ctx) -> {
-              String text = ctx.storage().getObjectAsString("docs", key);
-              ctx.storage().putObject("docs", "out/" + key, text.toUpperCase());
-              return text.length() + " " + ctx.storage().listKeys("docs", "in/");
-            },
-            List.of("in/hello.txt"));
-
-    assertThat(fexecA.getResult(futures)).containsExactly("11 [in/hello.txt]");
-    assertThat(storageA.getObjectAsString("docs", "out/in/hello.txt")).isEqualTo("HELLO WORLD");
-  }
-
-  @Test
-  void anotherTeamsFunctionReachesNoneOfItsObjectsAndOverwritesNothing() {
-    var futures =
-        fexecB.map(
-            (String key, FunctionContext ctx) -> {
-              List<String> seen = new ArrayList<>();
-              try {
-                seen.add("READ " + ctx.storage().getObjectAsString("docs", key));
-              } catch (RuntimeException e) {
-                seen.add(e.getClass().getSimpleName() + ": " + e.getMessage());
-              }
-              seen.add("listed " + ctx.storage().listKeys("docs", ""));
-              seen.add("size " + ctx.storage().size("docs", key));
-              ctx.storage().putObject("docs", key, "overwritten by B");
-              seen.add("deleted " + ctx.storage().deleteObject("docs", "in/never.txt"));
-              return seen;
-            },
-            List.of("in/hello.txt"));
-
-    List<String> seen = fexecB.getResult(futures).getFirst();
-    assertThat(seen.getFirst()).startsWith("UncheckedIOException").contains("NoSuchFileException");
-    assertThat(seen).containsSubsequence("listed []", "size Optional.empty", "deleted false");
-    assertThat(String.join("\n", seen)).doesNotContain("hello world");
-    assertThat(storageA.getObjectAsString("docs", "in/hello.txt")).isEqualTo("hello world");
-  }
-
-  @Test
-  void theServersOwnObjectsAndTraversalsAreOutOfReach() {
-    String tenantA = "dev";
-    var futures =
-        fexecB.map(
-            (String tenant, FunctionContext ctx) -> {
-              String[][] attempts = {
-                {"..", "x"},
-                {"docs", "../../jobs/x"},
-                {"docs", "/etc/passwd"},
-                {"tenants", tenant + "/storage/docs/in/hello.txt"},
-                {"jobs", "x"},
-                {"blobs", "x"},
-                {"docs/../..", "x"},
-                {"", "x"},
-                {"docs", ""},
-              };
-              List<String> outcomes = new ArrayList<>();
-              for (String[] a : attempts) {
-                try {
-                  byte[] got = ctx.storage().getObject(a[0], a[1]);
-                  outcomes.add("READ " + a[0] + "/" + a[1] + " " + got.length);
-                } catch (IllegalArgumentException e) {
-                  outcomes.add("invalid");
-                } catch (java.io.UncheckedIOException e) {
-                  outcomes.add(
-                      e.getCause() instanceof java.nio.file.NoSuchFileException
-                          ? "missing"
-                          : "failed " + e.getMessage());
-                }
-              }
-              return outcomes;
-            },
-            List.of(tenantA));
-
-    List<String> outcomes = fexecB.getResult(futures).getFirst();
-    assertThat(outcomes).hasSize(9).allMatch(o -> o.equals("invalid") || o.equals("missing"));
-    assertThat(outcomes.subList(0, 3)).containsOnly("invalid");
   }
 
   @Test

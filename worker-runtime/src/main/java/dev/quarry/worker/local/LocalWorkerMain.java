@@ -6,6 +6,7 @@ import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.ToWorker;
 import dev.quarry.worker.TaskRunner;
 import dev.quarry.worker.internal.ChannelObjectStore;
+import dev.quarry.worker.internal.ChannelObjects;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -59,7 +60,7 @@ public final class LocalWorkerMain {
             TaskRunner.defaultJarCacheDir(),
             Clock.systemUTC(),
             new ChannelObjectStore(pipe::call, running::get, () -> Long.MAX_VALUE),
-            new PipeObjects(pipe, running::get))) {
+            new ChannelObjects(pipe::call, running::get, () -> Long.MAX_VALUE))) {
       serve(pipe, runner, workerId, running);
       log.debug("Worker {}: end of input, exiting", workerId);
     } catch (IOException e) {

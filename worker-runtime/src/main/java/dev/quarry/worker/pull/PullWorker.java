@@ -14,6 +14,7 @@ import dev.quarry.proto.v1.WorkerWelcome;
 import dev.quarry.storage.StorageException;
 import dev.quarry.worker.TaskRunner;
 import dev.quarry.worker.internal.ChannelObjectStore;
+import dev.quarry.worker.internal.ChannelObjects;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -100,8 +101,8 @@ public final class PullWorker {
             "pull-" + options.name(),
             TaskRunner.defaultJarCacheDir(),
             Clock.systemUTC(),
-            new ChannelObjectStore(
-                this::storageCall, this::currentInvocation, () -> maxWriteBytes));
+            new ChannelObjectStore(this::storageCall, this::currentInvocation, () -> maxWriteBytes),
+            new ChannelObjects(this::storageCall, this::currentInvocation, () -> maxWriteBytes));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.internal.grants.GrantedStorage;
 import dev.quarry.backend.internal.grants.InvocationGrant;
+import dev.quarry.backend.internal.grants.TenantObjectCalls;
 import dev.quarry.backend.pull.PullPool;
 import dev.quarry.backend.pull.PullPoolOptions;
 import dev.quarry.backend.pull.PullPools;
@@ -45,6 +46,7 @@ public final class PullPoolImpl implements PullPool {
 
   private final PullPoolOptions options;
   private final GrantedStorage storage;
+  private final TenantObjectCalls objects;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private final Map<String, Session> sessions = new LinkedHashMap<>();
   private final Map<String, Lease> leases = new HashMap<>();
@@ -54,6 +56,8 @@ public final class PullPoolImpl implements PullPool {
   public PullPoolImpl(PullPoolOptions options) {
     this.options = options;
     this.storage = new GrantedStorage(options.store(), options.maxObjectBytes());
+    this.objects =
+        new TenantObjectCalls(options.tenantObjects().orElse(null), options.maxObjectBytes());
     long period = Math.max(20, options.leaseTime().toMillis() / 4);
     this.reaper =
         options
@@ -409,13 +413,17 @@ public final class PullPoolImpl implements PullPool {
 
     @Override
     public StorageReply storage(StorageCall call) {
-      InvocationGrant grant;
+      Lease l;
       synchronized (PullPoolImpl.this) {
         lastSeenMs = now();
-        Lease l = held.get(call.getInvocationId());
-        grant = l == null ? null : l.grant;
+        l = held.get(call.getInvocationId());
       }
-      return storage.serve(name, grant, call);
+      // a lease held now, or nothing: a lost or ended lease revokes both the grant and the
+      // tenant's objects
+      if (TenantObjectCalls.isObjectCall(call)) {
+        return objects.serve(name, l == null ? null : l.envelope.getTenantId(), call);
+      }
+      return storage.serve(name, l == null ? null : l.grant, call);
     }
 
     @Override

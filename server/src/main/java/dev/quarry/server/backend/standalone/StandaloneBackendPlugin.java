@@ -2,6 +2,7 @@ package dev.quarry.server.backend.standalone;
 
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.ComputeBackend;
+import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.backend.pull.PullPool;
 import dev.quarry.backend.pull.PullPoolOptions;
 import dev.quarry.backend.pull.PullPools;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +31,8 @@ import org.springframework.stereotype.Component;
  * lives as long as the server, not the lane: workers may connect before the first job, and a
  * profile change that replaces the lane keeps them. Its capacity is the sum of the connected
  * workers' slots; a change is published as a {@link LaneCapacityChanged}. The default lane cannot
- * be standalone (a worker token names a profile). No settings and no credential.
+ * be standalone (a worker token names a profile). No settings and no credential. Context functions
+ * reach their tenant's Storage API objects over the stream while their worker holds the lease.
  */
 @Component
 public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
@@ -44,14 +47,21 @@ public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
   private final long maxObjectBytes;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final @Nullable TenantObjects objects;
 
+  /**
+   * @param objects the tenants' Storage API objects that context functions reach over their
+   *     worker's stream (null: such calls are refused)
+   */
   public StandaloneBackendPlugin(
       ObjectStore store,
       WorkerProperties workers,
       QuarryProperties props,
       Clock clock,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      @Nullable TenantObjects objects) {
     this.store = store;
+    this.objects = objects;
     this.workers = workers;
     this.maxObjectBytes = props.backend().worker().maxObject().toBytes();
     this.clock = clock;
@@ -107,6 +117,7 @@ public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
                     .maxSlots(workers.maxSlots())
                     .maxObjectBytes(maxObjectBytes)
                     .clock(clock)
+                    .tenantObjects(objects)
                     .onCapacityChange(() -> events.publishEvent(new LaneCapacityChanged(budget(k))))
                     .build()));
   }

@@ -1,34 +1,50 @@
-package dev.quarry.worker.local;
+package dev.quarry.worker.internal;
 
 import com.google.protobuf.ByteString;
 import dev.quarry.proto.v1.ListedObject;
 import dev.quarry.proto.v1.StorageCall;
 import dev.quarry.proto.v1.StorageReply;
+import dev.quarry.storage.StorageException;
 import dev.quarry.worker.WorkerObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * A local worker's view of its tenant's Storage API objects: every call goes over the pipe to the
- * backend, which runs it as the tenant of the invocation the worker is running (and refuses it when
- * that invocation is not the one named).
+ * A worker's view of its tenant's Storage API objects when it holds no credentials: every call goes
+ * over the worker's channel (the local worker pipe, a pull worker's stream) to the server, which
+ * runs it as the tenant of the invocation named, and only while the worker holds that invocation.
+ * Reads travel in parts of at most {@link #MAX_READ} bytes; a write larger than the channel carries
+ * is refused before it is sent.
  */
-final class PipeObjects implements WorkerObjects {
-  private final WorkerPipe pipe;
+public final class ChannelObjects implements WorkerObjects {
+  private final Function<StorageCall.Builder, StorageReply> pipe;
   private final Supplier<String> invocation;
+  private final LongSupplier maxWriteBytes;
 
-  PipeObjects(WorkerPipe pipe, Supplier<String> invocation) {
+  /**
+   * @param pipe sends a call (it sets the call id) and waits for its reply; throws a {@link
+   *     StorageException} when the channel fails
+   * @param invocation the invocation the calling thread runs
+   * @param maxWriteBytes the largest object the channel carries in one call (it may change)
+   */
+  public ChannelObjects(
+      Function<StorageCall.Builder, StorageReply> pipe,
+      Supplier<String> invocation,
+      LongSupplier maxWriteBytes) {
     this.pipe = pipe;
     this.invocation = invocation;
+    this.maxWriteBytes = maxWriteBytes;
   }
 
   @Override
   public WorkerObjects forInvocation(String invocationId) {
-    return new PipeObjects(pipe, () -> invocationId);
+    return new ChannelObjects(pipe, () -> invocationId, maxWriteBytes);
   }
 
   @Override
@@ -49,6 +65,20 @@ final class PipeObjects implements WorkerObjects {
 
   @Override
   public void write(String bucket, String key, byte[] data) {
+    long max = maxWriteBytes.getAsLong();
+    if (data.length > max) {
+      throw new UncheckedIOException(
+          new IOException(
+              "PAYLOAD_TOO_LARGE: '"
+                  + bucket
+                  + "/"
+                  + key
+                  + "' of "
+                  + data.length
+                  + " bytes exceeds the "
+                  + max
+                  + " bytes one write from a function carries"));
+    }
     call(
         StorageCall.newBuilder()
             .setOp(StorageCall.Op.OP_OBJECT_WRITE)
@@ -83,7 +113,14 @@ final class PipeObjects implements WorkerObjects {
   }
 
   private StorageReply call(StorageCall.Builder call) {
-    StorageReply r = pipe.call(call.setInvocationId(invocation.get()));
+    StorageReply r;
+    try {
+      r = pipe.apply(call.setInvocationId(invocation.get()));
+    } catch (StorageException e) {
+      // the function sees JDK exceptions only
+      throw new UncheckedIOException(
+          new IOException(e.getMessage() + (e.retryable() ? " (retryable)" : ""), e));
+    }
     if (r.getError().isEmpty()) {
       return r;
     }

@@ -29,6 +29,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lambda settings shared by every AWS Lambda profile
  *     <p>Long because it is the one typed, documented list of the server's settings and their
  *     defaults.
+ * @param shutdown how a stopping replica ends its work
+ * @param publicUrl the base URL at which workers outside the server's network (Lambda) reach its
+ *     REST API, e.g. {@code https://quarry.example.com}; empty: functions on Lambda get no storage
  */
 @ConfigurationProperties("quarry")
 public record QuarryProperties(
@@ -45,14 +48,46 @@ public record QuarryProperties(
     @DefaultValue Secrets secrets,
     @DefaultValue TenantDefaults tenantDefaults,
     @DefaultValue Lambda lambda,
-    @DefaultValue Shutdown shutdown) {
+    @DefaultValue Shutdown shutdown,
+    @DefaultValue("") String publicUrl) {
 
   public QuarryProperties {
+    publicUrl = checkPublicUrl(publicUrl);
     // Not a @DefaultValue: those are not resolved against system properties, so
     // "${user.home}/.quarry" would become a folder of that literal name in the working directory.
     if (home == null || home.toString().isBlank()) {
       home = defaultHome();
     }
+  }
+
+  /**
+   * @throws IllegalArgumentException unless empty or an absolute http(s) URL without query or
+   *     fragment (a trailing slash is dropped)
+   */
+  static String checkPublicUrl(String url) {
+    String trimmed = url.strip();
+    if (trimmed.isEmpty()) {
+      return "";
+    }
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(trimmed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("quarry.public-url is not a URL: " + e.getMessage(), e);
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || uri.getRawUserInfo() != null
+        || trimmed.length() > 2048) {
+      throw new IllegalArgumentException(
+          "quarry.public-url must be an http(s) URL such as https://quarry.example.com, without"
+              + " user info, query or fragment; got '"
+              + trimmed
+              + "'");
+    }
+    return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
   }
 
   /** {@code .quarry} in the user's home directory. */

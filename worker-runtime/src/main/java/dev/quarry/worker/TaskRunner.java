@@ -3,12 +3,14 @@ package dev.quarry.worker;
 import dev.quarry.proto.v1.Codec;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.RemoteError;
+import dev.quarry.proto.v1.StorageApiAccess;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.StorageException;
 import dev.quarry.worker.internal.ContextBridge;
 import dev.quarry.worker.internal.FunctionCache;
 import dev.quarry.worker.internal.FunctionLoader;
+import dev.quarry.worker.internal.HttpObjects;
 import dev.quarry.worker.internal.JarCache;
 import dev.quarry.worker.internal.LoadedFunction;
 import dev.quarry.worker.internal.PayloadCodec;
@@ -169,20 +171,32 @@ public final class TaskRunner implements AutoCloseable {
     Codec codec =
         envelope.getCodec() == Codec.CODEC_UNSPECIFIED ? function.codec() : envelope.getCodec();
     try {
-      WorkerObjects tenantObjects =
-          objects != null && CHANNEL_STORAGE.equals(envelope.getStorage().getType())
-              ? objects.forInvocation(envelope.getInvocationId())
-              : null;
       executor.runAll(
           envelope,
           function,
           PayloadCodec.of(codec),
           store,
-          new ContextBridge(tenantObjects),
+          bridge(envelope),
           summary::addOutcomes);
     } catch (RuntimeException e) {
       fail(envelope, summary, e, false);
     }
+  }
+
+  /**
+   * The context functions of this envelope get: its tenant's objects over the worker's channel, or
+   * through the Storage API with the envelope's token (Lambda), or none with the server's reason.
+   */
+  private ContextBridge bridge(TaskEnvelope envelope) {
+    if (objects != null && CHANNEL_STORAGE.equals(envelope.getStorage().getType())) {
+      return new ContextBridge(objects.forInvocation(envelope.getInvocationId()));
+    }
+    StorageApiAccess api = envelope.getStorageApi();
+    if (!api.getUrl().isEmpty() && !api.getToken().isEmpty()) {
+      return new ContextBridge(new HttpObjects(api.getUrl(), api.getToken()));
+    }
+    return new ContextBridge(
+        null, api.getUnavailable().isEmpty() ? ContextBridge.NO_STORAGE : api.getUnavailable());
   }
 
   private void fail(

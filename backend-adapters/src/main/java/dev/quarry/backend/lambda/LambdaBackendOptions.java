@@ -43,6 +43,7 @@ public final class LambdaBackendOptions {
   private final Duration invokeGrace;
   private final Duration grantGrace;
   private final dev.quarry.storage.@Nullable ObjectStore store;
+  private final @Nullable StorageTokens storageTokens;
 
   private LambdaBackendOptions(Builder b) {
     this.region = b.region;
@@ -57,6 +58,7 @@ public final class LambdaBackendOptions {
     this.invokeGrace = b.invokeGrace;
     this.grantGrace = b.grantGrace;
     this.store = b.store;
+    this.storageTokens = b.storageTokens;
   }
 
   public static Builder builder() {
@@ -123,6 +125,14 @@ public final class LambdaBackendOptions {
     return java.util.Optional.ofNullable(store);
   }
 
+  /**
+   * Issues each invocation a token for its tenant's Storage API (context functions), revoked when
+   * the invocation ends; when absent, context functions get no storage.
+   */
+  public java.util.Optional<StorageTokens> storageTokens() {
+    return java.util.Optional.ofNullable(storageTokens);
+  }
+
   /** The function invocations go to. */
   public String functionName() {
     return runtime.functionName(workerPackage.version());
@@ -159,12 +169,19 @@ public final class LambdaBackendOptions {
     private Duration invokeGrace = DEFAULT_INVOKE_GRACE;
     private Duration grantGrace = DEFAULT_GRANT_GRACE;
     private dev.quarry.storage.@Nullable ObjectStore store;
+    private @Nullable StorageTokens storageTokens;
 
     private Builder() {}
 
     /** See {@link LambdaBackendOptions#store()}; null to let workers use their execution role. */
     public Builder store(dev.quarry.storage.@Nullable ObjectStore store) {
       this.store = store;
+      return this;
+    }
+
+    /** See {@link LambdaBackendOptions#storageTokens()}; null: context functions get no storage. */
+    public Builder storageTokens(@Nullable StorageTokens storageTokens) {
+      this.storageTokens = storageTokens;
       return this;
     }
 

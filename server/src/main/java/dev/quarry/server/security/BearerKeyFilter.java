@@ -1,7 +1,10 @@
 package dev.quarry.server.security;
 
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.api.ErrorCode;
 import dev.quarry.server.api.JsonErrors;
+import dev.quarry.server.auth.Principal;
+import dev.quarry.server.storage.FunctionStorageTokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,14 +12,20 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates a request that carries an {@code Authorization} header; a request without one goes
- * on anonymous and the chain's rules answer 401. Not a bean, so the servlet container does not run
- * it outside the security chain.
+ * on anonymous and the chain's rules answer 401. A function storage token ({@code qf_...}, ADR
+ * 0024) opens only the Storage API routes: elsewhere it is refused (401) before any lookup. Not a
+ * bean, so the servlet container does not run it outside the security chain.
  */
 final class BearerKeyFilter extends OncePerRequestFilter {
+  private static final RequestMatcher STORAGE_ROUTES =
+      PathPatternRequestMatcher.withDefaults().matcher("/v1/storage/**");
+
   private final BearerAuthenticator authenticator;
 
   BearerKeyFilter(BearerAuthenticator authenticator) {
@@ -34,7 +43,18 @@ final class BearerKeyFilter extends OncePerRequestFilter {
     }
     try {
       SecurityContext context = SecurityContextHolder.createEmptyContext();
-      context.setAuthentication(new QuarryAuthentication(authenticator.authenticate(header)));
+      Principal caller;
+      if (FunctionStorageTokens.presents(header)) {
+        if (!STORAGE_ROUTES.matches(request)) {
+          throw new ApiException(
+              ErrorCode.UNAUTHENTICATED,
+              "a function storage token opens only the Storage API (/v1/storage/**)");
+        }
+        caller = authenticator.authenticateStorageToken(header);
+      } else {
+        caller = authenticator.authenticate(header);
+      }
+      context.setAuthentication(new QuarryAuthentication(caller));
       SecurityContextHolder.setContext(context);
     } catch (ApiException e) {
       JsonErrors.write(response, e);

@@ -103,7 +103,7 @@ class DefaultBackendKindTest {
     LocalBackendPlugin local = new LocalBackendPlugin(props, store, noStores, null);
     opened.add(local);
     // the default lane names no stored credential, so the credential service is never asked
-    LambdaBackendPlugin lambda = new LambdaBackendPlugin(null, store, noStores, props);
+    LambdaBackendPlugin lambda = new LambdaBackendPlugin(null, store, noStores, props, null);
     return new BackendRegistry(
         new BackendPlugins(List.of(local, lambda)),
         (tenant, name) -> Optional.empty(),

@@ -63,15 +63,20 @@ final class LambdaStack {
                 .stateTransitionDelay(Duration.ofMillis(200))
                 .seed(7)
                 .build());
+    // context functions on Lambda call the server back at its public URL: a forwarder on a free
+    // port, pointed at the server once it has picked its own port
+    LoopbackForwarder publicUrl = new LoopbackForwarder();
     ServerFixture server =
         ServerFixture.builder(QuarryServer.class)
             .arg("--quarry.backend.pool-size=1")
+            .arg("--quarry.public-url=http://127.0.0.1:" + publicUrl.port())
             .args(s3.serverArgs("quarry-lambda"))
             .arg(
                 "--quarry.lambda.allow-endpoint-override=true",
                 "--quarry.dispatch.retry-initial-backoff=50ms",
                 "--quarry.operator-key=" + TestServer.OPERATOR_KEY)
             .start();
+    publicUrl.target(server.httpPort());
     LambdaStack stack = new LambdaStack(s3, emulator, server);
     storeCredential(stack.admin);
     return stack;

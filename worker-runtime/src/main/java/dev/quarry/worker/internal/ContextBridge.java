@@ -25,20 +25,32 @@ import org.jspecify.annotations.Nullable;
  * Unknown operations or arguments of the wrong type throw {@link IllegalArgumentException}.
  */
 public final class ContextBridge implements BiFunction<String, Object[], @Nullable Object> {
+  /** Why a bridge without objects refuses, unless told otherwise. */
+  public static final String NO_STORAGE = "this worker gives functions no storage";
+
   private final @Nullable WorkerObjects objects;
+  private final String unavailable;
 
   /**
    * @param objects the tenant's objects; null on a backend that gives functions no storage
    */
   public ContextBridge(@Nullable WorkerObjects objects) {
+    this(objects, NO_STORAGE);
+  }
+
+  /**
+   * @param objects the tenant's objects; null when this invocation's functions get no storage
+   * @param unavailable without objects: the message storage calls fail with
+   */
+  public ContextBridge(@Nullable WorkerObjects objects, String unavailable) {
     this.objects = objects;
+    this.unavailable = unavailable;
   }
 
   @Override
   public @Nullable Object apply(String op, Object[] args) {
     if (objects == null) {
-      throw new UnsupportedOperationException(
-          "this backend gives functions no storage (context functions run on the local backend)");
+      throw new UnsupportedOperationException(unavailable);
     }
     try {
       return switch (op) {

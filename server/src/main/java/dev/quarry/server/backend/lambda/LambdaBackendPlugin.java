@@ -6,6 +6,7 @@ import dev.quarry.backend.lambda.LambdaBackend;
 import dev.quarry.backend.lambda.LambdaBackendOptions;
 import dev.quarry.backend.lambda.LambdaBackends;
 import dev.quarry.backend.lambda.RuntimeSpec;
+import dev.quarry.backend.lambda.StorageTokens;
 import dev.quarry.backend.lambda.WorkerPackage;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
@@ -14,6 +15,7 @@ import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
 import dev.quarry.server.credentials.CredentialService;
+import dev.quarry.server.storage.FunctionStorageTokens;
 import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import java.nio.file.Path;
@@ -42,13 +44,16 @@ public class LambdaBackendPlugin implements BackendPlugin {
   private final ObjectStore store;
   private final ObjectProvider<ProfileStores> stores;
   private final QuarryProperties props;
+  private final StorageTokens storageTokens;
   private volatile @Nullable WorkerPackage workerPackage;
 
   public LambdaBackendPlugin(
       CredentialService credentials,
       ObjectStore store,
       ObjectProvider<ProfileStores> stores,
-      QuarryProperties props) {
+      QuarryProperties props,
+      FunctionStorageTokens storageTokens) {
+    this.storageTokens = storageTokens;
     this.credentials = credentials;
     this.store = store;
     this.stores = stores;
@@ -113,7 +118,9 @@ public class LambdaBackendPlugin implements BackendPlugin {
             .workerPackage(workerPackage())
             // workers reach exactly their invocation's objects through pre-signed URLs, signed for
             // the profile's own bucket when it names one
-            .store(storeOf(request));
+            .store(storeOf(request))
+            // context functions call the server's Storage API back with a per-invocation token
+            .storageTokens(storageTokens);
     if (request.credential() != null) {
       Map<String, String> secret =
           credentials.openForServer(

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.quarry.backend.BackendException;
+import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.backend.pull.PullPoolOptions;
 import dev.quarry.backend.pull.WorkerLink;
 import dev.quarry.backend.pull.WorkerSession;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.StorageCall;
+import dev.quarry.proto.v1.StorageReply;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
 import dev.quarry.proto.v1.TaskOutcome;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -186,6 +189,60 @@ class PullPoolTest {
   }
 
   @Test
+  void servesTheTenantsObjectsAsTheHeldInvocationsTenantUntilItsOutcome() {
+    List<String> seenTenants = new ArrayList<>();
+    TenantObjects objects =
+        new TenantObjects() {
+          @Override
+          public Read read(String tenant, String bucket, String key, long offset, int length) {
+            seenTenants.add(tenant);
+            return new Read(true, 5, "\"e\"", "hello".getBytes());
+          }
+
+          @Override
+          public void write(String tenant, String bucket, String key, byte[] data) {}
+
+          @Override
+          public Page list(String tenant, String b, String p, String token, int limit) {
+            return new Page(List.of(), "");
+          }
+
+          @Override
+          public boolean delete(String tenant, String bucket, String key) {
+            return false;
+          }
+        };
+    PullPoolImpl withObjects =
+        new PullPoolImpl(
+            PullPoolOptions.builder()
+                .store(store)
+                .leaseTime(LEASE)
+                .clock(clock)
+                .scheduler(idle)
+                .tenantObjects(objects)
+                .build());
+    try {
+      Link link = new Link();
+      WorkerSession s = withObjects.connect("w", 1, link);
+      TaskEnvelope e = envelope("inv-1", "t1");
+      withObjects.invoke(e);
+      assertThat(objectRead(s, "inv-1").getData().toStringUtf8()).isEqualTo("hello");
+      assertThat(objectRead(s, "inv-2").getDenied()).isTrue();
+      assertThat(s.complete(summary(e))).isTrue();
+      assertThat(objectRead(s, "inv-1").getDenied()).isTrue();
+      assertThat(seenTenants).containsExactly("a");
+      // a pool given no objects refuses such calls, even for an invocation it holds
+      WorkerSession plain = pool.connect("plain", 1, new Link());
+      pool.invoke(envelope("inv-3", "t3"));
+      StorageReply refused = objectRead(plain, "inv-3");
+      assertThat(refused.getDenied()).isTrue();
+      assertThat(refused.getError()).contains("no storage");
+    } finally {
+      withObjects.close();
+    }
+  }
+
+  @Test
   void keepsOnlyOutcomesOfTheEnvelopesOwnTasksAtTheKeysTheServerChose() {
     TaskEnvelope e = envelope("inv-1", "t1");
     InvocationSummary hostile =
@@ -217,6 +274,17 @@ class PullPoolTest {
     assertThat(queued).isCompletedExceptionally();
     assertThat(link.disconnected).isTrue();
     assertThat(pool.invoke(envelope("inv-3", "t3"))).isCompletedExceptionally();
+  }
+
+  private static StorageReply objectRead(WorkerSession s, String inv) {
+    return s.storage(
+        StorageCall.newBuilder()
+            .setInvocationId(inv)
+            .setOp(StorageCall.Op.OP_OBJECT_READ)
+            .setBucket("docs")
+            .setKey("in/hello.txt")
+            .setLength(100)
+            .build());
   }
 
   private static dev.quarry.proto.v1.StorageReply read(WorkerSession s, String inv, String key) {

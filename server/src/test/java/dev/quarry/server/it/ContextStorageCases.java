@@ -2,6 +2,7 @@ package dev.quarry.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.client.ClientOptions;
 import dev.quarry.client.ContextFunction;
 import dev.quarry.client.ContextStorage;
 import dev.quarry.client.FunctionContext;
@@ -41,14 +42,39 @@ abstract class ContextStorageCases {
         }
       };
 
-  /** Team A's executor on the backend under test. */
-  abstract FunctionExecutor a();
+  /** The two teams' executors on the backend under test, and team A's Storage API client. */
+  record Teams(FunctionExecutor a, FunctionExecutor b, QuarryStorage storageA)
+      implements AutoCloseable {
+    /** Connects both executors and puts team A's {@code docs/in/hello.txt}. */
+    static Teams connect(String target, ClientOptions.Builder a, ClientOptions.Builder b) {
+      FunctionExecutor fa = FunctionExecutor.connect(target, a.build());
+      Teams teams = new Teams(fa, FunctionExecutor.connect(target, b.build()), fa.storage());
+      teams.storageA.putObject("docs", "in/hello.txt", "hello world");
+      return teams;
+    }
 
-  /** Team B's executor on the backend under test. */
-  abstract FunctionExecutor b();
+    @Override
+    public void close() {
+      storageA.close();
+      a.close();
+      b.close();
+    }
+  }
 
-  /** Team A's Storage API client. */
-  abstract QuarryStorage storageA();
+  /** The teams of the subclass's backend, connected before its cases run. */
+  abstract Teams teams();
+
+  FunctionExecutor a() {
+    return teams().a();
+  }
+
+  FunctionExecutor b() {
+    return teams().b();
+  }
+
+  QuarryStorage storageA() {
+    return teams().storageA();
+  }
 
   @Test
   void aFunctionReadsAnObjectByKeyAndWritesAnotherThroughItsContext() {

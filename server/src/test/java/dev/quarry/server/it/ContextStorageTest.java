@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.client.ClientOptions;
 import dev.quarry.client.FunctionContext;
-import dev.quarry.client.FunctionExecutor;
-import dev.quarry.client.QuarryStorage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +16,7 @@ import org.junit.jupiter.api.Test;
  * has ended.
  */
 class ContextStorageTest extends ContextStorageCases {
-  static TestServer server;
-  static String keyA;
-  static String keyB;
-  static FunctionExecutor fexecA;
-  static FunctionExecutor fexecB;
-  static QuarryStorage storageA;
+  static Teams teams;
 
   /** Set by a thread a function left running (in the worker JVM that ran it). */
   static final AtomicInteger lateSuccesses = new AtomicInteger();
@@ -32,90 +25,71 @@ class ContextStorageTest extends ContextStorageCases {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.get();
-    keyA = TenancyTest.newTenant();
-    keyB = TenancyTest.newTenant();
-    fexecA = executor(keyA);
-    fexecB = executor(keyB);
-    storageA = fexecA.storage();
-    storageA.putObject("docs", "in/hello.txt", "hello world");
-  }
-
-  @Override
-  FunctionExecutor a() {
-    return fexecA;
-  }
-
-  @Override
-  FunctionExecutor b() {
-    return fexecB;
-  }
-
-  @Override
-  QuarryStorage storageA() {
-    return storageA;
+    teams =
+        Teams.connect(
+            TestServer.get().grpcTarget(),
+            ClientOptions.builder().apiKey(TenancyTest.newTenant()),
+            ClientOptions.builder().apiKey(TenancyTest.newTenant()));
   }
 
   @AfterAll
   static void stop() {
-    storageA.close();
-    fexecA.close();
-    fexecB.close();
+    teams.close();
   }
 
-  static FunctionExecutor executor(String key) {
-    return FunctionExecutor.connect(
-        server.grpcTarget(), ClientOptions.builder().apiKey(key).build());
+  @Override
+  Teams teams() {
+    return teams;
   }
 
   @Test
   void aThreadLeftRunningIsRefusedOnceItsFutureEnded() throws Exception {
     var first =
-        fexecA.callAsync(
-            (String key, FunctionContext ctx) -> {
-              Thread late =
-                  new Thread(
-                      () -> {
-                        long until = System.nanoTime() + 30_000_000_000L;
-                        while (System.nanoTime() < until) {
-                          try {
-                            ctx.storage().size("docs", key);
-                            lateSuccesses.incrementAndGet();
-                          } catch (SecurityException e) {
-                            lateRefused.set(true);
-                            return;
-                          }
-                          try {
-                            Thread.sleep(20);
-                          } catch (InterruptedException e) {
-                            return;
-                          }
-                        }
-                      });
-              late.setDaemon(true);
-              late.start();
-              while (lateSuccesses.get() == 0 && !lateRefused.get()) {
-                Thread.onSpinWait();
-              }
-              return lateRefused.get() ? "refused while running" : "started";
-            },
-            "in/hello.txt");
+        a().callAsync(
+                (String key, FunctionContext ctx) -> {
+                  Thread late =
+                      new Thread(
+                          () -> {
+                            long until = System.nanoTime() + 30_000_000_000L;
+                            while (System.nanoTime() < until) {
+                              try {
+                                ctx.storage().size("docs", key);
+                                lateSuccesses.incrementAndGet();
+                              } catch (SecurityException e) {
+                                lateRefused.set(true);
+                                return;
+                              }
+                              try {
+                                Thread.sleep(20);
+                              } catch (InterruptedException e) {
+                                return;
+                              }
+                            }
+                          });
+                  late.setDaemon(true);
+                  late.start();
+                  while (lateSuccesses.get() == 0 && !lateRefused.get()) {
+                    Thread.onSpinWait();
+                  }
+                  return lateRefused.get() ? "refused while running" : "started";
+                },
+                "in/hello.txt");
     assertThat(first.get()).isEqualTo("started");
 
     // observe from the same worker JVM (the team's worker): the flag is set once a call is refused
     var observer =
-        fexecA.callAsync(
-            (String ignored, FunctionContext ctx) -> {
-              if (lateSuccesses.get() == 0) {
-                return "another worker JVM";
-              }
-              long until = System.nanoTime() + 20_000_000_000L;
-              while (!lateRefused.get() && System.nanoTime() < until) {
-                Thread.sleep(10);
-              }
-              return lateRefused.get() ? "refused" : "still allowed";
-            },
-            "");
+        a().callAsync(
+                (String ignored, FunctionContext ctx) -> {
+                  if (lateSuccesses.get() == 0) {
+                    return "another worker JVM";
+                  }
+                  long until = System.nanoTime() + 20_000_000_000L;
+                  while (!lateRefused.get() && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                  }
+                  return lateRefused.get() ? "refused" : "still allowed";
+                },
+                "");
     String seen = observer.get();
     org.junit.jupiter.api.Assumptions.assumeFalse(
         seen.equals("another worker JVM"), "the observer ran in another worker JVM");

@@ -3,8 +3,6 @@ package dev.quarry.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.client.ClientOptions;
-import dev.quarry.client.FunctionExecutor;
-import dev.quarry.client.QuarryStorage;
 import dev.quarry.server.storage.FunctionStorageTokens;
 import dev.quarry.testkit.Http;
 import java.sql.ResultSet;
@@ -26,9 +24,7 @@ class LambdaContextStorageTest extends ContextStorageCases {
   static LambdaStack stack;
   static Http admin;
   static Http tenantB;
-  static FunctionExecutor fexecA;
-  static FunctionExecutor fexecB;
-  static QuarryStorage storageA;
+  static Teams teams;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -44,39 +40,28 @@ class LambdaContextStorageTest extends ContextStorageCases {
     // memory sizes of their own, one instance each: a later future finds what an earlier one left
     stack.profile("aws-ctx", Map.of("memory", "832", "concurrency", "1"));
     stack.profile(tenantB, "aws-ctx", Map.of("memory", "832", "concurrency", "1"));
-    fexecA = executor(admin.key());
-    fexecB = executor(tenantB.key());
-    storageA = fexecA.storage();
-    storageA.putObject("docs", "in/hello.txt", "hello world");
+    teams =
+        Teams.connect(
+            stack.grpcTarget,
+            ClientOptions.builder().apiKey(admin.key()).profile("aws-ctx"),
+            ClientOptions.builder().apiKey(tenantB.key()).profile("aws-ctx"));
   }
 
   @AfterAll
   static void tearDown() {
-    storageA.close();
-    fexecA.close();
-    fexecB.close();
+    teams.close();
   }
 
   @Override
-  FunctionExecutor a() {
-    return fexecA;
-  }
-
-  @Override
-  FunctionExecutor b() {
-    return fexecB;
-  }
-
-  @Override
-  QuarryStorage storageA() {
-    return storageA;
+  Teams teams() {
+    return teams;
   }
 
   @Test
   void noTokenOutlivesItsInvocationAndNoneIsStoredInClear() throws Exception {
     // team B runs nothing else meanwhile: its invocation's token is revoked before the outcome is
     // recorded; nothing is stored in clear (hashes are 32 bytes)
-    assertThat(fexecB.callAsync(STALE, "stash").get()).startsWith("stashed ");
+    assertThat(b().callAsync(STALE, "stash").get()).startsWith("stashed ");
     assertThat(
             count(
                 "select count(*) from function_storage_tokens where tenant_id = '"
@@ -97,7 +82,7 @@ class LambdaContextStorageTest extends ContextStorageCases {
 
       assertThat(function.get("/v1/storage/docs/in/hello.txt").body()).isEqualTo("hello world");
       assertThat(function.put("/v1/storage/docs/out/probe.txt", "written").status()).isEqualTo(200);
-      assertThat(storageA.getObjectAsString("docs", "out/probe.txt")).isEqualTo("written");
+      assertThat(storageA().getObjectAsString("docs", "out/probe.txt")).isEqualTo("written");
       // nothing but the Storage API: jobs, functions, keys, profiles
       for (String route : new String[] {"/v1/jobs", "/v1/functions", "/v1/keys", "/v1/profiles"}) {
         Http.Response r = function.get(route);
@@ -123,11 +108,6 @@ class LambdaContextStorageTest extends ContextStorageCases {
         tokens.revoke(probe);
       }
     }
-  }
-
-  private static FunctionExecutor executor(String key) {
-    return FunctionExecutor.connect(
-        stack.grpcTarget, ClientOptions.builder().apiKey(key).profile("aws-ctx").build());
   }
 
   private static long count(String sql) throws Exception {

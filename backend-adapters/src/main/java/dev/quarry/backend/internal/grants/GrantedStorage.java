@@ -119,7 +119,8 @@ public final class GrantedStorage {
     return reply.setFound(true).setSize(size.get()).setData(ByteString.copyFrom(data)).build();
   }
 
-  private static StorageReply deny(
+  /** A refusal (the call is not allowed), logged without the call's data. */
+  static StorageReply deny(
       StorageReply.Builder reply, String workerId, StorageCall call, String why) {
     log.warn(
         "Worker {} denied {} of '{}' for invocation {}: {}",

@@ -47,11 +47,11 @@ public final class TenantObjectCalls {
   public StorageReply serve(String workerId, @Nullable String tenant, StorageCall call) {
     StorageReply.Builder reply = StorageReply.newBuilder().setCallId(call.getCallId());
     if (tenant == null) {
-      return deny(
+      return GrantedStorage.deny(
           reply, workerId, call, "invocation '" + call.getInvocationId() + "' is not running");
     }
     if (objects == null) {
-      return deny(reply, workerId, call, "this backend gives functions no storage");
+      return GrantedStorage.deny(reply, workerId, call, "this backend gives functions no storage");
     }
     String bucket = call.getBucket();
     String key = call.getKey();
@@ -103,17 +103,5 @@ public final class TenantObjectCalls {
           .setRetryable(true)
           .build();
     }
-  }
-
-  private static StorageReply deny(
-      StorageReply.Builder reply, String workerId, StorageCall call, String why) {
-    log.warn(
-        "Worker {} denied {} of '{}' for invocation {}: {}",
-        workerId,
-        call.getOp(),
-        call.getKey(),
-        call.getInvocationId(),
-        why);
-    return reply.setDenied(true).setError(why).build();
   }
 }

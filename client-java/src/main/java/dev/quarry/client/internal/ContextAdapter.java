@@ -70,6 +70,21 @@ public final class ContextAdapter
           "a map over stored data got an input that is not a range description: "
               + (input == null ? "null" : input.getClass().getName()));
     }
+    Object url = m.get("url");
+    if (url instanceof String u) {
+      long size = ((Number) m.get("size")).longValue();
+      return new DataChunk(
+          "",
+          u,
+          ((Number) m.get("start")).longValue(),
+          ((Number) m.get("end")).longValue(),
+          size,
+          (String) m.get("etag"),
+          ((Number) m.get("part")).intValue(),
+          context,
+          java.net.URI.create(u),
+          Boolean.TRUE.equals(m.get("privateAllowed")));
+    }
     return new DataChunk(
         (String) m.get("bucket"),
         (String) m.get("key"),
@@ -78,7 +93,9 @@ public final class ContextAdapter
         ((Number) m.get("size")).longValue(),
         (String) m.get("etag"),
         ((Number) m.get("part")).intValue(),
-        context);
+        context,
+        null,
+        false);
   }
 
   /** Rethrows the function's own exception as it is, so the future fails with its type. */

@@ -44,6 +44,9 @@ public class DataPlanner {
   /** Most keys a map may name. */
   public static final int MAX_KEYS = 10_000;
 
+  /** Most URLs a map may name (as the Java client's {@code StoredData.MAX_URLS}). */
+  public static final int MAX_URLS = 1000;
+
   /** Smallest chunk size (as the Java client's {@code StoredData.MIN_CHUNK_SIZE}). */
   public static final long MIN_CHUNK_SIZE = 1024;
 
@@ -55,8 +58,11 @@ public class DataPlanner {
   private final TenantStorage storage;
   private final FunctionService functions;
   private final LimitsService limits;
+  private final UrlPlanner urls;
 
-  public DataPlanner(TenantStorage storage, FunctionService functions, LimitsService limits) {
+  DataPlanner(
+      TenantStorage storage, FunctionService functions, LimitsService limits, UrlPlanner urls) {
+    this.urls = urls;
     this.storage = storage;
     this.functions = functions;
     this.limits = limits;
@@ -68,25 +74,36 @@ public class DataPlanner {
    * etag, part}} for JSON functions, a Java-serialized {@code LinkedHashMap} of the same for Java
    * functions.
    *
+   * <p>A URL's description is {@code {url, start, end, size, etag, part, privateAllowed}}, its
+   * range nominal (the worker moves its ends to line starts).
+   *
    * @throws ApiException INVALID_ARGUMENT / INVALID_OBJECT_NAME for bad settings or names,
    *     OBJECT_NOT_FOUND for a named key that does not exist or a prefix without objects,
-   *     PAYLOAD_TOO_LARGE ({@code maxInputsPerJob}) for too many ranges, PERMISSION_DENIED below
-   *     the member role, FUNCTION_NOT_FOUND
+   *     URL_REFUSED / URL_UNREADABLE for a URL, PAYLOAD_TOO_LARGE ({@code maxInputsPerJob}) for too
+   *     many ranges, PERMISSION_DENIED below the member role, FUNCTION_NOT_FOUND
    */
-  public List<byte[]> inputs(Principal caller, String function, DataSpec spec) {
+  public Planned inputs(Principal caller, String function, DataSpec spec) {
     caller.require(Role.MEMBER);
     boolean java = "JAVA".equals(functions.resolve(caller.tenantId(), function).codec());
     List<byte[]> out = new ArrayList<>();
+    List<String> objects = new ArrayList<>();
     for (Partition p : plan(caller, spec)) {
       out.add(java ? javaBytes(p) : jsonBytes(p));
+      objects.add(p.object());
     }
-    return out;
+    return new Planned(out, objects);
   }
+
+  /** The inputs of a map over data, and the object (key) or URL of each. */
+  public record Planned(List<byte[]> inputs, List<String> objects) {}
 
   /** The ranges of {@code spec}, in key order (or the keys' order), then range order. */
   public List<Partition> plan(Principal caller, DataSpec spec) {
     validate(spec);
     int maxRanges = limits.of(caller.tenantId()).maxInputsPerJob();
+    if (!spec.urls().isEmpty()) {
+      return urls.plan(spec.urls(), size -> chunkSize(size, spec), maxRanges);
+    }
     List<StoredObject> objects = objects(caller, spec, maxRanges);
     long planned = 0;
     for (StoredObject o : objects) {
@@ -123,6 +140,14 @@ public class DataPlanner {
     }
     if (!spec.keys().isEmpty() && !spec.prefix().isEmpty()) {
       throw ApiException.invalid("name keys or a prefix, not both");
+    }
+    if (spec.urls().size() > MAX_URLS) {
+      throw ApiException.invalid(
+          "a map may name at most " + MAX_URLS + " URLs, got " + spec.urls().size());
+    }
+    if (!spec.urls().isEmpty()
+        && (!spec.bucket().isEmpty() || !spec.prefix().isEmpty() || !spec.keys().isEmpty())) {
+      throw ApiException.invalid("name URLs or a bucket's objects, not both");
     }
   }
 
@@ -210,7 +235,7 @@ public class DataPlanner {
     }
   }
 
-  private static ApiException tooMany(int limit, String got) {
+  static ApiException tooMany(int limit, String got) {
     return ApiException.overLimit(
         ErrorReason.PAYLOAD_TOO_LARGE,
         "maxInputsPerJob",
@@ -223,8 +248,13 @@ public class DataPlanner {
 
   private static Map<String, @Nullable Object> describe(Partition p) {
     Map<String, @Nullable Object> m = new LinkedHashMap<>();
-    m.put("bucket", p.bucket());
-    m.put("key", p.key());
+    if (p.url().isEmpty()) {
+      m.put("bucket", p.bucket());
+      m.put("key", p.key());
+    } else {
+      m.put("url", p.url());
+      m.put("privateAllowed", p.privateAllowed());
+    }
     m.put("start", p.start());
     m.put("end", p.end());
     m.put("size", p.size());

@@ -4,8 +4,8 @@ import dev.quarry.client.*;
 import java.util.List;
 
 /**
- * A map over the futures of an earlier map: the server reads their stored results and feeds them
- * to the new map, so the client downloads nothing in between.
+ * A map over the futures of an earlier map: the server reads their stored results and feeds them to
+ * the new map, so the client downloads nothing in between.
  */
 public final class ChainedMaps {
   public static void main(String[] args) throws Exception {

@@ -12,18 +12,12 @@ import dev.quarry.server.storage.RangeRequest;
 import dev.quarry.server.storage.StoredObject;
 import dev.quarry.server.storage.TenantStorage;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Plans a map over stored data: lists the objects (or looks up the named keys), splits each into
@@ -52,8 +46,6 @@ public class DataPlanner {
 
   /** Most ranges per object by number. */
   public static final int MAX_CHUNK_NUMBER = 10_000;
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final TenantStorage storage;
   private final FunctionService functions;
@@ -88,7 +80,7 @@ public class DataPlanner {
     List<byte[]> out = new ArrayList<>();
     List<String> objects = new ArrayList<>();
     for (Partition p : plan(caller, spec)) {
-      out.add(java ? javaBytes(p) : jsonBytes(p));
+      out.add(java ? PartitionCodec.javaBytes(p) : PartitionCodec.jsonBytes(p));
       objects.add(p.object());
     }
     return new Planned(out, objects);
@@ -244,36 +236,5 @@ public class DataPlanner {
             + " inputs; the data would be split into "
             + got
             + ". Use larger chunks or fewer objects.");
-  }
-
-  private static Map<String, @Nullable Object> describe(Partition p) {
-    Map<String, @Nullable Object> m = new LinkedHashMap<>();
-    if (p.url().isEmpty()) {
-      m.put("bucket", p.bucket());
-      m.put("key", p.key());
-    } else {
-      m.put("url", p.url());
-      m.put("privateAllowed", p.privateAllowed());
-    }
-    m.put("start", p.start());
-    m.put("end", p.end());
-    m.put("size", p.size());
-    m.put("etag", p.etag());
-    m.put("part", p.part());
-    return m;
-  }
-
-  private static byte[] jsonBytes(Partition p) {
-    return JSON.writeValueAsBytes(describe(p));
-  }
-
-  private static byte[] javaBytes(Partition p) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(describe(p));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
   }
 }

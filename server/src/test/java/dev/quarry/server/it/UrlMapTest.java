@@ -111,7 +111,14 @@ class UrlMapTest {
             StoredData.urls(List.of(corpusUrl)).objChunkNumber(7),
             StoredData.urls(List.of(smallUrl)).objChunkSize(1031),
             StoredData.urls(List.of(corpusUrl)))) {
+      long started = System.nanoTime();
       List<long[]> counts = fexec.getResult(fexec.map(UrlMapTest::countUrlChunk, data));
+      System.err.printf(
+          "url word count of %d KiB in %d ranges (%s): %d ms%n",
+          (data.urls().getFirst().equals(corpusUrl) ? corpus : small).length >> 10,
+          counts.size(),
+          data,
+          (System.nanoTime() - started) / 1_000_000);
       long[] expected = data.urls().getFirst().equals(corpusUrl) ? big : little;
       long[] got = sum(counts);
       assertThat(got[0]).as("%s: words", data).isEqualTo(expected[0]);
@@ -139,6 +146,7 @@ class UrlMapTest {
   @Test
   void restPlansUrlRangesFromHeadAlone() throws Exception {
     Http http = fixture.http();
+    int seen = web.requests.size();
     Http.Response submitted =
         http.post(
             "/v1/jobs",
@@ -155,6 +163,9 @@ class UrlMapTest {
     assertThat(first.get("end").asLong()).isEqualTo(small.length / 2);
     assertThat(first.get("size").asLong()).isEqualTo(small.length);
     assertThat(results.get(1).get("result").get("end").asLong()).isEqualTo(small.length);
+    assertThat(web.requests.subList(seen, web.requests.size()))
+        .as("the server read headers only; echo reads nothing")
+        .containsExactly("HEAD /small.txt null");
   }
 
   @Test

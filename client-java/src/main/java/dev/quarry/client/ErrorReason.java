@@ -21,6 +21,13 @@ public enum ErrorReason {
   BLOB_NOT_UPLOADED,
   /** A storage bucket name, object key, prefix or page token breaks its rules. */
   INVALID_OBJECT_NAME,
+  /**
+   * A URL of a map over HTTP(S) data is refused: not http(s), user info, too long, or its host
+   * resolves to a loopback, private, link-local or other non-public address.
+   */
+  URL_REFUSED,
+  /** The server could not read a URL's length: it did not answer HEAD with 200 in time. */
+  URL_UNREADABLE,
   /** No key, or a wrong, revoked or disabled-tenant key. */
   UNAUTHENTICATED,
   /** The key's role may not make this call. */
@@ -57,6 +64,8 @@ public enum ErrorReason {
   RESOURCE_IN_USE,
   /** The job was cancelled: its futures cannot run again (retry-failed). */
   JOB_CANCELLED,
+  /** A future whose result a map takes as input has not succeeded (yet). */
+  FUTURE_NOT_READY,
   /** A size limit; {@link QuarryException#metadata()} {@code limit} names the tenant limit. */
   PAYLOAD_TOO_LARGE,
   /** A JSON endpoint called without {@code Content-Type: application/json}. */

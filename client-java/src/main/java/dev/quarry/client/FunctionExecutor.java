@@ -219,7 +219,8 @@ public final class FunctionExecutor implements AutoCloseable {
   /** Like {@link #map(SerializableFunction, StoredData)}, with these options. */
   public <R extends @Nullable Object> List<JobFuture<R>> map(
       SerializableFunction<DataChunk, R> function, StoredData data, MapOptions options) {
-    return futures(core.mapData(ContextAdapter.ofChunks(function), function, data, options));
+    return futures(
+        core.mapData(ContextAdapter.ofChunks(function), function, data, options).tasks());
   }
 
   /**
@@ -234,7 +235,42 @@ public final class FunctionExecutor implements AutoCloseable {
   /** Like {@link #map(ContextFunction, StoredData)}, with these options. */
   public <R extends @Nullable Object> List<JobFuture<R>> map(
       ContextFunction<DataChunk, R> function, StoredData data, MapOptions options) {
-    return futures(core.mapData(ContextAdapter.ofChunks(function), function, data, options));
+    return futures(
+        core.mapData(ContextAdapter.ofChunks(function), function, data, options).tasks());
+  }
+
+  /**
+   * Maps {@code function} over the results of earlier futures without downloading them: the server
+   * reads each future's stored result and makes it the input of one new future, in list order. The
+   * earlier futures may come from several jobs of this team; each must have succeeded (wait for
+   * them first, e.g. with {@link #waitFor(List, WaitMode)}), else the server refuses the map with
+   * {@code FUTURE_NOT_READY}.
+   *
+   * <pre>{@code
+   * List<JobFuture<Integer>> squares = fexec.map((Integer x) -> x * x, List.of(1, 2, 3));
+   * fexec.waitFor(squares, WaitMode.ALL_COMPLETED);
+   * List<JobFuture<Integer>> plusOne = fexec.mapResults((Integer s) -> s + 1, squares);
+   * }</pre>
+   *
+   * @return one future per earlier future, in the same order
+   * @throws QuarryException if the server rejects the job ({@code JOB_NOT_FOUND} for another team's
+   *     future, {@code FUTURE_NOT_READY} for an unfinished or failed one) or cannot be reached
+   */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> mapResults(
+      SerializableFunction<T, R> function,
+      List<? extends JobFuture<? extends T>> futures,
+      MapOptions options) {
+    List<String> ids = new ArrayList<>(futures.size());
+    for (JobFuture<? extends T> f : futures) {
+      ids.add(f.taskId());
+    }
+    return futures(core.mapResults(function, function, ids, options));
+  }
+
+  /** {@link #mapResults(SerializableFunction, List, MapOptions)} with defaults. */
+  public <T extends @Nullable Object, R extends @Nullable Object> List<JobFuture<R>> mapResults(
+      SerializableFunction<T, R> function, List<? extends JobFuture<? extends T>> futures) {
+    return mapResults(function, futures, MapOptions.DEFAULT);
   }
 
   /**
@@ -295,25 +331,49 @@ public final class FunctionExecutor implements AutoCloseable {
     String prefix = java.util.UUID.randomUUID() + "/";
     ContextFunction<DataChunk, @Nullable Object> stage =
         MapReduceStages.mapOverChunks((chunk, ctx) -> mapFn.apply(chunk), prefix);
-    List<JobFuture<R>> maps =
-        futures(core.mapData(ContextAdapter.ofChunks(stage), mapFn, data, options));
-    return new MapReduce<>(maps, reducer(maps, prefix, reduceFn, options));
+    ClientCore.DataMap planned = core.mapData(ContextAdapter.ofChunks(stage), mapFn, data, options);
+    List<JobFuture<R>> maps = futures(planned.tasks());
+    if (!options.reducerPerObject()) {
+      return new MapReduce<>(maps, reducer(maps, prefix, reduceFn, options));
+    }
+    if (planned.objects().size() != maps.size()) {
+      throw new QuarryException(
+          io.grpc.Status.Code.INTERNAL, "the server did not say which object each future reads");
+    }
+    java.util.Map<String, Integer> ranges = new java.util.LinkedHashMap<>();
+    planned.objects().forEach(o -> ranges.merge(o, 1, Integer::sum));
+    List<MapReduceStages.Where> where = new ArrayList<>(ranges.size());
+    ranges.forEach(
+        (object, count) ->
+            where.add(
+                new MapReduceStages.Where(
+                    MapReduceStages.BUCKET, MapReduceStages.objectPrefix(prefix, object), count)));
+    return new MapReduce<>(
+        maps, reducers(maps, where, reduceFn, options), List.copyOf(ranges.keySet()));
   }
 
   private <R extends @Nullable Object, S extends @Nullable Object> JobFuture<S> reducer(
       List<JobFuture<R>> maps, String prefix, ReduceFunction<R, S> reduceFn, MapOptions options) {
+    return reducers(
+            maps,
+            List.of(new MapReduceStages.Where(MapReduceStages.BUCKET, prefix, maps.size())),
+            reduceFn,
+            options)
+        .getFirst();
+  }
+
+  /** One reducer per {@code where}, as one job, once enough maps are done. */
+  private <R extends @Nullable Object, S extends @Nullable Object> List<JobFuture<S>> reducers(
+      List<JobFuture<R>> maps,
+      List<MapReduceStages.Where> where,
+      ReduceFunction<R, S> reduceFn,
+      MapOptions options) {
     Waits.waitFor(maps, WaitThreshold.share(options.spawnReducerAt()), null);
     @SuppressWarnings("unchecked")
     ReduceFunction<@Nullable Object, @Nullable Object> reduce =
         (ReduceFunction<@Nullable Object, @Nullable Object>) (ReduceFunction<?, ?>) reduceFn;
-    List<JobFuture<S>> reducer =
-        futures(
-            core.map(
-                ContextAdapter.of(MapReduceStages.reduceOver(reduce)),
-                reduceFn,
-                List.of(new MapReduceStages.Where(MapReduceStages.BUCKET, prefix, maps.size())),
-                options));
-    return reducer.getFirst();
+    return futures(
+        core.map(ContextAdapter.of(MapReduceStages.reduceOver(reduce)), reduceFn, where, options));
   }
 
   /**

@@ -35,8 +35,10 @@ public final class MapOptions {
   private final boolean retryFunctionErrors;
   private final String label;
   private final double spawnReducerAt;
+  private final boolean reducerPerObject;
 
   private MapOptions(Builder b) {
+    this.reducerPerObject = b.reducerPerObject;
     this.spawnReducerAt = b.spawnReducerAt;
     this.chunkSize = b.chunkSize;
     this.maxAttempts = b.maxAttempts;
@@ -59,6 +61,7 @@ public final class MapOptions {
     b.retryFunctionErrors = retryFunctionErrors;
     b.label = label;
     b.spawnReducerAt = spawnReducerAt;
+    b.reducerPerObject = reducerPerObject;
     return b;
   }
 
@@ -95,10 +98,20 @@ public final class MapOptions {
     return spawnReducerAt;
   }
 
+  /**
+   * For {@link FunctionExecutor#mapReduce} over {@link StoredData}: one reducer per object (or
+   * URL), each receiving the results of that object's ranges, instead of one for all. Default
+   * false.
+   */
+  public boolean reducerPerObject() {
+    return reducerPerObject;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof MapOptions m
         && spawnReducerAt == m.spawnReducerAt
+        && reducerPerObject == m.reducerPerObject
         && chunkSize == m.chunkSize
         && maxAttempts == m.maxAttempts
         && Objects.equals(timeout, m.timeout)
@@ -109,7 +122,13 @@ public final class MapOptions {
   @Override
   public int hashCode() {
     return Objects.hash(
-        chunkSize, maxAttempts, timeout, retryFunctionErrors, label, spawnReducerAt);
+        chunkSize,
+        maxAttempts,
+        timeout,
+        retryFunctionErrors,
+        label,
+        spawnReducerAt,
+        reducerPerObject);
   }
 
   @Override
@@ -126,6 +145,8 @@ public final class MapOptions {
         + label
         + "', spawnReducerAt="
         + spawnReducerAt
+        + ", reducerPerObject="
+        + reducerPerObject
         + "}";
   }
 
@@ -137,6 +158,7 @@ public final class MapOptions {
     private boolean retryFunctionErrors;
     private String label = "";
     private double spawnReducerAt = 1;
+    private boolean reducerPerObject;
 
     private Builder() {}
 
@@ -221,6 +243,15 @@ public final class MapOptions {
         throw new IllegalArgumentException("spawnReducerAt must be between 0 and 1, got " + share);
       }
       this.spawnReducerAt = share;
+      return this;
+    }
+
+    /**
+     * Whether {@link FunctionExecutor#mapReduce} over {@link StoredData} runs one reducer per
+     * object (or URL) instead of one for all; {@link MapReduce#reducers()} lists them.
+     */
+    public Builder reducerPerObject(boolean perObject) {
+      this.reducerPerObject = perObject;
       return this;
     }
 

@@ -134,10 +134,10 @@ public final class ClientCore implements AutoCloseable {
   }
 
   /**
-   * Submits {@code function} over stored data: the server lists the objects and plans one future
-   * per object or byte range.
+   * Submits {@code function} over stored data: the server lists the objects (or checks the URLs)
+   * and plans one future per object or byte range.
    */
-  public List<TaskHandle> mapData(
+  public DataMap mapData(
       Object function, Object userFunction, StoredData data, MapOptions mapOptions) {
     Objects.requireNonNull(function, "function");
     Objects.requireNonNull(data, "data");
@@ -150,7 +150,36 @@ public final class ClientCore implements AutoCloseable {
             .addAllKeys(data.keys())
             .setObjChunkSize(data.objChunkSize())
             .setObjChunkNumber(data.objChunkNumber());
+    data.urls().forEach(u -> spec.addUrls(u.toString()));
     SubmitMapResponse response = submit(function, r -> r.setData(spec), mapOptions);
+    return new DataMap(track(response, userFunction), response.getDataObjectsList());
+  }
+
+  /**
+   * The futures of a map over stored data, and the object (bucket/key) or URL each one reads, in
+   * the same order (empty when the server does not say).
+   */
+  public record DataMap(List<TaskHandle> tasks, List<String> objects) {
+    public DataMap {
+      tasks = List.copyOf(tasks);
+      objects = List.copyOf(objects);
+    }
+  }
+
+  /**
+   * Submits {@code function} over the results of earlier futures ({@code job:index} task ids): the
+   * server reads each result from storage and makes it the input of one new future, so the client
+   * downloads nothing.
+   */
+  public List<TaskHandle> mapResults(
+      Object function, Object userFunction, List<String> taskIds, MapOptions mapOptions) {
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(mapOptions, "mapOptions");
+    ensureOpen();
+    if (taskIds.isEmpty()) {
+      return List.of();
+    }
+    SubmitMapResponse response = submit(function, r -> r.addAllInputFutures(taskIds), mapOptions);
     return track(response, userFunction);
   }
 

@@ -70,15 +70,18 @@ public final class ContextAdapter
           "a map over stored data got an input that is not a range description: "
               + (input == null ? "null" : input.getClass().getName()));
     }
+    @Nullable String url = m.get("url") instanceof String u ? u : null;
     return new DataChunk(
-        (String) m.get("bucket"),
-        (String) m.get("key"),
+        url != null ? "" : (String) m.get("bucket"),
+        url != null ? url : (String) m.get("key"),
         ((Number) m.get("start")).longValue(),
         ((Number) m.get("end")).longValue(),
         ((Number) m.get("size")).longValue(),
         (String) m.get("etag"),
         ((Number) m.get("part")).intValue(),
-        context);
+        context,
+        url != null ? java.net.URI.create(url) : null,
+        Boolean.TRUE.equals(m.get("privateAllowed")));
   }
 
   /** Rethrows the function's own exception as it is, so the future fails with its type. */

@@ -53,7 +53,12 @@ public final class MapReduceStages {
   public static ContextFunction<DataChunk, @Nullable Object> mapOverChunks(
       ContextFunction<DataChunk, @Nullable Object> map, String prefix) {
     return (chunk, ctx) ->
-        store(ctx, prefix + sha256(chunk.key()) + "-" + chunk.part(), () -> map.apply(chunk, ctx));
+        store(ctx, objectPrefix(prefix, chunk.key()) + chunk.part(), () -> map.apply(chunk, ctx));
+  }
+
+  /** Where the map results of one object's ranges ({@code key}: its key or URL) are stored. */
+  public static String objectPrefix(String prefix, String key) {
+    return prefix + sha256(key) + "-";
   }
 
   /** The reduce stage. */

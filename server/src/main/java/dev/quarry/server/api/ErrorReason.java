@@ -24,6 +24,14 @@ public enum ErrorReason {
       ErrorCode.INVALID_ARGUMENT,
       "a storage bucket name, object key, prefix or page token breaks its rules (traversal, absolute,"
           + " control characters, length)"),
+  URL_REFUSED(
+      ErrorCode.INVALID_ARGUMENT,
+      "a URL of a map is not http(s), has user info, is too long, or its host resolves to a"
+          + " loopback, private, link-local or other non-public address"),
+  URL_UNREADABLE(
+      ErrorCode.INVALID_ARGUMENT,
+      "the server could not read a URL's length: no 200 answer to HEAD in time (redirects are not"
+          + " followed)"),
   UNAUTHENTICATED(ErrorCode.UNAUTHENTICATED, "no key, or a wrong, revoked or disabled-tenant key"),
   PERMISSION_DENIED(ErrorCode.PERMISSION_DENIED, "the key's role may not make this call"),
   NOT_FOUND(ErrorCode.NOT_FOUND, "no such resource"),
@@ -44,6 +52,10 @@ public enum ErrorReason {
   ALREADY_EXISTS(ErrorCode.CONFLICT, "a resource with this id already exists"),
   RESOURCE_IN_USE(ErrorCode.CONFLICT, "the resource is used by another one (e.g. a profile)"),
   JOB_CANCELLED(ErrorCode.CONFLICT, "the job was cancelled: its futures cannot run again"),
+  FUTURE_NOT_READY(
+      ErrorCode.CONFLICT,
+      "a future whose result a map takes as input has not succeeded (pending, running, failed or"
+          + " cancelled)"),
   PAYLOAD_TOO_LARGE(
       ErrorCode.PAYLOAD_TOO_LARGE,
       "a body, blob or input over a size limit; metadata 'limit' names the tenant limit, if one"),

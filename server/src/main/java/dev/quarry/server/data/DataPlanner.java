@@ -12,18 +12,12 @@ import dev.quarry.server.storage.RangeRequest;
 import dev.quarry.server.storage.StoredObject;
 import dev.quarry.server.storage.TenantStorage;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Plans a map over stored data: lists the objects (or looks up the named keys), splits each into
@@ -44,19 +38,23 @@ public class DataPlanner {
   /** Most keys a map may name. */
   public static final int MAX_KEYS = 10_000;
 
+  /** Most URLs a map may name (as the Java client's {@code StoredData.MAX_URLS}). */
+  public static final int MAX_URLS = 1000;
+
   /** Smallest chunk size (as the Java client's {@code StoredData.MIN_CHUNK_SIZE}). */
   public static final long MIN_CHUNK_SIZE = 1024;
 
   /** Most ranges per object by number. */
   public static final int MAX_CHUNK_NUMBER = 10_000;
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   private final TenantStorage storage;
   private final FunctionService functions;
   private final LimitsService limits;
+  private final UrlPlanner urls;
 
-  public DataPlanner(TenantStorage storage, FunctionService functions, LimitsService limits) {
+  DataPlanner(
+      TenantStorage storage, FunctionService functions, LimitsService limits, UrlPlanner urls) {
+    this.urls = urls;
     this.storage = storage;
     this.functions = functions;
     this.limits = limits;
@@ -68,25 +66,36 @@ public class DataPlanner {
    * etag, part}} for JSON functions, a Java-serialized {@code LinkedHashMap} of the same for Java
    * functions.
    *
+   * <p>A URL's description is {@code {url, start, end, size, etag, part, privateAllowed}}, its
+   * range nominal (the worker moves its ends to line starts).
+   *
    * @throws ApiException INVALID_ARGUMENT / INVALID_OBJECT_NAME for bad settings or names,
    *     OBJECT_NOT_FOUND for a named key that does not exist or a prefix without objects,
-   *     PAYLOAD_TOO_LARGE ({@code maxInputsPerJob}) for too many ranges, PERMISSION_DENIED below
-   *     the member role, FUNCTION_NOT_FOUND
+   *     URL_REFUSED / URL_UNREADABLE for a URL, PAYLOAD_TOO_LARGE ({@code maxInputsPerJob}) for too
+   *     many ranges, PERMISSION_DENIED below the member role, FUNCTION_NOT_FOUND
    */
-  public List<byte[]> inputs(Principal caller, String function, DataSpec spec) {
+  public Planned inputs(Principal caller, String function, DataSpec spec) {
     caller.require(Role.MEMBER);
     boolean java = "JAVA".equals(functions.resolve(caller.tenantId(), function).codec());
     List<byte[]> out = new ArrayList<>();
+    List<String> objects = new ArrayList<>();
     for (Partition p : plan(caller, spec)) {
-      out.add(java ? javaBytes(p) : jsonBytes(p));
+      out.add(java ? PartitionCodec.javaBytes(p) : PartitionCodec.jsonBytes(p));
+      objects.add(p.object());
     }
-    return out;
+    return new Planned(out, objects);
   }
+
+  /** The inputs of a map over data, and the object (key) or URL of each. */
+  public record Planned(List<byte[]> inputs, List<String> objects) {}
 
   /** The ranges of {@code spec}, in key order (or the keys' order), then range order. */
   public List<Partition> plan(Principal caller, DataSpec spec) {
     validate(spec);
     int maxRanges = limits.of(caller.tenantId()).maxInputsPerJob();
+    if (!spec.urls().isEmpty()) {
+      return urls.plan(spec.urls(), size -> chunkSize(size, spec), maxRanges);
+    }
     List<StoredObject> objects = objects(caller, spec, maxRanges);
     long planned = 0;
     for (StoredObject o : objects) {
@@ -123,6 +132,14 @@ public class DataPlanner {
     }
     if (!spec.keys().isEmpty() && !spec.prefix().isEmpty()) {
       throw ApiException.invalid("name keys or a prefix, not both");
+    }
+    if (spec.urls().size() > MAX_URLS) {
+      throw ApiException.invalid(
+          "a map may name at most " + MAX_URLS + " URLs, got " + spec.urls().size());
+    }
+    if (!spec.urls().isEmpty()
+        && (!spec.bucket().isEmpty() || !spec.prefix().isEmpty() || !spec.keys().isEmpty())) {
+      throw ApiException.invalid("name URLs or a bucket's objects, not both");
     }
   }
 
@@ -210,7 +227,7 @@ public class DataPlanner {
     }
   }
 
-  private static ApiException tooMany(int limit, String got) {
+  static ApiException tooMany(int limit, String got) {
     return ApiException.overLimit(
         ErrorReason.PAYLOAD_TOO_LARGE,
         "maxInputsPerJob",
@@ -219,31 +236,5 @@ public class DataPlanner {
             + " inputs; the data would be split into "
             + got
             + ". Use larger chunks or fewer objects.");
-  }
-
-  private static Map<String, @Nullable Object> describe(Partition p) {
-    Map<String, @Nullable Object> m = new LinkedHashMap<>();
-    m.put("bucket", p.bucket());
-    m.put("key", p.key());
-    m.put("start", p.start());
-    m.put("end", p.end());
-    m.put("size", p.size());
-    m.put("etag", p.etag());
-    m.put("part", p.part());
-    return m;
-  }
-
-  private static byte[] jsonBytes(Partition p) {
-    return JSON.writeValueAsBytes(describe(p));
-  }
-
-  private static byte[] javaBytes(Partition p) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(describe(p));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
   }
 }

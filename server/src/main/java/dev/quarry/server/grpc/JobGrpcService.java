@@ -65,6 +65,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   private final ResultStreamer results;
   private final FutureLogs logs;
   private final DataPlanner data;
+  private final dev.quarry.server.results.ResultInputs resultInputs;
 
   public JobGrpcService(
       BlobService blobs,
@@ -73,8 +74,10 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
       JobService jobs,
       ResultStreamer results,
       FutureLogs logs,
-      DataPlanner data) {
+      DataPlanner data,
+      dev.quarry.server.results.ResultInputs resultInputs) {
     this.data = data;
+    this.resultInputs = resultInputs;
     this.blobs = blobs;
     this.functions = functions;
     this.submits = submits;
@@ -200,12 +203,17 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
         () -> {
           Principal p = AuthInterceptor.principal();
           List<byte[]> inputs = new ArrayList<>(r.getInputsCount());
+          List<String> objects = List.of();
+          int sources =
+              (r.getInputsCount() > 0 ? 1 : 0)
+                  + (r.hasData() ? 1 : 0)
+                  + (r.getInputFuturesCount() > 0 ? 1 : 0);
+          if (sources > 1) {
+            throw ApiException.invalid("a map takes one of inputs, data or input_futures");
+          }
           if (r.hasData()) {
-            if (r.getInputsCount() > 0) {
-              throw ApiException.invalid("a map takes inputs or data, not both");
-            }
             StoredData d = r.getData();
-            inputs =
+            DataPlanner.Planned planned =
                 data.inputs(
                     p,
                     r.getFunction(),
@@ -213,8 +221,13 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
                         d.getBucket(),
                         d.getPrefix(),
                         d.getKeysList(),
+                        d.getUrlsList(),
                         d.getObjChunkSize(),
                         d.getObjChunkNumber()));
+            inputs = planned.inputs();
+            objects = planned.objects();
+          } else if (r.getInputFuturesCount() > 0) {
+            inputs = resultInputs.inputs(p, r.getFunction(), r.getInputFuturesList());
           }
           for (Input in : r.getInputsList()) {
             inputs.add(
@@ -242,6 +255,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
           for (int i = 0; i < submitted.total(); i++) {
             b.addTaskIds(submitted.jobId() + ":" + i);
           }
+          b.addAllDataObjects(objects);
           return b.build();
         });
   }

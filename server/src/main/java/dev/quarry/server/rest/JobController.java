@@ -12,6 +12,7 @@ import dev.quarry.server.jobs.JobService;
 import dev.quarry.server.jobs.SubmitCommand;
 import dev.quarry.server.jobs.SubmitService;
 import dev.quarry.server.results.FutureLogs;
+import dev.quarry.server.results.ResultInputs;
 import dev.quarry.server.results.ResultStreamer;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,6 +39,7 @@ public class JobController {
           "function",
           "inputs",
           "data",
+          "inputFutures",
           "chunkSize",
           "maxAttempts",
           "retryFunctionErrors",
@@ -51,6 +53,7 @@ public class JobController {
   private final FutureLogs logs;
   private final QuarryProperties props;
   private final DataPlanner data;
+  private final ResultInputs resultInputs;
 
   public JobController(
       SubmitService submits,
@@ -58,8 +61,10 @@ public class JobController {
       ResultStreamer results,
       FutureLogs logs,
       QuarryProperties props,
-      DataPlanner data) {
+      DataPlanner data,
+      ResultInputs resultInputs) {
     this.data = data;
+    this.resultInputs = resultInputs;
     this.submits = submits;
     this.jobs = jobs;
     this.results = results;
@@ -81,11 +86,15 @@ public class JobController {
     String function = text(body, "function", true);
     JsonNode inputs = body.get("inputs");
     List<byte[]> encoded;
+    int sources =
+        (inputs == null ? 0 : 1) + (body.has("data") ? 1 : 0) + (body.has("inputFutures") ? 1 : 0);
+    if (sources > 1) {
+      throw ApiException.invalid("a map takes one of 'inputs', 'data' or 'inputFutures'");
+    }
     if (body.has("data")) {
-      if (inputs != null) {
-        throw ApiException.invalid("a map takes 'inputs' or 'data', not both");
-      }
-      encoded = this.data.inputs(p, function, dataSpec(body.get("data")));
+      encoded = this.data.inputs(p, function, dataSpec(body.get("data"))).inputs();
+    } else if (body.has("inputFutures")) {
+      encoded = resultInputs.inputs(p, function, strings(body, "inputFutures"));
     } else {
       if (inputs == null || !inputs.isArray()) {
         throw ApiException.invalid("'inputs' must be a JSON array");
@@ -113,9 +122,32 @@ public class JobController {
   }
 
   private static final Set<String> DATA_FIELDS =
-      Set.of("bucket", "prefix", "keys", "objChunkSize", "objChunkNumber");
+      Set.of("bucket", "prefix", "keys", "urls", "objChunkSize", "objChunkNumber");
 
-  /** {@code {"bucket", "prefix" | "keys": [...], "objChunkSize" | "objChunkNumber"}}. */
+  /** Most entries of {@code inputFutures} or {@code data.urls} the parser reads. */
+  private static final int MAX_STRINGS = 100_000;
+
+  /** A non-empty array of strings, at most {@value #MAX_STRINGS}. */
+  private static List<String> strings(JsonNode parent, String field) {
+    JsonNode a = parent.get(field);
+    if (a == null || !a.isArray() || a.isEmpty() || a.size() > MAX_STRINGS) {
+      throw ApiException.invalid(
+          "'" + field + "' must be an array of 1 to " + MAX_STRINGS + " strings");
+    }
+    List<String> out = new ArrayList<>(a.size());
+    for (JsonNode s : a) {
+      if (!s.isString()) {
+        throw ApiException.invalid("'" + field + "' must hold strings");
+      }
+      out.add(s.asString());
+    }
+    return out;
+  }
+
+  /**
+   * {@code {"bucket", "prefix" | "keys": [...], "objChunkSize" | "objChunkNumber"}}, or {@code
+   * {"urls": [...], ...}}.
+   */
   private static DataSpec dataSpec(JsonNode d) {
     if (!d.isObject()) {
       throw ApiException.invalid("'data' must be a JSON object");
@@ -139,10 +171,12 @@ public class JobController {
         keys.add(key.asString());
       }
     }
+    List<String> urls = d.has("urls") ? strings(d, "urls") : List.of();
     return new DataSpec(
-        text(d, "bucket", true),
+        urls.isEmpty() ? text(d, "bucket", true) : d.has("bucket") ? text(d, "bucket", false) : "",
         d.has("prefix") ? text(d, "prefix", false) : "",
         keys,
+        urls,
         integer(d, "objChunkSize", DataPlanner.MIN_CHUNK_SIZE, Long.MAX_VALUE),
         (int) integer(d, "objChunkNumber", 1, DataPlanner.MAX_CHUNK_NUMBER));
   }

@@ -86,7 +86,8 @@ public final class TextCorpus {
     long words = 0;
     boolean inWord = false;
     int last = '\n';
-    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    byte[] a = buf.array();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long pos = start;
       while (pos < end) {
@@ -95,9 +96,8 @@ public final class TextCorpus {
         if (n < 0) {
           break;
         }
-        buf.flip();
         for (int i = 0; i < n; i++) {
-          int b = buf.get(i);
+          int b = a[i];
           boolean space = b == ' ' || b == '\n' || b == '\t' || b == '\r';
           if (!space && !inWord) {
             words++;

@@ -2,6 +2,7 @@ package dev.quarry.testkit;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -82,12 +83,8 @@ public final class TextCorpus {
    * bytes other than space, tab, CR and LF; a last line without a newline counts.
    */
   public static Counts count(Path file, long start, long end) {
-    long lines = 0;
-    long words = 0;
-    boolean inWord = false;
-    int last = '\n';
+    Counter counter = new Counter();
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-    byte[] a = buf.array();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long pos = start;
       while (pos < end) {
@@ -96,26 +93,51 @@ public final class TextCorpus {
         if (n < 0) {
           break;
         }
-        for (int i = 0; i < n; i++) {
-          int b = a[i];
-          boolean space = b == ' ' || b == '\n' || b == '\t' || b == '\r';
-          if (!space && !inWord) {
-            words++;
-          }
-          inWord = !space;
-          if (b == '\n') {
-            lines++;
-          }
-          last = b;
-        }
+        counter.update(buf.array(), n);
         pos += n;
       }
-      if (pos > start && last != '\n') {
-        lines++;
-      }
-      return new Counts(pos - start, lines, words);
+      return counter.counts();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Lines and words of what {@code in} holds, as {@link #count(Path, long, long)} counts them. */
+  public static Counts count(InputStream in) throws IOException {
+    Counter counter = new Counter();
+    byte[] buf = new byte[1 << 16];
+    for (int n; (n = in.read(buf)) > 0; ) {
+      counter.update(buf, n);
+    }
+    return counter.counts();
+  }
+
+  /** A word and line count fed a buffer at a time. */
+  private static final class Counter {
+    private long bytes;
+    private long lines;
+    private long words;
+    private boolean inWord;
+    private int last = '\n';
+
+    void update(byte[] buf, int n) {
+      for (int i = 0; i < n; i++) {
+        int b = buf[i];
+        boolean space = b == ' ' || b == '\n' || b == '\t' || b == '\r';
+        if (!space && !inWord) {
+          words++;
+        }
+        inWord = !space;
+        if (b == '\n') {
+          lines++;
+        }
+        last = b;
+      }
+      bytes += n;
+    }
+
+    Counts counts() {
+      return new Counts(bytes, bytes > 0 && last != '\n' ? lines + 1 : lines, words);
     }
   }
 

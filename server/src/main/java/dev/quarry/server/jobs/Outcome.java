@@ -42,36 +42,6 @@ public sealed interface Outcome {
         throw new IllegalArgumentException("a finished attempt needs a terminal state: " + state);
       }
     }
-
-    /** An attempt without measured usage (no worker reported one). */
-    public Finished(
-        TaskId task,
-        int attempt,
-        TaskState state,
-        @Nullable String resultKey,
-        @Nullable String errorType,
-        @Nullable String errorMessage,
-        boolean functionError,
-        int durationMs,
-        boolean coldStart,
-        @Nullable Platform platform,
-        @Nullable String logKey,
-        @Nullable String worker) {
-      this(
-          task,
-          attempt,
-          state,
-          resultKey,
-          errorType,
-          errorMessage,
-          functionError,
-          durationMs,
-          coldStart,
-          platform,
-          logKey,
-          worker,
-          null);
-    }
   }
 
   /**

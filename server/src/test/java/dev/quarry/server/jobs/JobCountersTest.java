@@ -204,7 +204,8 @@ class JobCountersTest {
         false,
         null,
         null,
-        worker);
+        worker,
+        null);
   }
 
   private static Map<TaskState, Integer> countTasks(UUID job) {

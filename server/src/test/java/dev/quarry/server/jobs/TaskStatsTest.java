@@ -3,50 +3,32 @@ package dev.quarry.server.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.quarry.server.jobs.TaskStore.ClaimRequest;
-import dev.quarry.server.jobs.internal.PgTaskStore;
-import dev.quarry.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The task store's statistics: what outcomes record (V16), and the job aggregate (percentiles,
  * queue time from submission or retry, GB-seconds per invocation) computed by PostgreSQL.
  */
 class TaskStatsTest {
-  static TestDatabase db;
-  static HikariDataSource ds;
-  static JdbcClient jdbc;
+  static StoreDatabase db;
   static TaskStore store;
 
   @BeforeAll
   static void database() throws Exception {
-    db = TestDatabase.create();
-    ds = new HikariDataSource();
-    ds.setJdbcUrl(db.url());
-    ds.setUsername(db.user());
-    ds.setPassword(db.password());
-    ds.setMaximumPoolSize(4);
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    jdbc = JdbcClient.create(ds);
-    store =
-        new PgTaskStore(jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+    db = StoreDatabase.create(4);
+    store = db.store();
   }
 
   @AfterAll
   static void close() throws Exception {
-    ds.close();
     db.close();
   }
 
@@ -206,23 +188,6 @@ class TaskStatsTest {
   }
 
   private static UUID insertJob(int tasks, int chunk, String age) {
-    UUID job = UUID.randomUUID();
-    long seq =
-        jdbc.sql(
-                "insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
-                    + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors,"
-                    + " timeout_ms, created_at) values ('default', ?, 'RUNNING', 'echo', 'BUILTIN',"
-                    + " '{}', 'builtin:echo', 'JSON', ?, ?, 3, false, 60000,"
-                    + " now() - ?::interval) returning seq")
-            .params(job, tasks, chunk, age)
-            .query(Long.class)
-            .single();
-    jdbc.sql(
-            "insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, input)"
-                + " select 'default', ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea"
-                + " from generate_series(0, ? - 1) i")
-        .params(job, seq, chunk, tasks)
-        .update();
-    return job;
+    return db.insertJob(tasks, chunk, age);
   }
 }

@@ -95,6 +95,7 @@ public final class QuarryCli implements Callable<Integer> {
     c.put("limits", TenantsCommand.Limits.class);
     c.put("config", ConfigCommand.class);
     c.put("logs", LogsCommand.class);
+    c.put("stats", StatsCommand.class);
     c.put("storage", StorageCommand.class);
     c.put("worker", WorkerCommand.class);
     c.put("generate-completion", AutoComplete.GenerateCompletion.class);

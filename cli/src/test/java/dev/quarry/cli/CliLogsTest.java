@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code quarry logs JOB INDEX} against a real server. */
+/** {@code quarry logs JOB INDEX} and {@code quarry stats JOB [INDEX]} against a real server. */
 class CliLogsTest extends OnServer {
 
   @Test
@@ -47,5 +47,16 @@ class CliLogsTest extends OnServer {
     Cli.Result unknown = cli().run("logs", "00000000-0000-4000-8000-000000000000", "0");
     assertThat(unknown.code()).as(unknown.toString()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(unknown.err()).contains("not found (404)").contains("job '00000000-");
+
+    Cli.Result summary = cli().run("stats", id);
+    assertThat(summary.code()).as(summary.toString()).isZero();
+    assertThat(summary.out()).contains("futures").contains("SUCCEEDED").contains("no cost model");
+    Cli.Result future = cli().run("stats", id, "1", "-o", "json");
+    assertThat(future.code()).as(future.toString()).isZero();
+    JsonNode stats = CliCommandsTest.JSON.readTree(future.out());
+    assertThat(stats.get("state").asString()).isEqualTo("SUCCEEDED");
+    assertThat(stats.get("bytesRead").asLong()).isEqualTo(3); // "b"
+    Cli.Result missingFuture = cli().run("stats", id, "2");
+    assertThat(missingFuture.code()).isEqualTo(ExitCodes.NOT_FOUND);
   }
 }

@@ -32,6 +32,9 @@ public final class ClientOptions {
   /** Default {@link Builder#classpathRecheckInterval(Duration)}. */
   public static final Duration DEFAULT_CLASSPATH_RECHECK_INTERVAL = Duration.ofSeconds(1);
 
+  /** Default {@link Builder#progress(Progress)}. */
+  public static final Progress DEFAULT_PROGRESS = Progress.AUTO;
+
   /** All defaults. */
   public static final ClientOptions DEFAULT = builder().build();
 
@@ -46,6 +49,7 @@ public final class ClientOptions {
   private final boolean useTls;
   private final @Nullable List<Path> classpath;
   private final Duration classpathRecheckInterval;
+  private final Progress progress;
 
   private ClientOptions(Builder b) {
     this.apiKey = b.apiKey;
@@ -59,6 +63,7 @@ public final class ClientOptions {
     this.useTls = b.useTls;
     this.classpath = b.classpath;
     this.classpathRecheckInterval = b.classpathRecheckInterval;
+    this.progress = b.progress;
   }
 
   /** A builder with the defaults. */
@@ -80,6 +85,7 @@ public final class ClientOptions {
     b.useTls = useTls;
     b.classpath = classpath;
     b.classpathRecheckInterval = classpathRecheckInterval;
+    b.progress = progress;
     return b;
   }
 
@@ -141,6 +147,11 @@ public final class ClientOptions {
     return classpathRecheckInterval;
   }
 
+  /** Whether waiting for results draws a progress bar on stderr. */
+  public Progress progress() {
+    return progress;
+  }
+
   @Override
   public String toString() {
     return "ClientOptions{apiKey="
@@ -163,6 +174,8 @@ public final class ClientOptions {
         + (classpath == null ? "java.class.path" : classpath)
         + ", classpathRecheckInterval="
         + classpathRecheckInterval
+        + ", progress="
+        + progress
         + "}";
   }
 
@@ -179,6 +192,7 @@ public final class ClientOptions {
     private boolean useTls;
     private @Nullable List<Path> classpath;
     private Duration classpathRecheckInterval = DEFAULT_CLASSPATH_RECHECK_INTERVAL;
+    private Progress progress = DEFAULT_PROGRESS;
 
     private Builder() {}
 
@@ -327,6 +341,18 @@ public final class ClientOptions {
             "classpathRecheckInterval must not be negative, got " + interval);
       }
       this.classpathRecheckInterval = interval;
+      return this;
+    }
+
+    /**
+     * Whether {@link FunctionExecutor#getResult} and {@link FunctionExecutor#waitFor} draw a
+     * progress bar on stderr: {@link Progress#ON}, {@link Progress#OFF}, or {@link Progress#AUTO}
+     * (default: when stderr is a terminal).
+     *
+     * @throws NullPointerException if {@code progress} is null
+     */
+    public Builder progress(Progress progress) {
+      this.progress = java.util.Objects.requireNonNull(progress, "progress");
       return this;
     }
 

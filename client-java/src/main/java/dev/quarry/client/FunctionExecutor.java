@@ -388,7 +388,8 @@ public final class FunctionExecutor implements AutoCloseable {
     return Waits.waitFor(
         futures,
         Objects.requireNonNull(threshold, "threshold"),
-        Objects.requireNonNull(timeout, "timeout"));
+        Objects.requireNonNull(timeout, "timeout"),
+        progress());
   }
 
   private <R extends @Nullable Object> List<JobFuture<R>> futures(List<TaskHandle> tasks) {
@@ -412,7 +413,7 @@ public final class FunctionExecutor implements AutoCloseable {
    */
   public <R extends @Nullable Object> List<R> getResult(
       List<? extends JobFuture<? extends R>> futures) {
-    return Waits.results(futures, null);
+    return Waits.results(futures, null, progress());
   }
 
   /**
@@ -425,7 +426,7 @@ public final class FunctionExecutor implements AutoCloseable {
    */
   public <R extends @Nullable Object> List<R> getResult(
       List<? extends JobFuture<? extends R>> futures, Duration timeout) {
-    return Waits.results(futures, Objects.requireNonNull(timeout, "timeout"));
+    return Waits.results(futures, Objects.requireNonNull(timeout, "timeout"), progress());
   }
 
   /**
@@ -444,7 +445,10 @@ public final class FunctionExecutor implements AutoCloseable {
   public <R extends @Nullable Object> WaitResult<R> waitFor(
       List<? extends JobFuture<R>> futures, WaitMode mode, Duration timeout) {
     return Waits.waitFor(
-        futures, Objects.requireNonNull(mode, "mode"), Objects.requireNonNull(timeout, "timeout"));
+        futures,
+        Objects.requireNonNull(mode, "mode"),
+        Objects.requireNonNull(timeout, "timeout"),
+        progress());
   }
 
   /**
@@ -455,7 +459,12 @@ public final class FunctionExecutor implements AutoCloseable {
    */
   public <R extends @Nullable Object> WaitResult<R> waitFor(
       List<? extends JobFuture<R>> futures, WaitMode mode) {
-    return Waits.waitFor(futures, Objects.requireNonNull(mode, "mode"), null);
+    return Waits.waitFor(futures, Objects.requireNonNull(mode, "mode"), null, progress());
+  }
+
+  /** The progress bar setting of this executor's options. */
+  private Progress progress() {
+    return core.options().progress();
   }
 
   /**
@@ -467,6 +476,18 @@ public final class FunctionExecutor implements AutoCloseable {
    */
   public JobInfo getJob(String jobId) {
     return core.getJob(jobId);
+  }
+
+  /**
+   * The job's summary: counts, duration and queue-time percentiles, CPU time, bytes, and a cost
+   * estimate from its backend's pricing settings (Lambda; none for local workers).
+   *
+   * @throws IllegalArgumentException if {@code jobId} is blank
+   * @throws QuarryException if the job does not exist (NOT_FOUND) or the call fails
+   * @throws IllegalStateException if this executor is closed
+   */
+  public JobSummary summary(String jobId) {
+    return core.summary(jobId);
   }
 
   /**

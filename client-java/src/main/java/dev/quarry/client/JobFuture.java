@@ -69,6 +69,21 @@ public final class JobFuture<R extends @Nullable Object> implements Future<R> {
   }
 
   /**
+   * This future's statistics (queue time, start and end, worker, cold start, CPU time, peak memory,
+   * bytes read and written, attempts), as the server recorded them for its latest attempt.
+   *
+   * @throws QuarryException if the server cannot be reached or refuses the call
+   * @throws IllegalStateException if the future was not made by an executor, or its executor is
+   *     closed
+   */
+  public FutureStats stats() {
+    if (core == null) {
+      throw new IllegalStateException("this future belongs to no executor");
+    }
+    return core.futureStats(task.jobId(), task.index());
+  }
+
+  /**
    * Cancels this future locally; if it was the last pending future of its job, the job is also
    * cancelled on the server (asynchronously). {@code mayInterruptIfRunning} is ignored: a running
    * remote invocation is stopped only by the server-side cancel.

@@ -5,6 +5,7 @@ import dev.quarry.client.internal.ClientConfig;
 import dev.quarry.client.internal.Connection;
 import dev.quarry.client.internal.Digests;
 import dev.quarry.client.internal.ProtoViews;
+import dev.quarry.client.internal.StatsViews;
 import dev.quarry.proto.v1.BlobHeader;
 import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.Codec;
@@ -12,7 +13,9 @@ import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FunctionInfo;
 import dev.quarry.proto.v1.FunctionKind;
 import dev.quarry.proto.v1.GetFutureLogsRequest;
+import dev.quarry.proto.v1.GetFutureStatsRequest;
 import dev.quarry.proto.v1.GetJobRequest;
+import dev.quarry.proto.v1.GetJobSummaryRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.JobEvent;
 import dev.quarry.proto.v1.JobServiceGrpc;
@@ -157,6 +160,36 @@ public final class QuarryJobs implements AutoCloseable {
                     GetFutureLogsRequest.newBuilder().setJobId(jobId).setIndex(index).build())
                 .getLog()
                 .toStringUtf8());
+  }
+
+  /**
+   * The statistics of future {@code index} of the job. Fails with {@link ErrorReason#JOB_NOT_FOUND}
+   * for an unknown job (another tenant's included) and {@link ErrorReason#NOT_FOUND} for an index
+   * the job does not have.
+   */
+  public FutureStats stats(String jobId, int index) {
+    return call(
+        "read the statistics of future " + index + " of job " + jobId,
+        () ->
+            StatsViews.future(
+                unary()
+                    .getFutureStats(
+                        GetFutureStatsRequest.newBuilder()
+                            .setJobId(jobId)
+                            .setIndex(index)
+                            .build())));
+  }
+
+  /**
+   * The job's counts, duration and queue-time percentiles, totals and cost estimate. Fails with
+   * {@link ErrorReason#JOB_NOT_FOUND} for an unknown job (another tenant's included).
+   */
+  public JobSummary summary(String jobId) {
+    return call(
+        "read the summary of job " + jobId,
+        () ->
+            StatsViews.summary(
+                unary().getJobSummary(GetJobSummaryRequest.newBuilder().setJobId(jobId).build())));
   }
 
   /**

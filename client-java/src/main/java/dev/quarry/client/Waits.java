@@ -1,5 +1,6 @@
 package dev.quarry.client;
 
+import dev.quarry.client.internal.ProgressDisplay;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,14 @@ final class Waits {
    */
   static <R extends @Nullable Object> List<R> results(
       List<? extends JobFuture<? extends R>> futures, @Nullable Duration timeout) {
+    return results(futures, timeout, Progress.OFF);
+  }
+
+  /** Like {@link #results(List, Duration)}, drawing a progress bar if {@code progress} says so. */
+  static <R extends @Nullable Object> List<R> results(
+      List<? extends JobFuture<? extends R>> futures,
+      @Nullable Duration timeout,
+      Progress progress) {
     checkTimeout(timeout);
     List<CompletableFuture<@Nullable Object>> promises = promises(futures);
     CompletableFuture<Void> gate = new CompletableFuture<>();
@@ -38,7 +47,7 @@ final class Waits {
             }
           });
     }
-    if (!await(gate, timeout)) {
+    if (!await(gate, timeout, promises, progress)) {
       long done = promises.stream().filter(CompletableFuture::isDone).count();
       throw new QuarryException(
           Status.Code.DEADLINE_EXCEEDED,
@@ -68,6 +77,15 @@ final class Waits {
   /** Waits as {@code mode} says, at most {@code timeout} (null: no limit). */
   static <R extends @Nullable Object> WaitResult<R> waitFor(
       List<? extends JobFuture<R>> futures, WaitMode mode, @Nullable Duration timeout) {
+    return waitFor(futures, mode, timeout, Progress.OFF);
+  }
+
+  /** Like {@link #waitFor(List, WaitMode, Duration)}, drawing a progress bar if asked. */
+  static <R extends @Nullable Object> WaitResult<R> waitFor(
+      List<? extends JobFuture<R>> futures,
+      WaitMode mode,
+      @Nullable Duration timeout,
+      Progress progress) {
     checkTimeout(timeout);
     List<CompletableFuture<@Nullable Object>> promises = promises(futures);
     if (mode != WaitMode.ALWAYS && !promises.isEmpty()) {
@@ -75,7 +93,7 @@ final class Waits {
           mode == WaitMode.ALL_COMPLETED
               ? CompletableFuture.allOf(promises.toArray(CompletableFuture[]::new))
               : CompletableFuture.anyOf(promises.toArray(CompletableFuture[]::new));
-      await(gate, timeout);
+      await(gate, timeout, promises, progress);
     }
     List<JobFuture<R>> done = new ArrayList<>();
     List<JobFuture<R>> notDone = new ArrayList<>();
@@ -88,6 +106,15 @@ final class Waits {
   /** Waits until {@code threshold} of the futures are done, at most {@code timeout}. */
   static <R extends @Nullable Object> WaitResult<R> waitFor(
       List<? extends JobFuture<R>> futures, WaitThreshold threshold, @Nullable Duration timeout) {
+    return waitFor(futures, threshold, timeout, Progress.OFF);
+  }
+
+  /** Like {@link #waitFor(List, WaitThreshold, Duration)}, drawing a progress bar if asked. */
+  static <R extends @Nullable Object> WaitResult<R> waitFor(
+      List<? extends JobFuture<R>> futures,
+      WaitThreshold threshold,
+      @Nullable Duration timeout,
+      Progress progress) {
     checkTimeout(timeout);
     List<CompletableFuture<@Nullable Object>> promises = promises(futures);
     int needed = threshold.of(promises.size());
@@ -105,7 +132,7 @@ final class Waits {
             }
           });
     }
-    await(gate, timeout);
+    await(gate, timeout, promises, progress);
     List<JobFuture<R>> doneList = new ArrayList<>();
     List<JobFuture<R>> notDone = new ArrayList<>();
     for (JobFuture<R> f : futures) {
@@ -130,6 +157,17 @@ final class Waits {
   private static void checkTimeout(@Nullable Duration timeout) {
     if (timeout != null && timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+  }
+
+  /** {@link #await(CompletableFuture, Duration)} with a progress bar over {@code promises}. */
+  private static boolean await(
+      CompletableFuture<?> gate,
+      @Nullable Duration timeout,
+      List<? extends CompletableFuture<?>> promises,
+      Progress progress) {
+    try (ProgressDisplay bar = ProgressDisplay.open(progress, promises)) {
+      return await(gate, timeout);
     }
   }
 

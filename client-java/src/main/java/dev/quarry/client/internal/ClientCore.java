@@ -314,6 +314,43 @@ public final class ClientCore implements AutoCloseable {
         .toStringUtf8();
   }
 
+  /**
+   * The statistics of future {@code index} of the job.
+   *
+   * @throws IllegalArgumentException if {@code jobId} is blank
+   * @throws QuarryException if the job or index does not exist or the call fails
+   */
+  public dev.quarry.client.FutureStats futureStats(String jobId, int index) {
+    requireJobId(jobId);
+    return StatsViews.future(
+        call(
+            "reading the statistics of future " + index + " of job " + jobId,
+            s ->
+                s.getFutureStats(
+                    dev.quarry.proto.v1.GetFutureStatsRequest.newBuilder()
+                        .setJobId(jobId)
+                        .setIndex(index)
+                        .build())));
+  }
+
+  /**
+   * The job's summary with its cost estimate.
+   *
+   * @throws IllegalArgumentException if {@code jobId} is blank
+   * @throws QuarryException if the job does not exist or the call fails
+   */
+  public dev.quarry.client.JobSummary summary(String jobId) {
+    requireJobId(jobId);
+    return StatsViews.summary(
+        call(
+            "reading the summary of job " + jobId,
+            s ->
+                s.getJobSummary(
+                    dev.quarry.proto.v1.GetJobSummaryRequest.newBuilder()
+                        .setJobId(jobId)
+                        .build())));
+  }
+
   private static void requireJobId(String jobId) {
     if (jobId.isBlank()) {
       throw new IllegalArgumentException("jobId must not be blank");

@@ -60,6 +60,14 @@ public interface BackendPlugin {
     return true;
   }
 
+  /**
+   * The prices a profile of this kind (with these already validated settings) is charged, for cost
+   * estimates; empty for kinds without a cost model (local processes, machines of one's own).
+   */
+  default Optional<Pricing> pricing(Map<String, String> settings) {
+    return Optional.empty();
+  }
+
   /** Whether lanes of this kind have a runtimes API ({@link OpenedLane#runtimes()}). */
   default boolean hasRuntimes() {
     return false;

@@ -104,6 +104,7 @@ class LeaseReaper {
                     false,
                     null,
                     null,
+                    null,
                     null));
   }
 }

@@ -49,7 +49,8 @@ class OutcomeMapper {
       @Nullable String resultKey,
       int durationMs,
       @Nullable InvocationSummary summary,
-      @Nullable String logKey) {
+      @Nullable String logKey,
+      Outcome.@Nullable Usage usage) {
     Optional<Duration> again =
         retry.retryAfter(kind, t.attemptInRun(), job.maxAttempts(), job.retryFunctionErrors());
     if (again.isPresent()) {
@@ -71,7 +72,8 @@ class OutcomeMapper {
         summary != null && cold(summary),
         summary == null ? null : platform(summary),
         logKey,
-        summary == null ? null : worker(summary));
+        summary == null ? null : worker(summary),
+        usage);
   }
 
   List<Outcome> fromSummary(JobRecord job, List<ClaimedTask> tasks, InvocationSummary summary) {
@@ -97,6 +99,7 @@ class OutcomeMapper {
                 null,
                 0,
                 summary,
+                null,
                 null));
       } else if (o.getOk()) {
         out.add(
@@ -112,7 +115,8 @@ class OutcomeMapper {
                 cold(summary),
                 platform(summary),
                 logKey(job, t, o),
-                worker(summary)));
+                worker(summary),
+                usage(o)));
       } else {
         RemoteError e = o.getError();
         String key = o.getResultKey().isEmpty() ? null : o.getResultKey();
@@ -126,7 +130,8 @@ class OutcomeMapper {
                 remote(e).kind == Failure.FUNCTION ? key : null,
                 duration(o),
                 summary,
-                logKey(job, t, o)));
+                logKey(job, t, o),
+                usage(o)));
       }
     }
     return out;
@@ -152,7 +157,7 @@ class OutcomeMapper {
             : cause.getClass().getName();
     String message = String.valueOf(cause.getMessage());
     return tasks.stream()
-        .map(t -> failure(job, t, kind, type, message, null, 0, null, null))
+        .map(t -> failure(job, t, kind, type, message, null, 0, null, null, null))
         .toList();
   }
 
@@ -164,7 +169,7 @@ class OutcomeMapper {
   }
 
   private Outcome failure(JobRecord job, ClaimedTask t, Remote e, InvocationSummary summary) {
-    return failure(job, t, e.kind(), e.type(), e.message(), null, 0, summary, null);
+    return failure(job, t, e.kind(), e.type(), e.message(), null, 0, summary, null, null);
   }
 
   /** The log key a worker reported, if it is the one this attempt was given (else none). */
@@ -204,6 +209,11 @@ class OutcomeMapper {
   private static @Nullable String worker(InvocationSummary summary) {
     String id = summary.getWorkerId().strip();
     return id.isEmpty() ? null : clip(id, MAX_WORKER);
+  }
+
+  private static Outcome.Usage usage(TaskOutcome o) {
+    return new Outcome.Usage(
+        o.getCpuMs(), o.getPeakMemoryBytes(), o.getBytesRead(), o.getBytesWritten());
   }
 
   private static int duration(TaskOutcome o) {

@@ -5,13 +5,17 @@ import dev.quarry.proto.v1.CancelJobRequest;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FindMissingBlobsResponse;
 import dev.quarry.proto.v1.FunctionInfo;
+import dev.quarry.proto.v1.FutureStats;
 import dev.quarry.proto.v1.GetFutureLogsRequest;
 import dev.quarry.proto.v1.GetFutureLogsResponse;
+import dev.quarry.proto.v1.GetFutureStatsRequest;
 import dev.quarry.proto.v1.GetJobRequest;
+import dev.quarry.proto.v1.GetJobSummaryRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.Job;
 import dev.quarry.proto.v1.JobEvent;
 import dev.quarry.proto.v1.JobServiceGrpc;
+import dev.quarry.proto.v1.JobSummary;
 import dev.quarry.proto.v1.ListFunctionsRequest;
 import dev.quarry.proto.v1.ListFunctionsResponse;
 import dev.quarry.proto.v1.ListJobsRequest;
@@ -40,7 +44,9 @@ import dev.quarry.server.jobs.JobService;
 import dev.quarry.server.jobs.SubmitCommand;
 import dev.quarry.server.jobs.SubmitService;
 import dev.quarry.server.results.FutureLogs;
+import dev.quarry.server.results.ResultInputs;
 import dev.quarry.server.results.ResultStreamer;
+import dev.quarry.server.stats.StatsService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +71,8 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   private final ResultStreamer results;
   private final FutureLogs logs;
   private final DataPlanner data;
-  private final dev.quarry.server.results.ResultInputs resultInputs;
+  private final ResultInputs resultInputs;
+  private final StatsService stats;
 
   public JobGrpcService(
       BlobService blobs,
@@ -75,9 +82,11 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
       ResultStreamer results,
       FutureLogs logs,
       DataPlanner data,
-      dev.quarry.server.results.ResultInputs resultInputs) {
+      ResultInputs resultInputs,
+      StatsService stats) {
     this.data = data;
     this.resultInputs = resultInputs;
+    this.stats = stats;
     this.blobs = blobs;
     this.functions = functions;
     this.submits = submits;
@@ -305,6 +314,23 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
           byte[] log = logs.read(AuthInterceptor.principal(), Ids.job(r.getJobId()), r.getIndex());
           return GetFutureLogsResponse.newBuilder().setLog(ByteString.copyFrom(log)).build();
         });
+  }
+
+  @Override
+  public void getFutureStats(GetFutureStatsRequest r, StreamObserver<FutureStats> out) {
+    unary(
+        out,
+        () ->
+            StatsProtos.future(
+                stats.future(AuthInterceptor.principal(), Ids.job(r.getJobId()), r.getIndex())));
+  }
+
+  @Override
+  public void getJobSummary(GetJobSummaryRequest r, StreamObserver<JobSummary> out) {
+    unary(
+        out,
+        () ->
+            StatsProtos.summary(stats.summary(AuthInterceptor.principal(), Ids.job(r.getJobId()))));
   }
 
   @Override

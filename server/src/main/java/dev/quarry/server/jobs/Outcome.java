@@ -20,7 +20,7 @@ public sealed interface Outcome {
   /**
    * The attempt ended: SUCCEEDED, or FAILED with an error (stored at resultKey when present);
    * logKey holds what its function printed, when it printed; worker names the worker (host or
-   * instance) that ran it, when one reported.
+   * instance) that ran it, when one reported; usage is what the worker measured, when it reported.
    */
   record Finished(
       TaskId task,
@@ -34,12 +34,33 @@ public sealed interface Outcome {
       boolean coldStart,
       @Nullable Platform platform,
       @Nullable String logKey,
-      @Nullable String worker)
+      @Nullable String worker,
+      @Nullable Usage usage)
       implements Outcome {
     public Finished {
       if (!state.terminal()) {
         throw new IllegalArgumentException("a finished attempt needs a terminal state: " + state);
       }
+    }
+  }
+
+  /**
+   * What a worker measured while an attempt ran. The figures come from tenant code's process, so
+   * each is clamped to {@code 0..}{@link #MAX}.
+   */
+  record Usage(long cpuMs, long peakMemoryBytes, long bytesRead, long bytesWritten) {
+    /** 2^50: about 35 years of CPU milliseconds, or a PiB. */
+    public static final long MAX = 1L << 50;
+
+    public Usage {
+      cpuMs = clamp(cpuMs);
+      peakMemoryBytes = clamp(peakMemoryBytes);
+      bytesRead = clamp(bytesRead);
+      bytesWritten = clamp(bytesWritten);
+    }
+
+    private static long clamp(long v) {
+      return Math.clamp(v, 0, MAX);
     }
   }
 

@@ -114,6 +114,15 @@ public interface TaskStore {
   /** Where the latest recorded attempt of a future stored what it printed; empty if nothing. */
   Optional<String> logKey(UUID job, int index);
 
+  /** The statistics of future {@code index} of the tenant's job; empty if there is none. */
+  Optional<FutureStats> futureStats(String tenant, UUID job, int index);
+
+  /**
+   * The tenant's job's counts, distributions and totals in one aggregate (all zero for another
+   * tenant's job or an unknown one; check the job first).
+   */
+  JobTotals totals(String tenant, UUID job);
+
   /** Jobs running and tasks pending or running, over all tenants. */
   QueueCounts queueCounts();
 

@@ -240,7 +240,7 @@ public class JobController {
         .body(log);
   }
 
-  private static int futureIndex(String index) {
+  static int futureIndex(String index) {
     if (index.isEmpty() || index.length() > 10 || !index.chars().allMatch(Character::isDigit)) {
       throw ApiException.invalid("a future index is a whole number from 0");
     }

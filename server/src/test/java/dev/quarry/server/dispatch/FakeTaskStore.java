@@ -180,6 +180,17 @@ class FakeTaskStore implements TaskStore {
   }
 
   @Override
+  public java.util.Optional<dev.quarry.server.jobs.FutureStats> futureStats(
+      String tenant, UUID job, int index) {
+    throw unused();
+  }
+
+  @Override
+  public dev.quarry.server.jobs.JobTotals totals(String tenant, UUID job) {
+    throw unused();
+  }
+
+  @Override
   public QueueCounts queueCounts() {
     throw unused();
   }

@@ -12,7 +12,9 @@ import dev.quarry.proto.v1.DisableTenantRequest;
 import dev.quarry.proto.v1.FindMissingBlobsRequest;
 import dev.quarry.proto.v1.FunctionKind;
 import dev.quarry.proto.v1.GetFutureLogsRequest;
+import dev.quarry.proto.v1.GetFutureStatsRequest;
 import dev.quarry.proto.v1.GetJobRequest;
+import dev.quarry.proto.v1.GetJobSummaryRequest;
 import dev.quarry.proto.v1.Input;
 import dev.quarry.proto.v1.JobServiceGrpc;
 import dev.quarry.proto.v1.KeyServiceGrpc;
@@ -169,6 +171,12 @@ class AuthorizationMatrixTest {
     c.put(
         "GET /v1/jobs/{id}/futures/{index}/logs",
         new Rest("GET", "/v1/jobs/" + jobId + "/futures/0/logs", null, false, Cross.NOT_FOUND));
+    c.put(
+        "GET /v1/jobs/{id}/futures/{index}/stats",
+        new Rest("GET", "/v1/jobs/" + jobId + "/futures/0/stats", null, false, Cross.NOT_FOUND));
+    c.put(
+        "GET /v1/jobs/{id}/summary",
+        new Rest("GET", "/v1/jobs/" + jobId + "/summary", null, false, Cross.NOT_FOUND));
     c.put(
         "POST /v1/admin/tenants",
         new Rest(
@@ -357,6 +365,23 @@ class AuthorizationMatrixTest {
                 JobServiceGrpc.newBlockingStub(ch)
                     .getFutureLogs(
                         GetFutureLogsRequest.newBuilder().setJobId(jobId).setIndex(0).build()),
+            false,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.JobService/GetFutureStats",
+        new Grpc(
+            ch ->
+                JobServiceGrpc.newBlockingStub(ch)
+                    .getFutureStats(
+                        GetFutureStatsRequest.newBuilder().setJobId(jobId).setIndex(0).build()),
+            false,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.JobService/GetJobSummary",
+        new Grpc(
+            ch ->
+                JobServiceGrpc.newBlockingStub(ch)
+                    .getJobSummary(GetJobSummaryRequest.newBuilder().setJobId(jobId).build()),
             false,
             Cross.NOT_FOUND));
     c.put(

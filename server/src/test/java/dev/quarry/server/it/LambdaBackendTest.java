@@ -95,6 +95,43 @@ class LambdaBackendTest {
   }
 
   @Test
+  void aLambdaJobsSummaryEstimatesItsCostFromTheProfilesPrices() throws Exception {
+    stack.profile(
+        "aws-priced", Map.of("pricePerGbSecond", "0.00002", "pricePerMillionRequests", "0.5"));
+    Http.Response submit =
+        admin.post(
+            "/v1/jobs",
+            "{\"function\":\"echo\",\"profile\":\"aws-priced\",\"chunkSize\":2,"
+                + "\"inputs\":[\"a\",\"bb\",\"ccc\",\"dddd\",\"eeeee\",\"ffffff\"]}");
+    assertThat(submit.status()).as(submit.body()).isEqualTo(201);
+    String job = submit.json().get("id").asString();
+    assertThat(RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"))).hasSize(6);
+
+    JsonNode summary = admin.get("/v1/jobs/" + job + "/summary").json();
+    JsonNode cost = summary.get("cost");
+    JsonNode future = admin.get("/v1/jobs/" + job + "/futures/5/stats").json();
+
+    assertThat(summary.get("backend").asString()).isEqualTo("lambda");
+    assertThat(cost.get("available").asBoolean()).as(summary.toString()).isTrue();
+    assertThat(cost.get("currency").asString()).isEqualTo("USD");
+    assertThat(cost.get("pricePerGbSecond").asDouble()).isEqualTo(0.00002);
+    // three chunks of two: each at least one invocation, billed once for both its futures
+    assertThat(cost.get("invocations").asLong()).isBetween(3L, 6L);
+    double gbSeconds = cost.get("gbSeconds").asDouble();
+    assertThat(gbSeconds).isPositive();
+    assertThat(cost.get("total").asDouble())
+        .isCloseTo(
+            gbSeconds * 0.00002 + cost.get("invocations").asLong() * 0.5 / 1e6,
+            org.assertj.core.api.Assertions.within(1e-12));
+    // the Lambda worker measured the future: "ffffff" is 8 bytes of JSON each way
+    assertThat(future.get("bytesRead").asLong()).isEqualTo(8);
+    assertThat(future.get("bytesWritten").asLong()).isEqualTo(8);
+    assertThat(future.get("peakMemoryBytes").asLong()).isPositive();
+    assertThat(future.get("billedMs").asLong()).isPositive();
+    assertThat(future.get("memorySizeMb").asInt()).isEqualTo(512); // the stack's profiles
+  }
+
+  @Test
   void aMapCompletesUnderThirtyPercentTransientFailuresWithEveryResultOnce() throws Exception {
     warmUp("aws");
     EmulatorStats before = stack.emulator.stats();

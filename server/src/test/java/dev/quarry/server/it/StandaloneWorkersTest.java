@@ -111,6 +111,15 @@ class StandaloneWorkersTest {
     assertThat(JobFixtures.awaitTerminal(t.admin, job, JOB_TIMEOUT).get("state").asString())
         .isEqualTo("SUCCEEDED");
     assertEachResultOnce(t.admin, job, 1000, i -> i);
+    // the pull worker measured each future: input 999 is 3 bytes of JSON each way
+    var stats = t.admin.get("/v1/jobs/" + job + "/futures/999/stats").json();
+    assertThat(stats.get("bytesRead").asLong()).isEqualTo(3);
+    assertThat(stats.get("bytesWritten").asLong()).isEqualTo(3);
+    assertThat(stats.get("peakMemoryBytes").asLong()).isPositive();
+    assertThat(stats.get("workerId").asString()).isNotBlank();
+    var summary = t.admin.get("/v1/jobs/" + job + "/summary").json();
+    assertThat(summary.get("totals").get("succeeded").asInt()).isEqualTo(1000);
+    assertThat(summary.get("cost").get("available").asBoolean()).isFalse();
   }
 
   @Test

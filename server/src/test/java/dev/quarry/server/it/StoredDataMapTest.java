@@ -84,31 +84,8 @@ class StoredDataMapTest {
 
   /** Words and lines of {@code bytes}, counted in one pass. */
   static long[] count(InputStream in) throws IOException {
-    long words = 0;
-    long lines = 0;
-    long bytes = 0;
-    boolean inWord = false;
-    int last = '\n';
-    byte[] buf = new byte[1 << 16];
-    for (int n; (n = in.read(buf)) > 0; ) {
-      for (int i = 0; i < n; i++) {
-        int b = buf[i];
-        boolean space = b == ' ' || b == '\n' || b == '\t' || b == '\r';
-        if (!space && !inWord) {
-          words++;
-        }
-        inWord = !space;
-        if (b == '\n') {
-          lines++;
-        }
-        last = b;
-      }
-      bytes += n;
-    }
-    if (bytes > 0 && last != '\n') {
-      lines++;
-    }
-    return new long[] {words, lines, bytes};
+    dev.quarry.testkit.TextCorpus.Counts c = dev.quarry.testkit.TextCorpus.count(in);
+    return new long[] {c.words(), c.lines(), c.bytes()};
   }
 
   static long[] countChunk(DataChunk chunk) {

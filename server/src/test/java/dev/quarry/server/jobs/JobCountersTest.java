@@ -3,10 +3,7 @@ package dev.quarry.server.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.quarry.server.jobs.TaskStore.ClaimRequest;
-import dev.quarry.server.jobs.internal.PgTaskStore;
-import dev.quarry.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -17,13 +14,10 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The per-state counters on the job row (V13's triggers) always equal a count over the tasks, under
@@ -32,28 +26,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  * different orders would fail a writer here (PostgreSQL aborts one of them).
  */
 class JobCountersTest {
-  static TestDatabase db;
-  static HikariDataSource ds;
+  static StoreDatabase db;
   static JdbcClient jdbc;
   static TaskStore store;
 
   @BeforeAll
   static void database() throws Exception {
-    db = TestDatabase.create();
-    ds = new HikariDataSource();
-    ds.setJdbcUrl(db.url());
-    ds.setUsername(db.user());
-    ds.setPassword(db.password());
-    ds.setMaximumPoolSize(8);
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    jdbc = JdbcClient.create(ds);
-    store =
-        new PgTaskStore(jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+    db = StoreDatabase.create(8);
+    jdbc = db.jdbc();
+    store = db.store();
   }
 
   @AfterAll
   static void close() throws Exception {
-    ds.close();
     db.close();
   }
 
@@ -204,7 +189,8 @@ class JobCountersTest {
         false,
         null,
         null,
-        worker);
+        worker,
+        null);
   }
 
   private static Map<TaskState, Integer> countTasks(UUID job) {
@@ -223,22 +209,6 @@ class JobCountersTest {
   }
 
   private static UUID insertJob(int tasks, int chunk) {
-    UUID job = UUID.randomUUID();
-    long seq =
-        jdbc.sql(
-                "insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
-                    + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors,"
-                    + " timeout_ms) values ('default', ?, 'RUNNING', 'echo', 'BUILTIN', '{}',"
-                    + " 'builtin:echo', 'JSON', ?, ?, 3, false, 60000) returning seq")
-            .params(job, tasks, chunk)
-            .query(Long.class)
-            .single();
-    jdbc.sql(
-            "insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, input)"
-                + " select 'default', ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea"
-                + " from generate_series(0, ? - 1) i")
-        .params(job, seq, chunk, tasks)
-        .update();
-    return job;
+    return db.insertJob(tasks, chunk, "0 seconds");
   }
 }

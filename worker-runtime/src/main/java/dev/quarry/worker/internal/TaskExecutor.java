@@ -76,6 +76,7 @@ public final class TaskExecutor {
       ObjectStore store,
       ContextBridge context) {
     long start = clock.millis();
+    TaskMeter meter = TaskMeter.start();
     if (deadlineMs > 0 && start > deadlineMs) {
       String message =
           "invocation deadline %d passed before the task started (now %d)"
@@ -88,11 +89,12 @@ public final class TaskExecutor {
           new FileNotFoundException("task input not found in storage: " + task.getKey());
       return failed(task, RemoteErrors.of(missing, false), start, store).build();
     }
+    meter.read(input.get().length);
     byte[] result;
     String logKey;
     try (OutputCapture.Capture printed = OutputCapture.start(logLimit)) {
       try {
-        result = apply(function, codec, input.get(), context);
+        result = apply(function, codec, input.get(), meter.counting(context));
       } catch (Throwable e) {
         if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
           throw fatal;
@@ -100,13 +102,18 @@ public final class TaskExecutor {
         printed.close();
         logKey = storeLog(task, printed, store);
         // decode/encode failures count too: they are about the user's own types
-        return failed(task, RemoteErrors.of(e, true), start, store).setLogKey(logKey).build();
+        return meter
+            .finish(failed(task, RemoteErrors.of(e, true), start, store).setLogKey(logKey))
+            .build();
       }
       printed.close();
       logKey = storeLog(task, printed, store);
     }
     store.put(task.getResultKey(), result);
-    return outcome(task, start).setOk(true).setResultSize(result.length).setLogKey(logKey).build();
+    meter.written(result.length);
+    return meter
+        .finish(outcome(task, start).setOk(true).setResultSize(result.length).setLogKey(logKey))
+        .build();
   }
 
   /** Writes the task's printed output when there is some and a key for it; the key or "". */
@@ -128,7 +135,10 @@ public final class TaskExecutor {
   }
 
   private static byte[] apply(
-      LoadedFunction function, PayloadCodec codec, byte[] input, ContextBridge context)
+      LoadedFunction function,
+      PayloadCodec codec,
+      byte[] input,
+      BiFunction<String, Object[], @Nullable Object> context)
       throws Exception {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();

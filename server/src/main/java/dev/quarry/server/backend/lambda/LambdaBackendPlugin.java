@@ -14,6 +14,7 @@ import dev.quarry.server.backend.BackendPlugin;
 import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.backend.Pricing;
 import dev.quarry.server.credentials.CredentialService;
 import dev.quarry.server.storage.FunctionStorageTokens;
 import dev.quarry.server.storage.ProfileStores;
@@ -89,6 +90,11 @@ public class LambdaBackendPlugin implements BackendPlugin {
     return props.storage().type().equals("s3")
         ? Optional.empty()
         : Optional.of("Lambda needs the server to use S3 storage (quarry.storage.type=s3)");
+  }
+
+  @Override
+  public Optional<Pricing> pricing(Map<String, String> settings) {
+    return Optional.of(LambdaSettings.pricing(settings));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.quarry.server.backend.lambda;
 
 import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.server.api.ApiException;
+import dev.quarry.server.backend.Pricing;
 import dev.quarry.server.backend.Setting;
 import java.net.URI;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * quarry.backend.type=lambda}): {@code region} (required), {@code role}, {@code memory} (MB),
  * {@code timeout} (seconds), {@code architecture}, {@code concurrency}, {@code inlineInputBytes},
  * {@code grantGraceSeconds} (how long after its deadline an invocation's pre-signed URLs stay
- * valid), {@code endpoint} (only when the server allows it).
+ * valid), {@code endpoint} (only when the server allows it), and for cost estimates {@code
+ * pricePerGbSecond} and {@code pricePerMillionRequests} (USD; AWS's list prices by default).
  */
 public record LambdaSettings(
     String region,
@@ -36,9 +38,30 @@ public record LambdaSettings(
 
   public static final Setting GRANT_GRACE = Setting.whole("grantGraceSeconds", 1, 900, "seconds");
 
+  /** AWS's list price of a GB-second on x86_64 (us-east-1), in USD. */
+  public static final double DEFAULT_PRICE_PER_GB_SECOND = 0.0000166667;
+
+  /** AWS's list price of a GB-second on arm64 (us-east-1), in USD. */
+  public static final double DEFAULT_ARM_PRICE_PER_GB_SECOND = 0.0000133334;
+
+  /** AWS's list price of a million requests, in USD. */
+  public static final double DEFAULT_PRICE_PER_MILLION_REQUESTS = 0.20;
+
+  public static final Setting PRICE_PER_GB_SECOND =
+      Setting.decimal("pricePerGbSecond", 0, 0.01, "USD");
+  public static final Setting PRICE_PER_MILLION_REQUESTS =
+      Setting.decimal("pricePerMillionRequests", 0, 100, "USD");
+
   /** The numeric settings of Lambda profiles. */
   public static final List<Setting> RANGES =
-      List.of(MEMORY, TIMEOUT, CONCURRENCY, INLINE_INPUT_BYTES, GRANT_GRACE);
+      List.of(
+          MEMORY,
+          TIMEOUT,
+          CONCURRENCY,
+          INLINE_INPUT_BYTES,
+          GRANT_GRACE,
+          PRICE_PER_GB_SECOND,
+          PRICE_PER_MILLION_REQUESTS);
 
   static final Set<String> NAMES =
       Set.of(
@@ -50,7 +73,9 @@ public record LambdaSettings(
           "architecture",
           "concurrency",
           "inlineInputBytes",
-          "grantGraceSeconds");
+          "grantGraceSeconds",
+          "pricePerGbSecond",
+          "pricePerMillionRequests");
 
   /**
    * Parses and checks Lambda settings.
@@ -91,6 +116,21 @@ public record LambdaSettings(
     int concurrency = CONCURRENCY.intValue(s, 100);
     int inline = INLINE_INPUT_BYTES.intValue(s, DEFAULT_INLINE_INPUT_BYTES);
     int grantGrace = GRANT_GRACE.intValue(s, 60);
+    pricing(s);
     return new LambdaSettings(region, endpoint, runtime, concurrency, inline, grantGrace);
+  }
+
+  /**
+   * The prices cost estimates use: the settings, else AWS's list prices for the architecture.
+   *
+   * @throws ApiException INVALID_ARGUMENT for a price outside its range
+   */
+  public static Pricing pricing(Map<String, String> s) {
+    boolean arm = "arm64".equals(s.get("architecture"));
+    return new Pricing(
+        "USD",
+        PRICE_PER_GB_SECOND.decimalValue(
+            s, arm ? DEFAULT_ARM_PRICE_PER_GB_SECOND : DEFAULT_PRICE_PER_GB_SECOND),
+        PRICE_PER_MILLION_REQUESTS.decimalValue(s, DEFAULT_PRICE_PER_MILLION_REQUESTS));
   }
 }

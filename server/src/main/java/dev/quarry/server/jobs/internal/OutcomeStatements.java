@@ -24,13 +24,15 @@ final class OutcomeStatements {
           + " duration_ms = v.duration_ms, cold_start = v.cold, billed_ms = v.billed_ms,"
           + " memory_used_mb = v.memory_used_mb, memory_size_mb = v.memory_size_mb,"
           + " finished_at = now(), finish_seq = nextval('finish_seq'), lease_owner = null,"
-          + " lease_expires_at = null, log_key = v.log_key, worker_id = v.worker_id"
+          + " lease_expires_at = null, log_key = v.log_key, worker_id = v.worker_id,"
+          + " cpu_ms = v.cpu_ms, peak_memory_bytes = v.peak_memory_bytes,"
+          + " bytes_read = v.bytes_read, bytes_written = v.bytes_written"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::text[], ?::text[], ?::text[],"
           + " ?::text[], ?::boolean[], ?::int[], ?::boolean[], ?::int[], ?::int[], ?::int[],"
-          + " ?::text[], ?::text[])"
+          + " ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
           + " as v(job_id, idx, attempt, state, result_key, error_type, error_message,"
           + " function_error, duration_ms, cold, billed_ms, memory_used_mb, memory_size_mb,"
-          + " log_key, worker_id)"
+          + " log_key, worker_id, cpu_ms, peak_memory_bytes, bytes_read, bytes_written)"
           // SUCCEEDED and FAILED have the same sources
           + GUARD
           + taskMayBecome("t.state", TaskState.SUCCEEDED);
@@ -40,6 +42,7 @@ final class OutcomeStatements {
           + lit(TaskState.PENDING)
           + ", lease_owner = null,"
           + " lease_expires_at = null, not_before = now() + v.delay_ms * interval '1 millisecond',"
+          + " queued_at = now() + v.delay_ms * interval '1 millisecond',"
           + " error_type = v.error_type, error_message = v.error_message, log_key = v.log_key"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[], ?::text[], ?::text[],"
           + " ?::text[])"
@@ -53,7 +56,8 @@ final class OutcomeStatements {
           + lit(TaskState.PENDING)
           + ", attempt = t.attempt - 1,"
           + " lease_owner = null, lease_expires_at = null, started_at = null,"
-          + " not_before = now() + v.delay_ms * interval '1 millisecond'"
+          + " not_before = now() + v.delay_ms * interval '1 millisecond',"
+          + " queued_at = now() + v.delay_ms * interval '1 millisecond'"
           + " from unnest(?::uuid[], ?::int[], ?::int[], ?::bigint[])"
           + " as v(job_id, idx, attempt, delay_ms)"
           + GUARD
@@ -82,6 +86,7 @@ final class OutcomeStatements {
     Integer[] memorySize = new Integer[n];
     String[] log = new String[n];
     String[] worker = new String[n];
+    Long[][] usage = new Long[4][n];
     for (int i = 0; i < n; i++) {
       Outcome.Finished f = rows.get(i);
       worker[i] = text(f.worker());
@@ -96,6 +101,12 @@ final class OutcomeStatements {
       duration[i] = f.durationMs();
       cold[i] = f.coldStart();
       log[i] = f.logKey();
+      if (f.usage() != null) {
+        usage[0][i] = f.usage().cpuMs();
+        usage[1][i] = f.usage().peakMemoryBytes();
+        usage[2][i] = f.usage().bytesRead();
+        usage[3][i] = f.usage().bytesWritten();
+      }
       if (f.platform() != null) {
         billed[i] = f.platform().billedMs();
         memoryUsed[i] = f.platform().memoryUsedMb();
@@ -118,7 +129,11 @@ final class OutcomeStatements {
             memoryUsed,
             memorySize,
             log,
-            worker)
+            worker,
+            usage[0],
+            usage[1],
+            usage[2],
+            usage[3])
         .update();
   }
 

@@ -1,8 +1,10 @@
 package dev.quarry.server.jobs.internal;
 
 import dev.quarry.server.jobs.ClaimedTask;
+import dev.quarry.server.jobs.FutureStats;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobState;
+import dev.quarry.server.jobs.JobTotals;
 import dev.quarry.server.jobs.Outcome;
 import dev.quarry.server.jobs.TaskState;
 import dev.quarry.server.jobs.TaskStore;
@@ -35,6 +37,7 @@ public class PgTaskStore implements TaskStore {
   private final ResultStatements results;
   private final RetryStatements retries;
   private final DashboardStatements dashboard;
+  private final StatsStatements stats;
 
   public PgTaskStore(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx) {
     this.tx = tx;
@@ -45,6 +48,7 @@ public class PgTaskStore implements TaskStore {
     this.results = new ResultStatements(jdbc);
     this.retries = new RetryStatements(jdbc);
     this.dashboard = new DashboardStatements(jdbc);
+    this.stats = new StatsStatements(jdbc);
   }
 
   @Override
@@ -221,6 +225,16 @@ public class PgTaskStore implements TaskStore {
   @Override
   public Optional<String> logKey(UUID job, int index) {
     return results.logKey(job, index);
+  }
+
+  @Override
+  public Optional<FutureStats> futureStats(String tenant, UUID job, int index) {
+    return stats.future(tenant, job, index);
+  }
+
+  @Override
+  public JobTotals totals(String tenant, UUID job) {
+    return stats.totals(tenant, job);
   }
 
   @Override

@@ -31,7 +31,8 @@ final class RetryStatements {
           + " lease_expires_at = null, not_before = null, started_at = null, finished_at = null,"
           + " finish_seq = null, duration_ms = null, cold_start = null, billed_ms = null,"
           + " memory_used_mb = null, memory_size_mb = null, log_key = null,"
-          + " worker_id = null"
+          + " worker_id = null, cpu_ms = null, peak_memory_bytes = null, bytes_read = null,"
+          + " bytes_written = null, queued_at = now()"
           + " where job_id = ? and "
           + is("state", StateMachine.retriedOnRequest());
 

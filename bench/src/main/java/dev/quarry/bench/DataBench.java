@@ -1,0 +1,138 @@
+package dev.quarry.bench;
+
+import dev.quarry.client.ClientOptions;
+import dev.quarry.client.DataChunk;
+import dev.quarry.client.FunctionExecutor;
+import dev.quarry.client.JobFuture;
+import dev.quarry.client.JobSummary;
+import dev.quarry.client.QuarryStorage;
+import dev.quarry.client.StoredData;
+import dev.quarry.server.QuarryServer;
+import dev.quarry.server.grpc.GrpcServerLifecycle;
+import dev.quarry.testkit.DevConfig;
+import dev.quarry.testkit.TextCorpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Data figures ({@code ./quarry bench data}): put and get of a generated 1 GiB text object through
+ * a server in this JVM on loopback (gRPC Storage API, filesystem store), and a word count over the
+ * same file split by the server into 16 line-aligned ranges counted by 16 threads, against one
+ * single-threaded pass. {@code -Dquarry.bench.dataMib=N} changes the size; other arguments go to
+ * the server.
+ */
+public final class DataBench {
+  private static final String BUCKET = "bench";
+  private static final String KEY = "corpus.txt";
+  private static final int CHUNKS = 16;
+
+  private DataBench() {}
+
+  public static void main(String[] args) throws Exception {
+    long size = Long.getLong("quarry.bench.dataMib", 1024) << 20;
+    Path home = Files.createTempDirectory("quarry-bench-data");
+    List<String> serverArgs = Bench.serverArgs(home);
+    serverArgs.addAll(Arrays.asList(args));
+    ConfigurableApplicationContext ctx =
+        new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+    int grpc = ctx.getBean(GrpcServerLifecycle.class).port();
+    Path file = Files.createTempFile("quarry-bench", ".txt");
+    Path copy = Files.createTempFile("quarry-bench", ".copy");
+    try (var fexec =
+            FunctionExecutor.connect(
+                "127.0.0.1:" + grpc,
+                ClientOptions.builder().apiKey(DevConfig.read(home).apiKey()).build());
+        QuarryStorage storage = fexec.storage()) {
+      long t = System.nanoTime();
+      TextCorpus.Counts known = TextCorpus.write(file, size, 1234);
+      System.out.printf(
+          "generated %,d bytes (%,d lines, %,d words) in %.1f s%n",
+          known.bytes(), known.lines(), known.words(), secs(t));
+
+      t = System.nanoTime();
+      storage.putObject(BUCKET, KEY, file);
+      System.out.printf("put through the server: %.0f MB/s%n", known.bytes() / 1e6 / secs(t));
+      t = System.nanoTime();
+      long got = storage.downloadFile(BUCKET, KEY, copy);
+      System.out.printf("get through the server: %.0f MB/s%n", got / 1e6 / secs(t));
+      if (got != known.bytes() || Files.mismatch(file, copy) != -1) {
+        throw new IllegalStateException("the object read back differs from the file");
+      }
+      Files.delete(copy);
+
+      t = System.nanoTime();
+      TextCorpus.Counts single = TextCorpus.count(file, 0, Long.MAX_VALUE);
+      double singleSecs = secs(t);
+      System.out.printf(
+          "word count, one thread: %.2f s (%.0f MB/s)%n", singleSecs, size / 1e6 / singleSecs);
+
+      t = System.nanoTime();
+      List<JobFuture<long[]>> planned =
+          fexec.map(
+              (DataChunk c) -> new long[] {c.start(), c.end()},
+              StoredData.keys(BUCKET, List.of(KEY)).objChunkNumber(CHUNKS));
+      List<long[]> ranges = fexec.getResult(planned);
+      double planSecs = secs(t);
+      t = System.nanoTime();
+      TextCorpus.Counts chunked = countInParallel(file, ranges);
+      double chunkSecs = secs(t);
+      System.out.printf(
+          "word count, %d ranges on %d threads: %.2f s (%.0f MB/s, %.1fx; server planning and"
+              + " the map of ranges %.1f s more)%n",
+          ranges.size(),
+          CHUNKS,
+          chunkSecs,
+          size / 1e6 / chunkSecs,
+          singleSecs / chunkSecs,
+          planSecs);
+      if (!single.equals(known) || !chunked.equals(known)) {
+        throw new IllegalStateException(
+            "counts differ: generated " + known + ", one pass " + single + ", ranges " + chunked);
+      }
+      JobSummary s = fexec.summary(planned.get(0).jobId());
+      System.out.printf(
+          "planning map summary: %d futures, duration p50 %.0f ms p99 %.0f ms, queue p50 %.0f"
+              + " ms, CPU %d ms, %s%n",
+          s.total(),
+          s.duration().p50Ms(),
+          s.duration().p99Ms(),
+          s.queue().p50Ms(),
+          s.cpuMs(),
+          s.cost().available() ? "cost " + s.cost().total() : s.cost().reason());
+    } finally {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(copy);
+      ctx.close();
+    }
+  }
+
+  private static TextCorpus.Counts countInParallel(Path file, List<long[]> ranges)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(CHUNKS);
+    try {
+      List<Future<TextCorpus.Counts>> parts = new ArrayList<>();
+      for (long[] r : ranges) {
+        parts.add(pool.submit(() -> TextCorpus.count(file, r[0], r[1])));
+      }
+      TextCorpus.Counts sum = new TextCorpus.Counts(0, 0, 0);
+      for (Future<TextCorpus.Counts> p : parts) {
+        sum = sum.plus(p.get());
+      }
+      return sum;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static double secs(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

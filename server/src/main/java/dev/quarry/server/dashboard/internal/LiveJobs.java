@@ -17,20 +17,22 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The live updates of open job pages. However many pages watch a job, one ticker thread reads the
- * job once per change (a {@link JobSignals} wake-up, at most every {@link #TICK}) or every {@link
- * #IDLE_REFRESH} while it runs, and sends the same {@link Progress} to every page; when the job
- * ends its pages get the last event and their streams close. The database sees one read per job and
- * change, not one per open page.
+ * job once per change (a {@link JobSignals} wake-up, looked at every {@link #TICK}) but at most
+ * once per {@link #MIN_PUSH_INTERVAL}, or every {@link #IDLE_REFRESH} while nothing changes, and
+ * sends the same {@link Progress} to every page; when the job ends its pages get the last event (at
+ * most {@code MIN_PUSH_INTERVAL} late) and their streams close. The database sees one read per job
+ * and interval, not one per open page; a page gets at most one event per interval.
  */
 @Component
 class LiveJobs implements DisposableBean {
   static final Duration TICK = Duration.ofMillis(250);
+  static final Duration MIN_PUSH_INTERVAL = Duration.ofSeconds(1);
   static final Duration IDLE_REFRESH = Duration.ofSeconds(2);
   static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger log = LoggerFactory.getLogger(LiveJobs.class);
@@ -38,13 +40,15 @@ class LiveJobs implements DisposableBean {
   private final TaskStore store;
   private final JobSignals signals;
   private final Clock clock;
+  private final JsonMapper json;
   private final Map<UUID, Watch> watches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("dashboard-live").unstarted(r));
 
-  LiveJobs(TaskStore store, JobSignals signals, Clock clock) {
+  LiveJobs(TaskStore store, JobSignals signals, Clock clock, JsonMapper json) {
     this.store = store;
+    this.json = json;
     this.signals = signals;
     this.clock = clock;
     ticker.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -54,7 +58,7 @@ class LiveJobs implements DisposableBean {
   SseEmitter open(JobRecord job) {
     SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
     Progress now = Progress.of(job, clock.instant());
-    if (!send(emitter, now) || now.terminal()) {
+    if (!send(emitter, json.writeValueAsString(now)) || now.terminal()) {
       complete(emitter);
       return emitter;
     }
@@ -101,16 +105,21 @@ class LiveJobs implements DisposableBean {
   }
 
   private void tick(Watch w, long nowNanos) throws InterruptedException {
+    long sinceRead = nowNanos - w.readAt;
+    if (sinceRead < MIN_PUSH_INTERVAL.toNanos()) {
+      return; // a change now is pushed with the next read, at most one interval late
+    }
     long version = signals.await(w.job, w.version, Duration.ZERO);
-    if (version == w.version && nowNanos - w.readAt < IDLE_REFRESH.toNanos()) {
+    if (version == w.version && sinceRead < IDLE_REFRESH.toNanos()) {
       return;
     }
     w.version = version;
     w.readAt = nowNanos;
     JobRecord job = store.find(w.tenant, w.job).orElse(null);
     Progress p = job == null ? null : Progress.of(job, clock.instant());
+    String data = p == null ? "" : json.writeValueAsString(p); // once for all the job's pages
     for (SseEmitter e : w.emitters) {
-      if (p == null || !send(e, p)) {
+      if (p == null || !send(e, data)) {
         leave(w, e); // the page went away (or the job did): nothing more to send
         complete(e);
       } else if (p.terminal()) {
@@ -127,9 +136,9 @@ class LiveJobs implements DisposableBean {
     }
   }
 
-  private static boolean send(SseEmitter emitter, Progress p) {
+  private static boolean send(SseEmitter emitter, String progressJson) {
     try {
-      emitter.send(SseEmitter.event().name("progress").data(p, MediaType.APPLICATION_JSON));
+      emitter.send(SseEmitter.event().name("progress").data(progressJson));
       return true;
     } catch (IOException | IllegalStateException e) {
       return false;

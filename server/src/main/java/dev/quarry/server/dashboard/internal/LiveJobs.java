@@ -34,6 +34,10 @@ class LiveJobs implements DisposableBean {
   static final Duration TICK = Duration.ofMillis(250);
   static final Duration MIN_PUSH_INTERVAL = Duration.ofSeconds(1);
   static final Duration IDLE_REFRESH = Duration.ofSeconds(2);
+
+  /** How often the pages of a running job get its charts' data ({@link ChartData}). */
+  static final Duration CHARTS_INTERVAL = Duration.ofSeconds(2);
+
   static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger log = LoggerFactory.getLogger(LiveJobs.class);
 
@@ -41,13 +45,15 @@ class LiveJobs implements DisposableBean {
   private final JobSignals signals;
   private final Clock clock;
   private final JsonMapper json;
+  private final ChartData charts;
   private final Map<UUID, Watch> watches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("dashboard-live").unstarted(r));
 
-  LiveJobs(TaskStore store, JobSignals signals, Clock clock, JsonMapper json) {
+  LiveJobs(TaskStore store, JobSignals signals, Clock clock, JsonMapper json, ChartData charts) {
     this.store = store;
+    this.charts = charts;
     this.json = json;
     this.signals = signals;
     this.clock = clock;
@@ -58,7 +64,7 @@ class LiveJobs implements DisposableBean {
   SseEmitter open(JobRecord job) {
     SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
     Progress now = Progress.of(job, clock.instant());
-    if (!send(emitter, json.writeValueAsString(now)) || now.terminal()) {
+    if (!send(emitter, "progress", json.writeValueAsBytes(now)) || now.terminal()) {
       complete(emitter);
       return emitter;
     }
@@ -117,13 +123,20 @@ class LiveJobs implements DisposableBean {
     w.readAt = nowNanos;
     JobRecord job = store.find(w.tenant, w.job).orElse(null);
     Progress p = job == null ? null : Progress.of(job, clock.instant());
-    String data = p == null ? "" : json.writeValueAsString(p); // once for all the job's pages
+    byte[] data = p == null ? new byte[0] : json.writeValueAsBytes(p); // once for all its pages
+    byte[] charts = null;
+    if (p != null && !p.terminal() && nowNanos - w.chartsAt >= CHARTS_INTERVAL.toNanos()) {
+      w.chartsAt = nowNanos;
+      charts = this.charts.json(job); // pages draw it instead of each asking for it
+    }
     for (SseEmitter e : w.emitters) {
-      if (p == null || !send(e, data)) {
+      if (p == null || !send(e, "progress", data)) {
         leave(w, e); // the page went away (or the job did): nothing more to send
         complete(e);
       } else if (p.terminal()) {
         complete(e);
+      } else if (charts != null) {
+        send(e, "charts", charts); // a failure shows at the next progress event
       }
     }
   }
@@ -136,9 +149,10 @@ class LiveJobs implements DisposableBean {
     }
   }
 
-  private static boolean send(SseEmitter emitter, String progressJson) {
+  /** Sends an event whose data is JSON already, as UTF-8 bytes (written as they are). */
+  private static boolean send(SseEmitter emitter, String name, byte[] json) {
     try {
-      emitter.send(SseEmitter.event().name("progress").data(progressJson));
+      emitter.send(SseEmitter.event().name(name).data(json));
       return true;
     } catch (IOException | IllegalStateException e) {
       return false;
@@ -157,6 +171,7 @@ class LiveJobs implements DisposableBean {
     final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
     volatile long version;
     volatile long readAt = System.nanoTime();
+    volatile long chartsAt = System.nanoTime(); // the page loaded them when it opened
 
     Watch(String tenant, UUID job, long version) {
       this.tenant = tenant;

@@ -127,7 +127,11 @@ class LiveJobs implements DisposableBean {
     byte[] charts = null;
     if (p != null && !p.terminal() && nowNanos - w.chartsAt >= CHARTS_INTERVAL.toNanos()) {
       w.chartsAt = nowNanos;
-      charts = this.charts.json(job); // pages draw it instead of each asking for it
+      try {
+        charts = this.charts.json(job); // pages draw it instead of each asking for it
+      } catch (RuntimeException e) {
+        log.warn("charts of job {} for its live pages failed; progress goes on", w.job, e);
+      }
     }
     for (SseEmitter e : w.emitters) {
       if (p == null || !send(e, "progress", data)) {

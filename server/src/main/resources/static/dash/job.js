@@ -1,12 +1,13 @@
 // A job page: live progress over Server-Sent Events (with a pause toggle), the timeline and the
-// histogram of durations drawn with uPlot, refreshed at most every 2 s while the job runs.
+// histogram of durations drawn with uPlot: loaded with the page and when the job ends, and drawn
+// from the stream's "charts" events (every 2 s while the job runs, read once for all open pages).
 (function () {
   "use strict";
   const main = document.getElementById("job");
   if (!main) return;
   const job = main.dataset.job;
   const COLORS = { SUCCEEDED: "#2ea043", FAILED: "#d1242f", CANCELLED: "#8c959f", RUNNING: "#0969da", PENDING: "#bf8700" };
-  let source = null, paused = false, ended = main.dataset.terminal === "true", chartsAt = 0, chartsTimer = null;
+  let source = null, paused = false, ended = main.dataset.terminal === "true";
   let timeline = null, histogram = null;
 
   function text(id, v) { const e = document.getElementById(id); if (e) e.textContent = String(v); }
@@ -28,8 +29,6 @@
       loadCharts();
       const futures = document.getElementById("futures");
       if (window.htmx && futures) htmx.trigger(futures, "refresh");
-    } else {
-      scheduleCharts();
     }
   }
 
@@ -37,6 +36,7 @@
     if (ended || paused || source) return;
     source = new EventSource("/jobs/" + job + "/events");
     source.addEventListener("progress", e => show(JSON.parse(e.data)));
+    source.addEventListener("charts", e => { if (!ended) draw(JSON.parse(e.data)); });
     source.onerror = () => { if (ended) close(); };
   }
 
@@ -48,14 +48,7 @@
     if (paused) close(); else open();
   });
 
-  function scheduleCharts() {
-    if (chartsTimer) return;
-    const wait = Math.max(0, 2000 - (Date.now() - chartsAt));
-    chartsTimer = setTimeout(() => { chartsTimer = null; loadCharts(); }, wait);
-  }
-
   function loadCharts() {
-    chartsAt = Date.now();
     fetch("/jobs/" + job + "/charts", { credentials: "same-origin" })
       .then(r => r.ok ? r.json() : null)
       .then(d => { if (d) draw(d); });

@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -26,12 +29,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code ./quarry bench dashboard}: what the dashboard costs. (1) The pages of a finished
- * 100,000-future job, signed in: the job page, its first futures page and its charts' data (median
- * of 20 warm requests each). (2) A 10,000-input map with no dashboard open, then with 50 job pages
- * following it over Server-Sent Events (median of 3 runs each).
+ * 100,000-future job, signed in: the job page, its first futures page, its charts' data and the
+ * overview (p50 and p90 of {@value #LOADS} warm requests each, timed by the client on the same
+ * host). (2) A 10,000-input map (chunk 1) with no dashboard open, with {@value #OPEN_PAGES} SSE
+ * streams following it, and with {@value #OPEN_PAGES} job pages following it as {@code job.js} does
+ * (the page, its futures, its charts, the SSE stream with progress and the charts' data every 2 s,
+ * the charts and futures once more when it ends), in {@value #ROUNDS} rounds whose order rotates so
+ * the machine's noise shows; each round's ratios to its own no-dashboard run and their medians. The
+ * clients run in the server's JVM, on the same cores. The load average is printed before and after.
  */
 public final class DashboardBench {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+  static final int LOADS = 30;
+  static final int OPEN_PAGES = 50;
+  static final int ROUNDS = 4;
+  private static final ExecutorService PAGE = Executors.newVirtualThreadPerTaskExecutor();
 
   private DashboardBench() {}
 
@@ -42,28 +54,57 @@ public final class DashboardBench {
     ConfigurableApplicationContext ctx =
         new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
     try {
+      System.out.println("load average before: " + loadAverage());
       String port = ctx.getEnvironment().getRequiredProperty("local.server.port");
       String base = "http://127.0.0.1:" + port;
       String key = DevConfig.read(home).apiKey();
       Http api = new Http(base, key);
       HttpClient browser = signIn(base, key);
       for (int i = 0; i < 3; i++) {
-        runMap(api, 10_000, 0, browser, base); // warm-up
+        runMap(api, 10_000, Open.values()[i], browser, base); // warm-up
       }
 
       String big = submit(api, 100_000, 100);
       drain(api, big);
-      for (String page : List.of("", "/futures", "/charts")) {
+      for (String page :
+          List.of("/jobs/" + big, "/jobs/" + big + "/futures", "/jobs/" + big + "/charts", "/")) {
+        long[] ms = times(LOADS, () -> get(browser, base + page));
         System.out.printf(
-            "job of 100,000 futures, GET /jobs/{id}%s: median %.1f ms%n",
-            page, median(20, () -> get(browser, base + "/jobs/" + big + page)) / 1e6);
+            "job of 100,000 futures, GET %s: p50 %.1f ms, p90 %.1f ms (%d loads)%n",
+            page.replace(big, "{id}"), ms[LOADS / 2] / 1e6, ms[LOADS * 9 / 10] / 1e6, LOADS);
       }
 
-      double none = median(3, () -> runMap(api, 10_000, 0, browser, base)) / 1e9;
-      double fifty = median(3, () -> runMap(api, 10_000, 50, browser, base)) / 1e9;
-      System.out.printf(
-          "map of 10,000 inputs: %.2f s with no dashboard, %.2f s with 50 open (%+.1f %%)%n",
-          none, fifty, (fifty / none - 1) * 100);
+      double[][] took = new double[Open.values().length][ROUNDS];
+      for (int i = 0; i < ROUNDS; i++) {
+        StringBuilder line = new StringBuilder("round " + (i + 1) + ":");
+        for (int k = 0; k < Open.values().length; k++) {
+          Open open = Open.values()[(i + k) % Open.values().length]; // the order rotates
+          took[open.ordinal()][i] = runMap(api, 10_000, open, browser, base) / 1e9;
+          line.append(String.format(" %s %.2f s;", open.label, took[open.ordinal()][i]));
+        }
+        for (Open open : List.of(Open.STREAMS, Open.PAGES)) {
+          line.append(
+              String.format(
+                  " %s/none %.3f", open.name().toLowerCase(Locale.ROOT), ratio(took, open, i)));
+        }
+        System.out.println(line);
+      }
+      double none = median(took[Open.NONE.ordinal()]);
+      for (Open open : List.of(Open.STREAMS, Open.PAGES)) {
+        double[] ratios = new double[ROUNDS];
+        for (int i = 0; i < ROUNDS; i++) {
+          ratios[i] = ratio(took, open, i);
+        }
+        System.out.printf(
+            "map of 10,000 inputs: median %.2f s with no dashboard, %.2f s with %s;"
+                + " median ratio of its rounds %.3f (%+.1f %%)%n",
+            none,
+            median(took[open.ordinal()]),
+            open.label,
+            median(ratios),
+            (median(ratios) - 1) * 100);
+      }
+      System.out.println("load average after: " + loadAverage());
     } finally {
       ctx.close();
     }
@@ -94,24 +135,67 @@ public final class DashboardBench {
     return client;
   }
 
-  /** Nanoseconds from submit to the last result read, with {@code pages} SSE streams open. */
-  private static long runMap(Http api, int n, int pages, HttpClient browser, String base)
+  /** What follows a map while it runs. */
+  private enum Open {
+    NONE("no dashboard"),
+    STREAMS(OPEN_PAGES + " SSE streams only"),
+    PAGES(OPEN_PAGES + " job pages open");
+
+    final String label;
+
+    Open(String label) {
+      this.label = label;
+    }
+  }
+
+  private static double ratio(double[][] took, Open open, int round) {
+    return took[open.ordinal()][round] / took[Open.NONE.ordinal()][round];
+  }
+
+  /** Nanoseconds from submit to the last result read, with what {@code open} says following. */
+  private static long runMap(Http api, int n, Open open, HttpClient browser, String base)
       throws Exception {
     long start = System.nanoTime();
     String id = submit(api, n, 1);
-    List<CompletableFuture<?>> streams = new ArrayList<>();
-    for (int i = 0; i < pages; i++) {
-      streams.add(
-          browser
-              .sendAsync(
-                  HttpRequest.newBuilder(URI.create(base + "/jobs/" + id + "/events")).build(),
-                  HttpResponse.BodyHandlers.ofLines())
-              .thenAccept(r -> r.body().forEach(line -> {})));
+    String page = base + "/jobs/" + id;
+    List<CompletableFuture<Void>> following = new ArrayList<>();
+    for (int i = 0; open != Open.NONE && i < OPEN_PAGES; i++) {
+      following.add(
+          open == Open.PAGES
+              ? CompletableFuture.runAsync(() -> followPage(browser, page), PAGE)
+              : stream(browser, page).thenAccept(r -> {}));
     }
     drain(api, id);
     long took = System.nanoTime() - start;
-    CompletableFuture.allOf(streams.toArray(CompletableFuture[]::new)).join();
+    CompletableFuture.allOf(following.toArray(CompletableFuture[]::new)).join();
     return took;
+  }
+
+  /**
+   * What {@code job.js} makes a browser do for one open job page: the page, its futures and its
+   * charts, the SSE stream (progress, and the charts' data every 2 s) to the job's end, then the
+   * charts and the futures once more.
+   */
+  private static void followPage(HttpClient browser, String page) {
+    try {
+      get(browser, page);
+      get(browser, page + "/futures");
+      get(browser, page + "/charts");
+      stream(browser, page).join(); // progress, and the charts' data every 2 s
+      get(browser, page + "/charts");
+      get(browser, page + "/futures");
+    } catch (Exception e) {
+      throw new IllegalStateException("a dashboard page of " + page + " failed", e);
+    }
+  }
+
+  /** The page's SSE stream, read to its end (the job's end). */
+  private static CompletableFuture<?> stream(HttpClient browser, String page) {
+    return browser
+        .sendAsync(
+            HttpRequest.newBuilder(URI.create(page + "/events")).build(),
+            HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(r -> r.body().forEach(line -> {}));
   }
 
   private static String submit(Http api, int n, int chunk) throws Exception {
@@ -149,14 +233,30 @@ public final class DashboardBench {
     Object run() throws Exception;
   }
 
-  private static long median(int times, Run run) throws Exception {
+  /** Nanoseconds of {@code times} runs, sorted. */
+  private static long[] times(int times, Run run) throws Exception {
     long[] nanos = new long[times];
     for (int i = 0; i < times; i++) {
       long s = System.nanoTime();
-      Object v = run.run();
-      nanos[i] = v instanceof Long l ? l : System.nanoTime() - s;
+      run.run();
+      nanos[i] = System.nanoTime() - s;
     }
     Arrays.sort(nanos);
-    return nanos[times / 2];
+    return nanos;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
   }
 }

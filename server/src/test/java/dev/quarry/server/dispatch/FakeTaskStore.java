@@ -217,6 +217,11 @@ class FakeTaskStore implements TaskStore {
   }
 
   @Override
+  public int forgetTaskEnds() {
+    throw unused();
+  }
+
+  @Override
   public List<Span> spans(String tenant, UUID job, int step, int limit) {
     throw unused();
   }

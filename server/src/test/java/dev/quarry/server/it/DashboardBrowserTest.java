@@ -157,6 +157,35 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aRunningJobsChartsDataArrivesOverItsStreamSharedByItsPages() throws Exception {
+    String id = longJob("charts live");
+    browser.signIn(slow.key());
+    browser.open("/jobs/" + id); // the page's own stream, and a second one like another page's
+    try {
+      browser.script(
+          "window.liveCharts = null; new EventSource('/jobs/' + arguments[0] + '/events')"
+              + ".addEventListener('charts', e => { window.liveCharts = JSON.parse(e.data); });",
+          id);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  Boolean.TRUE.equals(
+                      browser.script(
+                          "return !!window.liveCharts && window.liveCharts.index.length > 0;")));
+      assertThat(((Number) browser.script("return window.liveCharts.total;")).intValue())
+          .isEqualTo(1000);
+      assertThat(
+              browser.script(
+                  "return window.liveCharts.state.includes('RUNNING')"
+                      + " || window.liveCharts.state.includes('SUCCEEDED');"))
+          .isEqualTo(true);
+    } finally {
+      slow.post("/v1/jobs/" + id + "/cancel", "");
+    }
+  }
+
+  @Test
   void anotherTenantsJobIsTheSameNotFoundPageAsAMissingJob() throws Exception {
     String id = JobFixtures.submit(admin, "{\"function\":\"echo\",\"inputs\":[1]}");
     Http operator = admin.withKey(TestServer.OPERATOR_KEY);

@@ -114,6 +114,8 @@ class JobCountersTest {
     assertThat(done.state()).isEqualTo(JobState.FAILED);
     assertThat(done.counts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3000);
     assertThat(done.counts()).doesNotContainKeys(TaskState.PENDING, TaskState.RUNNING);
+    // each task ended once (retries and requeues went back to PENDING without ending)
+    assertThat(ended(big)).isEqualTo(3000);
 
     // retry-failed moves the failed ones back to PENDING, on the row as well
     int failed = done.counts().get(TaskState.FAILED);
@@ -124,6 +126,45 @@ class JobCountersTest {
     assertThat(reopened.counts().get(TaskState.PENDING)).isEqualTo(failed);
     assertThat(store.cancel("default", big)).isTrue();
     assertThat(store.counts(big)).isEqualTo(countTasks(big)).doesNotContainKey(TaskState.PENDING);
+    // retried failures did not end again; cancelling them did
+    assertThat(ended(big)).isEqualTo(3000 + failed);
+  }
+
+  @Test
+  void theOverviewReadsEndedFuturesFromBucketsTheTriggerKeepsAndOldOnesAreDeleted() {
+    String tenant = "t-ends-" + UUID.randomUUID().toString().substring(0, 8);
+    jdbc.sql("insert into tenants (id, name) values (?, ?)").params(tenant, tenant).update();
+    UUID job = insertJob(tenant, 8, 8);
+    List<ClaimedTask> got = store.claim(request("replica-e"));
+    assertThat(got).hasSize(8);
+    List<Outcome> outcomes = new ArrayList<>();
+    for (ClaimedTask t : got) {
+      outcomes.add(
+          switch (t.index() % 4) {
+            case 0 -> finished(t, TaskState.FAILED, "w");
+            case 1 -> new Outcome.Retry(t.id(), t.attempt(), Duration.ZERO, "T", "again", null);
+            default -> finished(t, TaskState.SUCCEEDED, "w");
+          });
+    }
+    store.record(outcomes);
+    assertThat(ended(job)).isEqualTo(6); // the two retried ones did not end
+    TaskStore.Overview o = store.overview(tenant);
+    assertThat(o.endedLastMinute()).isEqualTo(6);
+    assertThat(o.endedLastHour()).isEqualTo(6);
+    assertThat(store.overview("default").endedLastHour()).isNotEqualTo(0);
+
+    // a bucket of two hours ago is past what the overview shows, and the sweep deletes it
+    jdbc.sql(
+            "insert into task_ends (job_id, tenant_id, bucket, n)"
+                + " values (?, ?, now() - interval '2 hours', 5)")
+        .params(job, tenant)
+        .update();
+    assertThat(store.overview(tenant).endedLastHour()).isEqualTo(6);
+    assertThat(store.forgetTaskEnds()).isPositive();
+    assertThat(ended(job)).isEqualTo(6);
+    // cancelling ends the two that went back to PENDING (and leaves nothing claimable behind)
+    assertThat(store.cancel(tenant, job)).isTrue();
+    assertThat(ended(job)).isEqualTo(8);
   }
 
   @Test
@@ -208,7 +249,18 @@ class JobCountersTest {
     return new ClaimRequest(owner, 4, 40, Duration.ofMinutes(1), Set.of(), Set.of());
   }
 
+  private static long ended(UUID job) {
+    return jdbc.sql("select coalesce(sum(n), 0) from task_ends where job_id = ?")
+        .param(job)
+        .query(Long.class)
+        .single();
+  }
+
   private static UUID insertJob(int tasks, int chunk) {
     return db.insertJob(tasks, chunk, "0 seconds");
+  }
+
+  private static UUID insertJob(String tenant, int tasks, int chunk) {
+    return db.insertJob(tenant, tasks, chunk, "0 seconds");
   }
 }

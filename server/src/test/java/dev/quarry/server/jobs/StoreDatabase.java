@@ -49,22 +49,27 @@ final class StoreDatabase implements AutoCloseable {
    * (a PostgreSQL interval, e.g. {@code 60 seconds}) ago.
    */
   UUID insertJob(int tasks, int chunk, String age) {
+    return insertJob("default", tasks, chunk, age);
+  }
+
+  /** A RUNNING job of {@code tenant} (which must exist) created {@code age} ago, all PENDING. */
+  UUID insertJob(String tenant, int tasks, int chunk, String age) {
     UUID job = UUID.randomUUID();
     long seq =
         jdbc.sql(
                 "insert into jobs (tenant_id, id, state, function_name, function_kind, jar_digests,"
                     + " bundle_digest, codec, total, chunk_size, max_attempts, retry_function_errors,"
-                    + " timeout_ms, created_at) values ('default', ?, 'RUNNING', 'echo', 'BUILTIN',"
+                    + " timeout_ms, created_at) values (?, ?, 'RUNNING', 'echo', 'BUILTIN',"
                     + " '{}', 'builtin:echo', 'JSON', ?, ?, 3, false, 60000,"
                     + " now() - ?::interval) returning seq")
-            .params(job, tasks, chunk, age)
+            .params(tenant, job, tasks, chunk, age)
             .query(Long.class)
             .single();
     jdbc.sql(
             "insert into tasks (tenant_id, job_id, idx, job_seq, chunk, state, input)"
-                + " select 'default', ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea"
+                + " select ?, ?, i, ?, i / ?, 'PENDING', '\\x31'::bytea"
                 + " from generate_series(0, ? - 1) i")
-        .params(job, seq, chunk, tasks)
+        .params(tenant, job, seq, chunk, tasks)
         .update();
     return job;
   }

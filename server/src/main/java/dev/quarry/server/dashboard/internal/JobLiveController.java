@@ -4,29 +4,32 @@ import dev.quarry.server.api.Ids;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobService;
-import dev.quarry.server.jobs.TaskStore.Span;
 import dev.quarry.server.results.ResultStreamer;
-import java.util.List;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** A job page's live stream (Server-Sent Events) and the data of its two charts. */
+/**
+ * A job page's live stream (Server-Sent Events: progress, and the charts' data while the job runs)
+ * and the data of its two charts for the page's first and last load, shared by all pages of the job
+ * ({@link ChartData}) after each caller's access is checked.
+ */
 @RestController
 class JobLiveController {
-  /** At most this many futures go into the charts; bigger jobs are sampled evenly by index. */
-  static final int MAX_SPANS = 5000;
-
   private final JobService jobs;
   private final LiveJobs live;
   private final ResultStreamer results;
+  private final ChartData charts;
 
-  JobLiveController(JobService jobs, LiveJobs live, ResultStreamer results) {
+  JobLiveController(JobService jobs, LiveJobs live, ResultStreamer results, ChartData charts) {
     this.jobs = jobs;
     this.live = live;
     this.results = results;
+    this.charts = charts;
   }
 
   @GetMapping(value = "/jobs/{id}/events", produces = "text/event-stream")
@@ -34,30 +37,11 @@ class JobLiveController {
     return live.open(jobs.get(caller, Ids.job(id)));
   }
 
-  /**
-   * The charts' data as columns: input index, state, start and end (ms after the job was created,
-   * end -1 while running); {@code sampled} when the job has more futures than shown.
-   */
+  /** The charts' data ({@link ChartData.Charts} as JSON). */
   @GetMapping("/jobs/{id}/charts")
-  Charts charts(@AuthenticationPrincipal Principal caller, @PathVariable String id) {
-    JobRecord job = results.open(caller, Ids.job(id)); // one row, no counts
-    List<Span> spans = jobs.spans(caller, job, MAX_SPANS);
-    long t0 = job.createdAt().toEpochMilli();
-    int n = spans.size();
-    int[] index = new int[n];
-    String[] state = new String[n];
-    long[] start = new long[n];
-    long[] end = new long[n];
-    for (int i = 0; i < n; i++) {
-      Span s = spans.get(i);
-      index[i] = s.index();
-      state[i] = s.state().name();
-      start[i] = s.startMs() - t0;
-      end[i] = s.endMs() == 0 ? -1 : s.endMs() - t0;
-    }
-    return new Charts(job.total(), job.total() > MAX_SPANS, index, state, start, end);
+  ResponseEntity<byte[]> charts(
+      @AuthenticationPrincipal Principal caller, @PathVariable String id) {
+    JobRecord job = results.open(caller, Ids.job(id)); // one row, no counts; checks the tenant
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(charts.json(job));
   }
-
-  record Charts(
-      int total, boolean sampled, int[] index, String[] state, long[] start, long[] end) {}
 }

@@ -17,34 +17,44 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The live updates of open job pages. However many pages watch a job, one ticker thread reads the
- * job once per change (a {@link JobSignals} wake-up, at most every {@link #TICK}) or every {@link
- * #IDLE_REFRESH} while it runs, and sends the same {@link Progress} to every page; when the job
- * ends its pages get the last event and their streams close. The database sees one read per job and
- * change, not one per open page.
+ * job once per change (a {@link JobSignals} wake-up, looked at every {@link #TICK}) but at most
+ * once per {@link #MIN_PUSH_INTERVAL}, or every {@link #IDLE_REFRESH} while nothing changes, and
+ * sends the same {@link Progress} to every page; when the job ends its pages get the last event (at
+ * most {@code MIN_PUSH_INTERVAL} late) and their streams close. The database sees one read per job
+ * and interval, not one per open page; a page gets at most one event per interval.
  */
 @Component
 class LiveJobs implements DisposableBean {
   static final Duration TICK = Duration.ofMillis(250);
+  static final Duration MIN_PUSH_INTERVAL = Duration.ofSeconds(1);
   static final Duration IDLE_REFRESH = Duration.ofSeconds(2);
+
+  /** How often the pages of a running job get its charts' data ({@link ChartData}). */
+  static final Duration CHARTS_INTERVAL = Duration.ofSeconds(2);
+
   static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
   private static final Logger log = LoggerFactory.getLogger(LiveJobs.class);
 
   private final TaskStore store;
   private final JobSignals signals;
   private final Clock clock;
+  private final JsonMapper json;
+  private final ChartData charts;
   private final Map<UUID, Watch> watches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("dashboard-live").unstarted(r));
 
-  LiveJobs(TaskStore store, JobSignals signals, Clock clock) {
+  LiveJobs(TaskStore store, JobSignals signals, Clock clock, JsonMapper json, ChartData charts) {
     this.store = store;
+    this.charts = charts;
+    this.json = json;
     this.signals = signals;
     this.clock = clock;
     ticker.scheduleWithFixedDelay(this::tickSafely, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -54,7 +64,7 @@ class LiveJobs implements DisposableBean {
   SseEmitter open(JobRecord job) {
     SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
     Progress now = Progress.of(job, clock.instant());
-    if (!send(emitter, now) || now.terminal()) {
+    if (!send(emitter, "progress", json.writeValueAsBytes(now)) || now.terminal()) {
       complete(emitter);
       return emitter;
     }
@@ -101,20 +111,36 @@ class LiveJobs implements DisposableBean {
   }
 
   private void tick(Watch w, long nowNanos) throws InterruptedException {
+    long sinceRead = nowNanos - w.readAt;
+    if (sinceRead < MIN_PUSH_INTERVAL.toNanos()) {
+      return; // a change now is pushed with the next read, at most one interval late
+    }
     long version = signals.await(w.job, w.version, Duration.ZERO);
-    if (version == w.version && nowNanos - w.readAt < IDLE_REFRESH.toNanos()) {
+    if (version == w.version && sinceRead < IDLE_REFRESH.toNanos()) {
       return;
     }
     w.version = version;
     w.readAt = nowNanos;
     JobRecord job = store.find(w.tenant, w.job).orElse(null);
     Progress p = job == null ? null : Progress.of(job, clock.instant());
+    byte[] data = p == null ? new byte[0] : json.writeValueAsBytes(p); // once for all its pages
+    byte[] charts = null;
+    if (p != null && !p.terminal() && nowNanos - w.chartsAt >= CHARTS_INTERVAL.toNanos()) {
+      w.chartsAt = nowNanos;
+      try {
+        charts = this.charts.json(job); // pages draw it instead of each asking for it
+      } catch (RuntimeException e) {
+        log.warn("charts of job {} for its live pages failed; progress goes on", w.job, e);
+      }
+    }
     for (SseEmitter e : w.emitters) {
-      if (p == null || !send(e, p)) {
+      if (p == null || !send(e, "progress", data)) {
         leave(w, e); // the page went away (or the job did): nothing more to send
         complete(e);
       } else if (p.terminal()) {
         complete(e);
+      } else if (charts != null) {
+        send(e, "charts", charts); // a failure shows at the next progress event
       }
     }
   }
@@ -127,9 +153,10 @@ class LiveJobs implements DisposableBean {
     }
   }
 
-  private static boolean send(SseEmitter emitter, Progress p) {
+  /** Sends an event whose data is JSON already, as UTF-8 bytes (written as they are). */
+  private static boolean send(SseEmitter emitter, String name, byte[] json) {
     try {
-      emitter.send(SseEmitter.event().name("progress").data(p, MediaType.APPLICATION_JSON));
+      emitter.send(SseEmitter.event().name(name).data(json));
       return true;
     } catch (IOException | IllegalStateException e) {
       return false;
@@ -148,6 +175,7 @@ class LiveJobs implements DisposableBean {
     final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
     volatile long version;
     volatile long readAt = System.nanoTime();
+    volatile long chartsAt = System.nanoTime(); // the page loaded them when it opened
 
     Watch(String tenant, UUID job, long version) {
       this.tenant = tenant;

@@ -111,13 +111,13 @@ final class DashboardStatements {
             .param(tenant)
             .query((rs, n) -> new Queue(rs.getString(1), rs.getLong(2), rs.getLong(3)))
             .list();
+    // the rollup the counters' trigger keeps (V17), 10-second buckets: "the last minute" is the
+    // buckets that began within it plus the one it began in (60 to 70 s)
     long[] ended = new long[2];
     jdbc.sql(
-            "select count(*) filter (where t.finished_at > now() - interval '1 minute'),"
-                + " count(*) filter (where t.finished_at > now() - interval '1 hour')"
-                + " from jobs j join tasks t on t.job_id = j.id"
-                + " where j.tenant_id = ? and t.finish_seq is not null"
-                + " and (j.state = 'RUNNING' or j.finished_at > now() - interval '1 hour')")
+            "select coalesce(sum(n) filter (where bucket > now() - interval '70 seconds'), 0),"
+                + " coalesce(sum(n), 0) from task_ends"
+                + " where tenant_id = ? and bucket > now() - interval '1 hour'")
         .param(tenant)
         .query(
             rs -> {
@@ -125,6 +125,11 @@ final class DashboardStatements {
               ended[1] = rs.getLong(2);
             });
     return new Overview(jobs, queues, ended[0], ended[1]);
+  }
+
+  /** Deletes the rollup's buckets older than an hour; returns how many. */
+  int forgetEnds() {
+    return jdbc.sql("delete from task_ends where bucket < now() - interval '1 hour'").update();
   }
 
   List<Span> spans(String tenant, UUID job, int step, int limit) {

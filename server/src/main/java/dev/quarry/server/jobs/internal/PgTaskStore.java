@@ -98,6 +98,11 @@ public class PgTaskStore implements TaskStore {
   }
 
   @Override
+  public int forgetTaskEnds() {
+    return dashboard.forgetEnds();
+  }
+
+  @Override
   public List<Span> spans(String tenant, UUID job, int step, int limit) {
     return dashboard.spans(tenant, job, step, limit);
   }

@@ -74,6 +74,7 @@ public final class Bench {
                 "--quarry.home=" + home,
                 "--server.port=0",
                 "--quarry.grpc.port=0",
+                "--management.server.port=0",
                 "--logging.level.root=WARN",
                 "--quarry.limits.max-inputs-per-job=100000"));
     args.addAll(Arrays.asList(more));

@@ -1,5 +1,7 @@
 package dev.quarry.bench;
 
+import dev.quarry.client.ClientOptions;
+import dev.quarry.client.FunctionExecutor;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
 import dev.quarry.testkit.DevConfig;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.springframework.boot.SpringApplication;
@@ -24,8 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * this JVM whose local pool has 2 worker JVMs with 2 invocations each, and a {@code standalone}
  * profile served by 2 pull worker processes ({@code PullWorkerMain}) with 2 slots each. Prints, for
  * each, a 10,000-input no-op map with chunk size 1 (invocations per second) and the round trip of a
- * single call (submit until its result is read; p50 and p99 of 200 warm calls). Arguments go to the
- * server, as for {@link Bench}.
+ * single call (submit until its result is read; p50 and p99 of 200 warm calls), over REST and
+ * through the Java client's {@code callAsync} (gRPC). Arguments go to the server, as for {@link
+ * Bench}.
  */
 public final class WorkerBench {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -104,12 +108,44 @@ public final class WorkerBench {
         }
         Arrays.sort(nanos);
         System.out.printf(
-            "%s: single call round trip (200 warm calls): p50 %.1f ms  p99 %.1f ms%n",
+            "%s: single call round trip over REST (200 warm calls): p50 %.1f ms  p99 %.1f ms%n",
             lane, nanos[99] / 1e6, nanos[197] / 1e6);
+        clientCalls(lane, "127.0.0.1:" + grpc, key, profile);
       }
     } finally {
       workers.forEach(Process::destroy);
       ctx.close();
+    }
+  }
+
+  /**
+   * The same single call through the Java client ({@code callAsync} over gRPC, a lambda shipped as
+   * a bundle): p50 and p99 of 200 warm calls after 50 unmeasured ones.
+   */
+  private static void clientCalls(String lane, String grpc, String key, String profile)
+      throws Exception {
+    ClientOptions.Builder options = ClientOptions.builder().apiKey(key);
+    if (!profile.isEmpty()) {
+      options.profile(profile);
+    }
+    try (FunctionExecutor fexec = FunctionExecutor.connect(grpc, options.build())) {
+      for (int i = 0; i < 50; i++) {
+        fexec.callAsync((Integer x) -> x, i).get(30, TimeUnit.SECONDS);
+      }
+      long[] nanos = new long[200];
+      for (int i = 0; i < nanos.length; i++) {
+        long start = System.nanoTime();
+        int got = fexec.callAsync((Integer x) -> x, i).get(30, TimeUnit.SECONDS);
+        nanos[i] = System.nanoTime() - start;
+        if (got != i) {
+          throw new IllegalStateException("callAsync answered " + got + " for " + i);
+        }
+      }
+      Arrays.sort(nanos);
+      System.out.printf(
+          "%s: single call round trip, Java client callAsync (200 warm calls): p50 %.1f ms"
+              + "  p99 %.1f ms%n",
+          lane, nanos[99] / 1e6, nanos[197] / 1e6);
     }
   }
 

@@ -3,12 +3,9 @@ package dev.quarry.server.auth;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorCode;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,7 +24,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class ApiKeyService {
   private static final Duration CACHE_TTL = Duration.ofSeconds(1);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final UUID OPERATOR_KEY_ID = new UUID(0, 0);
 
@@ -50,7 +46,7 @@ public class ApiKeyService {
       throw new IllegalStateException(
           "quarry.operator-key (QUARRY_OPERATOR_KEY) must be at least 24 characters");
     }
-    this.operatorKeyHash = operator.isEmpty() ? null : sha256(operator);
+    this.operatorKeyHash = operator.isEmpty() ? null : HashedSecrets.sha256(operator);
   }
 
   /** Forgets every cached check, so revocations and disabled tenants apply at once. */
@@ -92,11 +88,12 @@ public class ApiKeyService {
     if (role == Role.OPERATOR) {
       throw new IllegalArgumentException("the operator key is configured, not created");
     }
-    String prefix = randomToken(6);
-    String key = "qk_" + prefix + "_" + randomToken(24);
+    HashedSecrets.Issued issued = HashedSecrets.issue("qk");
+    String key = issued.secret();
     UUID id = UUID.randomUUID();
-    repository.save(new ApiKeyEntity(id, tenantId, prefix, sha256(key), name, role.dbName()));
-    return new CreatedKey(id, prefix, key);
+    repository.save(
+        new ApiKeyEntity(id, tenantId, issued.prefix(), issued.hash(), name, role.dbName()));
+    return new CreatedKey(id, issued.prefix(), key);
   }
 
   /**
@@ -107,7 +104,8 @@ public class ApiKeyService {
       throw unauthenticated("missing API key: send 'Authorization: Bearer <key>'");
     }
     String key = authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : "";
-    if (operatorKeyHash != null && MessageDigest.isEqual(operatorKeyHash, sha256(key))) {
+    if (operatorKeyHash != null
+        && MessageDigest.isEqual(operatorKeyHash, HashedSecrets.sha256(key))) {
       return new Principal("", OPERATOR_KEY_ID, Role.OPERATOR);
     }
     Instant now = clock.instant();
@@ -141,11 +139,11 @@ public class ApiKeyService {
     if (parts.length != 3 || !parts[0].equals("qk") || key.length() > 200) {
       return Optional.empty();
     }
-    byte[] hash = sha256(key);
+    byte[] hash = HashedSecrets.sha256(key);
     Optional<Principal> principal =
         repository
             .findUsable(parts[1])
-            .filter(k -> MessageDigest.isEqual(hash, k.getSecretHash()))
+            .filter(k -> k.hashMatches(hash))
             .map(k -> new Principal(k.getTenantId(), k.getId(), Role.ofTenantRole(k.getRole())));
     principal.ifPresent(p -> repository.touch(p.keyId()));
     return principal;
@@ -153,21 +151,6 @@ public class ApiKeyService {
 
   private static ApiException unauthenticated(String message) {
     return new ApiException(ErrorCode.UNAUTHENTICATED, message);
-  }
-
-  private static String randomToken(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b).replace('_', 'x');
-  }
-
-  static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private record Cached(Principal principal, Instant until) {}

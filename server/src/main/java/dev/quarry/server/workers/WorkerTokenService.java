@@ -4,16 +4,12 @@ import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorCode;
 import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
+import dev.quarry.server.auth.HashedSecrets;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.backend.standalone.StandaloneBackendPlugin;
 import dev.quarry.server.credentials.ProfileService;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,7 +31,6 @@ public class WorkerTokenService {
   /** Profile names as profiles are named (lower-case letters, digits and '-'). */
   private static final Pattern PROFILE = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_TOKEN_LENGTH = 200;
 
   /** Name of the tokens the server issues for a Kubernetes profile's pods. */
@@ -102,16 +97,21 @@ public class WorkerTokenService {
               + ": worker tokens are for profiles of backend "
               + String.join(" or ", POOL_BACKENDS));
     }
-    String prefix = randomToken(6);
-    String secret = "qw_" + prefix + "_" + randomToken(24);
+    HashedSecrets.Issued issued = HashedSecrets.issue("qw");
     UUID id = UUID.randomUUID();
     return tx.execute(
         s -> {
           repository.save(
               new WorkerTokenEntity(
-                  id, admin.tenantId(), profile, prefix, sha256(secret), name, admin.keyId()));
+                  id,
+                  admin.tenantId(),
+                  profile,
+                  issued.prefix(),
+                  issued.hash(),
+                  name,
+                  admin.keyId()));
           audit.record(admin, "worker-token.create", id + " profile=" + profile);
-          return new Created(find(admin.tenantId(), id).orElseThrow(), secret);
+          return new Created(find(admin.tenantId(), id).orElseThrow(), issued.secret());
         });
   }
 
@@ -132,17 +132,16 @@ public class WorkerTokenService {
         // revoked or unknown: a new one replaces it in the Secret
       }
     }
-    String prefix = randomToken(6);
-    String secret = "qw_" + prefix + "_" + randomToken(24);
+    HashedSecrets.Issued issued = HashedSecrets.issue("qw");
     UUID id = UUID.randomUUID();
     tx.executeWithoutResult(
         s -> {
           repository.save(
               new WorkerTokenEntity(
-                  id, tenant, profile, prefix, sha256(secret), POD_TOKEN_NAME, null));
+                  id, tenant, profile, issued.prefix(), issued.hash(), POD_TOKEN_NAME, null));
           audit.recordServer(tenant, "worker-token.create", id + " profile=" + profile);
         });
-    return secret;
+    return issued.secret();
   }
 
   /**
@@ -191,11 +190,11 @@ public class WorkerTokenService {
     if (token.length() > MAX_TOKEN_LENGTH || parts.length != 3 || !parts[0].equals("qw")) {
       throw unauthenticated("invalid worker token");
     }
-    byte[] hash = sha256(token);
+    byte[] hash = HashedSecrets.sha256(token);
     WorkerTokenEntity found =
         repository
             .findUsable(parts[1])
-            .filter(t -> MessageDigest.isEqual(hash, t.getSecretHash()))
+            .filter(t -> t.hashMatches(hash))
             .orElseThrow(() -> unauthenticated("invalid worker token"));
     repository.touch(found.getId());
     return new WorkerIdentity(found.getId(), found.getTenantId(), found.getProfile());
@@ -219,19 +218,5 @@ public class WorkerTokenService {
 
   private static ApiException unauthenticated(String message) {
     return new ApiException(ErrorCode.UNAUTHENTICATED, message);
-  }
-
-  private static String randomToken(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b).replace('_', 'x');
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -49,11 +49,7 @@ final class CredentialsCommand extends AdminCmd {
   static final class ListCredentials extends AdminCmd {
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        List<QuarryAdmin.Credential> cs = a.listCredentials();
-        output().print(cs, HEADERS, cs.stream().map(CredentialsCommand::row).toList());
-      }
-      return ExitCodes.OK;
+      return printList(QuarryAdmin::listCredentials, HEADERS, CredentialsCommand::row);
     }
   }
 
@@ -91,11 +87,7 @@ final class CredentialsCommand extends AdminCmd {
         throw new IllegalArgumentException(
             "no fields: give --from-file FILE or --field NAME (prompted)");
       }
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.Credential c = a.putCredential(name, kind, values);
-        output().print(c, HEADERS, List.of(row(c)));
-      }
-      return ExitCodes.OK;
+      return printOne(a -> a.putCredential(name, kind, values), HEADERS, CredentialsCommand::row);
     }
 
     private static Map<String, String> read(Path file) throws IOException {
@@ -141,11 +133,7 @@ final class CredentialsCommand extends AdminCmd {
 
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.Credential c = a.deleteCredential(name);
-        output().print(c, HEADERS, List.of(row(c)));
-      }
-      return ExitCodes.OK;
+      return printOne(a -> a.deleteCredential(name), HEADERS, CredentialsCommand::row);
     }
   }
 }

@@ -1,9 +1,7 @@
 package dev.quarry.cli;
 
 import dev.quarry.client.QuarryAdmin;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,11 +40,7 @@ final class KeysCommand extends AdminCmd {
   static final class ListKeys extends AdminCmd {
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        List<QuarryAdmin.ApiKey> keys = a.listKeys();
-        output().print(keys, HEADERS, keys.stream().map(KeysCommand::row).toList());
-      }
-      return ExitCodes.OK;
+      return printList(QuarryAdmin::listKeys, HEADERS, KeysCommand::row);
     }
   }
 
@@ -64,19 +58,8 @@ final class KeysCommand extends AdminCmd {
 
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.WithSecret<QuarryAdmin.ApiKey> k = a.createKey(name, role);
-        if (output().json()) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("key", k.value());
-          m.put("secret", k.secret());
-          output().print(m, List.of(), List.of());
-        } else {
-          Output.table(out(), HEADERS, List.of(row(k.value())));
-          out().println("secret (shown only now): " + k.secret());
-        }
-      }
-      return ExitCodes.OK;
+      return printWithSecret(
+          a -> a.createKey(name, role), HEADERS, KeysCommand::row, "key", "secret", "secret");
     }
   }
 
@@ -87,11 +70,7 @@ final class KeysCommand extends AdminCmd {
 
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.ApiKey k = a.revokeKey(id);
-        output().print(k, HEADERS, List.of(row(k)));
-      }
-      return ExitCodes.OK;
+      return printOne(a -> a.revokeKey(id), HEADERS, KeysCommand::row);
     }
   }
 

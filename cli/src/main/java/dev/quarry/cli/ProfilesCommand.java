@@ -41,11 +41,7 @@ final class ProfilesCommand extends AdminCmd {
   static final class ListProfiles extends AdminCmd {
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        List<QuarryAdmin.Profile> ps = a.listProfiles();
-        output().print(ps, HEADERS, ps.stream().map(ProfilesCommand::row).toList());
-      }
-      return ExitCodes.OK;
+      return printList(QuarryAdmin::listProfiles, HEADERS, ProfilesCommand::row);
     }
   }
 
@@ -71,11 +67,8 @@ final class ProfilesCommand extends AdminCmd {
 
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.Profile p = a.putProfile(name, backend, settings, credential);
-        output().print(p, HEADERS, List.of(row(p)));
-      }
-      return ExitCodes.OK;
+      return printOne(
+          a -> a.putProfile(name, backend, settings, credential), HEADERS, ProfilesCommand::row);
     }
   }
 
@@ -86,11 +79,7 @@ final class ProfilesCommand extends AdminCmd {
 
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.Profile p = a.deleteProfile(name);
-        output().print(p, HEADERS, List.of(row(p)));
-      }
-      return ExitCodes.OK;
+      return printOne(a -> a.deleteProfile(name), HEADERS, ProfilesCommand::row);
     }
   }
 }

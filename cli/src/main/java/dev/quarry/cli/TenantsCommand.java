@@ -2,7 +2,6 @@ package dev.quarry.cli;
 
 import dev.quarry.client.QuarryAdmin;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -35,11 +34,7 @@ final class TenantsCommand extends AdminCmd {
   static final class ListTenants extends AdminCmd {
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        List<QuarryAdmin.Tenant> ts = a.listTenants();
-        output().print(ts, HEADERS, ts.stream().map(TenantsCommand::row).toList());
-      }
-      return ExitCodes.OK;
+      return printList(QuarryAdmin::listTenants, HEADERS, TenantsCommand::row);
     }
   }
 
@@ -56,19 +51,13 @@ final class TenantsCommand extends AdminCmd {
 
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.WithSecret<QuarryAdmin.Tenant> t = a.createTenant(id, name);
-        if (output().json()) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("tenant", t.value());
-          m.put("adminKeySecret", t.secret());
-          output().print(m, List.of(), List.of());
-        } else {
-          Output.table(out(), HEADERS, List.of(row(t.value())));
-          out().println("admin key (shown only now): " + t.secret());
-        }
-      }
-      return ExitCodes.OK;
+      return printWithSecret(
+          a -> a.createTenant(id, name),
+          HEADERS,
+          TenantsCommand::row,
+          "tenant",
+          "adminKeySecret",
+          "admin key");
     }
   }
 
@@ -82,11 +71,7 @@ final class TenantsCommand extends AdminCmd {
 
     @Override
     int run() {
-      try (QuarryAdmin a = admin()) {
-        QuarryAdmin.Tenant t = a.disableTenant(id);
-        output().print(t, HEADERS, List.of(row(t)));
-      }
-      return ExitCodes.OK;
+      return printOne(a -> a.disableTenant(id), HEADERS, TenantsCommand::row);
     }
   }
 

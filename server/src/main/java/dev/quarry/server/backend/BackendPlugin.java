@@ -1,5 +1,6 @@
 package dev.quarry.server.backend;
 
+import dev.quarry.backend.BackendException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +39,19 @@ public interface BackendPlugin {
    */
   default Optional<String> unavailable() {
     return Optional.empty();
+  }
+
+  /**
+   * Throws when {@link #unavailable()} says why this server cannot run the kind; {@link #open}
+   * calls it first.
+   *
+   * @throws BackendException PERMANENT with that reason
+   */
+  default void requireAvailable() {
+    Optional<String> why = unavailable();
+    if (why.isPresent()) {
+      throw new BackendException(BackendException.Kind.PERMANENT, why.get());
+    }
   }
 
   /**

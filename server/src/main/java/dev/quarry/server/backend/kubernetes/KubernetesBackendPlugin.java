@@ -109,11 +109,7 @@ public class KubernetesBackendPlugin implements BackendPlugin, AutoCloseable {
 
   @Override
   public OpenedLane open(LaneRequest request) {
-    unavailable()
-        .ifPresent(
-            why -> {
-              throw new BackendException(Kind.PERMANENT, why);
-            });
+    requireAvailable();
     if (request.isDefault() || request.credential() == null) {
       throw new BackendException(
           Kind.PERMANENT, "backend kubernetes needs a profile with a kubernetes credential");

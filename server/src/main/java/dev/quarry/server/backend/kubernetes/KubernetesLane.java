@@ -1,17 +1,14 @@
 package dev.quarry.server.backend.kubernetes;
 
-import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.kubernetes.PodProblem;
 import dev.quarry.backend.kubernetes.WorkerPods;
 import dev.quarry.backend.kubernetes.WorkerPodsException;
 import dev.quarry.backend.pull.PullPool;
-import dev.quarry.proto.v1.InvocationSummary;
-import dev.quarry.proto.v1.TaskEnvelope;
+import dev.quarry.server.backend.standalone.PoolLane;
 import dev.quarry.server.jobs.TaskStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * pods {@link #scale} keeps at the backlog's size. Closing the lane stops scaling it and leaves
  * running pods alone: they finish and end by idle exit, so a restarting replica never kills work.
  */
-final class KubernetesLane implements ComputeBackend {
+final class KubernetesLane implements PoolLane {
   private static final Logger log = LoggerFactory.getLogger(KubernetesLane.class);
 
   /** Scaling rounds between two checks of the pods' token (about a minute at the default). */
@@ -73,13 +70,8 @@ final class KubernetesLane implements ComputeBackend {
   }
 
   @Override
-  public int capacity() {
-    return pool.capacity();
-  }
-
-  @Override
-  public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
-    return pool.invoke(envelope);
+  public PullPool pool() {
+    return pool;
   }
 
   /** Scales the pods to the backlog and reports their problems; never throws. */

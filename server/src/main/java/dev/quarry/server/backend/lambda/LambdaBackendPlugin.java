@@ -104,11 +104,7 @@ public class LambdaBackendPlugin implements BackendPlugin {
 
   @Override
   public OpenedLane open(LaneRequest request) {
-    unavailable()
-        .ifPresent(
-            why -> {
-              throw new BackendException(Kind.PERMANENT, why);
-            });
+    requireAvailable();
     LambdaSettings settings = LambdaSettings.parse(request.settings());
     // one function per tenant: a warm instance never runs two tenants' code (the default lane,
     // shared by every tenant, has one function)

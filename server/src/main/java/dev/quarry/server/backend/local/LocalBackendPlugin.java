@@ -5,18 +5,15 @@ import dev.quarry.backend.local.LocalBackends;
 import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.backend.local.WorkerSandbox;
 import dev.quarry.server.QuarryProperties;
-import dev.quarry.server.backend.BackendPlugin;
-import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.backend.SettinglessBackendPlugin;
 import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.worker.TaskRunner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -29,7 +26,7 @@ import org.springframework.stereotype.Component;
  * audited on submit but not used.
  */
 @Component
-public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
+public class LocalBackendPlugin extends SettinglessBackendPlugin implements AutoCloseable {
   public static final String KIND = "local";
 
   /** Every local lane shares the pool's capacity under this budget. */
@@ -53,19 +50,6 @@ public class LocalBackendPlugin implements BackendPlugin, AutoCloseable {
   @Override
   public String kind() {
     return KIND;
-  }
-
-  @Override
-  public Set<String> settingNames() {
-    return Set.of();
-  }
-
-  @Override
-  public void validate(Map<String, String> settings) {}
-
-  @Override
-  public CredentialRule credentials() {
-    return CredentialRule.ANY;
   }
 
   @Override

@@ -1,25 +1,19 @@
 package dev.quarry.server.backend.standalone;
 
 import dev.quarry.backend.BackendException;
-import dev.quarry.backend.ComputeBackend;
 import dev.quarry.backend.local.TenantObjects;
 import dev.quarry.backend.pull.PullPool;
 import dev.quarry.backend.pull.PullPoolOptions;
 import dev.quarry.backend.pull.PullPools;
-import dev.quarry.proto.v1.InvocationSummary;
-import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.server.QuarryProperties;
-import dev.quarry.server.backend.BackendPlugin;
-import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneCapacityChanged;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.backend.SettinglessBackendPlugin;
 import dev.quarry.server.workers.WorkerProperties;
 import dev.quarry.storage.ObjectStore;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -35,7 +29,7 @@ import org.springframework.stereotype.Component;
  * reach their tenant's Storage API objects over the stream while their worker holds the lease.
  */
 @Component
-public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
+public class StandaloneBackendPlugin extends SettinglessBackendPlugin implements AutoCloseable {
   public static final String KIND = PullPools.TYPE;
 
   /** Inputs up to this size travel in the envelope, larger ones through storage. */
@@ -73,23 +67,10 @@ public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
     return KIND;
   }
 
-  @Override
-  public Set<String> settingNames() {
-    return Set.of();
-  }
-
-  @Override
-  public void validate(Map<String, String> settings) {}
-
   /** Pull pools serve their workers' storage calls from the server's store only. */
   @Override
   public boolean supportsProfileBucket() {
     return false;
-  }
-
-  @Override
-  public CredentialRule credentials() {
-    return CredentialRule.ANY;
   }
 
   @Override
@@ -134,20 +115,10 @@ public class StandaloneBackendPlugin implements BackendPlugin, AutoCloseable {
   }
 
   /** The lane's face of a pool: closing the lane leaves the pool and its workers alone. */
-  private record LaneView(PullPool pool) implements ComputeBackend {
+  private record LaneView(PullPool pool) implements PoolLane {
     @Override
     public String type() {
       return pool.type();
-    }
-
-    @Override
-    public int capacity() {
-      return pool.capacity();
-    }
-
-    @Override
-    public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
-      return pool.invoke(envelope);
     }
 
     @Override

@@ -7,9 +7,6 @@ import dev.quarry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * The store of a worker that holds no storage credentials: every read and write goes over the
@@ -20,36 +17,25 @@ import java.util.function.Supplier;
 public final class ChannelObjectStore extends InvocationScopedStore {
   public static final int CHUNK = 4 << 20;
 
-  private final Function<StorageCall.Builder, StorageReply> pipe;
-  private final Supplier<String> invocation;
-  private final LongSupplier maxWriteBytes;
+  private final StoragePipe pipe;
 
   /**
-   * @param pipe sends a call (it sets the call id) and waits for its reply; throws a {@link
-   *     StorageException} when the channel fails
-   * @param invocation the invocation the calling thread runs
-   * @param maxWriteBytes the largest object the channel carries in one call (it may change)
+   * @param pipe the worker's storage channel to the server
    */
-  public ChannelObjectStore(
-      Function<StorageCall.Builder, StorageReply> pipe,
-      Supplier<String> invocation,
-      LongSupplier maxWriteBytes) {
+  public ChannelObjectStore(StoragePipe pipe) {
     this.pipe = pipe;
-    this.invocation = invocation;
-    this.maxWriteBytes = maxWriteBytes;
   }
 
   @Override
   public void put(String key, byte[] data) {
-    long max = maxWriteBytes.getAsLong();
+    long max = pipe.maxWrite();
     if (data.length > max) {
       throw new StorageException(
           "object of " + data.length + " bytes exceeds the limit of " + max, false);
     }
     check(
-        pipe.apply(
+        pipe.send(
             StorageCall.newBuilder()
-                .setInvocationId(invocation.get())
                 .setOp(StorageCall.Op.OP_WRITE)
                 .setKey(key)
                 .setData(ByteString.copyFrom(data))),
@@ -73,9 +59,8 @@ public final class ChannelObjectStore extends InvocationScopedStore {
 
   private StorageReply readChunk(String key, long offset) {
     StorageReply reply =
-        pipe.apply(
+        pipe.send(
             StorageCall.newBuilder()
-                .setInvocationId(invocation.get())
                 .setOp(StorageCall.Op.OP_READ)
                 .setKey(key)
                 .setOffset(offset)

@@ -11,9 +11,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * A worker's view of its tenant's Storage API objects when it holds no credentials: every call goes
@@ -23,28 +20,18 @@ import java.util.function.Supplier;
  * is refused before it is sent.
  */
 public final class ChannelObjects implements WorkerObjects {
-  private final Function<StorageCall.Builder, StorageReply> pipe;
-  private final Supplier<String> invocation;
-  private final LongSupplier maxWriteBytes;
+  private final StoragePipe pipe;
 
   /**
-   * @param pipe sends a call (it sets the call id) and waits for its reply; throws a {@link
-   *     StorageException} when the channel fails
-   * @param invocation the invocation the calling thread runs
-   * @param maxWriteBytes the largest object the channel carries in one call (it may change)
+   * @param pipe the worker's storage channel to the server
    */
-  public ChannelObjects(
-      Function<StorageCall.Builder, StorageReply> pipe,
-      Supplier<String> invocation,
-      LongSupplier maxWriteBytes) {
+  public ChannelObjects(StoragePipe pipe) {
     this.pipe = pipe;
-    this.invocation = invocation;
-    this.maxWriteBytes = maxWriteBytes;
   }
 
   @Override
   public WorkerObjects forInvocation(String invocationId) {
-    return new ChannelObjects(pipe, () -> invocationId, maxWriteBytes);
+    return new ChannelObjects(pipe.forInvocation(invocationId));
   }
 
   @Override
@@ -65,7 +52,7 @@ public final class ChannelObjects implements WorkerObjects {
 
   @Override
   public void write(String bucket, String key, byte[] data) {
-    long max = maxWriteBytes.getAsLong();
+    long max = pipe.maxWrite();
     if (data.length > max) {
       throw new UncheckedIOException(
           new IOException(
@@ -115,7 +102,7 @@ public final class ChannelObjects implements WorkerObjects {
   private StorageReply call(StorageCall.Builder call) {
     StorageReply r;
     try {
-      r = pipe.apply(call.setInvocationId(invocation.get()));
+      r = pipe.send(call);
     } catch (StorageException e) {
       // the function sees JDK exceptions only
       throw new UncheckedIOException(

@@ -7,6 +7,7 @@ import dev.quarry.proto.v1.ToWorker;
 import dev.quarry.worker.TaskRunner;
 import dev.quarry.worker.internal.ChannelObjectStore;
 import dev.quarry.worker.internal.ChannelObjects;
+import dev.quarry.worker.internal.StoragePipe;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -54,13 +55,14 @@ public final class LocalWorkerMain {
     WorkerPipe pipe = new WorkerPipe(protocolIn, protocolOut);
     AtomicReference<String> running = new AtomicReference<>("");
     int status = 0;
+    StoragePipe storage = new StoragePipe(pipe::call, running::get, () -> Long.MAX_VALUE);
     try (TaskRunner runner =
         new TaskRunner(
             workerId,
             TaskRunner.defaultJarCacheDir(),
             Clock.systemUTC(),
-            new ChannelObjectStore(pipe::call, running::get, () -> Long.MAX_VALUE),
-            new ChannelObjects(pipe::call, running::get, () -> Long.MAX_VALUE))) {
+            new ChannelObjectStore(storage),
+            new ChannelObjects(storage))) {
       serve(pipe, runner, workerId, running);
       log.debug("Worker {}: end of input, exiting", workerId);
     } catch (IOException e) {

@@ -15,6 +15,7 @@ import dev.quarry.storage.StorageException;
 import dev.quarry.worker.TaskRunner;
 import dev.quarry.worker.internal.ChannelObjectStore;
 import dev.quarry.worker.internal.ChannelObjects;
+import dev.quarry.worker.internal.StoragePipe;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -96,13 +97,15 @@ public final class PullWorker {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("quarry-heartbeat").factory());
+    StoragePipe storage =
+        new StoragePipe(this::storageCall, this::currentInvocation, () -> maxWriteBytes);
     this.runner =
         new TaskRunner(
             "pull-" + options.name(),
             TaskRunner.defaultJarCacheDir(),
             Clock.systemUTC(),
-            new ChannelObjectStore(this::storageCall, this::currentInvocation, () -> maxWriteBytes),
-            new ChannelObjects(this::storageCall, this::currentInvocation, () -> maxWriteBytes));
+            new ChannelObjectStore(storage),
+            new ChannelObjects(storage));
   }
 
   /**

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * profile), {@code quarry.dev/tenant} and {@code quarry.dev/profile}; pods also carry {@code
  * quarry.dev/generation}. The worker token reaches pods as a mounted Secret, never as an argument
  * or an environment variable.
+ *
+ * <p>Long because reconciling generations, the token Secret and the problem report work on the same
+ * Jobs and labels under one monitor, each through the guarded API {@code call}.
  */
 public final class JobWorkerPods implements WorkerPods {
   private static final Logger log = LoggerFactory.getLogger(JobWorkerPods.class);
@@ -186,27 +190,26 @@ public final class JobWorkerPods implements WorkerPods {
   }
 
   private void setParallelism(Job job, int parallelism) {
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(options.namespace())
-        .withName(job.getMetadata().getName())
+    existing(job)
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
             "{\"spec\":{\"parallelism\":" + parallelism + "}}");
   }
 
+  /** The API handle of a Job of the pool that exists. */
+  private ScalableResource<Job> existing(Job job) {
+    return client
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(options.namespace())
+        .withName(job.getMetadata().getName());
+  }
+
   private void deleteWhenExpired(Job job, Instant now) {
     Instant finished = finishedAt(job);
     if (finished != null && !finished.plus(options.finishedTtl()).isAfter(now)) {
-      client
-          .batch()
-          .v1()
-          .jobs()
-          .inNamespace(options.namespace())
-          .withName(job.getMetadata().getName())
-          .delete();
+      existing(job).delete();
       client
           .pods()
           .inNamespace(options.namespace())

@@ -11,10 +11,6 @@ import dev.quarry.server.QuarryServer;
 import dev.quarry.testkit.DevConfig;
 import dev.quarry.testkit.S3Fixture;
 import dev.quarry.worker.lambda.LambdaPayloads;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +21,6 @@ import java.util.stream.IntStream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Dispatch throughput on the Lambda backend, measured against the Lambda emulator answering in this
@@ -37,7 +32,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LambdaBench {
   private static final String KEY_ID = "bench-access-key-id";
   private static final String SECRET = "quarry-bench-secret";
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static volatile long functionMillis;
 
   private LambdaBench() {}
@@ -65,8 +59,8 @@ public final class LambdaBench {
     ConfigurableApplicationContext ctx =
         new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
     try {
-      Rest rest =
-          new Rest(
+      BenchRest rest =
+          BenchRest.local(
               ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
       rest.send(
           "PUT",
@@ -111,7 +105,7 @@ public final class LambdaBench {
   }
 
   /** Seconds from submit until the job has succeeded. */
-  private static double run(Rest rest, int n) throws Exception {
+  private static double run(BenchRest rest, int n) throws Exception {
     String inputs =
         IntStream.range(0, n).mapToObj(Integer::toString).collect(Collectors.joining(","));
     long start = System.nanoTime();
@@ -160,27 +154,5 @@ public final class LambdaBench {
               .setEndMs(end));
     }
     return LambdaPayloads.encodeResponse(summary.setEndMs(end).build());
-  }
-
-  private record Rest(String port, String key) {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    JsonNode send(String method, String path, String body) throws Exception {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .header("Authorization", "Bearer " + key)
-              .header("Content-Type", "application/json")
-              .method(
-                  method,
-                  body == null
-                      ? HttpRequest.BodyPublishers.noBody()
-                      : HttpRequest.BodyPublishers.ofString(body));
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() >= 300) {
-        throw new IllegalStateException(
-            method + " " + path + " -> " + r.statusCode() + ": " + r.body());
-      }
-      return JSON.readTree(r.body());
-    }
   }
 }

@@ -20,7 +20,6 @@ import java.util.stream.IntStream;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Pull workers against the local backend, in one run and through the same REST calls: a server in
@@ -32,7 +31,6 @@ import tools.jackson.databind.json.JsonMapper;
  * Bench}.
  */
 public final class WorkerBench {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private WorkerBench() {}
@@ -200,20 +198,6 @@ public final class WorkerBench {
 
   private static JsonNode send(String base, String key, String method, String path, String body)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 300) {
-      throw new IllegalStateException(
-          method + " " + path + " -> " + r.statusCode() + ": " + r.body());
-    }
-    return JSON.readTree(r.body());
+    return new BenchRest(base, key).send(method, path, body);
   }
 }

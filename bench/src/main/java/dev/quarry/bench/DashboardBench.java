@@ -37,6 +37,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the charts and futures once more when it ends), in {@value #ROUNDS} rounds whose order rotates so
  * the machine's noise shows; each round's ratios to its own no-dashboard run and their medians. The
  * clients run in the server's JVM, on the same cores. The load average is printed before and after.
+ *
+ * <p>Long because one bench program: its setup, the page loads, the rotated rounds and the report
+ * are read top to bottom as one measurement.
  */
 public final class DashboardBench {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");

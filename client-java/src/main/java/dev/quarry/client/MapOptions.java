@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * MapOptions.builder().chunkSize(10).maxAttempts(3).timeout(Duration.ofMinutes(2)).build()
  * }</pre>
+ *
+ * <p>Long because an options class with a builder: every setting is documented and validated here.
  */
 public final class MapOptions {
   /** Inputs per invocation unless set. */

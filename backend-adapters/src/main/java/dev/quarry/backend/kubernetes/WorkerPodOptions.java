@@ -23,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  *     .maxPods(20).slotsPerPod(4)
  *     .build();
  * }</pre>
+ *
+ * <p>Long because an options class with a builder: every setting of the pods is documented and
+ * validated here.
  */
 public final class WorkerPodOptions {
   public static final int MAX_PODS = 1000;

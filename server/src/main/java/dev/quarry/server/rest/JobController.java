@@ -31,7 +31,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
-/** Submitting, reading, cancelling jobs and streaming their results as NDJSON. */
+/**
+ * Submitting, reading, cancelling jobs and streaming their results as NDJSON.
+ *
+ * <p>Long because it is the REST face of every job call (submit from inputs, data or futures, list,
+ * get, cancel, retry, results, logs), each a thin translation with its own input rules.
+ */
 @RestController
 public class JobController {
   private static final Set<String> SUBMIT_FIELDS =

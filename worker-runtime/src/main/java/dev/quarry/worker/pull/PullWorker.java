@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  * away. A refused token (UNAUTHENTICATED, PERMISSION_DENIED) or a refused hello (INVALID_ARGUMENT)
  * ends it: retrying would not help. {@link #drain()} (SIGTERM) tells the server to send nothing
  * new, waits for what the worker holds, and ends the stream.
+ *
+ * <p>Long because connecting, running slots, heartbeats, storage calls and draining all act on the
+ * one stream and its state; the slot runner and the storage codec already live elsewhere.
  */
 public final class PullWorker {
   /** {@link #run()}'s result when drained or stopped. */

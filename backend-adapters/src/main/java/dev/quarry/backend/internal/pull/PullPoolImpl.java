@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * futures are completed, workers sent to and listeners called only after it is released, so a
  * worker's link or a future's callback can never deadlock the pool. A periodic reaper takes back
  * leases that were not renewed and cuts off workers that went silent.
+ *
+ * <p>Long because the queue, the sessions, the leases and the reaper share the one monitor: split
+ * apart, the rule that nothing is called while it is held would span several classes.
  */
 public final class PullPoolImpl implements PullPool {
   private static final Logger log = LoggerFactory.getLogger(PullPoolImpl.class);

@@ -188,7 +188,13 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
     try {
       RangeRequest range =
           request.getHasRange() ? RangeRequest.of(request.getOffset(), request.getLength()) : null;
-      content = storage.get(p, request.getBucket(), request.getKey(), range);
+      content =
+          storage.get(
+              p,
+              request.getBucket(),
+              request.getKey(),
+              range,
+              request.getIfMatch().isEmpty() ? null : request.getIfMatch());
     } catch (RuntimeException e) {
       GrpcErrors.fail(out, e);
       return;

@@ -41,12 +41,14 @@ abstract class ParallelTransferContract {
     return (200L << 20) + 12_345;
   }
 
-  private QuarryStorage storage;
-  private String bucket;
+  QuarryStorage storage;
+  String bucket;
+  String apiKey;
 
   @BeforeEach
   void connect() throws Exception {
-    storage = connect(StorageApiContract.newTeam(restUrl(), TestServer.OPERATOR_KEY).key());
+    apiKey = StorageApiContract.newTeam(restUrl(), TestServer.OPERATOR_KEY).key();
+    storage = connect(apiKey);
     bucket = "xfer-" + UUID.randomUUID().toString().substring(0, 8);
   }
 

@@ -29,8 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Data figures ({@code ./quarry bench data}): put and get of a generated 1 GiB text object through
  * a server in this JVM on loopback (gRPC Storage API, filesystem store), and a word count over the
  * same file split by the server into 16 line-aligned ranges counted by 16 threads, against one
- * single-threaded pass. {@code -Dquarry.bench.dataMib=N} changes the size; other arguments go to
- * the server.
+ * single-threaded pass. {@code -Dquarry.bench.dataMib=N} changes the size, {@code
+ * -Dquarry.bench.parts=N} the parts of the parallel download in flight, {@code
+ * -Dquarry.bench.wordCount=false} skips the word count; other arguments go to the server.
  */
 public final class DataBench {
   private static final String BUCKET = "bench";
@@ -71,7 +72,11 @@ public final class DataBench {
       System.out.printf(
           "get through the server, one stream: %.0f MB/s%n", known.bytes() / 1e6 / secs(t));
       sameAsFile(file, copy);
-      TransferOptions parallel = TransferOptions.DEFAULT;
+      TransferOptions parallel =
+          TransferOptions.builder()
+              .parallelism(
+                  Integer.getInteger("quarry.bench.parts", TransferOptions.DEFAULT_PARALLELISM))
+              .build();
       t = System.nanoTime();
       storage.downloadFile(BUCKET, KEY, copy, parallel);
       System.out.printf(

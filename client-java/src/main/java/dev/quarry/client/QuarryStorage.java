@@ -155,9 +155,7 @@ public final class QuarryStorage implements AutoCloseable {
     // allow at least 1 MiB/s on top of the usual call deadline
     async
         .withDeadlineAfter(options.callTimeout().toMillis() + size / 1024, TimeUnit.MILLISECONDS)
-        // a few chunks queued in the transport, not gRPC's 32 KiB: the reader never waits for a
-        // chunk to drain before reading the next
-        .withOnReadyThreshold(4 * options.uploadChunkSize())
+        .withOnReadyThreshold(StreamedUpload.readyThreshold(options.uploadChunkSize()))
         .putObject(upload);
     try {
       return info(upload.result().get());

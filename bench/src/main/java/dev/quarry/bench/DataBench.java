@@ -7,12 +7,15 @@ import dev.quarry.client.JobFuture;
 import dev.quarry.client.JobSummary;
 import dev.quarry.client.QuarryStorage;
 import dev.quarry.client.StoredData;
+import dev.quarry.client.TransferOptions;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
 import dev.quarry.testkit.DevConfig;
 import dev.quarry.testkit.TextCorpus;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,8 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Data figures ({@code ./quarry bench data}): put and get of a generated 1 GiB text object through
  * a server in this JVM on loopback (gRPC Storage API, filesystem store), and a word count over the
  * same file split by the server into 16 line-aligned ranges counted by 16 threads, against one
- * single-threaded pass. {@code -Dquarry.bench.dataMib=N} changes the size; other arguments go to
- * the server.
+ * single-threaded pass. {@code -Dquarry.bench.dataMib=N} changes the size, {@code
+ * -Dquarry.bench.parts=N} the parts of the parallel download in flight, {@code
+ * -Dquarry.bench.wordCount=false} skips the word count; other arguments go to the server.
  */
 public final class DataBench {
   private static final String BUCKET = "bench";
@@ -59,14 +63,30 @@ public final class DataBench {
 
       t = System.nanoTime();
       storage.putObject(BUCKET, KEY, file);
-      System.out.printf("put through the server: %.0f MB/s%n", known.bytes() / 1e6 / secs(t));
+      System.out.printf(
+          "put through the server, one stream: %.0f MB/s%n", known.bytes() / 1e6 / secs(t));
       t = System.nanoTime();
-      long got = storage.downloadFile(BUCKET, KEY, copy);
-      System.out.printf("get through the server: %.0f MB/s%n", got / 1e6 / secs(t));
-      if (got != known.bytes() || Files.mismatch(file, copy) != -1) {
-        throw new IllegalStateException("the object read back differs from the file");
+      try (InputStream in = storage.openObject(BUCKET, KEY)) {
+        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
       }
+      System.out.printf(
+          "get through the server, one stream: %.0f MB/s%n", known.bytes() / 1e6 / secs(t));
+      sameAsFile(file, copy);
+      TransferOptions parallel =
+          TransferOptions.builder()
+              .parallelism(
+                  Integer.getInteger("quarry.bench.parts", TransferOptions.DEFAULT_PARALLELISM))
+              .build();
+      t = System.nanoTime();
+      storage.downloadFile(BUCKET, KEY, copy, parallel);
+      System.out.printf(
+          "get through the server, downloadFile (%d x %d MiB parts in flight): %.0f MB/s%n",
+          parallel.parallelism(), parallel.partSize() >> 20, known.bytes() / 1e6 / secs(t));
+      sameAsFile(file, copy);
       Files.delete(copy);
+      if (!Boolean.parseBoolean(System.getProperty("quarry.bench.wordCount", "true"))) {
+        return;
+      }
 
       t = System.nanoTime();
       TextCorpus.Counts single = TextCorpus.count(file, 0, Long.MAX_VALUE);
@@ -129,6 +149,12 @@ public final class DataBench {
       return sum;
     } finally {
       pool.shutdown();
+    }
+  }
+
+  private static void sameAsFile(Path file, Path copy) throws java.io.IOException {
+    if (Files.mismatch(file, copy) != -1) {
+      throw new IllegalStateException("the object read back differs from the file");
     }
   }
 

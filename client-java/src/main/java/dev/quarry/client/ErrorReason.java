@@ -66,6 +66,11 @@ public enum ErrorReason {
   JOB_CANCELLED,
   /** A future whose result a map takes as input has not succeeded (yet). */
   FUTURE_NOT_READY,
+  /**
+   * The object was replaced while it was read in parts: its etag is no longer the one the request
+   * names (a parallel {@code downloadFile} reports it instead of mixing two versions).
+   */
+  OBJECT_CHANGED,
   /** A size limit; {@link QuarryException#metadata()} {@code limit} names the tenant limit. */
   PAYLOAD_TOO_LARGE,
   /** A JSON endpoint called without {@code Content-Type: application/json}. */

@@ -2,6 +2,7 @@ package dev.quarry.client;
 
 import dev.quarry.client.internal.ClientConfig;
 import dev.quarry.client.internal.Connection;
+import dev.quarry.client.internal.ParallelDownload;
 import dev.quarry.client.internal.StreamedDownload;
 import dev.quarry.client.internal.StreamedUpload;
 import dev.quarry.proto.v1.DeleteObjectsRequest;
@@ -154,6 +155,7 @@ public final class QuarryStorage implements AutoCloseable {
     // allow at least 1 MiB/s on top of the usual call deadline
     async
         .withDeadlineAfter(options.callTimeout().toMillis() + size / 1024, TimeUnit.MILLISECONDS)
+        .withOnReadyThreshold(StreamedUpload.readyThreshold(options.uploadChunkSize()))
         .putObject(upload);
     try {
       return info(upload.result().get());
@@ -204,17 +206,20 @@ public final class QuarryStorage implements AutoCloseable {
    * @throws QuarryException RANGE_NOT_SATISFIABLE if {@code offset} is at or past the end
    */
   public InputStream openObject(String bucket, String key, long offset, long length) {
+    return open(range(bucket, key, offset, length).build());
+  }
+
+  private static GetObjectRequest.Builder range(
+      String bucket, String key, long offset, long length) {
     if (offset < 0 || length < 0) {
       throw new IllegalArgumentException("offset and length must not be negative");
     }
-    return open(
-        GetObjectRequest.newBuilder()
-            .setBucket(bucket)
-            .setKey(key)
-            .setHasRange(true)
-            .setOffset(offset)
-            .setLength(length)
-            .build());
+    return GetObjectRequest.newBuilder()
+        .setBucket(bucket)
+        .setKey(key)
+        .setHasRange(true)
+        .setOffset(offset)
+        .setLength(length);
   }
 
   private InputStream open(GetObjectRequest request) {
@@ -233,22 +238,49 @@ public final class QuarryStorage implements AutoCloseable {
 
   /**
    * Downloads the object to {@code file} (through a temporary file next to it, so {@code file} is
-   * never half-written), replacing it; Lithops' {@code download_file}.
+   * never half-written), replacing it; Lithops' {@code download_file}. A large object is read in
+   * parallel parts as {@link TransferOptions#DEFAULT} says.
+   *
+   * @return the bytes written
+   * @throws QuarryException OBJECT_CHANGED if the object was replaced during the download
+   */
+  public long downloadFile(String bucket, String key, Path file) {
+    return downloadFile(bucket, key, file, TransferOptions.DEFAULT);
+  }
+
+  /**
+   * Downloads the object to {@code file} in ranged parts, {@link TransferOptions#parallelism()} in
+   * flight, each written at its place in a temporary file next to {@code file} that replaces it at
+   * the end. Every part asks for the version the download started with (its etag): if the object is
+   * replaced meanwhile, the download fails with OBJECT_CHANGED rather than mix two versions.
    *
    * @return the bytes written
    */
-  public long downloadFile(String bucket, String key, Path file) {
+  public long downloadFile(String bucket, String key, Path file, TransferOptions transfer) {
+    ObjectInfo info = headObject(bucket, key);
     Path dir = file.toAbsolutePath().getParent();
     Path temp = null;
-    try (InputStream in = openObject(bucket, key)) {
+    try {
       temp = Files.createTempFile(dir, ".quarry-download", ".part");
-      long n = Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+      ParallelDownload.run(
+          info.size(),
+          transfer.partSize(),
+          transfer.parallelism(),
+          (offset, length) ->
+              open(range(bucket, key, offset, length).setIfMatch(info.etag()).build()),
+          temp,
+          transfer.progress());
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return n;
+      return info.size();
     } catch (IOException e) {
       deleteQuietly(temp);
       throw new QuarryException(
           Status.Code.FAILED_PRECONDITION, "cannot write " + file + ": " + e, false, e);
+    } catch (InterruptedException e) {
+      deleteQuietly(temp);
+      Thread.currentThread().interrupt();
+      throw new QuarryException(
+          Status.Code.CANCELLED, "interrupted: download " + bucket + "/" + key, false, e);
     } catch (RuntimeException e) {
       deleteQuietly(temp);
       throw e;

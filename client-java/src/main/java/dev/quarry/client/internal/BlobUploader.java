@@ -132,7 +132,10 @@ final class BlobUploader {
             core.options().uploadChunkSize(),
             blob.describe(),
             t -> core.errors().fromGrpc(t, "uploading " + blob.describe()));
-    core.async().withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS).uploadBlob(upload);
+    core.async()
+        .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
+        .withOnReadyThreshold(StreamedUpload.readyThreshold(core.options().uploadChunkSize()))
+        .uploadBlob(upload);
     return upload
         .result()
         .thenApply(

@@ -2,10 +2,10 @@ package dev.quarry.client.internal;
 
 import dev.quarry.client.ClientOptions;
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +16,12 @@ public final class Channels {
   /** Idempotent calls that gRPC may retry by itself when the server is briefly unavailable. */
   private static final List<String> RETRIED_METHODS =
       List.of("FindMissingBlobs", "RegisterFunction", "ListFunctions", "GetJob", "CancelJob");
+
+  /**
+   * Initial HTTP/2 window per stream: 8 MiB keeps several 1 MiB storage chunks in flight (gRPC's 1
+   * MiB default stalls a large get or put for a round trip per chunk).
+   */
+  static final int FLOW_CONTROL_WINDOW = 8 << 20;
 
   private Channels() {}
 
@@ -28,8 +34,9 @@ public final class Channels {
   public static ManagedChannel open(ClientConfig config, ClientOptions options) {
     ChannelCredentials credentials =
         config.tls() ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
-    return Grpc.newChannelBuilder(AddressList.grpcTarget(config.target()), credentials)
+    return NettyChannelBuilder.forTarget(AddressList.grpcTarget(config.target()), credentials)
         .maxInboundMessageSize(options.maxInboundMessageSize())
+        .initialFlowControlWindow(FLOW_CONTROL_WINDOW)
         .userAgent(USER_AGENT)
         .enableRetry()
         .defaultServiceConfig(serviceConfig())

@@ -59,6 +59,15 @@ public final class StreamedUpload<Q, R> implements ClientResponseObserver<Q, R> 
     this.errors = errors;
   }
 
+  /**
+   * The onReady threshold for a call of {@code chunkSize} chunks ({@code withOnReadyThreshold}): a
+   * few chunks may wait in the transport, so the source is read while the last chunk is sent
+   * (gRPC's default, 32 KiB, is less than one chunk and makes each chunk wait for the one before).
+   */
+  public static int readyThreshold(int chunkSize) {
+    return 4 * chunkSize;
+  }
+
   public CompletableFuture<R> result() {
     return done;
   }

@@ -56,6 +56,9 @@ public enum ErrorReason {
       ErrorCode.CONFLICT,
       "a future whose result a map takes as input has not succeeded (pending, running, failed or"
           + " cancelled)"),
+  OBJECT_CHANGED(
+      ErrorCode.CONFLICT,
+      "the object was replaced: its etag is no longer the one the request names (If-Match)"),
   PAYLOAD_TOO_LARGE(
       ErrorCode.PAYLOAD_TOO_LARGE,
       "a body, blob or input over a size limit; metadata 'limit' names the tenant limit, if one"),

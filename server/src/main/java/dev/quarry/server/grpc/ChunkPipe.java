@@ -1,5 +1,6 @@
 package dev.quarry.server.grpc;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -20,12 +21,12 @@ final class ChunkPipe extends InputStream {
   /** A client that sends nothing for this long has its put failed (and its bytes dropped). */
   static final long IDLE_SECONDS = 60;
 
-  private static final byte[] END = new byte[0];
+  private static final ByteString END = ByteString.EMPTY;
 
-  private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(CAPACITY);
+  private final BlockingQueue<ByteString> chunks = new ArrayBlockingQueue<>(CAPACITY);
   private volatile boolean readerGone;
   private volatile @Nullable IOException failure;
-  private byte[] current = END;
+  private ByteString current = END;
   private int position;
 
   /** Thrown to the writer when the reader has stopped. */
@@ -36,7 +37,7 @@ final class ChunkPipe extends InputStream {
   }
 
   /** Passes {@code chunk} on, waiting while the reader is behind. */
-  void put(byte[] chunk) throws ReaderGone, InterruptedException {
+  void put(ByteString chunk) throws ReaderGone, InterruptedException {
     while (!chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
       if (readerGone) {
         throw new ReaderGone();
@@ -62,7 +63,7 @@ final class ChunkPipe extends InputStream {
 
   @Override
   public int read() throws IOException {
-    return nextChunk() ? current[position++] & 0xff : -1;
+    return nextChunk() ? current.byteAt(position++) & 0xff : -1;
   }
 
   @Override
@@ -73,16 +74,16 @@ final class ChunkPipe extends InputStream {
     if (!nextChunk()) {
       return -1;
     }
-    int n = Math.min(len, current.length - position);
-    System.arraycopy(current, position, b, off, n);
+    int n = Math.min(len, current.size() - position);
+    current.copyTo(b, position, off, n);
     position += n;
     return n;
   }
 
   /** Whether bytes are left in {@code current}, waiting for the next chunk if needed. */
   private boolean nextChunk() throws IOException {
-    while (position == current.length) {
-      byte[] next;
+    while (position == current.size()) {
+      ByteString next;
       try {
         next = chunks.poll(IDLE_SECONDS, TimeUnit.SECONDS);
         if (next == null) {
@@ -96,7 +97,7 @@ final class ChunkPipe extends InputStream {
       if (f != null) {
         throw f;
       }
-      if (next == END) {
+      if (next.isEmpty()) {
         chunks.offer(END); // stays at the end for later reads
         return false;
       }

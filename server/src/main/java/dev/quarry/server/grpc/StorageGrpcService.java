@@ -1,6 +1,6 @@
 package dev.quarry.server.grpc;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.quarry.proto.v1.DeleteObjectsRequest;
 import dev.quarry.proto.v1.DeleteObjectsResponse;
 import dev.quarry.proto.v1.GetObjectHeader;
@@ -34,7 +34,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBase {
-  private static final int CHUNK = 256 * 1024;
+  /** Bytes per streamed get message: large enough that per-message costs do not dominate. */
+  private static final int CHUNK = 1024 * 1024;
 
   private final TenantStorage storage;
 
@@ -94,7 +95,9 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
               throw ApiException.invalid(
                   "more bytes arrived than the header's size (" + header.getSize() + ")");
             }
-            pipe.put(part.getData().toByteArray());
+            if (!part.getData().isEmpty()) {
+              pipe.put(part.getData()); // no copy: the message's bytes are passed on
+            }
           }
         } catch (ChunkPipe.ReaderGone e) {
           answer(GrpcErrors.exception(putFailure()));
@@ -178,12 +181,20 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
   public void getObject(GetObjectRequest request, StreamObserver<GetObjectResponse> out) {
     Principal p = AuthInterceptor.principal();
     var observer = (ServerCallStreamObserver<GetObjectResponse>) out;
+    // ready while a few chunks are queued (gRPC's default is 32 KiB, less than one chunk)
+    observer.setOnReadyThreshold(4 * CHUNK);
     var sink = new FlowControlledSink<GetObjectResponse>(observer, r -> null);
     ObjectContent content;
     try {
       RangeRequest range =
           request.getHasRange() ? RangeRequest.of(request.getOffset(), request.getLength()) : null;
-      content = storage.get(p, request.getBucket(), request.getKey(), range);
+      content =
+          storage.get(
+              p,
+              request.getBucket(),
+              request.getKey(),
+              range,
+              request.getIfMatch().isEmpty() ? null : request.getIfMatch());
     } catch (RuntimeException e) {
       GrpcErrors.fail(out, e);
       return;
@@ -201,16 +212,21 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
                                 .setOffset(content.offset())
                                 .setLength(content.length()))
                         .build());
-                byte[] buffer = new byte[CHUNK];
-                int n;
-                while ((n = content.stream().readNBytes(buffer, 0, CHUNK)) > 0) {
+                long left = content.length();
+                while (left > 0) {
+                  // a fresh array per chunk, handed to the message without a copy
+                  byte[] buffer = content.stream().readNBytes((int) Math.min(CHUNK, left));
+                  if (buffer.length == 0) {
+                    throw new IOException("the stored object ended early");
+                  }
+                  left -= buffer.length;
                   sink.awaitReady();
                   if (sink.closed()) {
                     return;
                   }
                   out.onNext(
                       GetObjectResponse.newBuilder()
-                          .setData(ByteString.copyFrom(buffer, 0, n))
+                          .setData(UnsafeByteOperations.unsafeWrap(buffer))
                           .build());
                 }
                 out.onCompleted();

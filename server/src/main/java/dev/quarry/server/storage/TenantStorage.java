@@ -49,7 +49,24 @@ public interface TenantStorage {
    *
    * @throws ApiException RANGE_NOT_SATISFIABLE if the range starts past the end
    */
-  ObjectContent get(Principal caller, String bucket, String key, @Nullable RangeRequest range);
+  default ObjectContent get(
+      Principal caller, String bucket, String key, @Nullable RangeRequest range) {
+    return get(caller, bucket, key, range, null);
+  }
+
+  /**
+   * Like {@link #get(Principal, String, String, RangeRequest)}, but only while the object's etag is
+   * {@code ifMatch} (null: any), so the parts of one object read by several calls are of one
+   * version.
+   *
+   * @throws ApiException OBJECT_CHANGED if the object has another etag now
+   */
+  ObjectContent get(
+      Principal caller,
+      String bucket,
+      String key,
+      @Nullable RangeRequest range,
+      @Nullable String ifMatch);
 
   StoredObject head(Principal caller, String bucket, String key);
 

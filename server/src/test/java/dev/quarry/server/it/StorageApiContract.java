@@ -44,9 +44,14 @@ abstract class StorageApiContract {
   }
 
   Team newTeam() throws Exception {
+    return newTeam(restUrl(), operatorKey());
+  }
+
+  /** A new tenant on the server at {@code restUrl}, made with the operator's key. */
+  static Team newTeam(String restUrl, String operatorKey) throws Exception {
     String id = "st-" + UUID.randomUUID().toString().substring(0, 8);
     Http.Response r =
-        new Http(restUrl(), operatorKey())
+        new Http(restUrl, operatorKey)
             .post("/v1/admin/tenants", "{\"id\":\"" + id + "\",\"name\":\"Storage team\"}");
     assertThat(r.status()).as(r.body()).isEqualTo(201);
     return new Team(id, r.json().get("adminKeySecret").asString());

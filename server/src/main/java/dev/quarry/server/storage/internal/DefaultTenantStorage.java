@@ -53,6 +53,7 @@ class DefaultTenantStorage implements TenantStorage {
   private static final Logger log = LoggerFactory.getLogger(DefaultTenantStorage.class);
   private static final int OPEN_ATTEMPTS = 3;
   private static final long MIB = 1024 * 1024;
+  private static final int MAX_ETAG = 128;
 
   private final ObjectStore store;
   private final StorageIndex index;
@@ -134,11 +135,23 @@ class DefaultTenantStorage implements TenantStorage {
 
   @Override
   public ObjectContent get(
-      Principal caller, String bucket, String key, @Nullable RangeRequest range) {
+      Principal caller,
+      String bucket,
+      String key,
+      @Nullable RangeRequest range,
+      @Nullable String ifMatch) {
     caller.require(Role.VIEWER);
+    if (ifMatch != null && ifMatch.length() > MAX_ETAG) {
+      throw ApiException.invalid("if_match is longer than " + MAX_ETAG + " characters");
+    }
     String tenant = caller.tenantId();
     for (int attempt = 1; ; attempt++) {
       StorageIndex.Entry entry = find(tenant, bucket, key);
+      if (ifMatch != null && !ifMatch.equals(entry.object().etag())) {
+        throw new ApiException(
+            ErrorReason.OBJECT_CHANGED,
+            bucket + "/" + key + " was replaced: its etag is no longer " + ifMatch);
+      }
       long size = entry.object().size();
       long[] span = range == null ? new long[] {0, size} : range.resolve(size);
       Optional<InputStream> in;

@@ -13,7 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A migrated test database with the task store over it, and running jobs of builtin {@code echo}
  * inserted directly (tenant {@code default}), for tests of the task store's statements.
  */
-final class StoreDatabase implements AutoCloseable {
+public final class StoreDatabase implements AutoCloseable {
   private final TestDatabase db;
   private final HikariDataSource ds;
   private final JdbcClient jdbc;
@@ -32,15 +32,15 @@ final class StoreDatabase implements AutoCloseable {
         new PgTaskStore(jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)));
   }
 
-  static StoreDatabase create(int poolSize) throws Exception {
+  public static StoreDatabase create(int poolSize) throws Exception {
     return new StoreDatabase(poolSize);
   }
 
-  JdbcClient jdbc() {
+  public JdbcClient jdbc() {
     return jdbc;
   }
 
-  TaskStore store() {
+  public TaskStore store() {
     return store;
   }
 
@@ -48,7 +48,7 @@ final class StoreDatabase implements AutoCloseable {
    * A RUNNING job of {@code tasks} PENDING tasks in chunks of {@code chunk}, submitted {@code age}
    * (a PostgreSQL interval, e.g. {@code 60 seconds}) ago.
    */
-  UUID insertJob(int tasks, int chunk, String age) {
+  public UUID insertJob(int tasks, int chunk, String age) {
     return insertJob("default", tasks, chunk, age);
   }
 

@@ -30,7 +30,7 @@ final class ClaimStatements {
   // the jobs of the oldest claimable chunks; k picks whole chunks (oldest job first) of those
   // jobs only, so a task is locked (c) only after its job's row; c skips rows another replica
   // holds, and a chunk split that way just becomes a smaller invocation.
-  private static final String CLAIM =
+  static final String CLAIM =
       "with lj as materialized (select id, seq from jobs where seq in (select job_seq from ("
           + CHUNKS
           + ") k0) order by id for update),"

@@ -38,6 +38,7 @@ class RepositoriesConfiguration {
       List.of(
           "dev.quarry.server.audit.AuditEventEntity",
           "dev.quarry.server.auth.ApiKeyEntity",
+          "dev.quarry.server.auth.HashedSecretEntity",
           "dev.quarry.server.credentials.CredentialEntity",
           "dev.quarry.server.credentials.ProfileEntity",
           "dev.quarry.server.db.AssignedIdEntity",

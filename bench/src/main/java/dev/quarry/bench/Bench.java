@@ -7,6 +7,9 @@ import dev.quarry.client.MapOptions;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
 import dev.quarry.testkit.DevConfig;
+import dev.quarry.testkit.ServerFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +33,7 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
-    Path home = Files.createTempDirectory("quarry-bench");
+    Path home = tempHome("quarry-bench");
     List<String> serverArgs = serverArgs(home);
     serverArgs.addAll(Arrays.asList(args));
     long t0 = System.nanoTime();
@@ -64,6 +67,26 @@ public final class Bench {
     } finally {
       ctx.close();
     }
+  }
+
+  /**
+   * A new temporary {@code quarry.home} that is deleted with everything in it (stored objects, the
+   * embedded database) when the JVM exits, after the bench has closed its server.
+   */
+  static Path tempHome(String prefix) throws IOException {
+    Path home = Files.createTempDirectory(prefix);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    ServerFixture.deleteRecursively(home);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                },
+                "delete-" + prefix));
+    return home;
   }
 
   /** A bench server's arguments: {@code home}, ephemeral ports, quiet logs, large jobs allowed. */

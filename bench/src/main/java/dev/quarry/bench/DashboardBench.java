@@ -51,7 +51,7 @@ public final class DashboardBench {
   private DashboardBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path home = Files.createTempDirectory("quarry-bench-dashboard");
+    Path home = Bench.tempHome("quarry-bench-dashboard");
     List<String> serverArgs = Bench.serverArgs(home, "--quarry.limits.max-request-bytes=16777216");
     serverArgs.addAll(Arrays.asList(args));
     ConfigurableApplicationContext ctx =

@@ -42,7 +42,7 @@ public final class DataBench {
 
   public static void main(String[] args) throws Exception {
     long size = Long.getLong("quarry.bench.dataMib", 1024) << 20;
-    Path home = Files.createTempDirectory("quarry-bench-data");
+    Path home = Bench.tempHome("quarry-bench-data");
     List<String> serverArgs = Bench.serverArgs(home);
     serverArgs.addAll(Arrays.asList(args));
     ConfigurableApplicationContext ctx =

@@ -11,7 +11,6 @@ import dev.quarry.server.QuarryServer;
 import dev.quarry.testkit.DevConfig;
 import dev.quarry.testkit.S3Fixture;
 import dev.quarry.worker.lambda.LambdaPayloads;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -48,7 +47,7 @@ public final class LambdaBench {
                 .stateTransitionDelay(Duration.ofMillis(50))
                 .build());
     emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
-    Path home = Files.createTempDirectory("quarry-lambda-bench");
+    Path home = Bench.tempHome("quarry-lambda-bench");
     List<String> serverArgs =
         Bench.serverArgs(
             home,

@@ -36,7 +36,7 @@ public final class WorkerBench {
   private WorkerBench() {}
 
   public static void main(String[] args) throws Exception {
-    Path home = Files.createTempDirectory("quarry-worker-bench");
+    Path home = Bench.tempHome("quarry-worker-bench");
     List<String> serverArgs =
         Bench.serverArgs(
             home,

@@ -16,7 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A Quarry server in this JVM: REST, gRPC and the management port on free loopback ports, a
  * database of its own ({@link TestDatabase}, unless one is given) and a home folder of its own (a
  * new temporary one, unless one is given). Returned once the server is ready and has written its
- * dev key.
+ * dev key. {@link #close()} drops what the fixture made itself: the database and the temporary home
+ * with everything stored in it, so test runs leave no data behind.
  *
  * <pre>{@code
  * try (ServerFixture server =
@@ -34,6 +35,7 @@ public final class ServerFixture implements AutoCloseable {
   private final TestDatabase database;
   private final boolean ownsDatabase;
   private final Path home;
+  private final boolean ownsHome;
   private final DevConfig config;
 
   private ServerFixture(
@@ -41,11 +43,13 @@ public final class ServerFixture implements AutoCloseable {
       TestDatabase database,
       boolean ownsDatabase,
       Path home,
+      boolean ownsHome,
       DevConfig config) {
     this.context = context;
     this.database = database;
     this.ownsDatabase = ownsDatabase;
     this.home = home;
+    this.ownsHome = ownsHome;
     this.config = config;
   }
 
@@ -96,6 +100,7 @@ public final class ServerFixture implements AutoCloseable {
      */
     public ServerFixture start() throws Exception {
       boolean ownsDatabase = database == null;
+      boolean ownsHome = home == null;
       TestDatabase db = database != null ? database : TestDatabase.create();
       Path dir = home != null ? home : Files.createTempDirectory("quarry-test-home");
       List<String> all = new ArrayList<>();
@@ -119,9 +124,12 @@ public final class ServerFixture implements AutoCloseable {
         if (ownsDatabase) {
           db.close();
         }
+        if (ownsHome) {
+          deleteRecursively(dir);
+        }
         throw e;
       }
-      return new ServerFixture(ctx, db, ownsDatabase, dir, DevConfig.read(dir));
+      return new ServerFixture(ctx, db, ownsDatabase, dir, ownsHome, DevConfig.read(dir));
     }
   }
 
@@ -186,12 +194,15 @@ public final class ServerFixture implements AutoCloseable {
     return new Http(restUrl(), key);
   }
 
-  /** Stops the server, then drops its database unless the caller gave it (the home is kept). */
+  /** Stops the server, then drops its database and deletes its home unless the caller gave them. */
   @Override
   public void close() throws Exception {
     context.close();
     if (ownsDatabase) {
       database.close();
+    }
+    if (ownsHome) {
+      deleteRecursively(home);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.testkit.DevConfig;
 import dev.quarry.testkit.Http;
+import dev.quarry.testkit.ServerFixture;
 import dev.quarry.testkit.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ class FirstRunTest {
   void stopLeftoverPostgres() throws Exception {
     // a failed assertion may leave the embedded PostgreSQL of a killed server running
     dev.quarry.server.db.EmbeddedPostgresStarter.stopOrphan(quarryHome.resolve("pg"), START);
+    ServerFixture.deleteRecursively(userHome);
+    ServerFixture.deleteRecursively(workDir);
   }
 
   @Test

@@ -34,6 +34,7 @@ class MasterKeyLifecycleTest {
   @AfterAll
   static void drop() throws Exception {
     db.close();
+    ServerFixture.deleteRecursively(home);
   }
 
   @Test

@@ -81,6 +81,9 @@ class StandaloneWorkersTest {
     if (server != null) {
       server.close();
     }
+    if (logs != null) {
+      ServerFixture.deleteRecursively(logs);
+    }
   }
 
   @AfterEach

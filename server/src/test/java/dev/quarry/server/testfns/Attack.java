@@ -139,8 +139,10 @@ public class Attack implements Function<Object, Object> {
         started.add(new ProcessBuilder("sleep", "20").start());
       }
       return "started " + started.size() + " processes";
-    } catch (IOException e) {
-      throw new IOException("stopped after " + started.size() + " processes: " + e.getMessage(), e);
+    } catch (IOException | OutOfMemoryError e) {
+      // The limit counts threads too: a start fails, or the JVM cannot make the thread that waits
+      // for a new child, whichever comes first.
+      throw new IOException("stopped after " + started.size() + " processes: " + e, e);
     } finally {
       started.forEach(Process::destroyForcibly);
     }

@@ -1,0 +1,24 @@
+-- Multipart uploads of the Storage API: an upload reserves its declared size in storage_uploads
+-- (same id) until it completes, is aborted or goes stale; each part is a blob of its own under
+-- tenants/<tenant>/storage/<bucket>/<blob_id> until the complete call composes them.
+create table storage_multipart_uploads (
+  id         uuid primary key,
+  tenant_id  text not null references tenants (id),
+  bucket     text not null,
+  object_key text collate "C" not null,
+  size       bigint not null,
+  -- 'open' takes parts; 'completing' while the parts are composed into the object
+  state      text not null default 'open',
+  started_at timestamptz not null
+);
+create index storage_multipart_uploads_tenant on storage_multipart_uploads (tenant_id);
+create index storage_multipart_uploads_started on storage_multipart_uploads (started_at);
+
+create table storage_upload_parts (
+  upload_id   uuid not null references storage_multipart_uploads (id) on delete cascade,
+  part_number int not null,
+  size        bigint not null,
+  md5         bytea not null,
+  blob_id     uuid not null,
+  primary key (upload_id, part_number)
+);

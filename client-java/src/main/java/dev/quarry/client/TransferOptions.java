@@ -43,6 +43,11 @@ public final class TransferOptions {
     return new Builder();
   }
 
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    return builder().partSize(partSize).parallelism(parallelism).progress(progress);
+  }
+
   public long partSize() {
     return partSize;
   }

@@ -188,6 +188,7 @@ public final class QuarryStorage implements AutoCloseable {
                             .setBucket(bucket)
                             .setKey(key)
                             .setSize(size)
+                            .setPartSize(partSize)
                             .build()));
     try {
       List<ParallelUpload.Part> parts =

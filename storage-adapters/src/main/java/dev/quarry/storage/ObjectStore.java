@@ -198,6 +198,27 @@ public interface ObjectStore extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #writeAt} works here: a store that can write a byte range into an object in
+   * place (the filesystem) lets a multipart upload write its parts where they belong, so completing
+   * it copies nothing.
+   */
+  default boolean canWriteAt() {
+    return false;
+  }
+
+  /**
+   * Writes exactly {@code length} bytes of {@code data} at byte {@code offset} of the object {@code
+   * key}, creating it (with holes) if absent; its other bytes are left as they are. Not atomic:
+   * only for objects no reader is given until all their ranges are written.
+   *
+   * @throws UnsupportedOperationException unless {@link #canWriteAt()}
+   * @throws StorageException if the stream ends early (not retryable) or the store fails
+   */
+  default void writeAt(String key, long offset, InputStream data, long length) {
+    throw new UnsupportedOperationException("this store cannot write at an offset");
+  }
+
+  /**
    * A URL that lets its holder, without credentials, read ({@code write=false}: HTTP GET) or
    * replace ({@code write=true}: HTTP PUT) exactly the object {@code key}, until {@code ttl} has
    * passed. Workers that must not hold storage credentials get these for their invocation only. A

@@ -116,6 +116,30 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void writeAtFillsRangesInAnyOrderOrIsRefused() throws IOException {
+    byte[] one = randomBytes(100_000, 31);
+    byte[] two = randomBytes(50_001, 32);
+    if (!store.canWriteAt()) {
+      assertThatThrownBy(
+              () -> store.writeAt("staged", 0, new ByteArrayInputStream(one), one.length))
+          .isInstanceOf(UnsupportedOperationException.class);
+      return;
+    }
+    store.writeAt(
+        "tenants/t1/storage/b/staged", one.length, new ByteArrayInputStream(two), two.length);
+    store.writeAt("tenants/t1/storage/b/staged", 0, new ByteArrayInputStream(one), one.length);
+    byte[] expected = new byte[one.length + two.length];
+    System.arraycopy(one, 0, expected, 0, one.length);
+    System.arraycopy(two, 0, expected, one.length, two.length);
+    assertThat(store.read("tenants/t1/storage/b/staged")).contains(expected);
+    assertThatThrownBy(
+            () ->
+                store.writeAt(
+                    "tenants/t1/storage/b/staged", 0, new ByteArrayInputStream(new byte[3]), 4))
+        .isInstanceOf(StorageException.class);
+  }
+
+  @Test
   void putThenReadReturnsSameBytes() throws IOException {
     byte[] data = randomBytes(10_000, 1);
     store.put("tenants/t1/jobs/j1/results/0.1", data);

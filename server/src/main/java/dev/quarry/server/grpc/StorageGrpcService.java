@@ -151,7 +151,12 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
         out,
         () -> {
           MultipartUploads.Upload u =
-              uploads.start(p, request.getBucket(), request.getKey(), request.getSize());
+              uploads.start(
+                  p,
+                  request.getBucket(),
+                  request.getKey(),
+                  request.getSize(),
+                  request.getPartSize());
           return Upload.newBuilder()
               .setUploadId(u.id().toString())
               .setBucket(u.bucket())
@@ -161,6 +166,7 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
               .setMaxPartSize(MultipartUploads.MAX_PART_SIZE)
               .setMaxParts(MultipartUploads.MAX_PARTS)
               .setExpiresEpochMs(u.expiresAt().toEpochMilli())
+              .setPartSize(u.partSize())
               .build();
         });
   }

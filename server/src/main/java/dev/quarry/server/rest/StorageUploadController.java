@@ -24,9 +24,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Multipart uploads of the Storage API over HTTP: {@code POST /v1/storage-uploads} with {@code
- * {"bucket","key","size"}} starts one; {@code PUT /v1/storage-uploads/{id}/parts/{n}} streams a
- * part (with its {@code Content-Length}); {@code POST /v1/storage-uploads/{id}/complete} with
- * {@code {"parts":[{"partNumber":1,"etag":"\"…\""}]}} makes the object; {@code DELETE
+ * {"bucket","key","size"[,"partSize"]}} starts one; {@code PUT /v1/storage-uploads/{id}/parts/{n}}
+ * streams a part (with its {@code Content-Length}); {@code POST /v1/storage-uploads/{id}/complete}
+ * with {@code {"parts":[{"partNumber":1,"etag":"\"…\""}]}} makes the object; {@code DELETE
  * /v1/storage-uploads/{id}} aborts.
  */
 @RestController
@@ -48,6 +48,7 @@ public class StorageUploadController {
       String bucket,
       String key,
       long size,
+      long partSize,
       long minPartSize,
       long maxPartSize,
       int maxParts,
@@ -56,17 +57,23 @@ public class StorageUploadController {
   @PostMapping("/v1/storage-uploads")
   ResponseEntity<Started> start(HttpServletRequest request) throws IOException {
     Principal p = Bodies.principal(request);
-    JsonNode body = Bodies.object(request, MAX_START_BODY, Set.of("bucket", "key", "size"));
+    JsonNode body =
+        Bodies.object(request, MAX_START_BODY, Set.of("bucket", "key", "size", "partSize"));
     JsonNode size = body.get("size");
-    if (size == null || !size.canConvertToLong() || !size.isIntegralNumber()) {
+    if (size == null || !size.isIntegralNumber() || !size.canConvertToLong()) {
       throw ApiException.invalid("'size' is required and must be a whole number of bytes");
+    }
+    JsonNode partSize = body.get("partSize");
+    if (partSize != null && (!partSize.isIntegralNumber() || !partSize.canConvertToLong())) {
+      throw ApiException.invalid("'partSize' must be a whole number of bytes");
     }
     MultipartUploads.Upload u =
         uploads.start(
             p,
             Bodies.requiredText(body, "bucket"),
             Bodies.requiredText(body, "key"),
-            size.asLong());
+            size.asLong(),
+            partSize == null ? 0 : partSize.asLong());
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(
             new Started(
@@ -74,6 +81,7 @@ public class StorageUploadController {
                 u.bucket(),
                 u.key(),
                 u.size(),
+                u.partSize(),
                 MultipartUploads.MIN_PART_SIZE,
                 MultipartUploads.MAX_PART_SIZE,
                 MultipartUploads.MAX_PARTS,

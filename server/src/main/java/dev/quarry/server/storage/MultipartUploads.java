@@ -18,7 +18,7 @@ import java.util.UUID;
  * concatenated binary MD5s of the parts>-<number of parts>"}.
  *
  * <pre>{@code
- * Upload u = uploads.start(caller, "logs", "big.bin", size);
+ * Upload u = uploads.start(caller, "logs", "big.bin", size, 16 << 20);
  * UploadedPart p1 = uploads.uploadPart(caller, u.id(), 1, in1, 16 << 20);
  * UploadedPart p2 = uploads.uploadPart(caller, u.id(), 2, in2, size - (16 << 20));
  * StoredObject o = uploads.complete(caller, u.id(), List.of(p1.ref(), p2.ref()));
@@ -45,7 +45,7 @@ public interface MultipartUploads {
   java.time.Duration MAX_AGE = java.time.Duration.ofHours(6);
 
   /** An upload in progress. */
-  record Upload(UUID id, String bucket, String key, long size, Instant expiresAt) {}
+  record Upload(UUID id, String bucket, String key, long size, long partSize, Instant expiresAt) {}
 
   /** A stored part; {@code etag} is its quoted MD5. */
   record UploadedPart(int partNumber, long size, String etag) {
@@ -59,9 +59,13 @@ public interface MultipartUploads {
 
   /**
    * Starts an upload of an object of {@code size} bytes (1 to {@code maxObjectBytes}), checking and
-   * reserving the quota as a put of that size would.
+   * reserving the quota as a put of that size would. With a {@code partSize} ({@value
+   * #MIN_PART_SIZE} to {@value #MAX_PART_SIZE}; 0: none) every part but the last has exactly that
+   * size and the parts are 1 to {@code ceil(size / partSize)}, none missing: a store that {@link
+   * dev.quarry.storage.ObjectStore#canWriteAt() can write in place} then receives each part where
+   * it belongs, and completing copies nothing.
    */
-  Upload start(Principal caller, String bucket, String key, long size);
+  Upload start(Principal caller, String bucket, String key, long size, long partSize);
 
   /**
    * Checks, without storing anything, that a part of {@code length} bytes would be taken now, so a

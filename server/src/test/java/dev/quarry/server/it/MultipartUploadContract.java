@@ -146,6 +146,79 @@ abstract class MultipartUploadContract {
   }
 
   @Test
+  void withAPartSizeThePartsHaveFixedSizesAndNoneMayBeMissing() throws Exception {
+    for (long bad : new long[] {MIB - 1, (1L << 30) + 1, -1}) {
+      Http.Response r =
+          http.post(
+              "/v1/storage-uploads",
+              "{\"bucket\":\"" + bucket + "\",\"key\":\"k\",\"size\":5,\"partSize\":" + bad + "}");
+      assertThat(r.status()).as(bad + ": " + r.body()).isEqualTo(400);
+    }
+    Http.Response tooMany =
+        http.post(
+            "/v1/storage-uploads",
+            "{\"bucket\":\""
+                + bucket
+                + "\",\"key\":\"k\",\"size\":"
+                + (10_001 * MIB)
+                + ",\"partSize\":"
+                + MIB
+                + "}");
+    assertThat(tooMany.status()).as(tooMany.body()).isEqualTo(400);
+
+    // an aborted upload with a part size leaves nothing either
+    String dropped = startFixed("dropped.bin", 2 * MIB, MIB);
+    part(dropped, 2, new byte[(int) MIB]);
+    assertThat(abort(dropped).statusCode()).isEqualTo(204);
+    assertThat(blobs()).isEmpty();
+
+    long size = 2 * MIB + 3;
+    String id = startFixed("fixed.bin", size, MIB);
+    for (String[] bad : new String[][] {{"1", "1048575"}, {"3", "4"}, {"4", "3"}, {"2", "3"}}) {
+      HttpResponse<String> r = rawPart(id, bad[0], new byte[Integer.parseInt(bad[1])]);
+      assertThat(r.statusCode()).as(bad[0] + ": " + r.body()).isEqualTo(400);
+    }
+    String e3 = part(id, 3, "end".getBytes());
+    String e1 = part(id, 1, new byte[(int) MIB]);
+    assertRefused(complete(id, List.of(1, 3), List.of(e1, e3)), "none missing");
+    byte[] second = new Pattern(MIB).readAllBytes();
+    String e2 = part(id, 2, second);
+    byte[] first = new byte[(int) MIB];
+    Arrays.fill(first, (byte) 1);
+    e1 = part(id, 1, first); // replaced in place
+
+    HttpResponse<String> done = complete(id, List.of(1, 2, 3), List.of(e1, e2, e3));
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+    assertThat(Http.JSON.readTree(done.body()).get("etag").asString())
+        .isEqualTo(s3Etag(List.of(e1, e2, e3)));
+    byte[] expected = new byte[(int) size];
+    System.arraycopy(first, 0, expected, 0, (int) MIB);
+    System.arraycopy(second, 0, expected, (int) MIB, (int) MIB);
+    System.arraycopy("end".getBytes(), 0, expected, (int) (2 * MIB), 3);
+    assertThat(storage.getObject(bucket, "fixed.bin")).isEqualTo(expected);
+    assertThat(blobs()).hasSize(1);
+    assertThat(openUploads()).isZero();
+  }
+
+  private String startFixed(String key, long size, long partSize) throws Exception {
+    Http.Response r =
+        http.post(
+            "/v1/storage-uploads",
+            "{\"bucket\":\""
+                + bucket
+                + "\",\"key\":\""
+                + key
+                + "\",\"size\":"
+                + size
+                + ",\"partSize\":"
+                + partSize
+                + "}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    assertThat(r.json().get("partSize").asLong()).isEqualTo(partSize);
+    return r.json().get("uploadId").asString();
+  }
+
+  @Test
   void partsAndStartsOutOfBoundsAreRefusedAndStoreNothing() throws Exception {
     String id = start("bounded.bin", 3 * MIB);
     for (String n : List.of("0", "10001", "-1", "x", "99999999999")) {

@@ -60,14 +60,29 @@ class DefaultMultipartUploads implements MultipartUploads {
   }
 
   @Override
-  public Upload start(Principal caller, String bucket, String key, long size) {
+  public Upload start(Principal caller, String bucket, String key, long size, long partSize) {
     caller.require(Role.MEMBER);
     StorageNames.bucket(bucket);
     StorageNames.key(key);
     if (size < 1) {
       throw ApiException.invalid("size must be at least 1, got " + size);
     }
+    if (partSize != 0
+        && (partSize < MIN_PART_SIZE
+            || partSize > MAX_PART_SIZE
+            || (size + partSize - 1) / partSize > MAX_PARTS)) {
+      throw ApiException.invalid(
+          "partSize must be 0 (none) or "
+              + MIN_PART_SIZE
+              + " to "
+              + MAX_PART_SIZE
+              + " bytes, making at most "
+              + MAX_PARTS
+              + " parts; got "
+              + partSize);
+    }
     storage.checkObjectSize(size);
+    boolean staged = partSize > 0 && store.canWriteAt();
     String tenant = caller.tenantId();
     UUID id = UUID.randomUUID();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -83,9 +98,10 @@ class DefaultMultipartUploads implements MultipartUploads {
                     + MAX_UPLOADS_PER_TENANT
                     + ") is reached: complete or abort an upload first");
           }
-          index.insert(new MultipartIndex.Row(id, tenant, bucket, key, size, OPEN, now));
+          index.insert(
+              new MultipartIndex.Row(id, tenant, bucket, key, size, partSize, staged, OPEN, now));
         });
-    return new Upload(id, bucket, key, size, now.plus(MAX_AGE));
+    return new Upload(id, bucket, key, size, partSize, now.plus(MAX_AGE));
   }
 
   @Override
@@ -93,7 +109,11 @@ class DefaultMultipartUploads implements MultipartUploads {
     caller.require(Role.MEMBER);
     checkPartBounds(partNumber, length);
     MultipartIndex.Row row = open(caller, uploadId, false);
-    checkFits(row, index.parts(row.id()), partNumber, length);
+    if (row.partSize() > 0) {
+      checkFixedSize(row, partNumber, length);
+    } else {
+      checkFits(row, index.parts(row.id()), partNumber, length);
+    }
   }
 
   @Override
@@ -101,6 +121,9 @@ class DefaultMultipartUploads implements MultipartUploads {
       Principal caller, String uploadId, int partNumber, InputStream body, long length) {
     checkPart(caller, uploadId, partNumber, length);
     MultipartIndex.Row row = open(caller, uploadId, false);
+    if (row.staged()) {
+      return uploadStagedPart(caller, uploadId, row, partNumber, body, length);
+    }
     String tenant = row.tenant();
     UUID blob = UUID.randomUUID();
     boolean stored = false;
@@ -118,7 +141,7 @@ class DefaultMultipartUploads implements MultipartUploads {
                 MultipartIndex.Row locked = open(caller, uploadId, true);
                 checkFits(locked, index.parts(locked.id()), partNumber, length);
                 return index.putPart(
-                    locked.id(), new MultipartIndex.Part(partNumber, length, digest, blob));
+                    locked.id(), new MultipartIndex.Part(partNumber, length, digest, blob, false));
               });
       replaced.ifPresent(old -> storage.deleteBlob(tenant, row.bucket(), old));
       return new UploadedPart(partNumber, length, quoted(digest));
@@ -128,6 +151,45 @@ class DefaultMultipartUploads implements MultipartUploads {
       }
       throw e instanceof StorageException se ? DefaultTenantStorage.storeFailure(se) : e;
     }
+  }
+
+  /** Writes the part in place, into the blob named by the upload's id, claiming it first. */
+  private UploadedPart uploadStagedPart(
+      Principal caller,
+      String uploadId,
+      MultipartIndex.Row row,
+      int partNumber,
+      InputStream body,
+      long length) {
+    Boolean claimed =
+        tx.execute(s -> index.claimPart(open(caller, uploadId, true).id(), partNumber, length));
+    if (!Boolean.TRUE.equals(claimed)) {
+      throw new ApiException(
+          ErrorReason.CONFLICT,
+          "part " + partNumber + " is being uploaded by another call; retry when it ends");
+    }
+    String staging = DefaultTenantStorage.blobKey(row.tenant(), row.bucket(), row.id());
+    byte[] digest;
+    try {
+      MessageDigest md5 = DefaultTenantStorage.md5();
+      store.writeAt(
+          staging, (partNumber - 1) * row.partSize(), new DigestInputStream(body, md5), length);
+      digest = md5.digest();
+    } catch (RuntimeException e) {
+      try {
+        tx.executeWithoutResult(s -> index.dropPendingPart(row.id(), partNumber));
+      } catch (RuntimeException x) {
+        e.addSuppressed(x);
+      }
+      throw e instanceof StorageException se ? DefaultTenantStorage.storeFailure(se) : e;
+    }
+    Boolean finished = tx.execute(s -> index.finishPart(row.id(), partNumber, digest));
+    if (!Boolean.TRUE.equals(finished)) {
+      // aborted or swept while the part was written: its write may have re-made the staging blob
+      storage.deleteBlob(row.tenant(), row.bucket(), row.id());
+      throw ApiException.notFound(ErrorReason.UPLOAD_NOT_FOUND, uploadId);
+    }
+    return new UploadedPart(partNumber, length, quoted(digest));
   }
 
   @Override
@@ -146,9 +208,18 @@ class DefaultMultipartUploads implements MultipartUploads {
               for (int i = 0; i < parts.size(); i++) {
                 PartRef ref = parts.get(i);
                 MultipartIndex.Part p = stored.get(ref.partNumber());
-                if (p == null) {
+                if (p == null || p.pending()) {
                   throw ApiException.invalid(
-                      "part " + ref.partNumber() + " was not uploaded; upload it, then complete");
+                      "part "
+                          + ref.partNumber()
+                          + (p == null ? " was not uploaded" : " is still being uploaded")
+                          + "; upload it, then complete");
+                }
+                if (row.partSize() > 0 && ref.partNumber() != i + 1) {
+                  throw ApiException.invalid(
+                      "with a partSize the parts are 1 to the last, none missing; part "
+                          + (i + 1)
+                          + " is not listed");
                 }
                 if (!quoted(p.md5()).equals(ref.etag())) {
                   throw ApiException.invalid(
@@ -179,13 +250,16 @@ class DefaultMultipartUploads implements MultipartUploads {
             });
     MultipartIndex.Row row = plan.row();
     String tenant = row.tenant();
-    UUID blob = UUID.randomUUID();
+    // a staged upload's blob already holds the object's bytes, in order
+    UUID blob = row.staged() ? row.id() : UUID.randomUUID();
     try {
-      store.compose(
-          DefaultTenantStorage.blobKey(tenant, row.bucket(), blob),
-          plan.chosen().stream()
-              .map(p -> DefaultTenantStorage.blobKey(tenant, row.bucket(), p.blobId()))
-              .toList());
+      if (!row.staged()) {
+        store.compose(
+            DefaultTenantStorage.blobKey(tenant, row.bucket(), blob),
+            plan.chosen().stream()
+                .map(p -> DefaultTenantStorage.blobKey(tenant, row.bucket(), p.blobId()))
+                .toList());
+      }
     } catch (RuntimeException e) {
       storage.deleteBlob(tenant, row.bucket(), blob);
       tx.executeWithoutResult(s -> index.setState(row.id(), OPEN));
@@ -220,7 +294,9 @@ class DefaultMultipartUploads implements MultipartUploads {
       throw e;
     }
     done.replaced().ifPresent(old -> storage.deleteBlob(tenant, row.bucket(), old));
-    done.parts().forEach(p -> storage.deleteBlob(tenant, row.bucket(), p.blobId()));
+    if (!row.staged()) {
+      done.parts().forEach(p -> storage.deleteBlob(tenant, row.bucket(), p.blobId()));
+    }
     return object;
   }
 
@@ -248,7 +324,10 @@ class DefaultMultipartUploads implements MultipartUploads {
   }
 
   private Discarded discard(MultipartIndex.Row r) {
-    List<UUID> blobs = index.parts(r.id()).stream().map(MultipartIndex.Part::blobId).toList();
+    List<UUID> blobs =
+        r.staged()
+            ? List.of(r.id())
+            : index.parts(r.id()).stream().map(MultipartIndex.Part::blobId).toList();
     index.delete(r.id());
     objects.release(r.id());
     return new Discarded(r, blobs);
@@ -287,6 +366,27 @@ class DefaultMultipartUploads implements MultipartUploads {
     if (length < 1 || length > MAX_PART_SIZE) {
       throw ApiException.invalid(
           "a part holds 1 to " + MAX_PART_SIZE + " bytes, this one declares " + length);
+    }
+  }
+
+  /**
+   * With a part size, part n's size follows from n: the part size, or what is left for the last.
+   */
+  private static void checkFixedSize(MultipartIndex.Row row, int partNumber, long length) {
+    long last = (row.size() + row.partSize() - 1) / row.partSize();
+    if (partNumber > last) {
+      throw ApiException.invalid(
+          "the upload has "
+              + last
+              + " parts of "
+              + row.partSize()
+              + " bytes; no part "
+              + partNumber);
+    }
+    long expected = partNumber < last ? row.partSize() : row.size() - (last - 1) * row.partSize();
+    if (length != expected) {
+      throw ApiException.invalid(
+          "part " + partNumber + " must hold " + expected + " bytes, this one declares " + length);
     }
   }
 

@@ -22,23 +22,40 @@ class MultipartIndex {
 
   /** An upload row. */
   record Row(
-      UUID id, String tenant, String bucket, String key, long size, String state, Instant started) {
+      UUID id,
+      String tenant,
+      String bucket,
+      String key,
+      long size,
+      long partSize,
+      boolean staged,
+      String state,
+      Instant started) {
     boolean open() {
       return state.equals("open");
     }
   }
 
-  /** A stored part. */
-  record Part(int number, long size, byte[] md5, UUID blobId) {}
+  /** A stored part; {@code pending} while a staged part's bytes are being written. */
+  record Part(int number, long size, byte[] md5, UUID blobId, boolean pending) {}
 
   void insert(Row r) {
     jdbc.sql(
             """
             insert into storage_multipart_uploads
-              (id, tenant_id, bucket, object_key, size, state, started_at)
-            values (?, ?, ?, ?, ?, ?, ?)
+              (id, tenant_id, bucket, object_key, size, part_size, staged, state, started_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        .params(r.id(), r.tenant(), r.bucket(), r.key(), r.size(), r.state(), ts(r.started()))
+        .params(
+            r.id(),
+            r.tenant(),
+            r.bucket(),
+            r.key(),
+            r.size(),
+            r.partSize() > 0 ? r.partSize() : null,
+            r.staged(),
+            r.state(),
+            ts(r.started()))
         .update();
   }
 
@@ -54,21 +71,12 @@ class MultipartIndex {
   /** The tenant's upload started after {@code since}; locked until the transaction ends. */
   Optional<Row> find(UUID id, String tenant, Instant since, boolean forUpdate) {
     return jdbc.sql(
-            "select id, tenant_id, bucket, object_key, size, state, started_at"
+            "select id, tenant_id, bucket, object_key, size, part_size, staged, state, started_at"
                 + " from storage_multipart_uploads"
                 + " where id = ? and tenant_id = ? and started_at > ?"
                 + (forUpdate ? " for update" : ""))
         .params(id, tenant, ts(since))
-        .query(
-            (rs, i) ->
-                new Row(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("tenant_id"),
-                    rs.getString("bucket"),
-                    rs.getString("object_key"),
-                    rs.getLong("size"),
-                    rs.getString("state"),
-                    rs.getTimestamp("started_at").toInstant()))
+        .query((rs, i) -> row(rs))
         .optional();
   }
 
@@ -80,7 +88,7 @@ class MultipartIndex {
 
   List<Part> parts(UUID upload) {
     return jdbc.sql(
-            "select part_number, size, md5, blob_id from storage_upload_parts"
+            "select part_number, size, md5, blob_id, pending from storage_upload_parts"
                 + " where upload_id = ? order by part_number")
         .param(upload)
         .query(
@@ -89,7 +97,8 @@ class MultipartIndex {
                     rs.getInt("part_number"),
                     rs.getLong("size"),
                     rs.getBytes("md5"),
-                    rs.getObject("blob_id", UUID.class)))
+                    rs.getObject("blob_id", UUID.class),
+                    rs.getBoolean("pending")))
         .list();
   }
 
@@ -112,6 +121,43 @@ class MultipartIndex {
     return old;
   }
 
+  /**
+   * Marks staged part {@code number} as being written (size and MD5 unknown yet).
+   *
+   * @return false if another write of it is in progress
+   */
+  boolean claimPart(UUID upload, int number, long size) {
+    return jdbc.sql(
+                """
+                insert into storage_upload_parts
+                  (upload_id, part_number, size, md5, blob_id, pending)
+                values (?, ?, ?, ''::bytea, ?, true)
+                on conflict (upload_id, part_number) do update set
+                  size = excluded.size, md5 = excluded.md5, pending = true
+                  where not storage_upload_parts.pending
+                """)
+            .params(upload, number, size, upload)
+            .update()
+        == 1;
+  }
+
+  /** Records the written staged part's MD5; false if it is no longer pending (the upload ended). */
+  boolean finishPart(UUID upload, int number, byte[] md5) {
+    return jdbc.sql(
+                "update storage_upload_parts set md5 = ?, pending = false"
+                    + " where upload_id = ? and part_number = ? and pending")
+            .params(md5, upload, number)
+            .update()
+        == 1;
+  }
+
+  /** Forgets a staged part whose write failed: its range holds unknown bytes. */
+  void dropPendingPart(UUID upload, int number) {
+    jdbc.sql("delete from storage_upload_parts where upload_id = ? and part_number = ? and pending")
+        .params(upload, number)
+        .update();
+  }
+
   /** Deletes the upload and its parts. */
   void delete(UUID id) {
     jdbc.sql("delete from storage_multipart_uploads where id = ?").param(id).update();
@@ -120,21 +166,25 @@ class MultipartIndex {
   /** Up to {@code limit} uploads started at or before {@code cutoff}, oldest first. */
   List<Row> stale(Instant cutoff, int limit) {
     return jdbc.sql(
-            "select id, tenant_id, bucket, object_key, size, state, started_at"
+            "select id, tenant_id, bucket, object_key, size, part_size, staged, state, started_at"
                 + " from storage_multipart_uploads where started_at <= ?"
                 + " order by started_at limit ? for update skip locked")
         .params(ts(cutoff), limit)
-        .query(
-            (rs, i) ->
-                new Row(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("tenant_id"),
-                    rs.getString("bucket"),
-                    rs.getString("object_key"),
-                    rs.getLong("size"),
-                    rs.getString("state"),
-                    rs.getTimestamp("started_at").toInstant()))
+        .query((rs, i) -> row(rs))
         .list();
+  }
+
+  private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Row(
+        rs.getObject("id", UUID.class),
+        rs.getString("tenant_id"),
+        rs.getString("bucket"),
+        rs.getString("object_key"),
+        rs.getLong("size"),
+        rs.getLong("part_size"), // 0 when null
+        rs.getBoolean("staged"),
+        rs.getString("state"),
+        rs.getTimestamp("started_at").toInstant());
   }
 
   private static Timestamp ts(Instant i) {

@@ -27,15 +27,18 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Data figures ({@code ./quarry bench data}): put and get of a generated 1 GiB text object through
- * a server in this JVM on loopback (gRPC Storage API, filesystem store), and a word count over the
- * same file split by the server into 16 line-aligned ranges counted by 16 threads, against one
- * single-threaded pass. {@code -Dquarry.bench.dataMib=N} changes the size, {@code
- * -Dquarry.bench.parts=N} the parts of the parallel download in flight, {@code
- * -Dquarry.bench.wordCount=false} skips the word count; other arguments go to the server.
+ * a server in this JVM on loopback (gRPC Storage API, filesystem store; the put as one stream and
+ * as {@code uploadFile} in parallel multipart parts, the get as one stream and as {@code
+ * downloadFile} in parallel ranged parts), and a word count over the same file split by the server
+ * into 16 line-aligned ranges counted by 16 threads, against one single-threaded pass. {@code
+ * -Dquarry.bench.dataMib=N} changes the size, {@code -Dquarry.bench.parts=N} the parts of the
+ * parallel upload and download in flight, {@code -Dquarry.bench.wordCount=false} skips the word
+ * count; other arguments go to the server.
  */
 public final class DataBench {
   private static final String BUCKET = "bench";
   private static final String KEY = "corpus.txt";
+  private static final String PARTS_KEY = "corpus-parts.txt";
   private static final int CHUNKS = 16;
 
   private DataBench() {}
@@ -61,10 +64,39 @@ public final class DataBench {
           "generated %,d bytes (%,d lines, %,d words) in %.1f s%n",
           known.bytes(), known.lines(), known.words(), secs(t));
 
+      TransferOptions parallel =
+          TransferOptions.builder()
+              .parallelism(
+                  Integer.getInteger("quarry.bench.parts", TransferOptions.DEFAULT_PARALLELISM))
+              .build();
       t = System.nanoTime();
       storage.putObject(BUCKET, KEY, file);
       System.out.printf(
           "put through the server, one stream: %.0f MB/s%n", known.bytes() / 1e6 / secs(t));
+      long start = System.nanoTime();
+      java.util.concurrent.atomic.AtomicLong partsSent =
+          new java.util.concurrent.atomic.AtomicLong();
+      storage.uploadFile(
+          file,
+          BUCKET,
+          PARTS_KEY,
+          parallel.toBuilder()
+              .progress(
+                  bytes -> {
+                    if (bytes == known.bytes()) {
+                      partsSent.set(System.nanoTime());
+                    }
+                  })
+              .build());
+      long end = System.nanoTime();
+      System.out.printf(
+          "put through the server, uploadFile (%d x %d MiB parts in flight): %.0f MB/s"
+              + " (parts %.1f s, complete %.1f s)%n",
+          parallel.parallelism(),
+          parallel.partSize() >> 20,
+          known.bytes() / 1e6 / ((end - start) / 1e9),
+          (partsSent.get() - start) / 1e9,
+          (end - partsSent.get()) / 1e9);
       t = System.nanoTime();
       try (InputStream in = storage.openObject(BUCKET, KEY)) {
         Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -72,17 +104,13 @@ public final class DataBench {
       System.out.printf(
           "get through the server, one stream: %.0f MB/s%n", known.bytes() / 1e6 / secs(t));
       sameAsFile(file, copy);
-      TransferOptions parallel =
-          TransferOptions.builder()
-              .parallelism(
-                  Integer.getInteger("quarry.bench.parts", TransferOptions.DEFAULT_PARALLELISM))
-              .build();
       t = System.nanoTime();
-      storage.downloadFile(BUCKET, KEY, copy, parallel);
+      storage.downloadFile(BUCKET, PARTS_KEY, copy, parallel); // also checks the multipart object
       System.out.printf(
           "get through the server, downloadFile (%d x %d MiB parts in flight): %.0f MB/s%n",
           parallel.parallelism(), parallel.partSize() >> 20, known.bytes() / 1e6 / secs(t));
       sameAsFile(file, copy);
+      storage.deleteObject(BUCKET, PARTS_KEY);
       Files.delete(copy);
       if (!Boolean.parseBoolean(System.getProperty("quarry.bench.wordCount", "true"))) {
         return;

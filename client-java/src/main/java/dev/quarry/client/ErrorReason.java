@@ -54,6 +54,8 @@ public enum ErrorReason {
   RUNTIME_NOT_FOUND,
   /** No such object in the bucket. */
   OBJECT_NOT_FOUND,
+  /** No such multipart upload in progress (completed, aborted, expired or another tenant's). */
+  UPLOAD_NOT_FOUND,
   /** The HTTP method is not allowed on the path. */
   METHOD_NOT_ALLOWED,
   /** The request conflicts with the resource's state. */

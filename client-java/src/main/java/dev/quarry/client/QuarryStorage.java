@@ -3,8 +3,12 @@ package dev.quarry.client;
 import dev.quarry.client.internal.ClientConfig;
 import dev.quarry.client.internal.Connection;
 import dev.quarry.client.internal.ParallelDownload;
+import dev.quarry.client.internal.ParallelUpload;
 import dev.quarry.client.internal.StreamedDownload;
 import dev.quarry.client.internal.StreamedUpload;
+import dev.quarry.proto.v1.AbortUploadRequest;
+import dev.quarry.proto.v1.CompleteUploadRequest;
+import dev.quarry.proto.v1.CompletedPart;
 import dev.quarry.proto.v1.DeleteObjectsRequest;
 import dev.quarry.proto.v1.GetObjectRequest;
 import dev.quarry.proto.v1.GetObjectResponse;
@@ -13,7 +17,12 @@ import dev.quarry.proto.v1.ListObjectsRequest;
 import dev.quarry.proto.v1.ListObjectsResponse;
 import dev.quarry.proto.v1.PutObjectHeader;
 import dev.quarry.proto.v1.PutObjectRequest;
+import dev.quarry.proto.v1.StartUploadRequest;
 import dev.quarry.proto.v1.StorageServiceGrpc;
+import dev.quarry.proto.v1.Upload;
+import dev.quarry.proto.v1.UploadPartHeader;
+import dev.quarry.proto.v1.UploadPartRequest;
+import dev.quarry.proto.v1.UploadedPart;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -135,9 +144,127 @@ public final class QuarryStorage implements AutoCloseable {
     }
   }
 
-  /** Uploads {@code file} as {@code bucket/key} (Lithops' {@code upload_file}). */
+  /**
+   * Uploads {@code file} as {@code bucket/key} (Lithops' {@code upload_file}); a file larger than
+   * {@link TransferOptions#DEFAULT}'s part size goes in parallel parts.
+   */
   public ObjectInfo uploadFile(Path file, String bucket, String key) {
-    return putObject(bucket, key, file);
+    return uploadFile(file, bucket, key, TransferOptions.DEFAULT);
+  }
+
+  /**
+   * Uploads {@code file} as {@code bucket/key}. A file no larger than {@link
+   * TransferOptions#partSize()} is one put; a larger one is a multipart upload: parts of that size
+   * (larger if the file would need more than {@value #MAX_PARTS} parts), {@link
+   * TransferOptions#parallelism()} in flight, then one complete call that makes the object appear
+   * whole. Its etag is then {@code "<md5 of the parts' md5s>-<parts>"}, as S3's. If a part fails,
+   * the upload is aborted and nothing is stored.
+   *
+   * @throws QuarryException PAYLOAD_TOO_LARGE or QUOTA_EXCEEDED (before any byte is sent) naming
+   *     the limit, or the first part's failure
+   */
+  public ObjectInfo uploadFile(Path file, String bucket, String key, TransferOptions transfer) {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new QuarryException(
+          Status.Code.FAILED_PRECONDITION, "cannot read " + file + ": " + e, false, e);
+    }
+    if (size <= transfer.partSize()) {
+      ObjectInfo o = putObject(bucket, key, file);
+      transfer.progress().accept(size);
+      return o;
+    }
+    long partSize = Math.max(transfer.partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
+    String what = bucket + "/" + key;
+    Upload upload =
+        connection.call(
+            "start upload of " + what,
+            () ->
+                unary()
+                    .startUpload(
+                        StartUploadRequest.newBuilder()
+                            .setBucket(bucket)
+                            .setKey(key)
+                            .setSize(size)
+                            .setPartSize(partSize)
+                            .build()));
+    try {
+      List<ParallelUpload.Part> parts =
+          ParallelUpload.run(
+              size,
+              partSize,
+              transfer.parallelism(),
+              (number, offset, length) ->
+                  uploadPart(upload.getUploadId(), number, file, offset, length, what),
+              transfer.progress());
+      CompleteUploadRequest.Builder complete =
+          CompleteUploadRequest.newBuilder().setUploadId(upload.getUploadId());
+      parts.forEach(
+          p ->
+              complete.addParts(
+                  CompletedPart.newBuilder().setPartNumber(p.number()).setEtag(p.etag())));
+      // composing the parts takes time on the server: allow 1 MiB/s on top of the call deadline
+      return info(
+          connection.call(
+              "complete upload of " + what,
+              () ->
+                  blocking
+                      .withDeadlineAfter(
+                          options.callTimeout().toMillis() + size / 1024, TimeUnit.MILLISECONDS)
+                      .completeUpload(complete.build())));
+    } catch (InterruptedException e) {
+      abortQuietly(upload);
+      Thread.currentThread().interrupt();
+      throw new QuarryException(Status.Code.CANCELLED, "interrupted: upload " + what, false, e);
+    } catch (RuntimeException e) {
+      abortQuietly(upload);
+      throw e;
+    }
+  }
+
+  /** Most parts of one multipart upload. */
+  public static final int MAX_PARTS = 10_000;
+
+  private String uploadPart(
+      String uploadId, int number, Path file, long offset, long length, String what) {
+    String part = what + " part " + number;
+    StreamedUpload<UploadPartRequest, UploadedPart> upload =
+        new StreamedUpload<>(
+            () -> ParallelUpload.range(file, offset, length),
+            UploadPartRequest.newBuilder()
+                .setHeader(
+                    UploadPartHeader.newBuilder()
+                        .setUploadId(uploadId)
+                        .setPartNumber(number)
+                        .setSize(length))
+                .build(),
+            data -> UploadPartRequest.newBuilder().setData(data).build(),
+            options.uploadChunkSize(),
+            part,
+            t -> connection.failure(t, "upload " + part));
+    async
+        .withDeadlineAfter(options.callTimeout().toMillis() + length / 1024, TimeUnit.MILLISECONDS)
+        .withOnReadyThreshold(StreamedUpload.readyThreshold(options.uploadChunkSize()))
+        .uploadPart(upload);
+    try {
+      return upload.result().get().getEtag();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof QuarryException q ? q : connection.failure(e, "upload " + part);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuarryException(Status.Code.CANCELLED, "interrupted: upload " + part, false, e);
+    }
+  }
+
+  private void abortQuietly(Upload upload) {
+    try {
+      unary()
+          .abortUpload(AbortUploadRequest.newBuilder().setUploadId(upload.getUploadId()).build());
+    } catch (RuntimeException ignored) {
+      // the server discards the upload after its maximum age anyway
+    }
   }
 
   private ObjectInfo put(String bucket, String key, StreamedUpload.Source source, long size) {

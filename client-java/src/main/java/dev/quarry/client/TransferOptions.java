@@ -4,10 +4,11 @@ import java.util.Objects;
 import java.util.function.LongConsumer;
 
 /**
- * How {@link QuarryStorage#downloadFile(String, String, java.nio.file.Path, TransferOptions)} moves
- * a large object: in parts of {@link #partSize()} bytes, {@link #parallelism()} of them in flight,
- * each a ranged get of the same version of the object. Immutable; build one with {@link
- * #builder()}.
+ * How {@link QuarryStorage#downloadFile(String, String, java.nio.file.Path, TransferOptions)} and
+ * {@link QuarryStorage#uploadFile(java.nio.file.Path, String, String, TransferOptions)} move a
+ * large object: in parts of {@link #partSize()} bytes, {@link #parallelism()} of them in flight (a
+ * download's parts are ranged gets of the same version of the object; an upload's are the parts of
+ * one multipart upload). Immutable; build one with {@link #builder()}.
  */
 public final class TransferOptions {
   /** Default {@link Builder#partSize(long)}: 16 MiB. */
@@ -40,6 +41,11 @@ public final class TransferOptions {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    return builder().partSize(partSize).parallelism(parallelism).progress(progress);
   }
 
   public long partSize() {

@@ -144,7 +144,80 @@ public interface ObjectStore extends AutoCloseable {
    */
   List<String> list(String prefix);
 
-  /** Releases clients and connections. */
+  /**
+   * Stores under {@code key} the concatenation of the objects {@code parts}, in order, replacing
+   * any previous object atomically as {@link #put(String, InputStream, long)} does; the parts are
+   * left in place. The default streams the parts through {@link #put(String, InputStream, long)};
+   * stores override it where the copy is cheaper (the filesystem copies file to file in the
+   * kernel).
+   *
+   * <pre>{@code
+   * store.compose("objects/big", List.of("parts/1", "parts/2"));
+   * }</pre>
+   *
+   * @throws InvalidKeyException if a key is not valid
+   * @throws IllegalArgumentException if {@code parts} is empty
+   * @throws StorageException if a part is missing (not retryable) or the store fails
+   */
+  default void compose(String key, List<String> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("compose needs at least one part");
+    }
+    long length = 0;
+    for (String part : parts) {
+      length +=
+          size(part)
+              .orElseThrow(
+                  () ->
+                      new StorageException(
+                          "cannot compose '" + key + "': part '" + part + "' is missing", false));
+    }
+    java.util.Iterator<String> next = parts.iterator();
+    java.util.Enumeration<InputStream> streams =
+        new java.util.Enumeration<>() {
+          @Override
+          public boolean hasMoreElements() {
+            return next.hasNext();
+          }
+
+          @Override
+          public InputStream nextElement() {
+            String part = next.next();
+            return open(part)
+                .orElseThrow(
+                    () ->
+                        new StorageException(
+                            "cannot compose '" + key + "': part '" + part + "' vanished", false));
+          }
+        };
+    try (InputStream in = new java.io.SequenceInputStream(streams)) {
+      put(key, in, length);
+    } catch (java.io.IOException e) {
+      throw new StorageException("cannot compose '" + key + "': " + e, true, e);
+    }
+  }
+
+  /**
+   * Whether {@link #writeAt} works here: a store that can write a byte range into an object in
+   * place (the filesystem) lets a multipart upload write its parts where they belong, so completing
+   * it copies nothing.
+   */
+  default boolean canWriteAt() {
+    return false;
+  }
+
+  /**
+   * Writes exactly {@code length} bytes of {@code data} at byte {@code offset} of the object {@code
+   * key}, creating it (with holes) if absent; its other bytes are left as they are. Not atomic:
+   * only for objects no reader is given until all their ranges are written.
+   *
+   * @throws UnsupportedOperationException unless {@link #canWriteAt()}
+   * @throws StorageException if the stream ends early (not retryable) or the store fails
+   */
+  default void writeAt(String key, long offset, InputStream data, long length) {
+    throw new UnsupportedOperationException("this store cannot write at an offset");
+  }
+
   /**
    * A URL that lets its holder, without credentials, read ({@code write=false}: HTTP GET) or
    * replace ({@code write=true}: HTTP PUT) exactly the object {@code key}, until {@code ttl} has
@@ -158,6 +231,7 @@ public interface ObjectStore extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** Releases clients and connections. */
   @Override
   default void close() {}
 }

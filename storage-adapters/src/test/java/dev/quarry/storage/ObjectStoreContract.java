@@ -90,6 +90,56 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void composeConcatenatesPartsInOrderAndRefusesAMissingOne() throws IOException {
+    byte[] one = randomBytes(300_000, 21);
+    byte[] two = randomBytes(70_001, 22);
+    store.put("tenants/t1/storage/b/p1", one);
+    store.put("tenants/t1/storage/b/p2", two);
+    store.put("tenants/t1/storage/b/whole", "old".getBytes(UTF_8));
+
+    store.compose(
+        "tenants/t1/storage/b/whole",
+        List.of("tenants/t1/storage/b/p2", "tenants/t1/storage/b/p1"));
+
+    byte[] expected = new byte[one.length + two.length];
+    System.arraycopy(two, 0, expected, 0, two.length);
+    System.arraycopy(one, 0, expected, two.length, one.length);
+    assertThat(store.read("tenants/t1/storage/b/whole")).contains(expected);
+    assertThat(store.read("tenants/t1/storage/b/p1")).contains(one);
+    assertThatThrownBy(
+            () ->
+                store.compose(
+                    "tenants/t1/storage/b/whole",
+                    List.of("tenants/t1/storage/b/p1", "tenants/t1/storage/b/gone")))
+        .isInstanceOf(StorageException.class);
+    assertThat(store.read("tenants/t1/storage/b/whole")).contains(expected);
+  }
+
+  @Test
+  void writeAtFillsRangesInAnyOrderOrIsRefused() throws IOException {
+    byte[] one = randomBytes(100_000, 31);
+    byte[] two = randomBytes(50_001, 32);
+    if (!store.canWriteAt()) {
+      assertThatThrownBy(
+              () -> store.writeAt("staged", 0, new ByteArrayInputStream(one), one.length))
+          .isInstanceOf(UnsupportedOperationException.class);
+      return;
+    }
+    store.writeAt(
+        "tenants/t1/storage/b/staged", one.length, new ByteArrayInputStream(two), two.length);
+    store.writeAt("tenants/t1/storage/b/staged", 0, new ByteArrayInputStream(one), one.length);
+    byte[] expected = new byte[one.length + two.length];
+    System.arraycopy(one, 0, expected, 0, one.length);
+    System.arraycopy(two, 0, expected, one.length, two.length);
+    assertThat(store.read("tenants/t1/storage/b/staged")).contains(expected);
+    assertThatThrownBy(
+            () ->
+                store.writeAt(
+                    "tenants/t1/storage/b/staged", 0, new ByteArrayInputStream(new byte[3]), 4))
+        .isInstanceOf(StorageException.class);
+  }
+
+  @Test
   void putThenReadReturnsSameBytes() throws IOException {
     byte[] data = randomBytes(10_000, 1);
     store.put("tenants/t1/jobs/j1/results/0.1", data);

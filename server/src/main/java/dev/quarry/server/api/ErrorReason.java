@@ -47,6 +47,11 @@ public enum ErrorReason {
   RUNTIME_NOT_FOUND(ErrorCode.NOT_FOUND, "no such Lambda runtime in the profile's account"),
   OBJECT_NOT_FOUND(
       ErrorCode.NOT_FOUND, "no such object in the bucket (another tenant's included)", "object"),
+  UPLOAD_NOT_FOUND(
+      ErrorCode.NOT_FOUND,
+      "no such multipart upload in progress (another tenant's, a completed, aborted or expired one"
+          + " included)",
+      "upload"),
   METHOD_NOT_ALLOWED(ErrorCode.METHOD_NOT_ALLOWED, "the path does not take this HTTP method"),
   CONFLICT(ErrorCode.CONFLICT, "the request conflicts with the resource's current state"),
   ALREADY_EXISTS(ErrorCode.CONFLICT, "a resource with this id already exists"),

@@ -1,6 +1,10 @@
 package dev.quarry.server.grpc;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.quarry.proto.v1.AbortUploadRequest;
+import dev.quarry.proto.v1.AbortUploadResponse;
+import dev.quarry.proto.v1.CompleteUploadRequest;
 import dev.quarry.proto.v1.DeleteObjectsRequest;
 import dev.quarry.proto.v1.DeleteObjectsResponse;
 import dev.quarry.proto.v1.GetObjectHeader;
@@ -12,10 +16,16 @@ import dev.quarry.proto.v1.ListObjectsResponse;
 import dev.quarry.proto.v1.ObjectInfo;
 import dev.quarry.proto.v1.PutObjectHeader;
 import dev.quarry.proto.v1.PutObjectRequest;
+import dev.quarry.proto.v1.StartUploadRequest;
 import dev.quarry.proto.v1.StorageServiceGrpc;
+import dev.quarry.proto.v1.Upload;
+import dev.quarry.proto.v1.UploadPartHeader;
+import dev.quarry.proto.v1.UploadPartRequest;
+import dev.quarry.proto.v1.UploadedPart;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
+import dev.quarry.server.storage.MultipartUploads;
 import dev.quarry.server.storage.ObjectContent;
 import dev.quarry.server.storage.ObjectPage;
 import dev.quarry.server.storage.RangeRequest;
@@ -24,6 +34,7 @@ import dev.quarry.server.storage.TenantStorage;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -38,9 +49,24 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
   private static final int CHUNK = 1024 * 1024;
 
   private final TenantStorage storage;
+  private final MultipartUploads uploads;
 
-  public StorageGrpcService(TenantStorage storage) {
+  public StorageGrpcService(TenantStorage storage, MultipartUploads uploads) {
     this.storage = storage;
+    this.uploads = uploads;
+  }
+
+  /** How a client-streaming upload's messages are read, its header checked and its bytes kept. */
+  private interface Intake<Q, R> {
+    boolean hasHeader(Q message);
+
+    ByteString data(Q message);
+
+    /** Checks the header (role, names, size, quota) before any byte is taken; its size. */
+    long check(Q header);
+
+    /** Stores exactly the header's size of bytes of {@code in}; runs on a virtual thread. */
+    R store(Q header, InputStream in);
   }
 
   /**
@@ -51,56 +77,184 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
   @Override
   public StreamObserver<PutObjectRequest> putObject(StreamObserver<ObjectInfo> out) {
     Principal p = AuthInterceptor.principal();
+    return streamIn(
+        out,
+        "PutObject",
+        new Intake<PutObjectRequest, ObjectInfo>() {
+          @Override
+          public boolean hasHeader(PutObjectRequest m) {
+            return m.hasHeader();
+          }
+
+          @Override
+          public ByteString data(PutObjectRequest m) {
+            return m.getData();
+          }
+
+          @Override
+          public long check(PutObjectRequest m) {
+            PutObjectHeader h = m.getHeader();
+            storage.check(p, h.getBucket(), h.getKey(), h.getSize());
+            return h.getSize();
+          }
+
+          @Override
+          public ObjectInfo store(PutObjectRequest m, InputStream in) {
+            PutObjectHeader h = m.getHeader();
+            return info(storage.put(p, h.getBucket(), h.getKey(), in, h.getSize()));
+          }
+        });
+  }
+
+  @Override
+  public StreamObserver<UploadPartRequest> uploadPart(StreamObserver<UploadedPart> out) {
+    Principal p = AuthInterceptor.principal();
+    return streamIn(
+        out,
+        "UploadPart",
+        new Intake<UploadPartRequest, UploadedPart>() {
+          @Override
+          public boolean hasHeader(UploadPartRequest m) {
+            return m.hasHeader();
+          }
+
+          @Override
+          public ByteString data(UploadPartRequest m) {
+            return m.getData();
+          }
+
+          @Override
+          public long check(UploadPartRequest m) {
+            UploadPartHeader h = m.getHeader();
+            uploads.checkPart(p, h.getUploadId(), h.getPartNumber(), h.getSize());
+            return h.getSize();
+          }
+
+          @Override
+          public UploadedPart store(UploadPartRequest m, InputStream in) {
+            UploadPartHeader h = m.getHeader();
+            MultipartUploads.UploadedPart part =
+                uploads.uploadPart(p, h.getUploadId(), h.getPartNumber(), in, h.getSize());
+            return UploadedPart.newBuilder()
+                .setPartNumber(part.partNumber())
+                .setSize(part.size())
+                .setEtag(part.etag())
+                .build();
+          }
+        });
+  }
+
+  @Override
+  public void startUpload(StartUploadRequest request, StreamObserver<Upload> out) {
+    Principal p = AuthInterceptor.principal();
+    JobGrpcService.unary(
+        out,
+        () -> {
+          MultipartUploads.Upload u =
+              uploads.start(
+                  p,
+                  request.getBucket(),
+                  request.getKey(),
+                  request.getSize(),
+                  request.getPartSize());
+          return Upload.newBuilder()
+              .setUploadId(u.id().toString())
+              .setBucket(u.bucket())
+              .setKey(u.key())
+              .setSize(u.size())
+              .setMinPartSize(MultipartUploads.MIN_PART_SIZE)
+              .setMaxPartSize(MultipartUploads.MAX_PART_SIZE)
+              .setMaxParts(MultipartUploads.MAX_PARTS)
+              .setExpiresEpochMs(u.expiresAt().toEpochMilli())
+              .setPartSize(u.partSize())
+              .build();
+        });
+  }
+
+  @Override
+  public void completeUpload(CompleteUploadRequest request, StreamObserver<ObjectInfo> out) {
+    Principal p = AuthInterceptor.principal();
+    JobGrpcService.unary(
+        out,
+        () ->
+            info(
+                uploads.complete(
+                    p,
+                    request.getUploadId(),
+                    request.getPartsList().stream()
+                        .map(c -> new MultipartUploads.PartRef(c.getPartNumber(), c.getEtag()))
+                        .toList())));
+  }
+
+  @Override
+  public void abortUpload(AbortUploadRequest request, StreamObserver<AbortUploadResponse> out) {
+    Principal p = AuthInterceptor.principal();
+    JobGrpcService.unary(
+        out,
+        () -> {
+          uploads.abort(p, request.getUploadId());
+          return AbortUploadResponse.getDefaultInstance();
+        });
+  }
+
+  /**
+   * A client-streaming upload: the first message's header is checked before any byte is taken, then
+   * the bytes go through a {@link ChunkPipe} to {@link Intake#store} on a virtual thread, at most a
+   * few chunks waiting in memory between the two.
+   */
+  private <Q, R> StreamObserver<Q> streamIn(
+      StreamObserver<R> out, String call, Intake<Q, R> intake) {
+    Principal p = AuthInterceptor.principal();
     ChunkPipe pipe = new ChunkPipe();
-    // however the call ends (also when an interceptor refuses a message), the put stops waiting
-    ((ServerCallStreamObserver<ObjectInfo>) out)
+    // however the call ends (also when an interceptor refuses a message), the store stops waiting
+    ((ServerCallStreamObserver<R>) out)
         .setOnCloseHandler(() -> pipe.fail(new IOException("the call ended")));
     return new StreamObserver<>() {
-      private @Nullable PutObjectHeader header;
-      private @Nullable CompletableFuture<StoredObject> stored;
+      private long size = -1;
+      private @Nullable CompletableFuture<R> stored;
       private long received;
       private boolean answered;
 
       @Override
-      public void onNext(PutObjectRequest part) {
+      public void onNext(Q part) {
         if (answered) {
           return;
         }
         try {
-          if (header == null) {
+          if (size < 0) {
             p.require(Role.MEMBER);
-            if (!part.hasHeader()) {
-              throw ApiException.invalid("the first PutObject message must carry the header");
+            if (!intake.hasHeader(part)) {
+              throw ApiException.invalid("the first " + call + " message must carry the header");
             }
-            PutObjectHeader h = part.getHeader();
-            storage.check(p, h.getBucket(), h.getKey(), h.getSize());
-            header = h;
+            long declared = intake.check(part);
+            size = declared;
             stored = new CompletableFuture<>();
-            CompletableFuture<StoredObject> result = stored;
+            CompletableFuture<R> result = stored;
             Thread.ofVirtual()
-                .name("quarry-storage-put")
+                .name("quarry-storage-" + call)
                 .start(
                     () -> {
                       try (ChunkPipe in = pipe) {
-                        result.complete(storage.put(p, h.getBucket(), h.getKey(), in, h.getSize()));
+                        result.complete(intake.store(part, in));
                       } catch (Throwable t) {
                         result.completeExceptionally(t);
                       }
                     });
-          } else if (part.hasHeader()) {
-            throw ApiException.invalid("only the first PutObject message may carry a header");
+          } else if (intake.hasHeader(part)) {
+            throw ApiException.invalid("only the first " + call + " message may carry a header");
           } else {
-            received += part.getData().size();
-            if (received > header.getSize()) {
+            ByteString data = intake.data(part);
+            received += data.size();
+            if (received > size) {
               throw ApiException.invalid(
-                  "more bytes arrived than the header's size (" + header.getSize() + ")");
+                  "more bytes arrived than the header's size (" + size + ")");
             }
-            if (!part.getData().isEmpty()) {
-              pipe.put(part.getData()); // no copy: the message's bytes are passed on
+            if (!data.isEmpty()) {
+              pipe.put(data); // no copy: the message's bytes are passed on
             }
           }
         } catch (ChunkPipe.ReaderGone e) {
-          answer(GrpcErrors.exception(putFailure()));
+          answer(GrpcErrors.exception(storeFailure()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           abort(e);
@@ -120,7 +274,7 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
           return;
         }
         if (stored == null) {
-          answer(GrpcErrors.exception(ApiException.invalid("PutObject needs a header message")));
+          answer(GrpcErrors.exception(ApiException.invalid(call + " needs a header message")));
           return;
         }
         try {
@@ -130,29 +284,29 @@ public class StorageGrpcService extends StorageServiceGrpc.StorageServiceImplBas
           abort(e);
           return;
         }
-        ObjectInfo info;
+        R result;
         try {
-          info = info(stored.join());
+          result = stored.join();
         } catch (java.util.concurrent.CompletionException e) {
           answer(GrpcErrors.exception(e.getCause() == null ? e : e.getCause()));
           return;
         }
         answered = true;
-        out.onNext(info);
+        out.onNext(result);
         out.onCompleted();
       }
 
-      /** Why the put ended without storing the object. */
-      private Throwable putFailure() {
+      /** Why the store ended without keeping the bytes. */
+      private Throwable storeFailure() {
         try {
           stored.join();
-          return new IllegalStateException("the put ended before its bytes");
+          return new IllegalStateException("the upload ended before its bytes");
         } catch (java.util.concurrent.CompletionException e) {
           return e.getCause() == null ? e : e.getCause();
         }
       }
 
-      /** Stops the put, waits until it has cleaned up, then answers. */
+      /** Stops the store, waits until it has cleaned up, then answers. */
       private void abort(Exception e) {
         pipe.fail(new IOException("the upload was refused"));
         if (stored != null) {

@@ -33,9 +33,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * The Storage API over HTTP: {@code PUT|GET|HEAD|DELETE /v1/storage/{bucket}/{key...}} (HEAD
  * through the GET route, as Spring maps it) with streaming bodies, single {@code Range} requests
- * (206), {@code ETag} and {@code If-None-Match}; {@code GET
- * /v1/storage/{bucket}?prefix=&pageToken=&limit=} lists a page; {@code POST /v1/storage/{bucket}}
- * with {@code {"delete":[keys]}} deletes up to 1000 objects.
+ * (206), {@code ETag}, {@code If-None-Match} and {@code If-Match} (a get or head of another version
+ * is 409 {@code OBJECT_CHANGED}, so the ranges of one version can be read by several calls); {@code
+ * GET /v1/storage/{bucket}?prefix=&pageToken=&limit=} lists a page; {@code POST
+ * /v1/storage/{bucket}} with {@code {"delete":[keys]}} deletes up to 1000 objects.
  */
 @RestController
 public class StorageController {
@@ -67,9 +68,15 @@ public class StorageController {
       HttpServletResponse response)
       throws IOException {
     Principal p = Bodies.principal(request);
+    String ifMatch = ifMatch(request);
     if (request.getMethod().equals("HEAD")) {
       // Spring routes HEAD here; answer from the index without opening the object
       StoredObject o = storage.head(p, bucket, key(key));
+      if (ifMatch != null && !ifMatch.equals(o.etag())) {
+        throw new ApiException(
+            ErrorReason.OBJECT_CHANGED,
+            bucket + key + " was replaced: its etag is no longer " + ifMatch);
+      }
       describe(response, o);
       response.setContentLengthLong(o.size());
       return;
@@ -77,7 +84,7 @@ public class StorageController {
     RangeRequest range = RangeRequest.parseHeader(request.getHeader("Range")).orElse(null);
     ObjectContent content;
     try {
-      content = storage.get(p, bucket, key(key), range);
+      content = storage.get(p, bucket, key(key), range, ifMatch);
     } catch (ApiException e) {
       if (e.reason() == ErrorReason.RANGE_NOT_SATISFIABLE) {
         response.setHeader("Content-Range", "bytes */" + e.metadata().get("size"));
@@ -146,6 +153,15 @@ public class StorageController {
       list.add(k.asString());
     }
     return Map.of("deleted", storage.delete(p, bucket, list));
+  }
+
+  /**
+   * The {@code If-Match} header: one strong etag, as a head or get returned it; null when absent or
+   * {@code *} (any version). A weak or listed etag never matches a stored object's.
+   */
+  private static @Nullable String ifMatch(HttpServletRequest request) {
+    String match = request.getHeader("If-Match");
+    return match == null || match.strip().equals("*") ? null : match.strip();
   }
 
   /** The {@code {*key}} capture without its leading slash. */

@@ -74,6 +74,7 @@ class AuthorizationMatrixTest {
   static String jobId;
   static String viewerKeyId;
   static String workerTokenId;
+  static String uploadId;
   static ManagedChannel channel;
 
   /** How the fourth caller (another tenant's admin) must be answered. */
@@ -130,6 +131,14 @@ class AuthorizationMatrixTest {
     // a stored object whose key names the profile, so a listing that leaked it would show
     assertThat(admin.put("/v1/storage/matrix/aws-prod.txt", "tenant A's object").status())
         .isEqualTo(200);
+    // a multipart upload in progress, which another tenant must not reach
+    uploadId =
+        admin
+            .post(
+                "/v1/storage-uploads", "{\"bucket\":\"matrix\",\"key\":\"upload.bin\",\"size\":5}")
+            .json()
+            .get("uploadId")
+            .asString();
     assertThat(admin.put("/v1/profiles/workers", "{\"backend\":\"standalone\"}").status())
         .isEqualTo(200);
     workerTokenId =
@@ -266,6 +275,29 @@ class AuthorizationMatrixTest {
         "POST /v1/storage/{bucket}",
         new Rest(
             "POST", "/v1/storage/matrix", "{\"delete\":[\"aws-prod.txt\"]}", true, Cross.OWN_DATA));
+    c.put(
+        "POST /v1/storage-uploads",
+        new Rest(
+            "POST",
+            "/v1/storage-uploads",
+            "{\"bucket\":\"matrix\",\"key\":\"b-up.bin\",\"size\":5}",
+            true,
+            Cross.OWN_DATA));
+    c.put(
+        "PUT /v1/storage-uploads/{id}/parts/{partNumber}",
+        new Rest(
+            "PUT", "/v1/storage-uploads/" + uploadId + "/parts/1", "hello", true, Cross.NOT_FOUND));
+    c.put(
+        "POST /v1/storage-uploads/{id}/complete",
+        new Rest(
+            "POST",
+            "/v1/storage-uploads/" + uploadId + "/complete",
+            "{\"parts\":[{\"partNumber\":1,\"etag\":\"\\\"5d41402abc4b2a76b9719d911017c592\\\"\"}]}",
+            true,
+            Cross.NOT_FOUND));
+    c.put(
+        "DELETE /v1/storage-uploads/{id}",
+        new Rest("DELETE", "/v1/storage-uploads/" + uploadId, null, true, Cross.NOT_FOUND));
     String fn = "quarry-worker-000000000000-1024";
     c.put(
         "GET /v1/profiles/{profile}/runtimes",
@@ -586,7 +618,7 @@ class AuthorizationMatrixTest {
                             .build()),
             true,
             Cross.NOT_FOUND));
-    StorageGrpcCases.add(c);
+    StorageGrpcCases.add(c, uploadId);
     String fn = "quarry-worker-000000000000-1024";
     c.put(
         "quarry.v1.RuntimeService/ListRuntimes",

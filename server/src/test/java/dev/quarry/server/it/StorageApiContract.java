@@ -74,6 +74,47 @@ abstract class StorageApiContract {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  @Test
+  void getAndHeadWithIfMatchServeOnlyThatVersion() throws Exception {
+    String key = newTenant();
+    String path = "/v1/storage/if-match/a.txt";
+    HttpResponse<String> put = put(key, path, "version one");
+    assertThat(put.statusCode()).isEqualTo(200);
+    String etag = put.headers().firstValue("ETag").orElseThrow();
+
+    assertThat(ifMatch(key, "GET", path, etag, null).body()).isEqualTo("version one");
+    assertThat(ifMatch(key, "GET", path, "*", null).statusCode()).isEqualTo(200);
+    HttpResponse<String> ranged = ifMatch(key, "GET", path, etag, "bytes=8-10");
+    assertThat(ranged.statusCode()).isEqualTo(206);
+    assertThat(ranged.body()).isEqualTo("one");
+    assertThat(ifMatch(key, "HEAD", path, etag, null).statusCode()).isEqualTo(200);
+
+    assertThat(put(key, path, "version two").statusCode()).isEqualTo(200);
+    for (String range : new String[] {null, "bytes=8-10"}) {
+      HttpResponse<String> stale = ifMatch(key, "GET", path, etag, range);
+      assertThat(stale.statusCode()).as(range).isEqualTo(409);
+      assertThat(stale.body()).contains("OBJECT_CHANGED").doesNotContain("version");
+    }
+    assertThat(ifMatch(key, "HEAD", path, etag, null).statusCode()).isEqualTo(409);
+    assertThat(ifMatch(key, "GET", path, "W/" + etag, null).statusCode()).isEqualTo(409);
+    HttpResponse<String> overlong = ifMatch(key, "GET", path, "\"" + "a".repeat(200) + "\"", null);
+    assertThat(overlong.statusCode()).isEqualTo(400);
+    // another tenant with the right etag still gets nothing
+    assertThat(ifMatch(newTenant(), "GET", path, etag, null).statusCode()).isEqualTo(404);
+  }
+
+  private HttpResponse<String> ifMatch(
+      String key, String method, String path, String etag, String range) throws Exception {
+    HttpRequest.Builder b =
+        request(key, path)
+            .header("If-Match", etag)
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    if (range != null) {
+      b.header("Range", range);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<String> send(String key, String method, String path) throws Exception {
     return HTTP.send(
         request(key, path).method(method, HttpRequest.BodyPublishers.noBody()).build(),

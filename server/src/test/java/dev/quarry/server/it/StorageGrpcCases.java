@@ -1,13 +1,19 @@
 package dev.quarry.server.it;
 
 import com.google.protobuf.ByteString;
+import dev.quarry.proto.v1.AbortUploadRequest;
+import dev.quarry.proto.v1.CompleteUploadRequest;
+import dev.quarry.proto.v1.CompletedPart;
 import dev.quarry.proto.v1.DeleteObjectsRequest;
 import dev.quarry.proto.v1.GetObjectRequest;
 import dev.quarry.proto.v1.HeadObjectRequest;
 import dev.quarry.proto.v1.ListObjectsRequest;
 import dev.quarry.proto.v1.PutObjectHeader;
 import dev.quarry.proto.v1.PutObjectRequest;
+import dev.quarry.proto.v1.StartUploadRequest;
 import dev.quarry.proto.v1.StorageServiceGrpc;
+import dev.quarry.proto.v1.UploadPartHeader;
+import dev.quarry.proto.v1.UploadPartRequest;
 import dev.quarry.server.it.AuthorizationMatrixTest.Cross;
 import dev.quarry.server.it.AuthorizationMatrixTest.Grpc;
 import io.grpc.Channel;
@@ -28,7 +34,62 @@ final class StorageGrpcCases {
 
   private StorageGrpcCases() {}
 
-  static void add(Map<String, Grpc> c) {
+  static void add(Map<String, Grpc> c, String uploadId) {
+    c.put(
+        "quarry.v1.StorageService/StartUpload",
+        new Grpc(
+            ch ->
+                StorageServiceGrpc.newBlockingStub(ch)
+                    .startUpload(
+                        StartUploadRequest.newBuilder()
+                            .setBucket(BUCKET)
+                            .setKey("b-up.bin")
+                            .setSize(5)
+                            .build()),
+            true,
+            Cross.OWN_DATA));
+    c.put(
+        "quarry.v1.StorageService/UploadPart",
+        new Grpc(
+            ch ->
+                clientStream(
+                    StorageServiceGrpc.newStub(ch)::uploadPart,
+                    List.of(
+                        UploadPartRequest.newBuilder()
+                            .setHeader(
+                                UploadPartHeader.newBuilder()
+                                    .setUploadId(uploadId)
+                                    .setPartNumber(1)
+                                    .setSize(5))
+                            .build(),
+                        UploadPartRequest.newBuilder()
+                            .setData(ByteString.copyFromUtf8("hello"))
+                            .build())),
+            true,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.StorageService/CompleteUpload",
+        new Grpc(
+            ch ->
+                StorageServiceGrpc.newBlockingStub(ch)
+                    .completeUpload(
+                        CompleteUploadRequest.newBuilder()
+                            .setUploadId(uploadId)
+                            .addParts(
+                                CompletedPart.newBuilder()
+                                    .setPartNumber(1)
+                                    .setEtag("\"5d41402abc4b2a76b9719d911017c592\""))
+                            .build()),
+            true,
+            Cross.NOT_FOUND));
+    c.put(
+        "quarry.v1.StorageService/AbortUpload",
+        new Grpc(
+            ch ->
+                StorageServiceGrpc.newBlockingStub(ch)
+                    .abortUpload(AbortUploadRequest.newBuilder().setUploadId(uploadId).build()),
+            true,
+            Cross.NOT_FOUND));
     c.put(
         "quarry.v1.StorageService/PutObject",
         new Grpc(StorageGrpcCases::put, true, Cross.OWN_DATA));

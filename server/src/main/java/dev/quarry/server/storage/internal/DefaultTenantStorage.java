@@ -224,7 +224,7 @@ class DefaultTenantStorage implements TenantStorage {
     reserve(caller.tenantId(), bucket, key, length, null);
   }
 
-  private void checkObjectSize(long length) {
+  void checkObjectSize(long length) {
     long maxObject = settings.maxObjectBytes().toBytes();
     if (length > maxObject) {
       throw ApiException.overLimit(
@@ -235,8 +235,7 @@ class DefaultTenantStorage implements TenantStorage {
   }
 
   /** Checks the quota and, unless {@code upload} is null, reserves {@code length} bytes. */
-  private void reserve(
-      String tenant, String bucket, String key, long length, @Nullable UUID upload) {
+  void reserve(String tenant, String bucket, String key, long length, @Nullable UUID upload) {
     TenantLimits limits = this.limits.of(tenant);
     long maxBytes = limits.maxStorageMib() * MIB;
     long maxObjects = limits.maxStorageObjects();
@@ -288,7 +287,7 @@ class DefaultTenantStorage implements TenantStorage {
     return "tenants/" + tenant + "/storage/" + bucket + "/" + blob;
   }
 
-  private void deleteBlob(String tenant, String bucket, UUID blob) {
+  void deleteBlob(String tenant, String bucket, UUID blob) {
     try {
       store.delete(blobKey(tenant, bucket, blob));
     } catch (RuntimeException e) {
@@ -296,7 +295,7 @@ class DefaultTenantStorage implements TenantStorage {
     }
   }
 
-  private void releaseQuietly(UUID upload) {
+  void releaseQuietly(UUID upload) {
     try {
       index.release(upload);
     } catch (RuntimeException e) {
@@ -305,7 +304,7 @@ class DefaultTenantStorage implements TenantStorage {
   }
 
   /** A store failure as the caller should hear it: the client's stream, or ours. */
-  private static ApiException storeFailure(StorageException e) {
+  static ApiException storeFailure(StorageException e) {
     if (!e.retryable()) {
       log.info("storage request failed: {}", e.getMessage());
       return ApiException.invalid(
@@ -315,7 +314,7 @@ class DefaultTenantStorage implements TenantStorage {
     return new ApiException(ErrorReason.UNAVAILABLE, "the object store is unavailable; retry");
   }
 
-  private static MessageDigest md5() {
+  static MessageDigest md5() {
     try {
       return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {

@@ -20,8 +20,11 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class StorageIndex {
-  /** Reservations older than this are from a replica that died mid-put and no longer count. */
-  static final Duration STALE_UPLOAD = Duration.ofHours(6);
+  /**
+   * Reservations older than this are from a replica that died mid-put and no longer count; a
+   * multipart upload lives as long, so its reservation counts while it can still complete.
+   */
+  static final Duration STALE_UPLOAD = dev.quarry.server.storage.MultipartUploads.MAX_AGE;
 
   private final JdbcClient jdbc;
 

@@ -87,6 +87,11 @@ public class ResultStreamer {
       if (page.size() == PAGE) {
         continue;
       }
+      if (sent.cardinality() == job.total()) {
+        // every future was sent: a task has a finish sequence only once it ended, and the job's
+        // end commits with its last outcome (or its cancel), so it has ended too; nothing to sweep
+        return;
+      }
       if (terminal(job.id())) {
         sweep(store, job, afterSeq, sent, sink);
         return;

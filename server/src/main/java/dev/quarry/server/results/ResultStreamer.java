@@ -92,7 +92,10 @@ public class ResultStreamer {
         // end commits with its last outcome (or its cancel), so it has ended too; nothing to sweep
         return;
       }
-      if (terminal(job.id())) {
+      // No task of the job has finished (from the start): it has not ended either, as a job ends
+      // with its last task (cancel finishes them all); no need to ask. Whatever ends it signals.
+      boolean noneFinished = cursor == 0 && page.isEmpty();
+      if (!noneFinished && terminal(job.id())) {
         sweep(store, job, afterSeq, sent, sink);
         return;
       }

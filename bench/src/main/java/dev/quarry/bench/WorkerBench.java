@@ -33,6 +33,9 @@ import tools.jackson.databind.JsonNode;
 public final class WorkerBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /** {@code -Dquarry.bench.calls-only=true}: only the single-call round trips, no 10,000 maps. */
+  private static final boolean CALLS_ONLY = Boolean.getBoolean("quarry.bench.calls-only");
+
   private WorkerBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -90,13 +93,15 @@ public final class WorkerBench {
       System.out.println("2 pull workers x 2 slots connected; local pool: 2 workers x 2 in flight");
       for (String profile : List.of("", "workers")) {
         String lane = profile.isEmpty() ? "local backend" : "pull workers ";
-        for (int i = 0; i < 3; i++) {
-          map(base, key, profile, 10_000);
+        if (!CALLS_ONLY) {
+          for (int i = 0; i < 3; i++) {
+            map(base, key, profile, 10_000);
+          }
+          double secs = map(base, key, profile, 10_000);
+          System.out.printf(
+              "%s: 10,000 no-op inputs, chunk 1: %.2f s (%,.0f invocations/s)%n",
+              lane, secs, 10_000 / secs);
         }
-        double secs = map(base, key, profile, 10_000);
-        System.out.printf(
-            "%s: 10,000 no-op inputs, chunk 1: %.2f s (%,.0f invocations/s)%n",
-            lane, secs, 10_000 / secs);
         for (int i = 0; i < 50; i++) {
           call(base, key, profile);
         }

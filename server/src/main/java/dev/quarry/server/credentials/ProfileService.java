@@ -1,5 +1,7 @@
 package dev.quarry.server.credentials;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.api.ErrorReason;
 import dev.quarry.server.audit.AuditLog;
@@ -9,13 +11,18 @@ import dev.quarry.server.backend.BackendPlugin;
 import dev.quarry.server.backend.BackendPlugins;
 import dev.quarry.server.db.TenantScopedName;
 import dev.quarry.server.storage.ProfileStores;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -24,10 +31,23 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Named backend profiles of a tenant (e.g. {@code aws-prod} = Lambda in eu-west-1 with credentials
  * {@code team-aws}). Admins write them; members submit jobs to them by name.
+ *
+ * <p>A profile is read on every submit, dispatch and result read, so lookups by name are cached
+ * (bounded, {@value #MAX_CACHED} names, absent ones too). A write clears this replica's cache once
+ * it is committed and tells the other replicas at commit ({@code NOTIFY quarry_profiles}, which
+ * {@code PgListener} turns into {@link #invalidateAll}); an entry also expires {@link #CACHE_TTL}
+ * after it was read, which bounds how stale a replica can be if it missed a notification.
  */
 @Service
 public class ProfileService {
   private static final int MAX_SETTINGS = 32;
+
+  /** Profile names whose lookups are cached. */
+  static final int MAX_CACHED = 10_000;
+
+  /** How long a cached lookup is trusted without a notification. */
+  static final Duration CACHE_TTL = Duration.ofSeconds(5);
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<TreeMap<String, String>> SETTINGS = new TypeReference<>() {};
 
@@ -37,6 +57,8 @@ public class ProfileService {
   private final AuditLog audit;
   private final BackendPlugins plugins;
   private final ObjectProvider<ProfileStores> stores;
+  private final JdbcClient jdbc;
+  private final Cache<TenantScopedName, Optional<Profile>> cache;
 
   ProfileService(
       ProfileRepository repository,
@@ -44,7 +66,16 @@ public class ProfileService {
       CredentialService credentials,
       AuditLog audit,
       BackendPlugins plugins,
-      ObjectProvider<ProfileStores> stores) {
+      ObjectProvider<ProfileStores> stores,
+      JdbcClient jdbc,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_CACHED)
+            .expireAfterWrite(CACHE_TTL)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
     this.repository = repository;
     this.tx = tx;
     this.credentials = credentials;
@@ -91,12 +122,17 @@ public class ProfileService {
     // a bucket must be reachable with the profile's credential before any job is sent there
     stores.getObject().check(admin.tenantId(), settings, credential, kind);
     String json = JSON.writeValueAsString(new TreeMap<>(settings));
-    return tx.execute(
-        s -> {
-          repository.upsert(admin.tenantId(), name, backend, json, credential);
-          audit.record(admin, "profile.put", name);
-          return find(admin.tenantId(), name).orElseThrow();
-        });
+    try {
+      return tx.execute(
+          s -> {
+            repository.upsert(admin.tenantId(), name, backend, json, credential);
+            audit.record(admin, "profile.put", name);
+            notifyReplicas();
+            return read(admin.tenantId(), name).orElseThrow();
+          });
+    } finally {
+      invalidateAll();
+    }
   }
 
   public List<Profile> list(Principal caller) {
@@ -111,15 +147,33 @@ public class ProfileService {
    */
   public Profile delete(Principal admin, String name) {
     admin.require(Role.ADMIN);
-    return tx.execute(
-        s -> {
-          Profile existing =
-              find(admin.tenantId(), name)
-                  .orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
-          repository.delete(new TenantScopedName(admin.tenantId(), name));
-          audit.record(admin, "profile.delete", name);
-          return existing;
-        });
+    try {
+      return tx.execute(
+          s -> {
+            Profile existing =
+                read(admin.tenantId(), name)
+                    .orElseThrow(() -> ApiException.notFound(ErrorReason.PROFILE_NOT_FOUND, name));
+            repository.delete(new TenantScopedName(admin.tenantId(), name));
+            audit.record(admin, "profile.delete", name);
+            notifyReplicas();
+            return existing;
+          });
+    } finally {
+      invalidateAll();
+    }
+  }
+
+  /**
+   * Forgets every cached lookup: a profile changed on another replica, or this replica may have
+   * missed a notification (the listening connection was lost).
+   */
+  public void invalidateAll() {
+    cache.invalidateAll();
+  }
+
+  /** Tells every replica, at commit of the current transaction, to forget cached lookups. */
+  private void notifyReplicas() {
+    jdbc.sql("select pg_notify('quarry_profiles', '')").query().singleRow();
   }
 
   /**
@@ -164,11 +218,17 @@ public class ProfileService {
   }
 
   private Optional<Profile> find(String tenant, String name) {
+    return cache.get(new TenantScopedName(tenant, name), id -> read(tenant, name));
+  }
+
+  private Optional<Profile> read(String tenant, String name) {
     return repository.findById(new TenantScopedName(tenant, name)).map(ProfileService::profile);
   }
 
   private static Profile profile(ProfileEntity p) {
-    Map<String, String> settings = JSON.readValue(p.settings(), SETTINGS);
+    // shared by every reader of the cache: not to be changed
+    Map<String, String> settings =
+        Collections.unmodifiableMap(JSON.readValue(p.settings(), SETTINGS));
     return new Profile(
         p.id().name(), p.backend(), settings, p.credentialName(), p.createdAt(), p.updatedAt());
   }

@@ -27,6 +27,11 @@ import org.springframework.stereotype.Component;
  * tenant's quota; what does not fit is given back). Waits on the {@link WorkSignal} between rounds,
  * or the poll interval at most.
  *
+ * <p>A round that claimed fewer chunks than it asked for, skipped no tenant or job and gave nothing
+ * back has drained what is claimable: the loop then waits for a signal instead of claiming again at
+ * once, and an invocation that ends does not wake it (the slots it frees have nothing to take; new
+ * work signals by itself). Any other round leaves the wake on invocation end on.
+ *
  * <p>Long because the loop's lifecycle (wake, phase, stop) and one round (claim, group, start, give
  * back, fail a group) share the capacity and budget state of the dispatcher.
  */
@@ -55,6 +60,9 @@ public class Dispatcher extends SupervisedLoop {
   private final QuarryProperties props;
   private final String owner;
   private int lostRace;
+
+  /** Whether the last round may have left claimable work behind (for lack of slots). */
+  private boolean leftWork = true;
 
   Dispatcher(
       BackendRegistry backends,
@@ -106,12 +114,16 @@ public class Dispatcher extends SupervisedLoop {
       try {
         // Claim in batches: wait until a quarter of the capacity is free (or nothing runs), so
         // one statement claims several chunks instead of one statement per finished invocation.
+        // until a round proves otherwise, an invocation that ends may free a slot work waits for
+        leftWork = true;
+        invocations.wakeOnEnd(true);
         int capacity = capacity();
         int free = capacity - invocations.inFlight();
         boolean worthIt = free >= Math.max(1, capacity / 4) || free == capacity;
         int dispatched = worthIt ? dispatchOnce(free) : 0;
         supervisor().roundSucceeded(LOOP);
-        if (dispatched == 0 || invocations.inFlight() >= capacity) {
+        invocations.wakeOnEnd(leftWork);
+        if (dispatched == 0 || !leftWork || invocations.inFlight() >= capacity) {
           work.await(props.dispatch().pollInterval());
         }
       } catch (RuntimeException e) {
@@ -175,6 +187,7 @@ public class Dispatcher extends SupervisedLoop {
         Thread.sleep(5);
         return dispatchOnce(freeSlots);
       }
+      leftWork = lostRace > MAX_LOST_RACES || skipsAny(request);
       lostRace = 0;
       return 0;
     }
@@ -197,7 +210,21 @@ public class Dispatcher extends SupervisedLoop {
     if (!giveBack.isEmpty()) {
       tasks.release(giveBack);
     }
+    leftWork =
+        groups.size() >= request.chunks()
+            || claimed.size() >= request.maxRows()
+            || !giveBack.isEmpty()
+            || skipsAny(request);
     return invoked;
+  }
+
+  /** Whether the last round may have left claimable work behind; visible for tests. */
+  boolean leftWork() {
+    return leftWork;
+  }
+
+  private static boolean skipsAny(ClaimRequest request) {
+    return !request.skipTenants().isEmpty() || !request.skipJobs().isEmpty();
   }
 
   /** Invokes one group (one job's chunk), or gives it back; 1 if it was invoked. */

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 /**
  * Runs one invocation of a claimed chunk on its lane and hands what happened to the {@link
  * OutcomeRecorder}; when it ends, gives back the slots the dispatcher took (the lane's budget, the
- * tenant's quota) and wakes the dispatcher.
+ * tenant's quota) and wakes the dispatcher if work may be waiting for them.
  */
 @Component
 class Invocations {
@@ -48,6 +48,9 @@ class Invocations {
 
   private final Object idle = new Object();
 
+  /** Whether an invocation that ends wakes the dispatcher; see {@link Dispatcher}. */
+  private volatile boolean wakeOnEnd = true;
+
   Invocations(
       EnvelopeFactory envelopes,
       OutcomeMapper mapper,
@@ -65,6 +68,14 @@ class Invocations {
     this.tenants = tenants;
     this.backlog = backlog;
     this.work = work;
+  }
+
+  /**
+   * Whether the dispatcher wants a wake-up when an invocation ends: false after a round that
+   * drained every claimable chunk, true when work may be waiting for a slot.
+   */
+  void wakeOnEnd(boolean wake) {
+    this.wakeOnEnd = wake;
   }
 
   /** Invocations started and not ended yet, on every lane. */
@@ -151,7 +162,9 @@ class Invocations {
     int left = inFlight.decrementAndGet();
     budgets.release(lane.budget());
     tenants.release(job.tenantId());
-    work.wakeUp();
+    if (wakeOnEnd) {
+      work.wakeUp();
+    }
     if (left == 0) {
       synchronized (idle) {
         idle.notifyAll();

@@ -141,10 +141,18 @@ public class SubmitService {
     }
     FunctionRef fn = functions.resolve(caller.tenantId(), cmd.function());
     String profile = null;
+    boolean ownBucket = false;
     if (cmd.profile() != null && !cmd.profile().isEmpty()) {
-      profile = profiles.forSubmit(caller, cmd.profile()).name();
+      var chosen = profiles.forSubmit(caller, cmd.profile());
+      profile = chosen.name();
+      ownBucket = chosen.settings().containsKey(ProfileStores.BUCKET);
     }
-    if (tasks.runningJobs(caller.tenantId()) >= limits.maxJobsInFlight()) {
+    int inline = inlineLimit(caller.tenantId(), profile);
+    // The insert checks maxJobsInFlight itself, atomically; checked here first only when objects
+    // are written before the insert (the bundle to the profile's bucket, large inputs), so that a
+    // rejected submit writes nothing anywhere.
+    boolean writesFirst = ownBucket || cmd.inputs().stream().anyMatch(in -> in.length > inline);
+    if (writesFirst && tasks.runningJobs(caller.tenantId()) >= limits.maxJobsInFlight()) {
       throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
     }
     // a profile naming its own bucket gets the job's objects there, the function's bundle included
@@ -152,9 +160,7 @@ public class SubmitService {
     stores.stage(at, bundleKeys(caller.tenantId(), fn));
     ObjectStore store = at.store();
     UUID job = UUID.randomUUID();
-    List<TaskRow> rows =
-        stageInputs(
-            store, caller.tenantId(), job, cmd.inputs(), inlineLimit(caller.tenantId(), profile));
+    List<TaskRow> rows = stageInputs(store, caller.tenantId(), job, cmd.inputs(), inline);
     String auditTarget = job + " (" + n + " inputs, function " + fn.name() + ")";
     JobRecord created =
         new JobRecord(

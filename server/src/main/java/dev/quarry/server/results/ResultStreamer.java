@@ -87,7 +87,15 @@ public class ResultStreamer {
       if (page.size() == PAGE) {
         continue;
       }
-      if (terminal(job.id())) {
+      if (sent.cardinality() == job.total()) {
+        // every future was sent: a task has a finish sequence only once it ended, and the job's
+        // end commits with its last outcome (or its cancel), so it has ended too; nothing to sweep
+        return;
+      }
+      // No task of the job has finished (from the start): it has not ended either, as a job ends
+      // with its last task (cancel finishes them all); no need to ask. Whatever ends it signals.
+      boolean noneFinished = cursor == 0 && page.isEmpty();
+      if (!noneFinished && terminal(job.id())) {
         sweep(store, job, afterSeq, sent, sink);
         return;
       }

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.quarry.server.jobs.ClaimedTask;
 import dev.quarry.server.jobs.TaskStore;
 import dev.quarry.server.jobs.TaskStore.ClaimRequest;
+import dev.quarry.server.jobs.WorkSignal;
 import dev.quarry.server.jobs.internal.PgTaskStore;
 import dev.quarry.testkit.TestDatabase;
 import java.time.Duration;
@@ -126,7 +127,8 @@ class ConcurrentClaimTest {
   }
 
   private static TaskStore store() {
-    return new PgTaskStore(jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+    return new PgTaskStore(
+        jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)), new WorkSignal());
   }
 
   private static ClaimRequest request(String owner, int chunks) {

@@ -354,6 +354,35 @@ class DispatcherTest {
     }
   }
 
+  @Test
+  void aRoundThatTookEveryChunkLeavesNoWorkBehind() throws InterruptedException {
+    lanes.profile("t", "p", TestLanes.FAKE);
+    JobRecord job = job("t", "p");
+    tasks(job, 0, 0);
+
+    assertThat(dispatcher.dispatchOnce(FREE_SLOTS)).isEqualTo(1);
+
+    assertThat(dispatcher.leftWork())
+        .as("an invocation that ends frees a slot nothing waits for")
+        .isFalse();
+  }
+
+  @Test
+  void aRoundLimitedBySlotsOrQuotaLeavesWorkBehind() throws InterruptedException {
+    lanes.profile("t", "p", TestLanes.FAKE);
+    JobRecord job = job("t", "p");
+    tasks(job, 0, 0);
+    tasks(job, 1, 1);
+
+    assertThat(dispatcher.dispatchOnce(1)).isEqualTo(1);
+    assertThat(dispatcher.leftWork()).as("one slot, two chunks").isTrue();
+
+    tasks(job, 2, 2);
+    tasks(job, 3, 3);
+    assertThat(dispatcher.dispatchOnce(FREE_SLOTS)).as("the tenant's second slot").isEqualTo(1);
+    assertThat(dispatcher.leftWork()).as("chunks given back at the tenant's limit").isTrue();
+  }
+
   private JobRecord job(String tenant, @Nullable String profile) {
     FunctionRef fn =
         new FunctionRef(null, "echo", "BUILTIN", "JSON", null, null, List.of(), "sha256:echo");

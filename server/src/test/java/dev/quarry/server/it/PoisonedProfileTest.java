@@ -3,6 +3,7 @@ package dev.quarry.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quarry.server.credentials.ProfileService;
 import dev.quarry.testkit.Http;
 import dev.quarry.testkit.RawHttp;
 import java.sql.Connection;
@@ -32,6 +33,8 @@ class PoisonedProfileTest {
                     + " '{\"slidingWindowSize\":\"2147483647\"}'::jsonb, updated_at = now() where name = 'p-poison'")) {
       assertThat(s.executeUpdate()).isEqualTo(1);
     }
+    // written behind the server's back: tell it, as a replica's NOTIFY quarry_profiles would
+    server.context.getBean(ProfileService.class).invalidateAll();
     String other = "victim-" + UUID.randomUUID().toString().substring(0, 8);
     Http victim =
         admin.withKey(

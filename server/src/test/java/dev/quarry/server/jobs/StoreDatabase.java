@@ -29,7 +29,11 @@ public final class StoreDatabase implements AutoCloseable {
     Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     jdbc = JdbcClient.create(ds);
     store =
-        new PgTaskStore(jdbc, ds, new TransactionTemplate(new DataSourceTransactionManager(ds)));
+        new PgTaskStore(
+            jdbc,
+            ds,
+            new TransactionTemplate(new DataSourceTransactionManager(ds)),
+            new WorkSignal());
   }
 
   public static StoreDatabase create(int poolSize) throws Exception {

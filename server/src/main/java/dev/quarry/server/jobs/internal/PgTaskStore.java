@@ -8,6 +8,7 @@ import dev.quarry.server.jobs.JobTotals;
 import dev.quarry.server.jobs.Outcome;
 import dev.quarry.server.jobs.TaskState;
 import dev.quarry.server.jobs.TaskStore;
+import dev.quarry.server.jobs.WorkSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,9 +40,10 @@ public class PgTaskStore implements TaskStore {
   private final DashboardStatements dashboard;
   private final StatsStatements stats;
 
-  public PgTaskStore(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx) {
+  public PgTaskStore(
+      JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, WorkSignal work) {
     this.tx = tx;
-    this.inserts = new TaskInsert(jdbc, dataSource, tx);
+    this.inserts = new TaskInsert(jdbc, dataSource, tx, work.origin());
     this.claims = new ClaimStatements(jdbc);
     this.outcomes = new OutcomeStatements(jdbc);
     this.jobs = new JobStatements(jdbc);

@@ -52,7 +52,7 @@ final class TaskInsert {
           + lit(TaskState.PENDING)
           + ", i.input, i.input_key"
           + " from j, unnest(?::int[], ?::bytea[], ?::text[]) as i(idx, input, input_key))"
-          + " select seq from j, pg_notify('quarry_work', '')";
+          + " select seq from j, pg_notify('quarry_work', ?)";
 
   private static final String INSERT_JOB_ONLY =
       "with j as ("
@@ -60,13 +60,19 @@ final class TaskInsert {
           + "), a as ("
           + AUDIT
           + ")"
-          + " select seq from j, pg_notify('quarry_work', '')";
+          + " select seq from j, pg_notify('quarry_work', ?)";
 
   private final JdbcClient jdbc;
   private final DataSource dataSource;
   private final TransactionTemplate tx;
+  private final String origin;
 
-  TaskInsert(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx) {
+  /**
+   * @param origin the payload of the {@code quarry_work} notification: this replica's, whose
+   *     listener skips it (the submit wakes its dispatcher in-process)
+   */
+  TaskInsert(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, String origin) {
+    this.origin = origin;
     this.jdbc = jdbc;
     this.dataSource = dataSource;
     this.tx = tx;
@@ -102,6 +108,8 @@ final class TaskInsert {
       "key:" + newJob.createdBy(),
       newJob.auditTarget()
     };
+    Object[] onlyParams = Arrays.copyOf(jobParams, jobParams.length + 1);
+    onlyParams[jobParams.length] = origin;
     if (rows.size() <= SINGLE_STATEMENT_MAX) {
       int n = rows.size();
       Integer[] idx = new Integer[n];
@@ -112,20 +120,21 @@ final class TaskInsert {
         inline[i] = rows.get(i).inline();
         keys[i] = rows.get(i).inputKey();
       }
-      Object[] params = Arrays.copyOf(jobParams, jobParams.length + 6);
+      Object[] params = Arrays.copyOf(jobParams, jobParams.length + 7);
       params[jobParams.length] = job.tenantId();
       params[jobParams.length + 1] = job.id();
       params[jobParams.length + 2] = job.chunkSize();
       params[jobParams.length + 3] = idx;
       params[jobParams.length + 4] = inline;
       params[jobParams.length + 5] = keys;
+      params[jobParams.length + 6] = origin;
       return jdbc.sql(INSERT_ALL).params(params).query(Long.class).optional().isPresent();
     }
     return Boolean.TRUE.equals(
         tx.execute(
             s -> {
               var inserted =
-                  jdbc.sql(INSERT_JOB_ONLY).params(jobParams).query(Long.class).optional();
+                  jdbc.sql(INSERT_JOB_ONLY).params(onlyParams).query(Long.class).optional();
               if (inserted.isEmpty()) {
                 return false;
               }

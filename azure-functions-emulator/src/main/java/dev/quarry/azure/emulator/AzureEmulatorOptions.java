@@ -1,6 +1,8 @@
 package dev.quarry.azure.emulator;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +17,7 @@ import java.util.Objects;
  * @param instanceMemoryMb the heap given to each child JVM (85 % of it)
  * @param seed seeds fault injection
  * @param javaHome the JDK child JVMs run on (and whose keytool makes the certificate)
+ * @param storageAccounts storage accounts ARM reports (any resource group), e.g. Azurite's
  */
 public record AzureEmulatorOptions(
     String tenantId,
@@ -24,7 +27,16 @@ public record AzureEmulatorOptions(
     int maxInstancesPerFunction,
     int instanceMemoryMb,
     long seed,
-    Path javaHome) {
+    Path javaHome,
+    Map<String, StorageAccount> storageAccounts) {
+
+  /**
+   * A storage account as {@code Microsoft.Storage/storageAccounts} reports it.
+   *
+   * @param blobEndpoint its primary blob endpoint, e.g. Azurite's {@code
+   *     http://127.0.0.1:10000/devstoreaccount1}
+   */
+  public record StorageAccount(String name, String key, String blobEndpoint) {}
 
   public static final String DEFAULT_TENANT = "00000000-0000-0000-0000-0000000000aa";
   public static final String DEFAULT_CLIENT_ID = "00000000-0000-0000-0000-0000000000bb";
@@ -42,6 +54,7 @@ public record AzureEmulatorOptions(
     if (instanceMemoryMb < 64) {
       throw new IllegalArgumentException("instanceMemoryMb must be >= 64");
     }
+    storageAccounts = Map.copyOf(storageAccounts);
   }
 
   public static Builder builder() {
@@ -58,6 +71,14 @@ public record AzureEmulatorOptions(
     private int instanceMemoryMb = 256;
     private long seed = 1;
     private Path javaHome = Path.of(System.getProperty("java.home"));
+    private final Map<String, StorageAccount> storageAccounts = new HashMap<>();
+
+    /** Adds a storage account ARM reports, with its key (from {@code listKeys}). */
+    public Builder storageAccount(String name, String key, String blobEndpoint) {
+      storageAccounts.put(
+          name.toLowerCase(java.util.Locale.ROOT), new StorageAccount(name, key, blobEndpoint));
+      return this;
+    }
 
     public Builder servicePrincipal(String tenantId, String clientId, String clientSecret) {
       this.tenantId = tenantId;
@@ -103,7 +124,8 @@ public record AzureEmulatorOptions(
           maxInstancesPerFunction,
           instanceMemoryMb,
           seed,
-          javaHome);
+          javaHome,
+          storageAccounts);
     }
   }
 }

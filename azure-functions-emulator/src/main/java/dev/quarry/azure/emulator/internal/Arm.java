@@ -47,6 +47,18 @@ final class Arm {
       Pattern.compile(
           "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.web/sites/([^/]+)(/.*)?",
           Pattern.CASE_INSENSITIVE);
+  private static final Pattern STORAGE =
+      Pattern.compile(
+          "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.storage/storageaccounts/([^/]+)(/listkeys)?",
+          Pattern.CASE_INSENSITIVE);
+  private static final Pattern PLAN =
+      Pattern.compile(
+          "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.web/serverfarms/([^/]+)",
+          Pattern.CASE_INSENSITIVE);
+  private static final Pattern SITES =
+      Pattern.compile(
+          "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.web/sites",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9-]{0,58}[a-zA-Z0-9]");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,6 +68,7 @@ final class Arm {
   private final Path workDir;
   private final Supplier<URI> endpoint;
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
+  private final Map<String, ObjectNode> plans = new ConcurrentHashMap<>();
   private final AtomicLong packageSeq = new AtomicLong();
   private final HttpClient fetcher =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -88,6 +101,31 @@ final class Arm {
       } else if (path.equals("/common/discovery/instance")) {
         instanceDiscovery(ex);
       } else {
+        Matcher st = STORAGE.matcher(path);
+        if (st.matches()) {
+          authenticate(ex, st.group(1));
+          storageAccount(ex, method, st.group(2), st.group(3), st.group(4) != null);
+          return;
+        }
+        Matcher pl = PLAN.matcher(path);
+        if (pl.matches()) {
+          authenticate(ex, pl.group(1));
+          plan(ex, method, pl.group(2), pl.group(3));
+          return;
+        }
+        Matcher all = SITES.matcher(path);
+        if (all.matches() && method.equals("GET")) {
+          authenticate(ex, all.group(1));
+          ObjectNode list = Exchanges.JSON.createObjectNode();
+          var value = list.putArray("value");
+          for (FunctionApp app : apps.values()) {
+            if (app.resourceGroup.equalsIgnoreCase(all.group(2))) {
+              value.add(siteJson(app));
+            }
+          }
+          Exchanges.json(ex, 200, list);
+          return;
+        }
         Matcher m = SITE.matcher(path);
         if (!m.matches()) {
           log.warn("unemulated call {} {}", method, ex.getRequestURI());
@@ -198,6 +236,88 @@ final class Arm {
           404,
           "SubscriptionNotFound",
           "The subscription '" + subscription + "' could not be found.");
+    }
+  }
+
+  // --- Microsoft.Storage/storageAccounts (read-only: Azurite's account) ---
+
+  private void storageAccount(
+      HttpExchange ex, String method, String group, String name, boolean listKeys)
+      throws IOException {
+    AzureEmulatorOptions.StorageAccount account =
+        options.storageAccounts().get(name.toLowerCase(Locale.ROOT));
+    if (account == null) {
+      throw ArmError.notFound("Microsoft.Storage/storageAccounts", name, group);
+    }
+    ObjectNode body = Exchanges.JSON.createObjectNode();
+    if (listKeys && method.equals("POST")) {
+      ObjectNode key = body.putArray("keys").addObject();
+      key.put("keyName", "key1");
+      key.put("value", account.key());
+      key.put("permissions", "FULL");
+    } else if (!listKeys && method.equals("GET")) {
+      body.put(
+          "id",
+          "/subscriptions/"
+              + options.subscriptionId()
+              + "/resourceGroups/"
+              + group
+              + "/providers/Microsoft.Storage/storageAccounts/"
+              + account.name());
+      body.put("name", account.name());
+      body.put("type", "Microsoft.Storage/storageAccounts");
+      body.put("kind", "StorageV2");
+      body.put("location", "westeurope");
+      body.putObject("sku").put("name", "Standard_LRS").put("tier", "Standard");
+      ObjectNode props = body.putObject("properties");
+      props.put("provisioningState", "Succeeded");
+      String blob =
+          account.blobEndpoint().endsWith("/")
+              ? account.blobEndpoint()
+              : account.blobEndpoint() + "/";
+      props.putObject("primaryEndpoints").put("blob", blob);
+    } else {
+      throw methodNotAllowed(method);
+    }
+    Exchanges.json(ex, 200, body);
+  }
+
+  // --- Microsoft.Web/serverfarms (plans: stored, not enforced) ---
+
+  private void plan(HttpExchange ex, String method, String group, String name) throws IOException {
+    String k = key(group, name);
+    switch (method) {
+      case "PUT" -> {
+        ObjectNode body = ((ObjectNode) Exchanges.json(ex)).deepCopy();
+        body.put(
+            "id",
+            "/subscriptions/"
+                + options.subscriptionId()
+                + "/resourceGroups/"
+                + group
+                + "/providers/Microsoft.Web/serverfarms/"
+                + name);
+        body.put("name", name);
+        body.put("type", "Microsoft.Web/serverfarms");
+        ObjectNode props =
+            body.path("properties").isObject()
+                ? (ObjectNode) body.get("properties")
+                : body.putObject("properties");
+        props.put("provisioningState", "Succeeded");
+        props.put("status", "Ready");
+        plans.put(k, body);
+        Exchanges.json(ex, 200, body);
+      }
+      case "GET" -> {
+        ObjectNode plan = plans.get(k);
+        if (plan == null) {
+          throw ArmError.notFound("Microsoft.Web/serverFarms", name, group);
+        }
+        Exchanges.json(ex, 200, plan);
+      }
+      case "DELETE" ->
+          Exchanges.send(ex, plans.remove(k) == null ? 204 : 200, Map.of(), new byte[0]);
+      default -> throw methodNotAllowed(method);
     }
   }
 

@@ -22,7 +22,8 @@ public final class AzureFunctionsOptions {
   public static final int DEFAULT_MEMORY_MB = 2048;
   public static final int DEFAULT_TIMEOUT_SECONDS = 230;
   public static final int DEFAULT_CONCURRENCY = 100;
-  public static final String DEFAULT_PLAN = "flex-consumption";
+  public static final String DEFAULT_PLAN = "consumption";
+  public static final java.time.Duration DEFAULT_GRANT_GRACE = java.time.Duration.ofMinutes(1);
   public static final URI DEFAULT_AUTHORITY_HOST = URI.create("https://login.microsoftonline.com/");
   public static final URI DEFAULT_RESOURCE_MANAGER = URI.create("https://management.azure.com/");
 
@@ -71,7 +72,7 @@ public final class AzureFunctionsOptions {
     return b.region;
   }
 
-  /** {@code consumption} or {@code flex-consumption}. */
+  /** {@code consumption} (Linux Consumption, run from package); Flex Consumption is not yet. */
   public String plan() {
     return b.plan;
   }
@@ -107,6 +108,19 @@ public final class AzureFunctionsOptions {
 
   public URI resourceManagerEndpoint() {
     return b.resourceManagerEndpoint;
+  }
+
+  /**
+   * The store workers reach through pre-signed (SAS) URLs, one per object of their invocation;
+   * empty: envelopes keep their storage settings (tests).
+   */
+  public Optional<dev.quarry.storage.ObjectStore> store() {
+    return Optional.ofNullable(b.store);
+  }
+
+  /** How long after an invocation's deadline its pre-signed URLs stay valid. */
+  public java.time.Duration grantGrace() {
+    return b.grantGrace;
   }
 
   /** TLS trust for Azure's endpoints; empty for the JDK's default trust store. */
@@ -158,6 +172,19 @@ public final class AzureFunctionsOptions {
     private URI authorityHost = DEFAULT_AUTHORITY_HOST;
     private URI resourceManagerEndpoint = DEFAULT_RESOURCE_MANAGER;
     private @Nullable SSLContext sslContext;
+    private dev.quarry.storage.@Nullable ObjectStore store;
+    private java.time.Duration grantGrace = DEFAULT_GRANT_GRACE;
+
+    /** The store whose objects workers reach through pre-signed URLs (never its credentials). */
+    public Builder store(dev.quarry.storage.@Nullable ObjectStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder grantGrace(java.time.Duration grantGrace) {
+      this.grantGrace = grantGrace;
+      return this;
+    }
 
     public Builder servicePrincipal(
         String tenantId, String clientId, String clientSecret, String subscriptionId) {
@@ -246,8 +273,10 @@ public final class AzureFunctionsOptions {
       check(
           REGION.matcher(region).matches(), "region must be an Azure region name, e.g. westeurope");
       check(
-          plan.equals("consumption") || plan.equals("flex-consumption"),
-          "plan must be consumption or flex-consumption, got '" + plan + "'");
+          !plan.equals("flex-consumption"),
+          "plan flex-consumption is not supported yet (it deploys through functionAppConfig, not"
+              + " run-from-package): use consumption");
+      check(plan.equals("consumption"), "plan must be consumption, got '" + plan + "'");
       check(
           ACCOUNT.matcher(storageAccount).matches(),
           "storageAccount must be 3 to 24 lowercase letters or digits");
@@ -292,6 +321,8 @@ public final class AzureFunctionsOptions {
       c.authorityHost = authorityHost;
       c.resourceManagerEndpoint = resourceManagerEndpoint;
       c.sslContext = sslContext;
+      c.store = store;
+      c.grantGrace = grantGrace;
       return c;
     }
 

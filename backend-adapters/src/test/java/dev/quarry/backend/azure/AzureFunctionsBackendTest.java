@@ -218,6 +218,13 @@ class AzureFunctionsBackendTest {
   }
 
   @Test
+  void refusesFlexConsumptionForNow() {
+    assertThatThrownBy(() -> options().plan("flex-consumption").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not supported yet");
+  }
+
+  @Test
   void refusesATimeoutAboveWhatAnHttpTriggerCanHold() {
     assertThatThrownBy(() -> options().timeoutSeconds(300).build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -5,6 +5,7 @@ import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.azure.AzureFunctionsBackend;
 import dev.quarry.backend.azure.AzureFunctionsOptions;
 import dev.quarry.backend.azure.AzureFunctionsRuntimes;
+import dev.quarry.backend.internal.lambda.PresignedGrants;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.PlatformReport;
 import dev.quarry.proto.v1.TaskEnvelope;
@@ -13,10 +14,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +41,17 @@ public final class AzureComputeBackend implements AzureFunctionsBackend {
   private final Object deployLock = new Object();
   private CompletableFuture<AzureRuntimeManager.Deployed> deployed;
   private volatile boolean closed;
+  private final @Nullable PresignedGrants grants;
 
   private AzureComputeBackend(AzureFunctionsOptions options, AzureClients clients) {
     this.options = options;
     this.clients = clients;
     this.runtimes = new AzureRuntimeManager(options, clients);
+    this.grants =
+        options
+            .store()
+            .map(s -> new PresignedGrants(s, Clock.systemUTC(), options.grantGrace()))
+            .orElse(null);
     this.deployed = CompletableFuture.failedFuture(new IllegalStateException("not deployed yet"));
   }
 
@@ -70,6 +79,16 @@ public final class AzureComputeBackend implements AzureFunctionsBackend {
     if (closed) {
       return CompletableFuture.failedFuture(
           new BackendException(Kind.TRANSIENT, "the Azure Functions backend is closed"));
+    }
+    if (grants != null) {
+      try {
+        envelope = grants.grant(envelope);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(
+            e instanceof BackendException b
+                ? b
+                : new BackendException(Kind.TRANSIENT, "cannot grant the invocation's objects", e));
+      }
     }
     byte[] body = LambdaPayloads.encodeRequest(envelope);
     return ensureDeployed().thenCompose(app -> call(app, body));

@@ -484,7 +484,7 @@ final class Arm {
           return;
         }
         app.deployed(AppPackage.extract(in, dir));
-        log.debug("function app {} runs package {}", app.name, url);
+        log.debug("function app {} runs its package", app.name);
       }
     } catch (IOException | IllegalArgumentException e) {
       app.deployFailed("cannot mount the package: " + e.getMessage());

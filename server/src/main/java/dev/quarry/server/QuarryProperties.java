@@ -27,6 +27,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tenantDefaults per-tenant quotas every tenant starts with (the operator can override them
  *     per tenant)
  * @param lambda settings shared by every AWS Lambda profile
+ * @param azure settings shared by every Azure Functions profile
  *     <p>Long because it is the one typed, documented list of the server's settings and their
  *     defaults.
  * @param shutdown how a stopping replica ends its work
@@ -48,6 +49,7 @@ public record QuarryProperties(
     @DefaultValue Secrets secrets,
     @DefaultValue TenantDefaults tenantDefaults,
     @DefaultValue Lambda lambda,
+    @DefaultValue Azure azure,
     @DefaultValue Shutdown shutdown,
     @DefaultValue("") String publicUrl) {
 
@@ -119,6 +121,22 @@ public record QuarryProperties(
   public record Lambda(
       @DefaultValue("") String workerPackage,
       @DefaultValue("false") boolean allowEndpointOverride) {}
+
+  /**
+   * @param workerPackage path of the worker's Azure Functions zip; empty means the copy built into
+   *     the server ({@code quarry/worker-azure.zip} on the class path)
+   * @param allowEndpointOverride whether profiles may set {@code authorityHost} and {@code
+   *     resourceManagerEndpoint} (another Azure cloud, or a local emulator); off by default so
+   *     profiles cannot point the server at arbitrary hosts
+   * @param trustStore a PKCS12 trust store for Azure's endpoints instead of the JDK's (an
+   *     emulator's certificate); empty for the JDK's
+   * @param trustStorePassword its password (not a secret: a trust store holds public certificates)
+   */
+  public record Azure(
+      @DefaultValue("") String workerPackage,
+      @DefaultValue("false") boolean allowEndpointOverride,
+      @DefaultValue("") String trustStore,
+      @DefaultValue("") String trustStorePassword) {}
 
   /**
    * @param maxConcurrentInvocations invocations of one tenant running at once

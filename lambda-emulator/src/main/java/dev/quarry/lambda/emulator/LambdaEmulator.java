@@ -1,5 +1,6 @@
 package dev.quarry.lambda.emulator;
 
+import dev.quarry.emulator.faults.Faults;
 import dev.quarry.lambda.emulator.internal.Emulator;
 import java.net.URI;
 import java.util.List;

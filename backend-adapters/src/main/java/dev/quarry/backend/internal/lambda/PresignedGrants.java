@@ -23,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * write (its results and status), valid until a grace period (a minute by default) after its
  * deadline; storage type {@value TaskRunner#GRANTED_STORAGE}, no settings. It never signs a key
  * outside the invocation's tenant prefix ({@link TenantScope}): such an envelope fails permanently
- * instead.
+ * instead. Shared by the Lambda and Azure Functions backends.
  */
-final class PresignedGrants {
+public final class PresignedGrants {
   static final Duration WITHOUT_DEADLINE = Duration.ofMinutes(16);
 
   private final ObjectStore store;
@@ -33,7 +33,7 @@ final class PresignedGrants {
   private final Duration afterDeadline;
   private final Map<String, FunctionSpec> manifests = new ConcurrentHashMap<>();
 
-  PresignedGrants(ObjectStore store, Clock clock, Duration afterDeadline) {
+  public PresignedGrants(ObjectStore store, Clock clock, Duration afterDeadline) {
     this.store = store;
     this.clock = clock;
     this.afterDeadline = afterDeadline;
@@ -43,7 +43,7 @@ final class PresignedGrants {
    * @throws BackendException ({@link Kind#PERMANENT}) if the store cannot presign, or a key the
    *     envelope or its manifest names is outside the envelope's tenant prefix
    */
-  TaskEnvelope grant(TaskEnvelope envelope) {
+  public TaskEnvelope grant(TaskEnvelope envelope) {
     long now = clock.millis();
     Duration ttl =
         envelope.getDeadlineMs() > now

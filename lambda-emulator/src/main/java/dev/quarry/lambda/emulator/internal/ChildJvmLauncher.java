@@ -1,5 +1,6 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.child.ChildProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.pool.InstanceFactory;
 import dev.quarry.lambda.emulator.CodeFetcher;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class ControlPlane {
   private final @Nullable CodeFetcher codeFetcher;
   private final String region;
   private final int maxInstances;
-  private final InstanceFactory instances;
+  private final InstanceFactory<Deployment, Instance> instances;
   private final ScheduledExecutorService scheduler;
   private final Duration transitionDelay;
   private final Supplier<URI> endpoint;
@@ -41,7 +42,7 @@ final class ControlPlane {
       @Nullable CodeFetcher codeFetcher,
       String region,
       int maxInstances,
-      InstanceFactory instances,
+      InstanceFactory<Deployment, Instance> instances,
       ScheduledExecutorService scheduler,
       Duration transitionDelay,
       Supplier<URI> endpoint) {

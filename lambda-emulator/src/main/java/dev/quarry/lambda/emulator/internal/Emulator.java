@@ -1,8 +1,9 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.faults.FaultInjector;
+import dev.quarry.emulator.faults.Faults;
 import dev.quarry.lambda.emulator.EmulatorOptions;
 import dev.quarry.lambda.emulator.EmulatorStats;
-import dev.quarry.lambda.emulator.Faults;
 import dev.quarry.lambda.emulator.FunctionInfo;
 import dev.quarry.lambda.emulator.InProcessHandler;
 import dev.quarry.lambda.emulator.LambdaEmulator;
@@ -50,7 +51,7 @@ public final class Emulator implements LambdaEmulator {
 
   private Emulator(EmulatorOptions options, Path workDir) throws IOException {
     this.workDir = workDir;
-    this.faults = new FaultInjector(options.seed(), stats);
+    this.faults = new FaultInjector(options.seed(), stats.invocations);
     this.codes = new CodeStore(workDir.resolve("code"));
     this.launcher =
         new ChildJvmLauncher(
@@ -108,7 +109,7 @@ public final class Emulator implements LambdaEmulator {
     }
   }
 
-  private Instance startInstance(Deployment deployment, Consumer<Instance> onDeath)
+  private Instance startInstance(Deployment deployment, Consumer<? super Instance> onDeath)
       throws IOException {
     if (closed.get()) {
       throw new IOException("the emulator is closed");
@@ -130,7 +131,7 @@ public final class Emulator implements LambdaEmulator {
       instances.add(instance);
       instance.terminated().thenRun(() -> instances.remove(instance));
     }
-    stats.instancesStarted.increment();
+    stats.invocations.instanceStarted();
     return instance;
   }
 

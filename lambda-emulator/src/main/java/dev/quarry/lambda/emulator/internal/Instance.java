@@ -1,9 +1,10 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.pool.PooledInstance;
 import java.util.concurrent.CompletableFuture;
 
 /** An execution environment running one invocation at a time: a child JVM or in-process. */
-abstract class Instance {
+abstract class Instance implements PooledInstance<Deployment> {
   private final String id = RequestIds.hex(12);
   private final Deployment deployment;
 
@@ -15,12 +16,14 @@ abstract class Instance {
     return id;
   }
 
-  final Deployment deployment() {
+  @Override
+  public final Deployment deployment() {
     return deployment;
   }
 
   /** False once it died, failed to initialise, or was killed; such instances are discarded. */
-  abstract boolean isAlive();
+  @Override
+  public abstract boolean isAlive();
 
   /**
    * Runs {@code invocation} to its outcome, enforcing the function's timeout (the instance is
@@ -32,7 +35,8 @@ abstract class Instance {
   abstract RunResult run(Invocation invocation, boolean cold) throws InterruptedException;
 
   /** Stops the instance at once (for a child JVM: destroys it forcibly). Idempotent. */
-  abstract void kill();
+  @Override
+  public abstract void kill();
 
   /** Completes once the instance is gone (for a child JVM: its process exited). */
   abstract CompletableFuture<?> terminated();

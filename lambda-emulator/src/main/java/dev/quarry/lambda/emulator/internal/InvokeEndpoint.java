@@ -1,5 +1,6 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.faults.FaultInjector;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -69,15 +70,17 @@ final class InvokeEndpoint {
     if (type.equals("DryRun")) {
       return Response.empty(204);
     }
-    ApiException fault = faults.beforeInvoke();
-    if (fault != null) {
-      throw fault;
+    switch (faults.beforeInvoke()) {
+      case UNAVAILABLE -> throw ApiException.service(503, "Service unavailable (injected fault).");
+      case THROTTLED -> throw ApiException.tooManyRequests("CallerRateLimitExceeded");
+      case SERVER_ERROR -> throw ApiException.service(500, "Internal failure (injected fault).");
+      case NONE -> {}
     }
     String clientContext = clientContext(header.apply("X-Amz-Client-Context"));
     if (event) {
       fn.enter();
     } else if (!fn.tryEnter(concurrencyLimit)) {
-      stats.throttled.increment();
+      stats.invocations.throttled();
       throw ApiException.tooManyRequests("ConcurrentInvocationLimitExceeded");
     }
     Invocation inv =

@@ -1,5 +1,6 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.pool.InstancePool;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ final class Invoker {
    *     meanwhile
    */
   Result invoke(LambdaFunction fn, Invocation inv, boolean tail) throws InterruptedException {
-    InstancePool.Lease lease;
+    InstancePool.Lease<Instance> lease;
     try {
       lease = fn.pool().acquire();
     } catch (IOException e) {
@@ -35,10 +36,7 @@ final class Invoker {
       throw ApiException.notFound("Function not found: " + fn.arn());
     }
     Instance instance = lease.instance();
-    stats.invocations.increment();
-    if (lease.cold()) {
-      stats.coldStarts.increment();
-    }
+    stats.invocations.invocation(lease.cold());
     RunResult r;
     try {
       r = instance.run(inv, lease.cold());
@@ -47,11 +45,10 @@ final class Invoker {
     }
     InvocationOutcome outcome = r.outcome();
     if (outcome.isError()) {
-      stats.functionErrors.increment();
       switch (outcome.kind()) {
-        case TIMEOUT -> stats.timeouts.increment();
-        case CRASH -> stats.crashes.increment();
-        default -> {}
+        case TIMEOUT -> stats.invocations.timeout();
+        case CRASH -> stats.invocations.crash();
+        default -> stats.invocations.functionError();
       }
     }
     String logTail = null;

@@ -1,5 +1,7 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.pool.InstanceFactory;
+import dev.quarry.emulator.pool.InstancePool;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -18,7 +20,7 @@ final class LambdaFunction {
   private final String name;
   private final String arn;
   private final FunctionLifecycle lifecycle = new FunctionLifecycle();
-  private final InstancePool pool;
+  private final InstancePool<Deployment, Instance> pool;
   private final AtomicInteger inFlight = new AtomicInteger();
   private FunctionConfig config;
   private CodePackage code;
@@ -27,12 +29,15 @@ final class LambdaFunction {
   private volatile boolean deleted;
 
   LambdaFunction(
-      FunctionConfig config, CodePackage code, int maxInstances, InstanceFactory factory) {
+      FunctionConfig config,
+      CodePackage code,
+      int maxInstances,
+      InstanceFactory<Deployment, Instance> factory) {
     this.name = config.name();
     this.arn = config.arn();
     this.config = config;
     this.code = code;
-    this.pool = new InstancePool(maxInstances, factory, new Deployment(config, code));
+    this.pool = new InstancePool<>(maxInstances, factory, new Deployment(config, code));
   }
 
   String name() {
@@ -43,7 +48,7 @@ final class LambdaFunction {
     return arn;
   }
 
-  InstancePool pool() {
+  InstancePool<Deployment, Instance> pool() {
     return pool;
   }
 

@@ -1,5 +1,7 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.child.ChildOutput;
+import dev.quarry.emulator.child.MemoryProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +59,7 @@ final class ProcessInstance extends Instance implements RuntimeApiServer.Target 
       Path dir,
       ChildJvmLauncher launcher,
       Executor executor,
-      Consumer<Instance> onDeath)
+      Consumer<? super Instance> onDeath)
       throws IOException {
     super(deployment);
     this.dir = dir;
@@ -256,7 +258,7 @@ final class ProcessInstance extends Instance implements RuntimeApiServer.Target 
     return header != null ? header : "Runtime.Unknown";
   }
 
-  private void exited(Consumer<Instance> onDeath) {
+  private void exited(Consumer<? super Instance> onDeath) {
     int status = process.exitValue();
     String description = describeExit(status);
     exit = description;

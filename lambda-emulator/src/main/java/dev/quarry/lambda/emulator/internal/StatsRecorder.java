@@ -1,22 +1,16 @@
 package dev.quarry.lambda.emulator.internal;
 
+import dev.quarry.emulator.stats.InvocationCounters;
+import dev.quarry.emulator.stats.InvocationStats;
 import dev.quarry.lambda.emulator.EmulatorStats;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The emulator's counters; contention-free increments, consistent-enough snapshots. */
+/** The emulator's counters: the shared invocation counters and calls per Lambda API operation. */
 final class StatsRecorder {
 
-  final LongAdder invocations = new LongAdder();
-  final LongAdder coldStarts = new LongAdder();
-  final LongAdder throttled = new LongAdder();
-  final LongAdder serverErrors = new LongAdder();
-  final LongAdder crashes = new LongAdder();
-  final LongAdder timeouts = new LongAdder();
-  final LongAdder functionErrors = new LongAdder();
-  final LongAdder slowResponses = new LongAdder();
-  final LongAdder instancesStarted = new LongAdder();
+  final InvocationCounters invocations = new InvocationCounters();
   private final LongAdder[] apiCalls = new LongAdder[Operation.values().length];
 
   StatsRecorder() {
@@ -37,16 +31,17 @@ final class StatsRecorder {
         calls.put(op.name(), n);
       }
     }
+    InvocationStats s = invocations.snapshot();
     return new EmulatorStats(
-        invocations.sum(),
-        coldStarts.sum(),
-        throttled.sum(),
-        serverErrors.sum(),
-        crashes.sum(),
-        timeouts.sum(),
-        functionErrors.sum(),
-        slowResponses.sum(),
-        instancesStarted.sum(),
+        s.invocations(),
+        s.coldStarts(),
+        s.throttled(),
+        s.serverErrors(),
+        s.crashes(),
+        s.timeouts(),
+        s.functionErrors(),
+        s.slowResponses(),
+        s.instancesStarted(),
         calls);
   }
 }

@@ -1,4 +1,4 @@
-package dev.quarry.lambda.emulator.internal;
+package dev.quarry.emulator.child;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import org.slf4j.Logger;
  * boundaries. A file rather than a pipe lets the reader know it has seen everything written before
  * the runtime posted its response: whatever the file holds at that moment.
  */
-final class ChildOutput implements AutoCloseable {
+public final class ChildOutput implements AutoCloseable {
 
   /** Enough for a 4 KB tail. */
   private static final int KEPT_BYTES = 8 * 1024;
@@ -33,7 +33,7 @@ final class ChildOutput implements AutoCloseable {
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private long position;
 
-  ChildOutput(Path file, Logger log, String prefix) throws IOException {
+  public ChildOutput(Path file, Logger log, String prefix) throws IOException {
     this.channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -47,7 +47,7 @@ final class ChildOutput implements AutoCloseable {
    *
    * @param flushPartial whether an unterminated last line counts as a line
    */
-  synchronized List<String> drain(boolean flushPartial) {
+  public synchronized List<String> drain(boolean flushPartial) {
     ArrayDeque<String> kept = new ArrayDeque<>();
     int[] keptBytes = {0};
     try {

@@ -1,9 +1,9 @@
-package dev.quarry.lambda.emulator.internal;
+package dev.quarry.emulator.http;
 
 import com.sun.net.httpserver.HttpServer;
 
 /** Helpers for the JDK's HTTP server. */
-final class Servers {
+public final class Servers {
 
   private Servers() {}
 
@@ -11,9 +11,8 @@ final class Servers {
    * Starts {@code server} from a daemon thread: its dispatcher thread inherits that status, so an
    * emulator that was never closed does not hold its JVM alive.
    */
-  static void startAsDaemon(HttpServer server) {
-    Thread starter =
-        Thread.ofPlatform().daemon().name("lambda-emulator-start").start(server::start);
+  public static void startAsDaemon(HttpServer server) {
+    Thread starter = Thread.ofPlatform().daemon().name("emulator-start").start(server::start);
     try {
       starter.join();
     } catch (InterruptedException e) {

@@ -1,16 +1,16 @@
-package dev.quarry.lambda.emulator.internal;
+package dev.quarry.emulator.child;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Peak resident memory of a process, from {@code /proc/<pid>/status} (Linux). */
-final class MemoryProbe {
+public final class MemoryProbe {
 
   private MemoryProbe() {}
 
   /** {@code VmHWM} in MB (rounded up), or -1 if unavailable. */
-  static long peakResidentMb(long pid) {
+  public static long peakResidentMb(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("VmHWM:")) {

@@ -1,4 +1,4 @@
-package dev.quarry.lambda.emulator.internal;
+package dev.quarry.emulator.pool;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -12,31 +12,52 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A function's instances: idle ones are reused (most recently used first); a new one is started
  * while fewer than {@code max} exist; otherwise callers wait for one to be released. Instances of
- * an older deployment are killed when idle or released (drained).
+ * an older deployment are killed when idle or released (drained). Deployments are compared by
+ * identity.
+ *
+ * <pre>{@code
+ * InstancePool<Deployment, Instance> pool = new InstancePool<>(4, factory, deployment);
+ * InstancePool.Lease<Instance> lease = pool.acquire();
+ * try {
+ *   lease.instance().run(invocation, lease.cold());
+ * } finally {
+ *   pool.release(lease.instance());
+ * }
+ * }</pre>
+ *
+ * @param <D> what instances run (configuration and code)
+ * @param <I> the instances
  */
-final class InstancePool {
+public final class InstancePool<D, I extends PooledInstance<D>> {
 
   /** An instance lent to one invocation; {@code cold} if it was started for it. */
-  record Lease(Instance instance, boolean cold) {}
+  public record Lease<I>(I instance, boolean cold) {}
 
   /** Thrown by {@link #acquire} once the pool is closed. */
-  static final class ClosedException extends Exception {
+  public static final class ClosedException extends Exception {
     ClosedException() {
       super("the function was deleted or the emulator closed", null, false, false);
     }
   }
 
   private final int max;
-  private final InstanceFactory factory;
+  private final InstanceFactory<D, I> factory;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<Instance> idle = new ArrayDeque<>();
-  private final Set<Instance> live = new HashSet<>();
+  private final ArrayDeque<I> idle = new ArrayDeque<>();
+  private final Set<I> live = new HashSet<>();
   private int starting;
-  private Deployment current;
+  private D current;
   private boolean closed;
 
-  InstancePool(int max, InstanceFactory factory, Deployment initial) {
+  /**
+   * @param max the most instances alive at once, at least 1
+   * @param initial the deployment new instances run
+   */
+  public InstancePool(int max, InstanceFactory<D, I> factory, D initial) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be >= 1, was " + max);
+    }
     this.max = max;
     this.factory = factory;
     this.current = initial;
@@ -46,20 +67,21 @@ final class InstancePool {
    * An idle instance of the current deployment, else a new one, else waits for either.
    *
    * @throws IOException if a new instance cannot be started
+   * @throws ClosedException once the pool is closed
    */
-  Lease acquire() throws InterruptedException, IOException, ClosedException {
-    Deployment deployment;
-    List<Instance> stale = new ArrayList<>(0);
+  public Lease<I> acquire() throws InterruptedException, IOException, ClosedException {
+    D deployment;
+    List<I> stale = new ArrayList<>(0);
     lock.lock();
     try {
       while (true) {
         if (closed) {
           throw new ClosedException();
         }
-        Instance i;
+        I i;
         while ((i = idle.pollLast()) != null) {
           if (i.deployment() == current && i.isAlive()) {
-            return new Lease(i, false);
+            return new Lease<>(i, false);
           }
           live.remove(i);
           stale.add(i);
@@ -73,9 +95,9 @@ final class InstancePool {
       }
     } finally {
       lock.unlock();
-      stale.forEach(Instance::kill);
+      stale.forEach(PooledInstance::kill);
     }
-    Instance started;
+    I started;
     try {
       started = factory.start(deployment, this::died);
     } catch (IOException | RuntimeException e) {
@@ -99,11 +121,11 @@ final class InstancePool {
     } finally {
       lock.unlock();
     }
-    return new Lease(started, true);
+    return new Lease<>(started, true);
   }
 
   /** Returns {@code instance} after an invocation: kept idle if still usable, else killed. */
-  void release(Instance instance) {
+  public void release(I instance) {
     boolean kill;
     lock.lock();
     try {
@@ -126,8 +148,8 @@ final class InstancePool {
    * Makes {@code deployment} current; idle instances of older ones are killed now, busy ones when
    * released.
    */
-  void deploy(Deployment deployment) {
-    List<Instance> stale;
+  public void deploy(D deployment) {
+    List<I> stale;
     lock.lock();
     try {
       current = deployment;
@@ -138,10 +160,11 @@ final class InstancePool {
     } finally {
       lock.unlock();
     }
-    stale.forEach(Instance::kill);
+    stale.forEach(PooledInstance::kill);
   }
 
-  Deployment current() {
+  /** The deployment new instances run. */
+  public D current() {
     lock.lock();
     try {
       return current;
@@ -150,7 +173,8 @@ final class InstancePool {
     }
   }
 
-  int liveInstances() {
+  /** Instances started and not yet dead or killed. */
+  public int liveInstances() {
     lock.lock();
     try {
       return live.size();
@@ -160,8 +184,8 @@ final class InstancePool {
   }
 
   /** Kills every instance; waiting and later acquires fail. Idempotent. */
-  void close() {
-    List<Instance> all;
+  public void close() {
+    List<I> all;
     lock.lock();
     try {
       closed = true;
@@ -172,10 +196,10 @@ final class InstancePool {
     } finally {
       lock.unlock();
     }
-    all.forEach(Instance::kill);
+    all.forEach(PooledInstance::kill);
   }
 
-  private void died(Instance instance) {
+  private void died(I instance) {
     lock.lock();
     try {
       if (live.remove(instance)) {

@@ -1,16 +1,29 @@
-package dev.quarry.lambda.emulator.internal;
+package dev.quarry.emulator.faults;
 
-import dev.quarry.lambda.emulator.Faults;
+import dev.quarry.emulator.stats.InvocationCounters;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 
-/** {@link Faults} for Invoke; the checks cost a few volatile reads while no fault is set. */
-final class FaultInjector implements Faults {
+/**
+ * {@link Faults} as an emulator's invoke path asks them; the checks cost a few volatile reads while
+ * no fault is set. Injected faults are counted in the given {@link InvocationCounters}.
+ */
+public final class FaultInjector implements Faults {
+
+  /** What to answer an invoke with before running it. */
+  public enum Fault {
+    NONE,
+    /** {@code unavailable}: 503. */
+    UNAVAILABLE,
+    /** {@code throttleBurst} or {@code throttleRate}: 429. */
+    THROTTLED,
+    /** {@code serverErrorRate}: 500. */
+    SERVER_ERROR
+  }
 
   private final Random random;
-  private final StatsRecorder stats;
+  private final InvocationCounters stats;
   private final AtomicInteger throttleBurst = new AtomicInteger();
   private volatile double throttleRate;
   private volatile double serverErrorRate;
@@ -19,7 +32,7 @@ final class FaultInjector implements Faults {
   private volatile double crashRate;
   private volatile boolean unavailable;
 
-  FaultInjector(long seed, StatsRecorder stats) {
+  public FaultInjector(long seed, InvocationCounters stats) {
     this.random = new Random(seed);
     this.stats = stats;
   }
@@ -79,37 +92,37 @@ final class FaultInjector implements Faults {
     return this;
   }
 
-  /** The injected error to answer this invoke with, before running it; null for none. */
-  @Nullable ApiException beforeInvoke() {
+  /** The injected error to answer this invoke with, before running it, counted. */
+  public Fault beforeInvoke() {
     if (unavailable) {
-      stats.serverErrors.increment();
-      return ApiException.service(503, "Service unavailable (injected fault).");
+      stats.serverError();
+      return Fault.UNAVAILABLE;
     }
     if (throttleBurst.get() > 0 && throttleBurst.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      stats.throttled.increment();
-      return ApiException.tooManyRequests("CallerRateLimitExceeded");
+      stats.throttled();
+      return Fault.THROTTLED;
     }
     if (hit(throttleRate)) {
-      stats.throttled.increment();
-      return ApiException.tooManyRequests("CallerRateLimitExceeded");
+      stats.throttled();
+      return Fault.THROTTLED;
     }
     if (hit(serverErrorRate)) {
-      stats.serverErrors.increment();
-      return ApiException.service(500, "Internal failure (injected fault).");
+      stats.serverError();
+      return Fault.SERVER_ERROR;
     }
-    return null;
+    return Fault.NONE;
   }
 
   /** Whether to kill the instance running this invocation. */
-  boolean crashThisInvocation() {
+  public boolean crashThisInvocation() {
     return hit(crashRate);
   }
 
   /** How long to delay this response, 0 for no delay. */
-  long responseDelayMillis() {
+  public long responseDelayMillis() {
     long delay = slowDelayMillis;
     if (delay > 0 && hit(slowRate)) {
-      stats.slowResponses.increment();
+      stats.slowResponse();
       return delay;
     }
     return 0;

@@ -1,11 +1,13 @@
-package dev.quarry.lambda.emulator;
+package dev.quarry.emulator.faults;
 
 import java.time.Duration;
 
 /**
- * Live fault injection for {@code Invoke} calls. All settings take effect for the next call, may be
- * changed from any thread, and are drawn from a random generator seeded with {@link
- * EmulatorOptions.Builder#seed}. Every injected fault is counted in {@link LambdaEmulator#stats()}.
+ * Live fault injection for an emulator's invoke calls (Lambda {@code Invoke}, an Azure Functions
+ * HTTP trigger). All settings take effect for the next call, may be changed from any thread, and
+ * are drawn from a random generator seeded by the emulator's options. Every injected fault is
+ * counted in the emulator's statistics. How each fault looks on the wire is the emulator's: Lambda
+ * answers {@code 429 TooManyRequestsException}, the Functions host {@code 429} with an empty body.
  *
  * <pre>{@code
  * emu.faults().throttleBurst(3).serverErrorRate(0.05);
@@ -20,21 +22,21 @@ import java.time.Duration;
 public interface Faults {
 
   /**
-   * Answers this fraction of invokes with {@code 429 TooManyRequestsException} before running.
+   * Answers this fraction of invokes as throttled (429) before running.
    *
    * @throws IllegalArgumentException unless {@code 0 <= rate <= 1}
    */
   Faults throttleRate(double rate);
 
   /**
-   * Answers the next {@code count} invokes with {@code 429 TooManyRequestsException}.
+   * Answers the next {@code count} invokes as throttled (429).
    *
    * @throws IllegalArgumentException if {@code count < 0}
    */
   Faults throttleBurst(int count);
 
   /**
-   * Answers this fraction of invokes with {@code 500 ServiceException} (retryable by the SDK).
+   * Answers this fraction of invokes with a 500 server error.
    *
    * @throws IllegalArgumentException unless {@code 0 <= rate <= 1}
    */
@@ -49,13 +51,13 @@ public interface Faults {
 
   /**
    * Kills the instance running this fraction of invocations mid-invocation (a child JVM is
-   * destroyed forcibly); the caller gets {@code Runtime.ExitError} and the next invoke is cold.
+   * destroyed forcibly); the caller gets the platform's crash answer and the next invoke is cold.
    *
    * @throws IllegalArgumentException unless {@code 0 <= rate <= 1}
    */
   Faults crashRate(double rate);
 
-  /** While true, every invoke is answered {@code 503 ServiceException}, like a dead backend. */
+  /** While true, every invoke is answered 503, like a dead backend. */
   Faults unavailable(boolean unavailable);
 
   /** Turns every fault off. */

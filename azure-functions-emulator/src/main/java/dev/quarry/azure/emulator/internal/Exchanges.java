@@ -1,0 +1,83 @@
+package dev.quarry.azure.emulator.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Reading and answering JDK HTTP server exchanges, the way Azure's front ends answer. */
+final class Exchanges {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** Request bodies beyond this are refused with 413. */
+  static final int MAX_JSON_BODY = 4 * 1024 * 1024;
+
+  private Exchanges() {}
+
+  static byte[] body(HttpExchange ex, int max) throws IOException {
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] b = in.readNBytes(max + 1);
+      if (b.length > max) {
+        throw new ArmError(413, "RequestEntityTooLarge", "The request body is too large.");
+      }
+      return b;
+    }
+  }
+
+  static JsonNode json(HttpExchange ex) throws IOException {
+    byte[] b = body(ex, MAX_JSON_BODY);
+    if (b.length == 0) {
+      return JSON.createObjectNode();
+    }
+    try {
+      return JSON.readTree(b);
+    } catch (RuntimeException e) {
+      throw new ArmError(400, "InvalidRequestContent", "The request content was invalid.");
+    }
+  }
+
+  static void send(HttpExchange ex, int status, Map<String, String> headers, byte[] body)
+      throws IOException {
+    headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    ex.getResponseHeaders()
+        .set(
+            "Date",
+            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+    if (body.length == 0) {
+      ex.sendResponseHeaders(status, -1);
+    } else {
+      ex.sendResponseHeaders(status, body.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+    ex.close();
+  }
+
+  static void json(HttpExchange ex, int status, JsonNode node) throws IOException {
+    send(
+        ex,
+        status,
+        Map.of("Content-Type", "application/json; charset=utf-8"),
+        JSON.writeValueAsBytes(node));
+  }
+
+  static void error(HttpExchange ex, ArmError e) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode error = root.putObject("error");
+    error.put("code", e.code());
+    error.put("message", e.getMessage());
+    json(ex, e.status(), root);
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

@@ -171,7 +171,7 @@ class AzureFunctionsBackendTest {
   }
 
   @Test
-  void runtimesAreDeployedListedUpdatedAndDeletedOverRest() throws Exception {
+  void runtimesAreDeployedListedUpdatedAndDeletedOverRestAndGrpc() throws Exception {
     assertThat(profile("azure-rt", Map.of("memory", "1024")).status()).isEqualTo(200);
 
     Http.Response first = admin.post("/v1/profiles/azure-rt/runtimes", "");
@@ -185,9 +185,19 @@ class AzureFunctionsBackendTest {
         .contains(name);
     Http.Response updated = admin.put("/v1/profiles/azure-rt/runtimes/" + name, "");
     assertThat(updated.json().get("change").asString()).as(updated.body()).isEqualTo("updated");
-    Http.Response deleted = admin.delete("/v1/profiles/azure-rt/runtimes/" + name);
-    assertThat(deleted.json().get("change").asString()).as(deleted.body()).isEqualTo("deleted");
-    assertThat(admin.delete("/v1/profiles/azure-rt/runtimes/" + name).status()).isEqualTo(404);
+    // the Java client speaks gRPC RuntimeService
+    try (var runtimes =
+        dev.quarry.client.QuarryRuntimes.connect(
+            server.grpcTarget(),
+            dev.quarry.client.ClientOptions.builder().apiKey(admin.key()).build())) {
+      assertThat(runtimes.list("azure-rt"))
+          .anyMatch(r -> r.name().equals(name) && r.memoryMb() == 1024 && r.current());
+      assertThat(runtimes.deploy("azure-rt").change()).isEqualTo("unchanged");
+      assertThat(runtimes.delete("azure-rt", name).change()).isEqualTo("deleted");
+    }
+    Http.Response again = admin.delete("/v1/profiles/azure-rt/runtimes/" + name);
+    assertThat(again.status()).as(again.body()).isEqualTo(404);
+    assertThat(again.body()).contains("RUNTIME_NOT_FOUND");
   }
 
   @Test

@@ -159,6 +159,15 @@ public final class DataBench {
       Files.deleteIfExists(file);
       Files.deleteIfExists(copy);
       ctx.close();
+      deleteTree(home); // the server's store holds a copy of the object
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

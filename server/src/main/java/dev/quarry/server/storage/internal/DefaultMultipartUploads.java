@@ -29,7 +29,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * bucket's blob space, recorded in {@code storage_upload_parts}; complete composes the named parts
  * into a new blob ({@link ObjectStore#compose}), then swaps the index row as a put does and deletes
  * the parts. The upload's row is locked while a part is recorded and while the part list is
- * checked, so a part can never slip in or out of a completing upload.
+ * checked, so a part can never slip in or out of a completing upload. An upload started with a part
+ * size on a store that {@link ObjectStore#canWriteAt() writes in place} is staged instead: each
+ * part is written at its offset into the blob named by the upload's id, claimed in the index first,
+ * and that blob becomes the object, so completing copies nothing.
+ *
+ * <p>Long because the four operations, the sweep and the two ways of holding parts (blobs, or
+ * ranges of one staged blob) share the rules they enforce, in one place.
  */
 @Service
 class DefaultMultipartUploads implements MultipartUploads {

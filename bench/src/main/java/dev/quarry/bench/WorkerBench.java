@@ -5,6 +5,7 @@ import dev.quarry.client.FunctionExecutor;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
 import dev.quarry.testkit.DevConfig;
+import dev.quarry.testkit.ServerFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,14 +28,14 @@ import tools.jackson.databind.JsonNode;
  * profile served by 2 pull worker processes ({@code PullWorkerMain}) with 2 slots each. Prints, for
  * each, a 10,000-input no-op map with chunk size 1 (invocations per second) and the round trip of a
  * single call (submit until its result is read; p50 and p99 of 200 warm calls), over REST and
- * through the Java client's {@code callAsync} (gRPC). Arguments go to the server, as for {@link
- * Bench}.
+ * through the Java client's {@code callAsync} (gRPC). {@value #CALLS_ONLY} measures only the single
+ * calls; other arguments go to the server, as for {@link Bench}.
  */
 public final class WorkerBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** {@code -Dquarry.bench.calls-only=true}: only the single-call round trips, no 10,000 maps. */
-  private static final boolean CALLS_ONLY = Boolean.getBoolean("quarry.bench.calls-only");
+  /** The argument that measures only the single-call round trips, no 10,000-input maps. */
+  static final String CALLS_ONLY = "--calls-only";
 
   private WorkerBench() {}
 
@@ -46,7 +47,9 @@ public final class WorkerBench {
             "--quarry.backend.pool-size=2",
             "--quarry.backend.max-in-flight-per-worker=2",
             "--quarry.tenant-defaults.max-concurrent-invocations=2000");
-    serverArgs.addAll(Arrays.asList(args));
+    List<String> rest = new ArrayList<>(Arrays.asList(args));
+    boolean callsOnly = rest.remove(CALLS_ONLY);
+    serverArgs.addAll(rest);
     ConfigurableApplicationContext ctx =
         new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
     List<Process> workers = new ArrayList<>();
@@ -93,7 +96,7 @@ public final class WorkerBench {
       System.out.println("2 pull workers x 2 slots connected; local pool: 2 workers x 2 in flight");
       for (String profile : List.of("", "workers")) {
         String lane = profile.isEmpty() ? "local backend" : "pull workers ";
-        if (!CALLS_ONLY) {
+        if (!callsOnly) {
           for (int i = 0; i < 3; i++) {
             map(base, key, profile, 10_000);
           }
@@ -117,7 +120,12 @@ public final class WorkerBench {
       }
     } finally {
       workers.forEach(Process::destroy);
+      for (Process w : workers) {
+        w.waitFor(10, TimeUnit.SECONDS);
+      }
       ctx.close();
+      // the embedded database and the workers' logs: a few hundred MB a run
+      ServerFixture.deleteRecursively(home);
     }
   }
 

@@ -5,7 +5,6 @@ import dev.quarry.client.FunctionExecutor;
 import dev.quarry.server.QuarryServer;
 import dev.quarry.server.grpc.GrpcServerLifecycle;
 import dev.quarry.testkit.DevConfig;
-import dev.quarry.testkit.ServerFixture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,8 +123,6 @@ public final class WorkerBench {
         w.waitFor(10, TimeUnit.SECONDS);
       }
       ctx.close();
-      // the embedded database and the workers' logs: a few hundred MB a run
-      ServerFixture.deleteRecursively(home);
     }
   }
 

@@ -61,6 +61,14 @@ public interface AzureFunctionsEmulator extends AutoCloseable {
    */
   void registerInProcess(String entryPoint, InProcessFunction function);
 
+  /**
+   * Gives {@code function} of an app a new default key, as renewing it in the portal does: callers
+   * holding the old one are refused with 401 until they list the keys again.
+   *
+   * @return false if the app does not exist
+   */
+  boolean renewFunctionKey(String resourceGroup, String appName, String function);
+
   /** The base URI of a function app's host, if the app exists. */
   Optional<URI> appHost(String resourceGroup, String appName);
 

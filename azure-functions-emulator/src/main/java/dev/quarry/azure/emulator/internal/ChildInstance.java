@@ -161,7 +161,7 @@ final class ChildInstance implements FunctionInstance {
   private void deleteDirectory() {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       log.debug("cannot delete {}: {}", dir, e.toString());
     }
   }

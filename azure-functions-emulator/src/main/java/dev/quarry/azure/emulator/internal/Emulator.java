@@ -120,6 +120,16 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
     inProcess.put(entryPoint, function);
   }
 
+  @Override
+  public boolean renewFunctionKey(String resourceGroup, String appName, String function) {
+    FunctionApp app = apps.get(Arm.key(resourceGroup, appName));
+    if (app == null) {
+      return false;
+    }
+    app.renewFunctionKey(function);
+    return true;
+  }
+
   // --- FunctionApp.Host ---
 
   @Override
@@ -190,11 +200,17 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
     }
   }
 
+  /**
+   * Deletes {@code dir}; instances that exit meanwhile delete their own folders, so a walk that
+   * meets a vanished file starts again (a few times).
+   */
   private static void delete(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      log.debug("cannot delete {}: {}", dir, e.toString());
+    for (int attempt = 0; attempt < 5 && Files.exists(dir); attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException e) {
+        log.debug("cannot delete {} yet: {}", dir, e.toString());
+      }
     }
   }
 }

@@ -123,6 +123,11 @@ final class FunctionApp {
     return functionKeys.computeIfAbsent(function.toLowerCase(Locale.ROOT), f -> newKey());
   }
 
+  /** Replaces the function's default key. */
+  void renewFunctionKey(String function) {
+    functionKeys.put(function.toLowerCase(Locale.ROOT), newKey());
+  }
+
   /** Whether {@code key} opens {@code function}: its own key or the host key. */
   boolean keyOpens(String function, @Nullable String key) {
     if (key == null || key.isEmpty()) {

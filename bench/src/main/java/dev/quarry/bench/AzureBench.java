@@ -114,6 +114,7 @@ public final class AzureBench {
         return secs;
       } finally {
         ctx.close();
+        deleteTree(home);
       }
     }
   }
@@ -167,6 +168,14 @@ public final class AzureBench {
       ctx.close();
       emulator.close();
       s3.close();
+      deleteTree(home);
+    }
+  }
+
+  /** Removes a server home (its database and objects: about 100 MB after these maps). */
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

@@ -19,6 +19,11 @@ record BenchRest(String base, String key) {
 
   /** Sends {@code body} (none when null) and reads the JSON answer. */
   JsonNode send(String method, String path, String body) throws Exception {
+    return JSON.readTree(text(method, path, body));
+  }
+
+  /** Sends {@code body} (none when null) and reads the answer as text. */
+  String text(String method, String path, String body) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Authorization", "Bearer " + key)
@@ -33,6 +38,6 @@ record BenchRest(String base, String key) {
       throw new IllegalStateException(
           method + " " + path + " -> " + r.statusCode() + ": " + r.body());
     }
-    return JSON.readTree(r.body());
+    return r.body();
   }
 }

@@ -213,12 +213,17 @@ public record QuarryProperties(
    * @param dataDir root of the {@code fs} store; default {@code home/data}
    * @param settings type-specific settings passed to the store (bucket, endpoint, ...)
    * @param maxObjectBytes largest single object put through the Storage API
+   * @param profileBucketEndpoint the S3 endpoint (path-style) of profiles' own buckets when the
+   *     server's store is not S3; empty for AWS's endpoint in the profile's {@code region}. An
+   *     operator's setting (an S3-compatible store beside a filesystem or Azure Blob server), never
+   *     a profile's
    */
   public record Storage(
       @DefaultValue("fs") String type,
       @Nullable Path dataDir,
       @DefaultValue Map<String, String> settings,
-      @DefaultValue("5GB") org.springframework.util.unit.DataSize maxObjectBytes) {
+      @DefaultValue("5GB") org.springframework.util.unit.DataSize maxObjectBytes,
+      @DefaultValue("") String profileBucketEndpoint) {
     @Override
     public String toString() {
       return "Storage[type="

@@ -2,6 +2,7 @@ package dev.quarry.azure.emulator;
 
 import dev.quarry.azure.emulator.internal.Emulator;
 import dev.quarry.emulator.faults.Faults;
+import dev.quarry.emulator.inprocess.InProcessFunction;
 import dev.quarry.emulator.stats.InvocationStats;
 import java.io.IOException;
 import java.net.URI;
@@ -49,6 +50,24 @@ public interface AzureFunctionsEmulator extends AutoCloseable {
 
   /** Invocation counters since start. */
   InvocationStats stats();
+
+  /**
+   * Runs the functions whose {@code entryPoint} (in their {@code function.json}, e.g. {@code
+   * dev.quarry.worker.azure.AzureFunctionsHandler.run}) is {@code entryPoint} in this JVM from now
+   * on, instead of in child JVMs: the request body goes to {@code function}, its bytes come back as
+   * a 200 JSON answer, and an exception as the 500 the host answers for a function that threw. Key
+   * checks, fault injection, instance limits, cold/warm accounting and timeouts are unchanged.
+   * Instances started before keep running the package.
+   */
+  void registerInProcess(String entryPoint, InProcessFunction function);
+
+  /**
+   * Gives {@code function} of an app a new default key, as renewing it in the portal does: callers
+   * holding the old one are refused with 401 until they list the keys again.
+   *
+   * @return false if the app does not exist
+   */
+  boolean renewFunctionKey(String resourceGroup, String appName, String function);
 
   /** The base URI of a function app's host, if the app exists. */
   Optional<URI> appHost(String resourceGroup, String appName);

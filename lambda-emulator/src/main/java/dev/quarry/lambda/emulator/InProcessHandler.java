@@ -1,5 +1,7 @@
 package dev.quarry.lambda.emulator;
 
+import dev.quarry.emulator.inprocess.InProcessFunction;
+
 /**
  * A function body that runs inside the emulator's own JVM instead of a child JVM. Functions whose
  * {@code Handler} equals the name it was registered under (see {@link
@@ -14,7 +16,7 @@ package dev.quarry.lambda.emulator;
  * per function, and must be thread-safe.
  */
 @FunctionalInterface
-public interface InProcessHandler {
+public interface InProcessHandler extends InProcessFunction {
 
   /**
    * Handles one invocation.
@@ -25,5 +27,6 @@ public interface InProcessHandler {
    * @throws Exception any exception becomes an {@code Unhandled} function error whose payload
    *     carries the exception's type and message, like the Java runtime reports it
    */
+  @Override
   byte[] handle(byte[] payload, String requestId) throws Exception;
 }

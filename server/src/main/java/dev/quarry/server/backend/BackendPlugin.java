@@ -42,6 +42,15 @@ public interface BackendPlugin {
   }
 
   /**
+   * Why this server cannot run a profile of this kind with {@code settings} (its own and the common
+   * ones, e.g. its {@code bucket}); by default {@link #unavailable()}. Checked when a job is
+   * submitted to the profile.
+   */
+  default Optional<String> unavailable(Map<String, String> settings) {
+    return unavailable();
+  }
+
+  /**
    * Throws when {@link #unavailable()} says why this server cannot run the kind; {@link #open}
    * calls it first.
    *

@@ -201,7 +201,7 @@ public class ProfileService {
                             + plugins.kinds()
                             + ")"));
     plugin
-        .unavailable()
+        .unavailable(p.settings())
         .ifPresent(
             why -> {
               throw ApiException.invalid("profile '" + name + "' cannot run here: " + why);

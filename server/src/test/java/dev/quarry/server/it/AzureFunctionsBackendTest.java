@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.azure.emulator.AzureEmulatorOptions;
 import dev.quarry.azure.emulator.AzureFunctionsEmulator;
+import dev.quarry.client.ClientOptions;
+import dev.quarry.client.FunctionExecutor;
+import dev.quarry.client.JobFuture;
 import dev.quarry.emulator.stats.InvocationStats;
+import dev.quarry.lambda.emulator.EmulatorOptions;
+import dev.quarry.lambda.emulator.LambdaEmulator;
 import dev.quarry.server.QuarryServer;
+import dev.quarry.storage.ObjectStores;
 import dev.quarry.testkit.AzuriteFixture;
 import dev.quarry.testkit.Http;
 import dev.quarry.testkit.JobFixtures;
+import dev.quarry.testkit.S3Fixture;
 import dev.quarry.testkit.ServerFixture;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +38,13 @@ import tools.jackson.databind.JsonNode;
  * handler in child JVMs reads and writes Azure Blob storage (Azurite) through SAS URLs.
  */
 class AzureFunctionsBackendTest {
+  static final String AWS_KEY_ID = "test-access-key-id-clouds";
+  static final String AWS_SECRET = "clouds-test-secret-not-real";
+  static final String TEAM_BUCKET = "team-clouds";
   static AzuriteFixture azurite;
   static AzureFunctionsEmulator azure;
+  static S3Fixture s3;
+  static LambdaEmulator lambda;
   static ServerFixture server;
   static Http admin;
 
@@ -46,6 +59,19 @@ class AzureFunctionsBackendTest {
                 .storageAccount(
                     AzuriteFixture.ACCOUNT, AzuriteFixture.ACCOUNT_KEY, azurite.endpoint())
                 .build());
+    // a team's own S3 bucket and Lambda beside the server's Azure Blob storage
+    s3 = S3Fixture.start(AWS_KEY_ID, AWS_SECRET);
+    Map<String, String> team = s3.storeSettings(TEAM_BUCKET);
+    team.put("createBucket", "true");
+    ObjectStores.open("s3", team).close();
+    lambda =
+        LambdaEmulator.start(
+            EmulatorOptions.builder()
+                .credentials(AWS_KEY_ID, AWS_SECRET)
+                .region("us-east-1")
+                .maxInstancesPerFunction(2)
+                .stateTransitionDelay(Duration.ofMillis(200))
+                .build());
     server =
         ServerFixture.builder(QuarryServer.class)
             .arg("--quarry.backend.pool-size=1")
@@ -54,7 +80,9 @@ class AzureFunctionsBackendTest {
                 "--quarry.azure.allow-endpoint-override=true",
                 "--quarry.azure.trust-store=" + azure.trustStore(),
                 "--quarry.azure.trust-store-password=emulator",
-                "--quarry.dispatch.retry-initial-backoff=50ms")
+                "--quarry.dispatch.retry-initial-backoff=50ms",
+                "--quarry.lambda.allow-endpoint-override=true",
+                "--quarry.storage.profile-bucket-endpoint=" + s3.endpoint())
             .start();
     admin = server.http();
     AzureEmulatorOptions o = azure.options();
@@ -84,6 +112,12 @@ class AzureFunctionsBackendTest {
     }
     if (azurite != null) {
       azurite.close();
+    }
+    if (lambda != null) {
+      lambda.close();
+    }
+    if (s3 != null) {
+      s3.close();
     }
   }
 
@@ -281,5 +315,155 @@ class AzureFunctionsBackendTest {
               assertThat(l.get("attempts").asInt()).isEqualTo(1);
               assertThat(l.get("error").toString()).contains("ResourceNotFound", "nosuchaccount");
             });
+  }
+
+  /** One app (memory 1536) for the fault tests below, deployed and warm; its circuit stays shut. */
+  static void edgeProfile() throws Exception {
+    Http.Response created =
+        profile(
+            "azure-edge",
+            Map.of(
+                "memory", "1536",
+                "slidingWindowSize", "100",
+                "minimumNumberOfCalls", "100"));
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    assertThat(run("azure-edge", 1, 3).getFirst().get("state").asString()).isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void aWrongFunctionKeyFailsTheTaskAtOnceWithAzuresAnswerAndTheNextJobReadsTheNewKey()
+      throws Exception {
+    edgeProfile();
+    String app = admin.post("/v1/profiles/azure-edge/runtimes", "").json().get("name").asString();
+    // the key the server holds is no longer the app's: Azure answers 401
+    assertThat(azure.renewFunctionKey("quarry-rg", app, "quarry-worker")).isTrue();
+
+    List<JsonNode> refused = run("azure-edge", 1, 5);
+
+    assertThat(refused).hasSize(1);
+    JsonNode line = refused.getFirst();
+    assertThat(line.get("state").asString()).as(line.toString()).isEqualTo("FAILED");
+    assertThat(line.get("attempts").asInt()).as("a refused key is not retried").isEqualTo(1);
+    assertThat(line.get("error").get("message").asString())
+        .contains("refused the function key", "HTTP 401", app);
+    // the refusal made the backend forget the key: the next job lists the keys again
+    List<JsonNode> after = run("azure-edge", 2, 5);
+    assertThat(after)
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.get("state").asString()).isEqualTo("SUCCEEDED"));
+  }
+
+  @Test
+  void slowResponsesAreWaitedForNotRetried() throws Exception {
+    edgeProfile();
+    InvocationStats before = azure.stats();
+    azure.faults().slowResponses(1.0, Duration.ofMillis(400));
+
+    List<JsonNode> lines = run("azure-edge", 4, 3);
+
+    assertThat(azure.stats().slowResponses() - before.slowResponses()).isGreaterThanOrEqualTo(4);
+    assertThat(lines).hasSize(4);
+    for (JsonNode l : lines) {
+      assertThat(l.get("state").asString()).as(l.toString()).isEqualTo("SUCCEEDED");
+      assertThat(l.get("result").asInt()).isEqualTo(l.get("index").asInt());
+      assertThat(l.get("attempts").asInt()).isEqualTo(1);
+      // the call's duration as the server measured it includes the host's delay
+      assertThat(l.get("billedMs").asLong()).isGreaterThanOrEqualTo(400);
+    }
+  }
+
+  @Test
+  void aBurstOf503ThenOf429IsRetriedAndEveryResultArrivesOnce() throws Exception {
+    edgeProfile();
+    InvocationStats before = azure.stats();
+    // the host is down (503) until six calls were refused, then throttles (429) the next five
+    azure.faults().unavailable(true).throttleBurst(5);
+    String job =
+        admin
+            .post(
+                "/v1/jobs",
+                "{\"function\":\"echo\",\"profile\":\"azure-edge\",\"maxAttempts\":16,"
+                    + "\"inputs\":[0,1,2,3,4,5]}")
+            .json()
+            .get("id")
+            .asString();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> azure.stats().serverErrors() - before.serverErrors() >= 6);
+    azure.faults().unavailable(false);
+
+    List<JsonNode> lines = RestEndToEndTest.ndjson(admin.get("/v1/jobs/" + job + "/results"));
+
+    InvocationStats after = azure.stats();
+    assertThat(after.throttled() - before.throttled()).isEqualTo(5);
+    assertThat(after.serverErrors() - before.serverErrors()).isGreaterThanOrEqualTo(6);
+    assertThat(lines).hasSize(6);
+    Set<Integer> seen = new HashSet<>();
+    for (JsonNode l : lines) {
+      assertThat(l.get("state").asString()).as(l.toString()).isEqualTo("SUCCEEDED");
+      assertThat(l.get("result").asInt()).isEqualTo(l.get("index").asInt());
+      assertThat(seen.add(l.get("index").asInt())).as("duplicate result " + l).isTrue();
+    }
+    assertThat(lines).anyMatch(l -> l.get("attempts").asInt() > 1);
+  }
+
+  @Test
+  void oneProgramRunsOnLocalLambdaAndAzureFunctionsWithOneGetResultInInputOrder() throws Exception {
+    edgeProfile();
+    assertThat(
+            admin
+                .put(
+                    "/v1/credentials/team-aws",
+                    "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\""
+                        + AWS_KEY_ID
+                        + "\",\"secretAccessKey\":\""
+                        + AWS_SECRET
+                        + "\"}}")
+                .status())
+        .isEqualTo(200);
+    Http.Response lambdaProfile =
+        admin.put(
+            "/v1/profiles/clouds-lambda",
+            Http.JSON.writeValueAsString(
+                Map.of(
+                    "backend",
+                    "lambda",
+                    "credential",
+                    "team-aws",
+                    "settings",
+                    Map.of(
+                        "region", "us-east-1",
+                        "endpoint", lambda.endpoint().toString(),
+                        "role", "arn:aws:iam::000000000000:role/quarry-worker",
+                        "memory", "512",
+                        "timeout", "30",
+                        "concurrency", "2",
+                        // Lambda runs beside a server on Azure Blob when its profile has a bucket
+                        "bucket", TEAM_BUCKET))));
+    assertThat(lambdaProfile.status()).as(lambdaProfile.body()).isEqualTo(200);
+    Http.Response localProfile =
+        admin.put("/v1/profiles/clouds-local", "{\"backend\":\"local\",\"settings\":{}}");
+    assertThat(localProfile.status()).as(localProfile.body()).isEqualTo(200);
+    ClientOptions.Builder options = ClientOptions.builder().apiKey(admin.key());
+    long lambdaBefore = lambda.stats().invocations();
+    long azureBefore = azure.stats().invocations();
+
+    List<Integer> all;
+    try (var onLocal =
+            FunctionExecutor.connect(server.grpcTarget(), options.profile("clouds-local").build());
+        var onLambda =
+            FunctionExecutor.connect(
+                server.grpcTarget(), options.profile("clouds-lambda").build());
+        var onAzure =
+            FunctionExecutor.connect(server.grpcTarget(), options.profile("azure-edge").build())) {
+      List<JobFuture<Integer>> futures = new ArrayList<>(onLocal.map(x -> x * 2, List.of(1, 2, 3)));
+      futures.addAll(onLambda.map(x -> x * 3, List.of(1, 2, 3)));
+      futures.addAll(onAzure.map(x -> x * 5, List.of(1, 2, 3)));
+      all = onLocal.getResult(futures, Duration.ofMinutes(2));
+    }
+
+    assertThat(all).containsExactly(2, 4, 6, 3, 6, 9, 5, 10, 15);
+    assertThat(lambda.stats().invocations() - lambdaBefore).isGreaterThanOrEqualTo(1);
+    assertThat(azure.stats().invocations() - azureBefore).isGreaterThanOrEqualTo(1);
   }
 }

@@ -5,7 +5,6 @@ import dev.quarry.azure.emulator.child.FunctionChildMain;
 import dev.quarry.emulator.child.ChildOutput;
 import dev.quarry.emulator.child.ChildProcesses;
 import dev.quarry.emulator.child.MemoryProbe;
-import dev.quarry.emulator.pool.PooledInstance;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -28,23 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A child JVM running one function's entry point, one invocation at a time. */
-final class ChildInstance implements PooledInstance<Deployment> {
+final class ChildInstance implements FunctionInstance {
 
   private static final Logger log = LoggerFactory.getLogger(ChildInstance.class);
-
-  /** How an invocation on the instance ended. */
-  enum Kind {
-    ANSWERED,
-    CRASHED,
-    TIMED_OUT
-  }
-
-  /** What the instance answered; {@code response} is null unless ANSWERED. */
-  record Result(
-      Kind kind,
-      Frames.@org.jspecify.annotations.Nullable Message response,
-      long durationNanos,
-      long maxMemoryMb) {}
 
   private final Deployment deployment;
   private final Process process;
@@ -135,13 +120,8 @@ final class ChildInstance implements PooledInstance<Deployment> {
     process.destroyForcibly();
   }
 
-  /**
-   * Sends {@code request} and waits for the answer up to {@code timeoutSeconds}; a timed-out
-   * instance is killed, as the host recycles a worker that overran.
-   *
-   * @param crash kill the instance once the request is sent (injected fault)
-   */
-  Result run(Frames.Message request, int timeoutSeconds, boolean crash)
+  @Override
+  public Result run(Frames.Message request, int timeoutSeconds, boolean crash)
       throws InterruptedException {
     long start = System.nanoTime();
     CompletableFuture<Frames.Message> answer = new CompletableFuture<>();
@@ -181,7 +161,7 @@ final class ChildInstance implements PooledInstance<Deployment> {
   private void deleteDirectory() {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       log.debug("cannot delete {}: {}", dir, e.toString());
     }
   }

@@ -9,6 +9,7 @@ import dev.quarry.azure.emulator.child.FunctionChildMain;
 import dev.quarry.emulator.faults.FaultInjector;
 import dev.quarry.emulator.faults.Faults;
 import dev.quarry.emulator.http.Servers;
+import dev.quarry.emulator.inprocess.InProcessFunction;
 import dev.quarry.emulator.pool.InstancePool;
 import dev.quarry.emulator.stats.InvocationCounters;
 import dev.quarry.emulator.stats.InvocationStats;
@@ -49,6 +50,7 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
   private final String hostClasspath;
   private final Invocations invocations;
   private final Arm arm;
+  private final Map<String, InProcessFunction> inProcess = new ConcurrentHashMap<>();
 
   private Emulator(AzureEmulatorOptions options, Path workDir, Tls tls) throws IOException {
     this.options = options;
@@ -113,6 +115,21 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
     return Optional.ofNullable(apps.get(Arm.key(resourceGroup, appName))).map(FunctionApp::baseUri);
   }
 
+  @Override
+  public void registerInProcess(String entryPoint, InProcessFunction function) {
+    inProcess.put(entryPoint, function);
+  }
+
+  @Override
+  public boolean renewFunctionKey(String resourceGroup, String appName, String function) {
+    FunctionApp app = apps.get(Arm.key(resourceGroup, appName));
+    if (app == null) {
+      return false;
+    }
+    app.renewFunctionKey(function);
+    return true;
+  }
+
   // --- FunctionApp.Host ---
 
   @Override
@@ -126,11 +143,16 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
   }
 
   @Override
-  public InstancePool<Deployment, ChildInstance> newPool(FunctionApp app, Deployment deployment) {
+  public InstancePool<Deployment, FunctionInstance> newPool(
+      FunctionApp app, Deployment deployment) {
     return new InstancePool<>(
         options.maxInstancesPerFunction(),
         (d, onDeath) -> {
           counters.instanceStarted();
+          InProcessFunction body = inProcess.get(d.function().entryPoint());
+          if (body != null) {
+            return new InProcessInstance(d, body);
+          }
           return new ChildInstance(
               d,
               options.javaHome(),
@@ -178,11 +200,17 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
     }
   }
 
+  /**
+   * Deletes {@code dir}; instances that exit meanwhile delete their own folders, so a walk that
+   * meets a vanished file starts again (a few times).
+   */
   private static void delete(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      log.debug("cannot delete {}: {}", dir, e.toString());
+    for (int attempt = 0; attempt < 5 && Files.exists(dir); attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException e) {
+        log.debug("cannot delete {} yet: {}", dir, e.toString());
+      }
     }
   }
 }

@@ -52,6 +52,8 @@ final class Exchanges {
                 java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
     if (body.length == 0) {
       ex.sendResponseHeaders(status, -1);
+      // ends the exchange (draining an unread request body) so the connection can be reused
+      ex.close();
     } else {
       ex.sendResponseHeaders(status, body.length);
       try (OutputStream out = ex.getResponseBody()) {

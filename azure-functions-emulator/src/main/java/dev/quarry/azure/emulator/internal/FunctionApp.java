@@ -41,7 +41,7 @@ final class FunctionApp {
   private final Host context;
   private final String hostKey = newKey();
   private final Map<String, String> functionKeys = new ConcurrentHashMap<>();
-  private final Map<String, InstancePool<Deployment, ChildInstance>> pools =
+  private final Map<String, InstancePool<Deployment, FunctionInstance>> pools =
       new ConcurrentHashMap<>();
   private volatile ObjectNode resource;
   private volatile Map<String, String> settings = Map.of();
@@ -55,7 +55,7 @@ final class FunctionApp {
 
     ExecutorService executor();
 
-    InstancePool<Deployment, ChildInstance> newPool(FunctionApp app, Deployment deployment);
+    InstancePool<Deployment, FunctionInstance> newPool(FunctionApp app, Deployment deployment);
 
     void invoke(FunctionApp app, HttpExchange ex) throws IOException;
   }
@@ -123,6 +123,11 @@ final class FunctionApp {
     return functionKeys.computeIfAbsent(function.toLowerCase(Locale.ROOT), f -> newKey());
   }
 
+  /** Replaces the function's default key. */
+  void renewFunctionKey(String function) {
+    functionKeys.put(function.toLowerCase(Locale.ROOT), newKey());
+  }
+
   /** Whether {@code key} opens {@code function}: its own key or the host key. */
   boolean keyOpens(String function, @Nullable String key) {
     if (key == null || key.isEmpty()) {
@@ -137,7 +142,7 @@ final class FunctionApp {
   }
 
   /** The pool of {@code fn}'s instances, created with the current deployment. */
-  InstancePool<Deployment, ChildInstance> pool(AppPackage.FunctionDef fn) {
+  InstancePool<Deployment, FunctionInstance> pool(AppPackage.FunctionDef fn) {
     AppPackage p = pkg;
     return pools.computeIfAbsent(
         fn.name().toLowerCase(Locale.ROOT),
@@ -146,7 +151,7 @@ final class FunctionApp {
 
   private void redeploy() {
     AppPackage p = pkg;
-    Map<String, InstancePool<Deployment, ChildInstance>> current = new HashMap<>(pools);
+    Map<String, InstancePool<Deployment, FunctionInstance>> current = new HashMap<>(pools);
     current.forEach(
         (k, pool) -> {
           AppPackage.FunctionDef fn = p == null ? null : p.functions().get(k);

@@ -96,8 +96,8 @@ final class Invocations {
       case NONE -> {}
     }
     byte[] body = Exchanges.body(ex, Frames.MAX_BODY);
-    InstancePool<Deployment, ChildInstance> pool = app.pool(fn);
-    InstancePool.Lease<ChildInstance> lease;
+    InstancePool<Deployment, FunctionInstance> pool = app.pool(fn);
+    InstancePool.Lease<FunctionInstance> lease;
     try {
       lease = pool.acquire();
     } catch (InstancePool.ClosedException e) {
@@ -106,7 +106,7 @@ final class Invocations {
     }
     counters.invocation(lease.cold());
     int timeout = Math.min(pkg.functionTimeoutSeconds(), FunctionApp.HTTP_TRIGGER_LIMIT_SECONDS);
-    ChildInstance.Result r;
+    FunctionInstance.Result r;
     String invocationId = UUID.randomUUID().toString();
     try {
       r =

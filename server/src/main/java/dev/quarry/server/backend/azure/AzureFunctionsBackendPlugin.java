@@ -92,6 +92,15 @@ public class AzureFunctionsBackendPlugin implements BackendPlugin {
     return CredentialRule.required("azure");
   }
 
+  /**
+   * Workers reach a job's objects through SAS URLs of the server's Azure Blob container; a
+   * profile's own bucket is S3, which they could not reach.
+   */
+  @Override
+  public boolean supportsProfileBucket() {
+    return false;
+  }
+
   @Override
   public Optional<String> unavailable() {
     return props.storage().type().equals("azure-blob")

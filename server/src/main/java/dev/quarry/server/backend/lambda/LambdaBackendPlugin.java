@@ -92,6 +92,15 @@ public class LambdaBackendPlugin implements BackendPlugin {
         : Optional.of("Lambda needs the server to use S3 storage (quarry.storage.type=s3)");
   }
 
+  /** A profile naming its own S3 bucket runs whatever the server's store is. */
+  @Override
+  public Optional<String> unavailable(Map<String, String> settings) {
+    return settings.containsKey(ProfileStores.BUCKET)
+        ? Optional.empty()
+        : unavailable()
+            .map(why -> why + ", or the profile to name its own S3 bucket (setting 'bucket')");
+  }
+
   @Override
   public Optional<Pricing> pricing(Map<String, String> settings) {
     return Optional.of(LambdaSettings.pricing(settings));
@@ -104,7 +113,10 @@ public class LambdaBackendPlugin implements BackendPlugin {
 
   @Override
   public OpenedLane open(LaneRequest request) {
-    requireAvailable();
+    Optional<String> why = request.isDefault() ? unavailable() : unavailable(request.settings());
+    if (why.isPresent()) {
+      throw new BackendException(Kind.PERMANENT, why.get());
+    }
     LambdaSettings settings = LambdaSettings.parse(request.settings());
     // one function per tenant: a warm instance never runs two tenants' code (the default lane,
     // shared by every tenant, has one function)

@@ -213,8 +213,16 @@ final class CachedProfileStores implements ProfileStores, AutoCloseable {
                   settings.put(k, v);
                 }
               });
-    } else if (profileSettings.containsKey("region")) {
-      settings.put("region", profileSettings.get("region"));
+    } else {
+      String region = profileSettings.get("region");
+      String endpoint = props.storage().profileBucketEndpoint();
+      if (!endpoint.isBlank()) {
+        settings.put("endpoint", endpoint);
+        settings.put("pathStyle", "true");
+        settings.put("region", region != null ? region : "us-east-1");
+      } else if (region != null) {
+        settings.put("region", region);
+      }
     }
     settings.put("bucket", bucket);
     settings.put("accessKeyId", secret.get("accessKeyId"));

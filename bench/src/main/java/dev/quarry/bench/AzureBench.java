@@ -1,0 +1,181 @@
+package dev.quarry.bench;
+
+import dev.quarry.azure.emulator.AzureEmulatorOptions;
+import dev.quarry.azure.emulator.AzureFunctionsEmulator;
+import dev.quarry.backend.lambda.RuntimeSpec;
+import dev.quarry.emulator.stats.InvocationStats;
+import dev.quarry.lambda.emulator.EmulatorOptions;
+import dev.quarry.lambda.emulator.LambdaEmulator;
+import dev.quarry.server.QuarryServer;
+import dev.quarry.testkit.AzuriteFixture;
+import dev.quarry.testkit.DevConfig;
+import dev.quarry.testkit.S3Fixture;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Dispatch throughput on the Azure Functions backend beside the Lambda backend, in one run: one
+ * server (data in Azurite) dispatches a 10,000-input map with chunk size 1 to the Azure Functions
+ * emulator answering in this JVM (HTTPS, function key, no worker), then another server (data in
+ * s3proxy) the same map to the Lambda emulator answering in this JVM. Both record every outcome in
+ * PostgreSQL. Prints invocations per second of each and the load average. Arguments go to both
+ * servers, as for {@link Bench}.
+ */
+public final class AzureBench {
+  private static final String WORKER_ENTRY_POINT =
+      "dev.quarry.worker.azure.AzureFunctionsHandler.run";
+  private static final int INPUTS = 10_000;
+
+  private AzureBench() {}
+
+  public static void main(String[] args) throws Exception {
+    double azure = azure(args);
+    double lambda = lambda(args);
+    System.out.printf(
+        "Azure Functions dispatch, %,d inputs, chunk 1, emulator answering in-process: %.2f s (%,.0f invocations/s)%n",
+        INPUTS, azure, INPUTS / azure);
+    System.out.printf(
+        "Lambda dispatch, same run, same map: %.2f s (%,.0f invocations/s)%n",
+        lambda, INPUTS / lambda);
+    System.out.printf(
+        "load average (1 min) at the end: %.2f on %d cores%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Seconds for the measured Azure map, after three warm-up maps. */
+  private static double azure(String[] args) throws Exception {
+    try (AzuriteFixture azurite = AzuriteFixture.start();
+        AzureFunctionsEmulator emulator =
+            AzureFunctionsEmulator.start(
+                AzureEmulatorOptions.builder()
+                    .maxInstancesPerFunction(1000)
+                    .storageAccount(
+                        AzuriteFixture.ACCOUNT, AzuriteFixture.ACCOUNT_KEY, azurite.endpoint())
+                    .build())) {
+      emulator.registerInProcess(WORKER_ENTRY_POINT, LambdaBench::answer);
+      Path home = Files.createTempDirectory("quarry-azure-bench");
+      List<String> serverArgs =
+          Bench.serverArgs(
+              home,
+              "--quarry.azure.allow-endpoint-override=true",
+              "--quarry.azure.trust-store=" + emulator.trustStore(),
+              "--quarry.azure.trust-store-password=emulator",
+              "--quarry.tenant-defaults.max-concurrent-invocations=2000");
+      serverArgs.addAll(azurite.serverArgs("bench"));
+      serverArgs.addAll(Arrays.asList(args));
+      ConfigurableApplicationContext ctx =
+          new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+      try {
+        BenchRest rest =
+            BenchRest.local(
+                ctx.getEnvironment().getProperty("local.server.port"),
+                DevConfig.read(home).apiKey());
+        AzureEmulatorOptions o = emulator.options();
+        rest.send(
+            "PUT",
+            "/v1/credentials/bench-azure",
+            "{\"kind\":\"azure\",\"fields\":{\"tenantId\":\""
+                + o.tenantId()
+                + "\",\"clientId\":\""
+                + o.clientId()
+                + "\",\"clientSecret\":\""
+                + o.clientSecret()
+                + "\",\"subscriptionId\":\""
+                + o.subscriptionId()
+                + "\"}}");
+        rest.send(
+            "PUT",
+            "/v1/profiles/bench-azure",
+            "{\"backend\":\"azure-functions\",\"credential\":\"bench-azure\",\"settings\":{"
+                + "\"resourceGroup\":\"bench\",\"region\":\"westeurope\",\"storageAccount\":\""
+                + AzuriteFixture.ACCOUNT
+                + "\",\"memory\":\"2048\",\"timeout\":\"120\",\"concurrency\":\"1000\","
+                + "\"maxAttempts\":\"5\",\"authorityHost\":\""
+                + emulator.endpoint()
+                + "\",\"resourceManagerEndpoint\":\""
+                + emulator.endpoint()
+                + "\"}}");
+        rest.send("POST", "/v1/profiles/bench-azure/runtimes", "");
+        for (int i = 0; i < 3; i++) {
+          LambdaBench.run(rest, "bench-azure", INPUTS);
+        }
+        double secs = LambdaBench.run(rest, "bench-azure", INPUTS);
+        InvocationStats stats = emulator.stats();
+        System.out.printf(
+            "azure emulator: %,d invocations, %,d cold starts, %d throttled%n",
+            stats.invocations(), stats.coldStarts(), stats.throttled());
+        return secs;
+      } finally {
+        ctx.close();
+        deleteTree(home);
+      }
+    }
+  }
+
+  /** Seconds for the measured Lambda map, after three warm-up maps (as in {@link LambdaBench}). */
+  private static double lambda(String[] args) throws Exception {
+    S3Fixture s3 = S3Fixture.start("bench", "bench-s3-secret");
+    LambdaEmulator emulator =
+        LambdaEmulator.start(
+            EmulatorOptions.builder()
+                .credentials("bench-access-key-id", "quarry-bench-secret")
+                .region("us-east-1")
+                .concurrencyLimit(2000)
+                .maxInstancesPerFunction(1000)
+                .stateTransitionDelay(Duration.ofMillis(50))
+                .build());
+    emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
+    Path home = Files.createTempDirectory("quarry-lambda-bench");
+    List<String> serverArgs =
+        Bench.serverArgs(
+            home,
+            "--quarry.lambda.allow-endpoint-override=true",
+            "--quarry.tenant-defaults.max-concurrent-invocations=2000");
+    serverArgs.addAll(s3.serverArgs("bench"));
+    serverArgs.addAll(Arrays.asList(args));
+    ConfigurableApplicationContext ctx =
+        new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+    try {
+      BenchRest rest =
+          BenchRest.local(
+              ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
+      rest.send(
+          "PUT",
+          "/v1/credentials/bench-aws",
+          "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"bench-access-key-id\","
+              + "\"secretAccessKey\":\"quarry-bench-secret\"}}");
+      rest.send(
+          "PUT",
+          "/v1/profiles/bench",
+          "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
+              + "\"region\":\"us-east-1\",\"endpoint\":\""
+              + emulator.endpoint()
+              + "\",\"role\":\"arn:aws:iam::000000000000:role/bench\","
+              + "\"concurrency\":\"1000\",\"maxAttempts\":\"5\"}}");
+      rest.send("POST", "/v1/profiles/bench/runtimes", "");
+      for (int i = 0; i < 3; i++) {
+        LambdaBench.run(rest, "bench", INPUTS);
+      }
+      return LambdaBench.run(rest, "bench", INPUTS);
+    } finally {
+      ctx.close();
+      emulator.close();
+      s3.close();
+      deleteTree(home);
+    }
+  }
+
+  /** Removes a server home (its database and objects: about 100 MB after these maps). */
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * twice.
  *
  * <p>The suite uses 1 GiB, as the issue asks: about 45 s on a busy two-core machine (generation 4
- * s, upload 5 s, the rest the two maps and the single pass). {@code
- * -Dquarry.test.partitionMib=N} sets another size for a quick local run.
+ * s, upload 5 s, the rest the two maps and the single pass). {@code -Dquarry.test.partitionMib=N}
+ * sets another size for a quick local run.
  */
 class GibPartitionTest {
   static final long SIZE = Long.getLong("quarry.test.partitionMib", 1024) << 20;

@@ -1,5 +1,7 @@
 package dev.quarry.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Validation of object keys and prefixes.
  *
@@ -30,6 +32,38 @@ public final class ObjectKeys {
   public static String validate(String key) {
     check(key, false, "key");
     return key;
+  }
+
+  /**
+   * Tells whether {@code key} is a valid object key, without saying why not.
+   *
+   * @param key the key to check
+   * @return whether {@link #validate(String)} accepts it
+   */
+  public static boolean isValid(String key) {
+    try {
+      check(key, false, "key");
+      return true;
+    } catch (InvalidKeyException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Turns a store's configured prefix into the prefix its keys are stored under: empty when there
+   * is none, else the value with one trailing {@code /}.
+   *
+   * @param value the configured prefix, or {@code null} for none
+   * @return {@code ""} or a valid prefix ending in {@code /}
+   * @throws InvalidKeyException if the value is not a valid key prefix
+   */
+  public static String directoryPrefix(@Nullable String value) {
+    if (value == null) {
+      return "";
+    }
+    String prefix = value.endsWith("/") ? value : value + "/";
+    validatePrefix(prefix);
+    return prefix;
   }
 
   /**

@@ -113,4 +113,21 @@ class ObjectKeysTest {
     assertThatThrownBy(() -> ObjectKeys.join("a".repeat(600), "b".repeat(600)))
         .isInstanceOf(InvalidKeyException.class);
   }
+
+  @Test
+  void isValidAnswersWhatValidateDecides() {
+    assertThat(ObjectKeys.isValid("jobs/j1/result")).isTrue();
+    assertThat(ObjectKeys.isValid("jobs/../secret")).isFalse();
+    assertThat(ObjectKeys.isValid("dir/")).isFalse();
+    assertThat(ObjectKeys.isValid("")).isFalse();
+  }
+
+  @Test
+  void directoryPrefixEndsWithOneSlashAndIsValidated() {
+    assertThat(ObjectKeys.directoryPrefix(null)).isEmpty();
+    assertThat(ObjectKeys.directoryPrefix("team")).isEqualTo("team/");
+    assertThat(ObjectKeys.directoryPrefix("team/a/")).isEqualTo("team/a/");
+    assertThatThrownBy(() -> ObjectKeys.directoryPrefix("../up"))
+        .isInstanceOf(InvalidKeyException.class);
+  }
 }

@@ -11,7 +11,6 @@ import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.common.sas.SasProtocol;
-import dev.quarry.storage.InvalidKeyException;
 import dev.quarry.storage.ObjectKeys;
 import dev.quarry.storage.ObjectStore;
 import java.io.InputStream;
@@ -150,7 +149,7 @@ final class AzureBlobObjectStore implements ObjectStore {
     try {
       for (BlobItem item : container.listBlobs(options, null)) {
         String key = item.getName().substring(prefix.length());
-        if (isValidKey(key)) {
+        if (ObjectKeys.isValid(key)) {
           keys.add(key);
         }
       }
@@ -198,15 +197,6 @@ final class AzureBlobObjectStore implements ObjectStore {
 
   private BlobClient blob(String key) {
     return container.getBlobClient(settings.prefix() + ObjectKeys.validate(key));
-  }
-
-  private static boolean isValidKey(String key) {
-    try {
-      ObjectKeys.validate(key);
-      return true;
-    } catch (InvalidKeyException e) {
-      return false;
-    }
   }
 
   /** Closes nothing: the SDK's clients hold no resources beyond the shared HTTP client's. */

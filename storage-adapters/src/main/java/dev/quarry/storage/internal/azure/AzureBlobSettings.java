@@ -168,16 +168,11 @@ record AzureBlobSettings(
   }
 
   private static String prefix(@Nullable String value) {
-    if (value == null) {
-      return "";
-    }
-    String prefix = value.endsWith("/") ? value : value + "/";
     try {
-      ObjectKeys.validatePrefix(prefix);
+      return ObjectKeys.directoryPrefix(value);
     } catch (InvalidKeyException e) {
       throw invalid(PREFIX, "is not a valid key prefix: " + e.getMessage());
     }
-    return prefix;
   }
 
   private static URI endpoint(@Nullable String value, String account) {

@@ -367,15 +367,6 @@ final class FileSystemObjectStore implements ObjectStore {
     return separator == '/' ? relative : relative.replace(separator, '/');
   }
 
-  private static boolean isValidKey(String key) {
-    try {
-      ObjectKeys.validate(key);
-      return true;
-    } catch (InvalidKeyException e) {
-      return false;
-    }
-  }
-
   /** Collects regular files whose key starts with the prefix; skips temp files and stray names. */
   private final class Lister extends SimpleFileVisitor<Path> {
     private final String prefix;
@@ -402,7 +393,7 @@ final class FileSystemObjectStore implements ObjectStore {
       Path name = file.getFileName();
       if (attrs.isRegularFile() && name != null && !name.toString().startsWith(TEMP_PREFIX)) {
         String key = keyOf(file);
-        if (key.startsWith(prefix) && isValidKey(key)) {
+        if (key.startsWith(prefix) && ObjectKeys.isValid(key)) {
           keys.add(key);
         }
       }

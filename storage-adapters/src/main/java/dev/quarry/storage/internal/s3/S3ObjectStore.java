@@ -1,6 +1,5 @@
 package dev.quarry.storage.internal.s3;
 
-import dev.quarry.storage.InvalidKeyException;
 import dev.quarry.storage.ObjectKeys;
 import dev.quarry.storage.ObjectStore;
 import dev.quarry.storage.StorageException;
@@ -161,7 +160,7 @@ final class S3ObjectStore implements ObjectStore {
       for (S3Object object :
           s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + listPrefix)).contents()) {
         String key = object.key().substring(prefix.length());
-        if (isValidKey(key)) {
+        if (ObjectKeys.isValid(key)) {
           keys.add(key);
         }
       }
@@ -212,15 +211,6 @@ final class S3ObjectStore implements ObjectStore {
 
   private String name(String key) {
     return prefix + ObjectKeys.validate(key);
-  }
-
-  private static boolean isValidKey(String key) {
-    try {
-      ObjectKeys.validate(key);
-      return true;
-    } catch (InvalidKeyException e) {
-      return false;
-    }
   }
 
   /** Empty for "no such key" (404 without an error code other than NoSuchKey), else throws. */

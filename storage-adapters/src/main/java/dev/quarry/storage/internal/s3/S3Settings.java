@@ -120,16 +120,11 @@ record S3Settings(
   }
 
   private static String prefix(@Nullable String value) {
-    if (value == null) {
-      return "";
-    }
-    String prefix = value.endsWith("/") ? value : value + "/";
     try {
-      ObjectKeys.validatePrefix(prefix);
+      return ObjectKeys.directoryPrefix(value);
     } catch (InvalidKeyException e) {
       throw new IllegalArgumentException("s3 setting '" + PREFIX + "': " + e.getMessage(), e);
     }
-    return prefix;
   }
 
   private static @Nullable URI endpoint(@Nullable String value) {

@@ -1,9 +1,12 @@
 package dev.quarry.server.jobs;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
 /**
  * A job's figures over its futures' latest recorded attempts, computed by the database in one
  * aggregate.
  *
+ * @param counts futures per state (flat in JSON)
  * @param started futures that ran at least once (those the distributions cover)
  * @param attempts attempts made over all futures
  * @param peakMemoryBytes the highest peak heap any future's worker reported
@@ -12,12 +15,7 @@ package dev.quarry.server.jobs;
  * @param billedInvocations distinct invocations that reported a billed duration
  */
 public record JobTotals(
-    int total,
-    int pending,
-    int running,
-    int succeeded,
-    int failed,
-    int cancelled,
+    @JsonUnwrapped TaskCounts counts,
     int started,
     int coldStarts,
     long attempts,

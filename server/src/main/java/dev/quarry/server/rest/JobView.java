@@ -1,7 +1,8 @@
 package dev.quarry.server.rest;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quarry.server.jobs.JobRecord;
-import dev.quarry.server.jobs.TaskState;
+import dev.quarry.server.jobs.TaskCounts;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -11,12 +12,7 @@ record JobView(
     String function,
     String state,
     String codec,
-    int total,
-    int pending,
-    int running,
-    int succeeded,
-    int failed,
-    int cancelled,
+    @JsonUnwrapped TaskCounts counts,
     int chunkSize,
     int maxAttempts,
     long timeoutMs,
@@ -32,12 +28,7 @@ record JobView(
         j.function().name(),
         j.state().name(),
         j.function().codec(),
-        j.total(),
-        j.count(TaskState.PENDING),
-        j.count(TaskState.RUNNING),
-        j.count(TaskState.SUCCEEDED),
-        j.count(TaskState.FAILED),
-        j.count(TaskState.CANCELLED),
+        TaskCounts.of(j),
         j.chunkSize(),
         j.maxAttempts(),
         j.timeoutMs(),

@@ -52,8 +52,8 @@ class TaskStatsTest {
 
     JobTotals t = store.totals("default", job);
 
-    assertThat(t.total()).isEqualTo(4);
-    assertThat(t.succeeded()).isEqualTo(4);
+    assertThat(t.counts().total()).isEqualTo(4);
+    assertThat(t.counts().succeeded()).isEqualTo(4);
     assertThat(t.started()).isEqualTo(4);
     assertThat(t.attempts()).isEqualTo(5);
     assertThat(t.duration().totalMs()).isEqualTo(1000);
@@ -110,13 +110,13 @@ class TaskStatsTest {
 
     assertThat(store.futureStats("other", job, 0)).isEmpty();
     assertThat(store.futureStats("default", job, 1)).isEmpty();
-    assertThat(store.totals("other", job).total()).isZero();
+    assertThat(store.totals("other", job).counts().total()).isZero();
     FutureStats pending = store.futureStats("default", job, 0).orElseThrow();
     assertThat(pending.state()).isEqualTo(TaskState.PENDING);
     assertThat(pending.queueMs()).isZero();
     assertThat(pending.startedAt()).isNull();
     JobTotals t = store.totals("default", job);
-    assertThat(t.pending()).isEqualTo(1);
+    assertThat(t.counts().pending()).isEqualTo(1);
     assertThat(t.started()).isZero();
     assertThat(t.duration().p99Ms()).isZero();
     assertThat(t.gbSeconds()).isZero();

@@ -1,7 +1,8 @@
 package dev.quarry.server.dashboard.internal;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.quarry.server.jobs.JobRecord;
-import dev.quarry.server.jobs.TaskState;
+import dev.quarry.server.jobs.TaskCounts;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -13,22 +14,15 @@ record Progress(
     String id,
     String state,
     boolean terminal,
-    int total,
-    int pending,
-    int running,
-    int succeeded,
-    int failed,
-    int cancelled,
+    @JsonUnwrapped TaskCounts counts,
     int percent,
     String perSecond,
     String eta,
     String message) {
 
   static Progress of(JobRecord job, Instant now) {
-    int done =
-        job.count(TaskState.SUCCEEDED)
-            + job.count(TaskState.FAILED)
-            + job.count(TaskState.CANCELLED);
+    TaskCounts counts = TaskCounts.of(job);
+    int done = counts.ended();
     int percent = job.total() == 0 ? 100 : (int) Math.floor(100.0 * done / job.total());
     Instant end = job.finishedAt() == null ? now : job.finishedAt();
     double seconds = Math.max(0.001, Duration.between(job.createdAt(), end).toMillis() / 1000.0);
@@ -45,12 +39,7 @@ record Progress(
         job.id().toString(),
         job.state().name(),
         job.state().terminal(),
-        job.total(),
-        job.count(TaskState.PENDING),
-        job.count(TaskState.RUNNING),
-        job.count(TaskState.SUCCEEDED),
-        job.count(TaskState.FAILED),
-        job.count(TaskState.CANCELLED),
+        counts,
         percent,
         String.format(java.util.Locale.ROOT, "%.1f", rate),
         eta,

@@ -2,6 +2,7 @@ package dev.quarry.server.jobs.internal;
 
 import dev.quarry.server.jobs.FutureStats;
 import dev.quarry.server.jobs.JobTotals;
+import dev.quarry.server.jobs.TaskCounts;
 import dev.quarry.server.jobs.TaskState;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -123,12 +124,13 @@ final class StatsStatements {
 
   private static JobTotals totals(ResultSet rs, int n) throws SQLException {
     return new JobTotals(
-        rs.getInt("total"),
-        rs.getInt("pending"),
-        rs.getInt("running"),
-        rs.getInt("succeeded"),
-        rs.getInt("failed"),
-        rs.getInt("cancelled"),
+        new TaskCounts(
+            rs.getInt("total"),
+            rs.getInt("pending"),
+            rs.getInt("running"),
+            rs.getInt("succeeded"),
+            rs.getInt("failed"),
+            rs.getInt("cancelled")),
         rs.getInt("started"),
         rs.getInt("cold_starts"),
         rs.getLong("attempts"),

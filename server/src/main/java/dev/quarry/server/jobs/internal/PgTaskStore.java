@@ -27,6 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The PostgreSQL task store. Its statements live in one class per concern (inserting, claiming,
  * recording outcomes, whole jobs, result pages), all in this package and nowhere else.
+ *
+ * <p>Long because it is the one facade of {@link TaskStore}: each method picks its statements'
+ * class and its transaction, nothing more.
  */
 @Repository
 public class PgTaskStore implements TaskStore {

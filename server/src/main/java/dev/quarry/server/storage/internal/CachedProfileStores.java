@@ -33,6 +33,10 @@ import org.springframework.stereotype.Component;
  * and path style (or AWS's endpoint and the profile's {@code region} when the server is not on S3)
  * and the keys of the profile's {@code aws} credential. At most {@value #MAX_STORES} stores are
  * open; a replaced or evicted one is closed {@link #RETIRE_AFTER} later.
+ *
+ * <p>Long because opening a profile's store (credential, endpoint and region rules, the
+ * reachability probe and its plain-words errors), caching it by version, staging inputs into it and
+ * retiring replaced stores are one lifecycle over the same cache.
  */
 @Component
 final class CachedProfileStores implements ProfileStores, AutoCloseable {

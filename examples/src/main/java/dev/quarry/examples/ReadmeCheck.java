@@ -15,6 +15,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks that the README's examples are the programs in this module and print what the README
@@ -22,7 +23,9 @@ import java.util.regex.Pattern;
  * code block, optionally followed by {@code <!-- output -->} and a fenced block of the expected
  * output, where {@code …} stands for any text (ids, timings). {@code NAME} is a class of this
  * package ({@code HelloMap}) or a script in the module's folder ({@code rest.sh}); the code between
- * its {@code README:begin} and {@code README:end} markers must equal the README's block.
+ * its {@code README:begin} and {@code README:end} markers must equal the README's block. {@code
+ * <!-- example: NAME (run by SomeTest) -->} marks an example that needs more than a server (other
+ * clouds' emulators): its code is compared here and the named test runs it.
  *
  * <p>Usage: {@code ReadmeCheck README.md examples/ WORKDIR}. Java examples run in this JVM (the
  * caller sets {@code -Dquarry.config}); scripts run with {@code bash} in {@code WORKDIR}, where a
@@ -33,10 +36,13 @@ import java.util.regex.Pattern;
  * compare with wildcards, report) that must not depend on the code it checks.
  */
 public final class ReadmeCheck {
-  private static final Pattern MARK = Pattern.compile("<!-- example: (\\S+) -->");
+  private static final Pattern MARK =
+      Pattern.compile("<!-- example: (\\S+)(?: \\(run by (\\w+)\\))? -->");
   private static final long TIMEOUT_SECONDS = 180;
 
-  record Example(String name, List<String> code, List<String> output, int line) {}
+  /** An example; {@code runBy} names the test that runs it when it needs more than a server. */
+  record Example(
+      String name, List<String> code, List<String> output, int line, @Nullable String runBy) {}
 
   private ReadmeCheck() {}
 
@@ -89,7 +95,7 @@ public final class ReadmeCheck {
       if (j < lines.size() && lines.get(j).trim().equals("<!-- output -->")) {
         output = fenced(lines, j + 1, end);
       }
-      out.add(new Example(m.group(1), code, output, i + 1));
+      out.add(new Example(m.group(1), code, output, i + 1, m.group(2)));
     }
     return out;
   }
@@ -121,6 +127,10 @@ public final class ReadmeCheck {
     String diff = compare(region(Files.readAllLines(source), script ? "#" : "//"), ex.code());
     if (diff != null) {
       return "the README's code differs from " + source + ": " + diff;
+    }
+    if (ex.runBy() != null) {
+      System.err.println("   same code as " + source + "; run by " + ex.runBy());
+      return null;
     }
     String actual = script ? runScript(source, workDir) : runClass(ex.name());
     return matches(ex.output(), actual.lines().toList());

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.azure.emulator.AzureEmulatorOptions;
 import dev.quarry.azure.emulator.AzureFunctionsEmulator;
-import dev.quarry.client.ClientOptions;
-import dev.quarry.client.FunctionExecutor;
-import dev.quarry.client.JobFuture;
 import dev.quarry.emulator.stats.InvocationStats;
+import dev.quarry.examples.ThreeClouds;
 import dev.quarry.lambda.emulator.EmulatorOptions;
 import dev.quarry.lambda.emulator.LambdaEmulator;
 import dev.quarry.server.QuarryServer;
@@ -18,17 +16,18 @@ import dev.quarry.testkit.JobFixtures;
 import dev.quarry.testkit.S3Fixture;
 import dev.quarry.testkit.ServerFixture;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -408,8 +407,15 @@ class AzureFunctionsBackendTest {
   }
 
   @Test
-  void oneProgramRunsOnLocalLambdaAndAzureFunctionsWithOneGetResultInInputOrder() throws Exception {
+  @Timeout(value = 3, unit = TimeUnit.MINUTES) // the program's getResult waits without a bound
+  void theReadmesThreeCloudProgramRunsOnLocalLambdaAndAzureFunctions() throws Exception {
     edgeProfile();
+    // the README's Azure profile, on the same app as azure-edge (same build, memory and tenant)
+    Http.Response azureProfile =
+        profile(
+            "azure-prod",
+            Map.of("memory", "1536", "slidingWindowSize", "100", "minimumNumberOfCalls", "100"));
+    assertThat(azureProfile.status()).as(azureProfile.body()).isEqualTo(200);
     assertThat(
             admin
                 .put(
@@ -423,7 +429,7 @@ class AzureFunctionsBackendTest {
         .isEqualTo(200);
     Http.Response lambdaProfile =
         admin.put(
-            "/v1/profiles/clouds-lambda",
+            "/v1/profiles/aws-own-bucket",
             Http.JSON.writeValueAsString(
                 Map.of(
                     "backend",
@@ -442,25 +448,12 @@ class AzureFunctionsBackendTest {
                         "bucket", TEAM_BUCKET))));
     assertThat(lambdaProfile.status()).as(lambdaProfile.body()).isEqualTo(200);
     Http.Response localProfile =
-        admin.put("/v1/profiles/clouds-local", "{\"backend\":\"local\",\"settings\":{}}");
+        admin.put("/v1/profiles/team-local", "{\"backend\":\"local\",\"settings\":{}}");
     assertThat(localProfile.status()).as(localProfile.body()).isEqualTo(200);
-    ClientOptions.Builder options = ClientOptions.builder().apiKey(admin.key());
     long lambdaBefore = lambda.stats().invocations();
     long azureBefore = azure.stats().invocations();
 
-    List<Integer> all;
-    try (var onLocal =
-            FunctionExecutor.connect(server.grpcTarget(), options.profile("clouds-local").build());
-        var onLambda =
-            FunctionExecutor.connect(
-                server.grpcTarget(), options.profile("clouds-lambda").build());
-        var onAzure =
-            FunctionExecutor.connect(server.grpcTarget(), options.profile("azure-edge").build())) {
-      List<JobFuture<Integer>> futures = new ArrayList<>(onLocal.map(x -> x * 2, List.of(1, 2, 3)));
-      futures.addAll(onLambda.map(x -> x * 3, List.of(1, 2, 3)));
-      futures.addAll(onAzure.map(x -> x * 5, List.of(1, 2, 3)));
-      all = onLocal.getResult(futures, Duration.ofMinutes(2));
-    }
+    List<Integer> all = ThreeClouds.run(server.grpcTarget(), admin.key());
 
     assertThat(all).containsExactly(2, 4, 6, 3, 6, 9, 5, 10, 15);
     assertThat(lambda.stats().invocations() - lambdaBefore).isGreaterThanOrEqualTo(1);

@@ -76,6 +76,17 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void jobSchemasShowTheirFutureCountsFlatAsTheirJsonHasThem() throws Exception {
+    JsonNode schemas = anonymous.get("/v3/api-docs").json().get("components").get("schemas");
+    for (String schema : new String[] {"JobView", "JobTotals"}) {
+      JsonNode properties = schemas.get(schema).get("properties");
+      assertThat(properties.has("succeeded")).as(schema + " " + properties).isTrue();
+      assertThat(properties.has("total")).as(schema + " " + properties).isTrue();
+      assertThat(properties.has("counts")).as(schema + " " + properties).isFalse();
+    }
+  }
+
+  @Test
   void swaggerUiIsReachableWithoutKey() throws Exception {
     Http.Response redirect = anonymous.get("/swagger-ui.html");
     assertThat(redirect.status()).isIn(200, 302);

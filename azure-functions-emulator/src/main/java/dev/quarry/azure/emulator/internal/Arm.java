@@ -36,6 +36,10 @@ import tools.jackson.databind.node.ObjectNode;
  * get, delete, app settings (update, list), function keys (list), host keys (list). Deployment is
  * run-from-package: an app setting {@code WEBSITE_RUN_FROM_PACKAGE} holding a URL makes the host
  * download and mount that zip, as on Azure.
+ *
+ * <p>Long because it is the whole control plane the SDK talks to (token, discovery, sites, plans,
+ * storage accounts, settings, keys), each answer shaped as Azure shapes it, errors included, behind
+ * one router; the per-app data plane is {@link FunctionApp} and {@link Invocations}.
  */
 final class Arm {
 
@@ -145,47 +149,54 @@ final class Arm {
 
   // --- Microsoft Entra ---
 
+  /** Entra's answer to a refused token request: {@code AADSTS<code>: <description>}. */
+  private static void tokenError(
+      HttpExchange ex, int status, String error, int code, String description) throws IOException {
+    ObjectNode answer = Exchanges.JSON.createObjectNode();
+    answer.put("error", error);
+    answer.put("error_description", "AADSTS" + code + ": " + description);
+    answer.putArray("error_codes").add(code);
+    Exchanges.json(ex, status, answer);
+  }
+
   private void token(HttpExchange ex) throws IOException {
     Map<String, String> form = form(Exchanges.utf8(Exchanges.body(ex, 64 * 1024)));
     String tenant = ex.getRequestURI().getPath().split("/")[1];
-    ObjectNode answer = Exchanges.JSON.createObjectNode();
     if (!tenant.equalsIgnoreCase(options.tenantId())) {
-      answer.put("error", "invalid_request");
-      answer.put(
-          "error_description",
-          "AADSTS90002: Tenant '"
-              + tenant
-              + "' not found. Check to make sure you have the correct"
-              + " tenant ID.");
-      answer.putArray("error_codes").add(90002);
-      Exchanges.json(ex, 400, answer);
+      tokenError(
+          ex,
+          400,
+          "invalid_request",
+          90002,
+          "Tenant '" + tenant + "' not found. Check to make sure you have the correct tenant ID.");
       return;
     }
     if (!options.clientId().equals(form.get("client_id"))) {
-      answer.put("error", "unauthorized_client");
-      answer.put(
-          "error_description",
-          "AADSTS700016: Application with identifier '"
+      tokenError(
+          ex,
+          400,
+          "unauthorized_client",
+          700016,
+          "Application with identifier '"
               + form.get("client_id")
               + "' was not found in the directory.");
-      answer.putArray("error_codes").add(700016);
-      Exchanges.json(ex, 400, answer);
       return;
     }
     if (!options.clientSecret().equals(form.get("client_secret"))) {
-      answer.put("error", "invalid_client");
-      answer.put(
-          "error_description",
-          "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the"
-              + " request is the client secret value, not the client secret ID.");
-      answer.putArray("error_codes").add(7000215);
-      Exchanges.json(ex, 401, answer);
+      tokenError(
+          ex,
+          401,
+          "invalid_client",
+          7000215,
+          "Invalid client secret provided. Ensure the secret being sent in the request is the"
+              + " client secret value, not the client secret ID.");
       return;
     }
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     tokens.add(token);
+    ObjectNode answer = Exchanges.JSON.createObjectNode();
     answer.put("token_type", "Bearer");
     answer.put("expires_in", 3599);
     answer.put("ext_expires_in", 3599);

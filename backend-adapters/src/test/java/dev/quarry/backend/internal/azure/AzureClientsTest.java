@@ -24,7 +24,11 @@ class AzureClientsTest {
 
   static AzureFunctionsOptions options(int concurrency) {
     return AzureFunctionsOptions.builder()
-        .servicePrincipal("tenant", "client", "secret", "subscription")
+        .servicePrincipal(
+            "00000000-0000-0000-0000-000000000001",
+            "00000000-0000-0000-0000-000000000002",
+            "secret",
+            "00000000-0000-0000-0000-000000000003")
         .resourceGroup("quarry-rg")
         .region("westeurope")
         .storageAccount("quarrydata")

@@ -2,21 +2,15 @@ package dev.quarry.bench;
 
 import dev.quarry.azure.emulator.AzureEmulatorOptions;
 import dev.quarry.azure.emulator.AzureFunctionsEmulator;
-import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.emulator.stats.InvocationStats;
-import dev.quarry.lambda.emulator.EmulatorOptions;
 import dev.quarry.lambda.emulator.LambdaEmulator;
-import dev.quarry.server.QuarryServer;
 import dev.quarry.testkit.AzuriteFixture;
-import dev.quarry.testkit.DevConfig;
 import dev.quarry.testkit.S3Fixture;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -25,7 +19,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * emulator answering in this JVM (HTTPS, function key, no worker), then another server (data in
  * s3proxy) the same map to the Lambda emulator answering in this JVM. Both record every outcome in
  * PostgreSQL. Prints invocations per second of each and the load average. Arguments go to both
- * servers, as for {@link Bench}.
+ * servers, as for {@link Bench}, except {@code --azure-only}, which skips the Lambda map (for
+ * profiling the Azure path alone).
  */
 public final class AzureBench {
   private static final String WORKER_ENTRY_POINT =
@@ -35,14 +30,19 @@ public final class AzureBench {
   private AzureBench() {}
 
   public static void main(String[] args) throws Exception {
-    double azure = azure(args);
-    double lambda = lambda(args);
+    boolean azureOnly = Arrays.asList(args).contains("--azure-only");
+    String[] serverArgs =
+        Arrays.stream(args).filter(a -> !a.equals("--azure-only")).toArray(String[]::new);
+    double azure = azure(serverArgs);
     System.out.printf(
         "Azure Functions dispatch, %,d inputs, chunk 1, emulator answering in-process: %.2f s (%,.0f invocations/s)%n",
         INPUTS, azure, INPUTS / azure);
-    System.out.printf(
-        "Lambda dispatch, same run, same map: %.2f s (%,.0f invocations/s)%n",
-        lambda, INPUTS / lambda);
+    if (!azureOnly) {
+      double lambda = lambda(serverArgs);
+      System.out.printf(
+          "Lambda dispatch, same run, same map: %.2f s (%,.0f invocations/s)%n",
+          lambda, INPUTS / lambda);
+    }
     System.out.printf(
         "load average (1 min) at the end: %.2f on %d cores%n",
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -70,13 +70,9 @@ public final class AzureBench {
               "--quarry.tenant-defaults.max-concurrent-invocations=2000");
       serverArgs.addAll(azurite.serverArgs("bench"));
       serverArgs.addAll(Arrays.asList(args));
-      ConfigurableApplicationContext ctx =
-          new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+      ConfigurableApplicationContext ctx = Bench.startServer(serverArgs);
       try {
-        BenchRest rest =
-            BenchRest.local(
-                ctx.getEnvironment().getProperty("local.server.port"),
-                DevConfig.read(home).apiKey());
+        BenchRest rest = Bench.rest(ctx, home);
         AzureEmulatorOptions o = emulator.options();
         rest.send(
             "PUT",
@@ -106,11 +102,14 @@ public final class AzureBench {
         for (int i = 0; i < 3; i++) {
           LambdaBench.run(rest, "bench-azure", INPUTS);
         }
+        long cpu = processCpuNanos();
         double secs = LambdaBench.run(rest, "bench-azure", INPUTS);
+        cpu = processCpuNanos() - cpu;
         InvocationStats stats = emulator.stats();
         System.out.printf(
-            "azure emulator: %,d invocations, %,d cold starts, %d throttled%n",
-            stats.invocations(), stats.coldStarts(), stats.throttled());
+            "azure emulator: %,d invocations, %,d cold starts, %d throttled;"
+                + " this JVM's CPU time per invocation in the measured map: %.2f ms%n",
+            stats.invocations(), stats.coldStarts(), stats.throttled(), cpu / 1e6 / INPUTS);
         return secs;
       } finally {
         ctx.close();
@@ -122,54 +121,34 @@ public final class AzureBench {
   /** Seconds for the measured Lambda map, after three warm-up maps (as in {@link LambdaBench}). */
   private static double lambda(String[] args) throws Exception {
     S3Fixture s3 = S3Fixture.start("bench", "bench-s3-secret");
-    LambdaEmulator emulator =
-        LambdaEmulator.start(
-            EmulatorOptions.builder()
-                .credentials("bench-access-key-id", "quarry-bench-secret")
-                .region("us-east-1")
-                .concurrencyLimit(2000)
-                .maxInstancesPerFunction(1000)
-                .stateTransitionDelay(Duration.ofMillis(50))
-                .build());
-    emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
+    LambdaEmulator emulator = LambdaBench.startEmulator();
     Path home = Files.createTempDirectory("quarry-lambda-bench");
-    List<String> serverArgs =
-        Bench.serverArgs(
-            home,
-            "--quarry.lambda.allow-endpoint-override=true",
-            "--quarry.tenant-defaults.max-concurrent-invocations=2000");
-    serverArgs.addAll(s3.serverArgs("bench"));
-    serverArgs.addAll(Arrays.asList(args));
-    ConfigurableApplicationContext ctx =
-        new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+    ConfigurableApplicationContext ctx = Bench.startServer(LambdaBench.serverArgs(home, s3, args));
     try {
-      BenchRest rest =
-          BenchRest.local(
-              ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
-      rest.send(
-          "PUT",
-          "/v1/credentials/bench-aws",
-          "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\"bench-access-key-id\","
-              + "\"secretAccessKey\":\"quarry-bench-secret\"}}");
-      rest.send(
-          "PUT",
-          "/v1/profiles/bench",
-          "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
-              + "\"region\":\"us-east-1\",\"endpoint\":\""
-              + emulator.endpoint()
-              + "\",\"role\":\"arn:aws:iam::000000000000:role/bench\","
-              + "\"concurrency\":\"1000\",\"maxAttempts\":\"5\"}}");
-      rest.send("POST", "/v1/profiles/bench/runtimes", "");
+      BenchRest rest = Bench.rest(ctx, home);
+      LambdaBench.createProfile(rest, "bench", emulator);
       for (int i = 0; i < 3; i++) {
         LambdaBench.run(rest, "bench", INPUTS);
       }
-      return LambdaBench.run(rest, "bench", INPUTS);
+      long cpu = processCpuNanos();
+      double secs = LambdaBench.run(rest, "bench", INPUTS);
+      cpu = processCpuNanos() - cpu;
+      System.out.printf(
+          "lambda: this JVM's CPU time per invocation in the measured map: %.2f ms%n",
+          cpu / 1e6 / INPUTS);
+      return secs;
     } finally {
       ctx.close();
       emulator.close();
       s3.close();
       deleteTree(home);
     }
+  }
+
+  /** CPU time of this JVM (server, emulator and fixtures together) so far. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Removes a server home (its database and objects: about 100 MB after these maps). */

@@ -104,6 +104,17 @@ public final class Bench {
     return args;
   }
 
+  /** Starts a server with {@code args} (see {@link #serverArgs}); the caller closes it. */
+  static ConfigurableApplicationContext startServer(List<String> args) {
+    return new SpringApplication(QuarryServer.class).run(args.toArray(String[]::new));
+  }
+
+  /** The REST client of a started server, with the dev API key of its {@code home}. */
+  static BenchRest rest(ConfigurableApplicationContext ctx, Path home) throws IOException {
+    return BenchRest.local(
+        ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
+  }
+
   private static void latency(FunctionExecutor fexec) throws Exception {
     for (int i = 0; i < 20; i++) {
       fexec.callAsync(x -> x, i).get(30, TimeUnit.SECONDS);

@@ -7,8 +7,6 @@ import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.proto.v1.TaskInput;
 import dev.quarry.proto.v1.TaskOutcome;
-import dev.quarry.server.QuarryServer;
-import dev.quarry.testkit.DevConfig;
 import dev.quarry.testkit.S3Fixture;
 import dev.quarry.worker.lambda.LambdaPayloads;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -37,47 +34,12 @@ public final class LambdaBench {
 
   public static void main(String[] args) throws Exception {
     S3Fixture s3 = S3Fixture.start("bench", "bench-s3-secret");
-    LambdaEmulator emulator =
-        LambdaEmulator.start(
-            EmulatorOptions.builder()
-                .credentials(KEY_ID, SECRET)
-                .region("us-east-1")
-                .concurrencyLimit(2000)
-                .maxInstancesPerFunction(1000)
-                .stateTransitionDelay(Duration.ofMillis(50))
-                .build());
-    emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
+    LambdaEmulator emulator = startEmulator();
     Path home = Bench.tempHome("quarry-lambda-bench");
-    List<String> serverArgs =
-        Bench.serverArgs(
-            home,
-            "--quarry.lambda.allow-endpoint-override=true",
-            "--quarry.tenant-defaults.max-concurrent-invocations=2000");
-    serverArgs.addAll(s3.serverArgs("bench"));
-    serverArgs.addAll(Arrays.asList(args));
-    ConfigurableApplicationContext ctx =
-        new SpringApplication(QuarryServer.class).run(serverArgs.toArray(String[]::new));
+    ConfigurableApplicationContext ctx = Bench.startServer(serverArgs(home, s3, args));
     try {
-      BenchRest rest =
-          BenchRest.local(
-              ctx.getEnvironment().getProperty("local.server.port"), DevConfig.read(home).apiKey());
-      rest.send(
-          "PUT",
-          "/v1/credentials/bench-aws",
-          "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\""
-              + KEY_ID
-              + "\",\"secretAccessKey\":\""
-              + SECRET
-              + "\"}}");
-      rest.send(
-          "PUT",
-          "/v1/profiles/bench",
-          "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
-              + "\"region\":\"us-east-1\",\"endpoint\":\""
-              + emulator.endpoint()
-              + "\",\"role\":\"arn:aws:iam::000000000000:role/bench\","
-              + "\"concurrency\":\"1000\",\"maxAttempts\":\"5\"}}");
-      rest.send("POST", "/v1/profiles/bench/runtimes", "");
+      BenchRest rest = Bench.rest(ctx, home);
+      createProfile(rest, "bench", emulator);
 
       functionMillis = 0;
       for (int i = 0; i < 3; i++) {
@@ -101,6 +63,61 @@ public final class LambdaBench {
       emulator.close();
       s3.close();
     }
+  }
+
+  /**
+   * The Lambda emulator the maps run on, answering in this JVM with {@link #answer}; at most 1,000
+   * instances of a function, 2,000 concurrent invocations.
+   */
+  static LambdaEmulator startEmulator() throws java.io.IOException {
+    LambdaEmulator emulator =
+        LambdaEmulator.start(
+            EmulatorOptions.builder()
+                .credentials(KEY_ID, SECRET)
+                .region("us-east-1")
+                .concurrencyLimit(2000)
+                .maxInstancesPerFunction(1000)
+                .stateTransitionDelay(Duration.ofMillis(50))
+                .build());
+    emulator.registerInProcess(RuntimeSpec.HANDLER, LambdaBench::answer);
+    return emulator;
+  }
+
+  /** A Lambda bench server's arguments: data in {@code s3}, then {@code more}. */
+  static List<String> serverArgs(Path home, S3Fixture s3, String... more) {
+    List<String> args =
+        Bench.serverArgs(
+            home,
+            "--quarry.lambda.allow-endpoint-override=true",
+            "--quarry.tenant-defaults.max-concurrent-invocations=2000");
+    args.addAll(s3.serverArgs("bench"));
+    args.addAll(Arrays.asList(more));
+    return args;
+  }
+
+  /**
+   * Creates the AWS credential and the Lambda profile {@code profile} (concurrency 1,000) on {@code
+   * emulator}, and deploys its worker.
+   */
+  static void createProfile(BenchRest rest, String profile, LambdaEmulator emulator)
+      throws Exception {
+    rest.send(
+        "PUT",
+        "/v1/credentials/bench-aws",
+        "{\"kind\":\"aws\",\"fields\":{\"accessKeyId\":\""
+            + KEY_ID
+            + "\",\"secretAccessKey\":\""
+            + SECRET
+            + "\"}}");
+    rest.send(
+        "PUT",
+        "/v1/profiles/" + profile,
+        "{\"backend\":\"lambda\",\"credential\":\"bench-aws\",\"settings\":{"
+            + "\"region\":\"us-east-1\",\"endpoint\":\""
+            + emulator.endpoint()
+            + "\",\"role\":\"arn:aws:iam::000000000000:role/bench\","
+            + "\"concurrency\":\"1000\",\"maxAttempts\":\"5\"}}");
+    rest.send("POST", "/v1/profiles/" + profile + "/runtimes", "");
   }
 
   /** Seconds from submit until the job has succeeded. */

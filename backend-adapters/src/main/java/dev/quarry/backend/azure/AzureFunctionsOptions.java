@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * Settings of an {@link AzureFunctionsBackend}: the service principal, where the worker app lives
  * and how it is sized. Build with {@link #builder()}; {@link Builder#build()} fails fast naming the
  * first invalid setting.
+ *
+ * <p>Long because each of its settings (service principal, endpoints, resource group, region, plan,
+ * storage account, memory, timeout, concurrency, store, grants, TLS) has an accessor, a builder
+ * method and a check with Azure's own rules, which belong together.
  */
 public final class AzureFunctionsOptions {
 

@@ -204,6 +204,17 @@ class AzureFunctionsBackendTest {
   }
 
   @Test
+  void anInvalidResourceGroupIsRefusedAsInvalidWithAzuresRule() throws Exception {
+    Http.Response r = profile("azure-bad-group", Map.of("resourceGroup", "my group."));
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.body())
+        .contains("setting 'resourceGroup' is invalid: 'my group.'")
+        .contains("1 to 90 letters")
+        .doesNotContain("need setting");
+  }
+
+  @Test
   void runtimesAreDeployedListedUpdatedAndDeletedOverRestAndGrpc() throws Exception {
     assertThat(profile("azure-rt", Map.of("memory", "1024")).status()).isEqualTo(200);
 

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  * get, delete, app settings (update, list), function keys (list), host keys (list). Deployment is
  * run-from-package: an app setting {@code WEBSITE_RUN_FROM_PACKAGE} holding a URL makes the host
  * download and mount that zip, as on Azure.
+ *
+ * <p>Long because it is the whole control plane the SDK talks to (token, discovery, sites, plans,
+ * storage accounts, settings, keys), each answer shaped as Azure shapes it, errors included, behind
+ * one router; the per-app data plane is {@link FunctionApp} and {@link Invocations}.
  */
 final class Arm {
 
@@ -43,22 +48,11 @@ final class Arm {
 
   static final String RUN_FROM_PACKAGE = "WEBSITE_RUN_FROM_PACKAGE";
   private static final long MAX_PACKAGE = 512L * 1024 * 1024;
-  private static final Pattern SITE =
-      Pattern.compile(
-          "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.web/sites/([^/]+)(/.*)?",
-          Pattern.CASE_INSENSITIVE);
+  private static final Pattern SITE = resource("microsoft\\.web/sites/([^/]+)(/.*)?");
   private static final Pattern STORAGE =
-      Pattern.compile(
-          "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.storage/storageaccounts/([^/]+)(/listkeys)?",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern PLAN =
-      Pattern.compile(
-          "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.web/serverfarms/([^/]+)",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern SITES =
-      Pattern.compile(
-          "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.web/sites",
-          Pattern.CASE_INSENSITIVE);
+      resource("microsoft\\.storage/storageaccounts/([^/]+)(/listkeys)?");
+  private static final Pattern PLAN = resource("microsoft\\.web/serverfarms/([^/]+)");
+  private static final Pattern SITES = resource("microsoft\\.web/sites");
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9-]{0,58}[a-zA-Z0-9]");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -143,49 +137,72 @@ final class Arm {
     }
   }
 
+  /**
+   * A resource path of a subscription's resource group (groups 1 and 2), then {@code
+   * providers/<provider path>}, case-insensitive as ARM's.
+   */
+  private static Pattern resource(String providerPath) {
+    return Pattern.compile(
+        "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/" + providerPath,
+        Pattern.CASE_INSENSITIVE);
+  }
+
+  /** The ARM id of resource {@code name} of type {@code type} in {@code group}. */
+  private String resourceId(String group, String type, String name) {
+    return "/subscriptions/"
+        + options.subscriptionId()
+        + "/resourceGroups/"
+        + group
+        + "/providers/"
+        + type
+        + "/"
+        + name;
+  }
+
   // --- Microsoft Entra ---
+
+  /** Why Entra refuses a token request: {@code AADSTS<code>: <description>}. */
+  private record TokenRefusal(int status, String error, int code, String description) {}
+
+  private @Nullable TokenRefusal refusal(String tenant, Map<String, String> form) {
+    if (!tenant.equalsIgnoreCase(options.tenantId())) {
+      String why =
+          "Tenant '" + tenant + "' not found. Check to make sure you have the correct tenant ID.";
+      return new TokenRefusal(400, "invalid_request", 90002, why);
+    }
+    if (!options.clientId().equals(form.get("client_id"))) {
+      String why =
+          "Application with identifier '"
+              + form.get("client_id")
+              + "' was not found in the directory.";
+      return new TokenRefusal(400, "unauthorized_client", 700016, why);
+    }
+    if (!options.clientSecret().equals(form.get("client_secret"))) {
+      String why =
+          "Invalid client secret provided. Ensure the secret being sent in the request is the"
+              + " client secret value, not the client secret ID.";
+      return new TokenRefusal(401, "invalid_client", 7000215, why);
+    }
+    return null;
+  }
 
   private void token(HttpExchange ex) throws IOException {
     Map<String, String> form = form(Exchanges.utf8(Exchanges.body(ex, 64 * 1024)));
     String tenant = ex.getRequestURI().getPath().split("/")[1];
-    ObjectNode answer = Exchanges.JSON.createObjectNode();
-    if (!tenant.equalsIgnoreCase(options.tenantId())) {
-      answer.put("error", "invalid_request");
-      answer.put(
-          "error_description",
-          "AADSTS90002: Tenant '"
-              + tenant
-              + "' not found. Check to make sure you have the correct"
-              + " tenant ID.");
-      answer.putArray("error_codes").add(90002);
-      Exchanges.json(ex, 400, answer);
-      return;
-    }
-    if (!options.clientId().equals(form.get("client_id"))) {
-      answer.put("error", "unauthorized_client");
-      answer.put(
-          "error_description",
-          "AADSTS700016: Application with identifier '"
-              + form.get("client_id")
-              + "' was not found in the directory.");
-      answer.putArray("error_codes").add(700016);
-      Exchanges.json(ex, 400, answer);
-      return;
-    }
-    if (!options.clientSecret().equals(form.get("client_secret"))) {
-      answer.put("error", "invalid_client");
-      answer.put(
-          "error_description",
-          "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the"
-              + " request is the client secret value, not the client secret ID.");
-      answer.putArray("error_codes").add(7000215);
-      Exchanges.json(ex, 401, answer);
+    TokenRefusal refusal = refusal(tenant, form);
+    if (refusal != null) {
+      ObjectNode answer = Exchanges.JSON.createObjectNode();
+      answer.put("error", refusal.error());
+      answer.put("error_description", "AADSTS" + refusal.code() + ": " + refusal.description());
+      answer.putArray("error_codes").add(refusal.code());
+      Exchanges.json(ex, refusal.status(), answer);
       return;
     }
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
     tokens.add(token);
+    ObjectNode answer = Exchanges.JSON.createObjectNode();
     answer.put("token_type", "Bearer");
     answer.put("expires_in", 3599);
     answer.put("ext_expires_in", 3599);
@@ -256,14 +273,7 @@ final class Arm {
       key.put("value", account.key());
       key.put("permissions", "FULL");
     } else if (!listKeys && method.equals("GET")) {
-      body.put(
-          "id",
-          "/subscriptions/"
-              + options.subscriptionId()
-              + "/resourceGroups/"
-              + group
-              + "/providers/Microsoft.Storage/storageAccounts/"
-              + account.name());
+      body.put("id", resourceId(group, "Microsoft.Storage/storageAccounts", account.name()));
       body.put("name", account.name());
       body.put("type", "Microsoft.Storage/storageAccounts");
       body.put("kind", "StorageV2");
@@ -289,14 +299,7 @@ final class Arm {
     switch (method) {
       case "PUT" -> {
         ObjectNode body = ((ObjectNode) Exchanges.json(ex)).deepCopy();
-        body.put(
-            "id",
-            "/subscriptions/"
-                + options.subscriptionId()
-                + "/resourceGroups/"
-                + group
-                + "/providers/Microsoft.Web/serverfarms/"
-                + name);
+        body.put("id", resourceId(group, "Microsoft.Web/serverfarms", name));
         body.put("name", name);
         body.put("type", "Microsoft.Web/serverfarms");
         ObjectNode props =
@@ -392,13 +395,7 @@ final class Arm {
     if (!body.path("location").isString() || body.path("location").asString().isBlank()) {
       throw new ArmError(400, "LocationRequired", "The location property is required.");
     }
-    String id =
-        "/subscriptions/"
-            + options.subscriptionId()
-            + "/resourceGroups/"
-            + group
-            + "/providers/Microsoft.Web/sites/"
-            + name;
+    String id = resourceId(group, "Microsoft.Web/sites", name);
     ObjectNode resource = ((ObjectNode) body).deepCopy();
     FunctionApp app = apps.get(key(group, name));
     if (app == null) {

@@ -68,9 +68,19 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
   }
 
   /**
+   * The JDK server's cap on idle keep-alive connections, unless the JVM sets its own: with the
+   * default (200) every connection beyond 200 idle ones is closed when its exchange ends, so a
+   * client keeping a thousand connections to an app host (one per concurrent invocation) opens new
+   * ones, each with a full TLS handshake, all the time; Azure's front ends keep them. Read once per
+   * JVM, when its first JDK HTTP server is made.
+   */
+  static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
+  /**
    * @throws IOException if the certificate or the server cannot be made
    */
   public static Emulator start(AzureEmulatorOptions options) throws IOException {
+    System.getProperties().putIfAbsent(MAX_IDLE_CONNECTIONS, "4096");
     Path dir = Files.createTempDirectory("azure-functions-emulator");
     try {
       return new Emulator(options, dir, Tls.create(options.javaHome(), dir));

@@ -38,6 +38,8 @@ final class FunctionApp {
   final String name;
   final String resourceGroup;
   private final HttpsServer host;
+  private final String defaultHostName;
+  private final URI baseUri;
   private final Host context;
   private final String hostKey = newKey();
   private final Map<String, String> functionKeys = new ConcurrentHashMap<>();
@@ -66,20 +68,23 @@ final class FunctionApp {
     this.name = name;
     this.resourceGroup = resourceGroup;
     this.context = context;
-    this.host = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+    // a backlog for a thousand clients connecting at once, as the Lambda emulator's API has
+    this.host = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     host.setHttpsConfigurator(new HttpsConfigurator(context.ssl()));
     host.setExecutor(context.executor());
     host.createContext("/", ex -> context.invoke(this, ex));
     Servers.startAsDaemon(host);
+    this.defaultHostName = "127.0.0.1:" + host.getAddress().getPort();
+    this.baseUri = URI.create("https://" + defaultHostName);
     this.resource = resource;
   }
 
   String defaultHostName() {
-    return "127.0.0.1:" + host.getAddress().getPort();
+    return defaultHostName;
   }
 
   URI baseUri() {
-    return URI.create("https://" + defaultHostName());
+    return baseUri;
   }
 
   ObjectNode resource() {

@@ -5,21 +5,18 @@ import dev.quarry.backend.BackendException.Kind;
 import dev.quarry.backend.azure.AzureFunctionsBackend;
 import dev.quarry.backend.azure.AzureFunctionsOptions;
 import dev.quarry.backend.azure.AzureFunctionsRuntimes;
-import dev.quarry.backend.internal.lambda.PresignedGrants;
+import dev.quarry.backend.internal.EnvelopeGrants;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.PlatformReport;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.worker.lambda.LambdaPayloads;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +38,14 @@ public final class AzureComputeBackend implements AzureFunctionsBackend {
   private final Object deployLock = new Object();
   private CompletableFuture<AzureRuntimeManager.Deployed> deployed;
   private volatile boolean closed;
-  private final @Nullable PresignedGrants grants;
+  private final EnvelopeGrants grants;
 
   private AzureComputeBackend(AzureFunctionsOptions options, AzureClients clients) {
     this.options = options;
     this.clients = clients;
     this.runtimes = new AzureRuntimeManager(options, clients);
     this.grants =
-        options
-            .store()
-            .map(s -> new PresignedGrants(s, Clock.systemUTC(), options.grantGrace()))
-            .orElse(null);
+        new EnvelopeGrants("the Azure Functions backend", options.store(), options.grantGrace());
     this.deployed = CompletableFuture.failedFuture(new IllegalStateException("not deployed yet"));
   }
 
@@ -76,28 +70,18 @@ public final class AzureComputeBackend implements AzureFunctionsBackend {
 
   @Override
   public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
-    if (closed) {
-      return CompletableFuture.failedFuture(
-          new BackendException(Kind.TRANSIENT, "the Azure Functions backend is closed"));
+    byte[] body;
+    try {
+      body = LambdaPayloads.encodeRequest(grants.prepare(envelope, closed));
+    } catch (BackendException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    if (grants != null) {
-      try {
-        envelope = grants.grant(envelope);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(
-            e instanceof BackendException b
-                ? b
-                : new BackendException(Kind.TRANSIENT, "cannot grant the invocation's objects", e));
-      }
-    }
-    byte[] body = LambdaPayloads.encodeRequest(envelope);
     return ensureDeployed().thenCompose(app -> call(app, body));
   }
 
   private CompletableFuture<InvocationSummary> call(AzureRuntimeManager.Deployed app, byte[] body) {
     HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("https://" + app.host() + "/api/" + AzureRuntimeManager.FUNCTION))
+        HttpRequest.newBuilder(app.trigger())
             .timeout(Duration.ofSeconds(options.timeoutSeconds()).plus(ANSWER_GRACE))
             .header("Content-Type", "application/json")
             .header("x-functions-key", app.key())
@@ -181,6 +165,6 @@ public final class AzureComputeBackend implements AzureFunctionsBackend {
   public void close() {
     closed = true;
     deployer.shutdownNow();
-    clients.invoker().close();
+    clients.close();
   }
 }

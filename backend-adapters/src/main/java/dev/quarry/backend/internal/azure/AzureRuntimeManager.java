@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * the storage account's {@value #PACKAGES} container and the app runs it from a read-only SAS URL
  * ({@code WEBSITE_RUN_FROM_PACKAGE}); the app's tags record the worker version and memory, so a
  * second deploy of the same build changes nothing.
+ *
+ * <p>Long because a deploy is several ARM resources in order (plan, app, package upload, app
+ * settings, function key), each found, created or updated, and the runtimes API (list, deploy,
+ * update, delete) reads them back; split, each part would need all of them.
  */
 final class AzureRuntimeManager implements AzureFunctionsRuntimes {
 
@@ -43,7 +47,11 @@ final class AzureRuntimeManager implements AzureFunctionsRuntimes {
   static final Duration PACKAGE_URL_TTL = Duration.ofDays(365);
 
   /** Where a deployed app answers, and the key its HTTP trigger wants. */
-  record Deployed(String name, String host, String key) {}
+  record Deployed(String name, String host, String key, URI trigger) {
+    Deployed(String name, String host, String key) {
+      this(name, host, key, URI.create("https://" + host + "/api/" + FUNCTION));
+    }
+  }
 
   private final AzureFunctionsOptions options;
   private final AzureClients clients;

@@ -2,6 +2,7 @@ package dev.quarry.backend.internal.lambda;
 
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
+import dev.quarry.backend.internal.EnvelopeGrants;
 import dev.quarry.backend.lambda.LambdaBackend;
 import dev.quarry.backend.lambda.LambdaBackendOptions;
 import dev.quarry.backend.lambda.LambdaRuntimes;
@@ -39,18 +40,14 @@ public final class LambdaComputeBackend implements LambdaBackend {
   private final Object deployLock = new Object();
   private CompletableFuture<String> deployed;
   private volatile boolean closed;
-  private final @org.jspecify.annotations.Nullable PresignedGrants grants;
+  private final EnvelopeGrants grants;
 
   private LambdaComputeBackend(LambdaBackendOptions options, LambdaAsyncClient client) {
     this.options = options;
     this.client = client;
     this.runtimes = new LambdaRuntimeManager(client, options.workerPackage());
     this.function = options.functionName();
-    this.grants =
-        options
-            .store()
-            .map(s -> new PresignedGrants(s, java.time.Clock.systemUTC(), options.grantGrace()))
-            .orElse(null);
+    this.grants = new EnvelopeGrants("the Lambda backend", options.store(), options.grantGrace());
     this.deployed = new CompletableFuture<>();
     this.deployed.completeExceptionally(new IllegalStateException("not deployed yet"));
   }
@@ -76,19 +73,10 @@ public final class LambdaComputeBackend implements LambdaBackend {
 
   @Override
   public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
-    if (closed) {
-      return CompletableFuture.failedFuture(
-          new BackendException(Kind.TRANSIENT, "the Lambda backend is closed"));
-    }
-    if (grants != null) {
-      try {
-        envelope = grants.grant(envelope);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(
-            e instanceof BackendException b
-                ? b
-                : new BackendException(Kind.TRANSIENT, "cannot grant the invocation's objects", e));
-      }
+    try {
+      envelope = grants.prepare(envelope, closed);
+    } catch (BackendException e) {
+      return CompletableFuture.failedFuture(e);
     }
     StorageTokens tokens = options.storageTokens().orElse(null);
     if (tokens != null) {

@@ -1,7 +1,6 @@
 package dev.quarry.lambda.emulator.internal;
 
 import dev.quarry.emulator.stats.InvocationCounters;
-import dev.quarry.emulator.stats.InvocationStats;
 import dev.quarry.lambda.emulator.EmulatorStats;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,17 +30,6 @@ final class StatsRecorder {
         calls.put(op.name(), n);
       }
     }
-    InvocationStats s = invocations.snapshot();
-    return new EmulatorStats(
-        s.invocations(),
-        s.coldStarts(),
-        s.throttled(),
-        s.serverErrors(),
-        s.crashes(),
-        s.timeouts(),
-        s.functionErrors(),
-        s.slowResponses(),
-        s.instancesStarted(),
-        calls);
+    return new EmulatorStats(invocations.snapshot(), calls);
   }
 }

@@ -8,10 +8,10 @@ import dev.quarry.backend.lambda.RuntimeSpec;
 import dev.quarry.backend.lambda.WorkerPackage;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.backend.BackendPlugin;
 import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.backend.PresignedStoreBackendPlugin;
 import dev.quarry.server.credentials.CredentialService;
 import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * pre-signed (SAS) URLs. Each lane has its own budget (its {@code concurrency}) and a runtimes API.
  */
 @Component
-public class AzureFunctionsBackendPlugin implements BackendPlugin {
+public class AzureFunctionsBackendPlugin extends PresignedStoreBackendPlugin {
   public static final String KIND = "azure-functions";
 
   /** Class-path resource holding the worker's Azure Functions package in the server. */
@@ -48,10 +48,6 @@ public class AzureFunctionsBackendPlugin implements BackendPlugin {
 
   private static final Logger log = LoggerFactory.getLogger(AzureFunctionsBackendPlugin.class);
 
-  private final CredentialService credentials;
-  private final ObjectStore store;
-  private final ObjectProvider<ProfileStores> stores;
-  private final QuarryProperties props;
   private volatile @Nullable WorkerPackage workerPackage;
   private volatile @Nullable SSLContext trust;
 
@@ -60,10 +56,7 @@ public class AzureFunctionsBackendPlugin implements BackendPlugin {
       ObjectStore store,
       ObjectProvider<ProfileStores> stores,
       QuarryProperties props) {
-    this.credentials = credentials;
-    this.store = store;
-    this.stores = stores;
-    this.props = props;
+    super(credentials, store, stores, props);
   }
 
   @Override
@@ -108,11 +101,6 @@ public class AzureFunctionsBackendPlugin implements BackendPlugin {
         : Optional.of(
             "Azure Functions needs the server to use Azure Blob storage"
                 + " (quarry.storage.type=azure-blob)");
-  }
-
-  @Override
-  public boolean hasRuntimes() {
-    return true;
   }
 
   @Override
@@ -171,17 +159,6 @@ public class AzureFunctionsBackendPlugin implements BackendPlugin {
         s.inlineInputBytes(),
         s.concurrency(),
         new AzureRuntimesView(raw.runtimes()));
-  }
-
-  private ObjectStore storeOf(LaneRequest request) {
-    if (request.isDefault()) {
-      return store;
-    }
-    try {
-      return stores.getObject().forProfile(request.tenant(), request.profile()).store();
-    } catch (ApiException e) {
-      throw new BackendException(Kind.PERMANENT, e.getMessage(), e);
-    }
   }
 
   private WorkerPackage workerPackage() {

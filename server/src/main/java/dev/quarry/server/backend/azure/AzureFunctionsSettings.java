@@ -52,10 +52,27 @@ record AzureFunctionsSettings(
    * @throws ApiException INVALID_ARGUMENT naming the first invalid setting
    */
   static AzureFunctionsSettings parse(Map<String, String> s) {
-    String group = required(s, "resourceGroup", "[-\\w._()]{1,90}", "like my-resources");
-    String region = required(s, "region", "[a-z0-9]{2,40}", "like westeurope");
+    String group =
+        required(
+            s,
+            "resourceGroup",
+            "[-\\w._()]{0,89}[-\\w_()]",
+            "like my-resources",
+            "Azure allows 1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'");
+    String region =
+        required(
+            s,
+            "region",
+            "[a-z0-9]{2,40}",
+            "like westeurope",
+            "2 to 40 lowercase letters or digits");
     String account =
-        required(s, "storageAccount", "[a-z0-9]{3,24}", "3 to 24 lowercase letters or digits");
+        required(
+            s,
+            "storageAccount",
+            "[a-z0-9]{3,24}",
+            "like quarrydata",
+            "Azure allows 3 to 24 lowercase letters or digits");
     String plan = s.getOrDefault("plan", AzureFunctionsOptions.DEFAULT_PLAN);
     if (plan.equals("flex-consumption")) {
       throw ApiException.invalid(
@@ -89,11 +106,26 @@ record AzureFunctionsSettings(
         uri(s, "resourceManagerEndpoint"));
   }
 
-  private static String required(Map<String, String> s, String name, String pattern, String hint) {
+  /**
+   * @param example how a valid value looks, for a missing setting
+   * @param rule what a value must be, for an invalid one
+   */
+  private static String required(
+      Map<String, String> s, String name, String pattern, String example, String rule) {
     String v = s.get(name);
-    if (v == null || !v.matches(pattern)) {
+    if (v == null || v.isEmpty()) {
       throw ApiException.invalid(
-          "azure-functions profiles need setting '" + name + "' (" + hint + ")");
+          "azure-functions profiles need setting '" + name + "' (" + example + ")");
+    }
+    if (!v.matches(pattern)) {
+      throw ApiException.invalid(
+          "setting '"
+              + name
+              + "' is invalid: '"
+              + (v.length() > 100 ? v.substring(0, 100) + "…" : v)
+              + "' ("
+              + rule
+              + ")");
     }
     return v;
   }

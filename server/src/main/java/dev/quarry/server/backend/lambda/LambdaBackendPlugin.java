@@ -10,10 +10,10 @@ import dev.quarry.backend.lambda.StorageTokens;
 import dev.quarry.backend.lambda.WorkerPackage;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
-import dev.quarry.server.backend.BackendPlugin;
 import dev.quarry.server.backend.CredentialRule;
 import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
+import dev.quarry.server.backend.PresignedStoreBackendPlugin;
 import dev.quarry.server.backend.Pricing;
 import dev.quarry.server.credentials.CredentialService;
 import dev.quarry.server.storage.FunctionStorageTokens;
@@ -37,14 +37,10 @@ import org.springframework.stereotype.Component;
  * concurrency}) and a runtimes API.
  */
 @Component
-public class LambdaBackendPlugin implements BackendPlugin {
+public class LambdaBackendPlugin extends PresignedStoreBackendPlugin {
   public static final String KIND = "lambda";
   private static final Logger log = LoggerFactory.getLogger(LambdaBackendPlugin.class);
 
-  private final CredentialService credentials;
-  private final ObjectStore store;
-  private final ObjectProvider<ProfileStores> stores;
-  private final QuarryProperties props;
   private final StorageTokens storageTokens;
   private volatile @Nullable WorkerPackage workerPackage;
 
@@ -54,11 +50,8 @@ public class LambdaBackendPlugin implements BackendPlugin {
       ObjectProvider<ProfileStores> stores,
       QuarryProperties props,
       FunctionStorageTokens storageTokens) {
+    super(credentials, store, stores, props);
     this.storageTokens = storageTokens;
-    this.credentials = credentials;
-    this.store = store;
-    this.stores = stores;
-    this.props = props;
   }
 
   @Override
@@ -104,11 +97,6 @@ public class LambdaBackendPlugin implements BackendPlugin {
   @Override
   public Optional<Pricing> pricing(Map<String, String> settings) {
     return Optional.of(LambdaSettings.pricing(settings));
-  }
-
-  @Override
-  public boolean hasRuntimes() {
-    return true;
   }
 
   @Override
@@ -160,17 +148,6 @@ public class LambdaBackendPlugin implements BackendPlugin {
         settings.inlineInputBytes(),
         settings.concurrency(),
         new LambdaRuntimesView(raw.runtimes(), runtime));
-  }
-
-  private ObjectStore storeOf(LaneRequest request) {
-    if (request.isDefault()) {
-      return store;
-    }
-    try {
-      return stores.getObject().forProfile(request.tenant(), request.profile()).store();
-    } catch (ApiException e) {
-      throw new BackendException(Kind.PERMANENT, e.getMessage(), e);
-    }
   }
 
   private WorkerPackage workerPackage() {

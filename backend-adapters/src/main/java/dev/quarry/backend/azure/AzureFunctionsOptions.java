@@ -1,5 +1,6 @@
 package dev.quarry.backend.azure;
 
+import dev.quarry.backend.lambda.StorageTokens;
 import dev.quarry.backend.lambda.WorkerPackage;
 import java.net.URI;
 import java.util.Locale;
@@ -127,6 +128,14 @@ public final class AzureFunctionsOptions {
     return b.grantGrace;
   }
 
+  /**
+   * Issues each invocation a token for its tenant's Storage API (context functions), revoked when
+   * the invocation ends; empty: context functions get no storage.
+   */
+  public Optional<StorageTokens> storageTokens() {
+    return Optional.ofNullable(b.storageTokens);
+  }
+
   /** TLS trust for Azure's endpoints; empty for the JDK's default trust store. */
   public Optional<SSLContext> sslContext() {
     return Optional.ofNullable(b.sslContext);
@@ -178,6 +187,15 @@ public final class AzureFunctionsOptions {
     private @Nullable SSLContext sslContext;
     private dev.quarry.storage.@Nullable ObjectStore store;
     private java.time.Duration grantGrace = DEFAULT_GRANT_GRACE;
+    private @Nullable StorageTokens storageTokens;
+
+    /**
+     * See {@link AzureFunctionsOptions#storageTokens()}; null: context functions get no storage.
+     */
+    public Builder storageTokens(@Nullable StorageTokens storageTokens) {
+      this.storageTokens = storageTokens;
+      return this;
+    }
 
     /** The store whose objects workers reach through pre-signed URLs (never its credentials). */
     public Builder store(dev.quarry.storage.@Nullable ObjectStore store) {
@@ -327,6 +345,7 @@ public final class AzureFunctionsOptions {
       c.sslContext = sslContext;
       c.store = store;
       c.grantGrace = grantGrace;
+      c.storageTokens = storageTokens;
       return c;
     }
 

@@ -2,6 +2,7 @@ package dev.quarry.server.backend;
 
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.BackendException.Kind;
+import dev.quarry.backend.lambda.StorageTokens;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
 import dev.quarry.server.credentials.CredentialService;
@@ -11,8 +12,9 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * A plug-in of a cloud function service ({@code lambda}, {@code azure-functions}) whose workers
- * reach exactly their invocation's objects through URLs pre-signed by the lane's store, open the
- * profile's credential for the server, and deploy their worker through a runtimes API.
+ * reach exactly their invocation's objects through URLs pre-signed by the lane's store and their
+ * tenant's Storage API through a token per invocation, open the profile's credential for the
+ * server, and deploy their worker through a runtimes API.
  */
 public abstract class PresignedStoreBackendPlugin implements BackendPlugin {
   protected final CredentialService credentials;
@@ -20,15 +22,20 @@ public abstract class PresignedStoreBackendPlugin implements BackendPlugin {
   protected final ObjectProvider<ProfileStores> stores;
   protected final QuarryProperties props;
 
+  /** Tokens for the tenant's Storage API, so context functions reach their objects. */
+  protected final StorageTokens storageTokens;
+
   protected PresignedStoreBackendPlugin(
       CredentialService credentials,
       ObjectStore store,
       ObjectProvider<ProfileStores> stores,
-      QuarryProperties props) {
+      QuarryProperties props,
+      StorageTokens storageTokens) {
     this.credentials = credentials;
     this.store = store;
     this.stores = stores;
     this.props = props;
+    this.storageTokens = storageTokens;
   }
 
   @Override

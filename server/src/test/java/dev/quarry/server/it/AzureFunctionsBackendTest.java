@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.azure.emulator.AzureEmulatorOptions;
 import dev.quarry.azure.emulator.AzureFunctionsEmulator;
+import dev.quarry.client.ClientOptions;
+import dev.quarry.client.FunctionContext;
+import dev.quarry.client.FunctionExecutor;
 import dev.quarry.emulator.stats.InvocationStats;
 import dev.quarry.examples.ThreeClouds;
 import dev.quarry.lambda.emulator.EmulatorOptions;
@@ -23,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +49,7 @@ class AzureFunctionsBackendTest {
   static S3Fixture s3;
   static LambdaEmulator lambda;
   static ServerFixture server;
+  static LoopbackForwarder publicUrl;
   static Http admin;
 
   @BeforeAll
@@ -71,9 +76,13 @@ class AzureFunctionsBackendTest {
                 .maxInstancesPerFunction(2)
                 .stateTransitionDelay(Duration.ofMillis(200))
                 .build());
+    // context functions call the server back at its public URL: a forwarder on a free port,
+    // pointed at the server once it has picked its own port
+    publicUrl = new LoopbackForwarder();
     server =
         ServerFixture.builder(QuarryServer.class)
             .arg("--quarry.backend.pool-size=1")
+            .arg("--quarry.public-url=http://127.0.0.1:" + publicUrl.port())
             .args(azurite.serverArgs("quarry-azure"))
             .arg(
                 "--quarry.azure.allow-endpoint-override=true",
@@ -83,6 +92,7 @@ class AzureFunctionsBackendTest {
                 "--quarry.lambda.allow-endpoint-override=true",
                 "--quarry.storage.profile-bucket-endpoint=" + s3.endpoint())
             .start();
+    publicUrl.target(server.httpPort());
     admin = server.http();
     AzureEmulatorOptions o = azure.options();
     Http.Response credential =
@@ -117,6 +127,9 @@ class AzureFunctionsBackendTest {
     }
     if (s3 != null) {
       s3.close();
+    }
+    if (publicUrl != null) {
+      publicUrl.close();
     }
   }
 
@@ -469,5 +482,45 @@ class AzureFunctionsBackendTest {
     assertThat(all).containsExactly(2, 4, 6, 3, 6, 9, 5, 10, 15);
     assertThat(lambda.stats().invocations() - lambdaBefore).isGreaterThanOrEqualTo(1);
     assertThat(azure.stats().invocations() - azureBefore).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aContextFunctionOnAzureReadsAndWritesItsTeamsObjectsWithATokenRevokedAfterwards()
+      throws Exception {
+    edgeProfile();
+    try (var exec =
+            FunctionExecutor.connect(
+                server.grpcTarget(),
+                ClientOptions.builder().apiKey(admin.key()).profile("azure-edge").build());
+        var storage = exec.storage()) {
+      storage.putObject("docs", "in/azure.txt", "hello azure");
+
+      var futures =
+          exec.map(
+              (String key, FunctionContext ctx) -> {
+                String text = ctx.storage().getObjectAsString("docs", key);
+                ctx.storage().putObject("docs", "out/" + key, text.toUpperCase());
+                return text.length() + " " + ctx.storage().listKeys("docs", "in/");
+              },
+              List.of("in/azure.txt"));
+
+      assertThat(exec.getResult(futures, Duration.ofMinutes(2)))
+          .containsExactly("11 [in/azure.txt]");
+      assertThat(storage.getObjectAsString("docs", "out/in/azure.txt")).isEqualTo("HELLO AZURE");
+    }
+    // the invocation's token is revoked when it ends (others of this class's jobs may still be
+    // running: wait for a moment without any, which never comes if tokens outlive invocations)
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> count("select count(*) from function_storage_tokens") == 0);
+  }
+
+  private static long count(String sql) throws Exception {
+    try (var c = server.database().connect();
+        var st = c.createStatement();
+        var rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }

@@ -45,7 +45,12 @@ public final class AzureComputeBackend implements AzureFunctionsBackend {
     this.clients = clients;
     this.runtimes = new AzureRuntimeManager(options, clients);
     this.grants =
-        new EnvelopeGrants("the Azure Functions backend", options.store(), options.grantGrace());
+        new EnvelopeGrants(
+            "the Azure Functions backend",
+            options.store(),
+            options.grantGrace(),
+            options.storageTokens(),
+            Duration.ofSeconds(AzureFunctionsOptions.MAX_HTTP_TRIGGER_SECONDS));
     this.deployed = CompletableFuture.failedFuture(new IllegalStateException("not deployed yet"));
   }
 
@@ -70,13 +75,15 @@ public final class AzureComputeBackend implements AzureFunctionsBackend {
 
   @Override
   public CompletableFuture<InvocationSummary> invoke(TaskEnvelope envelope) {
-    byte[] body;
+    TaskEnvelope granted;
     try {
-      body = LambdaPayloads.encodeRequest(grants.prepare(envelope, closed));
+      granted = grants.prepare(envelope, closed);
     } catch (BackendException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return ensureDeployed().thenCompose(app -> call(app, body));
+    byte[] body = LambdaPayloads.encodeRequest(granted);
+    return grants.revokedAfter(
+        ensureDeployed().thenCompose(app -> call(app, body)), granted, deployer);
   }
 
   private CompletableFuture<InvocationSummary> call(AzureRuntimeManager.Deployed app, byte[] body) {

@@ -6,18 +6,14 @@ import dev.quarry.backend.internal.EnvelopeGrants;
 import dev.quarry.backend.lambda.LambdaBackend;
 import dev.quarry.backend.lambda.LambdaBackendOptions;
 import dev.quarry.backend.lambda.LambdaRuntimes;
-import dev.quarry.backend.lambda.StorageTokens;
 import dev.quarry.proto.v1.InvocationSummary;
 import dev.quarry.proto.v1.PlatformReport;
-import dev.quarry.proto.v1.StorageApiAccess;
 import dev.quarry.proto.v1.TaskEnvelope;
 import dev.quarry.worker.lambda.LambdaPayloads;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
@@ -47,7 +43,13 @@ public final class LambdaComputeBackend implements LambdaBackend {
     this.client = client;
     this.runtimes = new LambdaRuntimeManager(client, options.workerPackage());
     this.function = options.functionName();
-    this.grants = new EnvelopeGrants("the Lambda backend", options.store(), options.grantGrace());
+    this.grants =
+        new EnvelopeGrants(
+            "the Lambda backend",
+            options.store(),
+            options.grantGrace(),
+            options.storageTokens(),
+            MAX_LAMBDA_TIME);
     this.deployed = new CompletableFuture<>();
     this.deployed.completeExceptionally(new IllegalStateException("not deployed yet"));
   }
@@ -78,16 +80,6 @@ public final class LambdaComputeBackend implements LambdaBackend {
     } catch (BackendException e) {
       return CompletableFuture.failedFuture(e);
     }
-    StorageTokens tokens = options.storageTokens().orElse(null);
-    if (tokens != null) {
-      try {
-        envelope = withStorageApi(envelope, tokens);
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(
-            new BackendException(Kind.TRANSIENT, "cannot issue the invocation's storage token", e));
-      }
-    }
-    String invocation = envelope.getInvocationId();
     InvokeRequest request =
         InvokeRequest.builder()
             .functionName(function)
@@ -105,57 +97,7 @@ public final class LambdaComputeBackend implements LambdaBackend {
                   }
                   return summary(response);
                 });
-    return tokens == null ? invoked : revokedAfter(invoked, tokens, invocation);
-  }
-
-  /**
-   * The invocation's outcome once its storage token is revoked (off the SDK's thread: revoking
-   * writes to the database), so a token never outlives the outcome the server records.
-   */
-  private CompletableFuture<InvocationSummary> revokedAfter(
-      CompletableFuture<InvocationSummary> invoked, StorageTokens tokens, String invocation) {
-    CompletableFuture<InvocationSummary> done = new CompletableFuture<>();
-    invoked.whenComplete(
-        (summary, error) -> {
-          Runnable revoke =
-              () -> {
-                tokens.revoke(invocation);
-                if (error != null) {
-                  done.completeExceptionally(error);
-                } else {
-                  done.complete(summary);
-                }
-              };
-          try {
-            deployer.execute(revoke);
-          } catch (RejectedExecutionException e) {
-            revoke.run(); // closing
-          }
-        });
-    return done;
-  }
-
-  /**
-   * The envelope with a token for its tenant's Storage API, valid until the invocation's deadline
-   * plus the grant grace (as its pre-signed URLs) and revoked when it ends.
-   */
-  private TaskEnvelope withStorageApi(TaskEnvelope envelope, StorageTokens tokens) {
-    Instant deadline =
-        envelope.getDeadlineMs() > 0
-            ? Instant.ofEpochMilli(envelope.getDeadlineMs())
-            : Instant.now().plus(MAX_LAMBDA_TIME);
-    StorageTokens.Access access =
-        tokens.issue(
-            envelope.getTenantId(),
-            envelope.getInvocationId(),
-            deadline.plus(options.grantGrace()));
-    return envelope.toBuilder()
-        .setStorageApi(
-            StorageApiAccess.newBuilder()
-                .setUrl(access.url())
-                .setToken(access.token())
-                .setUnavailable(access.unavailable()))
-        .build();
+    return grants.revokedAfter(invoked, envelope, deployer);
   }
 
   private InvocationSummary summary(InvokeResponse response) {

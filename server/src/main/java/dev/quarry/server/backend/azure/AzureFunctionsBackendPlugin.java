@@ -13,6 +13,7 @@ import dev.quarry.server.backend.LaneRequest;
 import dev.quarry.server.backend.OpenedLane;
 import dev.quarry.server.backend.PresignedStoreBackendPlugin;
 import dev.quarry.server.credentials.CredentialService;
+import dev.quarry.server.storage.FunctionStorageTokens;
 import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
 import java.io.IOException;
@@ -37,7 +38,8 @@ import org.springframework.stereotype.Component;
  * Backend kind {@code azure-functions}: one worker function app per lane (per tenant, worker build
  * and memory) in the subscription of the profile's {@code azure} credential (a service principal).
  * Needs the server on Azure Blob storage: workers reach exactly their invocation's objects through
- * pre-signed (SAS) URLs. Each lane has its own budget (its {@code concurrency}) and a runtimes API.
+ * pre-signed (SAS) URLs, and their tenant's Storage API (context functions) through a token per
+ * invocation. Each lane has its own budget (its {@code concurrency}) and a runtimes API.
  */
 @Component
 public class AzureFunctionsBackendPlugin extends PresignedStoreBackendPlugin {
@@ -55,8 +57,9 @@ public class AzureFunctionsBackendPlugin extends PresignedStoreBackendPlugin {
       CredentialService credentials,
       ObjectStore store,
       ObjectProvider<ProfileStores> stores,
-      QuarryProperties props) {
-    super(credentials, store, stores, props);
+      QuarryProperties props,
+      FunctionStorageTokens storageTokens) {
+    super(credentials, store, stores, props, storageTokens);
   }
 
   @Override
@@ -134,6 +137,7 @@ public class AzureFunctionsBackendPlugin extends PresignedStoreBackendPlugin {
             .tenantTag(RuntimeSpec.tenantTag(request.tenant()))
             .store(storeOf(request))
             .grantGrace(Duration.ofSeconds(s.grantGraceSeconds()))
+            .storageTokens(storageTokens)
             .sslContext(trust());
     if (s.authorityHost() != null) {
       options.authorityHost(s.authorityHost());

@@ -6,7 +6,6 @@ import dev.quarry.backend.lambda.LambdaBackend;
 import dev.quarry.backend.lambda.LambdaBackendOptions;
 import dev.quarry.backend.lambda.LambdaBackends;
 import dev.quarry.backend.lambda.RuntimeSpec;
-import dev.quarry.backend.lambda.StorageTokens;
 import dev.quarry.backend.lambda.WorkerPackage;
 import dev.quarry.server.QuarryProperties;
 import dev.quarry.server.api.ApiException;
@@ -41,7 +40,6 @@ public class LambdaBackendPlugin extends PresignedStoreBackendPlugin {
   public static final String KIND = "lambda";
   private static final Logger log = LoggerFactory.getLogger(LambdaBackendPlugin.class);
 
-  private final StorageTokens storageTokens;
   private volatile @Nullable WorkerPackage workerPackage;
 
   public LambdaBackendPlugin(
@@ -50,8 +48,7 @@ public class LambdaBackendPlugin extends PresignedStoreBackendPlugin {
       ObjectProvider<ProfileStores> stores,
       QuarryProperties props,
       FunctionStorageTokens storageTokens) {
-    super(credentials, store, stores, props);
-    this.storageTokens = storageTokens;
+    super(credentials, store, stores, props, storageTokens);
   }
 
   @Override

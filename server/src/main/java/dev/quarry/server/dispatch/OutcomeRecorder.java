@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,12 +21,6 @@ import org.springframework.stereotype.Component;
  * the next one, so a busy server writes few large batches and an idle one writes at once. The
  * {@link TaskStore} guards every write by (task, attempt, RUNNING), so a late or duplicate outcome
  * changes nothing.
- *
- * <p>When nothing is queued and no batch is being written, {@link #add} writes the outcomes on the
- * calling thread (the one that received them from the backend) instead of waking the loop: one
- * thread hand-over less per call on a quiet server. One lock lets a single batch be written at a
- * time, inline or by the loop; an inline write that fails is queued for the loop, which retries it
- * and falls back to one outcome at a time as for any batch.
  */
 @Component
 class OutcomeRecorder extends SupervisedLoop {
@@ -38,10 +31,6 @@ class OutcomeRecorder extends SupervisedLoop {
   private final JobSignals signals;
   private final WorkSignal work;
   private final LinkedBlockingQueue<Outcome> queue = new LinkedBlockingQueue<>();
-
-  /** Held while a batch is written, by the loop or inline by {@link #add}. */
-  private final ReentrantLock writing = new ReentrantLock();
-
   static final String LOOP = "quarry-recorder";
 
   OutcomeRecorder(TaskStore tasks, JobSignals signals, WorkSignal work, LoopSupervisor supervisor) {
@@ -52,31 +41,6 @@ class OutcomeRecorder extends SupervisedLoop {
   }
 
   void add(List<? extends Outcome> outcomes) {
-    if (outcomes.isEmpty()) {
-      return;
-    }
-    if (running() && queue.isEmpty() && writing.tryLock()) {
-      boolean written = false;
-      try {
-        // Still nothing queued. An outcome the loop has just taken may still be written after
-        // these: outcomes of different tasks commute, and each write is guarded by its attempt.
-        if (queue.isEmpty()) {
-          write(List.copyOf(outcomes));
-          written = true;
-          supervisor().roundSucceeded(LOOP);
-        }
-      } catch (RuntimeException e) {
-        log.debug(
-            "Recording {} outcomes inline failed; the loop retries: {}",
-            outcomes.size(),
-            e.toString());
-      } finally {
-        writing.unlock();
-      }
-      if (written) {
-        return;
-      }
-    }
     queue.addAll(outcomes);
   }
 
@@ -97,20 +61,15 @@ class OutcomeRecorder extends SupervisedLoop {
       if (first == null) {
         continue;
       }
-      writing.lock();
+      List<Outcome> batch = new ArrayList<>();
+      batch.add(first);
+      queue.drainTo(batch, MAX_BATCH - 1);
       try {
-        List<Outcome> batch = new ArrayList<>();
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        try {
-          write(batch);
-          supervisor().roundSucceeded(LOOP);
-        } catch (RuntimeException e) {
-          supervisor().roundFailed(LOOP, e);
-          writeOneByOne(batch, e);
-        }
-      } finally {
-        writing.unlock();
+        write(batch);
+        supervisor().roundSucceeded(LOOP);
+      } catch (RuntimeException e) {
+        supervisor().roundFailed(LOOP, e);
+        writeOneByOne(batch, e);
       }
     }
   }
@@ -141,20 +100,14 @@ class OutcomeRecorder extends SupervisedLoop {
   }
 
   private void drainOnce() {
-    writing.lock();
-    try {
-      List<Outcome> rest = new ArrayList<>();
-      queue.drainTo(rest);
-      if (!rest.isEmpty()) {
-        try {
-          write(rest);
-        } catch (RuntimeException e) {
-          log.warn(
-              "Could not record {} outcomes at shutdown; their leases will expire", rest.size());
-        }
+    List<Outcome> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    if (!rest.isEmpty()) {
+      try {
+        write(rest);
+      } catch (RuntimeException e) {
+        log.warn("Could not record {} outcomes at shutdown; their leases will expire", rest.size());
       }
-    } finally {
-      writing.unlock();
     }
   }
 

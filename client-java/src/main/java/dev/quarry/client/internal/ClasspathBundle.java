@@ -44,7 +44,11 @@ public final class ClasspathBundle {
 
   /** The entries of the {@code java.class.path} system property, in order. */
   public static List<Path> systemClasspath() {
-    String cp = System.getProperty("java.class.path", "");
+    return entries(System.getProperty("java.class.path", ""));
+  }
+
+  /** The entries of a classpath string such as {@code java.class.path}'s value, in order. */
+  static List<Path> entries(String cp) {
     List<Path> out = new ArrayList<>();
     for (String part : cp.split(File.pathSeparator)) {
       if (!part.isBlank()) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +18,16 @@ public final class FunctionPacker {
   private final long recheckNanos;
   private volatile @Nullable Resolved resolved;
 
-  private record Resolved(List<Path> entries, List<Blob> jars, long atNanos) {}
+  /**
+   * A resolved classpath: {@code property} is the {@code java.class.path} value its entries were
+   * read from (null for an explicit classpath), so an unchanged property is not parsed again.
+   */
+  private record Resolved(
+      @Nullable String property,
+      List<Path> entries,
+      List<Blob> jars,
+      String jarsDigest,
+      long atNanos) {}
 
   /**
    * Checks the classpath for changes at every pack.
@@ -46,16 +56,27 @@ public final class FunctionPacker {
    */
   public PackedFunction pack(Object function) {
     byte[] payload = serializeFunction(function);
+    Resolved r = jars();
     return new PackedFunction(
-        Blob.BytesBlob.of("serialized " + function.getClass().getName(), payload), jars());
+        Blob.BytesBlob.of("serialized " + function.getClass().getName(), payload),
+        r.jars(),
+        r.jarsDigest());
   }
 
-  private List<Blob> jars() {
-    List<Path> entries = classpath != null ? classpath : ClasspathBundle.systemClasspath();
+  private Resolved jars() {
+    String property = classpath != null ? null : System.getProperty("java.class.path", "");
     long now = System.nanoTime();
     Resolved r = resolved;
-    if (r != null && now - r.atNanos() < recheckNanos && r.entries().equals(entries)) {
-      return r.jars();
+    List<Path> entries;
+    if (r != null && Objects.equals(r.property(), property)) {
+      // the same explicit classpath, or an unchanged java.class.path: no need to parse it again
+      entries = r.entries();
+      if (now - r.atNanos() < recheckNanos) {
+        return r;
+      }
+    } else {
+      entries =
+          property == null ? Objects.requireNonNull(classpath) : ClasspathBundle.entries(property);
     }
     List<Blob> jars;
     try {
@@ -64,8 +85,9 @@ public final class FunctionPacker {
       throw new UncheckedIOException(
           "cannot read the classpath to ship with the function: " + e.getMessage(), e);
     }
-    resolved = new Resolved(entries, jars, now);
-    return jars;
+    Resolved fresh = new Resolved(property, entries, jars, PackedFunction.jarsDigest(jars), now);
+    resolved = fresh;
+    return fresh;
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.quarry.proto.v1.FunctionInfo;
 import dev.quarry.proto.v1.FunctionKind;
 import dev.quarry.proto.v1.RegisterFunctionRequest;
 import io.grpc.Status;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -97,6 +96,6 @@ final class FunctionRegistry {
   }
 
   private static String cacheKey(PackedFunction f) {
-    return Digests.of(f.key().getBytes(StandardCharsets.US_ASCII));
+    return f.registryKey();
   }
 }

@@ -170,6 +170,24 @@ class FunctionPackerTest {
   }
 
   @Test
+  void theRegistryKeyNamesThePayloadAndTheJarsWithoutListingThem() throws IOException {
+    Path dir = classesDir();
+    FunctionPacker packer = new FunctionPacker(List.of(dir), java.time.Duration.ofHours(1));
+    SerializableFunction<Integer, Integer> fn = x -> x;
+    PackedFunction packed = packer.pack(fn);
+    assertThat(packed.jarsDigest()).isEqualTo(PackedFunction.jarsDigest(packed.jars()));
+    assertThat(packed.registryKey())
+        .isEqualTo(packed.payload().digest() + "|" + packed.jarsDigest());
+    assertThat(new PackedFunction(packed.payload(), packed.jars()).registryKey())
+        .isEqualTo(packed.registryKey());
+    // other jars, another key
+    Files.writeString(dir.resolve("com/example/A.class"), "changed");
+    PackedFunction rebuilt = new FunctionPacker(List.of(dir)).pack(fn);
+    assertThat(rebuilt.registryKey()).isNotEqualTo(packed.registryKey());
+    assertThat(rebuilt.registryKey()).startsWith(packed.payload().digest() + "|");
+  }
+
+  @Test
   void aNonSerializableCaptureIsRejected() {
     Object notSerializable = new Object();
     SerializableFunction<Integer, Integer> fn = x -> x + notSerializable.hashCode();

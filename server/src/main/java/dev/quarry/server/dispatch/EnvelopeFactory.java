@@ -78,15 +78,17 @@ class EnvelopeFactory {
    */
   private FunctionSpec slimSpec(JobRecord job, FunctionRef fn) {
     String tenant = job.tenantId();
-    FunctionSpec full = spec(tenant, fn);
     if (fn.jarDigests().isEmpty()) {
-      return full;
+      return spec(tenant, fn);
     }
     ProfileStores.Located at = stores.forProfile(tenant, job.profile());
     String key = StorageKeys.functionManifest(tenant, fn.bundleDigest());
+    // the full spec (a storage key per jar, hundreds for a large classpath) is built only when
+    // its manifest is not written yet, not for every invocation
     return manifests.computeIfAbsent(
         at.location() + "|" + key,
         k -> {
+          FunctionSpec full = spec(tenant, fn);
           at.store().put(key, full.toByteArray());
           return FunctionSpec.newBuilder()
               .setDigest(full.getDigest())

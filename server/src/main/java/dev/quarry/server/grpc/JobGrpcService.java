@@ -358,7 +358,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     background(
         out,
         () -> {
-          JobRecord job = results.open(p, Ids.job(r.getJobId()));
+          JobRecord job = results.openForStream(p, Ids.job(r.getJobId()));
           results.stream(job, r.getOrder(), r.getAfterSeq(), sink);
         });
   }

@@ -46,6 +46,7 @@ public class SubmitService {
   private final java.time.Clock clock;
   private final dev.quarry.server.credentials.ProfileService profiles;
   private final dev.quarry.server.limits.LimitsService tenantLimits;
+  private final RecentSubmits recent;
 
   public SubmitService(
       TaskStore tasks,
@@ -56,7 +57,9 @@ public class SubmitService {
       QuarryProperties props,
       java.time.Clock clock,
       dev.quarry.server.credentials.ProfileService profiles,
-      dev.quarry.server.limits.LimitsService tenantLimits) {
+      dev.quarry.server.limits.LimitsService tenantLimits,
+      RecentSubmits recent) {
+    this.recent = recent;
     this.profiles = profiles;
     this.tenantLimits = tenantLimits;
     this.clock = clock;
@@ -193,6 +196,7 @@ public class SubmitService {
       deleteStaged(store, rows);
       throw tooManyJobs(caller.tenantId(), limits.maxJobsInFlight());
     }
+    recent.created(created);
     work.wakeUp();
     return new Submitted(job, n, created);
   }

@@ -227,7 +227,7 @@ public class JobController {
           case "input" -> ResultOrder.RESULT_ORDER_INPUT;
           default -> throw ApiException.invalid("order must be 'completion' or 'input'");
         };
-    JobRecord job = results.open(Bodies.principal(request), Ids.job(id));
+    JobRecord job = results.openForStream(Bodies.principal(request), Ids.job(id));
     response.setContentType("application/x-ndjson");
     response.setCharacterEncoding("UTF-8");
     NdjsonSink sink = new NdjsonSink(response.getOutputStream(), job.function().codec());

@@ -7,6 +7,7 @@ import dev.quarry.server.auth.Principal;
 import dev.quarry.server.auth.Role;
 import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobSignals;
+import dev.quarry.server.jobs.RecentSubmits;
 import dev.quarry.server.jobs.TaskStore;
 import dev.quarry.server.jobs.TaskStore.FinishedTask;
 import dev.quarry.storage.ObjectStore;
@@ -29,11 +30,14 @@ public class ResultStreamer {
   private final TaskStore jobs;
   private final JobSignals signals;
   private final ResultReader reader;
+  private final RecentSubmits recent;
 
-  public ResultStreamer(TaskStore jobs, JobSignals signals, ResultReader reader) {
+  public ResultStreamer(
+      TaskStore jobs, JobSignals signals, ResultReader reader, RecentSubmits recent) {
     this.jobs = jobs;
     this.signals = signals;
     this.reader = reader;
+    this.recent = recent;
   }
 
   /**
@@ -43,6 +47,21 @@ public class ResultStreamer {
     caller.require(Role.VIEWER);
     return jobs.findWithoutCounts(caller.tenantId(), job)
         .orElseThrow(() -> ApiException.notFound(ErrorReason.JOB_NOT_FOUND, job.toString()));
+  }
+
+  /**
+   * Like {@link #open}, for {@link #stream}, which reads only what does not change while a job runs
+   * (id, inputs count, profile, codec): a job this replica has just created is not read back.
+   *
+   * @throws ApiException NOT_FOUND if the job is not the caller's
+   */
+  public JobRecord openForStream(Principal caller, UUID job) {
+    caller.require(Role.VIEWER);
+    JobRecord created = recent.get(job);
+    if (created != null && created.tenantId().equals(caller.tenantId())) {
+      return created;
+    }
+    return open(caller, job);
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.quarry.server.jobs.JobRecord;
 import dev.quarry.server.jobs.JobSignals;
 import dev.quarry.server.jobs.JobState;
 import dev.quarry.server.jobs.Outcome;
+import dev.quarry.server.jobs.RecentSubmits;
 import dev.quarry.server.jobs.TaskId;
 import dev.quarry.server.jobs.TaskState;
 import dev.quarry.server.jobs.WorkSignal;
@@ -95,7 +96,7 @@ class DispatcherTest {
     return new Dispatcher(
         lanes.registry(),
         store,
-        new JobSpecs(store),
+        new JobSpecs(store, new RecentSubmits()),
         invocations,
         budgets,
         tenants,

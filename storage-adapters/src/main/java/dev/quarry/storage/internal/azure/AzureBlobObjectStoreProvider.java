@@ -49,8 +49,16 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
   public static final BlobServiceVersion SERVICE_VERSION = BlobServiceVersion.V2026_06_06;
 
   private static final Logger log = LoggerFactory.getLogger(AzureBlobObjectStoreProvider.class);
-  private static final HttpClient HTTP =
-      new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10)).build();
+
+  /**
+   * One HTTP client for every store, built when the first store opens: the service loader
+   * instantiates every provider when a server starts, and building it then costs start-up time on
+   * servers that keep no data in Azure.
+   */
+  private static final class Http {
+    static final HttpClient CLIENT =
+        new JdkHttpClientBuilder().connectionTimeout(Duration.ofSeconds(10)).build();
+  }
 
   /** Used by {@link java.util.ServiceLoader}. */
   public AzureBlobObjectStoreProvider() {}
@@ -78,7 +86,7 @@ public final class AzureBlobObjectStoreProvider implements ObjectStoreProvider {
     BlobServiceClientBuilder builder =
         new BlobServiceClientBuilder()
             .endpoint(parsed.endpoint().toString())
-            .httpClient(HTTP)
+            .httpClient(Http.CLIENT)
             .serviceVersion(SERVICE_VERSION)
             .retryOptions(
                 new RequestRetryOptions(

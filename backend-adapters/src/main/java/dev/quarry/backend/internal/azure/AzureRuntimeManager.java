@@ -22,10 +22,6 @@ import org.jspecify.annotations.Nullable;
  * Consumption runs the package from a SAS URL, Flex Consumption deploys it once through {@code
  * functionAppConfig}'s container); the app's tags record the worker version and memory, so a second
  * deploy of the same build changes nothing.
- *
- * <p>Long because a deploy is several ARM resources in order (plan, app, package upload, app
- * settings, function key), each found, created or updated, and the runtimes API (list, deploy,
- * update, delete) reads them back; split, each part would need all of them.
  */
 final class AzureRuntimeManager implements AzureFunctionsRuntimes {
 

@@ -28,6 +28,20 @@ public final class AzureFunctionsOptions {
   public static final int DEFAULT_TIMEOUT_SECONDS = 230;
   public static final int DEFAULT_CONCURRENCY = 100;
   public static final String DEFAULT_PLAN = "consumption";
+
+  /** Linux Consumption: plan Y1 (Dynamic), run from a package URL. */
+  public static final String PLAN_CONSUMPTION = "consumption";
+
+  /** Flex Consumption: plan FC1 (FlexConsumption), {@code functionAppConfig}, one deploy. */
+  public static final String PLAN_FLEX_CONSUMPTION = "flex-consumption";
+
+  /** The instance memory sizes Flex Consumption offers, in MB. */
+  public static final java.util.Set<Integer> FLEX_MEMORY_MB = java.util.Set.of(512, 2048, 4096);
+
+  /** Flex Consumption's bounds on an app's maximum instance count. */
+  public static final int FLEX_MIN_INSTANCES = 40;
+
+  public static final int FLEX_MAX_INSTANCES = 1000;
   public static final java.time.Duration DEFAULT_GRANT_GRACE = java.time.Duration.ofMinutes(1);
   public static final URI DEFAULT_AUTHORITY_HOST = URI.create("https://login.microsoftonline.com/");
   public static final URI DEFAULT_RESOURCE_MANAGER = URI.create("https://management.azure.com/");
@@ -77,9 +91,28 @@ public final class AzureFunctionsOptions {
     return b.region;
   }
 
-  /** {@code consumption} (Linux Consumption, run from package); Flex Consumption is not yet. */
+  /**
+   * {@value #PLAN_CONSUMPTION} (Linux Consumption: plan Y1, the package run from a SAS URL) or
+   * {@value #PLAN_FLEX_CONSUMPTION} (Flex Consumption: plan FC1, the site's {@code
+   * functionAppConfig} naming Java 21, a deployment container, the instance memory and the maximum
+   * instance count; the package deployed once through the app's one-deploy endpoint). On Flex the
+   * memory must be one of {@link #FLEX_MEMORY_MB}.
+   */
   public String plan() {
     return b.plan;
+  }
+
+  /** Whether the app runs on a Flex Consumption plan. */
+  public boolean flex() {
+    return b.plan.equals(PLAN_FLEX_CONSUMPTION);
+  }
+
+  /**
+   * On Flex Consumption, the app's {@code maximumInstanceCount}: the profile's concurrency held
+   * within Flex's bounds ({@value #FLEX_MIN_INSTANCES} to {@value #FLEX_MAX_INSTANCES}).
+   */
+  public int flexMaximumInstanceCount() {
+    return Math.clamp(b.concurrency, FLEX_MIN_INSTANCES, FLEX_MAX_INSTANCES);
   }
 
   /** The storage account holding the app's state and the worker package. */
@@ -295,13 +328,16 @@ public final class AzureFunctionsOptions {
       check(
           REGION.matcher(region).matches(), "region must be an Azure region name, e.g. westeurope");
       check(
-          !plan.equals("flex-consumption"),
-          "plan flex-consumption is not supported yet (it deploys through functionAppConfig, not"
-              + " run-from-package): use consumption");
-      check(plan.equals("consumption"), "plan must be consumption, got '" + plan + "'");
+          plan.equals(PLAN_CONSUMPTION) || plan.equals(PLAN_FLEX_CONSUMPTION),
+          "plan must be consumption or flex-consumption, got '" + plan + "'");
       check(
           ACCOUNT.matcher(storageAccount).matches(),
           "storageAccount must be 3 to 24 lowercase letters or digits");
+      check(
+          !plan.equals(PLAN_FLEX_CONSUMPTION) || FLEX_MEMORY_MB.contains(memoryMb),
+          "memory "
+              + memoryMb
+              + " MB is not an instance size of Flex Consumption: use 512, 2048 or 4096");
       check(
           memoryMb >= 512 && memoryMb <= 4096,
           "memory must be between 512 and 4096 MB on Azure Functions, got " + memoryMb);

@@ -218,10 +218,10 @@ class AzureFunctionsBackendTest {
   }
 
   @Test
-  void refusesFlexConsumptionForNow() {
-    assertThatThrownBy(() -> options().plan("flex-consumption").build())
+  void refusesAnUnknownPlan() {
+    assertThatThrownBy(() -> options().plan("premium").build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not supported yet");
+        .hasMessageContaining("plan must be consumption or flex-consumption, got 'premium'");
   }
 
   @Test

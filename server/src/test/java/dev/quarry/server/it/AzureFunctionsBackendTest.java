@@ -217,6 +217,28 @@ class AzureFunctionsBackendTest {
   }
 
   @Test
+  void aFlexConsumptionProfileRunsAMapAndRefusesAMemoryFlexDoesNotOffer() throws Exception {
+    Http.Response refused =
+        profile("azure-flex-1024", Map.of("plan", "flex-consumption", "memory", "1024"));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body())
+        .contains("setting 'memory' (1024 MB) is not an instance size of Flex Consumption")
+        .contains("512, 2048 or 4096");
+
+    Http.Response created =
+        profile("azure-flex", Map.of("plan", "flex-consumption", "memory", "2048"));
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    List<JsonNode> lines = run("azure-flex", 6, 1);
+
+    assertThat(lines).hasSize(6);
+    for (JsonNode line : lines) {
+      assertThat(line.get("state").asString()).as(line.toString()).isEqualTo("SUCCEEDED");
+      assertThat(line.get("result").asInt()).isEqualTo(line.get("index").asInt());
+      assertThat(line.get("memorySizeMb").asInt()).isEqualTo(2048);
+    }
+  }
+
+  @Test
   void anInvalidResourceGroupIsRefusedAsInvalidWithAzuresRule() throws Exception {
     Http.Response r = profile("azure-bad-group", Map.of("resourceGroup", "my group."));
 

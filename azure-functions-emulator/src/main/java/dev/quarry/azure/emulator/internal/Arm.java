@@ -35,8 +35,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Microsoft Entra's client-credentials token endpoint and the Azure Resource Manager operations on
  * {@code Microsoft.Web/sites} that the App Service SDK sends for function apps: create or update,
  * get, delete, app settings (update, list), function keys (list), host keys (list). Deployment is
- * run-from-package: an app setting {@code WEBSITE_RUN_FROM_PACKAGE} holding a URL makes the host
- * download and mount that zip, as on Azure.
+ * run-from-package on Consumption: an app setting {@code WEBSITE_RUN_FROM_PACKAGE} holding a URL
+ * makes the host download and mount that zip, as on Azure; on Flex Consumption (FC1 plans, checked
+ * by {@link FlexRules}) it is a one deploy to the app's SCM host ({@link OneDeploy}).
  *
  * <p>Long because it is the whole control plane the SDK talks to (token, discovery, sites, plans,
  * storage accounts, settings, keys), each answer shaped as Azure shapes it, errors included, behind
@@ -78,6 +79,13 @@ final class Arm {
     this.host = host;
     this.workDir = workDir;
     this.endpoint = endpoint;
+  }
+
+  /** Whether {@code authorization} is {@code Bearer} and a token this emulator issued. */
+  boolean bearerValid(@Nullable String authorization) {
+    return authorization != null
+        && authorization.startsWith("Bearer ")
+        && tokens.contains(authorization.substring(7));
   }
 
   static String key(String resourceGroup, String name) {
@@ -299,6 +307,7 @@ final class Arm {
     switch (method) {
       case "PUT" -> {
         ObjectNode body = ((ObjectNode) Exchanges.json(ex)).deepCopy();
+        FlexRules.checkPlan(body);
         body.put("id", resourceId(group, "Microsoft.Web/serverfarms", name));
         body.put("name", name);
         body.put("type", "Microsoft.Web/serverfarms");
@@ -395,6 +404,8 @@ final class Arm {
     if (!body.path("location").isString() || body.path("location").asString().isBlank()) {
       throw new ArmError(400, "LocationRequired", "The location property is required.");
     }
+    boolean flex = FlexRules.flexPlan(planOf(body));
+    FlexRules.checkSite(body, flex);
     String id = resourceId(group, "Microsoft.Web/sites", name);
     ObjectNode resource = ((ObjectNode) body).deepCopy();
     FunctionApp app = apps.get(key(group, name));
@@ -407,7 +418,15 @@ final class Arm {
       }
     }
     app.resource(resource);
+    app.flex(flex);
     Exchanges.json(ex, 200, siteJson(app));
+  }
+
+  /** The stored plan a site's {@code serverFarmId} names, if any. */
+  private @Nullable ObjectNode planOf(JsonNode site) {
+    String[] id = site.path("properties").path("serverFarmId").asString("").split("/");
+    // /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.Web/serverfarms/<name>
+    return id.length == 9 ? plans.get(key(id[4], id[8])) : null;
   }
 
   private ObjectNode siteJson(FunctionApp app) {
@@ -426,7 +445,11 @@ final class Arm {
     props.put("state", "Running");
     props.put("defaultHostName", app.defaultHostName());
     props.putArray("hostNames").add(app.defaultHostName());
-    props.putArray("enabledHostNames").add(app.defaultHostName());
+    props.putArray("enabledHostNames").add(app.defaultHostName()).add(app.scmHostName());
+    var ssl = props.putArray("hostNameSslStates");
+    ssl.addObject().put("name", app.defaultHostName()).put("hostType", "Standard");
+    ssl.addObject().put("name", app.scmHostName()).put("hostType", "Repository");
+    props.put("sku", app.flex() ? "FlexConsumption" : "Dynamic");
     props.put("resourceGroup", app.resourceGroup);
     props.put("provisioningState", "Succeeded");
     props.put("usageState", "Normal");
@@ -452,6 +475,9 @@ final class Arm {
     Map<String, String> settings = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : body.path("properties").properties()) {
       settings.put(e.getKey(), e.getValue().asString(""));
+    }
+    if (app.flex()) {
+      FlexRules.checkSettings(settings);
     }
     String before = app.settings().get(RUN_FROM_PACKAGE);
     String after = settings.get(RUN_FROM_PACKAGE);

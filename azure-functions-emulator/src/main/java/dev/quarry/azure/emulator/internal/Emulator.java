@@ -50,6 +50,7 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
   private final String hostClasspath;
   private final Invocations invocations;
   private final Arm arm;
+  private final OneDeploy oneDeploy;
   private final Map<String, InProcessFunction> inProcess = new ConcurrentHashMap<>();
 
   private Emulator(AzureEmulatorOptions options, Path workDir, Tls tls) throws IOException {
@@ -64,6 +65,7 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
     server.setExecutor(executor);
     this.arm = new Arm(options, apps, this, workDir, this::endpoint);
     server.createContext("/", arm::handle);
+    this.oneDeploy = new OneDeploy(arm, workDir);
     Servers.startAsDaemon(server);
   }
 
@@ -177,6 +179,11 @@ public final class Emulator implements AzureFunctionsEmulator, FunctionApp.Host 
   @Override
   public void invoke(FunctionApp app, HttpExchange ex) throws IOException {
     invocations.handle(app, ex);
+  }
+
+  @Override
+  public void scm(FunctionApp app, HttpExchange ex) throws IOException {
+    oneDeploy.handle(app, ex);
   }
 
   @Override

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One function app: its resource (as ARM stores it), app settings, keys, deployed package, and its
- * own HTTPS host on 127.0.0.1 (its {@code defaultHostName}) serving {@code /api/<function>}.
+ * One function app: its resource (as ARM stores it), app settings, keys, deployed package, its own
+ * HTTPS host on 127.0.0.1 (its {@code defaultHostName}) serving {@code /api/<function>}, and its
+ * SCM host (another port, the repository host name ARM lists) serving the one deploy.
  */
 final class FunctionApp {
 
@@ -38,6 +39,9 @@ final class FunctionApp {
   final String name;
   final String resourceGroup;
   private final HttpsServer host;
+  private final HttpsServer scm;
+  private final String scmHostName;
+  private volatile boolean flex;
   private final String defaultHostName;
   private final URI baseUri;
   private final Host context;
@@ -60,6 +64,9 @@ final class FunctionApp {
     InstancePool<Deployment, FunctionInstance> newPool(FunctionApp app, Deployment deployment);
 
     void invoke(FunctionApp app, HttpExchange ex) throws IOException;
+
+    /** A call to the app's SCM host. */
+    void scm(FunctionApp app, HttpExchange ex) throws IOException;
   }
 
   FunctionApp(String id, String name, String resourceGroup, ObjectNode resource, Host context)
@@ -76,11 +83,30 @@ final class FunctionApp {
     Servers.startAsDaemon(host);
     this.defaultHostName = "127.0.0.1:" + host.getAddress().getPort();
     this.baseUri = URI.create("https://" + defaultHostName);
+    this.scm = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    scm.setHttpsConfigurator(new HttpsConfigurator(context.ssl()));
+    scm.setExecutor(context.executor());
+    scm.createContext("/", ex -> context.scm(this, ex));
+    Servers.startAsDaemon(scm);
+    this.scmHostName = "127.0.0.1:" + scm.getAddress().getPort();
     this.resource = resource;
   }
 
   String defaultHostName() {
     return defaultHostName;
+  }
+
+  String scmHostName() {
+    return scmHostName;
+  }
+
+  /** Whether the app is on a Flex Consumption plan (set with its resource). */
+  boolean flex() {
+    return flex;
+  }
+
+  void flex(boolean flex) {
+    this.flex = flex;
   }
 
   URI baseUri() {
@@ -177,6 +203,7 @@ final class FunctionApp {
   void delete() {
     deleted = true;
     host.stop(0);
+    scm.stop(0);
     pools.values().forEach(InstancePool::close);
     pools.clear();
     log.debug("function app {} deleted", name);

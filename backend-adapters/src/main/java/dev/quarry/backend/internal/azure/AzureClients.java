@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * The management SDK's clients for one service principal and subscription, on the JDK HTTP client
  * (no Netty), pointed at {@link AzureFunctionsOptions#resourceManagerEndpoint()} and {@link
  * AzureFunctionsOptions#authorityHost()}; and the JDK clients calling the worker app's HTTP
- * trigger.
+ * trigger; the credential and Resource Manager scope also open the app's SCM (Kudu) endpoint.
  *
  * <p>There is one trigger client per {@value #CONNECTIONS_PER_INVOKER} invocations of the lane's
  * concurrency (at most {@value #MAX_INVOKERS}), each call on one of them at random: over HTTP/1.1
@@ -36,7 +36,9 @@ record AzureClients(
     AppServicePlansClient plans,
     StorageAccountsClient storageAccounts,
     KeepingBuilder management,
-    List<java.net.http.HttpClient> invokers) {
+    List<java.net.http.HttpClient> invokers,
+    TokenCredential credential,
+    String managementScope) {
 
   static final int CONNECTIONS_PER_INVOKER = 64;
   static final int MAX_INVOKERS = 16;
@@ -112,7 +114,9 @@ record AzureClients(
         appService.serviceClient().getAppServicePlans(),
         storage.serviceClient().getStorageAccounts(),
         management,
-        invokers);
+        invokers,
+        token,
+        withSlash(o.resourceManagerEndpoint().toString()) + ".default");
   }
 
   private static String withSlash(String s) {

@@ -1,50 +1,35 @@
 package dev.quarry.backend.internal.azure;
 
 import com.azure.core.management.exception.ManagementException;
-import com.azure.resourcemanager.appservice.fluent.models.AppServicePlanInner;
-import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
-import com.azure.resourcemanager.appservice.models.SkuDescription;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.RuntimeNotFoundException;
 import dev.quarry.backend.WorkerRuntime;
 import dev.quarry.backend.azure.AzureFunctionsOptions;
 import dev.quarry.backend.azure.AzureFunctionsRuntimes;
-import dev.quarry.storage.ObjectStore;
-import dev.quarry.storage.ObjectStores;
 import java.net.URI;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Deploys the worker as a Linux function app (Java 21) on a Consumption plan: the package goes to
- * the storage account's {@value #PACKAGES} container and the app runs it from a read-only SAS URL
- * ({@code WEBSITE_RUN_FROM_PACKAGE}); the app's tags record the worker version and memory, so a
- * second deploy of the same build changes nothing.
- *
- * <p>Long because a deploy is several ARM resources in order (plan, app, package upload, app
- * settings, function key), each found, created or updated, and the runtimes API (list, deploy,
- * update, delete) reads them back; split, each part would need all of them.
+ * Deploys the worker as a Linux function app (Java 21) on the profile's plan ({@link PlanSpec}:
+ * Consumption runs the package from a SAS URL, Flex Consumption deploys it once through {@code
+ * functionAppConfig}'s container); the app's tags record the worker version and memory, so a second
+ * deploy of the same build changes nothing.
  */
 final class AzureRuntimeManager implements AzureFunctionsRuntimes {
 
   static final String FUNCTION = "quarry-worker";
-  static final String PACKAGES = "quarry-packages";
   static final String TAG_VERSION = "quarry-worker-version";
   static final String TAG_MEMORY = "quarry-memory-mb";
   static final String TAG_SHA = "quarry-code-sha256";
   static final String TAG_SIZE = "quarry-code-size";
-
-  /** How long the package's SAS URL lives; a deploy or update renews it. */
-  static final Duration PACKAGE_URL_TTL = Duration.ofDays(365);
 
   /** Where a deployed app answers, and the key its HTTP trigger wants. */
   record Deployed(String name, String host, String key, URI trigger) {
@@ -55,10 +40,12 @@ final class AzureRuntimeManager implements AzureFunctionsRuntimes {
 
   private final AzureFunctionsOptions options;
   private final AzureClients clients;
+  private final PlanSpec plan;
 
   AzureRuntimeManager(AzureFunctionsOptions options, AzureClients clients) {
     this.options = options;
     this.clients = clients;
+    this.plan = PlanSpec.of(options, clients);
   }
 
   @Override
@@ -89,11 +76,11 @@ final class AzureRuntimeManager implements AzureFunctionsRuntimes {
       String change;
       if (site == null) {
         site = create(name);
-        configure(name);
+        plan.configure(name, site);
         change = "created";
       } else if (!current(site)) {
         site = clients.sites().createOrUpdate(options.resourceGroup(), name, siteSpec(name));
-        configure(name);
+        plan.configure(name, site);
         change = "updated";
       } else {
         change = "unchanged";
@@ -117,7 +104,7 @@ final class AzureRuntimeManager implements AzureFunctionsRuntimes {
       }
       SiteInner site =
           clients.sites().createOrUpdate(options.resourceGroup(), name, siteSpec(name));
-      configure(name);
+      plan.configure(name, site);
       return runtime(site, "updated");
     } catch (RuntimeException e) {
       throw AzureErrors.management(e, "update function app " + name);
@@ -156,14 +143,7 @@ final class AzureRuntimeManager implements AzureFunctionsRuntimes {
   }
 
   private SiteInner create(String name) {
-    String plan = name + "-plan";
-    AppServicePlanInner consumption =
-        new AppServicePlanInner()
-            .withLocation(options.region())
-            .withKind("functionapp")
-            .withReserved(true)
-            .withSku(new SkuDescription().withName("Y1").withTier("Dynamic"));
-    clients.plans().createOrUpdate(options.resourceGroup(), plan, consumption);
+    clients.plans().createOrUpdate(options.resourceGroup(), name + "-plan", plan.plan());
     return clients.sites().createOrUpdate(options.resourceGroup(), name, siteSpec(name));
   }
 
@@ -173,79 +153,22 @@ final class AzureRuntimeManager implements AzureFunctionsRuntimes {
     tags.put(TAG_MEMORY, String.valueOf(options.memoryMb()));
     tags.put(TAG_SHA, options.workerPackage().codeSha256());
     tags.put(TAG_SIZE, String.valueOf(options.workerPackage().zip().length));
-    return new SiteInner()
-        .withLocation(options.region())
-        .withKind("functionapp,linux")
-        .withTags(tags)
-        .withReserved(true)
-        .withHttpsOnly(true)
-        .withServerFarmId(
-            "/subscriptions/"
-                + options.subscriptionId()
-                + "/resourceGroups/"
-                + options.resourceGroup()
-                + "/providers/Microsoft.Web/serverfarms/"
-                + name
-                + "-plan")
-        .withSiteConfig(
-            new SiteConfigInner().withLinuxFxVersion("Java|21").withFunctionAppScaleLimit(200));
-  }
-
-  /** Publishes the package and sets the app settings that run it. */
-  private void configure(String name) {
-    String account = options.storageAccount();
-    String key =
-        clients
-            .storageAccounts()
-            .listKeys(options.resourceGroup(), account)
-            .keys()
-            .getFirst()
-            .value();
-    String blob =
-        clients
-            .storageAccounts()
-            .getByResourceGroup(options.resourceGroup(), account)
-            .primaryEndpoints()
-            .blob();
-    String endpoint = blob.endsWith("/") ? blob.substring(0, blob.length() - 1) : blob;
-    URI packageUrl = publish(endpoint, account, key);
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("FUNCTIONS_EXTENSION_VERSION", "~4");
-    settings.put("FUNCTIONS_WORKER_RUNTIME", "java");
-    settings.put(
-        "AzureWebJobsStorage",
-        "DefaultEndpointsProtocol=https;AccountName="
-            + account
-            + ";AccountKey="
-            + key
-            + ";BlobEndpoint="
-            + endpoint);
-    settings.put("WEBSITE_RUN_FROM_PACKAGE", packageUrl.toString());
-    settings.put("QUARRY_WORKER_VERSION", options.workerPackage().version());
-    settings.put("QUARRY_MEMORY_MB", String.valueOf(options.memoryMb()));
-    settings.put("JAVA_OPTS", "-XX:MaxRAMPercentage=75");
-    clients
-        .sites()
-        .updateApplicationSettings(
-            options.resourceGroup(), name, new StringDictionaryInner().withProperties(settings));
-  }
-
-  private URI publish(String endpoint, String account, String key) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("endpoint", endpoint);
-    settings.put("account", account);
-    settings.put("accountKey", key);
-    settings.put("container", PACKAGES);
-    settings.put("createContainer", "true");
-    String object = "quarry-worker-" + options.workerPackage().version() + ".zip";
-    try (ObjectStore store = ObjectStores.open("azure-blob", settings)) {
-      if (!store.exists(object)) {
-        store.put(object, options.workerPackage().zip());
-      }
-      return store
-          .presign(object, false, PACKAGE_URL_TTL)
-          .orElseThrow(() -> new IllegalStateException("the blob store cannot presign"));
-    }
+    SiteInner site =
+        new SiteInner()
+            .withLocation(options.region())
+            .withKind("functionapp,linux")
+            .withTags(tags)
+            .withReserved(true)
+            .withHttpsOnly(true)
+            .withServerFarmId(
+                "/subscriptions/"
+                    + options.subscriptionId()
+                    + "/resourceGroups/"
+                    + options.resourceGroup()
+                    + "/providers/Microsoft.Web/serverfarms/"
+                    + name
+                    + "-plan");
+    return plan.shape(name, site);
   }
 
   private String functionKey(String name) {

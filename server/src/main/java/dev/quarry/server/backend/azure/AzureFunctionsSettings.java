@@ -10,10 +10,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of an Azure Functions profile: {@code resourceGroup}, {@code region} and {@code
- * storageAccount} (required), {@code plan} ({@code consumption}), {@code memory} (MB), {@code
- * timeout} (seconds, at most 230: Azure's HTTP trigger limit), {@code concurrency}, {@code
- * inlineInputBytes}, {@code grantGraceSeconds}, and {@code authorityHost} / {@code
- * resourceManagerEndpoint} (only when the server allows it).
+ * storageAccount} (required), {@code plan} ({@code consumption} or {@code flex-consumption}),
+ * {@code memory} (MB; 512, 2048 or 4096 on Flex Consumption), {@code timeout} (seconds, at most
+ * 230: Azure's HTTP trigger limit), {@code concurrency}, {@code inlineInputBytes}, {@code
+ * grantGraceSeconds}, and {@code authorityHost} / {@code resourceManagerEndpoint} (only when the
+ * server allows it).
  */
 record AzureFunctionsSettings(
     String resourceGroup,
@@ -74,12 +75,17 @@ record AzureFunctionsSettings(
             "like quarrydata",
             "Azure allows 3 to 24 lowercase letters or digits");
     String plan = s.getOrDefault("plan", AzureFunctionsOptions.DEFAULT_PLAN);
-    if (plan.equals("flex-consumption")) {
-      throw ApiException.invalid(
-          "setting 'plan': flex-consumption is not supported yet; use consumption");
+    if (!plan.equals(AzureFunctionsOptions.PLAN_CONSUMPTION)
+        && !plan.equals(AzureFunctionsOptions.PLAN_FLEX_CONSUMPTION)) {
+      throw ApiException.invalid("setting 'plan' must be consumption or flex-consumption");
     }
-    if (!plan.equals("consumption")) {
-      throw ApiException.invalid("setting 'plan' must be consumption");
+    int memory = MEMORY.intValue(s, AzureFunctionsOptions.DEFAULT_MEMORY_MB);
+    if (plan.equals(AzureFunctionsOptions.PLAN_FLEX_CONSUMPTION)
+        && !AzureFunctionsOptions.FLEX_MEMORY_MB.contains(memory)) {
+      throw ApiException.invalid(
+          "setting 'memory' ("
+              + memory
+              + " MB) is not an instance size of Flex Consumption: use 512, 2048 or 4096");
     }
     int timeout = TIMEOUT.intValue(s, AzureFunctionsOptions.DEFAULT_TIMEOUT_SECONDS);
     if (timeout > AzureFunctionsOptions.MAX_HTTP_TRIGGER_SECONDS) {
@@ -97,7 +103,7 @@ record AzureFunctionsSettings(
         region,
         plan,
         account,
-        MEMORY.intValue(s, AzureFunctionsOptions.DEFAULT_MEMORY_MB),
+        memory,
         timeout,
         CONCURRENCY.intValue(s, AzureFunctionsOptions.DEFAULT_CONCURRENCY),
         INLINE_INPUT_BYTES.intValue(s, 256),

@@ -1,0 +1,178 @@
+package dev.quarry.backend.internal.azure;
+
+import com.azure.core.credential.TokenRequestContext;
+import com.azure.resourcemanager.appservice.fluent.models.AppServicePlanInner;
+import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
+import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
+import com.azure.resourcemanager.appservice.models.AuthenticationType;
+import com.azure.resourcemanager.appservice.models.FunctionAppConfig;
+import com.azure.resourcemanager.appservice.models.FunctionsDeployment;
+import com.azure.resourcemanager.appservice.models.FunctionsDeploymentStorage;
+import com.azure.resourcemanager.appservice.models.FunctionsDeploymentStorageAuthentication;
+import com.azure.resourcemanager.appservice.models.FunctionsDeploymentStorageType;
+import com.azure.resourcemanager.appservice.models.FunctionsRuntime;
+import com.azure.resourcemanager.appservice.models.FunctionsScaleAndConcurrency;
+import com.azure.resourcemanager.appservice.models.HostType;
+import com.azure.resourcemanager.appservice.models.HostnameSslState;
+import com.azure.resourcemanager.appservice.models.RuntimeName;
+import com.azure.resourcemanager.appservice.models.SkuDescription;
+import dev.quarry.backend.BackendException;
+import dev.quarry.backend.azure.AzureFunctionsOptions;
+import dev.quarry.storage.ObjectStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Flex Consumption (plan FC1, tier FlexConsumption, Linux): the site carries a {@code
+ * functionAppConfig} (runtime java 21; deployment storage, a blob container of the profile's
+ * storage account reached with the connection string in the app setting {@value
+ * #DEPLOYMENT_STORAGE_SETTING}; the instance memory and the maximum instance count) and no {@code
+ * linuxFxVersion}; the package is deployed once through the app's one-deploy endpoint ({@code POST
+ * https://<scm host>/api/publish?RemoteBuild=false}, the zip as body, a Microsoft Entra token for
+ * Resource Manager as bearer), which writes it to the deployment container and restarts the app on
+ * it. Flex refuses {@code WEBSITE_RUN_FROM_PACKAGE}, {@code FUNCTIONS_WORKER_RUNTIME} and {@code
+ * FUNCTIONS_EXTENSION_VERSION} as app settings: the runtime is in {@code functionAppConfig}.
+ */
+final class FlexPlan implements PlanSpec {
+
+  static final String DEPLOYMENT_STORAGE_SETTING = "DEPLOYMENT_STORAGE_CONNECTION_STRING";
+
+  /** How long a one deploy may take (upload, store, restart) before it counts as failed. */
+  static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(5);
+
+  private final AzureFunctionsOptions options;
+  private final AzureClients clients;
+  private final StorageAccountKeys storage;
+
+  FlexPlan(AzureFunctionsOptions options, AzureClients clients, StorageAccountKeys storage) {
+    this.options = options;
+    this.clients = clients;
+    this.storage = storage;
+  }
+
+  @Override
+  public AppServicePlanInner plan() {
+    return new AppServicePlanInner()
+        .withLocation(options.region())
+        .withKind("functionapp")
+        .withReserved(true)
+        .withSku(new SkuDescription().withName("FC1").withTier("FlexConsumption"));
+  }
+
+  @Override
+  public SiteInner shape(String name, SiteInner site) {
+    StorageAccountKeys.Account account = storage.account();
+    String container = container(name);
+    try (ObjectStore ignored = StorageAccountKeys.open(account, container)) {
+      // opening with createContainer makes the deployment container when missing
+    }
+    FunctionsDeploymentStorage deployment =
+        new FunctionsDeploymentStorage()
+            .withType(FunctionsDeploymentStorageType.BLOB_CONTAINER)
+            .withValue(account.blobEndpoint() + "/" + container)
+            .withAuthentication(
+                new FunctionsDeploymentStorageAuthentication()
+                    .withType(AuthenticationType.STORAGE_ACCOUNT_CONNECTION_STRING)
+                    .withStorageAccountConnectionStringName(DEPLOYMENT_STORAGE_SETTING));
+    return site.withFunctionAppConfig(
+        new FunctionAppConfig()
+            .withDeployment(new FunctionsDeployment().withStorage(deployment))
+            .withRuntime(new FunctionsRuntime().withName(RuntimeName.JAVA).withVersion("21"))
+            .withScaleAndConcurrency(
+                new FunctionsScaleAndConcurrency()
+                    .withInstanceMemoryMB(options.memoryMb())
+                    .withMaximumInstanceCount(options.flexMaximumInstanceCount())));
+  }
+
+  @Override
+  public void configure(String name, SiteInner site) {
+    StorageAccountKeys.Account account = storage.account();
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("AzureWebJobsStorage", account.connectionString());
+    settings.put(DEPLOYMENT_STORAGE_SETTING, account.connectionString());
+    settings.put("QUARRY_WORKER_VERSION", options.workerPackage().version());
+    settings.put("QUARRY_MEMORY_MB", String.valueOf(options.memoryMb()));
+    settings.put("JAVA_OPTS", "-XX:MaxRAMPercentage=75");
+    clients
+        .sites()
+        .updateApplicationSettings(
+            options.resourceGroup(), name, new StringDictionaryInner().withProperties(settings));
+    oneDeploy(name, scmHost(site));
+  }
+
+  /** The app's deployment container: {@code app-package-} and 16 hex digits of its name. */
+  static String container(String name) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return "app-package-" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The site's SCM (Kudu) host: its repository host name, as ARM lists it. */
+  static String scmHost(SiteInner site) {
+    if (site.hostnameSslStates() != null) {
+      for (HostnameSslState s : site.hostnameSslStates()) {
+        if (HostType.REPOSITORY.equals(s.hostType()) && s.name() != null) {
+          return s.name();
+        }
+      }
+    }
+    String host = site.defaultHostname();
+    int dot = host.indexOf('.');
+    if (dot < 0) {
+      throw new BackendException(
+          BackendException.Kind.TRANSIENT, "function app " + site.name() + " has no SCM host yet");
+    }
+    return host.substring(0, dot) + ".scm" + host.substring(dot);
+  }
+
+  private void oneDeploy(String name, String scmHost) {
+    String token =
+        clients
+            .credential()
+            .getTokenSync(new TokenRequestContext().addScopes(clients.managementScope()))
+            .getToken();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("https://" + scmHost + "/api/publish?RemoteBuild=false"))
+            .timeout(DEPLOY_TIMEOUT)
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/zip")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(options.workerPackage().zip()))
+            .build();
+    HttpResponse<String> response;
+    try {
+      response = clients.invoker().send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new BackendException(
+          BackendException.Kind.TRANSIENT, "one deploy to " + name + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackendException(
+          BackendException.Kind.TRANSIENT, "one deploy to " + name + " interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      String body = response.body();
+      throw new BackendException(
+          AzureErrors.kindOf(response.statusCode(), false),
+          "one deploy to "
+              + name
+              + " answered HTTP "
+              + response.statusCode()
+              + (body.isBlank()
+                  ? ""
+                  : ": " + (body.length() > 300 ? body.substring(0, 300) : body)));
+    }
+  }
+}

@@ -15,6 +15,7 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Maps every failure of a REST call to a status and an {@link ErrorBody} with its reason. */
@@ -35,6 +36,12 @@ public class RestErrors {
   @ExceptionHandler(NoResourceFoundException.class)
   ResponseEntity<ErrorBody> noRoute(NoResourceFoundException e) {
     return body(ErrorReason.ROUTE_NOT_FOUND, "no such endpoint: " + e.getResourcePath());
+  }
+
+  /** A path no controller maps and no static resource pattern ({@code /dash/**}) covers. */
+  @ExceptionHandler(NoHandlerFoundException.class)
+  ResponseEntity<ErrorBody> noHandler(NoHandlerFoundException e) {
+    return body(ErrorReason.ROUTE_NOT_FOUND, "no such endpoint: " + e.getRequestURL());
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -27,7 +27,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,6 +151,54 @@ class FlexConsumptionTest {
     assertThat(second.headers().firstValue("X-Pid")).isEqualTo(first.headers().firstValue("X-Pid"));
     assertThat(azure.stats().coldStarts() - coldBefore).isEqualTo(1);
     sites.delete("rg1", "flex-app");
+  }
+
+  @Test
+  void anAsyncOneDeployIsAcceptedAndItsStatusEndsInSuccess() throws Exception {
+    SiteInner created = sites.createOrUpdate("rg1", "flex-async", site(config(512)));
+    sites.updateApplicationSettings(
+        "rg1",
+        "flex-async",
+        new StringDictionaryInner().withProperties(Map.of("DEPLOYMENT_STORAGE", "conn")));
+    String scm = scmHost(created);
+    HttpResponse<String> accepted =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://" + scm + "/api/publish?RemoteBuild=false&isAsync=true"))
+                .header("Content-Type", "application/zip")
+                .header("Authorization", "Bearer " + token())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TestPackages.echoPackage("00:01:00")))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    URI status = URI.create(accepted.headers().firstValue("Location").orElseThrow());
+    assertThat(status.getRawAuthority()).isEqualTo(scm);
+    assertThat(status.getPath()).startsWith("/api/deployments/");
+    assertThat(get(status, null).statusCode()).isEqualTo(401);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> r = get(status, token());
+              assertThat(r.statusCode()).isEqualTo(200);
+              assertThat(r.body()).contains("\"status\":4").contains("\"complete\":true");
+            });
+    assertThat(get(URI.create("https://" + scm + "/api/deployments/latest"), token()).body())
+        .contains("\"status\":4");
+    assertThat(get(URI.create("https://" + scm + "/api/deployments/nope"), token()).statusCode())
+        .isEqualTo(404);
+    String key = sites.listFunctionKeys("rg1", "flex-async", "echo").properties().get("default");
+    assertThat(invoke(created.defaultHostname(), key, "after").body()).isEqualTo("echo:after");
+    sites.delete("rg1", "flex-async");
+  }
+
+  HttpResponse<String> get(URI uri, String bearer) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET();
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -1,6 +1,5 @@
 package dev.quarry.backend.internal.azure;
 
-import com.azure.core.credential.TokenRequestContext;
 import com.azure.resourcemanager.appservice.fluent.models.AppServicePlanInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
@@ -19,14 +18,9 @@ import com.azure.resourcemanager.appservice.models.SkuDescription;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.azure.AzureFunctionsOptions;
 import dev.quarry.storage.ObjectStore;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,15 +33,13 @@ import java.util.Map;
  * linuxFxVersion}; the package is deployed once through the app's one-deploy endpoint ({@code POST
  * https://<scm host>/api/publish?RemoteBuild=false}, the zip as body, a Microsoft Entra token for
  * Resource Manager as bearer), which writes it to the deployment container and restarts the app on
- * it. Flex refuses {@code WEBSITE_RUN_FROM_PACKAGE}, {@code FUNCTIONS_WORKER_RUNTIME} and {@code
- * FUNCTIONS_EXTENSION_VERSION} as app settings: the runtime is in {@code functionAppConfig}.
+ * it ({@link OneDeployClient}). Flex refuses {@code WEBSITE_RUN_FROM_PACKAGE}, {@code
+ * FUNCTIONS_WORKER_RUNTIME} and {@code FUNCTIONS_EXTENSION_VERSION} as app settings: the runtime is
+ * in {@code functionAppConfig}.
  */
 final class FlexPlan implements PlanSpec {
 
   static final String DEPLOYMENT_STORAGE_SETTING = "DEPLOYMENT_STORAGE_CONNECTION_STRING";
-
-  /** How long a one deploy may take (upload, store, restart) before it counts as failed. */
-  static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(5);
 
   private final AzureFunctionsOptions options;
   private final AzureClients clients;
@@ -106,7 +98,7 @@ final class FlexPlan implements PlanSpec {
         .sites()
         .updateApplicationSettings(
             options.resourceGroup(), name, new StringDictionaryInner().withProperties(settings));
-    oneDeploy(name, scmHost(site));
+    new OneDeployClient(clients).deploy(name, scmHost(site), options.workerPackage().zip());
   }
 
   /** The app's deployment container: {@code app-package-} and 16 hex digits of its name. */
@@ -136,43 +128,5 @@ final class FlexPlan implements PlanSpec {
           BackendException.Kind.TRANSIENT, "function app " + site.name() + " has no SCM host yet");
     }
     return host.substring(0, dot) + ".scm" + host.substring(dot);
-  }
-
-  private void oneDeploy(String name, String scmHost) {
-    String token =
-        clients
-            .credential()
-            .getTokenSync(new TokenRequestContext().addScopes(clients.managementScope()))
-            .getToken();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("https://" + scmHost + "/api/publish?RemoteBuild=false"))
-            .timeout(DEPLOY_TIMEOUT)
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/zip")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(options.workerPackage().zip()))
-            .build();
-    HttpResponse<String> response;
-    try {
-      response = clients.invoker().send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new BackendException(
-          BackendException.Kind.TRANSIENT, "one deploy to " + name + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BackendException(
-          BackendException.Kind.TRANSIENT, "one deploy to " + name + " interrupted", e);
-    }
-    if (response.statusCode() != 200) {
-      String body = response.body();
-      throw new BackendException(
-          AzureErrors.kindOf(response.statusCode(), false),
-          "one deploy to "
-              + name
-              + " answered HTTP "
-              + response.statusCode()
-              + (body.isBlank()
-                  ? ""
-                  : ": " + (body.length() > 300 ? body.substring(0, 300) : body)));
-    }
   }
 }

@@ -3,8 +3,6 @@ package dev.quarry.backend.internal.azure;
 import com.azure.resourcemanager.appservice.fluent.models.AppServicePlanInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
-import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
-import com.azure.resourcemanager.appservice.models.SkuDescription;
 import dev.quarry.backend.azure.AzureFunctionsOptions;
 import dev.quarry.storage.ObjectStore;
 import java.net.URI;
@@ -17,30 +15,18 @@ import java.util.Map;
  * linuxFxVersion}; the package goes to the storage account's {@value #PACKAGES} container and the
  * app runs it from a read-only SAS URL ({@code WEBSITE_RUN_FROM_PACKAGE}).
  */
-final class ConsumptionPlan implements PlanSpec {
+record ConsumptionPlan(
+    AzureFunctionsOptions options, AzureClients clients, StorageAccountKeys storage)
+    implements PlanSpec {
 
   static final String PACKAGES = "quarry-packages";
 
   /** How long the package's SAS URL lives; a deploy or update renews it. */
   static final Duration PACKAGE_URL_TTL = Duration.ofDays(365);
 
-  private final AzureFunctionsOptions options;
-  private final AzureClients clients;
-  private final StorageAccountKeys storage;
-
-  ConsumptionPlan(AzureFunctionsOptions options, AzureClients clients, StorageAccountKeys storage) {
-    this.options = options;
-    this.clients = clients;
-    this.storage = storage;
-  }
-
   @Override
   public AppServicePlanInner plan() {
-    return new AppServicePlanInner()
-        .withLocation(options.region())
-        .withKind("functionapp")
-        .withReserved(true)
-        .withSku(new SkuDescription().withName("Y1").withTier("Dynamic"));
+    return PlanSpec.linuxPlan(options, "Y1", "Dynamic");
   }
 
   @Override
@@ -56,15 +42,8 @@ final class ConsumptionPlan implements PlanSpec {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("FUNCTIONS_EXTENSION_VERSION", "~4");
     settings.put("FUNCTIONS_WORKER_RUNTIME", "java");
-    settings.put("AzureWebJobsStorage", account.connectionString());
     settings.put("WEBSITE_RUN_FROM_PACKAGE", packageUrl.toString());
-    settings.put("QUARRY_WORKER_VERSION", options.workerPackage().version());
-    settings.put("QUARRY_MEMORY_MB", String.valueOf(options.memoryMb()));
-    settings.put("JAVA_OPTS", "-XX:MaxRAMPercentage=75");
-    clients
-        .sites()
-        .updateApplicationSettings(
-            options.resourceGroup(), name, new StringDictionaryInner().withProperties(settings));
+    PlanSpec.writeSettings(options, clients, name, account.connectionString(), settings);
   }
 
   private URI publish(StorageAccountKeys.Account account) {

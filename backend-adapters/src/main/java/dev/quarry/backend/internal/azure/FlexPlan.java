@@ -2,7 +2,6 @@ package dev.quarry.backend.internal.azure;
 
 import com.azure.resourcemanager.appservice.fluent.models.AppServicePlanInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
-import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
 import com.azure.resourcemanager.appservice.models.AuthenticationType;
 import com.azure.resourcemanager.appservice.models.FunctionAppConfig;
 import com.azure.resourcemanager.appservice.models.FunctionsDeployment;
@@ -14,7 +13,6 @@ import com.azure.resourcemanager.appservice.models.FunctionsScaleAndConcurrency;
 import com.azure.resourcemanager.appservice.models.HostType;
 import com.azure.resourcemanager.appservice.models.HostnameSslState;
 import com.azure.resourcemanager.appservice.models.RuntimeName;
-import com.azure.resourcemanager.appservice.models.SkuDescription;
 import dev.quarry.backend.BackendException;
 import dev.quarry.backend.azure.AzureFunctionsOptions;
 import dev.quarry.storage.ObjectStore;
@@ -22,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,27 +34,14 @@ import java.util.Map;
  * FUNCTIONS_WORKER_RUNTIME} and {@code FUNCTIONS_EXTENSION_VERSION} as app settings: the runtime is
  * in {@code functionAppConfig}.
  */
-final class FlexPlan implements PlanSpec {
+record FlexPlan(AzureFunctionsOptions options, AzureClients clients, StorageAccountKeys storage)
+    implements PlanSpec {
 
   static final String DEPLOYMENT_STORAGE_SETTING = "DEPLOYMENT_STORAGE_CONNECTION_STRING";
 
-  private final AzureFunctionsOptions options;
-  private final AzureClients clients;
-  private final StorageAccountKeys storage;
-
-  FlexPlan(AzureFunctionsOptions options, AzureClients clients, StorageAccountKeys storage) {
-    this.options = options;
-    this.clients = clients;
-    this.storage = storage;
-  }
-
   @Override
   public AppServicePlanInner plan() {
-    return new AppServicePlanInner()
-        .withLocation(options.region())
-        .withKind("functionapp")
-        .withReserved(true)
-        .withSku(new SkuDescription().withName("FC1").withTier("FlexConsumption"));
+    return PlanSpec.linuxPlan(options, "FC1", "FlexConsumption");
   }
 
   @Override
@@ -88,16 +72,12 @@ final class FlexPlan implements PlanSpec {
   @Override
   public void configure(String name, SiteInner site) {
     StorageAccountKeys.Account account = storage.account();
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("AzureWebJobsStorage", account.connectionString());
-    settings.put(DEPLOYMENT_STORAGE_SETTING, account.connectionString());
-    settings.put("QUARRY_WORKER_VERSION", options.workerPackage().version());
-    settings.put("QUARRY_MEMORY_MB", String.valueOf(options.memoryMb()));
-    settings.put("JAVA_OPTS", "-XX:MaxRAMPercentage=75");
-    clients
-        .sites()
-        .updateApplicationSettings(
-            options.resourceGroup(), name, new StringDictionaryInner().withProperties(settings));
+    PlanSpec.writeSettings(
+        options,
+        clients,
+        name,
+        account.connectionString(),
+        Map.of(DEPLOYMENT_STORAGE_SETTING, account.connectionString()));
     new OneDeployClient(clients).deploy(name, scmHost(site), options.workerPackage().zip());
   }
 

@@ -36,26 +36,7 @@ class AzureFlexConsumptionTest {
 
   @Test
   void aMapOnFlexGivesCorrectResultsColdThenWarmAndDeploysOnce() throws Exception {
-    AzureFunctionsOptions o = flex().memoryMb(2048).build();
-    try (AzureFunctionsBackend backend = AzureFunctionsBackend.create(o)) {
-      InvocationSummary cold =
-          backend.invoke(envelope("flex-a", "1", "\"two\"")).get(3, TimeUnit.MINUTES);
-      InvocationSummary warm = backend.invoke(envelope("flex-b", "[3]")).get(1, TimeUnit.MINUTES);
-
-      assertThat(cold.hasInvocationError()).as("%s", cold).isFalse();
-      assertThat(cold.getOutcomesList()).extracting(TaskOutcome::getOk).containsExactly(true, true);
-      assertThat(cold.getPlatform().getColdStart()).isTrue();
-      assertThat(warm.getPlatform().getColdStart()).isFalse();
-      assertThat(warm.getPlatform().getMemorySizeMb()).isEqualTo(2048);
-      assertThat(text("results/flex-a-0")).isEqualTo("1");
-      assertThat(text("results/flex-a-1")).isEqualTo("\"two\"");
-      assertThat(text("results/flex-b-0")).isEqualTo("[3]");
-
-      WorkerRuntime again = backend.runtimes().deploy();
-      assertThat(again.change()).isEqualTo("unchanged");
-      assertThat(again.memoryMb()).isEqualTo(2048);
-      assertThat(backend.runtimes().list()).extracting(WorkerRuntime::name).contains(o.appName());
-    }
+    AzureFunctionsBackendTest.mapColdThenWarm(flex().memoryMb(2048).build(), "flex");
   }
 
   @Test

@@ -119,26 +119,34 @@ class AzureFunctionsBackendTest {
 
   @Test
   void deploysOnceAndRunsAMapColdThenWarmWithResultsInBlobStorage() throws Exception {
-    try (AzureFunctionsBackend backend = AzureFunctionsBackend.create(options().build())) {
+    mapColdThenWarm(options().build(), "inv");
+  }
+
+  /**
+   * On a backend of {@code o}: a two-input invocation cold, then a one-input one warm, their
+   * results in Blob storage, the memory reported; a second deploy of the same build is unchanged.
+   */
+  static void mapColdThenWarm(AzureFunctionsOptions o, String prefix) throws Exception {
+    try (AzureFunctionsBackend backend = AzureFunctionsBackend.create(o)) {
       InvocationSummary cold =
-          backend.invoke(envelope("inv-a", "1", "\"two\"")).get(3, TimeUnit.MINUTES);
-      InvocationSummary warm = backend.invoke(envelope("inv-b", "[3]")).get(1, TimeUnit.MINUTES);
+          backend.invoke(envelope(prefix + "-a", "1", "\"two\"")).get(3, TimeUnit.MINUTES);
+      InvocationSummary warm =
+          backend.invoke(envelope(prefix + "-b", "[3]")).get(1, TimeUnit.MINUTES);
 
       assertThat(cold.hasInvocationError()).as("%s", cold).isFalse();
       assertThat(cold.getOutcomesList()).extracting(TaskOutcome::getOk).containsExactly(true, true);
       assertThat(cold.getPlatform().getColdStart()).isTrue();
       assertThat(warm.getPlatform().getColdStart()).isFalse();
-      assertThat(warm.getPlatform().getMemorySizeMb()).isEqualTo(512);
-      assertThat(text("results/inv-a-0")).isEqualTo("1");
-      assertThat(text("results/inv-a-1")).isEqualTo("\"two\"");
-      assertThat(text("results/inv-b-0")).isEqualTo("[3]");
+      assertThat(warm.getPlatform().getMemorySizeMb()).isEqualTo(o.memoryMb());
+      assertThat(text("results/" + prefix + "-a-0")).isEqualTo("1");
+      assertThat(text("results/" + prefix + "-a-1")).isEqualTo("\"two\"");
+      assertThat(text("results/" + prefix + "-b-0")).isEqualTo("[3]");
 
       WorkerRuntime again = backend.runtimes().deploy();
       assertThat(again.change()).isEqualTo("unchanged");
       assertThat(again.workerVersion()).isEqualTo(worker.version());
-      assertThat(backend.runtimes().list())
-          .extracting(WorkerRuntime::name)
-          .contains(options().build().appName());
+      assertThat(again.memoryMb()).isEqualTo(o.memoryMb());
+      assertThat(backend.runtimes().list()).extracting(WorkerRuntime::name).contains(o.appName());
     }
   }
 

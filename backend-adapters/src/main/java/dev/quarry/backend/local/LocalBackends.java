@@ -32,4 +32,15 @@ public final class LocalBackends {
   public static ComputeBackend create(LocalBackendOptions options) {
     return LocalProcessBackend.start(options);
   }
+
+  /**
+   * Checks, without starting anything, that this host has what {@code options} need to start
+   * workers (bubblewrap, prlimit and, as root, setpriv when sandboxed); {@link #create} checks it
+   * too. Lets a caller that starts the pool in the background still fail at once.
+   *
+   * @throws BackendException of kind {@link BackendException.Kind#PERMANENT} naming what is missing
+   */
+  public static void checkHost(LocalBackendOptions options) {
+    LocalProcessBackend.checkHost(options);
+  }
 }

@@ -72,7 +72,7 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
    * @throws BackendException ({@link Kind#PERMANENT}) if a worker cannot be started
    */
   public static LocalProcessBackend start(LocalBackendOptions options) {
-    WorkerCommand.checkHost(options);
+    checkHost(options);
     if (options.sandbox() == WorkerSandbox.NONE) {
       log.warn(
           "\n*** quarry.backend.sandbox=none: local workers run UNSANDBOXED (trusted single-tenant"
@@ -93,6 +93,15 @@ public final class LocalProcessBackend implements ComputeBackend, WorkerStarter.
         Duration.ofNanos(System.nanoTime() - startNanos).toMillis(),
         options);
     return backend;
+  }
+
+  /**
+   * Fails fast when the sandbox cannot work on this host.
+   *
+   * @throws BackendException ({@link Kind#PERMANENT}) naming what is missing and the way out
+   */
+  public static void checkHost(LocalBackendOptions options) {
+    WorkerCommand.checkHost(options);
   }
 
   @Override

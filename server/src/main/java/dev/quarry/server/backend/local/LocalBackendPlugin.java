@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * Backend kind {@code local}: a pool of warm worker JVMs on this machine ({@code
  * quarry.backend.*}), shared by the default lane and every local profile. The pool starts with the
- * first lane that needs it (at start-up when {@code quarry.backend.type=local}) and stops with the
+ * first lane that needs it (at start-up when {@code quarry.backend.type=local}), in the background
+ * so that the server does not wait for the worker JVMs ({@link LocalPool}), and stops with the
  * server. Local profiles take only the common settings; a credential they name is opened and
  * audited on submit but not used.
  */
@@ -44,7 +45,7 @@ public class LocalBackendPlugin extends SettinglessBackendPlugin implements Auto
       @Nullable TenantObjects objects) {
     LocalBackendOptions options =
         options(props, store, stores).toBuilder().tenantObjects(objects).build();
-    this.pool = new LocalPool(() -> LocalBackends.create(options));
+    this.pool = new LocalPool(options, LocalBackends::create);
   }
 
   @Override

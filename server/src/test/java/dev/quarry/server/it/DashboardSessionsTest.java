@@ -92,6 +92,14 @@ class DashboardSessionsTest {
     HttpResponse<String> tenants = get(a, "/tenants", session);
     assertThat(tenants.statusCode()).isEqualTo(200);
     assertThat(tenants.body()).contains("default");
+    // requests read the session but do not write it each time: its last access is written at
+    // most once a minute (SessionTouchThrottle), not on every page, fragment and stream
+    long lastAccess = storedLastAccess();
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(i % 2 == 0 ? a : b, "/tenants", session).statusCode()).isEqualTo(200);
+    }
+    assertThat(storedLastAccess()).isEqualTo(lastAccess);
+
     // the pre-sign-in id was replaced (no fixation)
     assertThat(get(a, "/tenants", anonymous).statusCode()).isEqualTo(302);
     assertThat(get(b, "/tenants", null).statusCode()).isEqualTo(302);
@@ -103,6 +111,21 @@ class DashboardSessionsTest {
     HttpResponse<String> after = get(b, "/tenants", session);
     assertThat(after.statusCode()).isEqualTo(302);
     assertThat(after.headers().firstValue("Location").orElseThrow()).contains("/login");
+  }
+
+  /** The last access time stored for the signed-in session (the only one with a principal). */
+  private static long storedLastAccess() throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "select last_access_time from dashboard_sessions"
+                        + " where principal_name is not null")) {
+      assertThat(rs.next()).isTrue();
+      long value = rs.getLong(1);
+      assertThat(rs.next()).as("one signed-in session").isFalse();
+      return value;
+    }
   }
 
   private static long storedSessions() throws Exception {

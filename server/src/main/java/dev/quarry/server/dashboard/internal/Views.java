@@ -9,14 +9,14 @@ import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;
 
 /** Rows as the templates show them; the templates escape every string. */
-final class Views {
+public final class Views {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private Views() {}
 
   /** One job in the list. */
-  record JobRow(
+  public record JobRow(
       String id,
       String state,
       String function,
@@ -39,7 +39,7 @@ final class Views {
   }
 
   /** One future in a job's table. */
-  record FutureRow(
+  public record FutureRow(
       int index,
       String state,
       int attempts,

@@ -1,6 +1,7 @@
 // A job page: live progress over Server-Sent Events (with a pause toggle), the timeline and the
-// histogram of durations drawn with uPlot: loaded with the page and when the job ends, and drawn
-// from the stream's "charts" events (every 2 s while the job runs, read once for all open pages).
+// histogram of durations drawn with uPlot from the stream's "charts" events (when it opens, every
+// 2 s while the job runs and before its last progress; read once for all open pages), or loaded
+// once when the page shows a job that had already ended.
 (function () {
   "use strict";
   const main = document.getElementById("job");
@@ -25,8 +26,7 @@
       ended = true;
       const cancel = document.getElementById("cancel");
       if (cancel) cancel.disabled = true;
-      close();
-      loadCharts();
+      close(); // the charts of the ended job came just before this last progress
       const futures = document.getElementById("futures");
       if (window.htmx && futures) htmx.trigger(futures, "refresh");
     }
@@ -36,7 +36,7 @@
     if (ended || paused || source) return;
     source = new EventSource("/jobs/" + job + "/events");
     source.addEventListener("progress", e => show(JSON.parse(e.data)));
-    source.addEventListener("charts", e => { if (!ended) draw(JSON.parse(e.data)); });
+    source.addEventListener("charts", e => draw(JSON.parse(e.data)));
     source.onerror = () => { if (ended) close(); };
   }
 
@@ -105,6 +105,5 @@
     }, [xs, ys], hg);
   }
 
-  loadCharts();
-  open();
+  if (ended) loadCharts(); else open();
 })();

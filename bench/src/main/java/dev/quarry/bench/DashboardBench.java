@@ -28,15 +28,18 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code ./quarry bench dashboard}: what the dashboard costs. (1) The pages of a finished
+ * {@code ./quarry bench dashboard}: what the dashboard costs. (1) A 10,000-input map (chunk 1) with
+ * no dashboard open, with {@value #OPEN_PAGES} SSE streams following it, and with {@value
+ * #OPEN_PAGES} job pages following it as {@code job.js} does (the page with its first futures, the
+ * SSE stream with the charts' data, progress and the charts' data every 2 s, the futures once more
+ * when it ends), in {@value #ROUNDS} rounds whose order rotates so the machine's noise shows; each
+ * round's ratios to its own no-dashboard run and their medians. (2) Then the pages of a finished
  * 100,000-future job, signed in: the job page, its first futures page, its charts' data and the
  * overview (p50 and p90 of {@value #LOADS} warm requests each, timed by the client on the same
- * host). (2) A 10,000-input map (chunk 1) with no dashboard open, with {@value #OPEN_PAGES} SSE
- * streams following it, and with {@value #OPEN_PAGES} job pages following it as {@code job.js} does
- * (the page, its futures, its charts, the SSE stream with progress and the charts' data every 2 s,
- * the charts and futures once more when it ends), in {@value #ROUNDS} rounds whose order rotates so
- * the machine's noise shows; each round's ratios to its own no-dashboard run and their medians. The
- * clients run in the server's JVM, on the same cores. The load average is printed before and after.
+ * host). The clients run in the server's JVM, on the same cores; the followers receive the bytes
+ * without decoding them. The machine's CPU seconds during each map are printed too, split into this
+ * JVM, PostgreSQL and the worker JVMs ({@link CpuUse}): steadier than the wall time on a machine
+ * where a map's own time varies by a third. The load average is printed before and after.
  *
  * <p>Long because one bench program: its setup, the page loads, the rotated rounds and the report
  * are read top to bottom as one measurement.
@@ -45,7 +48,8 @@ public final class DashboardBench {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
   static final int LOADS = 30;
   static final int OPEN_PAGES = 50;
-  static final int ROUNDS = 4;
+  static final int ROUNDS = 6;
+  static final int WARM_UP_MAPS = 9;
   private static final ExecutorService PAGE = Executors.newVirtualThreadPerTaskExecutor();
 
   private DashboardBench() {}
@@ -63,27 +67,25 @@ public final class DashboardBench {
       String key = DevConfig.read(home).apiKey();
       Http api = new Http(base, key);
       HttpClient browser = signIn(base, key);
-      for (int i = 0; i < 3; i++) {
-        runMap(api, 10_000, Open.values()[i], browser, base); // warm-up
-      }
-
-      String big = submit(api, 100_000, 100);
-      drain(api, big);
-      for (String page :
-          List.of("/jobs/" + big, "/jobs/" + big + "/futures", "/jobs/" + big + "/charts", "/")) {
-        long[] ms = times(LOADS, () -> get(browser, base + page));
-        System.out.printf(
-            "job of 100,000 futures, GET %s: p50 %.1f ms, p90 %.1f ms (%d loads)%n",
-            page.replace(big, "{id}"), ms[LOADS / 2] / 1e6, ms[LOADS * 9 / 10] / 1e6, LOADS);
+      for (int i = 0; i < WARM_UP_MAPS; i++) { // the maps' own cost settles after about six
+        runMap(api, 10_000, Open.values()[i % Open.values().length], browser, base);
       }
 
       double[][] took = new double[Open.values().length][ROUNDS];
+      double[][] cpu = new double[Open.values().length][ROUNDS];
+      CpuUse[][] split = new CpuUse[Open.values().length][ROUNDS];
       for (int i = 0; i < ROUNDS; i++) {
         StringBuilder line = new StringBuilder("round " + (i + 1) + ":");
         for (int k = 0; k < Open.values().length; k++) {
           Open open = Open.values()[(i + k) % Open.values().length]; // the order rotates
+          CpuUse cpuBefore = CpuUse.now();
           took[open.ordinal()][i] = runMap(api, 10_000, open, browser, base) / 1e9;
-          line.append(String.format(" %s %.2f s;", open.label, took[open.ordinal()][i]));
+          split[open.ordinal()][i] = CpuUse.now().since(cpuBefore);
+          cpu[open.ordinal()][i] = split[open.ordinal()][i].machine();
+          line.append(
+              String.format(
+                  " %s %.2f s (CPU %.2f s);",
+                  open.label, took[open.ordinal()][i], cpu[open.ordinal()][i]));
         }
         for (Open open : List.of(Open.STREAMS, Open.PAGES)) {
           line.append(
@@ -92,20 +94,43 @@ public final class DashboardBench {
         }
         System.out.println(line);
       }
-      double none = median(took[Open.NONE.ordinal()]);
       for (Open open : List.of(Open.STREAMS, Open.PAGES)) {
-        double[] ratios = new double[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
-          ratios[i] = ratio(took, open, i);
-        }
         System.out.printf(
             "map of 10,000 inputs: median %.2f s with no dashboard, %.2f s with %s;"
-                + " median ratio of its rounds %.3f (%+.1f %%)%n",
-            none,
+                + " median ratio of its rounds %.3f (%+.1f %%); the machine's CPU in the map:"
+                + " median %.2f s with no dashboard, %.2f s with %s, ratio %.3f (%+.1f %%)%n",
+            median(took[Open.NONE.ordinal()]),
             median(took[open.ordinal()]),
             open.label,
-            median(ratios),
-            (median(ratios) - 1) * 100);
+            medianRatio(took, open),
+            (medianRatio(took, open) - 1) * 100,
+            median(cpu[Open.NONE.ordinal()]),
+            median(cpu[open.ordinal()]),
+            open.label,
+            medianRatio(cpu, open),
+            (medianRatio(cpu, open) - 1) * 100);
+      }
+      for (Open open : Open.values()) {
+        CpuUse[] s = split[open.ordinal()];
+        System.out.printf(
+            "CPU in a map with %s, median of the rounds: this JVM (server and clients) %.2f s,"
+                + " PostgreSQL %.2f s, the worker JVMs %.2f s, the rest %.2f s%n",
+            open.label,
+            median(Arrays.stream(s).mapToDouble(CpuUse::thisJvm).toArray()),
+            median(Arrays.stream(s).mapToDouble(CpuUse::postgres).toArray()),
+            median(Arrays.stream(s).mapToDouble(CpuUse::otherJvms).toArray()),
+            median(Arrays.stream(s).mapToDouble(CpuUse::rest).toArray()));
+      }
+
+      // after the maps: whatever runs in the minute after the big job is slower (README, Dashboard)
+      String big = submit(api, 100_000, 100);
+      drain(api, big);
+      for (String page :
+          List.of("/jobs/" + big, "/jobs/" + big + "/futures", "/jobs/" + big + "/charts", "/")) {
+        long[] ms = times(LOADS, () -> get(browser, base + page));
+        System.out.printf(
+            "job of 100,000 futures, GET %s: p50 %.1f ms, p90 %.1f ms (%d loads)%n",
+            page.replace(big, "{id}"), ms[LOADS / 2] / 1e6, ms[LOADS * 9 / 10] / 1e6, LOADS);
       }
       System.out.println("load average after: " + loadAverage());
     } finally {
@@ -155,6 +180,15 @@ public final class DashboardBench {
     return took[open.ordinal()][round] / took[Open.NONE.ordinal()][round];
   }
 
+  /** The median over the rounds of {@code open}'s figure over the no-dashboard one. */
+  private static double medianRatio(double[][] figures, Open open) {
+    double[] ratios = new double[ROUNDS];
+    for (int i = 0; i < ROUNDS; i++) {
+      ratios[i] = ratio(figures, open, i);
+    }
+    return median(ratios);
+  }
+
   /** Nanoseconds from submit to the last result read, with what {@code open} says following. */
   private static long runMap(Http api, int n, Open open, HttpClient browser, String base)
       throws Exception {
@@ -175,30 +209,45 @@ public final class DashboardBench {
   }
 
   /**
-   * What {@code job.js} makes a browser do for one open job page: the page, its futures and its
-   * charts, the SSE stream (progress, and the charts' data every 2 s) to the job's end, then the
-   * charts and the futures once more.
+   * What {@code job.js} makes a browser do for one open job page: the page (with its first futures
+   * page), the SSE stream (the charts' data when it opens, progress, the charts' data every 2 s and
+   * before the last progress) to the job's end, then the futures once more.
    */
   private static void followPage(HttpClient browser, String page) {
     try {
-      get(browser, page);
-      get(browser, page + "/futures");
-      get(browser, page + "/charts");
-      stream(browser, page).join(); // progress, and the charts' data every 2 s
-      get(browser, page + "/charts");
-      get(browser, page + "/futures");
+      load(browser, page);
+      stream(browser, page).join();
+      load(browser, page + "/futures");
     } catch (Exception e) {
       throw new IllegalStateException("a dashboard page of " + page + " failed", e);
     }
   }
 
-  /** The page's SSE stream, read to its end (the job's end). */
+  /**
+   * The page's SSE stream, received to its end (the job's end). Like {@link #load}, the bytes are
+   * not decoded: a browser does that on its own machine, not on the server's cores.
+   */
   private static CompletableFuture<?> stream(HttpClient browser, String page) {
     return browser
         .sendAsync(
             HttpRequest.newBuilder(URI.create(page + "/events")).build(),
-            HttpResponse.BodyHandlers.ofLines())
-        .thenAccept(r -> r.body().forEach(line -> {}));
+            HttpResponse.BodyHandlers.discarding())
+        .thenAccept(r -> ok(r, page + "/events"));
+  }
+
+  /** Receives {@code url} (200 expected) without decoding it. */
+  private static void load(HttpClient client, String url) throws IOException, InterruptedException {
+    ok(
+        client.send(
+            HttpRequest.newBuilder(URI.create(url)).build(),
+            HttpResponse.BodyHandlers.discarding()),
+        url);
+  }
+
+  private static void ok(HttpResponse<?> r, String url) {
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(url + " answered " + r.statusCode());
+    }
   }
 
   private static String submit(Http api, int n, int chunk) throws Exception {
@@ -226,9 +275,7 @@ public final class DashboardBench {
     HttpResponse<String> r =
         client.send(
             HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException(url + " answered " + r.statusCode());
-    }
+    ok(r, url);
     return r.body();
   }
 

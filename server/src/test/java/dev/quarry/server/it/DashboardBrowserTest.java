@@ -105,6 +105,15 @@ class DashboardBrowserTest {
     String id = JobFixtures.submit(admin, "{\"function\":\"fail\",\"inputs\":[\"boom\",\"b\"]}");
     JobFixtures.awaitTerminal(admin, id, WAIT);
     browser.signIn(server.apiKey);
+    // the page arrives with its first futures page (no second request), and the stream of an
+    // ended job gives the charts' data, then the last progress, and ends
+    assertThat(browser.fetch("GET", "/jobs/" + id, ""))
+        .startsWith("200 ")
+        .contains("class=\"future-row\"", "FAILED");
+    String stream = browser.fetch("GET", "/jobs/" + id + "/events", "");
+    assertThat(stream).startsWith("200 ").contains("event:charts", "event:progress");
+    assertThat(stream.indexOf("event:charts")).isLessThan(stream.indexOf("event:progress"));
+    assertThat(stream.substring(stream.indexOf("event:progress"))).contains("\"terminal\":true");
     browser.open("/jobs/" + id);
     await().atMost(WAIT).until(() -> !browser.driver.findElements(By.id("failed-only")).isEmpty());
     browser.driver.findElement(By.id("failed-only")).click();

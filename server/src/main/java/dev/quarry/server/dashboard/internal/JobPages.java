@@ -106,6 +106,7 @@ class JobPages {
     model.addAttribute("job", Views.JobRow.of(job));
     model.addAttribute("p", Progress.of(job, clock.instant()));
     model.addAttribute("mayChange", caller.role().allows(Role.MEMBER));
+    futures(caller, job, 0, false, model); // the first page is part of the page: one request less
     return "dashboard/job";
   }
 
@@ -116,17 +117,20 @@ class JobPages {
       @RequestParam(defaultValue = "0") int from,
       @RequestParam(defaultValue = "false") boolean failed,
       Model model) {
-    UUID jobId = Ids.job(id);
-    JobRecord job = results.open(caller, jobId); // one row, no counts
-    List<FinishedTask> rows = jobs.futures(caller, jobId, from, failed, FUTURES_PER_PAGE + 1);
+    futures(caller, results.open(caller, Ids.job(id)), from, failed, model); // one row, no counts
+    return "dashboard/futures :: table";
+  }
+
+  /** The model of one page of {@code job}'s futures table ({@code dashboard/futures :: table}). */
+  private void futures(Principal caller, JobRecord job, int from, boolean failed, Model model) {
+    List<FinishedTask> rows = jobs.futures(caller, job.id(), from, failed, FUTURES_PER_PAGE + 1);
     boolean more = rows.size() > FUTURES_PER_PAGE;
     List<FinishedTask> shown = more ? rows.subList(0, FUTURES_PER_PAGE) : rows;
-    model.addAttribute("jobId", id);
+    model.addAttribute("jobId", job.id().toString());
     model.addAttribute("failed", failed);
     model.addAttribute("from", Math.max(0, from));
     model.addAttribute("futures", shown.stream().map(t -> Views.FutureRow.of(job, t)).toList());
     model.addAttribute("next", more ? shown.get(shown.size() - 1).index() + 1 : null);
-    return "dashboard/futures :: table";
   }
 
   @GetMapping("/jobs/{id}/futures/{index}/error")

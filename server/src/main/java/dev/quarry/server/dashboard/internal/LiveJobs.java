@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -27,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * once per {@link #MIN_PUSH_INTERVAL}, or every {@link #IDLE_REFRESH} while nothing changes, and
  * sends the same {@link Progress} to every page; when the job ends its pages get the last event (at
  * most {@code MIN_PUSH_INTERVAL} late) and their streams close. The database sees one read per job
- * and interval, not one per open page; a page gets at most one event per interval.
+ * and interval, not one per open page; a page gets at most one event per interval. The charts' data
+ * ({@link ChartData}, shared) goes with the stream's first event, every {@link #CHARTS_INTERVAL}
+ * while the job runs and with its last event, so a page never asks for it.
  */
 @Component
 class LiveJobs implements DisposableBean {
@@ -64,7 +67,10 @@ class LiveJobs implements DisposableBean {
   SseEmitter open(JobRecord job) {
     SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
     Progress now = Progress.of(job, clock.instant());
-    if (!send(emitter, "progress", json.writeValueAsBytes(now)) || now.terminal()) {
+    byte[] chartsNow = charts(job); // the page draws these instead of asking for them
+    if ((chartsNow != null && !send(emitter, "charts", chartsNow))
+        || !send(emitter, "progress", json.writeValueAsBytes(now))
+        || now.terminal()) {
       complete(emitter);
       return emitter;
     }
@@ -125,23 +131,30 @@ class LiveJobs implements DisposableBean {
     Progress p = job == null ? null : Progress.of(job, clock.instant());
     byte[] data = p == null ? new byte[0] : json.writeValueAsBytes(p); // once for all its pages
     byte[] charts = null;
-    if (p != null && !p.terminal() && nowNanos - w.chartsAt >= CHARTS_INTERVAL.toNanos()) {
+    if (p != null && (p.terminal() || nowNanos - w.chartsAt >= CHARTS_INTERVAL.toNanos())) {
       w.chartsAt = nowNanos;
-      try {
-        charts = this.charts.json(job); // pages draw it instead of each asking for it
-      } catch (RuntimeException e) {
-        log.warn("charts of job {} for its live pages failed; progress goes on", w.job, e);
-      }
+      charts = charts(job); // once for all its pages, the last time with every run
     }
     for (SseEmitter e : w.emitters) {
+      if (charts != null) {
+        send(e, "charts", charts); // before the progress: a page stops at the last progress
+      }
       if (p == null || !send(e, "progress", data)) {
         leave(w, e); // the page went away (or the job did): nothing more to send
         complete(e);
       } else if (p.terminal()) {
         complete(e);
-      } else if (charts != null) {
-        send(e, "charts", charts); // a failure shows at the next progress event
       }
+    }
+  }
+
+  /** The job's charts' data for its pages, or null when it cannot be read now. */
+  private byte @Nullable [] charts(JobRecord job) {
+    try {
+      return charts.json(job);
+    } catch (RuntimeException e) {
+      log.warn("charts of job {} for its live pages failed; progress goes on", job.id(), e);
+      return null;
     }
   }
 
@@ -175,7 +188,7 @@ class LiveJobs implements DisposableBean {
     final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
     volatile long version;
     volatile long readAt = System.nanoTime();
-    volatile long chartsAt = System.nanoTime(); // the page loaded them when it opened
+    volatile long chartsAt = System.nanoTime(); // the stream sent them when it opened
 
     Watch(String tenant, UUID job, long version) {
       this.tenant = tenant;

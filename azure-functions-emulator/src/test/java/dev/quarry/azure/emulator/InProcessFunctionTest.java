@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,55 @@ class InProcessFunctionTest {
       assertThat(renewed).isNotEqualTo(key);
       assertThat(post(http, echo, renewed, "new key").body()).isEqualTo("in-process:new key");
       assertThat(azure.renewFunctionKey("rg1", "no-such-app", "echo")).isFalse();
+    }
+  }
+
+  /**
+   * Refused requests whose bodies the host never reads leave a kept-alive connection ready for the
+   * next request: the client sends each one as soon as the previous answer arrives, which is when a
+   * host that drained the body only after answering could read the next request's bytes with it and
+   * then wait for bytes that had already come (the request stalled until the idle timeout closed
+   * the connection).
+   */
+  @Test
+  void refusedRequestsKeepTheConnectionUsable() throws Exception {
+    try (AzureFunctionsEmulator azure =
+            AzureFunctionsEmulator.start(AzureEmulatorOptions.builder().build());
+        TestPackages packages = new TestPackages()) {
+      azure.registerInProcess(
+          "dev.quarry.azure.emulator.testfn.EchoFunction.run", (payload, id) -> payload);
+      WebAppsClient sites = AzureSdk.manager(azure).serviceClient().getWebApps();
+      SiteInner created =
+          sites.createOrUpdate(
+              "rg1",
+              "keep-alive-app",
+              new SiteInner()
+                  .withLocation("westeurope")
+                  .withKind("functionapp,linux")
+                  .withReserved(true)
+                  .withSiteConfig(new SiteConfigInner().withLinuxFxVersion("Java|21")));
+      URI pkg = packages.serve("app.zip", TestPackages.echoPackage("00:01:00"));
+      sites.updateApplicationSettings(
+          "rg1",
+          "keep-alive-app",
+          new StringDictionaryInner()
+              .withProperties(Map.of("WEBSITE_RUN_FROM_PACKAGE", pkg.toString())));
+      String key =
+          sites.listFunctionKeys("rg1", "keep-alive-app", "echo").properties().get("default");
+      URI echo = URI.create("https://" + created.defaultHostname() + "/api/echo");
+      HttpClient http = HttpClient.newBuilder().sslContext(azure.sslContext()).build();
+      String body = "x".repeat(1000);
+      for (int i = 0; i < 300; i++) {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(echo)
+                    .timeout(Duration.ofSeconds(10))
+                    .header("x-functions-key", i % 2 == 0 ? "wrong" : key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("request %d", i).isEqualTo(i % 2 == 0 ? 401 : 200);
+      }
     }
   }
 

@@ -30,6 +30,28 @@ final class Exchanges {
     }
   }
 
+  /** At most this much of an unread request body is read (and dropped) before an answer. */
+  static final long MAX_DRAIN = 64L * 1024 * 1024;
+
+  /** Reads what is left of the request body; false if more than {@link #MAX_DRAIN} was left. */
+  private static boolean drainRequest(HttpExchange ex) {
+    InputStream in = ex.getRequestBody();
+    byte[] buffer = new byte[8192];
+    long left = MAX_DRAIN;
+    try {
+      int n;
+      while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+        left -= n;
+        if (left == 0) {
+          return in.read() < 0;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return true; // read and closed already (body() closes it)
+    }
+  }
+
   static JsonNode json(HttpExchange ex) throws IOException {
     byte[] b = body(ex, MAX_JSON_BODY);
     if (b.length == 0) {
@@ -42,8 +64,18 @@ final class Exchanges {
     }
   }
 
+  /**
+   * Answers {@code ex}. What is left of the request body is read first: the client sends its next
+   * request on the kept-alive connection as soon as this answer arrives, and the JDK server's drain
+   * after the answer could read that request's bytes into its TLS buffer, where nothing looks for
+   * them (the request then waited for the idle timeout to close the connection). A body beyond
+   * {@link #MAX_DRAIN} is not read; the connection closes after the answer instead.
+   */
   static void send(HttpExchange ex, int status, Map<String, String> headers, byte[] body)
       throws IOException {
+    if (!drainRequest(ex)) {
+      ex.getResponseHeaders().set("Connection", "close");
+    }
     headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
     ex.getResponseHeaders()
         .set(

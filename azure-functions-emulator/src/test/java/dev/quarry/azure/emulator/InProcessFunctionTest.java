@@ -37,23 +37,8 @@ class InProcessFunctionTest {
           });
       WebAppsClient sites = AzureSdk.manager(azure).serviceClient().getWebApps();
       HttpClient http = HttpClient.newBuilder().sslContext(azure.sslContext()).build();
-      SiteInner created =
-          sites.createOrUpdate(
-              "rg1",
-              "bench-app",
-              new SiteInner()
-                  .withLocation("westeurope")
-                  .withKind("functionapp,linux")
-                  .withReserved(true)
-                  .withSiteConfig(new SiteConfigInner().withLinuxFxVersion("Java|21")));
-      URI pkg = packages.serve("app.zip", TestPackages.echoPackage("00:01:00"));
-      sites.updateApplicationSettings(
-          "rg1",
-          "bench-app",
-          new StringDictionaryInner()
-              .withProperties(Map.of("WEBSITE_RUN_FROM_PACKAGE", pkg.toString())));
+      URI echo = deployEcho(sites, packages, "bench-app");
       String key = sites.listFunctionKeys("rg1", "bench-app", "echo").properties().get("default");
-      URI echo = URI.create("https://" + created.defaultHostname() + "/api/echo");
 
       HttpResponse<String> first = post(http, echo, key, "one");
       HttpResponse<String> second = post(http, echo, key, "two");
@@ -93,24 +78,9 @@ class InProcessFunctionTest {
       azure.registerInProcess(
           "dev.quarry.azure.emulator.testfn.EchoFunction.run", (payload, id) -> payload);
       WebAppsClient sites = AzureSdk.manager(azure).serviceClient().getWebApps();
-      SiteInner created =
-          sites.createOrUpdate(
-              "rg1",
-              "keep-alive-app",
-              new SiteInner()
-                  .withLocation("westeurope")
-                  .withKind("functionapp,linux")
-                  .withReserved(true)
-                  .withSiteConfig(new SiteConfigInner().withLinuxFxVersion("Java|21")));
-      URI pkg = packages.serve("app.zip", TestPackages.echoPackage("00:01:00"));
-      sites.updateApplicationSettings(
-          "rg1",
-          "keep-alive-app",
-          new StringDictionaryInner()
-              .withProperties(Map.of("WEBSITE_RUN_FROM_PACKAGE", pkg.toString())));
+      URI echo = deployEcho(sites, packages, "keep-alive-app");
       String key =
           sites.listFunctionKeys("rg1", "keep-alive-app", "echo").properties().get("default");
-      URI echo = URI.create("https://" + created.defaultHostname() + "/api/echo");
       HttpClient http = HttpClient.newBuilder().sslContext(azure.sslContext()).build();
       String body = "x".repeat(1000);
       for (int i = 0; i < 300; i++) {
@@ -125,6 +95,27 @@ class InProcessFunctionTest {
         assertThat(r.statusCode()).as("request %d", i).isEqualTo(i % 2 == 0 ? 401 : 200);
       }
     }
+  }
+
+  /** Creates function app {@code app} in rg1 running the echo package; its echo function's URI. */
+  private static URI deployEcho(WebAppsClient sites, TestPackages packages, String app)
+      throws Exception {
+    SiteInner created =
+        sites.createOrUpdate(
+            "rg1",
+            app,
+            new SiteInner()
+                .withLocation("westeurope")
+                .withKind("functionapp,linux")
+                .withReserved(true)
+                .withSiteConfig(new SiteConfigInner().withLinuxFxVersion("Java|21")));
+    URI pkg = packages.serve(app + ".zip", TestPackages.echoPackage("00:01:00"));
+    sites.updateApplicationSettings(
+        "rg1",
+        app,
+        new StringDictionaryInner()
+            .withProperties(Map.of("WEBSITE_RUN_FROM_PACKAGE", pkg.toString())));
+    return URI.create("https://" + created.defaultHostname() + "/api/echo");
   }
 
   private static HttpResponse<String> post(HttpClient http, URI uri, String key, String body)

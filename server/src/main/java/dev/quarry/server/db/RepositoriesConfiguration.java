@@ -23,13 +23,16 @@ import org.springframework.orm.jpa.persistenceunit.PersistenceManagedTypes;
  *
  * <p>The managed types are listed here rather than found by scanning the server's packages at every
  * start; {@code ManagedTypesTest} fails when an entity is added without being listed.
+ *
+ * <p>Public, with its selector, because the context that Spring AOT generates at build time refers
+ * to both from the repositories' packages (ADR 0001).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableJpaRepositories(
     basePackages = "dev.quarry.server",
     bootstrapMode = BootstrapMode.DEFERRED,
     queryEnhancerSelector = RepositoriesConfiguration.PlainQueryEnhancer.class)
-class RepositoriesConfiguration {
+public class RepositoriesConfiguration {
 
   /**
    * Every {@code @Entity}, {@code @Embeddable} and {@code @MappedSuperclass} of the admin domain.
@@ -63,8 +66,9 @@ class RepositoriesConfiguration {
   }
 
   /** Selects the plain (regular expression) enhancer for JPQL and native queries alike. */
-  static final class PlainQueryEnhancer extends QueryEnhancerSelector.DefaultQueryEnhancerSelector {
-    PlainQueryEnhancer() {
+  public static final class PlainQueryEnhancer
+      extends QueryEnhancerSelector.DefaultQueryEnhancerSelector {
+    public PlainQueryEnhancer() {
       super(QueryEnhancerFactories.fallback(), QueryEnhancerFactories.fallback());
     }
   }

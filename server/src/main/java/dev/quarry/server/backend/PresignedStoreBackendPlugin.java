@@ -8,6 +8,7 @@ import dev.quarry.server.api.ApiException;
 import dev.quarry.server.credentials.CredentialService;
 import dev.quarry.server.storage.ProfileStores;
 import dev.quarry.storage.ObjectStore;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -17,6 +18,8 @@ import org.springframework.beans.factory.ObjectProvider;
  * server, and deploy their worker through a runtimes API.
  */
 public abstract class PresignedStoreBackendPlugin implements BackendPlugin {
+  private final String kind;
+  private final Set<String> settingNames;
   protected final CredentialService credentials;
   protected final ObjectStore store;
   protected final ObjectProvider<ProfileStores> stores;
@@ -26,16 +29,30 @@ public abstract class PresignedStoreBackendPlugin implements BackendPlugin {
   protected final StorageTokens storageTokens;
 
   protected PresignedStoreBackendPlugin(
+      String kind,
+      Set<String> settingNames,
       CredentialService credentials,
       ObjectStore store,
       ObjectProvider<ProfileStores> stores,
       QuarryProperties props,
       StorageTokens storageTokens) {
+    this.kind = kind;
+    this.settingNames = settingNames;
     this.credentials = credentials;
     this.store = store;
     this.stores = stores;
     this.props = props;
     this.storageTokens = storageTokens;
+  }
+
+  @Override
+  public final String kind() {
+    return kind;
+  }
+
+  @Override
+  public final Set<String> settingNames() {
+    return settingNames;
   }
 
   @Override

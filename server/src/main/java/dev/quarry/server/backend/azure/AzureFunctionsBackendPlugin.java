@@ -25,7 +25,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
@@ -59,17 +58,7 @@ public class AzureFunctionsBackendPlugin extends PresignedStoreBackendPlugin {
       ObjectProvider<ProfileStores> stores,
       QuarryProperties props,
       FunctionStorageTokens storageTokens) {
-    super(credentials, store, stores, props, storageTokens);
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public Set<String> settingNames() {
-    return AzureFunctionsSettings.NAMES;
+    super(KIND, AzureFunctionsSettings.NAMES, credentials, store, stores, props, storageTokens);
   }
 
   @Override

@@ -21,7 +21,6 @@ import dev.quarry.storage.ObjectStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,17 +47,7 @@ public class LambdaBackendPlugin extends PresignedStoreBackendPlugin {
       ObjectProvider<ProfileStores> stores,
       QuarryProperties props,
       FunctionStorageTokens storageTokens) {
-    super(credentials, store, stores, props, storageTokens);
-  }
-
-  @Override
-  public String kind() {
-    return KIND;
-  }
-
-  @Override
-  public Set<String> settingNames() {
-    return LambdaSettings.NAMES;
+    super(KIND, LambdaSettings.NAMES, credentials, store, stores, props, storageTokens);
   }
 
   @Override

@@ -7,7 +7,8 @@
   const main = document.getElementById("job");
   if (!main) return;
   const job = main.dataset.job;
-  const COLORS = { SUCCEEDED: "#2ea043", FAILED: "#d1242f", CANCELLED: "#8c959f", RUNNING: "#0969da", PENDING: "#bf8700" };
+  // keyed by the charts' one-letter states: Succeeded, Failed, Cancelled, Running, Pending
+  const COLORS = { S: "#2ea043", F: "#d1242f", C: "#8c959f", R: "#0969da", P: "#bf8700" };
   let source = null, paused = false, ended = main.dataset.terminal === "true";
   let timeline = null, histogram = null;
 
@@ -69,7 +70,7 @@
       for (let i = 0; i < n; i++) {
         const end = d.end[i] < 0 ? u.scales.x.max : d.end[i] / 1000;
         const y = u.valToPos(d.index[i], "y", true);
-        ctx.strokeStyle = COLORS[d.state[i]] || "#000";
+        ctx.strokeStyle = COLORS[d.states[i]] || "#000";
         ctx.beginPath();
         ctx.moveTo(u.valToPos(d.start[i] / 1000, "x", true), y);
         ctx.lineTo(Math.max(u.valToPos(end, "x", true), u.valToPos(d.start[i] / 1000, "x", true) + 1), y);
@@ -101,7 +102,7 @@
       scales: { x: { time: false } },
       legend: { show: false }, cursor: { show: false },
       axes: [{ label: "duration (ms)" }, { label: "futures" }],
-      series: [{}, { fill: COLORS.SUCCEEDED, stroke: COLORS.SUCCEEDED, paths: uPlot.paths.bars({ size: [0.9] }), points: { show: false } }]
+      series: [{}, { fill: COLORS.S, stroke: COLORS.S, paths: uPlot.paths.bars({ size: [0.9] }), points: { show: false } }]
     }, [xs, ys], hg);
   }
 

@@ -184,10 +184,11 @@ class DashboardBrowserTest {
                           "return !!window.liveCharts && window.liveCharts.index.length > 0;")));
       assertThat(((Number) browser.script("return window.liveCharts.total;")).intValue())
           .isEqualTo(1000);
+      // one letter per future: Running or Succeeded by now, and nothing but the five states
       assertThat(
               browser.script(
-                  "return window.liveCharts.state.includes('RUNNING')"
-                      + " || window.liveCharts.state.includes('SUCCEEDED');"))
+                  "const c = window.liveCharts; return c.states.length === c.index.length"
+                      + " && /^[PRSFC]+$/.test(c.states) && /[RS]/.test(c.states);"))
           .isEqualTo(true);
     } finally {
       slow.post("/v1/jobs/" + id + "/cancel", "");

@@ -41,9 +41,24 @@ class JobPages {
   static final int FUTURES_PER_PAGE = 50;
   static final int MAX_FILTER_CHARS = 200;
 
+  /** How long one read of a page of a job's futures serves every page that shows it. */
+  static final Duration FUTURES_MAX_AGE = Duration.ofSeconds(1);
+
+  /** At most this many pages of futures are kept for sharing. */
+  static final int FUTURES_KEPT = 256;
+
   private final JobService jobs;
   private final ResultStreamer results;
   private final Clock clock;
+
+  /**
+   * Pages of futures read once per {@link #FUTURES_MAX_AGE} for every page of the job that shows
+   * them: the pages that open on a job as it starts, and all of a job's open pages when it ends
+   * (each reloads its futures then), would each read the same rows. Used only after the caller's
+   * access to the job was checked; the job's tenant is part of the key.
+   */
+  private final SharedReads<FuturesKey, List<FinishedTask>> sharedFutures =
+      new SharedReads<>(FUTURES_MAX_AGE, FUTURES_KEPT, System::nanoTime);
 
   JobPages(JobService jobs, ResultStreamer results, Clock clock) {
     this.jobs = jobs;
@@ -123,7 +138,10 @@ class JobPages {
 
   /** The model of one page of {@code job}'s futures table ({@code dashboard/futures :: table}). */
   private void futures(Principal caller, JobRecord job, int from, boolean failed, Model model) {
-    List<FinishedTask> rows = jobs.futures(caller, job.id(), from, failed, FUTURES_PER_PAGE + 1);
+    List<FinishedTask> rows =
+        sharedFutures.get(
+            new FuturesKey(job.tenantId(), job.id(), Math.max(0, from), failed, job.state()),
+            () -> jobs.futures(caller, job.id(), from, failed, FUTURES_PER_PAGE + 1));
     boolean more = rows.size() > FUTURES_PER_PAGE;
     List<FinishedTask> shown = more ? rows.subList(0, FUTURES_PER_PAGE) : rows;
     model.addAttribute("jobId", job.id().toString());
@@ -183,4 +201,7 @@ class JobPages {
     }
     return value.isBlank() ? null : value.strip();
   }
+
+  /** A page of a job's futures as its state was when the page was asked for. */
+  private record FuturesKey(String tenant, UUID job, int from, boolean failed, JobState state) {}
 }

@@ -1,7 +1,8 @@
 // A job page: live progress over Server-Sent Events (with a pause toggle), the timeline and the
 // histogram of durations drawn with uPlot from the stream's "charts" events (when it opens, every
 // 2 s while the job runs and before its last progress; read once for all open pages), or loaded
-// once when the page shows a job that had already ended.
+// once when the page shows a job that had already ended. When the job ends, the stream also brings
+// the first page of its futures table (rendered once for all open pages) before the last progress.
 (function () {
   "use strict";
   const main = document.getElementById("job");
@@ -9,7 +10,7 @@
   const job = main.dataset.job;
   // keyed by the charts' one-letter states: Succeeded, Failed, Cancelled, Running, Pending
   const COLORS = { S: "#2ea043", F: "#d1242f", C: "#8c959f", R: "#0969da", P: "#bf8700" };
-  let source = null, paused = false, ended = main.dataset.terminal === "true";
+  let source = null, paused = false, ended = main.dataset.terminal === "true", tableCame = false;
   let timeline = null, histogram = null;
 
   function text(id, v) { const e = document.getElementById(id); if (e) e.textContent = String(v); }
@@ -27,9 +28,9 @@
       ended = true;
       const cancel = document.getElementById("cancel");
       if (cancel) cancel.disabled = true;
-      close(); // the charts of the ended job came just before this last progress
+      close(); // the charts and the futures of the ended job came just before this last progress
       const futures = document.getElementById("futures");
-      if (window.htmx && futures) htmx.trigger(futures, "refresh");
+      if (!tableCame && window.htmx && futures) htmx.trigger(futures, "refresh");
     }
   }
 
@@ -38,7 +39,17 @@
     source = new EventSource("/jobs/" + job + "/events");
     source.addEventListener("progress", e => show(JSON.parse(e.data)));
     source.addEventListener("charts", e => draw(JSON.parse(e.data)));
+    source.addEventListener("futures", e => showFutures(JSON.parse(e.data).html));
     source.onerror = () => { if (ended) close(); };
+  }
+
+  // the server's rendering of the table (its texts escaped there), swapped in as htmx swaps a
+  // response, so its links work as a loaded table's do
+  function showFutures(html) {
+    const futures = document.getElementById("futures");
+    if (!window.htmx || !futures) return;
+    htmx.swap(futures, html, { swapStyle: "innerHTML" });
+    tableCame = true;
   }
 
   function close() { if (source) { source.close(); source = null; } }

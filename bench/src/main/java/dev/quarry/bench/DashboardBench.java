@@ -31,15 +31,18 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code ./quarry bench dashboard}: what the dashboard costs. (1) A 10,000-input map (chunk 1) with
  * no dashboard open, with {@value #OPEN_PAGES} SSE streams following it, and with {@value
  * #OPEN_PAGES} job pages following it as {@code job.js} does (the page with its first futures, the
- * SSE stream with the charts' data, progress and the charts' data every 2 s, the futures once more
- * when it ends), in {@value #ROUNDS} rounds whose order rotates so the machine's noise shows; each
- * round's ratios to its own no-dashboard run and their medians. (2) Then the pages of a finished
- * 100,000-future job, signed in: the job page, its first futures page, its charts' data and the
- * overview (p50 and p90 of {@value #LOADS} warm requests each, timed by the client on the same
- * host). The clients run in the server's JVM, on the same cores; the followers receive the bytes
- * without decoding them. The machine's CPU seconds during each map are printed too, split into this
- * JVM, PostgreSQL and the worker JVMs ({@link CpuUse}): steadier than the wall time on a machine
- * where a map's own time varies by a third. The load average is printed before and after.
+ * SSE stream with the charts' data, progress and the charts' data every 2 s, and the charts and the
+ * futures' first page with the last progress), in {@value #ROUNDS} rounds whose order rotates so
+ * the machine's noise shows; each round's ratios to its own no-dashboard run and their medians. (2)
+ * Then the pages of a finished 100,000-future job, signed in: the job page, its first futures page,
+ * its charts' data and the overview (p50 and p90 of {@value #LOADS} warm requests each, timed by
+ * the client on the same host). The clients run in the server's JVM, on the same cores; the
+ * followers receive the bytes without decoding them. The machine's CPU seconds during each map are
+ * printed too, split into this JVM (and of it its JIT compiler's), PostgreSQL and the worker JVMs
+ * ({@link CpuUse}): steadier than the wall time on a machine where a map's own time varies by a
+ * third. The JIT compiler still compiles the pages' code after the warm-up maps; a server that has
+ * served pages for a while compiled it long before, so the ratio of the machine's CPU besides it is
+ * printed too. The load average is printed before and after.
  *
  * <p>Long because one bench program: its setup, the page loads, the rotated rounds and the report
  * are read top to bottom as one measurement.
@@ -49,7 +52,7 @@ public final class DashboardBench {
   static final int LOADS = 30;
   static final int OPEN_PAGES = 50;
   static final int ROUNDS = 6;
-  static final int WARM_UP_MAPS = 9;
+  static final int WARM_UP_MAPS = 15;
   private static final ExecutorService PAGE = Executors.newVirtualThreadPerTaskExecutor();
 
   private DashboardBench() {}
@@ -67,12 +70,15 @@ public final class DashboardBench {
       String key = DevConfig.read(home).apiKey();
       Http api = new Http(base, key);
       HttpClient browser = signIn(base, key);
-      for (int i = 0; i < WARM_UP_MAPS; i++) { // the maps' own cost settles after about six
+      // the maps' own cost settles after about six; the JIT compiler works on the pages' code for
+      // much longer (its CPU is printed: a server that has served pages compiled it long before)
+      for (int i = 0; i < WARM_UP_MAPS; i++) {
         runMap(api, 10_000, Open.values()[i % Open.values().length], browser, base);
       }
 
       double[][] took = new double[Open.values().length][ROUNDS];
       double[][] cpu = new double[Open.values().length][ROUNDS];
+      double[][] cpuBesidesJit = new double[Open.values().length][ROUNDS];
       CpuUse[][] split = new CpuUse[Open.values().length][ROUNDS];
       for (int i = 0; i < ROUNDS; i++) {
         StringBuilder line = new StringBuilder("round " + (i + 1) + ":");
@@ -82,6 +88,7 @@ public final class DashboardBench {
           took[open.ordinal()][i] = runMap(api, 10_000, open, browser, base) / 1e9;
           split[open.ordinal()][i] = CpuUse.now().since(cpuBefore);
           cpu[open.ordinal()][i] = split[open.ordinal()][i].machine();
+          cpuBesidesJit[open.ordinal()][i] = split[open.ordinal()][i].machineBesidesJit();
           line.append(
               String.format(
                   " %s %.2f s (CPU %.2f s);",
@@ -98,7 +105,8 @@ public final class DashboardBench {
         System.out.printf(
             "map of 10,000 inputs: median %.2f s with no dashboard, %.2f s with %s;"
                 + " median ratio of its rounds %.3f (%+.1f %%); the machine's CPU in the map:"
-                + " median %.2f s with no dashboard, %.2f s with %s, ratio %.3f (%+.1f %%)%n",
+                + " median %.2f s with no dashboard, %.2f s with %s, ratio %.3f (%+.1f %%);"
+                + " besides this JVM's JIT compiler: ratio %.3f (%+.1f %%)%n",
             median(took[Open.NONE.ordinal()]),
             median(took[open.ordinal()]),
             open.label,
@@ -108,15 +116,19 @@ public final class DashboardBench {
             median(cpu[open.ordinal()]),
             open.label,
             medianRatio(cpu, open),
-            (medianRatio(cpu, open) - 1) * 100);
+            (medianRatio(cpu, open) - 1) * 100,
+            medianRatio(cpuBesidesJit, open),
+            (medianRatio(cpuBesidesJit, open) - 1) * 100);
       }
       for (Open open : Open.values()) {
         CpuUse[] s = split[open.ordinal()];
         System.out.printf(
-            "CPU in a map with %s, median of the rounds: this JVM (server and clients) %.2f s,"
-                + " PostgreSQL %.2f s, the worker JVMs %.2f s, the rest %.2f s%n",
+            "CPU in a map with %s, median of the rounds: this JVM (server and clients) %.2f s"
+                + " (its JIT compiler %.2f s), PostgreSQL %.2f s, the worker JVMs %.2f s,"
+                + " the rest %.2f s%n",
             open.label,
             median(Arrays.stream(s).mapToDouble(CpuUse::thisJvm).toArray()),
+            median(Arrays.stream(s).mapToDouble(CpuUse::jit).toArray()),
             median(Arrays.stream(s).mapToDouble(CpuUse::postgres).toArray()),
             median(Arrays.stream(s).mapToDouble(CpuUse::otherJvms).toArray()),
             median(Arrays.stream(s).mapToDouble(CpuUse::rest).toArray()));
@@ -210,14 +222,14 @@ public final class DashboardBench {
 
   /**
    * What {@code job.js} makes a browser do for one open job page: the page (with its first futures
-   * page), the SSE stream (the charts' data when it opens, progress, the charts' data every 2 s and
-   * before the last progress) to the job's end, then the futures once more.
+   * page), the SSE stream (the charts' data when it opens, progress, the charts' data every 2 s,
+   * and the charts' data and the futures table's first page before the last progress) to the job's
+   * end.
    */
   private static void followPage(HttpClient browser, String page) {
     try {
       load(browser, page);
       stream(browser, page).join();
-      load(browser, page + "/futures");
     } catch (Exception e) {
       throw new IllegalStateException("a dashboard page of " + page + " failed", e);
     }

@@ -89,6 +89,7 @@ class DashboardBrowserTest {
     await()
         .atMost(WAIT)
         .until(() -> !browser.driver.findElements(By.cssSelector(".future-row")).isEmpty());
+    assertThat(futuresRequests()).isZero(); // the table came with the stream's last events
     // each future names the worker that ran it
     assertThat(browser.driver.findElements(By.cssSelector(".future-row .worker")))
         .isNotEmpty()
@@ -106,13 +107,16 @@ class DashboardBrowserTest {
     JobFixtures.awaitTerminal(admin, id, WAIT);
     browser.signIn(server.apiKey);
     // the page arrives with its first futures page (no second request), and the stream of an
-    // ended job gives the charts' data, then the last progress, and ends
+    // ended job gives the charts' data, the futures' first page, then the last progress, and ends
     assertThat(browser.fetch("GET", "/jobs/" + id, ""))
         .startsWith("200 ")
         .contains("class=\"future-row\"", "FAILED");
     String stream = browser.fetch("GET", "/jobs/" + id + "/events", "");
-    assertThat(stream).startsWith("200 ").contains("event:charts", "event:progress");
-    assertThat(stream.indexOf("event:charts")).isLessThan(stream.indexOf("event:progress"));
+    assertThat(stream)
+        .startsWith("200 ")
+        .contains("event:charts", "event:futures", "event:progress", "future-row");
+    assertThat(stream.indexOf("event:charts")).isLessThan(stream.indexOf("event:futures"));
+    assertThat(stream.indexOf("event:futures")).isLessThan(stream.indexOf("event:progress"));
     assertThat(stream.substring(stream.indexOf("event:progress"))).contains("\"terminal\":true");
     browser.open("/jobs/" + id);
     await().atMost(WAIT).until(() -> !browser.driver.findElements(By.id("failed-only")).isEmpty());
@@ -166,14 +170,18 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void aRunningJobsChartsDataArrivesOverItsStreamSharedByItsPages() throws Exception {
+  void aRunningJobsChartsAndAtItsEndItsFuturesArriveOverItsStreamSharedByItsPages()
+      throws Exception {
     String id = longJob("charts live");
     browser.signIn(slow.key());
     browser.open("/jobs/" + id); // the page's own stream, and a second one like another page's
+    boolean cancelled = false;
     try {
       browser.script(
-          "window.liveCharts = null; new EventSource('/jobs/' + arguments[0] + '/events')"
-              + ".addEventListener('charts', e => { window.liveCharts = JSON.parse(e.data); });",
+          "window.liveCharts = null; window.liveFutures = null;"
+              + " const s = new EventSource('/jobs/' + arguments[0] + '/events');"
+              + " s.addEventListener('charts', e => { window.liveCharts = JSON.parse(e.data); });"
+              + " s.addEventListener('futures', e => { window.liveFutures = JSON.parse(e.data); });",
           id);
       await()
           .atMost(WAIT)
@@ -190,8 +198,25 @@ class DashboardBrowserTest {
                   "const c = window.liveCharts; return c.states.length === c.index.length"
                       + " && /^[PRSFC]+$/.test(c.states) && /[RS]/.test(c.states);"))
           .isEqualTo(true);
-    } finally {
+      assertThat(browser.script("return window.liveFutures;")).isNull(); // not while it runs
+
       slow.post("/v1/jobs/" + id + "/cancel", "");
+      cancelled = true;
+      // the ended job's first page of futures comes over the stream, rendered once for its pages
+      await().atMost(WAIT).until(() -> browser.script("return window.liveFutures;") != null);
+      assertThat((String) browser.script("return window.liveFutures.html;"))
+          .contains("id=\"futures-table\"", "class=\"future-row\"", "CANCELLED");
+      await()
+          .atMost(WAIT)
+          .until(() -> browser.driver.findElement(By.id("state")).getText().equals("CANCELLED"));
+      // the page shows that table without asking for it
+      assertThat(browser.driver.findElement(By.id("futures-table")).getText())
+          .contains("CANCELLED");
+      assertThat(futuresRequests()).isZero();
+    } finally {
+      if (!cancelled) {
+        slow.post("/v1/jobs/" + id + "/cancel", "");
+      }
     }
   }
 
@@ -300,6 +325,15 @@ class DashboardBrowserTest {
             + "],\"label\":\""
             + label
             + "\"}");
+  }
+
+  /** How many requests for a futures table this page made (Resource Timing counts XHRs too). */
+  private static long futuresRequests() {
+    return ((Number)
+            browser.script(
+                "return performance.getEntriesByType('resource')"
+                    + ".filter(e => new URL(e.name).pathname.endsWith('/futures')).length;"))
+        .longValue();
   }
 
   private static String csrfToken() {

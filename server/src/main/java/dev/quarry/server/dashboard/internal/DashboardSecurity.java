@@ -1,6 +1,7 @@
 package dev.quarry.server.dashboard.internal;
 
 import dev.quarry.server.auth.ApiKeyService;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -69,7 +70,11 @@ class DashboardSecurity {
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signedOut"))
         .authorizeHttpRequests(
             a ->
-                a.requestMatchers("/login", "/dash/**", "/webjars/**")
+                // the second pass of a request its first pass authorized (a live stream's end):
+                // not authorized again, which would read the session from the database once more
+                a.dispatcherTypeMatchers(DispatcherType.ASYNC)
+                    .permitAll()
+                    .requestMatchers("/login", "/dash/**", "/webjars/**")
                     .permitAll()
                     .requestMatchers(HttpMethod.POST, "/jobs/*/cancel", "/jobs/*/retry-failed")
                     .hasRole("MEMBER")

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.SequencedMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -32,37 +31,24 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * The jobs list, a job's page, its futures table (an htmx fragment), a failed future's error, and
- * the cancel and retry-failed buttons, all through {@link JobService} as the API does.
+ * The jobs list, a job's page, its futures table (an htmx fragment, {@link FuturesTable}), a failed
+ * future's error, and the cancel and retry-failed buttons, all through {@link JobService} as the
+ * API does.
  */
 @Controller
 class JobPages {
   static final int JOBS_PER_PAGE = 50;
-  static final int FUTURES_PER_PAGE = 50;
   static final int MAX_FILTER_CHARS = 200;
-
-  /** How long one read of a page of a job's futures serves every page that shows it. */
-  static final Duration FUTURES_MAX_AGE = Duration.ofSeconds(1);
-
-  /** At most this many pages of futures are kept for sharing. */
-  static final int FUTURES_KEPT = 256;
 
   private final JobService jobs;
   private final ResultStreamer results;
+  private final FuturesTable table;
   private final Clock clock;
 
-  /**
-   * Pages of futures read once per {@link #FUTURES_MAX_AGE} for every page of the job that shows
-   * them: the pages that open on a job as it starts, and all of a job's open pages when it ends
-   * (each reloads its futures then), would each read the same rows. Used only after the caller's
-   * access to the job was checked; the job's tenant is part of the key.
-   */
-  private final SharedReads<FuturesKey, List<FinishedTask>> sharedFutures =
-      new SharedReads<>(FUTURES_MAX_AGE, FUTURES_KEPT, System::nanoTime);
-
-  JobPages(JobService jobs, ResultStreamer results, Clock clock) {
+  JobPages(JobService jobs, ResultStreamer results, FuturesTable table, Clock clock) {
     this.jobs = jobs;
     this.results = results;
+    this.table = table;
     this.clock = clock;
   }
 
@@ -121,7 +107,7 @@ class JobPages {
     model.addAttribute("job", Views.JobRow.of(job));
     model.addAttribute("p", Progress.of(job, clock.instant()));
     model.addAttribute("mayChange", caller.role().allows(Role.MEMBER));
-    futures(caller, job, 0, false, model); // the first page is part of the page: one request less
+    model.addAllAttributes(table.variables(job, 0, false)); // the first page is part of the page
     return "dashboard/job";
   }
 
@@ -132,23 +118,9 @@ class JobPages {
       @RequestParam(defaultValue = "0") int from,
       @RequestParam(defaultValue = "false") boolean failed,
       Model model) {
-    futures(caller, results.open(caller, Ids.job(id)), from, failed, model); // one row, no counts
+    JobRecord job = results.open(caller, Ids.job(id)); // one row, no counts; checks the tenant
+    model.addAllAttributes(table.variables(job, from, failed));
     return "dashboard/futures :: table";
-  }
-
-  /** The model of one page of {@code job}'s futures table ({@code dashboard/futures :: table}). */
-  private void futures(Principal caller, JobRecord job, int from, boolean failed, Model model) {
-    List<FinishedTask> rows =
-        sharedFutures.get(
-            new FuturesKey(job.tenantId(), job.id(), Math.max(0, from), failed, job.state()),
-            () -> jobs.futures(caller, job.id(), from, failed, FUTURES_PER_PAGE + 1));
-    boolean more = rows.size() > FUTURES_PER_PAGE;
-    List<FinishedTask> shown = more ? rows.subList(0, FUTURES_PER_PAGE) : rows;
-    model.addAttribute("jobId", job.id().toString());
-    model.addAttribute("failed", failed);
-    model.addAttribute("from", Math.max(0, from));
-    model.addAttribute("futures", shown.stream().map(t -> Views.FutureRow.of(job, t)).toList());
-    model.addAttribute("next", more ? shown.get(shown.size() - 1).index() + 1 : null);
   }
 
   @GetMapping("/jobs/{id}/futures/{index}/error")
@@ -201,7 +173,4 @@ class JobPages {
     }
     return value.isBlank() ? null : value.strip();
   }
-
-  /** A page of a job's futures as its state was when the page was asked for. */
-  private record FuturesKey(String tenant, UUID job, int from, boolean failed, JobState state) {}
 }

@@ -30,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * most {@code MIN_PUSH_INTERVAL} late) and their streams close. The database sees one read per job
  * and interval, not one per open page; a page gets at most one event per interval. The charts' data
  * ({@link ChartData}, shared) goes with the stream's first event, every {@link #CHARTS_INTERVAL}
- * while the job runs and with its last event, so a page never asks for it.
+ * while the job runs and with its last event, so a page never asks for it. With the last event also
+ * goes the first page of the job's futures table, rendered once ({@link FuturesTable}) for all its
+ * pages instead of each page asking for it then.
  */
 @Component
 class LiveJobs implements DisposableBean {
@@ -49,14 +51,22 @@ class LiveJobs implements DisposableBean {
   private final Clock clock;
   private final JsonMapper json;
   private final ChartData charts;
+  private final FuturesTable futures;
   private final Map<UUID, Watch> watches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("dashboard-live").unstarted(r));
 
-  LiveJobs(TaskStore store, JobSignals signals, Clock clock, JsonMapper json, ChartData charts) {
+  LiveJobs(
+      TaskStore store,
+      JobSignals signals,
+      Clock clock,
+      JsonMapper json,
+      ChartData charts,
+      FuturesTable futures) {
     this.store = store;
     this.charts = charts;
+    this.futures = futures;
     this.json = json;
     this.signals = signals;
     this.clock = clock;
@@ -68,7 +78,11 @@ class LiveJobs implements DisposableBean {
     SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
     Progress now = Progress.of(job, clock.instant());
     byte[] chartsNow = charts(job); // the page draws these instead of asking for them
+    // a page that loaded while the job ran and opens its stream after the job ended gets the
+    // ended job's futures as the pages that watched it end do
+    byte[] tableNow = now.terminal() ? futuresTable(job) : null;
     if ((chartsNow != null && !send(emitter, "charts", chartsNow))
+        || (tableNow != null && !send(emitter, "futures", tableNow))
         || !send(emitter, "progress", json.writeValueAsBytes(now))
         || now.terminal()) {
       complete(emitter);
@@ -135,9 +149,13 @@ class LiveJobs implements DisposableBean {
       w.chartsAt = nowNanos;
       charts = charts(job); // once for all its pages, the last time with every run
     }
+    byte[] table = p != null && p.terminal() ? futuresTable(job) : null; // once for all its pages
     for (SseEmitter e : w.emitters) {
       if (charts != null) {
         send(e, "charts", charts); // before the progress: a page stops at the last progress
+      }
+      if (table != null) {
+        send(e, "futures", table);
       }
       if (p == null || !send(e, "progress", data)) {
         leave(w, e); // the page went away (or the job did): nothing more to send
@@ -154,6 +172,20 @@ class LiveJobs implements DisposableBean {
       return charts.json(job);
     } catch (RuntimeException e) {
       log.warn("charts of job {} for its live pages failed; progress goes on", job.id(), e);
+      return null;
+    }
+  }
+
+  /**
+   * The first page of the ended job's futures table as {@code {"html": "..."}} (JSON: the stream's
+   * framing stays intact whatever the futures' texts hold), or null when it cannot be had now: each
+   * page then loads the table itself.
+   */
+  private byte @Nullable [] futuresTable(JobRecord job) {
+    try {
+      return json.writeValueAsBytes(Map.of("html", futures.firstPageHtml(job)));
+    } catch (RuntimeException e) {
+      log.warn("futures of job {} for its live pages failed; each page loads them", job.id(), e);
       return null;
     }
   }

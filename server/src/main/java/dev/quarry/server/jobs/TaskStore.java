@@ -192,7 +192,8 @@ public interface TaskStore {
 
   /**
    * The tasks of the tenant's job from input index {@code fromIndex} on, in input order, any state
-   * ({@code seq} 0 for unfinished ones); only failed ones when {@code failedOnly}.
+   * ({@code seq} 0 for unfinished ones); only failed ones when {@code failedOnly}. A job's tasks
+   * are one per input, indexes 0 to its total - 1, and are kept as long as the job.
    */
   List<FinishedTask> tasks(String tenant, UUID job, int fromIndex, boolean failedOnly, int limit);
 

@@ -94,6 +94,21 @@ class DashboardBrowserTest {
     assertThat(browser.driver.findElements(By.cssSelector(".future-row .worker")))
         .isNotEmpty()
         .allSatisfy(w -> assertThat(w.getText()).isNotBlank());
+    // paged by input index: the next page starts where the first ended, the last has no next
+    browser.driver.findElement(By.id("next-futures")).click();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                browser
+                    .driver
+                    .findElement(By.cssSelector(".future-row td"))
+                    .getText()
+                    .equals("50"));
+    assertThat(browser.driver.findElements(By.cssSelector(".future-row"))).hasSize(50);
+    String last = browser.fetch("GET", "/jobs/" + id + "/futures?from=1950", "");
+    assertThat(last).startsWith("200 ").contains(">1999<").doesNotContain("next-futures");
+    assertThat(last.split("class=\"future-row\"", -1)).hasSize(51);
     browser.screenshot("dashboard-job");
 
     browser.open("/jobs");

@@ -13,6 +13,7 @@ import dev.quarry.server.jobs.TaskStore.FinishedTask;
 import dev.quarry.server.jobs.TaskStore.JobPage;
 import dev.quarry.server.jobs.TaskStore.JobQuery;
 import dev.quarry.server.results.ResultStreamer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.SequencedMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -39,6 +42,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 class JobPages {
   static final int JOBS_PER_PAGE = 50;
   static final int MAX_FILTER_CHARS = 200;
+  private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
   private final JobService jobs;
   private final ResultStreamer results;
@@ -107,20 +111,18 @@ class JobPages {
     model.addAttribute("job", Views.JobRow.of(job));
     model.addAttribute("p", Progress.of(job, clock.instant()));
     model.addAttribute("mayChange", caller.role().allows(Role.MEMBER));
-    model.addAllAttributes(table.variables(job, 0, false)); // the first page is part of the page
+    model.addAttribute("futures", table.html(job, 0, false)); // the first page is in the page
     return "dashboard/job";
   }
 
   @GetMapping("/jobs/{id}/futures")
-  String futures(
+  ResponseEntity<String> futures(
       @AuthenticationPrincipal Principal caller,
       @PathVariable String id,
       @RequestParam(defaultValue = "0") int from,
-      @RequestParam(defaultValue = "false") boolean failed,
-      Model model) {
+      @RequestParam(defaultValue = "false") boolean failed) {
     JobRecord job = results.open(caller, Ids.job(id)); // one row, no counts; checks the tenant
-    model.addAllAttributes(table.variables(job, from, failed));
-    return "dashboard/futures :: table";
+    return ResponseEntity.ok().contentType(HTML).body(table.html(job, from, failed));
   }
 
   @GetMapping("/jobs/{id}/futures/{index}/error")

@@ -183,7 +183,7 @@ class LiveJobs implements DisposableBean {
    */
   private byte @Nullable [] futuresTable(JobRecord job) {
     try {
-      return json.writeValueAsBytes(Map.of("html", futures.firstPageHtml(job)));
+      return json.writeValueAsBytes(Map.of("html", futures.html(job, 0, false)));
     } catch (RuntimeException e) {
       log.warn("futures of job {} for its live pages failed; each page loads them", job.id(), e);
       return null;

@@ -41,8 +41,18 @@ record Progress(
         job.state().terminal(),
         counts,
         percent,
-        String.format(java.util.Locale.ROOT, "%.1f", rate),
+        tenths(rate),
         eta,
         job.message());
+  }
+
+  /**
+   * {@code value} rounded to one decimal, as {@code String.format("%.1f")} with the root locale
+   * writes it: each event of every open page carries one, and the formatter parsed its pattern each
+   * time.
+   */
+  static String tenths(double value) {
+    long tenths = Math.round(value * 10);
+    return (tenths / 10) + "." + (tenths % 10);
   }
 }

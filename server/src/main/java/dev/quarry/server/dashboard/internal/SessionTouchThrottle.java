@@ -2,7 +2,10 @@ package dev.quarry.server.dashboard.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
@@ -16,7 +19,12 @@ import org.springframework.session.SessionRepository;
  * thousands of dead rows that every later session read had to step over (docs/adr/0020, amendment).
  * Everything else a request changes (attributes, the id at sign-in, the timeout) is written as
  * before. A session's stored last access is at most {@code WRITE_EVERY} older than its last
- * request, so an idle session ends at most that much before its idle timeout would end it.
+ * request, so an idle session ends at most that much before its idle timeout would end it. Requests
+ * of one session that run at once (a page and its stream, many tabs) would all find the write due
+ * and each write the same row, one after another on its lock: on this replica only the first of
+ * them writes ({@link #claimWrite}). And within a request ({@link #openRequest}), a session is read
+ * once: Spring Session's filter reads it again when the request ends only to learn the id the
+ * request asked for.
  *
  * @param <S> the stored session type
  */
@@ -25,10 +33,34 @@ final class SessionTouchThrottle<S extends Session>
   /** How long a session's stored last access may lag behind its last request. */
   static final Duration WRITE_EVERY = Duration.ofMinutes(1);
 
+  /** At most this many sessions' last writes are remembered; past that, the old ones go. */
+  static final int REMEMBERED = 10_000;
+
   private final SessionRepository<S> stored;
+
+  /** Per session id, when this replica last wrote (or is writing) its last access. */
+  private final ConcurrentHashMap<String, Instant> written = new ConcurrentHashMap<>();
+
+  /** The sessions the request on this thread read, while {@link #openRequest} is open. */
+  private final ThreadLocal<Map<String, Touched<S>>> readInRequest = new ThreadLocal<>();
 
   SessionTouchThrottle(SessionRepository<S> stored) {
     this.stored = stored;
+  }
+
+  /**
+   * Until the returned scope is closed (by the filter around Spring Session's, on the request's
+   * thread), a session found once by id is found again without reading it.
+   */
+  RequestScope openRequest() {
+    readInRequest.set(new HashMap<>(2));
+    return readInRequest::remove;
+  }
+
+  /** A request's scope of reads; closing it forgets them. */
+  interface RequestScope extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** Over {@code stored}, whose session type may not be accessible here (Spring Session JDBC's). */
@@ -38,7 +70,30 @@ final class SessionTouchThrottle<S extends Session>
 
   @Override
   public Touched<S> createSession() {
-    return new Touched<>(stored.createSession());
+    return new Touched<>(stored.createSession(), this);
+  }
+
+  /**
+   * Whether a request of session {@code id} that found its write due at {@code when} writes it:
+   * only if no other request on this replica claimed a write less than {@link #WRITE_EVERY} before.
+   * Forgetting a session costs at most one more write.
+   */
+  boolean claimWrite(String id, Instant when) {
+    if (written.size() >= REMEMBERED) {
+      written.values().removeIf(at -> Duration.between(at, when).compareTo(WRITE_EVERY) >= 0);
+      if (written.size() >= REMEMBERED) {
+        written.clear();
+      }
+    }
+    Instant[] claimed = new Instant[1];
+    written.compute(
+        id,
+        (k, at) -> {
+          boolean due = at == null || Duration.between(at, when).compareTo(WRITE_EVERY) >= 0;
+          claimed[0] = due ? when : null;
+          return due ? when : at;
+        });
+    return claimed[0] != null;
   }
 
   @Override
@@ -48,12 +103,29 @@ final class SessionTouchThrottle<S extends Session>
 
   @Override
   public @Nullable Touched<S> findById(String id) {
+    Map<String, Touched<S>> read = readInRequest.get();
+    Touched<S> known = read == null ? null : read.get(id);
+    if (known != null && known.getId().equals(id)) {
+      return known;
+    }
     S found = stored.findById(id);
-    return found == null ? null : new Touched<>(found);
+    if (found == null) {
+      return null;
+    }
+    Touched<S> touched = new Touched<>(found, this);
+    if (read != null) {
+      read.put(id, touched);
+    }
+    return touched;
   }
 
   @Override
   public void deleteById(String id) {
+    Map<String, Touched<S>> read = readInRequest.get();
+    if (read != null) {
+      read.remove(id);
+    }
+    written.remove(id);
     stored.deleteById(id);
   }
 
@@ -63,17 +135,20 @@ final class SessionTouchThrottle<S extends Session>
    */
   static final class Touched<S extends Session> implements Session {
     private final S stored;
+    private final SessionTouchThrottle<S> writes;
     private Instant lastAccess;
 
-    Touched(S stored) {
+    Touched(S stored, SessionTouchThrottle<S> writes) {
       this.stored = stored;
+      this.writes = writes;
       this.lastAccess = stored.getLastAccessedTime();
     }
 
     @Override
     public void setLastAccessedTime(Instant when) {
       lastAccess = when;
-      if (Duration.between(stored.getLastAccessedTime(), when).compareTo(WRITE_EVERY) >= 0) {
+      if (Duration.between(stored.getLastAccessedTime(), when).compareTo(WRITE_EVERY) >= 0
+          && writes.claimWrite(stored.getId(), when)) {
         stored.setLastAccessedTime(when);
       }
     }

@@ -87,9 +87,17 @@ final class DashboardStatements {
   }
 
   List<FinishedTask> tasks(String tenant, UUID job, int fromIndex, boolean failedOnly, int limit) {
-    String filter = failedOnly ? " and state = 'FAILED'" : "";
-    return jdbc.sql(TASK_COLUMNS + filter + " order by idx limit ?")
-        .params(tenant, job, fromIndex, limit)
+    if (failedOnly) { // the partial index tasks_failed holds only failed ones
+      return jdbc.sql(TASK_COLUMNS + " and state = 'FAILED' order by idx limit ?")
+          .params(tenant, job, fromIndex, limit)
+          .query(ResultStatements::map)
+          .list();
+    }
+    // A job's tasks are its inputs' indexes 0 to total - 1, all kept: the page is a range. Bounded,
+    // the scan reads the page's rows only; open-ended, PostgreSQL (which has no statistics for a
+    // job just submitted) read and sorted all of the job's rows for a page of 51.
+    return jdbc.sql(TASK_COLUMNS + " and idx < ? order by idx limit ?")
+        .params(tenant, job, fromIndex, (long) fromIndex + limit, limit)
         .query(ResultStatements::map)
         .list();
   }

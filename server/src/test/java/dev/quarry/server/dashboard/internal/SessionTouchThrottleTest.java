@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.session.MapSession;
 import org.springframework.session.MapSessionRepository;
@@ -17,8 +18,16 @@ import org.springframework.session.MapSessionRepository;
 class SessionTouchThrottleTest {
   private final ConcurrentHashMap<String, org.springframework.session.Session> saved =
       new ConcurrentHashMap<>();
+  private final AtomicInteger reads = new AtomicInteger();
   private final SessionTouchThrottle<MapSession> sessions =
-      new SessionTouchThrottle<>(new MapSessionRepository(saved));
+      new SessionTouchThrottle<>(
+          new MapSessionRepository(saved) {
+            @Override
+            public MapSession findById(String id) {
+              reads.incrementAndGet();
+              return super.findById(id);
+            }
+          });
   private Instant t0; // when the session was created: the store expires sessions by the real clock
 
   private String signedIn() {
@@ -48,6 +57,45 @@ class SessionTouchThrottleTest {
     s.setLastAccessedTime(t0.plus(SessionTouchThrottle.WRITE_EVERY));
     sessions.save(s);
     assertThat(storedLastAccess(id)).isEqualTo(t0.plus(SessionTouchThrottle.WRITE_EVERY));
+  }
+
+  @Test
+  void ofRequestsOfOneSessionThatFindTheWriteDueOnlyTheFirstWritesIt() {
+    // a page and its stream, or many tabs, that loaded the session before any of them wrote it
+    Instant due = Instant.parse("2026-12-02T10:00:00Z");
+    assertThat(sessions.claimWrite("s1", due)).isTrue();
+    assertThat(sessions.claimWrite("s1", due)).isFalse();
+    assertThat(sessions.claimWrite("s1", due.plusSeconds(59))).isFalse();
+    assertThat(sessions.claimWrite("s2", due.plusSeconds(1))).as("another session").isTrue();
+    assertThat(sessions.claimWrite("s1", due.plus(SessionTouchThrottle.WRITE_EVERY))).isTrue();
+
+    // a deleted session is forgotten, and so is every session once too many are remembered
+    sessions.deleteById("s2");
+    assertThat(sessions.claimWrite("s2", due.plusSeconds(2))).isTrue();
+    for (int i = 0; i < SessionTouchThrottle.REMEMBERED; i++) {
+      sessions.claimWrite("other-" + i, due.plusSeconds(3));
+    }
+    assertThat(sessions.claimWrite("s2", due.plusSeconds(4)))
+        .as("forgotten: one more write")
+        .isTrue();
+  }
+
+  @Test
+  void withinARequestASessionIsReadOnce() {
+    String id = signedIn();
+    try (SessionTouchThrottle.RequestScope request = sessions.openRequest()) {
+      SessionTouchThrottle.Touched<MapSession> used = sessions.findById(id);
+      assertThat(sessions.findById(id)).as("asked again as the request ends").isSameAs(used);
+      assertThat(reads).hasValue(1);
+      assertThat(sessions.findById("no-such-session")).isNull();
+      sessions.deleteById(id); // signed out: gone within the request too
+      assertThat(sessions.findById(id)).isNull();
+    }
+    String other = signedIn();
+    reads.set(0);
+    sessions.findById(other);
+    sessions.findById(other);
+    assertThat(reads).as("outside a request, every find reads").hasValue(2);
   }
 
   @Test

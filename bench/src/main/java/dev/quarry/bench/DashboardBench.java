@@ -40,9 +40,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * followers receive the bytes without decoding them. The machine's CPU seconds during each map are
  * printed too, split into this JVM (and of it its JIT compiler's), PostgreSQL and the worker JVMs
  * ({@link CpuUse}): steadier than the wall time on a machine where a map's own time varies by a
- * third. The JIT compiler still compiles the pages' code after the warm-up maps; a server that has
- * served pages for a while compiled it long before, so the ratio of the machine's CPU besides it is
- * printed too. The load average is printed before and after.
+ * third. The warm-up is {@value #WARM_UP_MAPS} maps (followed in turn by nothing, streams and
+ * pages) and then {@value #WARM_UP_FOLLOWS} ended job pages followed to their end, as a server that
+ * has served pages for a while has: before that, the JIT compiler still compiled the pages' code
+ * during the measured maps. Its CPU is still printed, and the ratio of the machine's CPU besides
+ * it. The load average is printed before and after.
  *
  * <p>Long because one bench program: its setup, the page loads, the rotated rounds and the report
  * are read top to bottom as one measurement.
@@ -53,6 +55,7 @@ public final class DashboardBench {
   static final int OPEN_PAGES = 50;
   static final int ROUNDS = 6;
   static final int WARM_UP_MAPS = 15;
+  static final int WARM_UP_FOLLOWS = 3_000;
   private static final ExecutorService PAGE = Executors.newVirtualThreadPerTaskExecutor();
 
   private DashboardBench() {}
@@ -75,6 +78,10 @@ public final class DashboardBench {
       for (int i = 0; i < WARM_UP_MAPS; i++) {
         runMap(api, 10_000, Open.values()[i % Open.values().length], browser, base);
       }
+      // and then pages followed to their end, as a server that has served pages for a while has
+      System.out.printf(
+          "warm-up: %d ended job pages followed in %.1f s%n",
+          WARM_UP_FOLLOWS, followEnded(api, browser, base, WARM_UP_FOLLOWS) / 1e9);
 
       double[][] took = new double[Open.values().length][ROUNDS];
       double[][] cpu = new double[Open.values().length][ROUNDS];
@@ -218,6 +225,26 @@ public final class DashboardBench {
     long took = System.nanoTime() - start;
     CompletableFuture.allOf(following.toArray(CompletableFuture[]::new)).join();
     return took;
+  }
+
+  /**
+   * Nanoseconds to follow an ended job's page {@code times} times, {@value #OPEN_PAGES} at once:
+   * the page and its stream, which ends after the charts, the futures and the last progress.
+   */
+  private static long followEnded(Http api, HttpClient browser, String base, int times)
+      throws Exception {
+    String id = submit(api, 1_000, 1);
+    drain(api, id);
+    String page = base + "/jobs/" + id;
+    long start = System.nanoTime();
+    for (int done = 0; done < times; done += OPEN_PAGES) {
+      CompletableFuture.allOf(
+              IntStream.range(0, Math.min(OPEN_PAGES, times - done))
+                  .mapToObj(i -> CompletableFuture.runAsync(() -> followPage(browser, page), PAGE))
+                  .toArray(CompletableFuture[]::new))
+          .join();
+    }
+    return System.nanoTime() - start;
   }
 
   /**

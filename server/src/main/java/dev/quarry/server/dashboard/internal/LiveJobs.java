@@ -52,6 +52,11 @@ class LiveJobs implements DisposableBean {
   private final JsonMapper json;
   private final ChartData charts;
   private final FuturesTable futures;
+
+  /** The ended jobs' {@code futures} events, made once a second for all streams that open then. */
+  private final SharedReads<Ended, byte[]> endedTables =
+      new SharedReads<>(FuturesTable.MAX_AGE, 64, System::nanoTime);
+
   private final Map<UUID, Watch> watches = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(
@@ -183,12 +188,17 @@ class LiveJobs implements DisposableBean {
    */
   private byte @Nullable [] futuresTable(JobRecord job) {
     try {
-      return json.writeValueAsBytes(Map.of("html", futures.html(job, 0, false)));
+      return endedTables.get(
+          new Ended(job.tenantId(), job.id()),
+          () -> json.writeValueAsBytes(Map.of("html", futures.html(job, 0, false))));
     } catch (RuntimeException e) {
       log.warn("futures of job {} for its live pages failed; each page loads them", job.id(), e);
       return null;
     }
   }
+
+  /** An ended job (its access was checked before its event is asked for). */
+  private record Ended(String tenant, UUID job) {}
 
   private static void complete(SseEmitter emitter) {
     try {

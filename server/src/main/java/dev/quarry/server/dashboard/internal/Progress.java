@@ -8,9 +8,11 @@ import java.time.Instant;
 
 /**
  * A job's progress as the page shows it and each live event carries: counts per state, percent of
- * futures ended, futures per second since the job started, and the time left at that rate.
+ * futures ended, futures per second since the job started, and the time left at that rate. Public,
+ * as the view records ({@link Views}) are, so the job page's SpEL compiles its calls to it instead
+ * of making them by reflection.
  */
-record Progress(
+public record Progress(
     String id,
     String state,
     boolean terminal,
